@@ -1,0 +1,87 @@
+"""Resolving the practice from the URL, once per request, for HTML views.
+
+``request.practice`` and ``request.membership`` come only from a membership of the signed-in
+user in the practice named by the slug. Anyone else gets 404 (never 403), so a practice's
+existence is not revealed. Inside a practice, a staff page answers 403 to a staff member with
+too low a role, and 404 to a client contact (staff pages do not exist for them).
+"""
+
+from __future__ import annotations
+
+import functools
+from collections.abc import Callable
+
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.http import Http404, HttpRequest
+
+from secretary.audit import security_event
+from secretary.models import Membership, Role
+from secretary.tenancy import practice_scope
+
+
+def membership_for(user, practice_slug: str) -> Membership | None:
+    if not user.is_authenticated:
+        return None
+    return (
+        Membership.objects.unscoped()
+        .select_related("practice", "user")
+        .filter(practice__slug=practice_slug, user=user, user__is_active=True)
+        .first()
+    )
+
+
+def resolve_practice(request: HttpRequest, practice_slug: str) -> Membership:
+    membership = membership_for(request.user, practice_slug)
+    if membership is None:
+        security_event("practice.denied", request=request, practice=practice_slug)
+        raise Http404
+    request.practice = membership.practice
+    request.membership = membership
+    return membership
+
+
+def _practice_view(check: Callable[[HttpRequest, Membership], None]):
+    def decorator(view):
+        @login_required
+        @functools.wraps(view)
+        def wrapper(request: HttpRequest, practice_slug: str, *args, **kwargs):
+            membership = resolve_practice(request, practice_slug)
+            check(request, membership)
+            with practice_scope(membership.practice):
+                return view(request, *args, **kwargs)
+
+        return wrapper
+
+    return decorator
+
+
+def role_view(min_role: str):
+    """Decorate a staff view under ``/app/<practice_slug>/`` needing at least ``min_role``.
+
+    The wrapped view does not receive the slug; it reads ``request.practice``.
+    """
+
+    def check(request: HttpRequest, membership: Membership) -> None:
+        if membership.is_client:
+            security_event("practice.staff_page_denied", request=request,
+                           practice=membership.practice)
+            raise Http404
+        if not membership.has_role_at_least(min_role):
+            raise PermissionDenied
+
+    return _practice_view(check)
+
+
+staff_view = role_view(Role.SECRETARY)
+admin_view = role_view(Role.ADMIN)
+
+
+def portal_view(view):
+    """Decorate a view under ``/portal/<practice_slug>/``: client contacts only."""
+
+    def check(request: HttpRequest, membership: Membership) -> None:
+        if not membership.is_client:
+            raise Http404
+
+    return _practice_view(check)(view)

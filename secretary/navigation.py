@@ -1,0 +1,34 @@
+"""Navigation entries. Feature apps register theirs in ``AppConfig.ready`` so the core layout
+never names a feature app."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from secretary.models import Role
+
+
+@dataclass(frozen=True)
+class NavItem:
+    url_name: str
+    label: Any
+    min_role: str = Role.SECRETARY
+    order: int = 50
+
+
+STAFF_NAV: list[NavItem] = []
+PORTAL_NAV: list[NavItem] = []
+
+
+def register_staff_nav(url_name: str, label: Any, *, min_role: str = Role.SECRETARY,
+                       order: int = 50) -> None:
+    if all(item.url_name != url_name for item in STAFF_NAV):
+        STAFF_NAV.append(NavItem(url_name, label, min_role, order))
+        STAFF_NAV.sort(key=lambda item: item.order)
+
+
+def register_portal_nav(url_name: str, label: Any, *, order: int = 50) -> None:
+    if all(item.url_name != url_name for item in PORTAL_NAV):
+        PORTAL_NAV.append(NavItem(url_name, label, Role.CLIENT, order))
+        PORTAL_NAV.sort(key=lambda item: item.order)

@@ -1,0 +1,275 @@
+"""Writes of the tenancy core: practices, invitations, memberships, API tokens."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from django.conf import settings
+from django.db import IntegrityError, transaction
+from django.dispatch import Signal
+from django.utils import timezone
+from django.utils.text import slugify
+from django.utils.translation import gettext as _
+
+from secretary.audit import activity_record, security_event
+from secretary.background import enqueue_on_commit
+from secretary.errors import ApplicationError
+from secretary.models import (
+    ADMIN_ROLES,
+    ApiToken,
+    Invitation,
+    Membership,
+    Practice,
+    Role,
+    User,
+    hash_secret,
+)
+
+# Sent inside the accepting transaction with ``invitation`` and ``membership``; feature apps
+# apply the invitation's ``grants`` (e.g. link a client contact to its client).
+invitation_accepted = Signal()
+
+
+def unique_practice_slug(name: str) -> str:
+    base = slugify(name)[:50] or "practice"
+    slug, n = base, 2
+    while Practice.objects.filter(slug=slug).exists():
+        slug = f"{base}-{n}"
+        n += 1
+    return slug
+
+
+@transaction.atomic
+def practice_create(*, name: str, owner: User, time_zone: str = "UTC", currency: str = "USD",
+                    slug: str | None = None, request=None) -> Practice:
+    practice = Practice(name=name.strip(), slug=slug or unique_practice_slug(name),
+                        time_zone=time_zone, currency=currency)
+    practice.full_clean()
+    practice.save()
+    Membership.objects.create(practice=practice, user=owner, role=Role.OWNER)
+    activity_record(practice=practice, actor=owner, verb="practice.created", target=practice,
+                    request=request)
+    return practice
+
+
+def _owner_count(practice: Practice) -> int:
+    return Membership.objects.for_practice(practice).filter(role=Role.OWNER).count()
+
+
+def _check_can_grant(actor_membership: Membership, role: str) -> None:
+    if not actor_membership.is_admin:
+        raise ApplicationError(_("Only owners and admins can manage members."))
+    if role == Role.OWNER and actor_membership.role != Role.OWNER:
+        raise ApplicationError(_("Only an owner can make someone an owner."),
+                               errors={"role": _("Only an owner can grant the owner role.")})
+
+
+@transaction.atomic
+def invitation_create(*, practice: Practice, invited_by: Membership, email: str, role: str,
+                      grants: dict | None = None, request=None) -> tuple[Invitation, str]:
+    """Create an invitation and send it by email after commit. Returns it and the raw token."""
+    email = User.objects.normalize_email(email).strip().lower()
+    if role not in Role.values:
+        raise ApplicationError(_("Choose a valid role."), errors={"role": _("Choose a valid role.")})
+    _check_can_grant(invited_by, role)
+    if Membership.objects.for_practice(practice).filter(user__email__iexact=email).exists():
+        raise ApplicationError(_("This person is already a member."),
+                               errors={"email": _("This person is already a member.")})
+    # A new invitation to the same address replaces the pending one.
+    Invitation.objects.for_practice(practice).filter(
+        email__iexact=email, accepted_at__isnull=True, revoked_at__isnull=True
+    ).update(revoked_at=timezone.now())
+    token = Invitation.new_token()
+    invitation = Invitation.objects.create(
+        practice=practice, email=email, role=role, grants=grants or {},
+        token_hash=hash_secret(token), invited_by=invited_by.user,
+        expires_at=timezone.now() + timedelta(days=settings.INVITATION_TTL_DAYS),
+    )
+    activity_record(practice=practice, actor=invited_by.user, verb="member.invited",
+                    target=invitation, data={"email": email, "role": role}, request=request)
+    security_event("invitation.created", request=request, user=invited_by.user,
+                   practice=practice, role=role)
+    from secretary.tasks import send_invitation
+
+    enqueue_on_commit(send_invitation, practice_id=practice.pk, invitation_id=invitation.pk,
+                      token=token)
+    return invitation, token
+
+
+def invitation_by_token(token: str) -> Invitation | None:
+    """The invitation a raw token names, whatever its state (None when forged)."""
+    if not token:
+        return None
+    return (
+        Invitation.objects.unscoped().select_related("practice")
+        .filter(token_hash=hash_secret(token)).first()
+    )
+
+
+def invitation_problem(invitation: Invitation | None) -> str | None:
+    """Why this invitation cannot be accepted, or None if it can."""
+    if invitation is None:
+        return _("This invitation link is not valid.")
+    if invitation.revoked_at is not None:
+        return _("This invitation was withdrawn. Ask for a new one.")
+    if invitation.accepted_at is not None:
+        return _("This invitation has already been used.")
+    if invitation.expires_at <= timezone.now():
+        return _("This invitation has expired. Ask for a new one.")
+    return None
+
+
+@transaction.atomic
+def invitation_accept(*, token: str, user: User, request=None) -> Membership:
+    invitation = invitation_by_token(token)
+    if invitation is not None:
+        invitation = Invitation.objects.unscoped().select_for_update().get(pk=invitation.pk)
+    problem = invitation_problem(invitation)
+    if problem:
+        security_event("invitation.rejected", request=request, user=user,
+                       practice=getattr(invitation, "practice", None))
+        raise ApplicationError(problem)
+    if user.email.lower() != invitation.email.lower():
+        raise ApplicationError(
+            _("This invitation was sent to %(email)s. Sign in with that address to accept it.")
+            % {"email": invitation.email}
+        )
+    practice = invitation.practice
+    if Membership.objects.for_practice(practice).filter(user=user).exists():
+        raise ApplicationError(_("You are already a member of this practice."))
+    membership = Membership.objects.create(practice=practice, user=user, role=invitation.role)
+    invitation.accepted_at = timezone.now()
+    invitation.accepted_by = user
+    invitation.save(update_fields=["accepted_at", "accepted_by"])
+    invitation_accepted.send(sender=Invitation, invitation=invitation, membership=membership)
+    activity_record(practice=practice, actor=user, verb="member.joined", target=membership,
+                    data={"role": membership.role}, request=request)
+    security_event("invitation.accepted", request=request, user=user, practice=practice)
+    return membership
+
+
+@transaction.atomic
+def invitation_revoke(*, practice: Practice, actor: Membership, invitation: Invitation,
+                      request=None) -> Invitation:
+    if not actor.is_admin:
+        raise ApplicationError(_("Only owners and admins can manage members."))
+    if invitation.accepted_at is None and invitation.revoked_at is None:
+        invitation.revoked_at = timezone.now()
+        invitation.save(update_fields=["revoked_at"])
+        activity_record(practice=practice, actor=actor.user, verb="invitation.revoked",
+                        target=invitation, request=request)
+    return invitation
+
+
+def _lock_memberships(practice: Practice) -> list[Membership]:
+    # Lock all memberships of the practice in id order so two concurrent demotions cannot both
+    # see "another owner remains".
+    return list(Membership.objects.for_practice(practice).select_for_update().order_by("pk"))
+
+
+@transaction.atomic
+def membership_change_role(*, practice: Practice, actor: Membership, membership: Membership,
+                           role: str, request=None) -> Membership:
+    if role not in Role.values:
+        raise ApplicationError(_("Choose a valid role."), errors={"role": _("Choose a valid role.")})
+    _check_can_grant(actor, role)
+    locked = {m.pk: m for m in _lock_memberships(practice)}
+    membership = locked.get(membership.pk)
+    if membership is None:
+        raise ApplicationError(_("This member no longer exists."))
+    if membership.role == Role.OWNER and actor.role != Role.OWNER:
+        raise ApplicationError(_("Only an owner can change another owner's role."))
+    old_role = membership.role
+    if old_role == role:
+        return membership
+    owners = sum(1 for m in locked.values() if m.role == Role.OWNER)
+    if old_role == Role.OWNER and owners <= 1:
+        raise ApplicationError(
+            _("A practice needs at least one owner. Make someone else an owner first."),
+            errors={"role": _("The last owner cannot be demoted.")},
+        )
+    membership.role = role
+    membership.save(update_fields=["role"])
+    activity_record(practice=practice, actor=actor.user, verb="member.role_changed",
+                    target=membership, data={"from": old_role, "to": role}, request=request)
+    security_event("member.role_changed", request=request, user=actor.user, practice=practice,
+                   member=membership.user.email, role_from=old_role, role_to=role)
+    return membership
+
+
+@transaction.atomic
+def membership_remove(*, practice: Practice, actor: Membership, membership: Membership,
+                      request=None) -> None:
+    is_self = membership.pk == actor.pk
+    if not actor.is_admin and not is_self:
+        raise ApplicationError(_("Only owners and admins can manage members."))
+    locked = {m.pk: m for m in _lock_memberships(practice)}
+    membership = locked.get(membership.pk)
+    if membership is None:
+        raise ApplicationError(_("This member no longer exists."))
+    if membership.role == Role.OWNER and actor.role != Role.OWNER:
+        raise ApplicationError(_("Only an owner can remove another owner."))
+    owners = sum(1 for m in locked.values() if m.role == Role.OWNER)
+    if membership.role == Role.OWNER and owners <= 1:
+        raise ApplicationError(
+            _("A practice needs at least one owner. Make someone else an owner first.")
+        )
+    email = membership.user.email
+    activity_record(practice=practice, actor=actor.user, verb="member.removed",
+                    target=membership, data={"email": email, "role": membership.role},
+                    request=request)
+    security_event("member.removed", request=request, user=actor.user, practice=practice,
+                   member=email)
+    ApiToken.objects.for_practice(practice).filter(membership=membership).update(
+        revoked_at=timezone.now()
+    )
+    membership.delete()
+
+
+def token_create(*, membership: Membership, name: str, request=None) -> tuple[ApiToken, str]:
+    """Create a personal access token; the raw secret is returned once and never stored."""
+    name = (name or "").strip()
+    if not name:
+        raise ApplicationError(_("Give the token a name."), errors={"name": _("This field is required.")})
+    secret = ApiToken.PREFIX + Invitation.new_token()
+    try:
+        with transaction.atomic():
+            token = ApiToken.objects.create(
+                practice=membership.practice, membership=membership, name=name[:80],
+                token_hash=hash_secret(secret), hint=secret[:10],
+            )
+            activity_record(practice=membership.practice, actor=membership.user,
+                            verb="token.created", target=token, request=request)
+    except IntegrityError as exc:  # a collision of 256-bit secrets: never in practice
+        raise ApplicationError(_("Could not create the token, please try again.")) from exc
+    return token, secret
+
+
+@transaction.atomic
+def token_revoke(*, membership: Membership, token: ApiToken, request=None) -> ApiToken:
+    if token.membership_id != membership.pk:
+        raise ApplicationError(_("You can only revoke your own tokens."))
+    if token.revoked_at is None:
+        token.revoked_at = timezone.now()
+        token.save(update_fields=["revoked_at"])
+        activity_record(practice=membership.practice, actor=membership.user,
+                        verb="token.revoked", target=token, request=request)
+        security_event("api.token_revoked", request=request, user=membership.user,
+                       practice=membership.practice)
+    return token
+
+
+__all__ = [
+    "ADMIN_ROLES",
+    "invitation_accept",
+    "invitation_accepted",
+    "invitation_by_token",
+    "invitation_create",
+    "invitation_problem",
+    "invitation_revoke",
+    "membership_change_role",
+    "membership_remove",
+    "practice_create",
+    "token_create",
+    "token_revoke",
+]

@@ -1,0 +1,35 @@
+from celery import shared_task
+from django.conf import settings
+from django.core.mail import send_mail
+from django.db import transaction
+from django.template.loader import render_to_string
+from django.urls import reverse
+from django.utils import timezone
+
+from secretary.models import Invitation
+from secretary.tenancy import practice_scope
+
+
+@shared_task(autoretry_for=(OSError,), retry_backoff=True, max_retries=5)
+def send_invitation(*, practice_id: int, invitation_id: int, token: str) -> bool:
+    """Email an invitation once. Idempotent: a second run finds ``sent_at`` set and does nothing.
+
+    The raw token travels only in the task message (never stored or logged); the database holds
+    its hash.
+    """
+    with transaction.atomic():
+        invitation = (
+            Invitation.objects.for_practice(practice_id).select_for_update()
+            .select_related("practice", "invited_by").filter(pk=invitation_id).first()
+        )
+        if invitation is None or invitation.sent_at is not None or not invitation.is_pending:
+            return False
+        with practice_scope(invitation.practice):
+            url = settings.SITE_URL + reverse("invitation_accept", args=[token])
+            context = {"invitation": invitation, "url": url, "practice": invitation.practice}
+            subject = render_to_string("emails/invitation_subject.txt", context).strip()
+            body = render_to_string("emails/invitation.txt", context)
+            send_mail(subject, body, None, [invitation.email])
+            invitation.sent_at = timezone.now()
+            invitation.save(update_fields=["sent_at"])
+    return True

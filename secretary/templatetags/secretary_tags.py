@@ -1,0 +1,64 @@
+import zoneinfo
+
+from django import template
+from django.urls import reverse
+from django.utils import timezone
+
+from secretary.models import Membership
+from secretary.navigation import PORTAL_NAV, STAFF_NAV
+
+register = template.Library()
+
+
+@register.simple_tag
+def user_memberships(user):
+    if not user.is_authenticated:
+        return []
+    from secretary.views import membership_home_url
+
+    memberships = list(
+        Membership.objects.unscoped().filter(user=user).select_related("practice")
+        .order_by("practice__name")
+    )
+    for membership in memberships:
+        membership.home_url = membership_home_url(membership)
+    return memberships
+
+
+def _links(context, items, allowed):
+    request = context["request"]
+    practice = getattr(request, "practice", None)
+    if practice is None:
+        return []
+    links = []
+    for item in items:
+        if not allowed(item):
+            continue
+        url = reverse(item.url_name, args=[practice.slug])
+        active = request.path.startswith(url) and url.rstrip("/").count("/") > 2
+        links.append({"url": url, "label": item.label, "active": active})
+    return links
+
+
+@register.simple_tag(takes_context=True)
+def staff_nav_links(context):
+    membership = getattr(context["request"], "membership", None)
+    if membership is None:
+        return []
+    return _links(context, STAFF_NAV, lambda item: membership.has_role_at_least(item.min_role))
+
+
+@register.simple_tag(takes_context=True)
+def portal_nav_links(context):
+    return _links(context, PORTAL_NAV, lambda item: True)
+
+
+@register.filter
+def in_time_zone(value, tz_name):
+    """Show an aware datetime in a named time zone (e.g. the client's)."""
+    if value is None or not tz_name:
+        return value
+    try:
+        return timezone.localtime(value, zoneinfo.ZoneInfo(str(tz_name)))
+    except (zoneinfo.ZoneInfoNotFoundError, ValueError):
+        return value

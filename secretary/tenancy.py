@@ -1,0 +1,172 @@
+"""The tenancy machinery every app uses.
+
+Tenant rows carry a non-null, indexed ``practice``. Their manager refuses to read rows unless
+the query is scoped to a practice: ``Model.objects.for_practice(p)``, a filter on ``practice``,
+or a related manager of an already-loaded row. The only bypass is an explicit ``.unscoped()``
+(admin, migrations, management commands, factories).
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.db.models.lookups import Exact, In
+from django.utils.translation import gettext_lazy as _
+
+from secretary.scope import current_practice, practice_scope  # noqa: F401  (re-exported)
+
+if TYPE_CHECKING:
+    from secretary.models import Practice
+
+
+class PracticeScopeError(RuntimeError):
+    """A tenant model was read without saying which practice it belongs to."""
+
+
+class TenantQuerySet(models.QuerySet):
+    _practice_scoped = False
+
+    def for_practice(self, practice: Practice | int) -> TenantQuerySet:
+        if practice is None:
+            raise PracticeScopeError(f"{self.model.__name__}.for_practice() needs a practice.")
+        practice_id = practice if isinstance(practice, int) else practice.pk
+        qs = self.filter(practice_id=practice_id)
+        qs._practice_scoped = True
+        return qs
+
+    def unscoped(self) -> TenantQuerySet:
+        qs = self._chain()
+        qs._practice_scoped = True
+        return qs
+
+    def _clone(self):
+        clone = super()._clone()
+        clone._practice_scoped = self._practice_scoped
+        return clone
+
+    def _is_scoped(self) -> bool:
+        if self._practice_scoped:
+            return True
+        # Related managers (client.tasks, practice.memberships) hint the owning instance.
+        if self._hints.get("instance") is not None:
+            return True
+        return self._filters_on_practice()
+
+    def _filters_on_practice(self) -> bool:
+        where = self.query.where
+        if where.connector != "AND" or where.negated:
+            return False
+        for child in where.children:
+            if isinstance(child, Exact | In):
+                target = getattr(child.lhs, "target", None)
+                alias = getattr(child.lhs, "alias", None)
+                if (
+                    target is not None
+                    and target.name == "practice"
+                    and target.model is not None
+                    and alias == self.query.base_table
+                ):
+                    return True
+        return False
+
+    def _check_scope(self) -> None:
+        if not self._is_scoped():
+            raise PracticeScopeError(
+                f"Query of {self.model.__name__} without a practice: use "
+                f"{self.model.__name__}.objects.for_practice(practice) (or .unscoped() in admin, "
+                "migrations and management commands)."
+            )
+
+    def _fetch_all(self):
+        if self._result_cache is None:
+            self._check_scope()
+        super()._fetch_all()
+
+    def iterator(self, *args, **kwargs):
+        self._check_scope()
+        return super().iterator(*args, **kwargs)
+
+    def count(self):
+        if self._result_cache is None:
+            self._check_scope()
+        return super().count()
+
+    def exists(self):
+        if self._result_cache is None:
+            self._check_scope()
+        return super().exists()
+
+    def aggregate(self, *args, **kwargs):
+        self._check_scope()
+        return super().aggregate(*args, **kwargs)
+
+    def update(self, **kwargs):
+        self._check_scope()
+        return super().update(**kwargs)
+
+    def delete(self):
+        self._check_scope()
+        return super().delete()
+
+
+class TenantManager(models.Manager.from_queryset(TenantQuerySet)):
+    use_in_migrations = False
+
+
+class TenantModel(models.Model):
+    """Base of every practice-owned row: ``practice`` is non-null and indexed."""
+
+    practice = models.ForeignKey(
+        "secretary.Practice", on_delete=models.CASCADE, related_name="+", db_index=True
+    )
+
+    objects = TenantManager()
+
+    # Foreign keys to other tenant models that must stay inside the row's practice.
+    class Meta:
+        abstract = True
+
+    def clean(self) -> None:
+        super().clean()
+        check_same_practice(self)
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        check_same_practice(self)
+        super().save(*args, **kwargs)
+
+
+def check_same_practice(instance: models.Model) -> None:
+    """Raise ValidationError if any foreign key of a tenant row points into another practice.
+
+    Checks every loaded or set FK whose target is a TenantModel (or a Practice-owned user
+    membership). Runs on save and in ``clean()``, so forms and serializers that call
+    ``full_clean`` get a field error and a forged id never reaches the database.
+    """
+    practice_id = getattr(instance, "practice_id", None)
+    if practice_id is None:
+        return
+    errors: dict[str, str] = {}
+    for field in instance._meta.concrete_fields:
+        if not field.is_relation or field.name == "practice":
+            continue
+        related_model = field.related_model
+        if not (isinstance(related_model, type) and issubclass(related_model, TenantModel)):
+            continue
+        related_id = getattr(instance, field.attname)
+        if related_id is None:
+            continue
+        cached = field.get_cached_value(instance, default=None)
+        if cached is not None and cached.pk == related_id:
+            other_practice_id = cached.practice_id
+        else:
+            other_practice_id = (
+                related_model._base_manager.filter(pk=related_id)
+                .values_list("practice_id", flat=True)
+                .first()
+            )
+        if other_practice_id != practice_id:
+            errors[field.name] = _("Choose a value from this practice.")
+    if errors:
+        raise ValidationError(errors)

@@ -1,0 +1,59 @@
+"""Root URLs. Feature apps contribute ``staff_patterns`` and ``portal_patterns`` (their
+``urls.py``) and ``api_patterns`` (their ``api.py``); the practice prefix is added here once."""
+
+from allauth.account.decorators import secure_admin_login
+from django.conf import settings
+from django.contrib import admin
+from django.urls import include, path
+from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
+
+import billing.api
+import billing.urls
+import clients.api
+import clients.urls
+import documents.api
+import documents.urls
+import tasks.api
+import tasks.urls
+from secretary import api as core_api
+from secretary import views
+
+# The admin signs in through allauth: same rate limits, same two-factor authentication.
+admin.site.login = secure_admin_login(admin.site.login)
+admin.site.site_header = "Secretary"
+
+FEATURE_URLS = (clients.urls, tasks.urls, billing.urls, documents.urls)
+FEATURE_APIS = (clients.api, tasks.api, billing.api, documents.api)
+
+staff_patterns = list(views.staff_patterns)
+portal_patterns = list(views.portal_patterns)
+api_practice_patterns = list(core_api.practice_patterns)
+for module in FEATURE_URLS:
+    staff_patterns += module.staff_patterns
+    portal_patterns += module.portal_patterns
+for module in FEATURE_APIS:
+    api_practice_patterns += module.api_patterns
+
+urlpatterns = [
+    path("", views.home, name="home"),
+    path("practices/", views.practice_list, name="practice_list"),
+    path("practices/new/", views.practice_new, name="practice_new"),
+    path("invitations/<str:token>/", views.invitation_accept, name="invitation_accept"),
+    path("accounts/", include("allauth.urls")),
+    path("admin/", admin.site.urls),
+    path("app/<slug:practice_slug>/", include(staff_patterns)),
+    path("portal/<slug:practice_slug>/", include(portal_patterns)),
+    path("api/v1/", include(core_api.user_patterns)),
+    path("api/v1/practices/<slug:practice_slug>/", include(api_practice_patterns)),
+    path("api/schema/", SpectacularAPIView.as_view(), name="api_schema"),
+    path("api/docs/", SpectacularSwaggerView.as_view(url_name="api_schema"), name="api_docs"),
+    path("healthz", views.healthz, name="healthz"),
+]
+
+if settings.DEBUG:
+    from django.conf.urls.static import static
+
+    urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)
+
+handler404 = "secretary.views.page_not_found"
+handler500 = "secretary.views.server_error"
