@@ -5,6 +5,7 @@ Celery tasks executed eagerly in-process, so a newcomer needs nothing installed.
 """
 
 import os
+import sys
 from pathlib import Path
 
 import dj_database_url
@@ -26,7 +27,7 @@ def env_list(name: str, default: str = "") -> list[str]:
 
 
 DEBUG = env_bool("DEBUG", default=False)
-TESTING = env_bool("SECRETARY_TESTING", default=False)
+TESTING = env_bool("SECRETARY_TESTING", default="pytest" in sys.modules)
 
 SECRET_KEY = os.environ.get("SECRET_KEY", "")
 if not SECRET_KEY:

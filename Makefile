@@ -1,0 +1,45 @@
+# The two commands: `make run` (the app on the embedded default, with demo data) and
+# `make test` (the whole suite). Each sets up what it needs by itself.
+PYTHON ?= python3
+UV_VERSION := 0.13.9
+UV := .venv-uv/bin/uv
+VENV := .venv
+PY := $(VENV)/bin/python
+HOST ?= 127.0.0.1
+PORT ?= 8000
+
+.PHONY: run test lint format migrate demo worker beat clean
+
+$(UV):
+	$(PYTHON) -m venv .venv-uv
+	.venv-uv/bin/pip install --quiet --disable-pip-version-check "uv==$(UV_VERSION)"
+
+$(VENV)/.synced: $(UV) pyproject.toml uv.lock
+	UV_PROJECT_ENVIRONMENT=$(VENV) $(UV) sync --locked --quiet
+	touch $@
+
+run: $(VENV)/.synced
+	DEBUG=1 $(PY) manage.py migrate --noinput
+	DEBUG=1 $(PY) manage.py seed_demo
+	@echo "Secretary is running at http://$(HOST):$(PORT)/"
+	DEBUG=1 $(PY) manage.py runserver $(HOST):$(PORT)
+
+test: $(VENV)/.synced
+	$(PY) -m pytest $(PYTEST_ARGS)
+
+lint: $(VENV)/.synced
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
+
+format: $(VENV)/.synced
+	$(VENV)/bin/ruff format .
+	$(VENV)/bin/ruff check --fix .
+
+worker: $(VENV)/.synced
+	$(VENV)/bin/celery -A secretary worker -Q default,documents --loglevel=info
+
+beat: $(VENV)/.synced
+	$(VENV)/bin/celery -A secretary beat --loglevel=info
+
+clean:
+	rm -rf $(VENV) .venv-uv .pytest_cache
