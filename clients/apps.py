@@ -12,7 +12,10 @@ class ClientsConfig(AppConfig):
         from secretary.models import Role
         from secretary.navigation import register_portal_nav, register_staff_nav
 
-        del Role, register_portal_nav, register_staff_nav  # navigation: with the views
+        register_staff_nav("client_list", _("Clients"), order=20)
+        register_staff_nav("plan_list", _("Service plans"), order=60, min_role=Role.SECRETARY)
+        register_portal_nav("portal_onboarding", _("Onboarding"), order=60)
+        register_portal_nav("portal_plan", _("Your plan"), order=70)
         register_verbs({
             "client.created": _("added a client"),
             "client.updated": _("updated a client"),

@@ -201,6 +201,10 @@ class Client(TenantModel):
         """The agreement staff must sign: a BAA for medical records, an NDA otherwise."""
         return AgreementKind.BAA if self.specialty == Specialty.MEDICAL else AgreementKind.NDA
 
+    @property
+    def required_agreement_label(self) -> str:
+        return AgreementKind(self.required_agreement_kind).label
+
 
 class ClientTeamMember(TenantModel):
     client = models.ForeignKey(Client, on_delete=models.CASCADE, related_name="team_links")

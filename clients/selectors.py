@@ -146,7 +146,8 @@ def engagement_get(*, practice: Practice, engagement_id, client: Client | None =
     if client is not None:
         qs = qs.filter(client=client)
     engagement = (
-        qs.select_related("client", "plan", "accepted_by", "proposed_by", "replaces")
+        qs.select_related("client__primary_secretary__user", "plan", "accepted_by",
+                          "proposed_by", "replaces", "changes_requested_by")
         .prefetch_related(_windows_prefetch(practice), "categories").first()
     )
     if engagement is None:
@@ -264,3 +265,58 @@ def category_get(*, practice: Practice, category_id) -> ServiceCategory:
     if category is None:
         raise Http404
     return category
+
+
+def recent_activity(*, practice: Practice, client: Client, engagement_ids=(), contact_ids=(),
+                    limit: int = 10):
+    """The latest audit events about a client, its engagements and its contacts."""
+    from secretary.audit import verb_label
+    from secretary.models import ActivityEvent
+
+    about = (Q(target_type="clients.client", target_id=str(client.pk))
+             | Q(target_type="clients.engagement", target_id__in=[str(i) for i in engagement_ids])
+             | Q(target_type="clients.contact", target_id__in=[str(i) for i in contact_ids]))
+    events = list(ActivityEvent.objects.for_practice(practice).filter(about)
+                  .select_related("actor")[:limit])
+    for event in events:
+        event.label = verb_label(event.verb)
+    return events
+
+
+ONBOARDING_STEPS = ("sent", "answered", "proposed", "accepted")
+
+
+def onboarding_state(*, questionnaire: Questionnaire | None, open_engagement: Engagement | None,
+                     active_engagement: Engagement | None) -> dict:
+    """Where the client is in onboarding: the steps done and a label for the current one."""
+    from django.utils.translation import gettext as _
+
+    done = {
+        "sent": questionnaire is not None or active_engagement is not None,
+        "answered": (questionnaire is not None and questionnaire.is_submitted)
+        or active_engagement is not None,
+        "proposed": active_engagement is not None or (
+            open_engagement is not None and open_engagement.status != EngagementStatus.DRAFT),
+        "accepted": active_engagement is not None,
+    }
+    if open_engagement is not None and open_engagement.status == EngagementStatus.PROPOSED:
+        label = _("Plan proposed, waiting for the client")
+    elif open_engagement is not None and open_engagement.status == "changes_requested":
+        label = _("The client asked for changes")
+    elif open_engagement is not None:
+        label = _("Plan being drafted")
+    elif active_engagement is not None:
+        label = _("Active plan (version %(version)s)") % {"version": active_engagement.version}
+    elif questionnaire is not None and questionnaire.is_submitted:
+        label = _("Answers in: build the plan")
+    elif questionnaire is not None and questionnaire.status == "in_progress":
+        label = _("Questionnaire being answered")
+    elif questionnaire is not None:
+        label = _("Questionnaire sent")
+    else:
+        label = _("Not started")
+    labels = {"sent": _("Questionnaire sent"), "answered": _("Answered"),
+              "proposed": _("Plan proposed"), "accepted": _("Accepted")}
+    return {"label": label,
+            "steps": [{"key": key, "label": labels[key], "done": done[key]}
+                      for key in ONBOARDING_STEPS]}
