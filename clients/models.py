@@ -577,4 +577,4 @@ class BrandKit(TenantModel):
         ]
 
     def __str__(self) -> str:
-        return str(self.client) if self.client_id else _("Practice brand")
+        return str(self.client) if self.client_id else str(_("Practice brand"))

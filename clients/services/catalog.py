@@ -103,12 +103,27 @@ def set_windows(*, practice: Practice, owner, windows: list[Window]) -> None:
 
 
 def set_categories(*, practice: Practice, owner, categories, field: str = "categories") -> None:
-    """Replace a many-to-many set of categories; the through rows carry the practice."""
+    """Replace a many-to-many set of categories of a plan, engagement or questionnaire.
+
+    Writes the through rows directly (they carry the practice and use the scoped manager);
+    Django's ``.set()`` would read them without the practice.
+    """
     try:
-        ids = ids_in_practice(ServiceCategory, practice, categories)
+        ids = set(ids_in_practice(ServiceCategory, practice, categories))
     except ValidationError as error:
         raise invalid({field: error.messages}) from error
-    getattr(owner, field).set(ids, through_defaults={"practice": practice})
+    m2m = owner._meta.get_field(field)
+    through = m2m.remote_field.through
+    owner_column = m2m.m2m_field_name()
+    rows = through.objects.for_practice(practice).filter(**{owner_column: owner})
+    current = set(rows.values_list("category_id", flat=True))
+    rows.exclude(category_id__in=ids).delete()
+    through.objects.bulk_create([
+        through(practice=practice, category_id=category_id, **{owner_column: owner})
+        for category_id in sorted(ids - current)
+    ])
+    if hasattr(owner, "_prefetched_objects_cache"):
+        owner._prefetched_objects_cache.pop(field, None)
 
 
 def _clean_plan(plan: ServicePlan, practice: Practice) -> None:

@@ -173,8 +173,9 @@ def contact_create(*, practice: Practice, actor: Membership, client: Client, dat
     _clean_contact(contact)
     if not Contact.objects.for_practice(practice).filter(client=client).exists():
         contact.is_primary = True
-    validated_save(contact, exclude=["membership"])
+    # Clear the old primary before saving: the database allows one per client.
     _make_primary(practice, contact)
+    validated_save(contact, exclude=["membership"])
     activity_record(practice=practice, actor=actor.user, verb="contact.created",
                     target=contact, data={"client": client.pk}, request=request)
     return contact
