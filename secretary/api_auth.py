@@ -52,8 +52,10 @@ class ApiTokenAuthentication(authentication.BaseAuthentication):
             security_event("api.token_rejected", request=request._request)
             raise exceptions.AuthenticationFailed(_("Invalid or revoked token."))
         now = timezone.now()
-        if (token.last_used_at is None
-                or (now - token.last_used_at).total_seconds() > LAST_USED_PRECISION_SECONDS):
+        if (
+            token.last_used_at is None
+            or (now - token.last_used_at).total_seconds() > LAST_USED_PRECISION_SECONDS
+        ):
             ApiToken.objects.unscoped().filter(pk=token.pk).update(last_used_at=now)
             token.last_used_at = now
         return token.membership.user, token
@@ -87,5 +89,8 @@ class ApiTokenScheme(OpenApiAuthenticationExtension):
     name = "personalAccessToken"
 
     def get_security_definition(self, auto_schema):
-        return {"type": "http", "scheme": "bearer",
-                "description": "Personal access token (sec_…), scoped to one practice."}
+        return {
+            "type": "http",
+            "scheme": "bearer",
+            "description": "Personal access token (sec_…), scoped to one practice.",
+        }

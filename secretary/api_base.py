@@ -41,10 +41,13 @@ def exception_handler(exc, context):
     """Every API error is JSON: ``{"message": str, "errors": {field: [messages]}}``."""
     if isinstance(exc, ApplicationError):
         set_rollback()
-        return Response({"message": str(exc.message), "errors": exc.errors},
-                        status=status.HTTP_400_BAD_REQUEST)
+        return Response(
+            {"message": str(exc.message), "errors": exc.errors}, status=status.HTTP_400_BAD_REQUEST
+        )
     if isinstance(exc, DjangoValidationError):
-        errors = exc.message_dict if hasattr(exc, "error_dict") else {"non_field_errors": exc.messages}
+        errors = (
+            exc.message_dict if hasattr(exc, "error_dict") else {"non_field_errors": exc.messages}
+        )
         exc = exceptions.ValidationError(errors)
     elif isinstance(exc, DjangoPermissionDenied):
         exc = exceptions.PermissionDenied()
@@ -127,7 +130,9 @@ class PracticeScopedMixin:
         if membership.is_client:
             if not self.allow_clients:
                 raise Http404
-            if request.method not in permissions.SAFE_METHODS and not self.clients_may_write(request):
+            if request.method not in permissions.SAFE_METHODS and not self.clients_may_write(
+                request
+            ):
                 raise exceptions.PermissionDenied()
             return
         needed = self.min_role

@@ -22,8 +22,9 @@ class UserSerializer(serializers.ModelSerializer):
         read_only_fields = ["id", "email"]
 
     def update(self, instance: User, validated_data: dict) -> User:
-        changed = [name for name, value in validated_data.items()
-                   if getattr(instance, name) != value]
+        changed = [
+            name for name, value in validated_data.items() if getattr(instance, name) != value
+        ]
         for name in changed:
             setattr(instance, name, validated_data[name])
         if changed:
@@ -88,8 +89,18 @@ class ActivityEventSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = ActivityEvent
-        fields = ["id", "created_at", "actor", "verb", "verb_label", "target_type", "target_id",
-                  "target_repr", "data", "ip_address"]
+        fields = [
+            "id",
+            "created_at",
+            "actor",
+            "verb",
+            "verb_label",
+            "target_type",
+            "target_id",
+            "target_repr",
+            "data",
+            "ip_address",
+        ]
         read_only_fields = fields
 
     def get_verb_label(self, event: ActivityEvent) -> str:

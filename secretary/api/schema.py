@@ -18,6 +18,7 @@ class ErrorSerializer(serializers.Serializer):
     message = serializers.CharField()
     errors = serializers.DictField(child=serializers.ListField(child=serializers.CharField()))
 
+
 class AutoSchema(openapi.AutoSchema):
     """drf-spectacular's schema, plus the error answers every operation can give."""
 
@@ -29,18 +30,23 @@ class AutoSchema(openapi.AutoSchema):
     def get_override_parameters(self):
         parameters = list(super().get_override_parameters())
         if "{practice_slug}" in self.path:
-            parameters.append(OpenApiParameter(
-                "practice_slug", str, OpenApiParameter.PATH,
-                description=_("The practice's address, as in /app/<practice_slug>/."),
-            ))
+            parameters.append(
+                OpenApiParameter(
+                    "practice_slug",
+                    str,
+                    OpenApiParameter.PATH,
+                    description=_("The practice's address, as in /app/<practice_slug>/."),
+                )
+            )
         return parameters
 
     def get_operation(self, *args, **kwargs):
         operation = super().get_operation(*args, **kwargs)
         if operation is None:
             return None
-        error = {"application/json": {"schema": self.resolve_serializer(
-            ErrorSerializer, "response").ref}}
+        error = {
+            "application/json": {"schema": self.resolve_serializer(ErrorSerializer, "response").ref}
+        }
         codes = {
             "401": _("Not signed in, or the token is invalid or revoked."),
             "429": _("Too many calls with personal access tokens; retry later."),

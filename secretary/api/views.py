@@ -93,8 +93,11 @@ class PracticeDetailView(PracticeScopedMixin, generics.RetrieveAPIView):
 class MemberFilter(django_filters.FilterSet):
     role = django_filters.ChoiceFilter(choices=Role.choices)
     ordering = django_filters.OrderingFilter(
-        fields=(("user__email", "email"), ("user__full_name", "full_name"),
-                ("created_at", "joined_at")),
+        fields=(
+            ("user__email", "email"),
+            ("user__full_name", "full_name"),
+            ("created_at", "joined_at"),
+        ),
     )
 
     class Meta:
@@ -116,22 +119,30 @@ class MemberListView(PracticeScopedMixin, generics.ListAPIView):
     def get_queryset(self):
         return (
             Membership.objects.for_practice(self.request.practice)
-            .select_related("user").order_by("user__email", "pk")
+            .select_related("user")
+            .order_by("user__email", "pk")
         )
 
 
 @extend_schema_view(
     get=extend_schema(tags=["members"], summary=_("A member of the practice")),
     patch=extend_schema(
-        tags=["members"], summary=_("Change a member's role (owners and admins)"),
-        description=_("A practice always keeps an owner: demoting the last one is refused. "
-                      "From a browser session this needs a recent password confirmation."),
-        request=MemberRoleSerializer, responses=MemberSerializer,
+        tags=["members"],
+        summary=_("Change a member's role (owners and admins)"),
+        description=_(
+            "A practice always keeps an owner: demoting the last one is refused. "
+            "From a browser session this needs a recent password confirmation."
+        ),
+        request=MemberRoleSerializer,
+        responses=MemberSerializer,
     ),
     delete=extend_schema(
-        tags=["members"], summary=_("Remove a member (owners and admins)"),
-        description=_("The member's API tokens are revoked. The last owner cannot be removed. "
-                      "From a browser session this needs a recent password confirmation."),
+        tags=["members"],
+        summary=_("Remove a member (owners and admins)"),
+        description=_(
+            "The member's API tokens are revoked. The last owner cannot be removed. "
+            "From a browser session this needs a recent password confirmation."
+        ),
     ),
 )
 class MemberDetailView(PracticeScopedMixin, generics.RetrieveDestroyAPIView):
@@ -153,16 +164,23 @@ class MemberDetailView(PracticeScopedMixin, generics.RetrieveDestroyAPIView):
         if role is not None:
             require_recent_authentication(request)
             membership = services.membership_change_role(
-                practice=request.practice, actor=request.membership, membership=membership,
-                role=role, request=request,
+                practice=request.practice,
+                actor=request.membership,
+                membership=membership,
+                role=role,
+                request=request,
             )
         return Response(MemberSerializer(membership).data)
 
     def destroy(self, request, *args, **kwargs):
         membership = self.get_object()
         require_recent_authentication(request)
-        services.membership_remove(practice=request.practice, actor=request.membership,
-                                   membership=membership, request=request)
+        services.membership_remove(
+            practice=request.practice,
+            actor=request.membership,
+            membership=membership,
+            request=request,
+        )
         return Response(status=status.HTTP_204_NO_CONTENT)
 
 
@@ -180,10 +198,14 @@ def pending_invitations(practice):
 @extend_schema_view(
     get=extend_schema(tags=["invitations"], summary=_("Pending invitations (owners and admins)")),
     post=extend_schema(
-        tags=["invitations"], summary=_("Invite someone by email with a role"),
-        description=_("The invitation email is sent in the background once saved. A new "
-                      "invitation to the same address replaces the pending one."),
-        request=InvitationCreateSerializer, responses={201: InvitationSerializer},
+        tags=["invitations"],
+        summary=_("Invite someone by email with a role"),
+        description=_(
+            "The invitation email is sent in the background once saved. A new "
+            "invitation to the same address replaces the pending one."
+        ),
+        request=InvitationCreateSerializer,
+        responses={201: InvitationSerializer},
     ),
 )
 class InvitationListView(PracticeScopedMixin, generics.ListCreateAPIView):
@@ -199,8 +221,10 @@ class InvitationListView(PracticeScopedMixin, generics.ListCreateAPIView):
         serializer = InvitationCreateSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         invitation, _token = services.invitation_create(
-            practice=request.practice, invited_by=request.membership,
-            email=serializer.validated_data["email"], role=serializer.validated_data["role"],
+            practice=request.practice,
+            invited_by=request.membership,
+            email=serializer.validated_data["email"],
+            role=serializer.validated_data["role"],
             request=request,
         )
         return Response(InvitationSerializer(invitation).data, status=status.HTTP_201_CREATED)
@@ -221,8 +245,12 @@ class InvitationDetailView(PracticeScopedMixin, generics.RetrieveDestroyAPIView)
 
     def destroy(self, request, *args, **kwargs):
         invitation = self.get_object()
-        services.invitation_revoke(practice=request.practice, actor=request.membership,
-                                   invitation=invitation, request=request)
+        services.invitation_revoke(
+            practice=request.practice,
+            actor=request.membership,
+            invitation=invitation,
+            request=request,
+        )
         return Response(status=status.HTTP_204_NO_CONTENT)
 
 
@@ -230,7 +258,9 @@ class InvitationDetailView(PracticeScopedMixin, generics.RetrieveDestroyAPIView)
 
 
 class ActivityFilter(django_filters.FilterSet):
-    verb = django_filters.CharFilter(help_text=_("Only events with this verb, e.g. member.invited."))
+    verb = django_filters.CharFilter(
+        help_text=_("Only events with this verb, e.g. member.invited.")
+    )
 
     class Meta:
         model = ActivityEvent
@@ -238,7 +268,9 @@ class ActivityFilter(django_filters.FilterSet):
 
 
 @extend_schema_view(
-    get=extend_schema(tags=["activity"], summary=_("The audit log, newest first (owners and admins)")),
+    get=extend_schema(
+        tags=["activity"], summary=_("The audit log, newest first (owners and admins)")
+    ),
 )
 class ActivityListView(PracticeScopedMixin, generics.ListAPIView):
     min_role = Role.ADMIN
@@ -250,7 +282,8 @@ class ActivityListView(PracticeScopedMixin, generics.ListAPIView):
     def get_queryset(self):
         return (
             ActivityEvent.objects.for_practice(self.request.practice)
-            .select_related("actor").order_by("-created_at", "-pk")
+            .select_related("actor")
+            .order_by("-created_at", "-pk")
         )
 
 
@@ -277,13 +310,18 @@ class OwnTokensMixin(PracticeScopedMixin):
 
 
 @extend_schema_view(
-    get=extend_schema(tags=["tokens"], summary=_("Your personal access tokens (no secrets)"),
-                      auth=SESSION_ONLY),
+    get=extend_schema(
+        tags=["tokens"], summary=_("Your personal access tokens (no secrets)"), auth=SESSION_ONLY
+    ),
     post=extend_schema(
-        tags=["tokens"], summary=_("Create a personal access token"),
-        description=_("The secret is in the answer, once; only its hash is kept. Needs a "
-                      "browser session with a recent password confirmation."),
-        request=ApiTokenCreateSerializer, responses={201: ApiTokenCreatedSerializer},
+        tags=["tokens"],
+        summary=_("Create a personal access token"),
+        description=_(
+            "The secret is in the answer, once; only its hash is kept. Needs a "
+            "browser session with a recent password confirmation."
+        ),
+        request=ApiTokenCreateSerializer,
+        responses={201: ApiTokenCreatedSerializer},
         auth=SESSION_ONLY,
     ),
 )
@@ -298,20 +336,23 @@ class TokenListView(OwnTokensMixin, generics.ListCreateAPIView):
         serializer = ApiTokenCreateSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         require_recent_authentication(request)
-        token, secret = services.token_create(membership=request.membership,
-                                              name=serializer.validated_data["name"],
-                                              request=request)
+        token, secret = services.token_create(
+            membership=request.membership, name=serializer.validated_data["name"], request=request
+        )
         data = {**ApiTokenSerializer(token).data, "token": secret}
         return Response(data, status=status.HTTP_201_CREATED)
 
 
 @extend_schema_view(
-    get=extend_schema(tags=["tokens"], summary=_("One of your personal access tokens"),
-                      auth=SESSION_ONLY),
+    get=extend_schema(
+        tags=["tokens"], summary=_("One of your personal access tokens"), auth=SESSION_ONLY
+    ),
     delete=extend_schema(
-        tags=["tokens"], summary=_("Revoke one of your personal access tokens"),
+        tags=["tokens"],
+        summary=_("Revoke one of your personal access tokens"),
         description=_("It stops working at once and stays listed as revoked."),
-        responses={204: OpenApiResponse(description=_("Revoked."))}, auth=SESSION_ONLY,
+        responses={204: OpenApiResponse(description=_("Revoked."))},
+        auth=SESSION_ONLY,
     ),
 )
 class TokenDetailView(OwnTokensMixin, generics.RetrieveDestroyAPIView):
@@ -335,8 +376,11 @@ practice_patterns: list = [
     path("members/", MemberListView.as_view(), name="api_member_list"),
     path("members/<int:member_id>/", MemberDetailView.as_view(), name="api_member_detail"),
     path("invitations/", InvitationListView.as_view(), name="api_invitation_list"),
-    path("invitations/<int:invitation_id>/", InvitationDetailView.as_view(),
-         name="api_invitation_detail"),
+    path(
+        "invitations/<int:invitation_id>/",
+        InvitationDetailView.as_view(),
+        name="api_invitation_detail",
+    ),
     path("activity/", ActivityListView.as_view(), name="api_activity_list"),
     path("tokens/", TokenListView.as_view(), name="api_token_list"),
     path("tokens/<int:token_id>/", TokenDetailView.as_view(), name="api_token_detail"),

@@ -10,10 +10,16 @@ from tests.api.conftest import url
 
 
 def record(world, verb, minutes_ago=0, actor=None):
-    event = activity_record(practice=world.practice, actor=actor or world.owner.user, verb=verb,
-                            target=world.secretary, data={"role": "secretary"})
+    event = activity_record(
+        practice=world.practice,
+        actor=actor or world.owner.user,
+        verb=verb,
+        target=world.secretary,
+        data={"role": "secretary"},
+    )
     ActivityEvent.objects.for_practice(world.practice).filter(pk=event.pk).update(
-        created_at=timezone.now() - timedelta(minutes=minutes_ago))
+        created_at=timezone.now() - timedelta(minutes=minutes_ago)
+    )
     return event
 
 
@@ -40,12 +46,20 @@ def test_it_lists_the_log_newest_first(world, admin_client_):
     results = response.json()["results"]
     assert [e["id"] for e in results] == [newer.pk, older.pk]
     assert results[0] == {
-        "id": newer.pk, "created_at": results[0]["created_at"],
-        "actor": {"id": world.admin.user.pk, "email": "admin@harbour.test",
-                  "full_name": world.admin.user.full_name},
-        "verb": "member.role_changed", "verb_label": "changed a member's role",
-        "target_type": "secretary.membership", "target_id": str(world.secretary.pk),
-        "target_repr": str(world.secretary), "data": {"role": "secretary"}, "ip_address": None,
+        "id": newer.pk,
+        "created_at": results[0]["created_at"],
+        "actor": {
+            "id": world.admin.user.pk,
+            "email": "admin@harbour.test",
+            "full_name": world.admin.user.full_name,
+        },
+        "verb": "member.role_changed",
+        "verb_label": "changed a member's role",
+        "target_type": "secretary.membership",
+        "target_id": str(world.secretary.pk),
+        "target_repr": str(world.secretary),
+        "data": {"role": "secretary"},
+        "ip_address": None,
     }
 
 
@@ -53,8 +67,9 @@ def test_it_filters_the_log_by_verb(world, owner_client):
     invited = record(world, "member.invited")
     record(world, "member.removed")
 
-    response = owner_client.get(url("api_activity_list", world.practice),
-                                {"verb": "member.invited"})
+    response = owner_client.get(
+        url("api_activity_list", world.practice), {"verb": "member.invited"}
+    )
 
     assert [e["id"] for e in response.json()["results"]] == [invited.pk]
 

@@ -23,8 +23,9 @@ def test_it_checks_ownership(world, make_token):
     assert token_client(secret_a).get(url("api_member_list", world.practice)).status_code == 200
     assert token_client(secret_b).get(url("api_member_list", world.practice)).status_code == 404
     _token, contact_secret = make_token(world.client_contact)
-    assert token_client(contact_secret).get(
-        url("api_member_list", world.practice)).status_code == 404
+    assert (
+        token_client(contact_secret).get(url("api_member_list", world.practice)).status_code == 404
+    )
     assert token_client(secret_a).get(url("api_activity_list", world.practice)).status_code == 403
 
 
@@ -58,12 +59,15 @@ def test_it_rejects_a_revoked_token_with_401(world, make_token, owner_client):
     assert response["WWW-Authenticate"] == "Bearer"
 
 
-@pytest.mark.parametrize("header", [
-    "Bearer sec_forged-secret-that-was-never-issued",
-    "Bearer not-even-our-prefix",
-    "Bearer",
-    "Bearer two parts",
-])
+@pytest.mark.parametrize(
+    "header",
+    [
+        "Bearer sec_forged-secret-that-was-never-issued",
+        "Bearer not-even-our-prefix",
+        "Bearer",
+        "Bearer two parts",
+    ],
+)
 def test_it_rejects_forged_and_malformed_tokens(world, header):
     response = Client(headers={"authorization": header}).get(reverse("api_me"))
 
@@ -123,8 +127,9 @@ def test_it_enforces_csrf_on_session_writes(world):
     client.force_login(world.owner.user)
 
     # When it writes without the CSRF token
-    response = client.patch(reverse("api_me"), {"full_name": "Mallory"},
-                            content_type="application/json")
+    response = client.patch(
+        reverse("api_me"), {"full_name": "Mallory"}, content_type="application/json"
+    )
 
     # Then it is refused and nothing changes
     assert response.status_code == 403
@@ -135,8 +140,12 @@ def test_it_enforces_csrf_on_session_writes(world):
     # And with the token from the cookie it goes through
     client.get(reverse("api_docs"))  # any page rendering a form sets the CSRF cookie
     csrf = client.cookies["csrftoken"].value
-    response = client.patch(reverse("api_me"), {"full_name": "Ada Owner"},
-                            content_type="application/json", headers={"x-csrftoken": csrf})
+    response = client.patch(
+        reverse("api_me"),
+        {"full_name": "Ada Owner"},
+        content_type="application/json",
+        headers={"x-csrftoken": csrf},
+    )
     assert response.status_code == 200
     assert response.json()["full_name"] == "Ada Owner"
 
@@ -145,8 +154,9 @@ def test_it_does_not_need_csrf_with_a_token(world, make_token):
     _token, secret = make_token(world.owner)
     client = Client(enforce_csrf_checks=True, headers={"authorization": f"Bearer {secret}"})
 
-    response = client.patch(reverse("api_me"), {"full_name": "Script Runner"},
-                            content_type="application/json")
+    response = client.patch(
+        reverse("api_me"), {"full_name": "Script Runner"}, content_type="application/json"
+    )
 
     assert response.status_code == 200
 
@@ -154,8 +164,10 @@ def test_it_does_not_need_csrf_with_a_token(world, make_token):
 class TestThrottling:
     @pytest.fixture(autouse=True)
     def low_rate(self, settings, monkeypatch):
-        settings.REST_FRAMEWORK = {**settings.REST_FRAMEWORK,
-                                   "DEFAULT_THROTTLE_RATES": {"token": "3/min"}}
+        settings.REST_FRAMEWORK = {
+            **settings.REST_FRAMEWORK,
+            "DEFAULT_THROTTLE_RATES": {"token": "3/min"},
+        }
         monkeypatch.setattr(TokenRateThrottle, "cache", LocMemCache("throttle-test", {}))
 
     def test_it_limits_calls_with_tokens_per_user(self, world, make_token):
@@ -164,8 +176,10 @@ class TestThrottling:
         _token, second = make_token(world.owner, name="two")
 
         # When they make more calls together than the rate allows
-        answers = [token_client(secret).get(reverse("api_me")).status_code
-                   for secret in (first, second, first)]
+        answers = [
+            token_client(secret).get(reverse("api_me")).status_code
+            for secret in (first, second, first)
+        ]
         throttled = token_client(second).get(reverse("api_me"))
 
         # Then the calls past the budget get 429 with a JSON message and a retry delay
@@ -194,4 +208,3 @@ def test_it_answers_405_in_json_for_a_method_a_route_never_accepts(world, owner_
 
     assert response.status_code == 405
     assert response.json()["message"]
-

@@ -11,8 +11,11 @@ from tests.factories import InvitationFactory
 
 
 def invite(client, world, email="new.person@example.com", role=Role.SECRETARY):
-    return client.post(url("api_invitation_list", world.practice), {"email": email, "role": role},
-                       content_type="application/json")
+    return client.post(
+        url("api_invitation_list", world.practice),
+        {"email": email, "role": role},
+        content_type="application/json",
+    )
 
 
 def invitations(world):
@@ -26,8 +29,12 @@ def test_it_checks_ownership(world, outsider_client, contact_client, secretary_c
     assert outsider_client.get(listing).status_code == 404
     assert invite(outsider_client, world).status_code == 404
     assert outsider_client.delete(detail).status_code == 404
-    assert outsider_client.delete(url("api_invitation_detail", world.other_practice,
-                                      invitation_id=invitation.pk)).status_code == 404
+    assert (
+        outsider_client.delete(
+            url("api_invitation_detail", world.other_practice, invitation_id=invitation.pk)
+        ).status_code
+        == 404
+    )
     assert contact_client.get(listing).status_code == 404
     assert secretary_client.get(listing).status_code == 403
     assert invite(secretary_client, world).status_code == 403
@@ -38,8 +45,12 @@ def test_it_checks_ownership(world, outsider_client, contact_client, secretary_c
 
 def test_it_lists_pending_invitations_only(world, admin_client_):
     # Given one pending invitation, and one each expired, revoked and accepted
-    pending = InvitationFactory(practice=world.practice, email="pending@example.com",
-                                invited_by=world.owner.user, role=Role.ADMIN)
+    pending = InvitationFactory(
+        practice=world.practice,
+        email="pending@example.com",
+        invited_by=world.owner.user,
+        role=Role.ADMIN,
+    )
     InvitationFactory(practice=world.practice, expires_at=timezone.now() - timedelta(days=1))
     InvitationFactory(practice=world.practice, revoked_at=timezone.now())
     InvitationFactory(practice=world.practice, accepted_at=timezone.now())
@@ -67,8 +78,9 @@ def test_it_lists_invitations_in_constant_queries(world, owner_client, django_as
         assert owner_client.get(listing).json()["count"] == 6
 
 
-def test_it_invites_by_email_and_sends_it_after_commit(world, admin_client_,
-                                                      django_capture_on_commit_callbacks):
+def test_it_invites_by_email_and_sends_it_after_commit(
+    world, admin_client_, django_capture_on_commit_callbacks
+):
     # When an admin invites someone
     with django_capture_on_commit_callbacks(execute=True) as callbacks:
         response = invite(admin_client_, world, email="New.Person@Example.com")
@@ -78,8 +90,7 @@ def test_it_invites_by_email_and_sends_it_after_commit(world, admin_client_,
     assert response.status_code == 201
     body = response.json()
     assert (body["email"], body["role"]) == ("new.person@example.com", "secretary")
-    assert set(body) == {"id", "email", "role", "invited_by", "created_at", "expires_at",
-                         "sent_at"}
+    assert set(body) == {"id", "email", "role", "invited_by", "created_at", "expires_at", "sent_at"}
     assert len(callbacks) == 1
     assert len(mail.outbox) == 1
     assert mail.outbox[0].to == ["new.person@example.com"]
@@ -103,8 +114,9 @@ def test_it_invites_with_a_token(world, make_token, django_capture_on_commit_cal
 def test_it_rejects_bad_invitations_with_field_errors(world, owner_client):
     bad_email = invite(owner_client, world, email="not-an-email")
     bad_role = invite(owner_client, world, role="emperor")
-    missing = owner_client.post(url("api_invitation_list", world.practice), {},
-                                content_type="application/json")
+    missing = owner_client.post(
+        url("api_invitation_list", world.practice), {}, content_type="application/json"
+    )
 
     assert bad_email.status_code == bad_role.status_code == missing.status_code == 400
     assert "email" in bad_email.json()["errors"]
@@ -114,8 +126,9 @@ def test_it_rejects_bad_invitations_with_field_errors(world, owner_client):
     assert mail.outbox == []
 
 
-def test_it_refuses_to_invite_an_existing_member(world, owner_client,
-                                                django_capture_on_commit_callbacks):
+def test_it_refuses_to_invite_an_existing_member(
+    world, owner_client, django_capture_on_commit_callbacks
+):
     with django_capture_on_commit_callbacks(execute=True):
         response = invite(owner_client, world, email="secretary@harbour.test")
 
@@ -149,8 +162,9 @@ def test_it_revokes_a_pending_invitation(world, owner_client):
 def test_it_shows_a_pending_invitation(world, owner_client):
     invitation = InvitationFactory(practice=world.practice, email="someone@example.com")
 
-    response = owner_client.get(url("api_invitation_detail", world.practice,
-                                    invitation_id=invitation.pk))
+    response = owner_client.get(
+        url("api_invitation_detail", world.practice, invitation_id=invitation.pk)
+    )
 
     assert response.status_code == 200
     assert response.json()["email"] == "someone@example.com"
@@ -159,8 +173,9 @@ def test_it_shows_a_pending_invitation(world, owner_client):
 def test_it_does_not_revoke_an_accepted_invitation(world, owner_client):
     invitation = InvitationFactory(practice=world.practice, accepted_at=timezone.now())
 
-    response = owner_client.delete(url("api_invitation_detail", world.practice,
-                                       invitation_id=invitation.pk))
+    response = owner_client.delete(
+        url("api_invitation_detail", world.practice, invitation_id=invitation.pk)
+    )
 
     assert response.status_code == 404
     invitation.refresh_from_db()

@@ -9,8 +9,11 @@ from tests.factories import MembershipFactory, UserFactory
 
 
 def patch_role(client, world, membership, role):
-    return client.patch(url("api_member_detail", world.practice, member_id=membership.pk),
-                        {"role": role}, content_type="application/json")
+    return client.patch(
+        url("api_member_detail", world.practice, member_id=membership.pk),
+        {"role": role},
+        content_type="application/json",
+    )
 
 
 def role_of(membership) -> str:
@@ -28,14 +31,20 @@ def test_it_checks_ownership(world, outsider_client, contact_client, secretary_c
     assert outsider_client.delete(forged).status_code == 404
     # A client contact: staff data does not exist for them.
     assert contact_client.get(member_list).status_code == 404
-    assert contact_client.patch(member, {"role": "admin"},
-                                content_type="application/json").status_code == 404
+    assert (
+        contact_client.patch(member, {"role": "admin"}, content_type="application/json").status_code
+        == 404
+    )
     # A secretary reads, but does not manage.
     assert secretary_client.get(member_list).status_code == 200
     assert secretary_client.get(member).status_code == 200
     assert patch_role(secretary_client, world, world.admin, Role.SECRETARY).status_code == 403
-    assert secretary_client.delete(
-        url("api_member_detail", world.practice, member_id=world.admin.pk)).status_code == 403
+    assert (
+        secretary_client.delete(
+            url("api_member_detail", world.practice, member_id=world.admin.pk)
+        ).status_code
+        == 403
+    )
     assert role_of(world.admin) == Role.ADMIN
 
 
@@ -46,14 +55,21 @@ def test_it_lists_the_members(world, secretary_client):
     body = response.json()
     assert body["count"] == 4
     assert [m["user"]["email"] for m in body["results"]] == [
-        "admin@harbour.test", "contact@client.test", "owner@harbour.test",
+        "admin@harbour.test",
+        "contact@client.test",
+        "owner@harbour.test",
         "secretary@harbour.test",
     ]
     first = body["results"][0]
     assert first == {
-        "id": world.admin.pk, "role": "admin", "joined_at": first["joined_at"],
-        "user": {"id": world.admin.user.pk, "email": "admin@harbour.test",
-                 "full_name": world.admin.user.full_name},
+        "id": world.admin.pk,
+        "role": "admin",
+        "joined_at": first["joined_at"],
+        "user": {
+            "id": world.admin.user.pk,
+            "email": "admin@harbour.test",
+            "full_name": world.admin.user.full_name,
+        },
     }
     assert world.outsider.user.email not in response.content.decode()
 
@@ -72,8 +88,11 @@ def test_it_rejects_an_unknown_role_filter(world, owner_client):
 
 
 def test_it_searches_members_by_email_and_name(world, owner_client):
-    MembershipFactory(practice=world.practice, role=Role.SECRETARY,
-                      user=UserFactory(email="zed@harbour.test", full_name="Grace Hopper"))
+    MembershipFactory(
+        practice=world.practice,
+        role=Role.SECRETARY,
+        user=UserFactory(email="zed@harbour.test", full_name="Grace Hopper"),
+    )
     members = url("api_member_list", world.practice)
 
     by_name = owner_client.get(members, {"search": "hopper"}).json()["results"]
@@ -97,7 +116,8 @@ def test_it_paginates_members(world, owner_client):
     assert (body["count"], len(body["results"]), body["previous"]) == (4, 3, None)
     assert "page=2" in body["next"]
     assert owner_client.get(body["next"]).json()["results"][0]["user"]["email"] == (
-        "secretary@harbour.test")
+        "secretary@harbour.test"
+    )
 
 
 def test_it_answers_404_for_a_page_past_the_end(world, owner_client):
@@ -117,8 +137,9 @@ def test_it_lists_members_in_constant_queries(world, owner_client, django_assert
         assert len(owner_client.get(members).json()["results"]) == 10
 
 
-def test_it_lists_members_in_constant_queries_with_a_token(world, make_token,
-                                                          django_assert_num_queries):
+def test_it_lists_members_in_constant_queries_with_a_token(
+    world, make_token, django_assert_num_queries
+):
     _token, secret = make_token(world.owner)
     client = token_client(secret)
     members = url("api_member_list", world.practice)
@@ -186,12 +207,14 @@ def test_it_never_demotes_the_last_owner(world, owner_client, reauthenticate):
     assert "at least one owner" in body["message"]
     assert body["errors"]["role"]
     assert role_of(world.owner) == Role.OWNER
-    assert not ActivityEvent.objects.for_practice(world.practice).filter(
-        verb="member.role_changed").exists()
+    assert (
+        not ActivityEvent.objects.for_practice(world.practice)
+        .filter(verb="member.role_changed")
+        .exists()
+    )
 
 
-def test_it_lets_an_owner_step_down_when_another_owner_remains(world, owner_client,
-                                                              reauthenticate):
+def test_it_lets_an_owner_step_down_when_another_owner_remains(world, owner_client, reauthenticate):
     MembershipFactory(practice=world.practice, role=Role.OWNER)
     reauthenticate(owner_client)
 
@@ -222,38 +245,48 @@ def test_it_rejects_an_unknown_role_with_a_field_error(world, owner_client, reau
 
 
 def test_it_answers_a_patch_without_a_role_with_the_member_unchanged(world, owner_client):
-    response = owner_client.patch(url("api_member_detail", world.practice,
-                                      member_id=world.secretary.pk), {},
-                                  content_type="application/json")
+    response = owner_client.patch(
+        url("api_member_detail", world.practice, member_id=world.secretary.pk),
+        {},
+        content_type="application/json",
+    )
 
     assert response.status_code == 200
     assert response.json()["role"] == "secretary"
 
 
-def test_it_removes_a_member_and_revokes_their_tokens(world, owner_client, reauthenticate,
-                                                     make_token):
+def test_it_removes_a_member_and_revokes_their_tokens(
+    world, owner_client, reauthenticate, make_token
+):
     # Given a secretary with a token
     _token, secret = make_token(world.secretary)
     reauthenticate(owner_client)
 
     # When the owner removes them
-    response = owner_client.delete(url("api_member_detail", world.practice,
-                                       member_id=world.secretary.pk))
+    response = owner_client.delete(
+        url("api_member_detail", world.practice, member_id=world.secretary.pk)
+    )
 
     # Then they are gone, their token no longer works, and the log says so
     assert response.status_code == 204
-    assert not Membership.objects.for_practice(world.practice).filter(
-        pk=world.secretary.pk).exists()
-    assert not ApiToken.objects.for_practice(world.practice).filter(
-        revoked_at__isnull=True).exists()
+    assert (
+        not Membership.objects.for_practice(world.practice).filter(pk=world.secretary.pk).exists()
+    )
+    assert (
+        not ApiToken.objects.for_practice(world.practice).filter(revoked_at__isnull=True).exists()
+    )
     assert token_client(secret).get(url("api_member_list", world.practice)).status_code == 401
-    assert ActivityEvent.objects.for_practice(world.practice).filter(
-        verb="member.removed", actor=world.owner.user).exists()
+    assert (
+        ActivityEvent.objects.for_practice(world.practice)
+        .filter(verb="member.removed", actor=world.owner.user)
+        .exists()
+    )
 
 
 def test_it_asks_a_session_to_confirm_the_password_before_removing(world, owner_client):
-    response = owner_client.delete(url("api_member_detail", world.practice,
-                                       member_id=world.secretary.pk))
+    response = owner_client.delete(
+        url("api_member_detail", world.practice, member_id=world.secretary.pk)
+    )
 
     assert response.status_code == 403
     assert Membership.objects.for_practice(world.practice).filter(pk=world.secretary.pk).exists()
@@ -262,8 +295,9 @@ def test_it_asks_a_session_to_confirm_the_password_before_removing(world, owner_
 def test_it_never_removes_the_last_owner(world, make_token):
     _token, secret = make_token(world.owner)
 
-    response = token_client(secret).delete(url("api_member_detail", world.practice,
-                                               member_id=world.owner.pk))
+    response = token_client(secret).delete(
+        url("api_member_detail", world.practice, member_id=world.owner.pk)
+    )
 
     assert response.status_code == 400
     assert "at least one owner" in response.json()["message"]
@@ -274,8 +308,9 @@ def test_it_does_not_let_an_admin_remove_an_owner(world, make_token):
     MembershipFactory(practice=world.practice, role=Role.OWNER)
     _token, secret = make_token(world.admin)
 
-    response = token_client(secret).delete(url("api_member_detail", world.practice,
-                                               member_id=world.owner.pk))
+    response = token_client(secret).delete(
+        url("api_member_detail", world.practice, member_id=world.owner.pk)
+    )
 
     assert response.status_code == 400
     assert role_of(world.owner) == Role.OWNER
@@ -289,7 +324,8 @@ def test_it_answers_404_for_a_member_of_another_practice(world, method, make_tok
 
     response = getattr(client, method)(
         url("api_member_detail", world.other_practice, member_id=world.admin.pk),
-        {"role": "secretary"}, content_type="application/json",
+        {"role": "secretary"},
+        content_type="application/json",
     )
 
     assert response.status_code == 404

@@ -26,12 +26,24 @@ def test_it_lists_the_practices_of_the_user_with_their_role(world):
 
     assert response.status_code == 200
     assert response.json() == {
-        "count": 2, "next": None, "previous": None,
+        "count": 2,
+        "next": None,
+        "previous": None,
         "results": [
-            {"slug": "beacon-office", "name": "Beacon Office", "time_zone": "Australia/Sydney",
-             "currency": "AUD", "role": "secretary"},
-            {"slug": "harbour-desk", "name": "Harbour Desk", "time_zone": "Australia/Sydney",
-             "currency": "AUD", "role": "owner"},
+            {
+                "slug": "beacon-office",
+                "name": "Beacon Office",
+                "time_zone": "Australia/Sydney",
+                "currency": "AUD",
+                "role": "secretary",
+            },
+            {
+                "slug": "harbour-desk",
+                "name": "Harbour Desk",
+                "time_zone": "Australia/Sydney",
+                "currency": "AUD",
+                "role": "owner",
+            },
         ],
     }
 
@@ -80,13 +92,19 @@ def test_it_shows_a_practice_with_the_role_of_the_member(world, role):
     response = client_for(world.member(role).user).get(url("api_practice_detail", world.practice))
 
     assert response.status_code == 200
-    assert response.json() == {"slug": "harbour-desk", "name": "Harbour Desk",
-                               "time_zone": "Australia/Sydney", "currency": "AUD", "role": role}
+    assert response.json() == {
+        "slug": "harbour-desk",
+        "name": "Harbour Desk",
+        "time_zone": "Australia/Sydney",
+        "currency": "AUD",
+        "role": role,
+    }
 
 
 def test_it_answers_404_in_json_for_a_practice_that_does_not_exist(world, owner_client):
-    response = owner_client.get(reverse("api_practice_detail",
-                                        kwargs={"practice_slug": "no-such-practice"}))
+    response = owner_client.get(
+        reverse("api_practice_detail", kwargs={"practice_slug": "no-such-practice"})
+    )
 
     assert response.status_code == 404
     assert response.json() == {"message": "Not found.", "errors": {}}

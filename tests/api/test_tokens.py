@@ -7,8 +7,9 @@ from tests.api.conftest import token_client, url
 
 
 def create(client, world, name="Deploy script"):
-    return client.post(url("api_token_list", world.practice), {"name": name},
-                       content_type="application/json")
+    return client.post(
+        url("api_token_list", world.practice), {"name": name}, content_type="application/json"
+    )
 
 
 def tokens_of(membership):
@@ -21,8 +22,12 @@ def test_it_checks_ownership(world, outsider_client, secretary_client, make_toke
     # Another practice's member: 404 on practice A and on A's token id in their own practice.
     assert outsider_client.get(url("api_token_list", world.practice)).status_code == 404
     assert outsider_client.delete(detail).status_code == 404
-    assert outsider_client.delete(url("api_token_detail", world.other_practice,
-                                      token_id=owner_token.pk)).status_code == 404
+    assert (
+        outsider_client.delete(
+            url("api_token_detail", world.other_practice, token_id=owner_token.pk)
+        ).status_code
+        == 404
+    )
     # Another member of the same practice: someone else's token does not exist for them.
     assert secretary_client.get(detail).status_code == 404
     assert secretary_client.delete(detail).status_code == 404
@@ -79,8 +84,9 @@ def test_it_never_lets_a_token_manage_tokens(world, make_token):
     assert tokens_of(world.owner).get().revoked_at is None
 
 
-def test_it_lists_only_own_tokens_without_secrets(world, secretary_client, make_token,
-                                                 django_assert_num_queries):
+def test_it_lists_only_own_tokens_without_secrets(
+    world, secretary_client, make_token, django_assert_num_queries
+):
     # Given tokens of the secretary (one revoked) and of the owner
     _active, active_secret = make_token(world.secretary, name="Laptop")
     revoked, _secret = make_token(world.secretary, name="Old laptop")
@@ -95,9 +101,18 @@ def test_it_lists_only_own_tokens_without_secrets(world, secretary_client, make_
     # Then they see their own, newest first, by name and hint only
     body = response.json()
     assert [(t["name"], t["is_active"]) for t in body["results"]] == [
-        ("Old laptop", False), ("Laptop", True)]
-    assert set(body["results"][0]) == {"id", "name", "hint", "created_at", "last_used_at",
-                                       "revoked_at", "is_active"}
+        ("Old laptop", False),
+        ("Laptop", True),
+    ]
+    assert set(body["results"][0]) == {
+        "id",
+        "name",
+        "hint",
+        "created_at",
+        "last_used_at",
+        "revoked_at",
+        "is_active",
+    }
     assert active_secret not in response.content.decode()
     assert "Owner's script" not in response.content.decode()
 
