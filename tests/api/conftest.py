@@ -4,7 +4,7 @@ import pytest
 from django.test import Client
 from django.urls import reverse
 
-from secretary import services
+from secretary import celery_app, services
 from tests.factories import PASSWORD
 
 
@@ -35,3 +35,14 @@ def reauthenticate(settings):
         assert response.status_code == 302, response.content
 
     return confirm
+
+
+@pytest.fixture
+def eager_tasks():
+    """Run Celery tasks in-process even where a broker is configured (the worker has its own
+    tests); they still run only after commit."""
+    keys = ("task_always_eager", "task_eager_propagates")
+    saved = {key: celery_app.conf.get(key) for key in keys}
+    celery_app.conf.update(dict.fromkeys(keys, True))
+    yield
+    celery_app.conf.update(saved)

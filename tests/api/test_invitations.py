@@ -79,7 +79,7 @@ def test_it_lists_invitations_in_constant_queries(world, owner_client, django_as
 
 
 def test_it_invites_by_email_and_sends_it_after_commit(
-    world, admin_client_, django_capture_on_commit_callbacks
+    world, admin_client_, django_capture_on_commit_callbacks, eager_tasks
 ):
     # When an admin invites someone
     with django_capture_on_commit_callbacks(execute=True) as callbacks:
@@ -101,7 +101,9 @@ def test_it_invites_by_email_and_sends_it_after_commit(
     assert invitation.token_hash not in response.content.decode()
 
 
-def test_it_invites_with_a_token(world, make_token, django_capture_on_commit_callbacks):
+def test_it_invites_with_a_token(
+    world, make_token, django_capture_on_commit_callbacks, eager_tasks
+):
     _token, secret = make_token(world.owner)
 
     with django_capture_on_commit_callbacks(execute=True):
@@ -127,7 +129,7 @@ def test_it_rejects_bad_invitations_with_field_errors(world, owner_client):
 
 
 def test_it_refuses_to_invite_an_existing_member(
-    world, owner_client, django_capture_on_commit_callbacks
+    world, owner_client, django_capture_on_commit_callbacks, eager_tasks
 ):
     with django_capture_on_commit_callbacks(execute=True):
         response = invite(owner_client, world, email="secretary@harbour.test")
