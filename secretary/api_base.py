@@ -51,6 +51,9 @@ def exception_handler(exc, context):
         exc = exceptions.ValidationError(errors)
     elif isinstance(exc, DjangoPermissionDenied):
         exc = exceptions.PermissionDenied()
+    elif isinstance(exc, Http404):
+        # One answer for "no such practice", "not a member" and "no such row" (no model names).
+        exc = exceptions.NotFound()
     response = drf_exception_handler(exc, context)
     if response is None:
         return None

@@ -257,7 +257,20 @@ REST_FRAMEWORK = {
 }
 SPECTACULAR_SETTINGS = {
     "TITLE": "Secretary API",
-    "DESCRIPTION": "Practice software for virtual secretaries.",
+    "DESCRIPTION": """Practice software for virtual secretaries.
+
+**Signing in.** From the browser, the API uses your session (send the CSRF token in
+`X-CSRFToken` on writes). Scripts use a personal access token: `Authorization: Bearer sec_…`.
+A token belongs to one membership: it opens only that practice (other practices answer 404,
+even ones you belong to), it cannot list or create tokens, and its calls are rate-limited per
+user (429 with `Retry-After`). Create tokens on your settings page, or from a signed-in
+browser with `POST …/tokens/`; the secret is shown once.
+
+**Practices.** Everything of a practice lives under `/api/v1/practices/{practice_slug}/`. A
+practice you do not belong to does not exist for you (404); a role too low for an action gets 403.
+
+**Errors** are JSON: `{"message": "…", "errors": {"field": ["…"]}}`. **Lists** are paginated:
+`{"count", "next", "previous", "results"}`, with `?page=` and `?page_size=` (at most 200).""",
     "VERSION": "1.0.0",
     "SERVE_INCLUDE_SCHEMA": False,
     "SWAGGER_UI_DIST": "SIDECAR",

@@ -338,3 +338,20 @@ def test_it_leaves_the_member_list_to_staff_of_the_practice(world):
         response = client_for(world.member(role).user).get(url("api_member_list", world.practice))
         assert response.status_code == 200
         assert "outsider@other.test" not in response.content.decode()
+
+
+def test_it_answers_a_missing_member_like_a_missing_practice(world, owner_client):
+    missing_member = owner_client.get(url("api_member_detail", world.practice, member_id=2**63))
+    missing_practice = owner_client.get(
+        url("api_member_list", world.other_practice)  # not a member there
+    )
+
+    assert missing_member.status_code == missing_practice.status_code == 404
+    assert (
+        missing_member.json()
+        == missing_practice.json()
+        == {
+            "message": "Not found.",
+            "errors": {},
+        }
+    )
