@@ -124,7 +124,6 @@ class TenantModel(models.Model):
 
     objects = TenantManager()
 
-    # Foreign keys to other tenant models that must stay inside the row's practice.
     class Meta:
         abstract = True
 
