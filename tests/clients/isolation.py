@@ -7,6 +7,7 @@ from tests.clients.factories import (
     ClientFactory,
     ContactFactory,
     EngagementFactory,
+    QuestionnaireFactory,
     ServiceCategoryFactory,
     ServicePlanFactory,
 )
@@ -22,6 +23,7 @@ def routes(world) -> dict[str, dict]:
     plan = ServicePlanFactory(practice=practice)
     category = ServiceCategoryFactory(practice=practice)
     kit = BrandKitFactory(practice=practice, client=client)
+    questionnaire = QuestionnaireFactory(client=client, contact=contact)
     c = {"client_id": client.pk}
     e = {"engagement_id": engagement.pk}
     return {
@@ -63,4 +65,24 @@ def routes(world) -> dict[str, dict]:
         "portal_engagement": e,
         "portal_engagement_accept": e,
         "portal_engagement_changes": e,
+        # API
+        "api_category_list": {},
+        "api_category_detail": {"category_id": category.pk},
+        "api_plan_list": {},
+        "api_plan_detail": {"plan_id": plan.pk},
+        "api_client_list": {},
+        "api_client_detail": c,
+        "api_contact_list": {},
+        "api_contact_detail": {"contact_id": contact.pk},
+        "api_questionnaire_list": {},
+        "api_questionnaire_detail": {"questionnaire_id": questionnaire.pk},
+        "api_questionnaire_submit": {"questionnaire_id": questionnaire.pk},
+        "api_engagement_list": {},
+        "api_engagement_detail": e,
+        "api_engagement_propose": e,
+        "api_engagement_withdraw": e,
+        "api_engagement_revise": e,
+        "api_engagement_end": e,
+        "api_engagement_accept": e,
+        "api_engagement_request_changes": e,
     }
