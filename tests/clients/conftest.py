@@ -28,7 +28,7 @@ def northwind(world):
 def proposed(world, northwind):
     """A proposed engagement for Northwind: Mon-Fri 09:00-17:00 Australia/Sydney."""
     engagement = EngagementFactory(client=northwind, status=EngagementStatus.PROPOSED,
-                                   version=1, monthly_fee=Decimal("2400.00"),
+                                   version=2, monthly_fee=Decimal("2400.00"),
                                    coverage_time_zone="Australia/Sydney",
                                    start_date=date(2025, 1, 6))
     for weekday in range(5):
