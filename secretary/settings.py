@@ -150,7 +150,12 @@ CELERY_TASK_ROUTES = {"documents.tasks.*": {"queue": "documents"}}
 CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": 3600}
 CELERY_RESULT_EXPIRES = 24 * 3600
 CELERY_BEAT_SCHEDULE: dict = {}
+CELERY_BEAT_SCHEDULE_FILENAME = os.environ.get(
+    "CELERY_BEAT_SCHEDULE_FILENAME", str(BASE_DIR / "var" / "celerybeat-schedule")
+)
 CELERY_TIMEZONE = "UTC"
+# Keep retrying the broker at start-up (a worker may boot before Redis answers).
+CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 
 # --- Auth (allauth) -----------------------------------------------------------------------
 AUTH_USER_MODEL = "secretary.User"
@@ -225,6 +230,31 @@ STORAGES = {
         else "whitenoise.storage.CompressedManifestStaticFilesStorage"
     },
 }
+# Media on S3-compatible object storage (AWS S3, MinIO, Ceph, R2...) when a bucket is named, so
+# any number of web and worker hosts share one store; otherwise a folder (a shared volume).
+# Objects stay private: URLs are signed and expire, and no ACL makes them public.
+AWS_STORAGE_BUCKET_NAME = os.environ.get("AWS_STORAGE_BUCKET_NAME", "")
+if AWS_STORAGE_BUCKET_NAME:
+    STORAGES["default"] = {
+        "BACKEND": "storages.backends.s3.S3Storage",
+        "OPTIONS": {
+            "bucket_name": AWS_STORAGE_BUCKET_NAME,
+            # Credentials: AWS_ACCESS_KEY_ID / AWS_SECRET_ACCESS_KEY, or the host's IAM role.
+            "access_key": os.environ.get("AWS_ACCESS_KEY_ID") or None,
+            "secret_key": os.environ.get("AWS_SECRET_ACCESS_KEY") or None,
+            "endpoint_url": os.environ.get("S3_ENDPOINT_URL") or None,
+            "region_name": os.environ.get("S3_REGION_NAME") or None,
+            "addressing_style": os.environ.get("S3_ADDRESSING_STYLE") or None,
+            "custom_domain": os.environ.get("S3_CUSTOM_DOMAIN") or None,
+            "location": os.environ.get("S3_MEDIA_PREFIX", "media"),
+            "signature_version": "s3v4",
+            "default_acl": None,
+            "querystring_auth": True,
+            "querystring_expire": int(os.environ.get("S3_URL_EXPIRE_SECONDS", "300")),
+            # Two uploads with one name keep both files instead of the second replacing the first.
+            "file_overwrite": False,
+        },
+    }
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 DATA_UPLOAD_MAX_MEMORY_SIZE = 12 * 1024 * 1024
 
@@ -264,6 +294,8 @@ SESSION_COOKIE_SAMESITE = "Lax"
 CSRF_COOKIE_SAMESITE = "Lax"
 CSRF_COOKIE_HTTPONLY = True
 X_FRAME_OPTIONS = "DENY"
+# Load balancers probe /healthz over plain HTTP behind the TLS proxy.
+SECURE_REDIRECT_EXEMPT = [r"^healthz$"]
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 if not DEBUG and not TESTING:
