@@ -184,7 +184,14 @@ ACCOUNT_LOGOUT_ON_PASSWORD_CHANGE = False
 ACCOUNT_REAUTHENTICATION_TIMEOUT = 300
 ACCOUNT_EMAIL_SUBJECT_PREFIX = "[Secretary] "
 ACCOUNT_ADAPTER = "secretary.adapters.AccountAdapter"
+# Full name and the browser's time zone, next to email and password.
+ACCOUNT_SIGNUP_FORM_CLASS = "secretary.forms.SignupExtraForm"
+# Failed sign-ins per IP and per address; counted in the shared cache (Redis when configured).
 ACCOUNT_RATE_LIMITS = {"login_failed": "10/m/ip,5/300s/key"}
+# Changing email or password asks for the password again (MFA changes always do).
+ACCOUNT_REAUTHENTICATION_REQUIRED = True
+# Tell people by email when their password, email or two-factor settings change.
+ACCOUNT_EMAIL_NOTIFICATIONS = True
 MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
 MFA_TOTP_ISSUER = "Secretary"
 
