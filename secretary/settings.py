@@ -286,7 +286,10 @@ if not DEBUG and not TESTING:
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "filters": {"practice": {"()": "secretary.log_filters.PracticeContextFilter"}},
+    "filters": {
+        "practice": {"()": "secretary.log_filters.PracticeContextFilter"},
+        "redact_tokens": {"()": "secretary.log_filters.RedactInvitationTokens"},
+    },
     "formatters": {
         "plain": {
             "format": "%(asctime)s %(levelname)s %(name)s practice=%(practice)s %(message)s"
@@ -298,6 +301,8 @@ LOGGING = {
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "INFO")},
     "loggers": {
         "django.db.backends": {"level": "WARNING"},
+        # "Not Found: /invitations/<token>/" and the like: keep tokens out of the logs.
+        "django.request": {"filters": ["redact_tokens"]},
         "secretary.security": {"level": "INFO"},
     },
 }

@@ -10,7 +10,7 @@ from django.test import Client
 from django.urls import reverse
 
 from secretary.models import Role
-from tests.factories import PASSWORD
+from tests.factories import PASSWORD, InvitationFactory
 from tests.secretary.conftest import reauthenticate
 
 IP = "203.0.113.9"
@@ -121,3 +121,19 @@ def test_it_never_logs_an_api_token(world, caplog):
 
     secret = re.search(r'id="new-token-secret">(sec_[^<]+)<', page).group(1)
     assert secret not in caplog.text
+
+
+def test_it_keeps_invitation_tokens_out_of_request_logs(world, caplog):
+    caplog.set_level(logging.INFO)
+    token = "live-invitation-token-for-someone-else"
+    InvitationFactory(practice=world.practice, email="joiner@example.com", token=token)
+    client = Client()
+    client.force_login(world.outsider.user)
+
+    # A signed-in person with another address tries a live link: 400, logged by Django
+    assert client.post(reverse("invitation_accept", args=[token])).status_code == 400
+    assert client.get(reverse("invitation_accept", args=["forged-token"])).status_code == 404
+
+    assert "/invitations/[redacted]" in caplog.text
+    assert token not in caplog.text
+    assert "forged-token" not in caplog.text
