@@ -11,7 +11,7 @@ from __future__ import annotations
 from django.contrib import messages
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_GET, require_POST
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 from django_htmx.http import HttpResponseClientRedirect
 
 from secretary import selectors, services
@@ -19,7 +19,7 @@ from secretary.access import admin_view, staff_view
 from secretary.errors import ApplicationError
 from secretary.forms import MemberInviteForm, MemberRoleForm
 from secretary.models import Membership, Role
-from secretary.views.reauth import require_reauthentication
+from secretary.views.reauth import back_to_page, require_reauthentication
 
 
 def _can_change_role(actor: Membership, member: Membership) -> bool:
@@ -116,9 +116,11 @@ def invitation_revoke(request, invitation_id: int):
 
 
 @admin_view
-@require_POST
+@require_http_methods(["GET", "POST"])
 def member_role(request, membership_id: int):
     member = selectors.membership_get(practice=request.practice, membership_id=membership_id)
+    if request.method == "GET":
+        return back_to_page(request, "members")
     if (response := require_reauthentication(request)) is not None:
         return response
     form = MemberRoleForm(request.POST, actor=request.membership)
@@ -136,9 +138,11 @@ def member_role(request, membership_id: int):
 
 
 @admin_view
-@require_POST
+@require_http_methods(["GET", "POST"])
 def member_remove(request, membership_id: int):
     member = selectors.membership_get(practice=request.practice, membership_id=membership_id)
+    if request.method == "GET":
+        return back_to_page(request, "members")
     if (response := require_reauthentication(request)) is not None:
         return response
     leaving = member.pk == request.membership.pk

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 from urllib.parse import urlsplit
 
 from allauth.account.adapter import get_adapter
@@ -9,6 +10,8 @@ from allauth.account.decorators import reauthentication_required as allauth_reau
 from allauth.core.exceptions import ReauthenticationRequired
 from django.contrib.auth import REDIRECT_FIELD_NAME
 from django.core.exceptions import PermissionDenied
+from django.http import HttpResponseNotAllowed
+from django.shortcuts import redirect
 from django.utils.http import url_has_allowed_host_and_scheme, urlencode
 from django_htmx.http import HttpResponseClientRedirect
 
@@ -46,3 +49,30 @@ def require_reauthentication(request):
         query = urlencode({REDIRECT_FIELD_NAME: _htmx_return_path(request)})
         return HttpResponseClientRedirect(f"{methods[0]['url']}?{query}")
     return None
+
+
+def post_action(page: str):
+    """An action that may ask for the password first accepts POST; a GET (someone landing back
+    on it after confirming their password, with no post left to replay) goes to ``page``, the
+    practice page the action belongs to, instead of an error.
+
+    Actions on an object by id look the object up first (a forged id must still answer 404) and
+    call ``back_to_page`` for a GET themselves.
+    """
+
+    def decorator(view):
+        @functools.wraps(view)
+        def wrapper(request, *args, **kwargs):
+            if request.method == "GET":
+                return redirect(page, practice_slug=request.practice.slug)
+            if request.method != "POST":
+                return HttpResponseNotAllowed(["POST"])
+            return view(request, *args, **kwargs)
+
+        return wrapper
+
+    return decorator
+
+
+def back_to_page(request, page: str):
+    return redirect(page, practice_slug=request.practice.slug)

@@ -11,13 +11,13 @@ from django.contrib import messages
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
-from django.views.decorators.http import require_GET, require_POST
+from django.views.decorators.http import require_GET, require_http_methods
 
 from secretary import selectors, services
 from secretary.access import staff_view
 from secretary.errors import ApplicationError
 from secretary.forms import ApiTokenForm
-from secretary.views.reauth import require_reauthentication
+from secretary.views.reauth import back_to_page, post_action, require_reauthentication
 
 
 def _render_tokens(request, *, form=None, created=None, secret=None, notice=None, status=200):
@@ -39,7 +39,7 @@ def api_token_list(request):
 
 
 @staff_view
-@require_POST
+@post_action("api_tokens")
 @never_cache
 def api_token_create(request):
     if (response := require_reauthentication(request)) is not None:
@@ -59,9 +59,11 @@ def api_token_create(request):
 
 
 @staff_view
-@require_POST
+@require_http_methods(["GET", "POST"])
 def api_token_revoke(request, token_id: int):
     token = selectors.membership_token_get(membership=request.membership, token_id=token_id)
+    if request.method == "GET":
+        return back_to_page(request, "api_tokens")
     if (response := require_reauthentication(request)) is not None:
         return response
     services.token_revoke(membership=request.membership, token=token, request=request)

@@ -277,3 +277,11 @@ def test_it_lists_members_with_a_constant_number_of_queries(world, owner_client)
 
     assert Membership.objects.for_practice(world.practice).count() == 50
     assert few == many
+
+
+def test_it_sends_a_plain_visit_of_an_action_back_to_the_members_page(world, owner_client):
+    for name in ("member_role", "member_remove"):
+        response = owner_client.get(url(name, membership_id=world.secretary.pk))
+        assert response.status_code == 302 and response["Location"] == url("members")
+    assert owner_client.get(url("member_role", membership_id=world.outsider.pk)).status_code == 404
+    assert role_of(world.secretary) == Role.SECRETARY

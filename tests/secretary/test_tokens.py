@@ -131,3 +131,12 @@ def test_it_checks_ownership(world, outsider_client, contact_client, admin_clien
     token.refresh_from_db()
     assert token.revoked_at is None
     assert ApiToken.objects.for_practice(world.practice).count() == 1
+
+
+def test_it_sends_a_plain_visit_of_an_action_back_to_the_page(world, secretary_client):
+    token = ApiTokenFactory(membership=world.secretary)
+
+    for address in (url("api_token_create"), url("api_token_revoke", token_id=token.pk)):
+        response = secretary_client.get(address)
+        assert response.status_code == 302 and response["Location"] == url("api_tokens")
+    assert secretary_client.delete(url("api_token_create")).status_code == 405
