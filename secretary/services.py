@@ -5,6 +5,8 @@ from __future__ import annotations
 from datetime import timedelta
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.core.validators import validate_email
 from django.db import IntegrityError, transaction
 from django.dispatch import Signal
 from django.utils import timezone
@@ -68,7 +70,12 @@ def _check_can_grant(actor_membership: Membership, role: str) -> None:
 def invitation_create(*, practice: Practice, invited_by: Membership, email: str, role: str,
                       grants: dict | None = None, request=None) -> tuple[Invitation, str]:
     """Create an invitation and send it by email after commit. Returns it and the raw token."""
-    email = User.objects.normalize_email(email).strip().lower()
+    email = User.objects.normalize_email(email or "").strip().lower()
+    try:
+        validate_email(email)
+    except ValidationError:
+        raise ApplicationError(_("Enter a valid email address."),
+                               errors={"email": _("Enter a valid email address.")}) from None
     if role not in Role.values:
         raise ApplicationError(_("Choose a valid role."), errors={"role": _("Choose a valid role.")})
     _check_can_grant(invited_by, role)
