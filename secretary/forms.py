@@ -21,8 +21,9 @@ from secretary.models import (
 
 
 class PracticeForm(forms.ModelForm):
-    time_zone = forms.ChoiceField(label=_("Time zone"), choices=time_zone_choices,
-                                  validators=[validate_time_zone])
+    time_zone = forms.ChoiceField(
+        label=_("Time zone"), choices=time_zone_choices, validators=[validate_time_zone]
+    )
     currency = forms.ChoiceField(label=_("Currency"), choices=CURRENCIES)
 
     class Meta:
@@ -40,11 +41,16 @@ class SignupExtraForm(forms.Form):
 
     field_order = ["full_name", "email", "password1", "password2", "time_zone"]
 
-    full_name = forms.CharField(label=_("Full name"), max_length=150, required=False,
-                                widget=forms.TextInput(attrs={"autocomplete": "name"}))
+    full_name = forms.CharField(
+        label=_("Full name"),
+        max_length=150,
+        required=False,
+        widget=forms.TextInput(attrs={"autocomplete": "name"}),
+    )
     # Filled in by the browser (Intl API) so times show in the right zone from the start.
-    time_zone = forms.CharField(required=False, widget=forms.HiddenInput(
-        attrs={"data-detect-time-zone": ""}))
+    time_zone = forms.CharField(
+        required=False, widget=forms.HiddenInput(attrs={"data-detect-time-zone": ""})
+    )
 
     def clean_time_zone(self) -> str:
         value = (self.cleaned_data.get("time_zone") or "").strip()
@@ -56,7 +62,9 @@ class SignupExtraForm(forms.Form):
 
 class ProfileForm(forms.ModelForm):
     time_zone = forms.ChoiceField(
-        label=_("Time zone"), choices=time_zone_choices, validators=[validate_time_zone],
+        label=_("Time zone"),
+        choices=time_zone_choices,
+        validators=[validate_time_zone],
         help_text=_("Dates and times are shown to you in this time zone."),
     )
 
@@ -76,8 +84,9 @@ def grantable_roles(actor: Membership) -> list[tuple[str, str]]:
 
 
 class MemberInviteForm(forms.Form):
-    email = forms.EmailField(label=_("Email address"),
-                             widget=forms.EmailInput(attrs={"autocomplete": "off"}))
+    email = forms.EmailField(
+        label=_("Email address"), widget=forms.EmailInput(attrs={"autocomplete": "off"})
+    )
     role = forms.ChoiceField(label=_("Role"))
 
     def __init__(self, *args, actor: Membership, **kwargs):
@@ -96,7 +105,8 @@ class MemberRoleForm(forms.Form):
 
 class ApiTokenForm(forms.Form):
     name = forms.CharField(
-        label=_("Token name"), max_length=80,
+        label=_("Token name"),
+        max_length=80,
         help_text=_("What will use it, e.g. “Bookkeeping sync”."),
         widget=forms.TextInput(attrs={"autocomplete": "off"}),
     )
@@ -104,8 +114,9 @@ class ApiTokenForm(forms.Form):
 
 class ActivityFilterForm(forms.Form):
     verb = forms.ChoiceField(label=_("What"), required=False)
-    person = forms.ModelChoiceField(label=_("Who"), required=False, queryset=User.objects.none(),
-                                    empty_label=_("Anyone"))
+    person = forms.ModelChoiceField(
+        label=_("Who"), required=False, queryset=User.objects.none(), empty_label=_("Anyone")
+    )
 
     def __init__(self, *args, practice: Practice, **kwargs):
         super().__init__(*args, **kwargs)

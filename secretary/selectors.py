@@ -23,7 +23,9 @@ def user_memberships(*, user: User) -> list[Membership]:
     if not user.is_authenticated:
         return []
     return list(
-        Membership.objects.unscoped().filter(user=user).select_related("practice")
+        Membership.objects.unscoped()
+        .filter(user=user)
+        .select_related("practice")
         .order_by("practice__name", "practice_id")
     )
 
@@ -35,8 +37,10 @@ def practice_members(*, practice: Practice) -> QuerySet[Membership]:
         output_field=IntegerField(),
     )
     return (
-        Membership.objects.for_practice(practice).select_related("user")
-        .annotate(role_rank=rank).order_by("role_rank", "user__full_name", "user__email")
+        Membership.objects.for_practice(practice)
+        .select_related("user")
+        .annotate(role_rank=rank)
+        .order_by("role_rank", "user__full_name", "user__email")
     )
 
 
@@ -55,7 +59,8 @@ def pending_invitations(*, practice: Practice) -> QuerySet[Invitation]:
     return (
         Invitation.objects.for_practice(practice)
         .filter(accepted_at__isnull=True, revoked_at__isnull=True, expires_at__gt=timezone.now())
-        .select_related("invited_by").order_by("-created_at", "-pk")
+        .select_related("invited_by")
+        .order_by("-created_at", "-pk")
     )
 
 
@@ -63,8 +68,9 @@ def invitation_get(*, practice: Practice, invitation_id: int) -> Invitation:
     return get_object_or_404(Invitation.objects.for_practice(practice), pk=invitation_id)
 
 
-def activity_events(*, practice: Practice, verb: str | None = None,
-                    actor: User | None = None) -> QuerySet[ActivityEvent]:
+def activity_events(
+    *, practice: Practice, verb: str | None = None, actor: User | None = None
+) -> QuerySet[ActivityEvent]:
     """The practice's audit log, newest first, optionally for one verb and/or one person."""
     events = ActivityEvent.objects.for_practice(practice).select_related("actor")
     if verb:
@@ -78,14 +84,16 @@ def practice_people(*, practice: Practice) -> QuerySet[User]:
     """Users who are members of the practice (for pickers such as the activity filter)."""
     return (
         User.objects.filter(memberships__practice=practice)
-        .order_by("full_name", "email").distinct()
+        .order_by("full_name", "email")
+        .distinct()
     )
 
 
 def membership_tokens(*, membership: Membership) -> QuerySet[ApiToken]:
     """A membership's own API tokens, newest first."""
     return (
-        ApiToken.objects.for_practice(membership.practice_id).filter(membership=membership)
+        ApiToken.objects.for_practice(membership.practice_id)
+        .filter(membership=membership)
         .order_by("-created_at", "-pk")
     )
 

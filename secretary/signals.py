@@ -32,8 +32,12 @@ def log_logout(sender, request, user, **kwargs):
 @receiver(user_login_failed)
 def log_login_failed(sender, credentials, request=None, **kwargs):
     # Only the address tried, never the password.
-    security_event("auth.login_failed", request=request, user=None,
-                   attempted=str(credentials.get("email") or credentials.get("username") or "-"))
+    security_event(
+        "auth.login_failed",
+        request=request,
+        user=None,
+        attempted=str(credentials.get("email") or credentials.get("username") or "-"),
+    )
 
 
 @receiver(user_signed_up)

@@ -28,7 +28,9 @@ def activity_details(event) -> str:
     data = event.data if isinstance(event.data, dict) else {}
     parts = []
     if "from" in data and "to" in data:
-        parts.append(_("%(old)s → %(new)s") % {"old": _role(data["from"]), "new": _role(data["to"])})
+        parts.append(
+            _("%(old)s → %(new)s") % {"old": _role(data["from"]), "new": _role(data["to"])}
+        )
     elif "role" in data:
         parts.append(_role(data["role"]))
     if data.get("email"):

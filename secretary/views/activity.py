@@ -26,9 +26,16 @@ def activity_log(request):
     # Filters stay on when paging.
     query = request.GET.copy()
     query.pop("page", None)
-    template = ("secretary/partials/activity_rows.html" if request.htmx
-                else "secretary/activity.html")
-    return render(request, template, {
-        "form": form, "page": page, "filter_query": query.urlencode(),
-        "filtered": bool(verb or person),
-    })
+    template = (
+        "secretary/partials/activity_rows.html" if request.htmx else "secretary/activity.html"
+    )
+    return render(
+        request,
+        template,
+        {
+            "form": form,
+            "page": page,
+            "filter_query": query.urlencode(),
+            "filtered": bool(verb or person),
+        },
+    )

@@ -24,39 +24,54 @@ def invitation_accept(request, token: str):
     problem = services.invitation_problem(invitation)
     if problem:
         # Forged: 404. Withdrawn, used or expired: 410 Gone. Nothing is changed either way.
-        security_event("invitation.unusable", request=request,
-                       practice=getattr(invitation, "practice", None))
-        return render(request, "secretary/invitation_invalid.html", {"problem": problem},
-                      status=404 if invitation is None else 410)
+        security_event(
+            "invitation.unusable", request=request, practice=getattr(invitation, "practice", None)
+        )
+        return render(
+            request,
+            "secretary/invitation_invalid.html",
+            {"problem": problem},
+            status=404 if invitation is None else 410,
+        )
 
     if not request.user.is_authenticated:
         # Remembered while they sign in or up: signing up with the invited address then counts
         # as verified (see AccountAdapter.is_email_verified), and they come back here.
         request.session[INVITATION_SESSION_KEY] = token
-        return render(request, "secretary/invitation_welcome.html", {
-            "invitation": invitation,
-            "signup_query": urlencode({"next": request.path, "email": invitation.email}),
-            "login_query": urlencode({"next": request.path}),
-        })
+        return render(
+            request,
+            "secretary/invitation_welcome.html",
+            {
+                "invitation": invitation,
+                "signup_query": urlencode({"next": request.path, "email": invitation.email}),
+                "login_query": urlencode({"next": request.path}),
+            },
+        )
 
     if request.method == "POST":
         try:
-            membership = services.invitation_accept(token=token, user=request.user,
-                                                    request=request)
+            membership = services.invitation_accept(token=token, user=request.user, request=request)
         except ApplicationError as error:
-            return render(request, "secretary/invitation_invalid.html",
-                          {"problem": error.message}, status=400)
+            return render(
+                request, "secretary/invitation_invalid.html", {"problem": error.message}, status=400
+            )
         request.session.pop(INVITATION_SESSION_KEY, None)
         messages.success(request, _("Welcome to %(name)s.") % {"name": membership.practice.name})
         return redirect(membership_home_url(membership))
 
     existing = (
-        Membership.objects.for_practice(invitation.practice).filter(user=request.user)
-        .select_related("practice").first()
+        Membership.objects.for_practice(invitation.practice)
+        .filter(user=request.user)
+        .select_related("practice")
+        .first()
     )
-    return render(request, "secretary/invitation_accept.html", {
-        "invitation": invitation,
-        "email_matches": request.user.email.lower() == invitation.email.lower(),
-        "existing": existing,
-        "existing_url": membership_home_url(existing) if existing else None,
-    })
+    return render(
+        request,
+        "secretary/invitation_accept.html",
+        {
+            "invitation": invitation,
+            "email_matches": request.user.email.lower() == invitation.email.lower(),
+            "existing": existing,
+            "existing_url": membership_home_url(existing) if existing else None,
+        },
+    )

@@ -24,8 +24,10 @@ from secretary.views.reauth import back_to_page, require_reauthentication
 
 def _can_change_role(actor: Membership, member: Membership) -> bool:
     # Client contacts keep their role: what they see comes from the client they represent.
-    return actor.is_admin and not member.is_client and (
-        member.role != Role.OWNER or actor.role == Role.OWNER
+    return (
+        actor.is_admin
+        and not member.is_client
+        and (member.role != Role.OWNER or actor.role == Role.OWNER)
     )
 
 
@@ -40,15 +42,19 @@ def _panel_context(request, *, invite_form=None, notice=None, error=None) -> dic
     rows = []
     for member in members:
         can_change_role = _can_change_role(actor, member)
-        rows.append({
-            "member": member,
-            "is_you": member.pk == actor.pk,
-            "is_last_owner": member.role == Role.OWNER and owners == 1,
-            "can_remove": _can_remove(actor, member),
-            "role_form": MemberRoleForm(actor=actor, initial={"role": member.role},
-                                        auto_id=f"id_member_{member.pk}_%s")
-            if can_change_role else None,
-        })
+        rows.append(
+            {
+                "member": member,
+                "is_you": member.pk == actor.pk,
+                "is_last_owner": member.role == Role.OWNER and owners == 1,
+                "can_remove": _can_remove(actor, member),
+                "role_form": MemberRoleForm(
+                    actor=actor, initial={"role": member.role}, auto_id=f"id_member_{member.pk}_%s"
+                )
+                if can_change_role
+                else None,
+            }
+        )
     context = {"rows": rows, "can_manage": actor.is_admin, "notice": notice, "error": error}
     if actor.is_admin:
         context["invitations"] = list(selectors.pending_invitations(practice=practice))
@@ -57,8 +63,7 @@ def _panel_context(request, *, invite_form=None, notice=None, error=None) -> dic
 
 
 def _render_members(request, **kwargs):
-    template = ("secretary/partials/members_panel.html" if request.htmx
-                else "secretary/members.html")
+    template = "secretary/partials/members_panel.html" if request.htmx else "secretary/members.html"
     return render(request, template, _panel_context(request, **kwargs))
 
 
@@ -86,8 +91,10 @@ def member_invite(request):
     if form.is_valid():
         try:
             invitation, _token = services.invitation_create(
-                practice=request.practice, invited_by=request.membership,
-                email=form.cleaned_data["email"], role=form.cleaned_data["role"],
+                practice=request.practice,
+                invited_by=request.membership,
+                email=form.cleaned_data["email"],
+                role=form.cleaned_data["role"],
                 request=request,
             )
         except ApplicationError as error:
@@ -106,12 +113,17 @@ def member_invite(request):
 def invitation_revoke(request, invitation_id: int):
     invitation = selectors.invitation_get(practice=request.practice, invitation_id=invitation_id)
     try:
-        services.invitation_revoke(practice=request.practice, actor=request.membership,
-                                   invitation=invitation, request=request)
+        services.invitation_revoke(
+            practice=request.practice,
+            actor=request.membership,
+            invitation=invitation,
+            request=request,
+        )
     except ApplicationError as error:
         return _after_change(request, error=error.message)
     return _after_change(
-        request, notice=_("The invitation to %(email)s was withdrawn.") % {"email": invitation.email}
+        request,
+        notice=_("The invitation to %(email)s was withdrawn.") % {"email": invitation.email},
     )
 
 
@@ -128,13 +140,19 @@ def member_role(request, membership_id: int):
         return _after_change(request, error=_("Choose one of the roles offered."))
     try:
         member = services.membership_change_role(
-            practice=request.practice, actor=request.membership, membership=member,
-            role=form.cleaned_data["role"], request=request,
+            practice=request.practice,
+            actor=request.membership,
+            membership=member,
+            role=form.cleaned_data["role"],
+            request=request,
         )
     except ApplicationError as error:
         return _after_change(request, error=error.message)
-    return _after_change(request, notice=_("%(person)s is now %(role)s.") % {
-        "person": member.user, "role": member.get_role_display()})
+    return _after_change(
+        request,
+        notice=_("%(person)s is now %(role)s.")
+        % {"person": member.user, "role": member.get_role_display()},
+    )
 
 
 @admin_view
@@ -147,12 +165,14 @@ def member_remove(request, membership_id: int):
         return response
     leaving = member.pk == request.membership.pk
     try:
-        services.membership_remove(practice=request.practice, actor=request.membership,
-                                   membership=member, request=request)
+        services.membership_remove(
+            practice=request.practice, actor=request.membership, membership=member, request=request
+        )
     except ApplicationError as error:
         return _after_change(request, error=error.message)
     if leaving:
         messages.success(request, _("You left %(name)s.") % {"name": request.practice.name})
         return HttpResponseClientRedirect("/") if request.htmx else redirect("home")
-    return _after_change(request, notice=_("%(person)s was removed from the practice.") % {
-        "person": member.user})
+    return _after_change(
+        request, notice=_("%(person)s was removed from the practice.") % {"person": member.user}
+    )

@@ -56,8 +56,10 @@ def practice_new(request):
     if request.method == "POST" and form.is_valid():
         try:
             practice = services.practice_create(
-                name=form.cleaned_data["name"], owner=request.user,
-                time_zone=form.cleaned_data["time_zone"], currency=form.cleaned_data["currency"],
+                name=form.cleaned_data["name"],
+                owner=request.user,
+                time_zone=form.cleaned_data["time_zone"],
+                currency=form.cleaned_data["currency"],
                 request=request,
             )
         except ApplicationError as error:

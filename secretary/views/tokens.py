@@ -21,15 +21,19 @@ from secretary.views.reauth import back_to_page, post_action, require_reauthenti
 
 
 def _render_tokens(request, *, form=None, created=None, secret=None, notice=None, status=200):
-    template = ("secretary/partials/tokens_panel.html" if request.htmx
-                else "secretary/tokens.html")
-    return render(request, template, {
-        "tokens": list(selectors.membership_tokens(membership=request.membership)),
-        "form": form or ApiTokenForm(),
-        "created": created,
-        "secret": secret,
-        "notice": notice,
-    }, status=status)
+    template = "secretary/partials/tokens_panel.html" if request.htmx else "secretary/tokens.html"
+    return render(
+        request,
+        template,
+        {
+            "tokens": list(selectors.membership_tokens(membership=request.membership)),
+            "form": form or ApiTokenForm(),
+            "created": created,
+            "secret": secret,
+            "notice": notice,
+        },
+        status=status,
+    )
 
 
 @staff_view
@@ -47,9 +51,9 @@ def api_token_create(request):
     form = ApiTokenForm(request.POST)
     if form.is_valid():
         try:
-            token, secret = services.token_create(membership=request.membership,
-                                                  name=form.cleaned_data["name"],
-                                                  request=request)
+            token, secret = services.token_create(
+                membership=request.membership, name=form.cleaned_data["name"], request=request
+            )
         except ApplicationError as error:
             error.add_to_form(form)
         else:

@@ -13,8 +13,12 @@ from tests.factories import PASSWORD
 def _own_cache(settings):
     """A private in-memory cache per test, so rate-limit counters (and TOTP codes marked as
     used) never leak between tests, and a shared Redis is never touched."""
-    settings.CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache",
-                                   "LOCATION": f"core-ui-{uuid.uuid4()}"}}
+    settings.CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+            "LOCATION": f"core-ui-{uuid.uuid4()}",
+        }
+    }
 
 
 @pytest.fixture(autouse=True)

@@ -22,4 +22,3 @@ def routes(world) -> dict[str, dict]:
 
 
 USER_ROUTES: dict = {}
-

@@ -22,10 +22,17 @@ STRONG = "a-long-unusual-passphrase-42"
 
 
 def signup(client, email, password=STRONG, **extra):
-    return client.post(reverse("account_signup"), {
-        "email": email, "password1": password, "password2": password,
-        "full_name": "Nora Field", "time_zone": "Europe/Berlin", **extra,
-    })
+    return client.post(
+        reverse("account_signup"),
+        {
+            "email": email,
+            "password1": password,
+            "password2": password,
+            "full_name": "Nora Field",
+            "time_zone": "Europe/Berlin",
+            **extra,
+        },
+    )
 
 
 def totp(secret: str, at: float | None = None) -> str:
@@ -34,7 +41,7 @@ def totp(secret: str, at: float | None = None) -> str:
     counter = int((time.time() if at is None else at) // 30)
     digest = hmac.new(key, struct.pack(">Q", counter), hashlib.sha1).digest()
     offset = digest[-1] & 0x0F
-    value = struct.unpack(">I", digest[offset:offset + 4])[0] & 0x7FFFFFFF
+    value = struct.unpack(">I", digest[offset : offset + 4])[0] & 0x7FFFFFFF
     return f"{value % 1_000_000:06d}"
 
 
@@ -49,7 +56,9 @@ def test_it_takes_a_new_person_from_signup_to_their_own_practice(db, client, set
     assert client.get(reverse("practice_new")).status_code == 302  # not signed in yet
 
     # When they follow the link in the email, they are signed in and asked to set up a practice
-    confirm_url = re.search(r"https?://[^/]+(/accounts/confirm-email/\S+)", mail.outbox[0].body).group(1)
+    confirm_url = re.search(
+        r"https?://[^/]+(/accounts/confirm-email/\S+)", mail.outbox[0].body
+    ).group(1)
     confirmed = client.post(confirm_url)
     assert confirmed.status_code == 302
     assert client.get(confirmed["Location"])["Location"] == reverse("practice_new")
@@ -58,9 +67,10 @@ def test_it_takes_a_new_person_from_signup_to_their_own_practice(db, client, set
     assert '<option value="Europe/Berlin" selected>' in form
 
     # And creating it makes them its owner
-    created = client.post(reverse("practice_new"), {"name": "Field Office",
-                                                    "time_zone": "Europe/Berlin",
-                                                    "currency": "EUR"})
+    created = client.post(
+        reverse("practice_new"),
+        {"name": "Field Office", "time_zone": "Europe/Berlin", "currency": "EUR"},
+    )
     membership = Membership.objects.unscoped().select_related("practice").get(user=user)
     assert membership.role == Role.OWNER
     assert (membership.practice.currency, membership.practice.time_zone) == ("EUR", "Europe/Berlin")
@@ -68,8 +78,9 @@ def test_it_takes_a_new_person_from_signup_to_their_own_practice(db, client, set
 
 
 def test_it_shows_practice_form_errors_next_to_the_fields(world, owner_client):
-    response = owner_client.post(reverse("practice_new"),
-                                 {"name": "", "time_zone": "Mars/Olympus", "currency": "XXX"})
+    response = owner_client.post(
+        reverse("practice_new"), {"name": "", "time_zone": "Mars/Olympus", "currency": "XXX"}
+    )
 
     page = response.content.decode()
     assert response.status_code == 200
@@ -158,7 +169,10 @@ def test_it_blocks_repeated_failed_logins(world, client):
     for _ in range(5):
         failed = sign_in(client, email, password="wrong-password")
         assert failed.status_code == 200
-        assert "The email address and/or password you specified are not correct." in failed.content.decode()
+        assert (
+            "The email address and/or password you specified are not correct."
+            in failed.content.decode()
+        )
 
     # Even the right password is refused for a while
     blocked = sign_in(client, email)
@@ -190,7 +204,9 @@ def test_it_does_not_reveal_whether_an_address_has_an_account_on_password_reset(
 
 def test_it_resets_a_forgotten_password(world, client):
     client.post(reverse("account_reset_password"), {"email": world.owner.user.email})
-    key_url = re.search(r"https?://[^/]+(/accounts/password/reset/key/\S+)", mail.outbox[0].body).group(1)
+    key_url = re.search(
+        r"https?://[^/]+(/accounts/password/reset/key/\S+)", mail.outbox[0].body
+    ).group(1)
 
     form_url = client.get(key_url)["Location"]
     done = client.post(form_url, {"password1": STRONG, "password2": STRONG})
@@ -200,8 +216,9 @@ def test_it_resets_a_forgotten_password(world, client):
 
 
 def test_it_asks_for_the_password_before_changing_the_email(world, owner_client):
-    response = owner_client.post(reverse("account_email"),
-                                 {"email": "new@example.com", "action_add": "1"})
+    response = owner_client.post(
+        reverse("account_email"), {"email": "new@example.com", "action_add": "1"}
+    )
 
     assert response.status_code == 302
     assert response["Location"].startswith(reverse("account_reauthenticate"))
@@ -210,14 +227,18 @@ def test_it_asks_for_the_password_before_changing_the_email(world, owner_client)
 
 def test_it_asks_for_the_current_password_to_change_it(world, owner_client):
     # The change form itself asks for the current password (allauth's own reauthentication).
-    wrong = owner_client.post(reverse("account_change_password"), {
-        "oldpassword": "not-my-password", "password1": STRONG, "password2": STRONG})
+    wrong = owner_client.post(
+        reverse("account_change_password"),
+        {"oldpassword": "not-my-password", "password1": STRONG, "password2": STRONG},
+    )
     assert wrong.status_code == 200
     assert 'id="id_oldpassword_errors"' in wrong.content.decode()
     assert User.objects.get(pk=world.owner.user.pk).check_password(PASSWORD)
 
-    right = owner_client.post(reverse("account_change_password"), {
-        "oldpassword": PASSWORD, "password1": STRONG, "password2": STRONG})
+    right = owner_client.post(
+        reverse("account_change_password"),
+        {"oldpassword": PASSWORD, "password1": STRONG, "password2": STRONG},
+    )
 
     assert right.status_code == 302
     assert User.objects.get(pk=world.owner.user.pk).check_password(STRONG)
@@ -267,7 +288,9 @@ def test_it_signs_in_with_a_code_from_the_authenticator_app(world, client, setti
 
     sign_in(client, user.email)
     code = totp(secret)
-    wrong = client.post(reverse("mfa_authenticate"), {"code": "000000" if code != "000000" else "111111"})
+    wrong = client.post(
+        reverse("mfa_authenticate"), {"code": "000000" if code != "000000" else "111111"}
+    )
     assert wrong.status_code == 200 and "_auth_user_id" not in client.session
     right = client.post(reverse("mfa_authenticate"), {"code": code})
 

@@ -15,17 +15,30 @@ URL = reverse("activity", kwargs={"practice_slug": SLUG})
 
 def event(world, *, verb="member.invited", actor=None, at=None, **fields):
     return ActivityEvent.objects.create(
-        practice=fields.pop("practice", world.practice), actor=actor or world.owner.user,
-        verb=verb, created_at=at or datetime(2025, 3, 1, 12, 0, tzinfo=UTC), **fields,
+        practice=fields.pop("practice", world.practice),
+        actor=actor or world.owner.user,
+        verb=verb,
+        created_at=at or datetime(2025, 3, 1, 12, 0, tzinfo=UTC),
+        **fields,
     )
 
 
 def test_it_shows_who_did_what_on_what_when_and_from_where(world, admin_client_):
     # Given an entry in this practice and one in another
-    event(world, verb="member.role_changed", target_repr="Sam @ harbour",
-          data={"from": "secretary", "to": "admin"}, ip_address="203.0.113.7")
-    event(world, verb="member.removed", target_repr="SECRET OTHER", actor=world.outsider.user,
-          practice=world.other_practice)
+    event(
+        world,
+        verb="member.role_changed",
+        target_repr="Sam @ harbour",
+        data={"from": "secretary", "to": "admin"},
+        ip_address="203.0.113.7",
+    )
+    event(
+        world,
+        verb="member.removed",
+        target_repr="SECRET OTHER",
+        actor=world.outsider.user,
+        practice=world.other_practice,
+    )
 
     response = admin_client_.get(URL)
 
@@ -117,7 +130,9 @@ def test_it_answers_htmx_with_the_rows_only(world, admin_client_):
     assert "row" in page and "<html" not in page
 
 
-def test_it_checks_ownership(world, outsider_client, contact_client, secretary_client, owner_client):
+def test_it_checks_ownership(
+    world, outsider_client, contact_client, secretary_client, owner_client
+):
     event(world, target_repr="private")
 
     assert outsider_client.get(URL).status_code == 404

@@ -17,8 +17,13 @@ TOKEN = "a-raw-invitation-token-for-tests"
 
 @pytest.fixture
 def invitation(world):
-    return InvitationFactory(practice=world.practice, email="joiner@example.com", role=Role.ADMIN,
-                             token=TOKEN, invited_by=world.owner.user)
+    return InvitationFactory(
+        practice=world.practice,
+        email="joiner@example.com",
+        role=Role.ADMIN,
+        token=TOKEN,
+        invited_by=world.owner.user,
+    )
 
 
 def link(token=TOKEN) -> str:
@@ -26,11 +31,17 @@ def link(token=TOKEN) -> str:
 
 
 def signup(client, email, **extra):
-    return client.post(reverse("account_signup") + extra.pop("query", ""), {
-        "email": email, "password1": "a-long-unusual-passphrase-42",
-        "password2": "a-long-unusual-passphrase-42", "full_name": "Jo Iner",
-        "time_zone": "Europe/Paris", **extra,
-    })
+    return client.post(
+        reverse("account_signup") + extra.pop("query", ""),
+        {
+            "email": email,
+            "password1": "a-long-unusual-passphrase-42",
+            "password2": "a-long-unusual-passphrase-42",
+            "full_name": "Jo Iner",
+            "time_zone": "Europe/Paris",
+            **extra,
+        },
+    )
 
 
 def members_of(practice, email):
@@ -46,8 +57,10 @@ def test_it_lets_an_existing_user_sign_in_and_accept(world, client, invitation):
     assert "invited to join Harbour Desk" in welcome.content.decode()
 
     # And signing in brings them back to the invitation
-    signed_in = client.post(reverse("account_login") + f"?next={link()}",
-                            {"login": "joiner@example.com", "password": PASSWORD})
+    signed_in = client.post(
+        reverse("account_login") + f"?next={link()}",
+        {"login": "joiner@example.com", "password": PASSWORD},
+    )
     assert signed_in.status_code == 302 and signed_in["Location"] == link()
     page = client.get(link()).content.decode()
     assert "Accept invitation" in page
@@ -62,8 +75,9 @@ def test_it_lets_an_existing_user_sign_in_and_accept(world, client, invitation):
     assert ActivityEvent.objects.for_practice(world.practice).filter(verb="member.joined").exists()
 
 
-def test_it_lets_a_new_person_sign_up_and_join_without_verifying_again(world, client, invitation,
-                                                                       settings):
+def test_it_lets_a_new_person_sign_up_and_join_without_verifying_again(
+    world, client, invitation, settings
+):
     settings.ACCOUNT_EMAIL_VERIFICATION = "mandatory"
     welcome = client.get(link()).content.decode()
     assert "email=joiner%40example.com" in welcome
@@ -86,8 +100,9 @@ def test_it_lets_a_new_person_sign_up_and_join_without_verifying_again(world, cl
     assert members_of(world.practice, "joiner@example.com").get().role == Role.ADMIN
 
 
-def test_it_brings_a_new_person_back_to_the_invitation_even_without_next(world, client, invitation,
-                                                                         settings):
+def test_it_brings_a_new_person_back_to_the_invitation_even_without_next(
+    world, client, invitation, settings
+):
     settings.ACCOUNT_EMAIL_VERIFICATION = "mandatory"
     client.get(link())
 
@@ -99,8 +114,9 @@ def test_it_brings_a_new_person_back_to_the_invitation_even_without_next(world, 
     assert client.get(reverse("home"))["Location"] == reverse("practice_new")
 
 
-def test_it_still_verifies_an_address_other_than_the_invited_one(world, client, invitation,
-                                                                 settings):
+def test_it_still_verifies_an_address_other_than_the_invited_one(
+    world, client, invitation, settings
+):
     settings.ACCOUNT_EMAIL_VERIFICATION = "mandatory"
     client.get(link())
 
@@ -114,12 +130,15 @@ def test_it_still_verifies_an_address_other_than_the_invited_one(world, client, 
     assert "_auth_user_id" not in client.session
 
 
-@pytest.mark.parametrize(("state", "status", "message"), [
-    ("forged", 404, "This invitation link is not valid."),
-    ("expired", 410, "This invitation has expired. Ask for a new one."),
-    ("used", 410, "This invitation has already been used."),
-    ("revoked", 410, "This invitation was withdrawn. Ask for a new one."),
-])
+@pytest.mark.parametrize(
+    ("state", "status", "message"),
+    [
+        ("forged", 404, "This invitation link is not valid."),
+        ("expired", 410, "This invitation has expired. Ask for a new one."),
+        ("used", 410, "This invitation has already been used."),
+        ("revoked", 410, "This invitation was withdrawn. Ask for a new one."),
+    ],
+)
 def test_it_refuses_a_bad_link_and_changes_nothing(world, invitation, state, status, message):
     token = TOKEN
     if state == "forged":

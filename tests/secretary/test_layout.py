@@ -12,8 +12,11 @@ def test_it_shows_staff_the_nav_items_their_role_allows(world, owner_client, sec
     owner_page = owner_client.get(reverse("dashboard", args=[SLUG])).content.decode()
     secretary_page = secretary_client.get(reverse("dashboard", args=[SLUG])).content.decode()
 
-    for label, address in (("Members", "members/"), ("Activity", "activity/"),
-                           ("API tokens", "settings/tokens/")):
+    for label, address in (
+        ("Members", "members/"),
+        ("Activity", "activity/"),
+        ("API tokens", "settings/tokens/"),
+    ):
         assert f'href="/app/{SLUG}/{address}"' in owner_page, label
     assert f'href="/app/{SLUG}/members/"' in secretary_page
     assert f'href="/app/{SLUG}/activity/"' not in secretary_page

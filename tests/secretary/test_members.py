@@ -64,7 +64,10 @@ def test_it_checks_ownership(world, outsider_client, contact_client, secretary_c
     # A member of another practice: 404 everywhere, even with its own practice's slug.
     assert outsider_client.get(url("members")).status_code == 404
     for address in writes:
-        assert outsider_client.post(address, {"role": Role.ADMIN, "email": "x@y.test"}).status_code == 404
+        assert (
+            outsider_client.post(address, {"role": Role.ADMIN, "email": "x@y.test"}).status_code
+            == 404
+        )
     other = reverse("member_role", kwargs={"practice_slug": "other-practice", **target})
     assert outsider_client.post(other, {"role": Role.ADMIN}).status_code == 404
     # A client contact: staff pages do not exist.
@@ -73,17 +76,23 @@ def test_it_checks_ownership(world, outsider_client, contact_client, secretary_c
         assert contact_client.post(address, {"role": Role.ADMIN}).status_code == 404
     # A secretary: may look, may not manage.
     for address in writes:
-        assert secretary_client.post(address, {"role": Role.ADMIN, "email": "x@y.test"}).status_code == 403
+        assert (
+            secretary_client.post(address, {"role": Role.ADMIN, "email": "x@y.test"}).status_code
+            == 403
+        )
     # Nothing changed.
     assert role_of(world.secretary) == Role.SECRETARY
     assert Invitation.objects.for_practice(world.practice).count() == 1
     assert Invitation.objects.for_practice(world.practice).get().revoked_at is None
 
 
-def test_it_invites_by_email_and_the_email_arrives(world, owner_client, django_capture_on_commit_callbacks):
+def test_it_invites_by_email_and_the_email_arrives(
+    world, owner_client, django_capture_on_commit_callbacks
+):
     with django_capture_on_commit_callbacks(execute=True):
-        response = owner_client.post(url("member_invite"),
-                                     {"email": "New.Person@Example.com", "role": Role.ADMIN})
+        response = owner_client.post(
+            url("member_invite"), {"email": "New.Person@Example.com", "role": Role.ADMIN}
+        )
 
     assert response.status_code == 302
     assert response["Location"] == url("members")
@@ -96,13 +105,19 @@ def test_it_invites_by_email_and_the_email_arrives(world, owner_client, django_c
     assert "Harbour Desk" in mail.outbox[0].subject
     follow = owner_client.get(url("members"))
     assert "Invitation sent to new.person@example.com" in follow.content.decode()
-    assert ActivityEvent.objects.for_practice(world.practice).filter(verb="member.invited").count() == 1
+    assert (
+        ActivityEvent.objects.for_practice(world.practice).filter(verb="member.invited").count()
+        == 1
+    )
 
 
-def test_it_answers_htmx_with_the_refreshed_panel(world, owner_client, django_capture_on_commit_callbacks):
+def test_it_answers_htmx_with_the_refreshed_panel(
+    world, owner_client, django_capture_on_commit_callbacks
+):
     with django_capture_on_commit_callbacks(execute=True):
-        response = owner_client.post(url("member_invite"),
-                                     {"email": "panel@example.com", "role": Role.SECRETARY}, **HTMX)
+        response = owner_client.post(
+            url("member_invite"), {"email": "panel@example.com", "role": Role.SECRETARY}, **HTMX
+        )
 
     assert response.status_code == 200
     page = response.content.decode()
@@ -116,8 +131,9 @@ def test_it_answers_htmx_with_the_refreshed_panel(world, owner_client, django_ca
 def test_it_shows_invite_errors_next_to_the_fields(world, admin_client_):
     # A bad address, a role the admin may not give, and an existing member
     bad = admin_client_.post(url("member_invite"), {"email": "not-an-address", "role": Role.OWNER})
-    taken = admin_client_.post(url("member_invite"),
-                               {"email": world.secretary.user.email, "role": Role.ADMIN})
+    taken = admin_client_.post(
+        url("member_invite"), {"email": world.secretary.user.email, "role": Role.ADMIN}
+    )
 
     assert bad.status_code == 200
     page = bad.content.decode()
@@ -147,7 +163,11 @@ def test_it_withdraws_a_pending_invitation(world, admin_client_):
     assert "The invitation to later@example.com was withdrawn." in response.content.decode()
     invitation.refresh_from_db()
     assert invitation.revoked_at is not None
-    assert ActivityEvent.objects.for_practice(world.practice).filter(verb="invitation.revoked").exists()
+    assert (
+        ActivityEvent.objects.for_practice(world.practice)
+        .filter(verb="invitation.revoked")
+        .exists()
+    )
 
 
 def test_it_asks_for_the_password_before_changing_a_role(world, owner_client):
@@ -161,15 +181,20 @@ def test_it_asks_for_the_password_before_changing_a_role(world, owner_client):
     assert role_of(world.secretary) == Role.SECRETARY
 
     # When they confirm it, the change they asked for is carried out
-    confirmed = owner_client.post(response["Location"], {"password": "correct-horse-battery-staple"})
+    confirmed = owner_client.post(
+        response["Location"], {"password": "correct-horse-battery-staple"}
+    )
     assert confirmed.status_code == 302
     assert confirmed["Location"] == url("members")
     assert role_of(world.secretary) == Role.ADMIN
 
 
 def test_it_sends_htmx_requests_to_confirm_the_password(world, owner_client):
-    response = owner_client.post(url("member_remove", membership_id=world.secretary.pk), **HTMX,
-                                 HTTP_HX_CURRENT_URL=f"http://testserver{url('members')}")
+    response = owner_client.post(
+        url("member_remove", membership_id=world.secretary.pk),
+        **HTMX,
+        HTTP_HX_CURRENT_URL=f"http://testserver{url('members')}",
+    )
 
     assert response.status_code == 200
     assert response["HX-Redirect"].startswith(reverse("account_reauthenticate"))
@@ -180,8 +205,9 @@ def test_it_sends_htmx_requests_to_confirm_the_password(world, owner_client):
 def test_it_changes_a_role_and_shows_it_on_the_activity_page(world, owner_client):
     reauthenticate(owner_client)
 
-    response = owner_client.post(url("member_role", membership_id=world.secretary.pk),
-                                 {"role": Role.ADMIN}, follow=True)
+    response = owner_client.post(
+        url("member_role", membership_id=world.secretary.pk), {"role": Role.ADMIN}, follow=True
+    )
 
     assert role_of(world.secretary) == Role.ADMIN
     assert "is now Admin" in response.content.decode()
@@ -196,12 +222,15 @@ def test_it_changes_a_role_and_shows_it_on_the_activity_page(world, owner_client
 def test_it_removes_a_member_and_shows_it_on_the_activity_page(world, admin_client_):
     reauthenticate(admin_client_)
 
-    response = admin_client_.post(url("member_remove", membership_id=world.secretary.pk),
-                                  follow=True)
+    response = admin_client_.post(
+        url("member_remove", membership_id=world.secretary.pk), follow=True
+    )
 
     assert response.status_code == 200
     assert "was removed from the practice" in response.content.decode()
-    assert not Membership.objects.for_practice(world.practice).filter(pk=world.secretary.pk).exists()
+    assert (
+        not Membership.objects.for_practice(world.practice).filter(pk=world.secretary.pk).exists()
+    )
     event = ActivityEvent.objects.for_practice(world.practice).get(verb="member.removed")
     assert event.data["email"] == world.secretary.user.email
     assert "removed a member" in admin_client_.get(url("activity")).content.decode()
@@ -212,16 +241,20 @@ def test_it_removes_a_member_and_shows_it_on_the_activity_page(world, admin_clie
 def test_it_never_demotes_or_removes_the_last_owner(world, owner_client):
     reauthenticate(owner_client)
 
-    demote = owner_client.post(url("member_role", membership_id=world.owner.pk),
-                               {"role": Role.ADMIN}, follow=True)
+    demote = owner_client.post(
+        url("member_role", membership_id=world.owner.pk), {"role": Role.ADMIN}, follow=True
+    )
     remove = owner_client.post(url("member_remove", membership_id=world.owner.pk), follow=True)
 
     message = "A practice needs at least one owner. Make someone else an owner first."
     assert message in demote.content.decode()
     assert message in remove.content.decode()
     assert role_of(world.owner) == Role.OWNER
-    assert not ActivityEvent.objects.for_practice(world.practice).filter(
-        verb__in=["member.role_changed", "member.removed"]).exists()
+    assert (
+        not ActivityEvent.objects.for_practice(world.practice)
+        .filter(verb__in=["member.role_changed", "member.removed"])
+        .exists()
+    )
 
 
 def test_it_lets_an_owner_step_down_once_there_is_another_owner(world, owner_client):
@@ -238,8 +271,9 @@ def test_it_keeps_admins_away_from_owners(world, admin_client_):
     reauthenticate(admin_client_)
 
     response = admin_client_.post(url("member_remove", membership_id=world.owner.pk), follow=True)
-    promote = admin_client_.post(url("member_role", membership_id=world.secretary.pk),
-                                 {"role": Role.OWNER}, follow=True)
+    promote = admin_client_.post(
+        url("member_role", membership_id=world.secretary.pk), {"role": Role.OWNER}, follow=True
+    )
 
     assert "Only an owner can remove another owner." in response.content.decode()
     assert "Choose one of the roles offered." in promote.content.decode()
@@ -250,8 +284,9 @@ def test_it_keeps_admins_away_from_owners(world, admin_client_):
 def test_it_answers_404_for_a_member_of_another_practice(world, owner_client):
     reauthenticate(owner_client)
 
-    response = owner_client.post(url("member_role", membership_id=world.outsider.pk),
-                                 {"role": Role.SECRETARY})
+    response = owner_client.post(
+        url("member_role", membership_id=world.outsider.pk), {"role": Role.SECRETARY}
+    )
 
     assert response.status_code == 404
     assert role_of(world.outsider) == Role.OWNER

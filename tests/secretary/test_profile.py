@@ -27,8 +27,12 @@ def test_it_refuses_an_unknown_time_zone(world, owner_client):
 
 
 def test_it_shows_times_in_the_time_zone_just_chosen(world, owner_client):
-    ActivityEvent.objects.create(practice=world.practice, actor=world.owner.user, verb="x",
-                                 created_at=datetime(2025, 7, 1, 12, 0, tzinfo=UTC))
+    ActivityEvent.objects.create(
+        practice=world.practice,
+        actor=world.owner.user,
+        verb="x",
+        created_at=datetime(2025, 7, 1, 12, 0, tzinfo=UTC),
+    )
     activity = reverse("activity", args=["harbour-desk"])
     assert 'datetime="2025-07-01T12:00:00+00:00"' in owner_client.get(activity).content.decode()
 

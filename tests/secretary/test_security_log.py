@@ -22,15 +22,19 @@ def security_log(caplog):
     caplog.set_level(logging.INFO, logger="secretary.security")
 
     def lines(event: str) -> list[str]:
-        return [r.getMessage() for r in caplog.records
-                if r.name == "secretary.security" and r.getMessage().startswith(event + " ")]
+        return [
+            r.getMessage()
+            for r in caplog.records
+            if r.name == "secretary.security" and r.getMessage().startswith(event + " ")
+        ]
 
     return lines
 
 
 def test_it_logs_a_sign_in_without_the_password(world, caplog, security_log):
-    Client(REMOTE_ADDR=IP).post(reverse("account_login"),
-                                {"login": world.owner.user.email, "password": PASSWORD})
+    Client(REMOTE_ADDR=IP).post(
+        reverse("account_login"), {"login": world.owner.user.email, "password": PASSWORD}
+    )
 
     [line] = security_log("auth.login")
     assert f"user={world.owner.user.email}" in line
@@ -39,8 +43,10 @@ def test_it_logs_a_sign_in_without_the_password(world, caplog, security_log):
 
 
 def test_it_logs_a_failed_sign_in_without_the_password(world, caplog, security_log):
-    Client(REMOTE_ADDR=IP).post(reverse("account_login"),
-                                {"login": world.owner.user.email, "password": "Tr0ub4dor&3-secret"})
+    Client(REMOTE_ADDR=IP).post(
+        reverse("account_login"),
+        {"login": world.owner.user.email, "password": "Tr0ub4dor&3-secret"},
+    )
 
     [line] = security_log("auth.login_failed")
     assert f"attempted={world.owner.user.email}" in line
@@ -48,14 +54,17 @@ def test_it_logs_a_failed_sign_in_without_the_password(world, caplog, security_l
     assert "Tr0ub4dor&3-secret" not in caplog.text
 
 
-def test_it_logs_an_invitation_without_its_token(world, caplog, security_log,
-                                                  django_capture_on_commit_callbacks):
+def test_it_logs_an_invitation_without_its_token(
+    world, caplog, security_log, django_capture_on_commit_callbacks
+):
     client = Client(REMOTE_ADDR=IP)
     client.force_login(world.owner.user)
 
     with django_capture_on_commit_callbacks(execute=True):
-        client.post(reverse("member_invite", args=[SLUG]), {"email": "new@example.com",
-                                                             "role": Role.SECRETARY})
+        client.post(
+            reverse("member_invite", args=[SLUG]),
+            {"email": "new@example.com", "role": Role.SECRETARY},
+        )
 
     [line] = security_log("invitation.created")
     assert f"user={world.owner.user.email}" in line
@@ -65,13 +74,16 @@ def test_it_logs_an_invitation_without_its_token(world, caplog, security_log,
     assert token not in caplog.text
 
 
-def test_it_logs_an_accepted_invitation_without_its_token(world, caplog, security_log,
-                                                           django_capture_on_commit_callbacks):
+def test_it_logs_an_accepted_invitation_without_its_token(
+    world, caplog, security_log, django_capture_on_commit_callbacks
+):
     owner = Client()
     owner.force_login(world.owner.user)
     with django_capture_on_commit_callbacks(execute=True):
-        owner.post(reverse("member_invite", args=[SLUG]), {"email": world.outsider.user.email,
-                                                           "role": Role.ADMIN})
+        owner.post(
+            reverse("member_invite", args=[SLUG]),
+            {"email": world.outsider.user.email, "role": Role.ADMIN},
+        )
     link = re.search(r"https?://[^/]+(/invitations/\S+/)", mail.outbox[0].body).group(1)
     joiner = Client(REMOTE_ADDR=IP)
     joiner.force_login(world.outsider.user)

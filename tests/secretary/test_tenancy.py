@@ -7,8 +7,13 @@ from secretary.models import ApiToken, hash_secret
 
 
 def token_in_practice_a_for(world, membership) -> ApiToken:
-    return ApiToken(practice=world.practice, membership=membership, name="forged",
-                    token_hash=hash_secret("x"), hint="sec_x")
+    return ApiToken(
+        practice=world.practice,
+        membership=membership,
+        name="forged",
+        token_hash=hash_secret("x"),
+        hint="sec_x",
+    )
 
 
 def test_it_rejects_a_foreign_key_into_another_practice_on_save(world):
@@ -23,8 +28,13 @@ def test_it_rejects_a_foreign_key_into_another_practice_on_save(world):
 
 def test_it_rejects_a_forged_id_into_another_practice_in_clean(world):
     # A bare id, as a forged form or API field would give: the check looks the row up.
-    token = ApiToken(practice=world.practice, membership_id=world.outsider.pk, name="forged",
-                     token_hash=hash_secret("y"), hint="sec_y")
+    token = ApiToken(
+        practice=world.practice,
+        membership_id=world.outsider.pk,
+        name="forged",
+        token_hash=hash_secret("y"),
+        hint="sec_y",
+    )
 
     with pytest.raises(ValidationError) as error:
         token.clean()

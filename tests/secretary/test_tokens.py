@@ -47,7 +47,9 @@ def test_it_shows_a_new_tokens_secret_exactly_once(world, secretary_client):
 
 def test_it_makes_a_token_that_works_on_the_api(world, secretary_client):
     reauthenticate(secretary_client)
-    secret = secret_in(secretary_client.post(url("api_token_create"), {"name": "cli"}).content.decode())
+    secret = secret_in(
+        secretary_client.post(url("api_token_create"), {"name": "cli"}).content.decode()
+    )
 
     request = Request(APIRequestFactory().get("/api/v1/me/", HTTP_AUTHORIZATION=f"Bearer {secret}"))
     user, token = ApiTokenAuthentication().authenticate(request)
@@ -98,7 +100,9 @@ def test_it_asks_for_the_password_before_creating_or_revoking(world, secretary_c
 def test_it_creates_the_token_once_the_password_is_confirmed(world, secretary_client):
     asked = secretary_client.post(url("api_token_create"), {"name": "after confirming"})
 
-    response = secretary_client.post(asked["Location"], {"password": "correct-horse-battery-staple"})
+    response = secretary_client.post(
+        asked["Location"], {"password": "correct-horse-battery-staple"}
+    )
 
     assert response.status_code == 201
     secret = secret_in(response.content.decode())
@@ -125,8 +129,9 @@ def test_it_checks_ownership(world, outsider_client, contact_client, admin_clien
         assert client.post(url("api_token_create"), {"name": "x"}).status_code == 404
         assert client.post(url("api_token_revoke", token_id=token.pk)).status_code == 404
     assert admin_client_.post(url("api_token_revoke", token_id=token.pk)).status_code == 404
-    outsider_own = reverse("api_token_revoke", kwargs={"practice_slug": "other-practice",
-                                                        "token_id": token.pk})
+    outsider_own = reverse(
+        "api_token_revoke", kwargs={"practice_slug": "other-practice", "token_id": token.pk}
+    )
     assert outsider_client.post(outsider_own).status_code == 404
     token.refresh_from_db()
     assert token.revoked_at is None
