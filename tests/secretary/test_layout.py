@@ -1,7 +1,10 @@
 """The UI shell: staff navigation, portal layout, practice switcher, friendly error pages."""
 
+import json
+
 from django.urls import reverse
 
+from secretary import views
 from secretary.models import Role
 from tests.factories import MembershipFactory
 
@@ -70,3 +73,13 @@ def test_it_checks_ownership(world, outsider_client, contact_client, secretary_c
     assert outsider_client.get(reverse("portal_home", args=[SLUG])).status_code == 404
     assert contact_client.get(reverse("dashboard", args=[SLUG])).status_code == 404
     assert secretary_client.get(reverse("portal_home", args=[SLUG])).status_code == 404
+
+
+def test_it_shows_a_friendly_500_page_and_json_under_the_api(rf):
+    page = views.server_error(rf.get("/app/harbour-desk/"))
+    api = views.server_error(rf.get("/api/v1/me/"))
+
+    assert page.status_code == 500
+    assert "Something went wrong on our side" in page.content.decode()
+    assert api.status_code == 500
+    assert json.loads(api.content) == {"message": "Server error.", "errors": {}}
