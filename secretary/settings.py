@@ -189,7 +189,14 @@ ACCOUNT_LOGOUT_ON_PASSWORD_CHANGE = False
 ACCOUNT_REAUTHENTICATION_TIMEOUT = 300
 ACCOUNT_EMAIL_SUBJECT_PREFIX = "[Secretary] "
 ACCOUNT_ADAPTER = "secretary.adapters.AccountAdapter"
+# Full name and the browser's time zone, next to email and password.
+ACCOUNT_SIGNUP_FORM_CLASS = "secretary.forms.SignupExtraForm"
+# Failed sign-ins per IP and per address; counted in the shared cache (Redis when configured).
 ACCOUNT_RATE_LIMITS = {"login_failed": "10/m/ip,5/300s/key"}
+# Changing email or password asks for the password again (MFA changes always do).
+ACCOUNT_REAUTHENTICATION_REQUIRED = True
+# Tell people by email when their password, email or two-factor settings change.
+ACCOUNT_EMAIL_NOTIFICATIONS = True
 MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
 MFA_TOTP_ISSUER = "Secretary"
 
@@ -344,7 +351,10 @@ if not DEBUG and not TESTING:
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "filters": {"practice": {"()": "secretary.log_filters.PracticeContextFilter"}},
+    "filters": {
+        "practice": {"()": "secretary.log_filters.PracticeContextFilter"},
+        "redact_tokens": {"()": "secretary.log_filters.RedactInvitationTokens"},
+    },
     "formatters": {
         "plain": {
             "format": "%(asctime)s %(levelname)s %(name)s practice=%(practice)s %(message)s"
@@ -356,6 +366,8 @@ LOGGING = {
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "INFO")},
     "loggers": {
         "django.db.backends": {"level": "WARNING"},
+        # "Not Found: /invitations/<token>/" and the like: keep tokens out of the logs.
+        "django.request": {"filters": ["redact_tokens"]},
         "secretary.security": {"level": "INFO"},
     },
 }
