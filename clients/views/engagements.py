@@ -28,12 +28,15 @@ CLIENT_VISIBLE = (EngagementStatus.PROPOSED, EngagementStatus.CHANGES_REQUESTED,
                   EngagementStatus.ACTIVE, EngagementStatus.SUPERSEDED, EngagementStatus.ENDED)
 
 
-def _grids(engagement: Engagement, *, viewer_zone: str, viewer_label: str):
+def _grids(engagement: Engagement, *, viewer_zone: str | None = None):
+    """Coverage grids in the coverage zone, the client's, the viewer's (staff) and the primary
+    secretary's; equal zones share one grid."""
     client = engagement.client
     secretary = client.primary_secretary
     zones = [(_("Coverage"), engagement.coverage_time_zone),
-             (_("Client (%(name)s)") % {"name": client.name}, client.time_zone),
-             (viewer_label, viewer_zone)]
+             (_("Client (%(name)s)") % {"name": client.name}, client.time_zone)]
+    if viewer_zone:
+        zones.append((_("You"), viewer_zone))
     if secretary is not None:
         zones.append((_("Secretary (%(name)s)") % {"name": secretary.user},
                       secretary.user.time_zone))
@@ -90,7 +93,7 @@ def engagement_detail(request, engagement_id: int):
     history = selectors.engagements_of(practice=request.practice, client=engagement.client)
     context = _engagement_context(
         request, engagement, history=history,
-        grids=_grids(engagement, viewer_zone=request.user.time_zone, viewer_label=_("You")),
+        grids=_grids(engagement, viewer_zone=request.user.time_zone),
         end_form=EndEngagementForm())
     return render(request, "clients/engagement_detail.html", context)
 
@@ -118,8 +121,7 @@ def engagement_edit(request, engagement_id: int):
                             engagement_id=engagement.pk)
     engagement = selectors.engagement_get(practice=request.practice, engagement_id=engagement.pk)
     context = {"form": form, "engagement": engagement, "client": engagement.client,
-               "grids": _grids(engagement, viewer_zone=request.user.time_zone,
-                               viewer_label=_("You"))}
+               "grids": _grids(engagement, viewer_zone=request.user.time_zone)}
     return render_form(request, "clients/engagement_form.html", context,
                        failed=request.method == "POST")
 
@@ -199,8 +201,7 @@ def portal_plan(request):
     context = {"active": active, "proposals": proposals, "history": history}
     if active is not None:
         context.update(_engagement_context(request, active))
-        context["grids"] = _grids(active, viewer_zone=client.time_zone,
-                                  viewer_label=_("Client"))
+        context["grids"] = _grids(active)
     return render(request, "clients/portal/plan.html", context)
 
 
@@ -217,8 +218,7 @@ def portal_engagement(request, engagement_id: int):
     engagement = _portal_engagement(request, engagement_id)
     context = _engagement_context(
         request, engagement,
-        grids=_grids(engagement, viewer_zone=request.client.time_zone,
-                     viewer_label=_("Client")),
+        grids=_grids(engagement),
         change_form=ChangeRequestForm(),
         may_answer=request.contact.portal_documents
         and engagement.status == EngagementStatus.PROPOSED)
@@ -260,7 +260,6 @@ def portal_engagement_changes(request, engagement_id: int):
                             engagement_id=engagement.pk)
     context = _engagement_context(
         request, engagement,
-        grids=_grids(engagement, viewer_zone=request.client.time_zone,
-                     viewer_label=_("Client")),
+        grids=_grids(engagement),
         change_form=form, may_answer=engagement.status == EngagementStatus.PROPOSED)
     return render(request, "clients/portal/engagement.html", context, status=400)
