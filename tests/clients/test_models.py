@@ -67,3 +67,22 @@ def test_the_demo_has_clients_at_every_onboarding_stage(db):
     assert contact.client == clients["Northwind Legal"]
     assert contact.portal_requests and contact.portal_documents and contact.portal_billing
     assert Client.objects.for_practice(demo.other_practice).count() == 2
+
+
+def test_the_site_admin_lists_every_practice(world, northwind, active, db):
+    from django.test import Client as Browser
+    from django.urls import reverse
+
+    from tests.factories import UserFactory
+
+    root = UserFactory(email="root@site.test", is_staff=True, is_superuser=True)
+    browser = Browser()
+    browser.force_login(root)
+    for name in ("client", "engagement", "contact", "serviceplan", "servicecategory",
+                 "brandkit", "questionnaire", "confidentialityagreement"):
+        response = browser.get(reverse(f"admin:clients_{name}_changelist"))
+        assert response.status_code == 200, name
+    for name, pk in [("client", northwind.pk), ("engagement", active.pk),
+                     ("contact", northwind.contacts.get().pk)]:
+        response = browser.get(reverse(f"admin:clients_{name}_change", args=[pk]))
+        assert response.status_code == 200, name
