@@ -24,8 +24,10 @@ class TenantAdmin(CoreTenantAdmin):
 
     def get_readonly_fields(self, request, obj=None):
         linked = [
-            field.name for field in self.model._meta.concrete_fields
-            if field.is_relation and field.name != "practice"
+            field.name
+            for field in self.model._meta.concrete_fields
+            if field.is_relation
+            and field.name != "practice"
             and isinstance(field.related_model, type)
             and issubclass(field.related_model, TenantModel)
         ]
@@ -64,8 +66,15 @@ class ContactAdmin(TenantAdmin):
 
 @admin.register(Engagement)
 class EngagementAdmin(TenantAdmin):
-    list_display = ("client", "version", "status", "practice", "monthly_fee", "currency",
-                    "accepted_at")
+    list_display = (
+        "client",
+        "version",
+        "status",
+        "practice",
+        "monthly_fee",
+        "currency",
+        "accepted_at",
+    )
     list_filter = ("practice", "status")
     exclude = ("categories",)
 

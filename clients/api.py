@@ -86,8 +86,10 @@ class ContactScopedMixin(PracticeScopedMixin):
 
 
 def _created(serializer_class, instance, request) -> Response:
-    return Response(serializer_class(instance, context={"request": request}).data,
-                    status=status.HTTP_201_CREATED)
+    return Response(
+        serializer_class(instance, context={"request": request}).data,
+        status=status.HTTP_201_CREATED,
+    )
 
 
 def _ok(serializer_class, instance, request) -> Response:
@@ -118,14 +120,18 @@ class CategoryListView(PracticeScopedMixin, generics.ListCreateAPIView):
 
     def get_queryset(self):
         return ServiceCategory.objects.for_practice(self.request.practice).order_by(
-            "position", "name", "pk")
+            "position", "name", "pk"
+        )
 
     def create(self, request, *args, **kwargs):
         serializer = CategorySerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
-        category = services.category_create(practice=request.practice,
-                                            actor=request.membership,
-                                            data=serializer.validated_data, request=request)
+        category = services.category_create(
+            practice=request.practice,
+            actor=request.membership,
+            data=serializer.validated_data,
+            request=request,
+        )
         return _created(CategorySerializer, category, request)
 
 
@@ -147,9 +153,13 @@ class CategoryDetailView(PracticeScopedMixin, generics.RetrieveUpdateAPIView):
         category = self.get_object()
         serializer = CategorySerializer(category, data=request.data, partial=True)
         serializer.is_valid(raise_exception=True)
-        category = services.category_update(practice=request.practice,
-                                            actor=request.membership, category=category,
-                                            data=serializer.validated_data, request=request)
+        category = services.category_update(
+            practice=request.practice,
+            actor=request.membership,
+            category=category,
+            data=serializer.validated_data,
+            request=request,
+        )
         return _ok(CategorySerializer, category, request)
 
 
@@ -161,14 +171,21 @@ class PlanFilter(django_filters.FilterSet):
 
 def _plan_kwargs(data: dict) -> dict:
     data = dict(data)
-    return {"windows": data.pop("windows", None), "categories": data.pop("categories", None),
-            "data": data}
+    return {
+        "windows": data.pop("windows", None),
+        "categories": data.pop("categories", None),
+        "data": data,
+    }
 
 
 @extend_schema_view(
     get=extend_schema(tags=["catalog"], summary=_("Service plans of the catalog")),
-    post=extend_schema(tags=["catalog"], summary=_("Add a plan (owners and admins)"),
-                       request=PlanInputSerializer, responses={201: PlanSerializer}),
+    post=extend_schema(
+        tags=["catalog"],
+        summary=_("Add a plan (owners and admins)"),
+        request=PlanInputSerializer,
+        responses={201: PlanSerializer},
+    ),
 )
 class PlanListView(PracticeScopedMixin, generics.ListCreateAPIView):
     write_role = Role.ADMIN
@@ -181,22 +198,32 @@ class PlanListView(PracticeScopedMixin, generics.ListCreateAPIView):
 
     def get_queryset(self):
         practice = self.request.practice
-        return (ServicePlan.objects.for_practice(practice)
-                .prefetch_related(_windows(practice), "categories").order_by("name", "pk"))
+        return (
+            ServicePlan.objects.for_practice(practice)
+            .prefetch_related(_windows(practice), "categories")
+            .order_by("name", "pk")
+        )
 
     def create(self, request, *args, **kwargs):
         serializer = PlanInputSerializer(data=request.data, context={"request": request})
         serializer.is_valid(raise_exception=True)
-        plan = services.plan_create(practice=request.practice, actor=request.membership,
-                                    request=request, **_plan_kwargs(serializer.validated_data))
+        plan = services.plan_create(
+            practice=request.practice,
+            actor=request.membership,
+            request=request,
+            **_plan_kwargs(serializer.validated_data),
+        )
         return _created(PlanSerializer, plan, request)
 
 
 @extend_schema_view(
     get=extend_schema(tags=["catalog"], summary=_("A service plan")),
-    patch=extend_schema(tags=["catalog"], summary=_("Change or archive a plan (owners and "
-                                                    "admins)"),
-                        request=PlanInputSerializer, responses=PlanSerializer),
+    patch=extend_schema(
+        tags=["catalog"],
+        summary=_("Change or archive a plan (owners and admins)"),
+        request=PlanInputSerializer,
+        responses=PlanSerializer,
+    ),
 )
 class PlanDetailView(PracticeScopedMixin, generics.RetrieveUpdateAPIView):
     write_role = Role.ADMIN
@@ -207,19 +234,26 @@ class PlanDetailView(PracticeScopedMixin, generics.RetrieveUpdateAPIView):
 
     def get_queryset(self):
         practice = self.request.practice
-        return (ServicePlan.objects.for_practice(practice)
-                .prefetch_related(_windows(practice), "categories"))
+        return ServicePlan.objects.for_practice(practice).prefetch_related(
+            _windows(practice), "categories"
+        )
 
     def update(self, request, *args, **kwargs):
         plan = self.get_object()
-        serializer = PlanInputSerializer(data=request.data, partial=True,
-                                         context={"request": request})
+        serializer = PlanInputSerializer(
+            data=request.data, partial=True, context={"request": request}
+        )
         serializer.is_valid(raise_exception=True)
-        plan = services.plan_update(practice=request.practice, actor=request.membership,
-                                    plan=plan, request=request,
-                                    **_plan_kwargs(serializer.validated_data))
-        return _ok(PlanSerializer, selectors.plan_get(practice=request.practice,
-                                                      plan_id=plan.pk), request)
+        plan = services.plan_update(
+            practice=request.practice,
+            actor=request.membership,
+            plan=plan,
+            request=request,
+            **_plan_kwargs(serializer.validated_data),
+        )
+        return _ok(
+            PlanSerializer, selectors.plan_get(practice=request.practice, plan_id=plan.pk), request
+        )
 
 
 # --- Clients and contacts -----------------------------------------------------------------
@@ -228,18 +262,21 @@ class PlanDetailView(PracticeScopedMixin, generics.RetrieveUpdateAPIView):
 class ClientFilter(django_filters.FilterSet):
     status = django_filters.ChoiceFilter(choices=ClientStatus.choices)
     specialty = django_filters.ChoiceFilter(choices=Specialty.choices)
-    secretary = django_filters.NumberFilter(method="filter_secretary",
-                                            label=_("Membership id of a secretary serving it"))
-    mine = django_filters.BooleanFilter(method="filter_mine",
-                                        label=_("Only clients you serve"))
+    secretary = django_filters.NumberFilter(
+        method="filter_secretary", label=_("Membership id of a secretary serving it")
+    )
+    mine = django_filters.BooleanFilter(method="filter_mine", label=_("Only clients you serve"))
 
     class Meta:
         model = Client
         fields = ["status", "specialty", "is_regulated"]
 
     def _served_by(self, queryset, membership_id):
-        team = (ClientTeamMember.objects.for_practice(self.request.practice)
-                .filter(membership_id=membership_id).values("client_id"))
+        team = (
+            ClientTeamMember.objects.for_practice(self.request.practice)
+            .filter(membership_id=membership_id)
+            .values("client_id")
+        )
         return queryset.filter(pk__in=team) | queryset.filter(primary_secretary_id=membership_id)
 
     def filter_secretary(self, queryset, name, value):
@@ -250,10 +287,17 @@ class ClientFilter(django_filters.FilterSet):
 
 
 @extend_schema_view(
-    get=extend_schema(tags=["clients"], summary=_("Clients of the practice"),
-                      description=_("A client contact sees only its own client.")),
-    post=extend_schema(tags=["clients"], summary=_("Add a client"),
-                       request=ClientInputSerializer, responses={201: ClientSerializer}),
+    get=extend_schema(
+        tags=["clients"],
+        summary=_("Clients of the practice"),
+        description=_("A client contact sees only its own client."),
+    ),
+    post=extend_schema(
+        tags=["clients"],
+        summary=_("Add a client"),
+        request=ClientInputSerializer,
+        responses={201: ClientSerializer},
+    ),
 )
 class ClientListView(ContactScopedMixin, generics.ListCreateAPIView):
     serializer_class = ClientSerializer
@@ -265,10 +309,13 @@ class ClientListView(ContactScopedMixin, generics.ListCreateAPIView):
 
     def get_queryset(self):
         practice = self.request.practice
-        qs = (Client.objects.for_practice(practice)
-              .prefetch_related(Prefetch("team_links",
-                                         queryset=ClientTeamMember.objects.for_practice(practice)))
-              .order_by("name", "pk"))
+        qs = (
+            Client.objects.for_practice(practice)
+            .prefetch_related(
+                Prefetch("team_links", queryset=ClientTeamMember.objects.for_practice(practice))
+            )
+            .order_by("name", "pk")
+        )
         return self.client_scope(qs, "pk")
 
     def list(self, request, *args, **kwargs):
@@ -281,8 +328,9 @@ class ClientListView(ContactScopedMixin, generics.ListCreateAPIView):
         serializer.is_valid(raise_exception=True)
         data = dict(serializer.validated_data)
         data.pop("team", None)
-        client = services.client_create(practice=request.practice, actor=request.membership,
-                                        data=data, request=request)
+        client = services.client_create(
+            practice=request.practice, actor=request.membership, data=data, request=request
+        )
         return _created(ClientSerializer, client, request)
 
 
@@ -292,11 +340,17 @@ def _contact_clients(view, request) -> Response:
 
 
 @extend_schema_view(
-    get=extend_schema(tags=["clients"], summary=_("A client"),
-                      description=_("Staff views of a regulated client are audited.")),
-    patch=extend_schema(tags=["clients"], summary=_("Change a client, its primary secretary or "
-                                                    "team"),
-                        request=ClientInputSerializer, responses=ClientSerializer),
+    get=extend_schema(
+        tags=["clients"],
+        summary=_("A client"),
+        description=_("Staff views of a regulated client are audited."),
+    ),
+    patch=extend_schema(
+        tags=["clients"],
+        summary=_("Change a client, its primary secretary or team"),
+        request=ClientInputSerializer,
+        responses=ClientSerializer,
+    ),
 )
 class ClientDetailView(ContactScopedMixin, generics.RetrieveUpdateAPIView):
     serializer_class = ClientSerializer
@@ -316,12 +370,17 @@ class ClientDetailView(ContactScopedMixin, generics.RetrieveUpdateAPIView):
 
     def update(self, request, *args, **kwargs):
         client = self.get_object()
-        serializer = ClientInputSerializer(data=request.data, partial=True,
-                                           context={"request": request})
+        serializer = ClientInputSerializer(
+            data=request.data, partial=True, context={"request": request}
+        )
         serializer.is_valid(raise_exception=True)
-        client = services.client_update(practice=request.practice, actor=request.membership,
-                                        client=client, data=dict(serializer.validated_data),
-                                        request=request)
+        client = services.client_update(
+            practice=request.practice,
+            actor=request.membership,
+            client=client,
+            data=dict(serializer.validated_data),
+            request=request,
+        )
         return _ok(ClientSerializer, client, request)
 
 
@@ -334,10 +393,17 @@ class ContactFilter(django_filters.FilterSet):
 
 
 @extend_schema_view(
-    get=extend_schema(tags=["clients"], summary=_("Contacts of the practice's clients"),
-                      description=_("A client contact sees its own client's contacts.")),
-    post=extend_schema(tags=["clients"], summary=_("Add a contact to a client"),
-                       request=ContactInputSerializer, responses={201: ContactSerializer}),
+    get=extend_schema(
+        tags=["clients"],
+        summary=_("Contacts of the practice's clients"),
+        description=_("A client contact sees its own client's contacts."),
+    ),
+    post=extend_schema(
+        tags=["clients"],
+        summary=_("Add a contact to a client"),
+        request=ContactInputSerializer,
+        responses={201: ContactSerializer},
+    ),
 )
 class ContactListView(ContactScopedMixin, generics.ListCreateAPIView):
     serializer_class = ContactSerializer
@@ -348,8 +414,11 @@ class ContactListView(ContactScopedMixin, generics.ListCreateAPIView):
     ordering_fields = ["name"]
 
     def get_queryset(self):
-        return self.client_scope(Contact.objects.for_practice(self.request.practice)
-                                 .order_by("client_id", "-is_primary", "name", "pk"))
+        return self.client_scope(
+            Contact.objects.for_practice(self.request.practice).order_by(
+                "client_id", "-is_primary", "name", "pk"
+            )
+        )
 
     def create(self, request, *args, **kwargs):
         serializer = ContactInputSerializer(data=request.data, context={"request": request})
@@ -358,15 +427,24 @@ class ContactListView(ContactScopedMixin, generics.ListCreateAPIView):
         client = data.pop("client", None)
         if client is None:
             raise exceptions.ValidationError({"client": [_("This field is required.")]})
-        contact = services.contact_create(practice=request.practice, actor=request.membership,
-                                          client=client, data=data, request=request)
+        contact = services.contact_create(
+            practice=request.practice,
+            actor=request.membership,
+            client=client,
+            data=data,
+            request=request,
+        )
         return _created(ContactSerializer, contact, request)
 
 
 @extend_schema_view(
     get=extend_schema(tags=["clients"], summary=_("A contact")),
-    patch=extend_schema(tags=["clients"], summary=_("Change a contact"),
-                        request=ContactInputSerializer, responses=ContactSerializer),
+    patch=extend_schema(
+        tags=["clients"],
+        summary=_("Change a contact"),
+        request=ContactInputSerializer,
+        responses=ContactSerializer,
+    ),
 )
 class ContactDetailView(ContactScopedMixin, generics.RetrieveUpdateAPIView):
     serializer_class = ContactSerializer
@@ -379,14 +457,20 @@ class ContactDetailView(ContactScopedMixin, generics.RetrieveUpdateAPIView):
 
     def update(self, request, *args, **kwargs):
         contact = self.get_object()
-        serializer = ContactInputSerializer(data=request.data, partial=True,
-                                            context={"request": request})
+        serializer = ContactInputSerializer(
+            data=request.data, partial=True, context={"request": request}
+        )
         serializer.is_valid(raise_exception=True)
         data = dict(serializer.validated_data)
         if data.pop("client", contact.client) != contact.client:
             raise exceptions.ValidationError({"client": [_("A contact cannot change client.")]})
-        contact = services.contact_update(practice=request.practice, actor=request.membership,
-                                          contact=contact, data=data, request=request)
+        contact = services.contact_update(
+            practice=request.practice,
+            actor=request.membership,
+            contact=contact,
+            data=data,
+            request=request,
+        )
         return _ok(ContactSerializer, contact, request)
 
 
@@ -404,10 +488,12 @@ class QuestionnaireFilter(django_filters.FilterSet):
 
 @extend_schema_view(
     get=extend_schema(tags=["onboarding"], summary=_("Intake questionnaires and their answers")),
-    post=extend_schema(tags=["onboarding"],
-                       summary=_("Start onboarding: send the questionnaire to a contact"),
-                       request=QuestionnaireSendSerializer,
-                       responses={201: QuestionnaireSerializer}),
+    post=extend_schema(
+        tags=["onboarding"],
+        summary=_("Start onboarding: send the questionnaire to a contact"),
+        request=QuestionnaireSendSerializer,
+        responses={201: QuestionnaireSerializer},
+    ),
 )
 class QuestionnaireListView(ContactScopedMixin, generics.ListCreateAPIView):
     serializer_class = QuestionnaireSerializer
@@ -417,16 +503,22 @@ class QuestionnaireListView(ContactScopedMixin, generics.ListCreateAPIView):
     ordering_fields = ["sent_at", "submitted_at"]
 
     def get_queryset(self):
-        return self.client_scope(Questionnaire.objects.for_practice(self.request.practice)
-                                 .prefetch_related("services").order_by("-sent_at", "-pk"))
+        return self.client_scope(
+            Questionnaire.objects.for_practice(self.request.practice)
+            .prefetch_related("services")
+            .order_by("-sent_at", "-pk")
+        )
 
     def create(self, request, *args, **kwargs):
         serializer = QuestionnaireSendSerializer(data=request.data, context={"request": request})
         serializer.is_valid(raise_exception=True)
         questionnaire = services.questionnaire_send(
-            practice=request.practice, actor=request.membership, request=request,
+            practice=request.practice,
+            actor=request.membership,
+            request=request,
             client=serializer.validated_data["client"],
-            contact=serializer.validated_data.get("contact"))
+            contact=serializer.validated_data.get("contact"),
+        )
         return _created(QuestionnaireSerializer, questionnaire, request)
 
 
@@ -437,8 +529,12 @@ def _answers(serializer) -> tuple[dict, list | None]:
 
 @extend_schema_view(
     get=extend_schema(tags=["onboarding"], summary=_("A questionnaire and its answers")),
-    patch=extend_schema(tags=["onboarding"], summary=_("Save answers (continue later)"),
-                        request=AnswersSerializer, responses=QuestionnaireSerializer),
+    patch=extend_schema(
+        tags=["onboarding"],
+        summary=_("Save answers (continue later)"),
+        request=AnswersSerializer,
+        responses=QuestionnaireSerializer,
+    ),
 )
 class QuestionnaireDetailView(ContactScopedMixin, generics.RetrieveUpdateAPIView):
     serializer_class = QuestionnaireSerializer
@@ -454,14 +550,20 @@ class QuestionnaireDetailView(ContactScopedMixin, generics.RetrieveUpdateAPIView
 
     def update(self, request, *args, **kwargs):
         questionnaire = self.get_object()
-        serializer = AnswersSerializer(data=request.data, partial=True,
-                                       context={"request": request})
+        serializer = AnswersSerializer(
+            data=request.data, partial=True, context={"request": request}
+        )
         serializer.is_valid(raise_exception=True)
         data, answered = _answers(serializer)
         questionnaire = services.questionnaire_save(
-            practice=request.practice, questionnaire=questionnaire, data=data,
-            services=answered, user=request.user, by_staff=not request.membership.is_client,
-            request=request)
+            practice=request.practice,
+            questionnaire=questionnaire,
+            data=data,
+            services=answered,
+            user=request.user,
+            by_staff=not request.membership.is_client,
+            request=request,
+        )
         return _ok(QuestionnaireSerializer, questionnaire, request)
 
 
@@ -479,18 +581,25 @@ class QuestionnaireSubmitView(ContactScopedMixin, generics.GenericAPIView):
     def get_queryset(self):
         return self.client_scope(Questionnaire.objects.for_practice(self.request.practice))
 
-    @extend_schema(tags=["onboarding"], summary=_("Submit the answers"),
-                   responses=QuestionnaireSerializer)
+    @extend_schema(
+        tags=["onboarding"], summary=_("Submit the answers"), responses=QuestionnaireSerializer
+    )
     def post(self, request, *args, **kwargs):
         questionnaire = self.get_object()
-        serializer = AnswersSerializer(data=request.data, partial=True,
-                                       context={"request": request})
+        serializer = AnswersSerializer(
+            data=request.data, partial=True, context={"request": request}
+        )
         serializer.is_valid(raise_exception=True)
         data, answered = _answers(serializer)
         questionnaire = services.questionnaire_submit(
-            practice=request.practice, questionnaire=questionnaire, data=data,
-            services=answered, user=request.user, by_staff=not request.membership.is_client,
-            request=request)
+            practice=request.practice,
+            questionnaire=questionnaire,
+            data=data,
+            services=answered,
+            user=request.user,
+            by_staff=not request.membership.is_client,
+            request=request,
+        )
         return _ok(QuestionnaireSerializer, questionnaire, request)
 
 
@@ -506,8 +615,13 @@ class EngagementFilter(django_filters.FilterSet):
         fields = ["client", "status"]
 
 
-CLIENT_VISIBLE = [EngagementStatus.PROPOSED, EngagementStatus.CHANGES_REQUESTED,
-                  EngagementStatus.ACTIVE, EngagementStatus.SUPERSEDED, EngagementStatus.ENDED]
+CLIENT_VISIBLE = [
+    EngagementStatus.PROPOSED,
+    EngagementStatus.CHANGES_REQUESTED,
+    EngagementStatus.ACTIVE,
+    EngagementStatus.SUPERSEDED,
+    EngagementStatus.ENDED,
+]
 
 
 class EngagementScopedMixin(ContactScopedMixin):
@@ -515,10 +629,12 @@ class EngagementScopedMixin(ContactScopedMixin):
 
     def get_queryset(self):
         practice = self.request.practice
-        qs = (Engagement.objects.for_practice(practice)
-              .select_related("accepted_by")
-              .prefetch_related(_windows(practice), "categories")
-              .order_by("client_id", "-version", "-pk"))
+        qs = (
+            Engagement.objects.for_practice(practice)
+            .select_related("accepted_by")
+            .prefetch_related(_windows(practice), "categories")
+            .order_by("client_id", "-version", "-pk")
+        )
         if getattr(self.request, "contact", None) is not None:
             qs = qs.filter(status__in=CLIENT_VISIBLE)
         return self.client_scope(qs)
@@ -526,16 +642,25 @@ class EngagementScopedMixin(ContactScopedMixin):
 
 def _terms(validated: dict) -> dict:
     data = dict(validated)
-    return {"windows": data.pop("windows", None), "categories": data.pop("categories", None),
-            "data": data}
+    return {
+        "windows": data.pop("windows", None),
+        "categories": data.pop("categories", None),
+        "data": data,
+    }
 
 
 @extend_schema_view(
-    get=extend_schema(tags=["engagements"], summary=_("Engagements (customized plans)"),
-                      description=_("A client contact sees its own, never drafts.")),
-    post=extend_schema(tags=["engagements"],
-                       summary=_("Draft an engagement from a catalog plan or from scratch"),
-                       request=EngagementCreateSerializer, responses={201: EngagementSerializer}),
+    get=extend_schema(
+        tags=["engagements"],
+        summary=_("Engagements (customized plans)"),
+        description=_("A client contact sees its own, never drafts."),
+    ),
+    post=extend_schema(
+        tags=["engagements"],
+        summary=_("Draft an engagement from a catalog plan or from scratch"),
+        request=EngagementCreateSerializer,
+        responses={201: EngagementSerializer},
+    ),
 )
 class EngagementListView(EngagementScopedMixin, generics.ListCreateAPIView):
     serializer_class = EngagementSerializer
@@ -548,18 +673,29 @@ class EngagementListView(EngagementScopedMixin, generics.ListCreateAPIView):
         serializer.is_valid(raise_exception=True)
         data = dict(serializer.validated_data)
         client, plan = data.pop("client"), data.pop("plan", None)
-        engagement = services.engagement_create(practice=request.practice,
-                                                actor=request.membership, client=client,
-                                                plan=plan, request=request, **_terms(data))
-        return _created(EngagementSerializer, selectors.engagement_get(
-            practice=request.practice, engagement_id=engagement.pk), request)
+        engagement = services.engagement_create(
+            practice=request.practice,
+            actor=request.membership,
+            client=client,
+            plan=plan,
+            request=request,
+            **_terms(data),
+        )
+        return _created(
+            EngagementSerializer,
+            selectors.engagement_get(practice=request.practice, engagement_id=engagement.pk),
+            request,
+        )
 
 
 @extend_schema_view(
     get=extend_schema(tags=["engagements"], summary=_("An engagement")),
-    patch=extend_schema(tags=["engagements"],
-                        summary=_("Change the terms of a draft (or one sent back for changes)"),
-                        request=EngagementTermsSerializer, responses=EngagementSerializer),
+    patch=extend_schema(
+        tags=["engagements"],
+        summary=_("Change the terms of a draft (or one sent back for changes)"),
+        request=EngagementTermsSerializer,
+        responses=EngagementSerializer,
+    ),
 )
 class EngagementDetailView(EngagementScopedMixin, generics.RetrieveUpdateAPIView):
     serializer_class = EngagementSerializer
@@ -568,14 +704,22 @@ class EngagementDetailView(EngagementScopedMixin, generics.RetrieveUpdateAPIView
 
     def update(self, request, *args, **kwargs):
         engagement = self.get_object()
-        serializer = EngagementTermsSerializer(data=request.data, partial=True,
-                                               context={"request": request})
+        serializer = EngagementTermsSerializer(
+            data=request.data, partial=True, context={"request": request}
+        )
         serializer.is_valid(raise_exception=True)
-        services.engagement_update(practice=request.practice, actor=request.membership,
-                                   engagement=engagement, request=request,
-                                   **_terms(serializer.validated_data))
-        return _ok(EngagementSerializer, selectors.engagement_get(
-            practice=request.practice, engagement_id=engagement.pk), request)
+        services.engagement_update(
+            practice=request.practice,
+            actor=request.membership,
+            engagement=engagement,
+            request=request,
+            **_terms(serializer.validated_data),
+        )
+        return _ok(
+            EngagementSerializer,
+            selectors.engagement_get(practice=request.practice, engagement_id=engagement.pk),
+            request,
+        )
 
 
 class EngagementActionView(EngagementScopedMixin, APIView):
@@ -603,13 +747,21 @@ class EngagementActionView(EngagementScopedMixin, APIView):
             serializer.is_valid(raise_exception=True)
             data = serializer.validated_data
         result = self.act(request, engagement, data)
-        return _ok(EngagementSerializer, selectors.engagement_get(
-            practice=request.practice, engagement_id=result.pk), request)
+        return _ok(
+            EngagementSerializer,
+            selectors.engagement_get(practice=request.practice, engagement_id=result.pk),
+            request,
+        )
 
 
 def _action(summary, *, request=None, description=""):
-    return extend_schema(tags=["engagements"], summary=summary, description=description,
-                         request=request, responses=EngagementSerializer)
+    return extend_schema(
+        tags=["engagements"],
+        summary=summary,
+        description=description,
+        request=request,
+        responses=EngagementSerializer,
+    )
 
 
 class EngagementProposeView(EngagementActionView):
@@ -618,8 +770,12 @@ class EngagementProposeView(EngagementActionView):
         return super().post(request, *args, **kwargs)
 
     def act(self, request, engagement, data):
-        return services.engagement_propose(practice=request.practice, actor=request.membership,
-                                           engagement=engagement, request=request)
+        return services.engagement_propose(
+            practice=request.practice,
+            actor=request.membership,
+            engagement=engagement,
+            request=request,
+        )
 
 
 class EngagementWithdrawView(EngagementActionView):
@@ -628,20 +784,32 @@ class EngagementWithdrawView(EngagementActionView):
         return super().post(request, *args, **kwargs)
 
     def act(self, request, engagement, data):
-        return services.engagement_withdraw(practice=request.practice, actor=request.membership,
-                                            engagement=engagement, request=request)
+        return services.engagement_withdraw(
+            practice=request.practice,
+            actor=request.membership,
+            engagement=engagement,
+            request=request,
+        )
 
 
 class EngagementReviseView(EngagementActionView):
-    @_action(_("Change an active engagement: draft its next version"),
-             description=_("Answers with the new draft; the active one stays in force until "
-                           "the client accepts the new version."))
+    @_action(
+        _("Change an active engagement: draft its next version"),
+        description=_(
+            "Answers with the new draft; the active one stays in force until "
+            "the client accepts the new version."
+        ),
+    )
     def post(self, request, *args, **kwargs):
         return super().post(request, *args, **kwargs)
 
     def act(self, request, engagement, data):
-        return services.engagement_revise(practice=request.practice, actor=request.membership,
-                                          engagement=engagement, request=request)
+        return services.engagement_revise(
+            practice=request.practice,
+            actor=request.membership,
+            engagement=engagement,
+            request=request,
+        )
 
 
 class EngagementEndView(EngagementActionView):
@@ -652,34 +820,48 @@ class EngagementEndView(EngagementActionView):
         return super().post(request, *args, **kwargs)
 
     def act(self, request, engagement, data):
-        return services.engagement_end(practice=request.practice, actor=request.membership,
-                                       engagement=engagement, end_date=data.get("end_date"),
-                                       request=request)
+        return services.engagement_end(
+            practice=request.practice,
+            actor=request.membership,
+            engagement=engagement,
+            end_date=data.get("end_date"),
+            request=request,
+        )
 
 
 class EngagementAcceptView(EngagementActionView):
     for_contacts = True
 
-    @_action(_("Accept a proposal (client contacts who may approve documents)"),
-             description=_("Records who accepted and when. A client has at most one active "
-                           "engagement: accepting a new version supersedes the one it "
-                           "replaces."))
+    @_action(
+        _("Accept a proposal (client contacts who may approve documents)"),
+        description=_(
+            "Records who accepted and when. A client has at most one active "
+            "engagement: accepting a new version supersedes the one it "
+            "replaces."
+        ),
+    )
     def post(self, request, *args, **kwargs):
         return super().post(request, *args, **kwargs)
 
     def act(self, request, engagement, data):
         if not request.contact.portal_documents:
             raise exceptions.PermissionDenied(_("You are not allowed to approve documents."))
-        return services.engagement_accept(practice=request.practice, engagement=engagement,
-                                          membership=request.membership, request=request)
+        return services.engagement_accept(
+            practice=request.practice,
+            engagement=engagement,
+            membership=request.membership,
+            request=request,
+        )
 
 
 class EngagementRequestChangesView(EngagementActionView):
     for_contacts = True
     input_serializer = ChangeRequestSerializer
 
-    @_action(_("Ask for changes to a proposal, with a comment (client contacts)"),
-             request=ChangeRequestSerializer)
+    @_action(
+        _("Ask for changes to a proposal, with a comment (client contacts)"),
+        request=ChangeRequestSerializer,
+    )
     def post(self, request, *args, **kwargs):
         return super().post(request, *args, **kwargs)
 
@@ -687,14 +869,17 @@ class EngagementRequestChangesView(EngagementActionView):
         if not request.contact.portal_documents:
             raise exceptions.PermissionDenied(_("You are not allowed to approve documents."))
         return services.engagement_request_changes(
-            practice=request.practice, engagement=engagement, membership=request.membership,
-            comment=data["comment"], request=request)
+            practice=request.practice,
+            engagement=engagement,
+            membership=request.membership,
+            comment=data["comment"],
+            request=request,
+        )
 
 
 api_patterns: list = [
     path("categories/", CategoryListView.as_view(), name="api_category_list"),
-    path("categories/<int:category_id>/", CategoryDetailView.as_view(),
-         name="api_category_detail"),
+    path("categories/<int:category_id>/", CategoryDetailView.as_view(), name="api_category_detail"),
     path("plans/", PlanListView.as_view(), name="api_plan_list"),
     path("plans/<int:plan_id>/", PlanDetailView.as_view(), name="api_plan_detail"),
     path("clients/", ClientListView.as_view(), name="api_client_list"),
@@ -702,23 +887,50 @@ api_patterns: list = [
     path("contacts/", ContactListView.as_view(), name="api_contact_list"),
     path("contacts/<int:contact_id>/", ContactDetailView.as_view(), name="api_contact_detail"),
     path("questionnaires/", QuestionnaireListView.as_view(), name="api_questionnaire_list"),
-    path("questionnaires/<int:questionnaire_id>/", QuestionnaireDetailView.as_view(),
-         name="api_questionnaire_detail"),
-    path("questionnaires/<int:questionnaire_id>/submit/", QuestionnaireSubmitView.as_view(),
-         name="api_questionnaire_submit"),
+    path(
+        "questionnaires/<int:questionnaire_id>/",
+        QuestionnaireDetailView.as_view(),
+        name="api_questionnaire_detail",
+    ),
+    path(
+        "questionnaires/<int:questionnaire_id>/submit/",
+        QuestionnaireSubmitView.as_view(),
+        name="api_questionnaire_submit",
+    ),
     path("engagements/", EngagementListView.as_view(), name="api_engagement_list"),
-    path("engagements/<int:engagement_id>/", EngagementDetailView.as_view(),
-         name="api_engagement_detail"),
-    path("engagements/<int:engagement_id>/propose/", EngagementProposeView.as_view(),
-         name="api_engagement_propose"),
-    path("engagements/<int:engagement_id>/withdraw/", EngagementWithdrawView.as_view(),
-         name="api_engagement_withdraw"),
-    path("engagements/<int:engagement_id>/revise/", EngagementReviseView.as_view(),
-         name="api_engagement_revise"),
-    path("engagements/<int:engagement_id>/end/", EngagementEndView.as_view(),
-         name="api_engagement_end"),
-    path("engagements/<int:engagement_id>/accept/", EngagementAcceptView.as_view(),
-         name="api_engagement_accept"),
-    path("engagements/<int:engagement_id>/request-changes/",
-         EngagementRequestChangesView.as_view(), name="api_engagement_request_changes"),
+    path(
+        "engagements/<int:engagement_id>/",
+        EngagementDetailView.as_view(),
+        name="api_engagement_detail",
+    ),
+    path(
+        "engagements/<int:engagement_id>/propose/",
+        EngagementProposeView.as_view(),
+        name="api_engagement_propose",
+    ),
+    path(
+        "engagements/<int:engagement_id>/withdraw/",
+        EngagementWithdrawView.as_view(),
+        name="api_engagement_withdraw",
+    ),
+    path(
+        "engagements/<int:engagement_id>/revise/",
+        EngagementReviseView.as_view(),
+        name="api_engagement_revise",
+    ),
+    path(
+        "engagements/<int:engagement_id>/end/",
+        EngagementEndView.as_view(),
+        name="api_engagement_end",
+    ),
+    path(
+        "engagements/<int:engagement_id>/accept/",
+        EngagementAcceptView.as_view(),
+        name="api_engagement_accept",
+    ),
+    path(
+        "engagements/<int:engagement_id>/request-changes/",
+        EngagementRequestChangesView.as_view(),
+        name="api_engagement_request_changes",
+    ),
 ]

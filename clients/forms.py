@@ -48,9 +48,13 @@ class CoverageField(forms.CharField):
     def __init__(self, **kwargs):
         kwargs.setdefault("required", False)
         kwargs.setdefault("label", _("Coverage windows"))
-        kwargs.setdefault("help_text", _(
-            "One rule a line, in the coverage time zone: “Mon-Fri 09:00-17:00”, "
-            "“Sat 10:00-14:00”. 24:00 is midnight. Leave empty for 24/7 on-call."))
+        kwargs.setdefault(
+            "help_text",
+            _(
+                "One rule a line, in the coverage time zone: “Mon-Fri 09:00-17:00”, "
+                "“Sat 10:00-14:00”. 24:00 is midnight. Leave empty for 24/7 on-call."
+            ),
+        )
         super().__init__(**kwargs)
 
     def prepare_value(self, value):
@@ -95,9 +99,21 @@ class PlanForm(forms.ModelForm):
 
     class Meta:
         model = ServicePlan
-        fields = ["name", "description", "billing_model", "currency", "monthly_fee",
-                  "included_hours", "hourly_rate", "overage_rate", "rollover_max_hours",
-                  "coverage_time_zone", "on_call", "response_target_hours", "categories"]
+        fields = [
+            "name",
+            "description",
+            "billing_model",
+            "currency",
+            "monthly_fee",
+            "included_hours",
+            "hourly_rate",
+            "overage_rate",
+            "rollover_max_hours",
+            "coverage_time_zone",
+            "on_call",
+            "response_target_hours",
+            "categories",
+        ]
         widgets = {"description": forms.Textarea(attrs={"rows": 3})}
 
     def __init__(self, *args, practice: Practice, **kwargs):
@@ -125,19 +141,29 @@ class PlanForm(forms.ModelForm):
 
 class ClientFilterForm(forms.Form):
     SCOPES = [("mine", _("My clients")), ("all", _("All clients"))]
-    SORTS = [("name", _("Name A to Z")), ("-name", _("Name Z to A")), ("status", _("Status")),
-             ("-created", _("Newest first")), ("created", _("Oldest first"))]
+    SORTS = [
+        ("name", _("Name A to Z")),
+        ("-name", _("Name Z to A")),
+        ("status", _("Status")),
+        ("-created", _("Newest first")),
+        ("created", _("Oldest first")),
+    ]
 
     scope = forms.ChoiceField(label=_("Show"), choices=SCOPES, required=False)
-    q = forms.CharField(label=_("Search"), required=False,
-                        widget=forms.TextInput(attrs={"type": "search",
-                                                      "placeholder": _("Name or email")}))
-    status = forms.ChoiceField(label=_("Status"), required=False,
-                               choices=[("", _("Any status")), *ClientStatus.choices])
-    secretary = forms.ModelChoiceField(label=_("Secretary"), required=False, queryset=None,
-                                       empty_label=_("Anyone"))
-    specialty = forms.ChoiceField(label=_("Specialty"), required=False,
-                                  choices=[("", _("Any specialty")), *Specialty.choices])
+    q = forms.CharField(
+        label=_("Search"),
+        required=False,
+        widget=forms.TextInput(attrs={"type": "search", "placeholder": _("Name or email")}),
+    )
+    status = forms.ChoiceField(
+        label=_("Status"), required=False, choices=[("", _("Any status")), *ClientStatus.choices]
+    )
+    secretary = forms.ModelChoiceField(
+        label=_("Secretary"), required=False, queryset=None, empty_label=_("Anyone")
+    )
+    specialty = forms.ChoiceField(
+        label=_("Specialty"), required=False, choices=[("", _("Any specialty")), *Specialty.choices]
+    )
     sort = forms.ChoiceField(label=_("Sort"), choices=SORTS, required=False)
 
     def __init__(self, *args, practice: Practice, **kwargs):
@@ -149,17 +175,31 @@ class ClientFilterForm(forms.Form):
 class ClientForm(forms.ModelForm):
     time_zone = TimeZoneField(label=_("Time zone"))
     currency = forms.ChoiceField(label=_("Currency"), choices=CURRENCIES)
-    primary_secretary = forms.ModelChoiceField(label=_("Primary secretary"), required=False,
-                                               queryset=None)
-    team = forms.ModelMultipleChoiceField(label=_("Team"), required=False, queryset=None,
-                                          widget=forms.CheckboxSelectMultiple)
+    primary_secretary = forms.ModelChoiceField(
+        label=_("Primary secretary"), required=False, queryset=None
+    )
+    team = forms.ModelMultipleChoiceField(
+        label=_("Team"), required=False, queryset=None, widget=forms.CheckboxSelectMultiple
+    )
 
     class Meta:
         model = Client
-        fields = ["name", "status", "specialty", "is_regulated", "time_zone", "currency",
-                  "billing_email", "address", "tax_id", "notes"]
-        widgets = {"address": forms.Textarea(attrs={"rows": 3}),
-                   "notes": forms.Textarea(attrs={"rows": 3})}
+        fields = [
+            "name",
+            "status",
+            "specialty",
+            "is_regulated",
+            "time_zone",
+            "currency",
+            "billing_email",
+            "address",
+            "tax_id",
+            "notes",
+        ]
+        widgets = {
+            "address": forms.Textarea(attrs={"rows": 3}),
+            "notes": forms.Textarea(attrs={"rows": 3}),
+        }
 
     def __init__(self, *args, practice: Practice, **kwargs):
         super().__init__(*args, **kwargs)
@@ -184,8 +224,16 @@ class ClientForm(forms.ModelForm):
 class ContactForm(forms.ModelForm):
     class Meta:
         model = Contact
-        fields = ["name", "title", "email", "phone", "is_primary", "portal_requests",
-                  "portal_documents", "portal_billing"]
+        fields = [
+            "name",
+            "title",
+            "email",
+            "phone",
+            "is_primary",
+            "portal_requests",
+            "portal_documents",
+            "portal_billing",
+        ]
         help_texts = {
             "portal_requests": _("Operations contacts file requests."),
             "portal_billing": _("Finance contacts see invoices."),
@@ -226,27 +274,43 @@ class OnboardingSendForm(forms.Form):
     def __init__(self, *args, practice: Practice, client: Client, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["contact"].queryset = Contact.objects.for_practice(practice).filter(
-            client=client)
+            client=client
+        )
 
 
 class QuestionnaireForm(forms.ModelForm):
     coverage_time_zone = TimeZoneField(label=_("In which time zone"), required=False)
     preferred_channels = forms.MultipleChoiceField(
-        label=_("Preferred channels"), required=False, choices=Channel.choices,
-        widget=forms.CheckboxSelectMultiple)
+        label=_("Preferred channels"),
+        required=False,
+        choices=Channel.choices,
+        widget=forms.CheckboxSelectMultiple,
+    )
 
     class Meta:
         model = Questionnaire
-        fields = ["services", "expected_hours_per_month", "coverage_needs",
-                  "coverage_time_zone", "needs_on_call", "response_expectations",
-                  "preferred_channels", "tools", "confidentiality", "confidentiality_notes",
-                  "start_date", "other_notes"]
-        widgets = {"start_date": DATE,
-                   "coverage_needs": forms.Textarea(attrs={"rows": 2}),
-                   "response_expectations": forms.Textarea(attrs={"rows": 2}),
-                   "tools": forms.Textarea(attrs={"rows": 2}),
-                   "confidentiality_notes": forms.Textarea(attrs={"rows": 2}),
-                   "other_notes": forms.Textarea(attrs={"rows": 3})}
+        fields = [
+            "services",
+            "expected_hours_per_month",
+            "coverage_needs",
+            "coverage_time_zone",
+            "needs_on_call",
+            "response_expectations",
+            "preferred_channels",
+            "tools",
+            "confidentiality",
+            "confidentiality_notes",
+            "start_date",
+            "other_notes",
+        ]
+        widgets = {
+            "start_date": DATE,
+            "coverage_needs": forms.Textarea(attrs={"rows": 2}),
+            "response_expectations": forms.Textarea(attrs={"rows": 2}),
+            "tools": forms.Textarea(attrs={"rows": 2}),
+            "confidentiality_notes": forms.Textarea(attrs={"rows": 2}),
+            "other_notes": forms.Textarea(attrs={"rows": 3}),
+        }
         help_texts = {
             "expected_hours_per_month": _("A rough estimate is fine."),
             "response_expectations": _("How quickly should we answer a request?"),
@@ -272,14 +336,19 @@ class QuestionnaireForm(forms.ModelForm):
 
 
 class EngagementStartForm(forms.Form):
-    plan = forms.ModelChoiceField(label=_("Start from"), required=False, queryset=None,
-                                  empty_label=_("Scratch (or the intake answers)"))
+    plan = forms.ModelChoiceField(
+        label=_("Start from"),
+        required=False,
+        queryset=None,
+        empty_label=_("Scratch (or the intake answers)"),
+    )
 
     def __init__(self, *args, practice: Practice, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["plan"].queryset = selectors.plans_active(practice=practice)
-        self.fields["plan"].label_from_instance = (
-            lambda plan: f"{plan.name} · {plan.monthly_fee} {plan.currency}")
+        self.fields["plan"].label_from_instance = lambda plan: (
+            f"{plan.name} · {plan.monthly_fee} {plan.currency}"
+        )
 
 
 class EngagementForm(forms.ModelForm):
@@ -288,13 +357,32 @@ class EngagementForm(forms.ModelForm):
 
     class Meta:
         model = Engagement
-        fields = ["title", "billing_model", "monthly_fee", "included_hours", "hourly_rate",
-                  "overage_rate", "rollover_max_hours", "coverage_time_zone", "on_call",
-                  "response_target_hours", "categories", "start_date", "end_date",
-                  "rounding_minutes", "rush_notice_hours", "rush_multiplier",
-                  "after_hours_multiplier", "alert_threshold_percent", "scope_notes"]
-        widgets = {"start_date": DATE, "end_date": DATE,
-                   "scope_notes": forms.Textarea(attrs={"rows": 4})}
+        fields = [
+            "title",
+            "billing_model",
+            "monthly_fee",
+            "included_hours",
+            "hourly_rate",
+            "overage_rate",
+            "rollover_max_hours",
+            "coverage_time_zone",
+            "on_call",
+            "response_target_hours",
+            "categories",
+            "start_date",
+            "end_date",
+            "rounding_minutes",
+            "rush_notice_hours",
+            "rush_multiplier",
+            "after_hours_multiplier",
+            "alert_threshold_percent",
+            "scope_notes",
+        ]
+        widgets = {
+            "start_date": DATE,
+            "end_date": DATE,
+            "scope_notes": forms.Textarea(attrs={"rows": 4}),
+        }
 
     def __init__(self, *args, practice: Practice, **kwargs):
         super().__init__(*args, **kwargs)
@@ -317,8 +405,11 @@ class EngagementForm(forms.ModelForm):
 
 
 class ChangeRequestForm(forms.Form):
-    comment = forms.CharField(label=_("What would you like to change?"), max_length=5000,
-                              widget=forms.Textarea(attrs={"rows": 4}))
+    comment = forms.CharField(
+        label=_("What would you like to change?"),
+        max_length=5000,
+        widget=forms.Textarea(attrs={"rows": 4}),
+    )
 
 
 class EndEngagementForm(forms.Form):
@@ -329,17 +420,31 @@ class EndEngagementForm(forms.Form):
 
 
 class BrandKitForm(forms.ModelForm):
-    logo = forms.FileField(label=_("Logo"), required=False,
-                           widget=forms.ClearableFileInput(attrs={"accept": "image/*"}),
-                           help_text=_("PNG, JPEG, GIF or WebP, up to 2 MB."))
+    logo = forms.FileField(
+        label=_("Logo"),
+        required=False,
+        widget=forms.ClearableFileInput(attrs={"accept": "image/*"}),
+        help_text=_("PNG, JPEG, GIF or WebP, up to 2 MB."),
+    )
     font = forms.ChoiceField(label=_("Font"), choices=FONT_CHOICES)
 
     class Meta:
         model = BrandKit
-        fields = ["logo", "primary_color", "secondary_color", "accent_color", "font", "tagline",
-                  "address_block"]
-        widgets = {"primary_color": COLOUR, "secondary_color": COLOUR, "accent_color": COLOUR,
-                   "address_block": forms.Textarea(attrs={"rows": 3})}
+        fields = [
+            "logo",
+            "primary_color",
+            "secondary_color",
+            "accent_color",
+            "font",
+            "tagline",
+            "address_block",
+        ]
+        widgets = {
+            "primary_color": COLOUR,
+            "secondary_color": COLOUR,
+            "accent_color": COLOUR,
+            "address_block": forms.Textarea(attrs={"rows": 3}),
+        }
 
     def __init__(self, *args, practice: Practice | None = None, **kwargs):
         super().__init__(*args, **kwargs)
@@ -363,6 +468,14 @@ class BrandKitForm(forms.ModelForm):
 
     def style(self) -> dict:
         data = self.cleaned_data if self.is_bound and hasattr(self, "cleaned_data") else {}
-        return {name: data.get(name) or getattr(self.instance, name)
-                for name in ("primary_color", "secondary_color", "accent_color", "font",
-                             "tagline", "address_block")}
+        return {
+            name: data.get(name) or getattr(self.instance, name)
+            for name in (
+                "primary_color",
+                "secondary_color",
+                "accent_color",
+                "font",
+                "tagline",
+                "address_block",
+            )
+        }

@@ -18,9 +18,15 @@ from django.utils.translation import gettext_lazy
 from clients.coverage import Coverage, Window, window_problems
 
 DAY_ABBR = ["mon", "tue", "wed", "thu", "fri", "sat", "sun"]
-DAY_LABELS = [gettext_lazy("Mon"), gettext_lazy("Tue"), gettext_lazy("Wed"),
-              gettext_lazy("Thu"), gettext_lazy("Fri"), gettext_lazy("Sat"),
-              gettext_lazy("Sun")]
+DAY_LABELS = [
+    gettext_lazy("Mon"),
+    gettext_lazy("Tue"),
+    gettext_lazy("Wed"),
+    gettext_lazy("Thu"),
+    gettext_lazy("Fri"),
+    gettext_lazy("Sat"),
+    gettext_lazy("Sun"),
+]
 DASH = "\u2013"
 _DASHES = re.compile(r"\s*(?:-|\u2013|\u2014|\bto\b)\s*")
 _TIME = re.compile(r"^(\d{1,2})(?::(\d{2}))?$")
@@ -80,8 +86,10 @@ def parse_windows(text: str) -> list[Window]:
                 raise ValueError(rule)
             start, end = _time(span[0], is_end=False), _time(span[1], is_end=True)
         except ValueError:
-            errors.append(_("“%(rule)s” is not a coverage rule; write it like "
-                            "“Mon-Fri 09:00-17:00”.") % {"rule": rule})
+            errors.append(
+                _("“%(rule)s” is not a coverage rule; write it like “Mon-Fri 09:00-17:00”.")
+                % {"rule": rule}
+            )
             continue
         windows.extend(Window(day, start, end) for day in days)
     if errors:
@@ -139,8 +147,14 @@ class GridDay:
 
     @property
     def bars(self) -> list[dict]:
-        return [{"left": round(s * 100 / 1440, 3), "width": round((e - s) * 100 / 1440, 3),
-                 "text": f"{_hhmm(s)}{DASH}{_hhmm(e)}"} for s, e in self.spans]
+        return [
+            {
+                "left": round(s * 100 / 1440, 3),
+                "width": round((e - s) * 100 / 1440, 3),
+                "text": f"{_hhmm(s)}{DASH}{_hhmm(e)}",
+            }
+            for s, e in self.spans
+        ]
 
     @property
     def text(self) -> str:
@@ -174,8 +188,9 @@ def _merge(spans: list[tuple[int, int]]) -> list[tuple[int, int]]:
     return merged
 
 
-def week_grid(coverage: Coverage, time_zone: str, *, week_of: date | None = None,
-              role: str = "") -> Grid:
+def week_grid(
+    coverage: Coverage, time_zone: str, *, week_of: date | None = None, role: str = ""
+) -> Grid:
     """The coverage of the week containing ``week_of`` as seen in ``time_zone``.
 
     Windows are placed on real dates of that week in the coverage time zone, so daylight-saving
@@ -195,22 +210,28 @@ def week_grid(coverage: Coverage, time_zone: str, *, week_of: date | None = None
         end = datetime.combine(end_day, window.end, tzinfo=source)
         cursor, stop = start.astimezone(target), end.astimezone(target)
         while cursor < stop:
-            next_midnight = datetime.combine(cursor.date() + timedelta(days=1), time(0),
-                                             tzinfo=target)
+            next_midnight = datetime.combine(
+                cursor.date() + timedelta(days=1), time(0), tzinfo=target
+            )
             segment_end = min(stop, next_midnight)
             begin = cursor.hour * 60 + cursor.minute
-            finish = 1440 if segment_end == next_midnight else (
-                segment_end.hour * 60 + segment_end.minute)
+            finish = (
+                1440
+                if segment_end == next_midnight
+                else (segment_end.hour * 60 + segment_end.minute)
+            )
             if finish > begin:
                 spans[cursor.weekday()].append((begin, finish))
             cursor = segment_end
     days = [GridDay(d, str(DAY_LABELS[d]), _merge(spans[d])) for d in range(7)]
-    return Grid(time_zone=time_zone, week_of=monday, days=days, always_on=coverage.always_on,
-                role=role)
+    return Grid(
+        time_zone=time_zone, week_of=monday, days=days, always_on=coverage.always_on, role=role
+    )
 
 
-def grids_for(coverage: Coverage, zones: list[tuple[str, str]], *,
-              week_of: date | None = None) -> list[Grid]:
+def grids_for(
+    coverage: Coverage, zones: list[tuple[str, str]], *, week_of: date | None = None
+) -> list[Grid]:
     """One grid per distinct time zone; ``zones`` is [(role label, zone name)], coverage zone
     first. Zones equal to one already shown are merged into its label."""
     grids: list[Grid] = []

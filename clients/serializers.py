@@ -59,8 +59,11 @@ class WindowSerializer(serializers.Serializer):
     end = serializers.TimeField(format="%H:%M")
 
     def to_representation(self, instance):
-        return {"weekday": instance.weekday, "start": f"{instance.start:%H:%M}",
-                "end": f"{instance.end:%H:%M}"}
+        return {
+            "weekday": instance.weekday,
+            "start": f"{instance.start:%H:%M}",
+            "end": f"{instance.end:%H:%M}",
+        }
 
 
 class WindowsField(serializers.ListField):
@@ -109,20 +112,38 @@ class PlanSerializer(TermsOutputMixin, serializers.ModelSerializer):
 
     class Meta:
         model = ServicePlan
-        fields = ["id", "name", "description", "billing_model", "currency", "monthly_fee",
-                  "included_hours", "hourly_rate", "overage_rate", "rollover_max_hours",
-                  "on_call", "response_target_hours", "coverage_time_zone", "windows",
-                  "categories", "archived", "created_at", "updated_at"]
+        fields = [
+            "id",
+            "name",
+            "description",
+            "billing_model",
+            "currency",
+            "monthly_fee",
+            "included_hours",
+            "hourly_rate",
+            "overage_rate",
+            "rollover_max_hours",
+            "on_call",
+            "response_target_hours",
+            "coverage_time_zone",
+            "windows",
+            "categories",
+            "archived",
+            "created_at",
+            "updated_at",
+        ]
         read_only_fields = fields
 
 
 class PlanInputSerializer(serializers.Serializer):
     name = serializers.CharField(max_length=120)
     description = serializers.CharField(required=False, allow_blank=True)
-    billing_model = serializers.ChoiceField(choices=ServicePlan._meta.get_field(
-        "billing_model").choices, required=False)
-    currency = serializers.ChoiceField(choices=ServicePlan._meta.get_field("currency").choices,
-                                       required=False)
+    billing_model = serializers.ChoiceField(
+        choices=ServicePlan._meta.get_field("billing_model").choices, required=False
+    )
+    currency = serializers.ChoiceField(
+        choices=ServicePlan._meta.get_field("currency").choices, required=False
+    )
     monthly_fee = serializers.DecimalField(required=False, **MONEY)
     included_hours = serializers.DecimalField(required=False, **HOURS)
     hourly_rate = serializers.DecimalField(required=False, **MONEY)
@@ -140,12 +161,16 @@ class PlanInputSerializer(serializers.Serializer):
 
 
 def _category_ids(serializer, ids: list[int]) -> list[int]:
-    found = set(ServiceCategory.objects.for_practice(_practice(serializer))
-                .filter(pk__in=ids).values_list("pk", flat=True))
+    found = set(
+        ServiceCategory.objects.for_practice(_practice(serializer))
+        .filter(pk__in=ids)
+        .values_list("pk", flat=True)
+    )
     missing = sorted(set(ids) - found)
     if missing:
         raise serializers.ValidationError(
-            _("Unknown categories: %(ids)s.") % {"ids": ", ".join(map(str, missing))})
+            _("Unknown categories: %(ids)s.") % {"ids": ", ".join(map(str, missing))}
+        )
     return sorted(found)
 
 
@@ -158,9 +183,23 @@ class ClientSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = Client
-        fields = ["id", "name", "status", "specialty", "is_regulated", "time_zone", "currency",
-                  "billing_email", "address", "tax_id", "notes", "primary_secretary", "team",
-                  "created_at", "updated_at"]
+        fields = [
+            "id",
+            "name",
+            "status",
+            "specialty",
+            "is_regulated",
+            "time_zone",
+            "currency",
+            "billing_email",
+            "address",
+            "tax_id",
+            "notes",
+            "primary_secretary",
+            "team",
+            "created_at",
+            "updated_at",
+        ]
         read_only_fields = fields
 
     def get_team(self, obj) -> list[int]:
@@ -178,14 +217,17 @@ class ClientPortalSerializer(serializers.ModelSerializer):
 
 class ClientInputSerializer(serializers.Serializer):
     name = serializers.CharField(max_length=160, required=False)
-    status = serializers.ChoiceField(choices=Client._meta.get_field("status").choices,
-                                     required=False)
-    specialty = serializers.ChoiceField(choices=Client._meta.get_field("specialty").choices,
-                                        required=False)
+    status = serializers.ChoiceField(
+        choices=Client._meta.get_field("status").choices, required=False
+    )
+    specialty = serializers.ChoiceField(
+        choices=Client._meta.get_field("specialty").choices, required=False
+    )
     is_regulated = serializers.BooleanField(required=False)
     time_zone = TimeZoneField(required=False)
-    currency = serializers.ChoiceField(choices=Client._meta.get_field("currency").choices,
-                                       required=False)
+    currency = serializers.ChoiceField(
+        choices=Client._meta.get_field("currency").choices, required=False
+    )
     billing_email = serializers.EmailField(required=False, allow_blank=True)
     address = serializers.CharField(required=False, allow_blank=True)
     tax_id = serializers.CharField(required=False, allow_blank=True, max_length=64)
@@ -199,8 +241,19 @@ class ContactSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = Contact
-        fields = ["id", "client", "name", "title", "email", "phone", "is_primary",
-                  "portal_requests", "portal_documents", "portal_billing", "has_portal_login"]
+        fields = [
+            "id",
+            "client",
+            "name",
+            "title",
+            "email",
+            "phone",
+            "is_primary",
+            "portal_requests",
+            "portal_documents",
+            "portal_billing",
+            "has_portal_login",
+        ]
         read_only_fields = fields
 
     def get_has_portal_login(self, obj) -> bool:
@@ -227,11 +280,27 @@ class QuestionnaireSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = Questionnaire
-        fields = ["id", "client", "contact", "status", "services", "expected_hours_per_month",
-                  "coverage_needs", "coverage_time_zone", "needs_on_call",
-                  "response_expectations", "preferred_channels", "tools", "confidentiality",
-                  "confidentiality_notes", "start_date", "other_notes", "sent_at",
-                  "submitted_at", "filled_by_staff"]
+        fields = [
+            "id",
+            "client",
+            "contact",
+            "status",
+            "services",
+            "expected_hours_per_month",
+            "coverage_needs",
+            "coverage_time_zone",
+            "needs_on_call",
+            "response_expectations",
+            "preferred_channels",
+            "tools",
+            "confidentiality",
+            "confidentiality_notes",
+            "start_date",
+            "other_notes",
+            "sent_at",
+            "submitted_at",
+            "filled_by_staff",
+        ]
         read_only_fields = fields
 
     def get_services(self, obj) -> list[int]:
@@ -257,11 +326,14 @@ class AnswersSerializer(serializers.Serializer):
     needs_on_call = serializers.BooleanField(required=False)
     response_expectations = serializers.CharField(required=False, allow_blank=True)
     preferred_channels = serializers.ListField(
-        child=serializers.ChoiceField(choices=Channel.choices), required=False)
+        child=serializers.ChoiceField(choices=Channel.choices), required=False
+    )
     tools = serializers.CharField(required=False, allow_blank=True)
     confidentiality = serializers.ChoiceField(
-        choices=Questionnaire._meta.get_field("confidentiality").choices, required=False,
-        allow_blank=True)
+        choices=Questionnaire._meta.get_field("confidentiality").choices,
+        required=False,
+        allow_blank=True,
+    )
     confidentiality_notes = serializers.CharField(required=False, allow_blank=True)
     start_date = serializers.DateField(required=False, allow_null=True)
     other_notes = serializers.CharField(required=False, allow_blank=True)
@@ -283,20 +355,48 @@ class EngagementSerializer(TermsOutputMixin, serializers.ModelSerializer):
 
     class Meta:
         model = Engagement
-        fields = ["id", "client", "plan", "replaces", "version", "status", "title",
-                  "billing_model", "currency", "monthly_fee", "included_hours", "hourly_rate",
-                  "overage_rate", "rollover_max_hours", "on_call", "response_target_hours",
-                  "coverage_time_zone", "windows", "categories", "start_date", "end_date",
-                  "scope_notes", "rounding_minutes", "rush_notice_hours", "rush_multiplier",
-                  "after_hours_multiplier", "alert_threshold_percent", "proposed_at",
-                  "accepted_at", "accepted_by", "change_request", "changes_requested_at"]
+        fields = [
+            "id",
+            "client",
+            "plan",
+            "replaces",
+            "version",
+            "status",
+            "title",
+            "billing_model",
+            "currency",
+            "monthly_fee",
+            "included_hours",
+            "hourly_rate",
+            "overage_rate",
+            "rollover_max_hours",
+            "on_call",
+            "response_target_hours",
+            "coverage_time_zone",
+            "windows",
+            "categories",
+            "start_date",
+            "end_date",
+            "scope_notes",
+            "rounding_minutes",
+            "rush_notice_hours",
+            "rush_multiplier",
+            "after_hours_multiplier",
+            "alert_threshold_percent",
+            "proposed_at",
+            "accepted_at",
+            "accepted_by",
+            "change_request",
+            "changes_requested_at",
+        ]
         read_only_fields = fields
 
 
 class EngagementTermsSerializer(serializers.Serializer):
     title = serializers.CharField(max_length=160, required=False, allow_blank=True)
     billing_model = serializers.ChoiceField(
-        choices=Engagement._meta.get_field("billing_model").choices, required=False)
+        choices=Engagement._meta.get_field("billing_model").choices, required=False
+    )
     currency = serializers.CharField(max_length=3, required=False)
     monthly_fee = serializers.DecimalField(required=False, **MONEY)
     included_hours = serializers.DecimalField(required=False, **HOURS)
@@ -312,14 +412,18 @@ class EngagementTermsSerializer(serializers.Serializer):
     end_date = serializers.DateField(required=False, allow_null=True)
     scope_notes = serializers.CharField(required=False, allow_blank=True)
     rounding_minutes = serializers.ChoiceField(
-        choices=Engagement._meta.get_field("rounding_minutes").choices, required=False)
+        choices=Engagement._meta.get_field("rounding_minutes").choices, required=False
+    )
     rush_notice_hours = serializers.DecimalField(required=False, allow_null=True, **HOURS)
-    rush_multiplier = serializers.DecimalField(max_digits=4, decimal_places=2, min_value=1,
-                                               max_value=10, required=False)
-    after_hours_multiplier = serializers.DecimalField(max_digits=4, decimal_places=2,
-                                                      min_value=1, max_value=10, required=False)
-    alert_threshold_percent = serializers.IntegerField(min_value=1, max_value=100,
-                                                       required=False, allow_null=True)
+    rush_multiplier = serializers.DecimalField(
+        max_digits=4, decimal_places=2, min_value=1, max_value=10, required=False
+    )
+    after_hours_multiplier = serializers.DecimalField(
+        max_digits=4, decimal_places=2, min_value=1, max_value=10, required=False
+    )
+    alert_threshold_percent = serializers.IntegerField(
+        min_value=1, max_value=100, required=False, allow_null=True
+    )
 
     def validate_categories(self, ids):
         return _category_ids(self, ids)

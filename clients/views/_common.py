@@ -47,17 +47,31 @@ def usage_chart(usage: Usage | None, threshold: int | None = None) -> dict | Non
     return {
         "usage": usage,
         "rows": [
-            {"key": "included", "available": pct(usage.included_hours),
-             "used": pct(usage.from_included), "hours": usage.from_included,
-             "of": usage.included_hours},
-            {"key": "rollover", "available": pct(usage.rollover_hours),
-             "used": pct(usage.from_rollover), "hours": usage.from_rollover,
-             "of": usage.rollover_hours},
-            {"key": "overage", "available": 0, "used": pct(usage.overage_hours),
-             "hours": usage.overage_hours, "of": None},
+            {
+                "key": "included",
+                "available": pct(usage.included_hours),
+                "used": pct(usage.from_included),
+                "hours": usage.from_included,
+                "of": usage.included_hours,
+            },
+            {
+                "key": "rollover",
+                "available": pct(usage.rollover_hours),
+                "used": pct(usage.from_rollover),
+                "hours": usage.from_rollover,
+                "of": usage.rollover_hours,
+            },
+            {
+                "key": "overage",
+                "available": 0,
+                "used": pct(usage.overage_hours),
+                "hours": usage.overage_hours,
+                "of": None,
+            },
         ],
         "threshold": threshold,
         "threshold_at": pct(usage.included_hours * threshold / 100) if threshold else None,
-        "level": "over" if usage.overage_hours else (
-            "warn" if threshold and usage.percent >= threshold else ""),
+        "level": "over"
+        if usage.overage_hours
+        else ("warn" if threshold and usage.percent >= threshold else ""),
     }

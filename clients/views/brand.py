@@ -25,23 +25,30 @@ def _brand_page(request, *, client, done_url: str):
     if request.method == "POST" and request.POST.get("preview"):
         # Live preview of unsaved values (HTMX); nothing is stored.
         form.is_valid()
-        return render(request, "clients/partials/brand_preview.html",
-                      {"style": form.style(), "kit": kit, "client": client})
+        return render(
+            request,
+            "clients/partials/brand_preview.html",
+            {"style": form.style(), "kit": kit, "client": client},
+        )
     if request.method == "POST" and form.is_valid():
         logo = form.cleaned_data.get("logo")
         try:
             services.brand_kit_save(
-                practice=request.practice, actor=request.membership, client=client,
-                data=form.cleaned_data, logo=logo or None, clear_logo=logo is False,
-                request=request)
+                practice=request.practice,
+                actor=request.membership,
+                client=client,
+                data=form.cleaned_data,
+                logo=logo or None,
+                clear_logo=logo is False,
+                request=request,
+            )
         except ApplicationError as error:
             error.add_to_form(form)
         else:
             messages.success(request, _("Brand kit saved."))
             return redirect(done_url)
     context = {"form": form, "kit": kit, "client": client, "style": form.style()}
-    return render_form(request, "clients/brand_form.html", context,
-                       failed=request.method == "POST")
+    return render_form(request, "clients/brand_form.html", context, failed=request.method == "POST")
 
 
 @staff_view

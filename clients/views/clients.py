@@ -29,8 +29,10 @@ def client_list(request):
     filters = form.cleaned_data if form.is_bound and form.is_valid() else {}
     scope = filters.get("scope") or "mine"
     clients = selectors.client_list(
-        practice=practice, search=(filters.get("q") or "").strip(),
-        status=filters.get("status") or "", secretary=filters.get("secretary"),
+        practice=practice,
+        search=(filters.get("q") or "").strip(),
+        status=filters.get("status") or "",
+        secretary=filters.get("secretary"),
         specialty=filters.get("specialty") or "",
         mine_for=request.membership if scope == "mine" else None,
         order=filters.get("sort") or "name",
@@ -41,13 +43,13 @@ def client_list(request):
     active = selectors.engagements_active(practice=practice, client_ids=[c.pk for c in rows])
     for client in rows:
         client.active_engagement = active.get(client.pk)
-        threshold = client.active_engagement.alert_threshold_percent if (
-            client.active_engagement) else None
+        threshold = (
+            client.active_engagement.alert_threshold_percent if (client.active_engagement) else None
+        )
         client.usage_chart = usage_chart(usage.get(client.pk), threshold)
     query = request.GET.copy()
     query.pop("page", None)
-    context = {"form": form, "page": page, "rows": rows, "scope": scope,
-               "query": query.urlencode()}
+    context = {"form": form, "page": page, "rows": rows, "scope": scope, "query": query.urlencode()}
     template = "clients/partials/client_rows.html" if request.htmx else "clients/client_list.html"
     return render(request, template, context)
 
@@ -61,31 +63,36 @@ def client_create(request):
         if data.get("primary_secretary") is None:
             data.pop("primary_secretary", None)
         try:
-            client = services.client_create(practice=request.practice,
-                                            actor=request.membership, data=data,
-                                            request=request)
+            client = services.client_create(
+                practice=request.practice, actor=request.membership, data=data, request=request
+            )
         except ApplicationError as error:
             error.add_to_form(form)
         else:
             messages.success(request, _("%(name)s was added.") % {"name": client.name})
-            return redirect("client_detail", practice_slug=request.practice.slug,
-                            client_id=client.pk)
-    return render_form(request, "clients/client_form.html", {"form": form},
-                       failed=request.method == "POST")
+            return redirect(
+                "client_detail", practice_slug=request.practice.slug, client_id=client.pk
+            )
+    return render_form(
+        request, "clients/client_form.html", {"form": form}, failed=request.method == "POST"
+    )
 
 
 @staff_view
 def client_detail(request, client_id: int):
     practice = request.practice
     client = client_for(request, client_id)
-    contacts = list(Contact.objects.for_practice(practice).filter(client=client)
-                    .select_related("membership__user"))
+    contacts = list(
+        Contact.objects.for_practice(practice)
+        .filter(client=client)
+        .select_related("membership__user")
+    )
     pending = {}
     emails = [c.email for c in contacts if c.email and c.membership_id is None]
     if emails:
         for invitation in Invitation.objects.for_practice(practice).filter(
-                role=Role.CLIENT, email__in=emails, accepted_at__isnull=True,
-                revoked_at__isnull=True):
+            role=Role.CLIENT, email__in=emails, accepted_at__isnull=True, revoked_at__isnull=True
+        ):
             if invitation.is_pending:
                 pending[invitation.grants.get("contact_id")] = invitation
     for contact in contacts:
@@ -103,20 +110,22 @@ def client_detail(request, client_id: int):
         "client": client,
         "contacts": contacts,
         "team": team,
-        "agreements": list(selectors.agreements_of(client=client)) if client.is_regulated
-        else [],
+        "agreements": list(selectors.agreements_of(client=client)) if client.is_regulated else [],
         "active": active,
         "open_engagement": open_engagement,
         "engagements": engagements,
         "questionnaire": questionnaire,
-        "onboarding": selectors.onboarding_state(questionnaire=questionnaire,
-                                                 open_engagement=open_engagement,
-                                                 active_engagement=active),
+        "onboarding": selectors.onboarding_state(
+            questionnaire=questionnaire, open_engagement=open_engagement, active_engagement=active
+        ),
         "chart": usage_chart(usage, active.alert_threshold_percent if active else None),
         "brand": selectors.brand_for(practice=practice, client=client),
         "activity": selectors.recent_activity(
-            practice=practice, client=client, engagement_ids=[e.pk for e in engagements],
-            contact_ids=[c.pk for c in contacts]),
+            practice=practice,
+            client=client,
+            engagement_ids=[e.pk for e in engagements],
+            contact_ids=[c.pk for c in contacts],
+        ),
     }
     return render(request, "clients/client_detail.html", context)
 
@@ -128,17 +137,26 @@ def client_edit(request, client_id: int):
     form = ClientForm(request.POST or None, instance=client, practice=request.practice)
     if request.method == "POST" and form.is_valid():
         try:
-            services.client_update(practice=request.practice, actor=request.membership,
-                                   client=client, data=dict(form.cleaned_data),
-                                   request=request)
+            services.client_update(
+                practice=request.practice,
+                actor=request.membership,
+                client=client,
+                data=dict(form.cleaned_data),
+                request=request,
+            )
         except ApplicationError as error:
             error.add_to_form(form)
         else:
             messages.success(request, _("Saved."))
-            return redirect("client_detail", practice_slug=request.practice.slug,
-                            client_id=client.pk)
-    return render_form(request, "clients/client_form.html", {"form": form, "client": client},
-                       failed=request.method == "POST")
+            return redirect(
+                "client_detail", practice_slug=request.practice.slug, client_id=client.pk
+            )
+    return render_form(
+        request,
+        "clients/client_form.html",
+        {"form": form, "client": client},
+        failed=request.method == "POST",
+    )
 
 
 @staff_view
@@ -148,49 +166,67 @@ def contact_create(request, client_id: int):
     form = ContactForm(request.POST or None, practice=request.practice)
     if request.method == "POST" and form.is_valid():
         try:
-            services.contact_create(practice=request.practice, actor=request.membership,
-                                    client=client, data=form.cleaned_data, request=request)
+            services.contact_create(
+                practice=request.practice,
+                actor=request.membership,
+                client=client,
+                data=form.cleaned_data,
+                request=request,
+            )
         except ApplicationError as error:
             error.add_to_form(form)
         else:
             messages.success(request, _("Contact added."))
-            return redirect("client_detail", practice_slug=request.practice.slug,
-                            client_id=client.pk)
-    return render_form(request, "clients/contact_form.html", {"form": form, "client": client},
-                       failed=request.method == "POST")
+            return redirect(
+                "client_detail", practice_slug=request.practice.slug, client_id=client.pk
+            )
+    return render_form(
+        request,
+        "clients/contact_form.html",
+        {"form": form, "client": client},
+        failed=request.method == "POST",
+    )
 
 
 @staff_view
 @require_http_methods(["GET", "POST"])
 def contact_edit(request, client_id: int, contact_id: int):
     client = client_for(request, client_id)
-    contact = selectors.contact_get(practice=request.practice, client=client,
-                                    contact_id=contact_id)
+    contact = selectors.contact_get(practice=request.practice, client=client, contact_id=contact_id)
     form = ContactForm(request.POST or None, instance=contact, practice=request.practice)
     if request.method == "POST" and form.is_valid():
         try:
-            services.contact_update(practice=request.practice, actor=request.membership,
-                                    contact=contact, data=form.cleaned_data, request=request)
+            services.contact_update(
+                practice=request.practice,
+                actor=request.membership,
+                contact=contact,
+                data=form.cleaned_data,
+                request=request,
+            )
         except ApplicationError as error:
             error.add_to_form(form)
         else:
             messages.success(request, _("Contact saved."))
-            return redirect("client_detail", practice_slug=request.practice.slug,
-                            client_id=client.pk)
-    return render_form(request, "clients/contact_form.html",
-                       {"form": form, "client": client, "contact": contact},
-                       failed=request.method == "POST")
+            return redirect(
+                "client_detail", practice_slug=request.practice.slug, client_id=client.pk
+            )
+    return render_form(
+        request,
+        "clients/contact_form.html",
+        {"form": form, "client": client, "contact": contact},
+        failed=request.method == "POST",
+    )
 
 
 @staff_view
 @require_POST
 def contact_delete(request, client_id: int, contact_id: int):
     client = client_for(request, client_id)
-    contact = selectors.contact_get(practice=request.practice, client=client,
-                                    contact_id=contact_id)
+    contact = selectors.contact_get(practice=request.practice, client=client, contact_id=contact_id)
     try:
-        services.contact_delete(practice=request.practice, actor=request.membership,
-                                contact=contact, request=request)
+        services.contact_delete(
+            practice=request.practice, actor=request.membership, contact=contact, request=request
+        )
     except ApplicationError as error:
         messages.error(request, error.message)
     else:
@@ -203,16 +239,15 @@ def contact_delete(request, client_id: int, contact_id: int):
 def contact_invite(request, client_id: int, contact_id: int):
     """Invite a contact to the portal (owners and admins manage members)."""
     client = client_for(request, client_id)
-    contact = selectors.contact_get(practice=request.practice, client=client,
-                                    contact_id=contact_id)
+    contact = selectors.contact_get(practice=request.practice, client=client, contact_id=contact_id)
     try:
-        services.contact_invite(practice=request.practice, actor=request.membership,
-                                contact=contact, request=request)
+        services.contact_invite(
+            practice=request.practice, actor=request.membership, contact=contact, request=request
+        )
     except ApplicationError as error:
         messages.error(request, error.message)
     else:
-        messages.success(request, _("%(name)s was invited to the portal.") % {
-            "name": contact.name})
+        messages.success(request, _("%(name)s was invited to the portal.") % {"name": contact.name})
     return redirect("client_detail", practice_slug=request.practice.slug, client_id=client.pk)
 
 
@@ -221,20 +256,31 @@ def contact_invite(request, client_id: int, contact_id: int):
 def agreement_create(request, client_id: int):
     """Record a signed confidentiality agreement (owners and admins vouch for it)."""
     client = client_for(request, client_id)
-    form = AgreementForm(request.POST or None, request.FILES or None, practice=request.practice,
-                         client=client)
+    form = AgreementForm(
+        request.POST or None, request.FILES or None, practice=request.practice, client=client
+    )
     if request.method == "POST" and form.is_valid():
         try:
-            services.agreement_record(practice=request.practice, actor=request.membership,
-                                      client=client, request=request, **form.cleaned_data)
+            services.agreement_record(
+                practice=request.practice,
+                actor=request.membership,
+                client=client,
+                request=request,
+                **form.cleaned_data,
+            )
         except ApplicationError as error:
             error.add_to_form(form)
         else:
             messages.success(request, _("Agreement recorded."))
-            return redirect("client_detail", practice_slug=request.practice.slug,
-                            client_id=client.pk)
-    return render_form(request, "clients/agreement_form.html", {"form": form, "client": client},
-                       failed=request.method == "POST")
+            return redirect(
+                "client_detail", practice_slug=request.practice.slug, client_id=client.pk
+            )
+    return render_form(
+        request,
+        "clients/agreement_form.html",
+        {"form": form, "client": client},
+        failed=request.method == "POST",
+    )
 
 
 @staff_view
@@ -243,5 +289,8 @@ def agreement_file(request, client_id: int, agreement_id: int):
     agreement = selectors.agreements_of(client=client).filter(pk=agreement_id).first()
     if agreement is None or not agreement.file:
         raise Http404
-    return FileResponse(agreement.file.open("rb"), as_attachment=True,
-                        filename=agreement.file.name.rsplit("/", 1)[-1])
+    return FileResponse(
+        agreement.file.open("rb"),
+        as_attachment=True,
+        filename=agreement.file.name.rsplit("/", 1)[-1],
+    )

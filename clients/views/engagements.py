@@ -24,8 +24,13 @@ from secretary.access import staff_view
 from secretary.errors import ApplicationError
 
 # Statuses a client contact may see (drafts stay with the practice).
-CLIENT_VISIBLE = (EngagementStatus.PROPOSED, EngagementStatus.CHANGES_REQUESTED,
-                  EngagementStatus.ACTIVE, EngagementStatus.SUPERSEDED, EngagementStatus.ENDED)
+CLIENT_VISIBLE = (
+    EngagementStatus.PROPOSED,
+    EngagementStatus.CHANGES_REQUESTED,
+    EngagementStatus.ACTIVE,
+    EngagementStatus.SUPERSEDED,
+    EngagementStatus.ENDED,
+)
 
 
 def _grids(engagement: Engagement, *, viewer_zone: str | None = None):
@@ -33,13 +38,16 @@ def _grids(engagement: Engagement, *, viewer_zone: str | None = None):
     secretary's; equal zones share one grid."""
     client = engagement.client
     secretary = client.primary_secretary
-    zones = [(_("Coverage"), engagement.coverage_time_zone),
-             (_("Client (%(name)s)") % {"name": client.name}, client.time_zone)]
+    zones = [
+        (_("Coverage"), engagement.coverage_time_zone),
+        (_("Client (%(name)s)") % {"name": client.name}, client.time_zone),
+    ]
     if viewer_zone:
         zones.append((_("You"), viewer_zone))
     if secretary is not None:
-        zones.append((_("Secretary (%(name)s)") % {"name": secretary.user},
-                      secretary.user.time_zone))
+        zones.append(
+            (_("Secretary (%(name)s)") % {"name": secretary.user}, secretary.user.time_zone)
+        )
     return grids_for(engagement.coverage(), zones)
 
 
@@ -71,20 +79,28 @@ def engagement_create(request, client_id: int):
     if request.method == "POST" and form.is_valid():
         try:
             engagement = services.engagement_create(
-                practice=request.practice, actor=request.membership, client=client,
-                plan=form.cleaned_data["plan"], request=request)
+                practice=request.practice,
+                actor=request.membership,
+                client=client,
+                plan=form.cleaned_data["plan"],
+                request=request,
+            )
         except ApplicationError as error:
             error.add_to_form(form)
         else:
             messages.success(request, _("Draft created: adjust any term, then propose it."))
-            return redirect("engagement_edit", practice_slug=request.practice.slug,
-                            engagement_id=engagement.pk)
-    context = {"form": form, "client": client,
-               "active": selectors.engagement_active(practice=request.practice, client=client),
-               "questionnaire": selectors.questionnaire_current(practice=request.practice,
-                                                                client=client)}
-    return render_form(request, "clients/engagement_start.html", context,
-                       failed=request.method == "POST")
+            return redirect(
+                "engagement_edit", practice_slug=request.practice.slug, engagement_id=engagement.pk
+            )
+    context = {
+        "form": form,
+        "client": client,
+        "active": selectors.engagement_active(practice=request.practice, client=client),
+        "questionnaire": selectors.questionnaire_current(practice=request.practice, client=client),
+    }
+    return render_form(
+        request, "clients/engagement_start.html", context, failed=request.method == "POST"
+    )
 
 
 @staff_view
@@ -92,9 +108,12 @@ def engagement_detail(request, engagement_id: int):
     engagement = _engagement(request, engagement_id)
     history = selectors.engagements_of(practice=request.practice, client=engagement.client)
     context = _engagement_context(
-        request, engagement, history=history,
+        request,
+        engagement,
+        history=history,
         grids=_grids(engagement, viewer_zone=request.user.time_zone),
-        end_form=EndEngagementForm())
+        end_form=EndEngagementForm(),
+    )
     return render(request, "clients/engagement_detail.html", context)
 
 
@@ -104,33 +123,52 @@ def engagement_edit(request, engagement_id: int):
     engagement = _engagement(request, engagement_id)
     if not engagement.is_editable:
         messages.error(request, _("This engagement can no longer be edited."))
-        return redirect("engagement_detail", practice_slug=request.practice.slug,
-                        engagement_id=engagement.pk)
+        return redirect(
+            "engagement_detail", practice_slug=request.practice.slug, engagement_id=engagement.pk
+        )
     form = EngagementForm(request.POST or None, instance=engagement, practice=request.practice)
     if request.method == "POST" and form.is_valid():
         try:
             services.engagement_update(
-                practice=request.practice, actor=request.membership, engagement=engagement,
-                data=form.terms(), windows=form.cleaned_data["windows"],
-                categories=form.cleaned_data["categories"], request=request)
+                practice=request.practice,
+                actor=request.membership,
+                engagement=engagement,
+                data=form.terms(),
+                windows=form.cleaned_data["windows"],
+                categories=form.cleaned_data["categories"],
+                request=request,
+            )
         except ApplicationError as error:
             error.add_to_form(form)
         else:
             messages.success(request, _("Saved."))
-            return redirect("engagement_detail", practice_slug=request.practice.slug,
-                            engagement_id=engagement.pk)
+            return redirect(
+                "engagement_detail",
+                practice_slug=request.practice.slug,
+                engagement_id=engagement.pk,
+            )
     engagement = selectors.engagement_get(practice=request.practice, engagement_id=engagement.pk)
-    context = {"form": form, "engagement": engagement, "client": engagement.client,
-               "grids": _grids(engagement, viewer_zone=request.user.time_zone)}
-    return render_form(request, "clients/engagement_form.html", context,
-                       failed=request.method == "POST")
+    context = {
+        "form": form,
+        "engagement": engagement,
+        "client": engagement.client,
+        "grids": _grids(engagement, viewer_zone=request.user.time_zone),
+    }
+    return render_form(
+        request, "clients/engagement_form.html", context, failed=request.method == "POST"
+    )
 
 
 def _transition(request, engagement_id: int, service, success: str, **kwargs):
     engagement = _engagement(request, engagement_id)
     try:
-        result = service(practice=request.practice, actor=request.membership,
-                         engagement=engagement, request=request, **kwargs)
+        result = service(
+            practice=request.practice,
+            actor=request.membership,
+            engagement=engagement,
+            request=request,
+            **kwargs,
+        )
     except ApplicationError as error:
         messages.error(request, error.message)
         for field_errors in error.errors.values():
@@ -140,33 +178,48 @@ def _transition(request, engagement_id: int, service, success: str, **kwargs):
     else:
         messages.success(request, success)
     if result is None:
-        return redirect("client_detail", practice_slug=request.practice.slug,
-                        client_id=engagement.client_id)
-    return redirect("engagement_detail", practice_slug=request.practice.slug,
-                    engagement_id=result.pk)
+        return redirect(
+            "client_detail", practice_slug=request.practice.slug, client_id=engagement.client_id
+        )
+    return redirect(
+        "engagement_detail", practice_slug=request.practice.slug, engagement_id=result.pk
+    )
 
 
 @staff_view
 @require_POST
 def engagement_propose(request, engagement_id: int):
-    return _transition(request, engagement_id, services.engagement_propose,
-                       _("Proposed: the client can review it in the portal. The agreement PDF "
-                         "is being prepared."))
+    return _transition(
+        request,
+        engagement_id,
+        services.engagement_propose,
+        _("Proposed: the client can review it in the portal. The agreement PDF is being prepared."),
+    )
 
 
 @staff_view
 @require_POST
 def engagement_withdraw(request, engagement_id: int):
-    return _transition(request, engagement_id, services.engagement_withdraw,
-                       _("The proposal was withdrawn; it is a draft again."))
+    return _transition(
+        request,
+        engagement_id,
+        services.engagement_withdraw,
+        _("The proposal was withdrawn; it is a draft again."),
+    )
 
 
 @staff_view
 @require_POST
 def engagement_revise(request, engagement_id: int):
-    return _transition(request, engagement_id, services.engagement_revise,
-                       _("New version drafted. The current one stays in force until the "
-                         "client accepts the new one."))
+    return _transition(
+        request,
+        engagement_id,
+        services.engagement_revise,
+        _(
+            "New version drafted. The current one stays in force until the "
+            "client accepts the new one."
+        ),
+    )
 
 
 @staff_view
@@ -174,15 +227,21 @@ def engagement_revise(request, engagement_id: int):
 def engagement_end(request, engagement_id: int):
     form = EndEngagementForm(request.POST)
     end_date = form.cleaned_data.get("end_date") if form.is_valid() else None
-    return _transition(request, engagement_id, services.engagement_end,
-                       _("The engagement has ended."), end_date=end_date)
+    return _transition(
+        request,
+        engagement_id,
+        services.engagement_end,
+        _("The engagement has ended."),
+        end_date=end_date,
+    )
 
 
 @staff_view
 @require_POST
 def engagement_discard(request, engagement_id: int):
-    return _transition(request, engagement_id, services.engagement_discard,
-                       _("The draft was discarded."))
+    return _transition(
+        request, engagement_id, services.engagement_discard, _("The draft was discarded.")
+    )
 
 
 # --- Portal -------------------------------------------------------------------------------
@@ -194,10 +253,15 @@ def portal_plan(request):
     practice, client = request.practice, request.client
     active = selectors.engagement_active(practice=practice, client=client)
     proposals = list(
-        selectors.engagements_of(practice=practice, client=client)
-        .filter(status__in=[EngagementStatus.PROPOSED, EngagementStatus.CHANGES_REQUESTED]))
-    history = list(selectors.engagements_of(practice=practice, client=client)
-                   .filter(status__in=[EngagementStatus.SUPERSEDED, EngagementStatus.ENDED]))
+        selectors.engagements_of(practice=practice, client=client).filter(
+            status__in=[EngagementStatus.PROPOSED, EngagementStatus.CHANGES_REQUESTED]
+        )
+    )
+    history = list(
+        selectors.engagements_of(practice=practice, client=client).filter(
+            status__in=[EngagementStatus.SUPERSEDED, EngagementStatus.ENDED]
+        )
+    )
     context = {"active": active, "proposals": proposals, "history": history}
     if active is not None:
         context.update(_engagement_context(request, active))
@@ -206,8 +270,9 @@ def portal_plan(request):
 
 
 def _portal_engagement(request, engagement_id) -> Engagement:
-    engagement = selectors.engagement_get(practice=request.practice, engagement_id=engagement_id,
-                                          client=request.client)
+    engagement = selectors.engagement_get(
+        practice=request.practice, engagement_id=engagement_id, client=request.client
+    )
     if engagement.status not in CLIENT_VISIBLE:
         raise Http404
     return engagement
@@ -217,11 +282,13 @@ def _portal_engagement(request, engagement_id) -> Engagement:
 def portal_engagement(request, engagement_id: int):
     engagement = _portal_engagement(request, engagement_id)
     context = _engagement_context(
-        request, engagement,
+        request,
+        engagement,
         grids=_grids(engagement),
         change_form=ChangeRequestForm(),
         may_answer=request.contact.portal_documents
-        and engagement.status == EngagementStatus.PROPOSED)
+        and engagement.status == EngagementStatus.PROPOSED,
+    )
     context["documents_partial"] = context["documents_partial"] and request.contact.portal_documents
     return render(request, "clients/portal/engagement.html", context)
 
@@ -231,14 +298,19 @@ def portal_engagement(request, engagement_id: int):
 def portal_engagement_accept(request, engagement_id: int):
     engagement = _portal_engagement(request, engagement_id)
     try:
-        services.engagement_accept(practice=request.practice, engagement=engagement,
-                                   membership=request.membership, request=request)
+        services.engagement_accept(
+            practice=request.practice,
+            engagement=engagement,
+            membership=request.membership,
+            request=request,
+        )
     except ApplicationError as error:
         messages.error(request, error.message)
     else:
         messages.success(request, _("Thank you: the plan is accepted and now in force."))
-    return redirect("portal_engagement", practice_slug=request.practice.slug,
-                    engagement_id=engagement.pk)
+    return redirect(
+        "portal_engagement", practice_slug=request.practice.slug, engagement_id=engagement.pk
+    )
 
 
 @contact_view("documents")
@@ -249,17 +321,26 @@ def portal_engagement_changes(request, engagement_id: int):
     if form.is_valid():
         try:
             services.engagement_request_changes(
-                practice=request.practice, engagement=engagement,
-                membership=request.membership, comment=form.cleaned_data["comment"],
-                request=request)
+                practice=request.practice,
+                engagement=engagement,
+                membership=request.membership,
+                comment=form.cleaned_data["comment"],
+                request=request,
+            )
         except ApplicationError as error:
             error.add_to_form(form)
         else:
             messages.success(request, _("Your comments were sent to the practice."))
-            return redirect("portal_engagement", practice_slug=request.practice.slug,
-                            engagement_id=engagement.pk)
+            return redirect(
+                "portal_engagement",
+                practice_slug=request.practice.slug,
+                engagement_id=engagement.pk,
+            )
     context = _engagement_context(
-        request, engagement,
+        request,
+        engagement,
         grids=_grids(engagement),
-        change_form=form, may_answer=engagement.status == EngagementStatus.PROPOSED)
+        change_form=form,
+        may_answer=engagement.status == EngagementStatus.PROPOSED,
+    )
     return render(request, "clients/portal/engagement.html", context, status=400)

@@ -23,9 +23,15 @@ def _answer(request, form, questionnaire, *, by_staff: bool) -> bool:
     submit = request.POST.get("action") == "submit"
     service = services.questionnaire_submit if submit else services.questionnaire_save
     try:
-        service(practice=request.practice, questionnaire=questionnaire, data=form.answers(),
-                services=form.cleaned_data.get("services"), user=request.user,
-                by_staff=by_staff, request=request)
+        service(
+            practice=request.practice,
+            questionnaire=questionnaire,
+            data=form.answers(),
+            services=form.cleaned_data.get("services"),
+            user=request.user,
+            by_staff=by_staff,
+            request=request,
+        )
     except ApplicationError as error:
         error.add_to_form(form)
         return False
@@ -42,22 +48,29 @@ def client_onboarding(request, client_id: int):
     """The intake questionnaire of a client: its answers, or a form to fill in on a call."""
     client = client_for(request, client_id)
     questionnaire = selectors.questionnaire_current(practice=request.practice, client=client)
-    send_form = OnboardingSendForm(practice=request.practice, client=client,
-                                   initial={"contact": questionnaire.contact_id
-                                            if questionnaire else None})
+    send_form = OnboardingSendForm(
+        practice=request.practice,
+        client=client,
+        initial={"contact": questionnaire.contact_id if questionnaire else None},
+    )
     form = None
     if questionnaire is not None and not questionnaire.is_submitted:
-        form = QuestionnaireForm(request.POST or None, instance=questionnaire,
-                                 practice=request.practice)
+        form = QuestionnaireForm(
+            request.POST or None, instance=questionnaire, practice=request.practice
+        )
         if request.method == "POST" and _answer(request, form, questionnaire, by_staff=True):
-            return redirect("client_onboarding", practice_slug=request.practice.slug,
-                            client_id=client.pk)
+            return redirect(
+                "client_onboarding", practice_slug=request.practice.slug, client_id=client.pk
+            )
     elif request.method == "POST":
         messages.error(request, _("This questionnaire was already submitted."))
-    context = {"client": client, "questionnaire": questionnaire, "form": form,
-               "send_form": send_form}
-    return render_form(request, "clients/onboarding.html", context,
-                       failed=request.method == "POST")
+    context = {
+        "client": client,
+        "questionnaire": questionnaire,
+        "form": form,
+        "send_form": send_form,
+    }
+    return render_form(request, "clients/onboarding.html", context, failed=request.method == "POST")
 
 
 @staff_view
@@ -69,44 +82,69 @@ def onboarding_send(request, client_id: int):
     contact = form.cleaned_data["contact"] if form.is_valid() else None
     if not form.is_valid() and request.POST.get("contact"):
         messages.error(request, _("Choose a contact of this client."))
-        return redirect("client_onboarding", practice_slug=request.practice.slug,
-                        client_id=client.pk)
+        return redirect(
+            "client_onboarding", practice_slug=request.practice.slug, client_id=client.pk
+        )
     try:
-        services.questionnaire_send(practice=request.practice, actor=request.membership,
-                                    client=client, contact=contact, request=request)
+        services.questionnaire_send(
+            practice=request.practice,
+            actor=request.membership,
+            client=client,
+            contact=contact,
+            request=request,
+        )
     except ApplicationError as error:
         messages.error(request, error.message)
     else:
         if contact is not None and contact.membership_id is not None:
-            messages.success(request, _("The questionnaire was sent to %(name)s.") % {
-                "name": contact.name})
+            messages.success(
+                request, _("The questionnaire was sent to %(name)s.") % {"name": contact.name}
+            )
         elif contact is not None:
-            messages.warning(request, _(
-                "%(name)s has no portal login yet: invite them to answer online, or fill in "
-                "the answers with them during a call.") % {"name": contact.name})
+            messages.warning(
+                request,
+                _(
+                    "%(name)s has no portal login yet: invite them to answer online, or fill in "
+                    "the answers with them during a call."
+                )
+                % {"name": contact.name},
+            )
         else:
             messages.success(request, _("Fill in the answers during your call."))
-    return redirect("client_onboarding", practice_slug=request.practice.slug,
-                    client_id=client.pk)
+    return redirect("client_onboarding", practice_slug=request.practice.slug, client_id=client.pk)
 
 
 @contact_view()
 @require_http_methods(["GET", "POST"])
 def portal_onboarding(request):
     """The contact answers the intake questionnaire: save and continue later, then submit."""
-    questionnaire = selectors.questionnaire_current(practice=request.practice,
-                                                    client=request.client)
+    questionnaire = selectors.questionnaire_current(
+        practice=request.practice, client=request.client
+    )
     form = None
     if questionnaire is not None and not questionnaire.is_submitted:
-        form = QuestionnaireForm(request.POST or None, instance=questionnaire,
-                                 practice=request.practice)
+        form = QuestionnaireForm(
+            request.POST or None, instance=questionnaire, practice=request.practice
+        )
         if request.method == "POST" and _answer(request, form, questionnaire, by_staff=False):
             return redirect("portal_onboarding", practice_slug=request.practice.slug)
     elif request.method == "POST":
-        messages.error(request, _("This questionnaire was already submitted; it cannot be "
-                                  "changed. Contact the practice to update your answers."))
-        return render(request, "clients/portal/onboarding.html",
-                      {"questionnaire": questionnaire, "form": None}, status=400)
-    return render_form(request, "clients/portal/onboarding.html",
-                       {"questionnaire": questionnaire, "form": form},
-                       failed=request.method == "POST")
+        messages.error(
+            request,
+            _(
+                "This questionnaire was already submitted; it cannot be "
+                "changed. Contact the practice to update your answers."
+            ),
+        )
+        return render(
+            request,
+            "clients/portal/onboarding.html",
+            {"questionnaire": questionnaire, "form": None},
+            status=400,
+        )
+    return render_form(
+        request,
+        "clients/portal/onboarding.html",
+        {"questionnaire": questionnaire, "form": form},
+        failed=request.method == "POST",
+    )

@@ -18,8 +18,9 @@ def routes(world) -> dict[str, dict]:
     client = ClientFactory(practice=practice, name="Isolated Client")
     contact = ContactFactory(client=client)
     agreement = AgreementFactory(client=client, membership=world.secretary)
-    engagement = EngagementFactory(client=client, status=EngagementStatus.PROPOSED,
-                                   weekdays=range(5))
+    engagement = EngagementFactory(
+        client=client, status=EngagementStatus.PROPOSED, weekdays=range(5)
+    )
     plan = ServicePlanFactory(practice=practice)
     category = ServiceCategoryFactory(practice=practice)
     kit = BrandKitFactory(practice=practice, client=client)

@@ -20,8 +20,9 @@ def browser(chromium_path):
     os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
     try:
         with sync_playwright() as playwright:
-            instance = playwright.chromium.launch(executable_path=chromium_path,
-                                                  args=["--no-sandbox"])
+            instance = playwright.chromium.launch(
+                executable_path=chromium_path, args=["--no-sandbox"]
+            )
             yield instance
             instance.close()
     finally:
@@ -56,7 +57,8 @@ def test_a_client_is_onboarded_end_to_end(world, live_server, browser):
     staff.click("#main form button[type=submit]")
     # (the contact's portal login, as an accepted invitation would link it)
     Contact.objects.for_practice(world.practice).filter(client=client).update(
-        membership=world.client_contact)
+        membership=world.client_contact
+    )
 
     # and sends the intake questionnaire
     staff.goto(f"{app}/clients/{client.pk}/onboarding/")

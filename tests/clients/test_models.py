@@ -29,10 +29,12 @@ def test_it_allows_history_beside_the_active_engagement(world):
 def test_it_refuses_an_inverted_window_in_the_database(world):
     engagement = EngagementFactory(client=ClientFactory(practice=world.practice))
     with pytest.raises(IntegrityError), transaction.atomic():
-        CoverageWindow.objects.create(practice=world.practice, engagement=engagement,
-                                      weekday=0, start=time(17), end=time(9))
-    CoverageWindow.objects.create(practice=world.practice, engagement=engagement, weekday=0,
-                                  start=time(22), end=time(0))
+        CoverageWindow.objects.create(
+            practice=world.practice, engagement=engagement, weekday=0, start=time(17), end=time(9)
+        )
+    CoverageWindow.objects.create(
+        practice=world.practice, engagement=engagement, weekday=0, start=time(22), end=time(0)
+    )
 
 
 def test_it_seeds_categories_for_every_new_practice(db):
@@ -53,7 +55,8 @@ def test_the_demo_has_clients_at_every_onboarding_stage(db):
     assert clients["Bright Bakery"].status == "prospect"
     sent = Questionnaire.objects.for_practice(practice).get(client=clients["Copperleaf Dental"])
     answered = Questionnaire.objects.for_practice(practice).get(
-        client=clients["Harper & Vine Architects"])
+        client=clients["Harper & Vine Architects"]
+    )
     assert (sent.status, answered.status) == ("sent", "submitted")
     proposed = Engagement.objects.for_practice(practice).get(client=clients["Meridian Events"])
     assert proposed.status == "proposed"
@@ -78,11 +81,22 @@ def test_the_site_admin_lists_every_practice(world, northwind, active, db):
     root = UserFactory(email="root@site.test", is_staff=True, is_superuser=True)
     browser = Browser()
     browser.force_login(root)
-    for name in ("client", "engagement", "contact", "serviceplan", "servicecategory",
-                 "brandkit", "questionnaire", "confidentialityagreement"):
+    for name in (
+        "client",
+        "engagement",
+        "contact",
+        "serviceplan",
+        "servicecategory",
+        "brandkit",
+        "questionnaire",
+        "confidentialityagreement",
+    ):
         response = browser.get(reverse(f"admin:clients_{name}_changelist"))
         assert response.status_code == 200, name
-    for name, pk in [("client", northwind.pk), ("engagement", active.pk),
-                     ("contact", northwind.contacts.get().pk)]:
+    for name, pk in [
+        ("client", northwind.pk),
+        ("engagement", active.pk),
+        ("contact", northwind.contacts.get().pk),
+    ]:
         response = browser.get(reverse(f"admin:clients_{name}_change", args=[pk]))
         assert response.status_code == 200, name

@@ -19,8 +19,10 @@ def test_the_database_allows_one_active_engagement_per_client(world):
         EngagementFactory(client=client, status=EngagementStatus.ACTIVE)
     # The rule is a partial unique index that starts with the practice.
     with connection.cursor() as cursor:
-        cursor.execute("SELECT indexdef FROM pg_indexes WHERE indexname = %s",
-                       ["engagement_one_active_per_client"])
+        cursor.execute(
+            "SELECT indexdef FROM pg_indexes WHERE indexname = %s",
+            ["engagement_one_active_per_client"],
+        )
         (definition,) = cursor.fetchone()
     assert "(practice_id, client_id)" in definition and "WHERE" in definition
 
@@ -29,11 +31,15 @@ def test_accepting_two_proposals_leaves_one_active(world, northwind):
     # Given two unrelated proposals for one client
     first = EngagementFactory(client=northwind, status=EngagementStatus.PROPOSED, version=1)
     second = EngagementFactory(client=northwind, status=EngagementStatus.PROPOSED, version=2)
-    engagement_accept(practice=world.practice, engagement=first,
-                      membership=world.client_contact)
+    engagement_accept(practice=world.practice, engagement=first, membership=world.client_contact)
     # When the second is accepted too; then it is refused with a clear message
     with pytest.raises(ApplicationError, match="only one"):
-        engagement_accept(practice=world.practice, engagement=second,
-                          membership=world.client_contact)
-    assert Engagement.objects.for_practice(world.practice).filter(
-        client=northwind, status="active").count() == 1
+        engagement_accept(
+            practice=world.practice, engagement=second, membership=world.client_contact
+        )
+    assert (
+        Engagement.objects.for_practice(world.practice)
+        .filter(client=northwind, status="active")
+        .count()
+        == 1
+    )

@@ -51,16 +51,15 @@ def test_it_alerts_once_per_period(world, northwind, engagement, minutes, mailou
     assert UsageAlert.objects.for_practice(world.practice).count() == 1
 
 
-def test_it_ignores_clients_of_another_practice(world, northwind, engagement, minutes,
-                                                mailoutbox):
+def test_it_ignores_clients_of_another_practice(world, northwind, engagement, minutes, mailoutbox):
     minutes[northwind.pk] = [10 * 60]
-    assert check_usage_alert(practice_id=world.other_practice.pk,
-                             client_id=northwind.pk) is False
+    assert check_usage_alert(practice_id=world.other_practice.pk, client_id=northwind.pk) is False
     assert mailoutbox == []
 
 
-def test_a_failed_send_can_be_retried(world, northwind, engagement, minutes, mailoutbox,
-                                      monkeypatch):
+def test_a_failed_send_can_be_retried(
+    world, northwind, engagement, minutes, mailoutbox, monkeypatch
+):
     minutes[northwind.pk] = [9 * 60]
     from django.core.mail.backends.locmem import EmailBackend
 

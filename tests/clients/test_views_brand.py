@@ -20,12 +20,17 @@ def png(size=(40, 20)) -> SimpleUploadedFile:
     return SimpleUploadedFile("logo.png", buffer.getvalue(), "image/png")
 
 
-KIT = {"primary_color": "#123456", "secondary_color": "#abcdef", "accent_color": "#ff8800",
-       "font": "DejaVu Serif", "tagline": "Legal, on time", "address_block": "1 Main St"}
+KIT = {
+    "primary_color": "#123456",
+    "secondary_color": "#abcdef",
+    "accent_color": "#ff8800",
+    "font": "DejaVu Serif",
+    "tagline": "Legal, on time",
+    "address_block": "1 Main St",
+}
 
 
-def test_it_checks_ownership(world, northwind, outsider_client, contact_client,
-                             secretary_client):
+def test_it_checks_ownership(world, northwind, outsider_client, contact_client, secretary_client):
     page = url("client_brand", world, client_id=northwind.pk)
     assert outsider_client.get(page).status_code == 404
     assert contact_client.get(page).status_code == 404
@@ -33,8 +38,9 @@ def test_it_checks_ownership(world, northwind, outsider_client, contact_client,
 
 
 def test_a_secretary_edits_a_client_brand_kit(world, northwind, secretary_client):
-    response = secretary_client.post(url("client_brand", world, client_id=northwind.pk),
-                                     {**KIT, "logo": png()})
+    response = secretary_client.post(
+        url("client_brand", world, client_id=northwind.pk), {**KIT, "logo": png()}
+    )
     assert response.status_code == 302
     kit = brand_for(practice=world.practice, client=northwind)
     assert kit.client == northwind and kit.font == "DejaVu Serif" and kit.logo
@@ -50,8 +56,9 @@ def test_the_practice_kit_is_the_fallback(world, northwind, admin_client_):
 
 def test_it_refuses_a_logo_that_is_not_an_image(world, northwind, secretary_client):
     fake = SimpleUploadedFile("logo.png", b"<svg onload=alert(1)>", "image/png")
-    response = secretary_client.post(url("client_brand", world, client_id=northwind.pk),
-                                     {**KIT, "logo": fake})
+    response = secretary_client.post(
+        url("client_brand", world, client_id=northwind.pk), {**KIT, "logo": fake}
+    )
     assert response.status_code == 400
     assert "logo" in response.context["form"].errors
     assert not BrandKit.objects.for_practice(world.practice).exists()
@@ -59,26 +66,30 @@ def test_it_refuses_a_logo_that_is_not_an_image(world, northwind, secretary_clie
 
 def test_it_refuses_a_logo_that_is_too_big(world, northwind, secretary_client, settings):
     big = SimpleUploadedFile("logo.png", png().read() + b"\0" * (2 * 1024 * 1024), "image/png")
-    response = secretary_client.post(url("client_brand", world, client_id=northwind.pk),
-                                     {**KIT, "logo": big})
+    response = secretary_client.post(
+        url("client_brand", world, client_id=northwind.pk), {**KIT, "logo": big}
+    )
     assert response.status_code == 400
     assert "2 MB" in str(response.context["form"].errors["logo"])
     assert not BrandKit.objects.for_practice(world.practice).exists()
 
 
 def test_it_refuses_bad_colours_and_unsafe_fonts(world, northwind, secretary_client):
-    response = secretary_client.post(url("client_brand", world, client_id=northwind.pk),
-                                     {**KIT, "primary_color": "red;background:url(x)",
-                                      "font": "Comic Sans MS"})
+    response = secretary_client.post(
+        url("client_brand", world, client_id=northwind.pk),
+        {**KIT, "primary_color": "red;background:url(x)", "font": "Comic Sans MS"},
+    )
     assert response.status_code == 400
     assert {"primary_color", "font"} <= set(response.context["form"].errors)
     assert not BrandKit.objects.for_practice(world.practice).exists()
 
 
 def test_it_previews_unsaved_values(world, northwind, secretary_client):
-    response = secretary_client.post(url("client_brand", world, client_id=northwind.pk),
-                                     {**KIT, "preview": "1", "accent_color": "#00ff00"},
-                                     headers={"HX-Request": "true"})
+    response = secretary_client.post(
+        url("client_brand", world, client_id=northwind.pk),
+        {**KIT, "preview": "1", "accent_color": "#00ff00"},
+        headers={"HX-Request": "true"},
+    )
     body = response.content.decode()
     assert response.status_code == 200
     assert "#00ff00" in body and 'id="brand-preview"' in body
