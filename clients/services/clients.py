@@ -88,17 +88,12 @@ def _check_cleared(client: Client, memberships: list[Membership], field: str) ->
     cleared = members_cleared_for(client=client) if client.pk else set()
     missing = [m for m in memberships if m.pk not in cleared]
     if missing:
-        kind = ConfidentialityAgreement._meta.get_field("kind").flatchoices
-        label = dict(kind)[client.required_agreement_kind]
         names = ", ".join(str(m.user) for m in missing)
-        raise invalid(
-            {
-                field: [
-                    _("%(names)s must sign this client's %(kind)s before working on it.")
-                    % {"names": names, "kind": label}
-                ]
-            }
-        )
+        message = _("%(names)s must sign this client's %(kind)s before working on it.") % {
+            "names": names,
+            "kind": client.required_agreement_label,
+        }
+        raise invalid({field: [message]}, message)
 
 
 def _current_team(client: Client) -> list[Membership]:
