@@ -1,0 +1,19 @@
+"""Filters of the staff documents list (django-filter; id choices come from the practice)."""
+
+from __future__ import annotations
+
+import django_filters
+from django.utils.translation import gettext_lazy as _
+
+from documents.models import Document, DocumentKind, DocumentStatus
+
+
+class DocumentFilter(django_filters.FilterSet):
+    kind = django_filters.ChoiceFilter(label=_("Kind"), choices=DocumentKind.choices,
+                                       empty_label=_("All kinds"))
+    status = django_filters.ChoiceFilter(label=_("Status"), choices=DocumentStatus.choices,
+                                         empty_label=_("All statuses"))
+
+    class Meta:
+        model = Document
+        fields = ["kind", "status"]
