@@ -123,16 +123,17 @@ def document_request_render(
     )
     from documents.tasks import render_document
 
+    defaults = {
+        "kind": kind, "title": title[:200], "subject_type": subject_type,
+        "subject_id": subject_id, "template_version": template.version,
+        "context": stored_context, "brand": brand_to_json(practice=practice, brand=brand),
+        "created_by": requested_by,
+    }
+    if client is not None:
+        defaults["client"] = client
     with transaction.atomic():
         document, created = Document.objects.for_practice(practice).get_or_create(
-            practice=practice, render_key=key,
-            defaults={
-                "kind": kind, "title": title[:200], "client": client,
-                "subject_type": subject_type, "subject_id": subject_id,
-                "template_version": template.version, "context": stored_context,
-                "brand": brand_to_json(practice=practice, brand=brand),
-                "created_by": requested_by,
-            },
+            practice=practice, render_key=key, defaults=defaults,
         )
         if created:
             activity_record(practice=practice, actor=requested_by, verb="document.requested",
