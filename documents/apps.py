@@ -9,9 +9,13 @@ class DocumentsConfig(AppConfig):
     verbose_name = _("Documents")
 
     def ready(self) -> None:
+        from documents import receivers  # noqa: F401  (the service agreement on proposal)
+        from documents.subjects import register_subject_type
         from secretary.audit import register_verbs
         from secretary.navigation import register_staff_nav
 
+        register_subject_type("clients.engagement", model="clients.Engagement",
+                              client_field="client")
         register_staff_nav("documents", _("Documents"), order=60)
         register_verbs({
             "document.requested": _("asked for a document"),

@@ -44,6 +44,12 @@ class Document(TenantModel):
     The data to render is kept as plain JSON (``context``, ``brand``) for the worker and retries.
     """
 
+    # A client's document is visible to that client's contacts (those allowed documents);
+    # without a client it is the practice's own.
+    client = models.ForeignKey(
+        "clients.Client", null=True, blank=True, on_delete=models.SET_NULL,
+        related_name="documents", verbose_name=_("client"),
+    )
     kind = models.CharField(_("kind"), max_length=32, choices=DocumentKind.choices)
     title = models.CharField(_("title"), max_length=200)
     # What the document is about, e.g. ("clients.engagement", 42).
@@ -82,6 +88,7 @@ class Document(TenantModel):
             models.Index(fields=["practice", "subject_type", "subject_id"],
                          name="document_subject_idx"),
             models.Index(fields=["practice", "status"], name="document_status_idx"),
+            models.Index(fields=["practice", "client", "-created_at"], name="document_client_idx"),
         ]
 
     def __str__(self) -> str:

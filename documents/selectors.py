@@ -13,7 +13,7 @@ def document_get(*, practice: Practice, document_id: int, client=None) -> Docume
     documents = Document.objects.for_practice(practice).filter(pk=document_id)
     if client is not None:
         documents = documents.filter(client=client)
-    document = documents.first()
+    document = documents.select_related("client").first()
     if document is None:
         raise Http404
     return document
@@ -41,7 +41,7 @@ def document_list(*, practice: Practice):
     """All documents of the practice, newest first, with what the list shows."""
     return (
         Document.objects.for_practice(practice)
-        .select_related("created_by")
+        .select_related("created_by", "client")
         .defer("context", "brand")
         .order_by("-created_at", "-id")
     )

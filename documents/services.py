@@ -127,10 +127,8 @@ def document_request_render(
         "kind": kind, "title": title[:200], "subject_type": subject_type,
         "subject_id": subject_id, "template_version": template.version,
         "context": stored_context, "brand": brand_to_json(practice=practice, brand=brand),
-        "created_by": requested_by,
+        "created_by": requested_by, "client": client,
     }
-    if client is not None:
-        defaults["client"] = client
     with transaction.atomic():
         document, created = Document.objects.for_practice(practice).get_or_create(
             practice=practice, render_key=key, defaults=defaults,

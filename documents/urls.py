@@ -16,4 +16,11 @@ staff_patterns: list = [
          name="subject_documents"),
 ]
 # Under /portal/<practice_slug>/ (client contacts).
-portal_patterns: list = []
+portal_patterns: list = [
+    path("documents/<int:document_id>/download/", views.portal_document_download,
+         name="portal_document_download"),
+    path("documents/<int:document_id>/preview/", views.portal_document_preview,
+         name="portal_document_preview"),
+    path("documents/about/<str:subject_type>/<int:subject_id>/", views.portal_subject_documents,
+         name="portal_subject_documents"),
+]

@@ -16,6 +16,8 @@ from django.utils.text import slugify
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
+from clients.access import contact_view
+from clients.services import regulated_view_record
 from documents import selectors, services
 from documents.filters import DocumentFilter
 from documents.models import Document
@@ -92,18 +94,23 @@ def subject_documents(request: HttpRequest, subject_type: str, subject_id: int) 
                              portal=False)
 
 
+def _staff_serve(request: HttpRequest, document_id: int, *, preview: bool) -> FileResponse:
+    document = selectors.document_get_ready(practice=request.practice, document_id=document_id)
+    if document.client is not None:
+        regulated_view_record(request=request, client=document.client)
+    return _serve(document, preview=preview)
+
+
 @staff_view
 @require_GET
 def document_download(request: HttpRequest, document_id: int) -> FileResponse:
-    document = selectors.document_get_ready(practice=request.practice, document_id=document_id)
-    return _serve(document, preview=False)
+    return _staff_serve(request, document_id, preview=False)
 
 
 @staff_view
 @require_GET
 def document_preview(request: HttpRequest, document_id: int) -> FileResponse:
-    document = selectors.document_get_ready(practice=request.practice, document_id=document_id)
-    return _serve(document, preview=True)
+    return _staff_serve(request, document_id, preview=True)
 
 
 @staff_view
@@ -131,3 +138,30 @@ def document_retry(request: HttpRequest, document_id: int) -> HttpResponse:
                                        require_https=request.is_secure()):
         return redirect(next_url)
     return redirect("documents", practice_slug=request.practice.slug)
+
+
+# --- Portal (client contacts allowed to see documents, their own client's only) -------------
+
+
+@contact_view("documents")
+@require_GET
+def portal_subject_documents(request: HttpRequest, subject_type: str,
+                             subject_id: int) -> HttpResponse:
+    return _subject_fragment(request, subject_type=subject_type, subject_id=subject_id,
+                             client=request.client, portal=True)
+
+
+@contact_view("documents")
+@require_GET
+def portal_document_download(request: HttpRequest, document_id: int) -> FileResponse:
+    document = selectors.document_get_ready(practice=request.practice, document_id=document_id,
+                                            client=request.client)
+    return _serve(document, preview=False)
+
+
+@contact_view("documents")
+@require_GET
+def portal_document_preview(request: HttpRequest, document_id: int) -> FileResponse:
+    document = selectors.document_get_ready(practice=request.practice, document_id=document_id,
+                                            client=request.client)
+    return _serve(document, preview=True)

@@ -1,21 +1,28 @@
 """Documents routes for the isolation harness."""
 
-from documents.subjects import register_subject_type
+from tests.clients.factories import ClientFactory, ContactFactory, EngagementFactory
 from tests.documents.factories import DocumentFactory
 
-SUBJECT = "tests.membership"
+SUBJECT = "clients.engagement"
 
 
 def routes(world) -> dict[str, dict]:
-    register_subject_type(SUBJECT, model="secretary.Membership", client_field=None)
-    subject = {"subject_type": SUBJECT, "subject_id": world.secretary.pk}
-    ready = DocumentFactory(practice=world.practice, ready=True, subject_type=SUBJECT,
-                            subject_id=world.secretary.pk, title=f"{world.practice.name} letter")
-    failed = DocumentFactory(practice=world.practice, failed=True)
+    client = ClientFactory(practice=world.practice, name=f"{world.practice.name} client")
+    ContactFactory(practice=world.practice, client=client, membership=world.client_contact)
+    engagement = EngagementFactory(practice=world.practice, client=client, weekdays=range(5))
+    subject = {"subject_type": SUBJECT, "subject_id": engagement.pk}
+    ready = DocumentFactory(practice=world.practice, client=client, ready=True,
+                            subject_type=SUBJECT, subject_id=engagement.pk,
+                            title=f"{world.practice.name} agreement")
+    failed = DocumentFactory(practice=world.practice, client=client, failed=True,
+                             subject_type=SUBJECT, subject_id=engagement.pk)
     return {
         "documents": {},
         "subject_documents": subject,
         "document_download": {"document_id": ready.pk},
         "document_preview": {"document_id": ready.pk},
         "document_retry": {"document_id": failed.pk},
+        "portal_subject_documents": subject,
+        "portal_document_download": {"document_id": ready.pk},
+        "portal_document_preview": {"document_id": ready.pk},
     }
