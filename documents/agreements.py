@@ -8,12 +8,11 @@ and asks for the document. The worker renders it after commit.
 from __future__ import annotations
 
 import logging
-import zoneinfo
 from datetime import time
 from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
-from django.utils import formats, timezone
+from django.utils import formats
 from django.utils.dates import WEEKDAYS_ABBR
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
@@ -132,7 +131,6 @@ def agreement_context(engagement: Engagement) -> dict[str, Any]:
         % {"hours": hours_phrase(engagement.rollover_max_hours)}
         if engagement.rollover_max_hours > 0 else _("Unused hours do not carry over.")
     )
-    proposed_at = engagement.proposed_at or timezone.now()
     plan_name = engagement.title or (engagement.plan.name if engagement.plan_id else "") \
         or _("Custom plan")
     return {
@@ -141,11 +139,8 @@ def agreement_context(engagement: Engagement) -> dict[str, Any]:
         "client": {"name": client.name,
                    "address_lines": [line for line in client.address.splitlines()
                                      if line.strip()]},
-        "agreement": {
-            "version": engagement.version,
-            "proposed_on": _date(timezone.localtime(
-                proposed_at, zoneinfo.ZoneInfo(practice.time_zone)).date()),
-        },
+        # No proposal date: proposing the same version again must give the same file.
+        "agreement": {"version": engagement.version},
         "plan": {"name": plan_name, "billing_model": engagement.get_billing_model_display()},
         "fees": {
             "currency": currency,

@@ -79,7 +79,10 @@ def document_list(request: HttpRequest) -> HttpResponse:
     documents = DocumentFilter(request.GET or None,
                                queryset=selectors.document_list(practice=request.practice),
                                request=request)
-    page = Paginator(documents.qs, PAGE_SIZE).get_page(request.GET.get("page"))
+    # A bad filter shows its error and no rows, rather than every document.
+    valid = not documents.is_bound or documents.is_valid()
+    rows = documents.qs if valid else documents.queryset.none()
+    page = Paginator(rows, PAGE_SIZE).get_page(request.GET.get("page"))
     query = request.GET.copy()
     query.pop("page", None)
     return render(request, "documents/document_list.html", {

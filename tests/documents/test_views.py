@@ -8,6 +8,8 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from documents.models import DocumentKind, DocumentStatus
+from secretary.models import ActivityEvent
+from tests.clients.factories import ClientFactory
 from tests.conftest import client_for
 from tests.documents.conftest import TEST_SUBJECT
 from tests.documents.factories import FAKE_PDF, DocumentFactory
@@ -110,6 +112,22 @@ def test_it_answers_404_when_the_stored_file_has_gone(world, secretary_client):
     response = secretary_client.get(url("document_download", world, document_id=document.pk))
 
     assert response.status_code == 404
+
+
+def test_staff_views_of_a_regulated_clients_document_are_audited(world, secretary_client):
+    regulated = ClientFactory(practice=world.practice, is_regulated=True, specialty="medical")
+    plain = ClientFactory(practice=world.practice)
+    audited = about_subject(world, ready=True, client=regulated)
+    not_audited = about_subject(world, ready=True, client=plain)
+
+    secretary_client.get(url("document_download", world, document_id=audited.pk))
+    secretary_client.get(url("document_preview", world, document_id=audited.pk))
+    secretary_client.get(url("document_download", world, document_id=not_audited.pk))
+
+    events = ActivityEvent.objects.for_practice(world.practice).filter(
+        verb="client.records_viewed")
+    assert [(event.target_id, event.actor) for event in events] == [
+        (str(regulated.pk), world.secretary.user)] * 2
 
 
 def test_downloads_answer_only_get(world, secretary_client):
@@ -287,6 +305,23 @@ def test_the_list_filters_by_kind_and_status(world, secretary_client):
     assert "Queued agreement" in agreements and "Ready letter" not in agreements
 
 
+def test_the_list_filters_by_client_of_this_practice_only(world, secretary_client):
+    northwind = ClientFactory(practice=world.practice, name="Northwind Legal")
+    contoso = ClientFactory(practice=world.practice, name="Contoso Dental")
+    foreign = ClientFactory(practice=world.other_practice, name="Foreign Client")
+    about_subject(world, client=northwind, title="Northwind agreement")
+    about_subject(world, client=contoso, title="Contoso agreement")
+
+    northwind_only = secretary_client.get(url("documents", world), {"client": northwind.pk})
+    forged = secretary_client.get(url("documents", world), {"client": foreign.pk})
+
+    body = northwind_only.content.decode()
+    assert "Northwind agreement" in body and "Contoso agreement" not in body
+    assert "Foreign Client" not in body  # not even offered as a choice
+    assert "Select a valid choice" in forged.content.decode()
+    assert "Northwind agreement" not in forged.content.decode()
+
+
 def test_the_list_explains_a_bad_filter_instead_of_failing(world, secretary_client):
     about_subject(world, ready=True, title="Ready letter")
 
@@ -303,8 +338,9 @@ def test_the_list_runs_the_same_queries_for_one_or_many_documents(
     with CaptureQueriesContext(connection) as one:
         secretary_client.get(url("documents", world))
 
-    for _ in range(15):
-        about_subject(world, ready=True, created_by=world.owner.user)
+    for index in range(15):
+        client = ClientFactory(practice=world.practice, name=f"Client {index}")
+        about_subject(world, ready=True, created_by=world.owner.user, client=client)
         about_subject(world, failed=True)
     with django_assert_num_queries(len(one)):
         response = secretary_client.get(url("documents", world))
