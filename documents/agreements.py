@@ -102,7 +102,8 @@ def _billing_terms(engagement: Engagement) -> list[dict[str, str]]:
                       "text": _("Time is billed as recorded, without rounding.")})
     if engagement.rush_notice_hours is not None and engagement.rush_multiplier > 1:
         terms.append({"label": _("Rush work"), "text": _(
-            "Work requested with less than %(notice)s notice is billed at %(multiplier)s times the rate."
+            "Work requested with less than %(notice)s of notice is billed at %(multiplier)s times "
+            "the rate."
         ) % {"notice": hours_phrase(engagement.rush_notice_hours),
              "multiplier": hours(engagement.rush_multiplier)}})
     else:

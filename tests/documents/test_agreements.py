@@ -94,7 +94,7 @@ def test_it_describes_the_engagement_in_plain_text(engagement):
                                "end": "Until either party ends the agreement"}
     terms = {item["label"]: item["text"] for item in context["billing_terms"]}
     assert "rounded up to 15 minutes" in terms["Time rounding"]
-    assert "less than 4 hours notice" in terms["Rush work"]
+    assert "less than 4 hours of notice" in terms["Rush work"]
     assert "1.5 times" in terms["Rush work"]
     assert "2 times" in terms["Outside coverage hours"]
     assert "80%" in terms["Usage alert"]
