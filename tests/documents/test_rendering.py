@@ -314,3 +314,23 @@ def test_a_document_may_use_a_static_file_by_relative_url():
     )
 
     assert "Styled" in pdf_text(result.pdf)
+
+
+def test_it_imports_weasyprint_only_when_a_document_is_rendered():
+    # Given a fresh process that loads the app, its views and its tasks
+    import subprocess
+    import sys
+
+    code = (
+        "import django, sys; django.setup(); "
+        "import documents.rendering, documents.tasks, documents.views, documents.agreements; "
+        "print('weasyprint' in sys.modules)"
+    )
+    env = {"DJANGO_SETTINGS_MODULE": "secretary.settings", "SECRETARY_TESTING": "1",
+           "PATH": "/usr/bin:/bin"}
+
+    output = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                            cwd=settings.BASE_DIR, env=env, check=True).stdout
+
+    # Then WeasyPrint (half a second to import) is not loaded until the first render
+    assert output.strip() == "False"

@@ -189,6 +189,23 @@ def test_the_fragment_shows_only_this_subjects_documents(world, secretary_client
     assert "Other practice" not in body
 
 
+def test_the_fragment_runs_the_same_queries_for_one_or_many_documents(
+    world, secretary_client, django_assert_num_queries
+):
+    address = url("subject_documents", world, **subject_kwargs(world))
+    about_subject(world, ready=True)
+    with CaptureQueriesContext(connection) as one:
+        secretary_client.get(address, **HTMX)
+
+    for _ in range(10):
+        about_subject(world, ready=True)
+        about_subject(world, failed=True)
+    with django_assert_num_queries(len(one)):
+        response = secretary_client.get(address, **HTMX)
+
+    assert response.content.decode().count("<article") == 21
+
+
 def test_the_fragment_is_a_page_without_htmx(world, secretary_client):
     about_subject(world, ready=True, title="Plain page")
 
