@@ -30,13 +30,3 @@ LETTER = {
 def letter_context() -> dict:
     return {**LETTER, "paragraphs": list(LETTER["paragraphs"])}
 
-
-# The live worker fixture comes from tests/conftest.py; until a branch provides it there, the
-# worker test says so instead of erroring. Once it exists this fallback is not defined.
-import tests.conftest as _root  # noqa: E402
-
-if not hasattr(_root, "celery_worker_live"):
-
-    @pytest.fixture
-    def celery_worker_live():
-        pytest.skip("The live Celery worker fixture (celery_worker_live) is not available.")
