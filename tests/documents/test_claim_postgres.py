@@ -22,8 +22,6 @@ def wait_until(condition, timeout: float = 10.0) -> None:
 
 
 def test_a_second_claim_waits_for_the_first_and_then_finds_nothing_to_do(world):
-    if connection.vendor != "postgresql":
-        pytest.skip("Row locks are tested on PostgreSQL.")
     document = DocumentFactory(practice=world.practice)
     first_claimed, release_first = threading.Event(), threading.Event()
     results: dict[str, object] = {}
