@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 from django.conf import settings
 from django.db import models
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from secretary.tenancy import TenantModel
@@ -29,6 +32,11 @@ class DocumentStatus(models.TextChoices):
 
 
 PENDING_STATUSES = (DocumentStatus.QUEUED, DocumentStatus.RENDERING)
+# The render task's hard time limit (seconds). A row still "rendering" this long after its
+# start (plus a margin) was left by a worker that died or was killed: it is stalled, and may be
+# claimed or retried again.
+RENDER_TIME_LIMIT = 180
+STALE_RENDERING_AFTER = timedelta(seconds=RENDER_TIME_LIMIT + 60)
 
 
 def _upload_to(instance: Document, filename: str) -> str:
@@ -95,8 +103,20 @@ class Document(TenantModel):
         return self.title
 
     @property
+    def is_stalled(self) -> bool:
+        return (
+            self.status == DocumentStatus.RENDERING
+            and self.rendering_started_at is not None
+            and self.rendering_started_at < timezone.now() - STALE_RENDERING_AFTER
+        )
+
+    @property
     def is_pending(self) -> bool:
-        return self.status in PENDING_STATUSES
+        return self.status in PENDING_STATUSES and not self.is_stalled
+
+    @property
+    def can_retry(self) -> bool:
+        return self.status == DocumentStatus.FAILED or self.is_stalled
 
     @property
     def is_ready(self) -> bool:

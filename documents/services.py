@@ -6,7 +6,6 @@ from __future__ import annotations
 import hashlib
 import json
 import secrets
-from datetime import timedelta
 from typing import Any
 
 from django.core.files.base import ContentFile
@@ -18,17 +17,12 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from documents.builtins import builtin_template
-from documents.models import Document, DocumentStatus
+from documents.models import STALE_RENDERING_AFTER, Document, DocumentStatus
 from documents.rendering import Brand, RenderedDocument, RenderError, plain
 from secretary.audit import activity_record
 from secretary.background import enqueue_on_commit
 from secretary.errors import ApplicationError
 from secretary.models import Practice, User
-
-# Matches the task's hard time limit: a row still "rendering" after this was left by a worker
-# that died (acks_late redelivers its message), so it may be claimed again.
-RENDER_TIME_LIMIT = 180
-STALE_RENDERING_AFTER = timedelta(seconds=RENDER_TIME_LIMIT + 60)
 
 
 def _as_json(value: Any) -> Any:
@@ -136,7 +130,7 @@ def document_request_render(
         if created:
             activity_record(practice=practice, actor=requested_by, verb="document.requested",
                             target=document, data={"kind": kind})
-        elif document.status == DocumentStatus.FAILED:
+        elif document.can_retry:  # failed, or left rendering by a dead worker
             _requeue(document)
         elif document.status != DocumentStatus.QUEUED:
             return document  # ready, or a worker is on it
@@ -152,13 +146,13 @@ def _requeue(document: Document) -> None:
 
 @transaction.atomic
 def document_retry(*, practice: Practice, document: Document, user: User) -> Document:
-    """Queue a failed document again."""
+    """Queue a failed (or stalled) document again."""
     document = (
         Document.objects.for_practice(practice).select_for_update().filter(pk=document.pk).first()
     )
     if document is None:
         raise ApplicationError(_("This document no longer exists."))
-    if document.status != DocumentStatus.FAILED:
+    if not document.can_retry:
         raise ApplicationError(_("Only a document that failed can be retried."))
     _requeue(document)
     activity_record(practice=practice, actor=user, verb="document.retried", target=document)

@@ -11,6 +11,7 @@ from django.utils.translation import gettext as _
 
 from documents import rendering, services
 from documents.builtins import builtin_template
+from documents.models import RENDER_TIME_LIMIT
 from secretary.errors import ApplicationError
 from secretary.models import Practice
 from secretary.tenancy import practice_scope
@@ -35,8 +36,8 @@ def _import_weasyprint(**kwargs) -> None:
     retry_backoff_max=300,
     retry_jitter=True,
     max_retries=MAX_RETRIES,
-    soft_time_limit=services.RENDER_TIME_LIMIT - 30,
-    time_limit=services.RENDER_TIME_LIMIT,
+    soft_time_limit=RENDER_TIME_LIMIT - 30,
+    time_limit=RENDER_TIME_LIMIT,
 )
 def render_document(self, *, practice_id: int, document_id: int) -> str:
     """Render one queued document and store its PDF and preview.

@@ -6,8 +6,9 @@ from django.template.loader import render_to_string
 from django.test import RequestFactory
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
+from django.utils import timezone
 
-from documents.models import DocumentKind, DocumentStatus
+from documents.models import STALE_RENDERING_AFTER, DocumentKind, DocumentStatus
 from secretary.models import ActivityEvent
 from tests.clients.factories import ClientFactory
 from tests.conftest import client_for
@@ -376,3 +377,37 @@ def test_the_list_pages_long_lists(world, secretary_client):
     assert "Document 54" in first and "Document 04" not in first
     assert "Document 04" in second
     assert "Page 2 of 2" in second
+
+
+def test_a_stalled_render_stops_polling_and_offers_retry(
+    world, secretary_client, django_capture_on_commit_callbacks
+):
+    # Given a document left "rendering" by a worker that died long ago
+    stalled = about_subject(world, status=DocumentStatus.RENDERING,
+                            rendering_started_at=timezone.now() - STALE_RENDERING_AFTER * 2)
+    address = url("subject_documents", world, **subject_kwargs(world))
+
+    # Then the fragment stops polling and offers a retry
+    body = secretary_client.get(address, **HTMX).content.decode()
+    assert "hx-trigger" not in body
+    assert "The rendering stopped without finishing." in body
+
+    # And retrying queues it again
+    with django_capture_on_commit_callbacks(execute=False) as callbacks:
+        secretary_client.post(url("document_retry", world, document_id=stalled.pk), **HTMX)
+    stalled.refresh_from_db()
+    assert stalled.status == DocumentStatus.QUEUED
+    assert len(callbacks) == 1
+
+
+def test_a_render_in_progress_cannot_be_retried(world, secretary_client):
+    rendering = about_subject(world, status=DocumentStatus.RENDERING,
+                              rendering_started_at=timezone.now())
+
+    body = secretary_client.get(url("subject_documents", world, **subject_kwargs(world)),
+                                **HTMX).content.decode()
+    secretary_client.post(url("document_retry", world, document_id=rendering.pk))
+
+    assert "Retry" not in body
+    rendering.refresh_from_db()
+    assert rendering.status == DocumentStatus.RENDERING
