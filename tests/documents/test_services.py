@@ -268,3 +268,22 @@ def test_it_keeps_the_logo_once_for_the_worker(
     pages = pypdf.PdfReader(io.BytesIO(first.file.read())).pages
     assert len(pages[0].images) == 1
 
+
+
+def test_asking_again_for_a_stalled_document_queues_it_again(
+    world, letter_context, django_capture_on_commit_callbacks
+):
+    from django.utils import timezone
+
+    with django_capture_on_commit_callbacks(execute=False):
+        first = request_letter(world, letter_context)
+    Document.objects.for_practice(world.practice).filter(pk=first.pk).update(
+        status=DocumentStatus.RENDERING,
+        rendering_started_at=timezone.now() - services.STALE_RENDERING_AFTER * 2)
+
+    with django_capture_on_commit_callbacks(execute=False) as callbacks:
+        second = request_letter(world, letter_context)
+
+    assert second.pk == first.pk
+    assert second.status == DocumentStatus.QUEUED
+    assert len(callbacks) == 1
