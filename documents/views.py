@@ -62,7 +62,7 @@ def _subject_fragment(request: HttpRequest, *, subject_type: str, subject_id: in
         "subject_type": subject_type,
         "subject_id": subject_id,
         "portal": portal,
-        "can_retry": not portal,
+        "may_retry": not portal,
     }
     if request.htmx:
         return render(request, "documents/partials/subject_documents.html", context)
