@@ -4,14 +4,10 @@ from __future__ import annotations
 
 from django.http import HttpRequest
 from django.shortcuts import render
-from django.template import TemplateDoesNotExist
-from django.template.loader import get_template
 
 from clients import selectors, services
 from clients.models import Client
 from clients.usage import Usage
-
-DOCUMENTS_PARTIAL = "documents/partials/subject_documents.html"
 
 
 def client_for(request: HttpRequest, client_id) -> Client:
@@ -24,15 +20,6 @@ def client_for(request: HttpRequest, client_id) -> Client:
 def render_form(request, template: str, context: dict, *, failed: bool):
     """Render a page with a form; a rejected submission answers 400 (nothing was saved)."""
     return render(request, template, context, status=400 if failed else 200)
-
-
-def documents_partial_available() -> bool:
-    """Whether the documents app's status partial is installed (it renders agreements)."""
-    try:
-        get_template(DOCUMENTS_PARTIAL)
-    except TemplateDoesNotExist:
-        return False
-    return True
 
 
 def usage_chart(usage: Usage | None, threshold: int | None = None) -> dict | None:

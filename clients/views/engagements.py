@@ -16,7 +16,6 @@ from clients.schedule import describe, grids_for
 from clients.usage import period_usage
 from clients.views._common import (
     client_for,
-    documents_partial_available,
     render_form,
     usage_chart,
 )
@@ -58,8 +57,8 @@ def _engagement_context(request, engagement: Engagement, **extra) -> dict:
         "client": engagement.client,
         "coverage_text": describe(engagement.coverage()),
         "chart": usage_chart(usage, engagement.alert_threshold_percent),
-        "documents_partial": documents_partial_available()
-        and engagement.status not in (EngagementStatus.DRAFT,),
+        # The service agreement (rendered by the documents app once proposed).
+        "documents_partial": engagement.status != EngagementStatus.DRAFT,
         **extra,
     }
 

@@ -302,3 +302,19 @@ def test_it_shows_the_plan_and_usage_in_the_portal(world, active, contact_client
     response = contact_client.get(url("portal_plan", world))
     assert response.status_code == 200
     assert "Hours used this month" in response.content.decode()
+
+
+def test_the_agreement_is_requested_and_shown_on_both_sides(world, northwind, secretary_client,
+                                                            contact_client):
+    from documents.models import Document
+
+    draft = EngagementFactory(client=northwind, weekdays=range(5))
+    secretary_client.post(url("engagement_propose", world, engagement_id=draft.pk))
+    document = Document.objects.for_practice(world.practice).get(
+        subject_type="clients.engagement", subject_id=draft.pk)
+    assert document.client == northwind
+    staff = secretary_client.get(url("engagement_detail", world, engagement_id=draft.pk))
+    portal = contact_client.get(url("portal_engagement", world, engagement_id=draft.pk))
+    about = f"documents/about/clients.engagement/{draft.pk}/"
+    assert f"/app/harbour-desk/{about}" in staff.content.decode()
+    assert f"/portal/harbour-desk/{about}" in portal.content.decode()
