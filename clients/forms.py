@@ -354,6 +354,20 @@ class EngagementStartForm(forms.Form):
 class EngagementForm(forms.ModelForm):
     coverage_time_zone = TimeZoneField(label=_("Coverage time zone"))
     windows = CoverageField()
+    # Coverage right after its time zone, so the grid preview sits next to what drives it.
+    field_order = [
+        "title",
+        "billing_model",
+        "monthly_fee",
+        "included_hours",
+        "hourly_rate",
+        "overage_rate",
+        "rollover_max_hours",
+        "coverage_time_zone",
+        "windows",
+        "on_call",
+        "response_target_hours",
+    ]
 
     class Meta:
         model = Engagement

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from django.contrib import messages
+from django.core.exceptions import ValidationError
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
@@ -10,9 +11,10 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from clients import selectors, services
 from clients.access import contact_view
+from clients.coverage import Coverage
 from clients.forms import ChangeRequestForm, EndEngagementForm, EngagementForm, EngagementStartForm
 from clients.models import Engagement, EngagementStatus
-from clients.schedule import describe, grids_for
+from clients.schedule import describe, grids_for, parse_windows
 from clients.usage import period_usage
 from clients.views._common import (
     client_for,
@@ -21,6 +23,7 @@ from clients.views._common import (
 )
 from secretary.access import staff_view
 from secretary.errors import ApplicationError
+from secretary.models import validate_time_zone
 
 # Statuses a client contact may see (drafts stay with the practice).
 CLIENT_VISIBLE = (
@@ -32,13 +35,14 @@ CLIENT_VISIBLE = (
 )
 
 
-def _grids(engagement: Engagement, *, viewer_zone: str | None = None):
+def _grids(engagement: Engagement, *, viewer_zone: str | None = None, coverage=None):
     """Coverage grids in the coverage zone, the client's, the viewer's (staff) and the primary
     secretary's; equal zones share one grid."""
+    coverage = coverage or engagement.coverage()
     client = engagement.client
     secretary = client.primary_secretary
     zones = [
-        (_("Coverage"), engagement.coverage_time_zone),
+        (_("Coverage"), coverage.time_zone),
         (_("Client (%(name)s)") % {"name": client.name}, client.time_zone),
     ]
     if viewer_zone:
@@ -47,7 +51,7 @@ def _grids(engagement: Engagement, *, viewer_zone: str | None = None):
         zones.append(
             (_("Secretary (%(name)s)") % {"name": secretary.user}, secretary.user.time_zone)
         )
-    return grids_for(engagement.coverage(), zones)
+    return grids_for(coverage, zones)
 
 
 def _engagement_context(request, engagement: Engagement, **extra) -> dict:
@@ -125,6 +129,8 @@ def engagement_edit(request, engagement_id: int):
         return redirect(
             "engagement_detail", practice_slug=request.practice.slug, engagement_id=engagement.pk
         )
+    if request.method == "POST" and request.POST.get("preview"):
+        return _coverage_preview(request, engagement)
     form = EngagementForm(request.POST or None, instance=engagement, practice=request.practice)
     if request.method == "POST" and form.is_valid():
         try:
@@ -152,9 +158,36 @@ def engagement_edit(request, engagement_id: int):
         "engagement": engagement,
         "client": engagement.client,
         "grids": _grids(engagement, viewer_zone=request.user.time_zone),
+        "questionnaire": selectors.questionnaire_current(
+            practice=request.practice, client=engagement.client
+        ),
     }
     return render_form(
         request, "clients/engagement_form.html", context, failed=request.method == "POST"
+    )
+
+
+def _coverage_preview(request, engagement: Engagement):
+    """The grids for unsaved coverage input (HTMX, while typing); nothing is stored."""
+    problems: list[str] = []
+    zone = request.POST.get("coverage_time_zone") or engagement.coverage_time_zone
+    try:
+        validate_time_zone(zone)
+        windows = parse_windows(request.POST.get("windows", ""))
+    except ValidationError as error:
+        problems, windows = error.messages, []
+    coverage = Coverage(
+        time_zone=zone if not problems else engagement.coverage_time_zone,
+        windows=tuple(windows),
+        always_on=bool(request.POST.get("on_call")),
+    )
+    grids = (
+        []
+        if problems
+        else _grids(engagement, viewer_zone=request.user.time_zone, coverage=coverage)
+    )
+    return render(
+        request, "clients/partials/coverage_preview.html", {"grids": grids, "problems": problems}
     )
 
 

@@ -304,17 +304,41 @@ def test_it_shows_the_plan_and_usage_in_the_portal(world, active, contact_client
     assert "Hours used this month" in response.content.decode()
 
 
-def test_the_agreement_is_requested_and_shown_on_both_sides(world, northwind, secretary_client,
-                                                            contact_client):
+def test_the_agreement_is_requested_and_shown_on_both_sides(
+    world, northwind, secretary_client, contact_client
+):
     from documents.models import Document
 
     draft = EngagementFactory(client=northwind, weekdays=range(5))
     secretary_client.post(url("engagement_propose", world, engagement_id=draft.pk))
     document = Document.objects.for_practice(world.practice).get(
-        subject_type="clients.engagement", subject_id=draft.pk)
+        subject_type="clients.engagement", subject_id=draft.pk
+    )
     assert document.client == northwind
     staff = secretary_client.get(url("engagement_detail", world, engagement_id=draft.pk))
     portal = contact_client.get(url("portal_engagement", world, engagement_id=draft.pk))
     about = f"documents/about/clients.engagement/{draft.pk}/"
     assert f"/app/harbour-desk/{about}" in staff.content.decode()
     assert f"/portal/harbour-desk/{about}" in portal.content.decode()
+
+
+def test_it_previews_the_coverage_while_typing(world, northwind, secretary_client):
+    draft = EngagementFactory(client=northwind)
+    edit = url("engagement_edit", world, engagement_id=draft.pk)
+    response = secretary_client.post(
+        edit,
+        {
+            "preview": "1",
+            "windows": "Mon-Fri 09:00-17:00",
+            "coverage_time_zone": "Australia/Sydney",
+        },
+        headers={"HX-Request": "true"},
+    )
+    grids = {g.time_zone: g for g in response.context["grids"]}
+    assert grids["Australia/Sydney"].days[0].text == "09:00\u201317:00"
+    assert "America/Los_Angeles" in grids
+    response = secretary_client.post(
+        edit, {"preview": "1", "windows": "Mon 17:00-09:00"}, headers={"HX-Request": "true"}
+    )
+    assert "must end after it starts" in response.content.decode()
+    assert not draft.windows.exists()
