@@ -1,5 +1,4 @@
 from django.apps import AppConfig
-from django.conf import settings
 from django.utils.translation import gettext_lazy as _
 
 
@@ -12,12 +11,6 @@ class ClientsConfig(AppConfig):
         from secretary.audit import register_verbs
         from secretary.models import Role
         from secretary.navigation import register_portal_nav, register_staff_nav
-
-        # Three "status" fields with different choices: name their enums in the API schema.
-        overrides = settings.SPECTACULAR_SETTINGS.setdefault("ENUM_NAME_OVERRIDES", {})
-        overrides.setdefault("ClientStatusEnum", "clients.models.ClientStatus")
-        overrides.setdefault("EngagementStatusEnum", "clients.models.EngagementStatus")
-        overrides.setdefault("QuestionnaireStatusEnum", "clients.models.QuestionnaireStatus")
 
         register_staff_nav("client_list", _("Clients"), order=20)
         register_staff_nav("plan_list", _("Service plans"), order=60, min_role=Role.SECRETARY)

@@ -234,10 +234,10 @@ def contact_delete(request, client_id: int, contact_id: int):
     return redirect("client_detail", practice_slug=request.practice.slug, client_id=client.pk)
 
 
-@admin_view
+@staff_view
 @require_POST
 def contact_invite(request, client_id: int, contact_id: int):
-    """Invite a contact to the portal (owners and admins manage members)."""
+    """Invite a contact to the portal, as a client contact limited to this client."""
     client = client_for(request, client_id)
     contact = selectors.contact_get(practice=request.practice, client=client, contact_id=contact_id)
     try:

@@ -22,16 +22,9 @@ def test_it_checks_ownership(world, northwind, outsider_client, contact_client, 
     ]:
         assert outsider_client.get(url(name, world, **kwargs)).status_code == 404
         assert contact_client.get(url(name, world, **kwargs)).status_code == 404
-    # and a secretary may not record agreements nor invite contacts (admins vouch)
-    contact = northwind.contacts.first()
+    # and a secretary may not record agreements (admins vouch)
     assert (
         secretary_client.get(url("agreement_create", world, client_id=northwind.pk)).status_code
-        == 403
-    )
-    assert (
-        secretary_client.post(
-            url("contact_invite", world, client_id=northwind.pk, contact_id=contact.pk)
-        ).status_code
         == 403
     )
 
@@ -288,3 +281,17 @@ def test_it_invites_a_contact_with_grants_and_links_on_acceptance(world, northwi
 def test_it_answers_404_for_a_client_of_another_practice(world, name, owner_client):
     other = ClientFactory(practice=world.other_practice)
     assert owner_client.get(url(name, world, client_id=other.pk)).status_code == 404
+
+
+def test_it_lets_a_secretary_invite_a_contact_to_the_portal(world, northwind, secretary_client):
+    # Given a contact with an email and no portal login
+    contact = ContactFactory(client=northwind, name="Pat Front", email="pat@client.test")
+    # When the secretary invites them
+    response = secretary_client.post(
+        url("contact_invite", world, client_id=northwind.pk, contact_id=contact.pk)
+    )
+    # Then a client-contact invitation limited to this client exists
+    assert response.status_code == 302
+    invitation = Invitation.objects.for_practice(world.practice).get(email="pat@client.test")
+    assert invitation.role == "client"
+    assert invitation.grants["client_id"] == northwind.pk
