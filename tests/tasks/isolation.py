@@ -1,0 +1,67 @@
+"""Routes of the tasks app for the isolation harness (``dashboard`` and ``portal_home`` are
+registered by the core module, which owns those names)."""
+
+from tests.tasks.factories import (
+    AttachmentFactory,
+    CalendarEventFactory,
+    ChecklistItemFactory,
+    ClientFactory,
+    ContactFactory,
+    RecurringTaskFactory,
+    TaskFactory,
+    TaskTemplateFactory,
+    TimeEntryFactory,
+)
+
+
+def routes(world) -> dict[str, dict]:
+    practice = world.practice
+    client = ClientFactory(practice=practice, primary_secretary=world.secretary)
+    ContactFactory(practice=practice, client=client, membership=world.client_contact)
+    task = TaskFactory(practice=practice, client=client, assignee=world.secretary)
+    item = ChecklistItemFactory(practice=practice, task=task)
+    attachment = AttachmentFactory(practice=practice, task=task)
+    entry = TimeEntryFactory(practice=practice, task=task, client=client,
+                             membership=world.secretary)
+    template = TaskTemplateFactory(practice=practice)
+    rule = RecurringTaskFactory(practice=practice, client=client)
+    event = CalendarEventFactory(practice=practice, client=client, task=task)
+    by_task = {"task_id": task.pk}
+    return {
+        "task_list": {},
+        "task_new": {},
+        "task_template_preview": {},
+        "task_detail": by_task,
+        "task_edit": by_task,
+        "task_convert": by_task,
+        "task_status": by_task,
+        "task_comment": by_task,
+        "task_attach": by_task,
+        "checklist_add": by_task,
+        "timer_start": by_task,
+        "time_add": by_task,
+        "checklist_toggle": {"item_id": item.pk},
+        "attachment_download": {"attachment_id": attachment.pk},
+        "timer_stop": {"entry_id": entry.pk},
+        "timer_discard": {"entry_id": entry.pk},
+        "time_edit": {"entry_id": entry.pk},
+        "time_delete": {"entry_id": entry.pk},
+        "task_template_list": {},
+        "task_template_new": {},
+        "task_template_edit": {"template_id": template.pk},
+        "recurring_list": {},
+        "recurring_new": {},
+        "recurring_edit": {"rule_id": rule.pk},
+        "event_list": {},
+        "event_new": {},
+        "event_edit": {"event_id": event.pk},
+        "event_delete": {"event_id": event.pk},
+        # A secret the outsider does not have: forged tokens answer 404.
+        "calendar_feed": {"token": "forged-token-of-nobody"},
+        "notification_preferences": {},
+        "portal_request_list": {},
+        "portal_request_new": {},
+        "portal_request_detail": by_task,
+        "portal_attachment": {"attachment_id": attachment.pk},
+        "portal_calendar": {},
+    }
