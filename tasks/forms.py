@@ -278,13 +278,21 @@ SORTS = {
 }
 
 
+class _MemberFilterField(django_filters.fields.ModelChoiceField):
+    def label_from_instance(self, obj):
+        return str(obj.user)
+
+
+class MemberFilter(django_filters.ModelChoiceFilter):
+    field_class = _MemberFilterField
+
+
 class TaskFilter(django_filters.FilterSet):
     q = django_filters.CharFilter(label=_("Search"), method="search")
     client = django_filters.ModelChoiceFilter(label=_("Client"), queryset=Client.objects.none())
     status = django_filters.MultipleChoiceFilter(label=_("Status"), choices=Status.choices,
                                                  widget=forms.SelectMultiple(attrs={"size": 3}))
-    assignee = django_filters.ModelChoiceFilter(label=_("Assignee"), queryset=None,
-                                                null_label=_("Unassigned"))
+    assignee = MemberFilter(label=_("Assignee"), queryset=None, null_label=_("Unassigned"))
     category = django_filters.ModelChoiceFilter(label=_("Service"),
                                                 queryset=ServiceCategory.objects.none())
     due_after = django_filters.DateFilter(label=_("Due from"), field_name="due_at",
@@ -302,7 +310,6 @@ class TaskFilter(django_filters.FilterSet):
         super().__init__(data, *args, **kwargs)
         self.filters["client"].queryset = Client.objects.for_practice(practice).order_by("name")
         self.filters["assignee"].queryset = staff_members(practice=practice)
-        self.filters["assignee"].field_class = MemberChoiceField
         self.filters["category"].queryset = _categories(practice)
 
     def search(self, queryset, name, value):
