@@ -1,6 +1,7 @@
 """Routes of the tasks app for the isolation harness (``dashboard`` and ``portal_home`` are
 registered by the core module, which owns those names)."""
 
+from tasks.models import CalendarFeed
 from tests.tasks.factories import (
     AttachmentFactory,
     CalendarEventFactory,
@@ -26,8 +27,11 @@ def routes(world) -> dict[str, dict]:
     template = TaskTemplateFactory(practice=practice)
     rule = RecurringTaskFactory(practice=practice, client=client)
     event = CalendarEventFactory(practice=practice, client=client, task=task)
+    feed = CalendarFeed.objects.create(practice=practice, client=client, token_hash="x" * 64,
+                                       hint="xxxxxx")
     by_task = {"task_id": task.pk}
     return {
+        **api_routes(world, task, attachment, entry, event, feed),
         "task_list": {},
         "task_new": {},
         "task_template_preview": {},
@@ -64,4 +68,25 @@ def routes(world) -> dict[str, dict]:
         "portal_request_detail": by_task,
         "portal_attachment": {"attachment_id": attachment.pk},
         "portal_calendar": {},
+    }
+
+
+def api_routes(world, task, attachment, entry, event, feed) -> dict[str, dict]:
+    by_task = {"task_id": task.pk}
+    return {
+        "api_task_list": {},
+        "api_task_detail": by_task,
+        "api_task_transition": by_task,
+        "api_task_comments": by_task,
+        "api_task_attachments": by_task,
+        "api_attachment_download": {"attachment_id": attachment.pk},
+        "api_time_entry_list": {},
+        "api_time_entry_detail": {"entry_id": entry.pk},
+        "api_timer_start": {},
+        "api_timer_stop": {"entry_id": entry.pk},
+        "api_event_list": {},
+        "api_event_detail": {"event_id": event.pk},
+        "api_calendar_ics": {},
+        "api_feed_list": {},
+        "api_feed_revoke": {"feed_id": feed.pk},
     }
