@@ -248,3 +248,16 @@ def test_it_saves_notification_preferences(world, secretary_client):
 
     preference = NotificationPreference.objects.for_practice(world.practice).get()
     assert preference.on_assignment and not preference.on_client_reply
+
+
+def test_it_shows_due_times_in_the_viewers_and_the_clients_zone(world, desk):
+    world.secretary.user.time_zone = "Australia/Sydney"
+    world.secretary.user.save()
+    due = timezone.datetime(2025, 7, 1, 9, 0, tzinfo=timezone.get_fixed_timezone(0))
+    task = TaskFactory(practice=world.practice, client=desk.client, due_at=due,
+                       created_at=due - timedelta(days=1))
+    body = client_for(world.secretary.user).get(url(world, "task_detail", task_id=task.pk)
+                                                ).content.decode()
+    # 09:00 UTC is 19:00 in Sydney (the viewer) and 02:00 in Los Angeles (the client)
+    assert "Tue 1 Jul, 19:00 AEST" in body
+    assert "Tue 1 Jul, 02:00 PDT · America/Los_Angeles" in body
