@@ -1,23 +1,38 @@
-"""DRF building blocks: practice resolution, role permissions, errors, pagination."""
+"""DRF building blocks: practice resolution, role permissions, errors, pagination.
+
+Every API view under ``/api/v1/practices/<practice_slug>/`` mixes in ``PracticeScopedMixin``;
+it resolves the practice once per request from the slug and the caller's membership, and
+answers 404 to anyone who is not a member (never 403).
+
+DRF imports this module while it builds its own generic views (for ``Pagination``): keep it free
+of imports of ``rest_framework.generics``, ``drf_spectacular.openapi`` and views.
+"""
 
 from __future__ import annotations
 
+from allauth.account.decorators import reauthentication_required
+from allauth.core.exceptions import ReauthenticationRequired
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.http import Http404
-from django.utils.translation import gettext_lazy as _
+from django.urls import reverse
+from django.utils.translation import gettext as _
 from rest_framework import exceptions, pagination, permissions, status
 from rest_framework.response import Response
 from rest_framework.views import exception_handler as drf_exception_handler
+from rest_framework.views import set_rollback
 
 from secretary.access import membership_for
+from secretary.api_auth import token_of
 from secretary.audit import security_event
 from secretary.errors import ApplicationError
-from secretary.models import ApiToken, Membership, Role
+from secretary.models import Membership, Role
 from secretary.tenancy import practice_scope
 
 
 class Pagination(pagination.PageNumberPagination):
+    """``{"count", "next", "previous", "results"}``; ``?page=`` and ``?page_size=`` (≤ 200)."""
+
     page_size_query_param = "page_size"
     max_page_size = 200
 
@@ -25,31 +40,63 @@ class Pagination(pagination.PageNumberPagination):
 def exception_handler(exc, context):
     """Every API error is JSON: ``{"message": str, "errors": {field: [messages]}}``."""
     if isinstance(exc, ApplicationError):
-        return Response({"message": str(exc.message), "errors": exc.errors},
-                        status=status.HTTP_400_BAD_REQUEST)
+        set_rollback()
+        return Response(
+            {"message": str(exc.message), "errors": exc.errors}, status=status.HTTP_400_BAD_REQUEST
+        )
     if isinstance(exc, DjangoValidationError):
-        errors = exc.message_dict if hasattr(exc, "error_dict") else {"non_field_errors": exc.messages}
+        errors = (
+            exc.message_dict if hasattr(exc, "error_dict") else {"non_field_errors": exc.messages}
+        )
         exc = exceptions.ValidationError(errors)
     elif isinstance(exc, DjangoPermissionDenied):
         exc = exceptions.PermissionDenied()
+    elif isinstance(exc, Http404):
+        # One answer for "no such practice", "not a member" and "no such row" (no model names).
+        exc = exceptions.NotFound()
     response = drf_exception_handler(exc, context)
     if response is None:
         return None
     data = response.data
     if isinstance(exc, exceptions.ValidationError):
         errors = data if isinstance(data, dict) else {"non_field_errors": data}
-        response.data = {"message": str(_("Please correct the errors below.")), "errors": errors}
+        response.data = {"message": _("Please correct the errors below."), "errors": errors}
     elif isinstance(data, dict) and "detail" in data:
         response.data = {"message": str(data["detail"]), "errors": {}}
     return response
 
 
+def require_session(request) -> None:
+    """Refuse callers authenticated by a personal access token (e.g. a token minting tokens)."""
+    if token_of(request) is not None:
+        raise exceptions.PermissionDenied(
+            _("Personal access tokens cannot do this. Sign in to Secretary and try again.")
+        )
+
+
+def require_recent_authentication(request) -> None:
+    """Sensitive changes by a signed-in browser session need a recent password confirmation.
+
+    Uses allauth's reauthentication (the same one the web pages use). Token callers have no
+    password to confirm: their token is the credential, so they pass.
+    """
+    if token_of(request) is not None:
+        return
+    try:
+        reauthentication_required(lambda _request: None)(request._request)
+    except ReauthenticationRequired as exc:
+        raise exceptions.PermissionDenied(
+            _("Please confirm your password first at %(url)s, then try again.")
+            % {"url": reverse("account_reauthenticate")}
+        ) from exc
+
+
 class PracticeScopedMixin:
     """Resolve ``request.practice`` / ``request.membership`` from the ``practice_slug`` URL kwarg.
 
-    Non-members get 404. A token only works in the practice of its membership. Subclasses set
-    ``min_role`` (staff ladder) or ``allow_clients = True`` to let client contacts in (the view
-    then narrows what they see).
+    Non-members get 404. A token only works in the practice of its membership (404 elsewhere,
+    even where its user is a member). Subclasses set ``min_role`` (staff ladder) or
+    ``allow_clients = True`` to let client contacts in (the view then narrows what they see).
     """
 
     min_role: str = Role.SECRETARY
@@ -60,12 +107,14 @@ class PracticeScopedMixin:
     def initial(self, request, *args, **kwargs):
         super().initial(request, *args, **kwargs)
         slug = kwargs.get("practice_slug")
-        membership = membership_for(request.user, slug) if slug else None
-        token = request.auth if isinstance(request.auth, ApiToken) else None
-        if membership is not None and token is not None and token.membership_id != membership.pk:
-            membership = None
+        token = token_of(request)
+        if token is not None:
+            # The authenticator loaded the token's membership and practice already.
+            membership = token.membership if token.membership.practice.slug == slug else None
+        else:
+            membership = membership_for(request.user, slug) if slug else None
         if membership is None:
-            security_event("practice.denied", request=request._request, practice=slug)
+            security_event("practice.denied", request=request, practice=slug)
             raise Http404
         request.practice = membership.practice
         request.membership = membership
@@ -84,7 +133,9 @@ class PracticeScopedMixin:
         if membership.is_client:
             if not self.allow_clients:
                 raise Http404
-            if request.method not in permissions.SAFE_METHODS and not self.clients_may_write(request):
+            if request.method not in permissions.SAFE_METHODS and not self.clients_may_write(
+                request
+            ):
                 raise exceptions.PermissionDenied()
             return
         needed = self.min_role

@@ -235,6 +235,9 @@ REST_FRAMEWORK = {
         "rest_framework.authentication.SessionAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
+    # JSON in and out; the interactive documentation is at /api/docs/.
+    "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
+    "DEFAULT_PARSER_CLASSES": ["rest_framework.parsers.JSONParser"],
     "DEFAULT_PAGINATION_CLASS": "secretary.api_base.Pagination",
     "PAGE_SIZE": 50,
     "DEFAULT_FILTER_BACKENDS": [
@@ -242,20 +245,50 @@ REST_FRAMEWORK = {
         "rest_framework.filters.OrderingFilter",
         "rest_framework.filters.SearchFilter",
     ],
-    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "DEFAULT_SCHEMA_CLASS": "secretary.api.schema.AutoSchema",
     "EXCEPTION_HANDLER": "secretary.api_base.exception_handler",
     "COERCE_DECIMAL_TO_STRING": True,
-    "DEFAULT_THROTTLE_RATES": {"user": "600/min", "anon": "60/min"},
+    # Calls authenticated by a personal access token, per user (browser sessions are not limited).
+    # The suite makes many calls as the same few users; its throttling tests set their own rate.
+    "DEFAULT_THROTTLE_CLASSES": ["secretary.api_auth.TokenRateThrottle"],
+    "DEFAULT_THROTTLE_RATES": {
+        "token": os.environ.get("API_TOKEN_RATE", "10000/min" if TESTING else "120/min"),
+    },
 }
 SPECTACULAR_SETTINGS = {
     "TITLE": "Secretary API",
-    "DESCRIPTION": "Practice software for virtual secretaries.",
+    "DESCRIPTION": """Practice software for virtual secretaries.
+
+**Signing in.** From the browser, the API uses your session (send the CSRF token in
+`X-CSRFToken` on writes). Scripts use a personal access token: `Authorization: Bearer sec_…`.
+A token belongs to one membership: it opens only that practice (other practices answer 404,
+even ones you belong to), it cannot list or create tokens, and its calls are rate-limited per
+user (429 with `Retry-After`). Create tokens on your settings page, or from a signed-in
+browser with `POST …/tokens/`; the secret is shown once.
+
+**Practices.** Everything of a practice lives under `/api/v1/practices/{practice_slug}/`. A
+practice you do not belong to does not exist for you (404); a role too low for an action gets 403.
+
+**Errors** are JSON: `{"message": "…", "errors": {"field": ["…"]}}`. **Lists** are paginated:
+`{"count", "next", "previous", "results"}`, with `?page=` and `?page_size=` (at most 200).""",
     "VERSION": "1.0.0",
     "SERVE_INCLUDE_SCHEMA": False,
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
+    # No calls to swagger.io's online validator: the docs page talks to this site only.
+    "SWAGGER_UI_SETTINGS": {"deepLinking": True, "validatorUrl": None},
     "COMPONENT_SPLIT_REQUEST": True,
+    "SCHEMA_PATH_PREFIX": r"/api/v1",
+    "TAGS": [
+        {"name": "account", "description": "You, and the practices you belong to."},
+        {"name": "practices", "description": "A practice, as its members see it."},
+        {"name": "members", "description": "Members of a practice and their roles."},
+        {"name": "invitations", "description": "Inviting people to a practice."},
+        {"name": "activity", "description": "The audit log of a practice."},
+        {"name": "tokens", "description": "Your personal access tokens (browser session only)."},
+    ],
+    "ENUM_NAME_OVERRIDES": {"RoleEnum": "secretary.models.Role"},
 }
 
 # --- Security -----------------------------------------------------------------------------

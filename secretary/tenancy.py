@@ -124,17 +124,16 @@ class TenantModel(models.Model):
 
     objects = TenantManager()
 
-    # Foreign keys to other tenant models that must stay inside the row's practice.
     class Meta:
         abstract = True
-
-    def clean(self) -> None:
-        super().clean()
-        check_same_practice(self)
 
     def save(self, *args: Any, **kwargs: Any) -> None:
         check_same_practice(self)
         super().save(*args, **kwargs)
+
+    def clean(self) -> None:
+        super().clean()
+        check_same_practice(self)
 
 
 def check_same_practice(instance: models.Model) -> None:

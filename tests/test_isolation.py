@@ -60,7 +60,7 @@ def test_it_hides_every_practice_route_from_another_practice(world, registry):
 def test_it_keeps_user_level_routes_to_the_user(world, registry):
     _, user_routes = registry
     outsider = client_for(world.outsider.user)
-    for name, check in sorted(user_routes.items()):
+    for _name, check in sorted(user_routes.items()):
         check(world, outsider)
 
 

@@ -1,0 +1,38 @@
+"""Access for client contacts in the portal: a contact sees only its own client."""
+
+from __future__ import annotations
+
+import functools
+
+from django.http import Http404, HttpRequest
+
+from clients.selectors import contact_for_membership
+from secretary.access import portal_view
+
+PARTS = ("requests", "documents", "billing")
+
+
+def contact_view(part: str | None = None):
+    """Decorate a portal view for the contact of a client (``/portal/<practice_slug>/…``).
+
+    Builds on ``secretary.access.portal_view`` (client-contact memberships only), then sets
+    ``request.contact`` and ``request.client``. Answers 404 when the membership is not linked to
+    a contact, or when ``part`` ("requests", "documents", "billing") is not allowed to it.
+    """
+    if part is not None and part not in PARTS:
+        raise ValueError(f"Unknown portal part {part!r}; use one of {PARTS}.")
+
+    def decorator(view):
+        @portal_view
+        @functools.wraps(view)
+        def wrapper(request: HttpRequest, *args, **kwargs):
+            contact = contact_for_membership(membership=request.membership)
+            if contact is None or not contact.may_use(part):
+                raise Http404
+            request.contact = contact
+            request.client = contact.client
+            return view(request, *args, **kwargs)
+
+        return wrapper
+
+    return decorator

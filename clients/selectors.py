@@ -1,0 +1,266 @@
+"""Reads of the clients app. Every function takes the practice (or an object of it)."""
+
+from __future__ import annotations
+
+from django.db.models import Prefetch, Q, QuerySet
+from django.http import Http404
+from django.utils import timezone
+
+from clients.models import (
+    BrandKit,
+    Client,
+    ClientTeamMember,
+    ConfidentialityAgreement,
+    Contact,
+    CoverageWindow,
+    Engagement,
+    EngagementStatus,
+    Questionnaire,
+    ServiceCategory,
+    ServicePlan,
+)
+from secretary.models import Membership, Practice, Role
+
+
+def client_get(*, practice: Practice, client_id) -> Client:
+    """The practice's client with this id; Http404 when absent (or of another practice)."""
+    try:
+        client_id = int(client_id)
+    except (TypeError, ValueError):
+        raise Http404 from None
+    client = (
+        Client.objects.for_practice(practice)
+        .select_related("primary_secretary__user").filter(pk=client_id).first()
+    )
+    if client is None:
+        raise Http404
+    return client
+
+
+def client_list(*, practice: Practice, search: str = "", status: str = "",
+                secretary: Membership | None = None, specialty: str = "",
+                mine_for: Membership | None = None, order: str = "name") -> QuerySet[Client]:
+    """Clients of the practice, filtered and sorted, with what the list shows preloaded."""
+    qs = Client.objects.for_practice(practice).select_related("primary_secretary__user")
+    if search:
+        qs = qs.filter(Q(name__icontains=search) | Q(billing_email__icontains=search)
+                       | Q(contacts__name__icontains=search)
+                       | Q(contacts__email__icontains=search)).distinct()
+    if status:
+        qs = qs.filter(status=status)
+    if specialty:
+        qs = qs.filter(specialty=specialty)
+    if secretary is not None:
+        qs = qs.filter(_served_by(secretary)).distinct()
+    if mine_for is not None:
+        qs = qs.filter(_served_by(mine_for)).distinct()
+    orders = {
+        "name": ["name", "pk"], "-name": ["-name", "-pk"],
+        "status": ["status", "name"], "-status": ["-status", "name"],
+        "created": ["created_at", "pk"], "-created": ["-created_at", "-pk"],
+    }
+    return qs.order_by(*orders.get(order, orders["name"]))
+
+
+def _served_by(membership: Membership) -> Q:
+    team = ClientTeamMember.objects.for_practice(membership.practice_id).filter(
+        membership=membership).values("client_id")
+    return Q(primary_secretary=membership) | Q(pk__in=team)
+
+
+def clients_for_membership(*, membership: Membership) -> QuerySet[Client]:
+    """The clients a staff member serves (primary secretary or on the team)."""
+    return Client.objects.for_practice(membership.practice_id).filter(_served_by(membership))
+
+
+def staff_memberships(*, practice: Practice) -> QuerySet[Membership]:
+    return (
+        Membership.objects.for_practice(practice).exclude(role=Role.CLIENT)
+        .select_related("user").order_by("user__full_name", "user__email")
+    )
+
+
+def team_of(*, client: Client) -> list[Membership]:
+    return list(
+        Membership.objects.for_practice(client.practice_id)
+        .filter(pk__in=ClientTeamMember.objects.for_practice(client.practice_id)
+                .filter(client=client).values("membership_id"))
+        .select_related("user").order_by("user__full_name", "user__email")
+    )
+
+
+def contact_get(*, practice: Practice, client: Client, contact_id) -> Contact:
+    try:
+        contact_id = int(contact_id)
+    except (TypeError, ValueError):
+        raise Http404 from None
+    contact = (Contact.objects.for_practice(practice).filter(client=client, pk=contact_id)
+               .select_related("membership__user").first())
+    if contact is None:
+        raise Http404
+    return contact
+
+
+def contact_for_membership(*, membership: Membership) -> Contact | None:
+    """The contact a client-contact membership represents (None for staff or unlinked)."""
+    if membership is None or not membership.is_client:
+        return None
+    return (
+        Contact.objects.for_practice(membership.practice_id)
+        .select_related("client").filter(membership=membership).first()
+    )
+
+
+def engagement_active(*, practice: Practice, client: Client) -> Engagement | None:
+    """The client's active engagement (at most one exists: a database constraint)."""
+    return (
+        Engagement.objects.for_practice(practice)
+        .filter(client=client, status=EngagementStatus.ACTIVE)
+        .select_related("plan")
+        .prefetch_related(_windows_prefetch(practice), "categories")
+        .first()
+    )
+
+
+def engagements_active(*, practice: Practice, client_ids: list[int]) -> dict[int, Engagement]:
+    """Active engagements of several clients in one query (windows prefetched)."""
+    rows = (
+        Engagement.objects.for_practice(practice)
+        .filter(client_id__in=client_ids, status=EngagementStatus.ACTIVE)
+        .prefetch_related(_windows_prefetch(practice))
+    )
+    return {row.client_id: row for row in rows}
+
+
+def _windows_prefetch(practice) -> Prefetch:
+    return Prefetch("windows", queryset=CoverageWindow.objects.for_practice(practice))
+
+
+def engagement_get(*, practice: Practice, engagement_id, client: Client | None = None
+                   ) -> Engagement:
+    try:
+        engagement_id = int(engagement_id)
+    except (TypeError, ValueError):
+        raise Http404 from None
+    qs = Engagement.objects.for_practice(practice).filter(pk=engagement_id)
+    if client is not None:
+        qs = qs.filter(client=client)
+    engagement = (
+        qs.select_related("client", "plan", "accepted_by", "proposed_by", "replaces")
+        .prefetch_related(_windows_prefetch(practice), "categories").first()
+    )
+    if engagement is None:
+        raise Http404
+    return engagement
+
+
+def engagements_of(*, practice: Practice, client: Client) -> QuerySet[Engagement]:
+    return (Engagement.objects.for_practice(practice).filter(client=client)
+            .select_related("plan", "accepted_by").order_by("-version"))
+
+
+def engagement_open(*, practice: Practice, client: Client) -> Engagement | None:
+    """The client's engagement being drafted, proposed or sent back for changes."""
+    return (Engagement.objects.for_practice(practice)
+            .filter(client=client, status__in=[EngagementStatus.DRAFT,
+                                               EngagementStatus.PROPOSED,
+                                               EngagementStatus.CHANGES_REQUESTED])
+            .order_by("-version").first())
+
+
+def can_work_on(*, client: Client, membership: Membership) -> bool:
+    """May this staff member join the client's team or be assigned its work?
+
+    Regulated clients need a signed confidentiality agreement of the required kind (a BAA for
+    medical records, an NDA otherwise) recorded for the member and that client.
+    """
+    if membership is None or membership.is_client or membership.practice_id != client.practice_id:
+        return False
+    if not client.is_regulated:
+        return True
+    return (
+        ConfidentialityAgreement.objects.for_practice(client.practice_id)
+        .filter(client=client, membership=membership, kind=client.required_agreement_kind,
+                signed_on__lte=timezone.localdate())
+        .exists()
+    )
+
+
+def members_cleared_for(*, client: Client) -> set[int]:
+    """Ids of staff memberships that may work on ``client`` (all staff if not regulated)."""
+    staff = staff_memberships(practice=client.practice)
+    if not client.is_regulated:
+        return set(staff.values_list("pk", flat=True))
+    return set(
+        ConfidentialityAgreement.objects.for_practice(client.practice_id)
+        .filter(client=client, kind=client.required_agreement_kind,
+                signed_on__lte=timezone.localdate())
+        .values_list("membership_id", flat=True)
+    )
+
+
+def agreements_of(*, client: Client) -> QuerySet[ConfidentialityAgreement]:
+    return (ConfidentialityAgreement.objects.for_practice(client.practice_id)
+            .filter(client=client).select_related("membership__user"))
+
+
+def brand_for(*, practice: Practice, client: Client | None = None) -> BrandKit | None:
+    """The brand kit documents use: the client's own when it has one, else the practice's."""
+    kits = BrandKit.objects.for_practice(practice)
+    if client is not None:
+        kit = kits.filter(client=client).first()
+        if kit is not None:
+            return kit
+    return kits.filter(client__isnull=True).first()
+
+
+def questionnaire_current(*, practice: Practice, client: Client) -> Questionnaire | None:
+    """The client's latest intake questionnaire."""
+    return (Questionnaire.objects.for_practice(practice).filter(client=client)
+            .select_related("contact").prefetch_related("services").first())
+
+
+def questionnaire_get(*, practice: Practice, questionnaire_id, client: Client | None = None
+                      ) -> Questionnaire:
+    try:
+        questionnaire_id = int(questionnaire_id)
+    except (TypeError, ValueError):
+        raise Http404 from None
+    qs = Questionnaire.objects.for_practice(practice).filter(pk=questionnaire_id)
+    if client is not None:
+        qs = qs.filter(client=client)
+    questionnaire = qs.select_related("client", "contact").first()
+    if questionnaire is None:
+        raise Http404
+    return questionnaire
+
+
+def categories_active(*, practice: Practice) -> QuerySet[ServiceCategory]:
+    return ServiceCategory.objects.for_practice(practice).filter(archived=False)
+
+
+def plans_active(*, practice: Practice) -> QuerySet[ServicePlan]:
+    return ServicePlan.objects.for_practice(practice).filter(archived=False)
+
+
+def plan_get(*, practice: Practice, plan_id) -> ServicePlan:
+    try:
+        plan_id = int(plan_id)
+    except (TypeError, ValueError):
+        raise Http404 from None
+    plan = (ServicePlan.objects.for_practice(practice).filter(pk=plan_id)
+            .prefetch_related(_windows_prefetch(practice), "categories").first())
+    if plan is None:
+        raise Http404
+    return plan
+
+
+def category_get(*, practice: Practice, category_id) -> ServiceCategory:
+    try:
+        category_id = int(category_id)
+    except (TypeError, ValueError):
+        raise Http404 from None
+    category = ServiceCategory.objects.for_practice(practice).filter(pk=category_id).first()
+    if category is None:
+        raise Http404
+    return category

@@ -1,0 +1,80 @@
+"""Writes of the clients app (keyword-only, one transaction each, ApplicationError on bad
+input). Split by use-case family; everything is importable from ``clients.services``."""
+
+from clients.services.brand import LOGO_MAX_BYTES, brand_kit_save, logo_problem
+from clients.services.catalog import (
+    categories_seed,
+    category_create,
+    category_update,
+    plan_archive,
+    plan_create,
+    plan_update,
+)
+from clients.services.clients import (
+    agreement_record,
+    client_create,
+    client_team_add,
+    client_update,
+    contact_create,
+    contact_delete,
+    contact_invitation_pending,
+    contact_invite,
+    contact_link_invitation,
+    contact_update,
+    regulated_view_record,
+)
+from clients.services.engagements import (
+    SecondActiveEngagement,
+    engagement_accept,
+    engagement_create,
+    engagement_discard,
+    engagement_end,
+    engagement_propose,
+    engagement_request_changes,
+    engagement_revise,
+    engagement_update,
+    engagement_withdraw,
+)
+from clients.services.onboarding import (
+    AlreadySubmitted,
+    questionnaire_save,
+    questionnaire_send,
+    questionnaire_submit,
+)
+
+__all__ = [
+    "LOGO_MAX_BYTES",
+    "AlreadySubmitted",
+    "SecondActiveEngagement",
+    "agreement_record",
+    "brand_kit_save",
+    "categories_seed",
+    "category_create",
+    "category_update",
+    "client_create",
+    "client_team_add",
+    "client_update",
+    "contact_create",
+    "contact_delete",
+    "contact_invitation_pending",
+    "contact_invite",
+    "contact_link_invitation",
+    "contact_update",
+    "engagement_accept",
+    "engagement_create",
+    "engagement_discard",
+    "engagement_end",
+    "engagement_propose",
+    "engagement_request_changes",
+    "engagement_revise",
+    "engagement_update",
+    "engagement_withdraw",
+    "logo_problem",
+    "plan_archive",
+    "plan_create",
+    "plan_update",
+    "questionnaire_save",
+    "questionnaire_send",
+    "questionnaire_submit",
+    "regulated_view_record",
+]

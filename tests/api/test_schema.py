@@ -1,0 +1,71 @@
+"""The OpenAPI schema (/api/schema/) and the interactive docs (/api/docs/), with no CDN."""
+
+import re
+
+import pytest
+import yaml
+from django.contrib.staticfiles import finders
+from django.core.management import call_command
+from django.test import Client
+from django.urls import reverse
+from drf_spectacular.drainage import GENERATOR_STATS
+
+from tests.isolation import tenant_routes
+
+
+@pytest.fixture
+def schema(tmp_path):
+    GENERATOR_STATS.reset()
+    path = tmp_path / "schema.yml"
+    # Fails (raises) on any warning of the generator or any violation of OpenAPI 3.
+    call_command("spectacular", "--validate", "--fail-on-warn", "--file", str(path))
+    return yaml.safe_load(path.read_text())
+
+
+def test_it_generates_a_valid_schema_without_warnings(schema):
+    assert schema["openapi"].startswith("3.")
+    assert schema["info"]["title"] == "Secretary API"
+
+
+def test_it_documents_every_api_route(schema):
+    documented = set(schema["paths"])
+    for name, route in tenant_routes().items():
+        if not route.startswith("api/v1/"):
+            continue
+        path = "/" + re.sub(r"<(?:\w+:)?(\w+)>", r"{\1}", route)
+        assert path in documented, f"{name} ({path}) is missing from the schema"
+
+
+def test_it_documents_errors_and_token_auth(schema):
+    members = schema["paths"]["/api/v1/practices/{practice_slug}/members/{member_id}/"]
+    assert set(members["patch"]["responses"]) >= {"200", "400", "401", "403", "404"}
+    error = schema["components"]["schemas"]["Error"]
+    assert set(error["properties"]) == {"message", "errors"}
+    assert schema["components"]["securitySchemes"]["personalAccessToken"]["scheme"] == "bearer"
+    # Token management is for browser sessions only, and says so.
+    tokens = schema["paths"]["/api/v1/practices/{practice_slug}/tokens/"]
+    assert tokens["post"]["security"] == [{"cookieAuth": []}]
+
+
+def test_it_serves_the_schema(db):
+    response = Client().get(reverse("api_schema"), headers={"accept": "application/json"})
+
+    assert response.status_code == 200
+    assert "/api/v1/me/" in response.json()["paths"]
+
+
+def test_it_serves_the_docs_from_our_own_static_files(db):
+    # When the interactive docs page is loaded
+    response = Client().get(reverse("api_docs"))
+    assert response.status_code == 200
+    html = response.content.decode()
+
+    # Then every script, stylesheet and icon comes from /static/ and exists there
+    assets = re.findall(r'<(?:script|link)\b[^>]*?\b(?:src|href)="([^"]+)"', html)
+    assert len(assets) >= 3
+    for asset in assets:
+        assert asset.startswith("/static/"), asset
+        assert finders.find(asset.removeprefix("/static/")), f"{asset} is not a vendored file"
+    # And nothing on the page points to another host, not even swagger.io's validator
+    assert not re.search(r"""(?:https?:)?//[\w.-]+\.\w""", html), "the page names another host"
+    assert '"validatorUrl": null' in html
