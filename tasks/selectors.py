@@ -10,7 +10,8 @@ from django.db.models.functions import Coalesce
 from django.http import Http404
 from django.utils import timezone
 
-from clients.models import Client, Engagement
+from clients.models import Client, Engagement, EngagementStatus
+from clients.selectors import clients_for_membership
 from secretary.models import ActivityEvent, Membership, Practice
 from tasks.models import (
     OPEN_STATUSES,
@@ -104,9 +105,8 @@ def staff_members(*, practice: Practice) -> QuerySet[Membership]:
 
 
 def my_client_ids(*, practice: Practice, membership: Membership) -> QuerySet:
-    return (Client.objects.for_practice(practice)
-            .filter(Q(primary_secretary=membership) | Q(team=membership))
-            .values("pk"))
+    """Ids of the clients the member serves (primary secretary or on the team)."""
+    return clients_for_membership(membership=membership).values("pk")
 
 
 def my_tasks(*, practice: Practice, membership: Membership) -> QuerySet[Task]:
@@ -190,4 +190,4 @@ def dashboard(*, practice: Practice, membership: Membership, limit: int = 15) ->
 
 
 def proposed_engagements(*, practice: Practice, client: Client) -> list[Engagement]:
-    return list(Engagement.objects.for_practice(practice).filter(client=client, status="proposed"))
+    return list(Engagement.objects.for_practice(practice).filter(client=client, status=EngagementStatus.PROPOSED))

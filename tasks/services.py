@@ -540,18 +540,18 @@ DEFAULT_TEMPLATES = [
      [gettext_lazy("Flights"), gettext_lazy("Hotel"), gettext_lazy("Ground transport"),
       gettext_lazy("Itinerary sent")]),
     (gettext_lazy("Conference call"), gettext_lazy("Set up a conference call"),
-     ("call", "conference", "meeting"),
+     ("conference-calls", "conference", "call"),
      [gettext_lazy("Invitations sent"), gettext_lazy("Dial-in tested"), gettext_lazy("Agenda"),
       gettext_lazy("Minutes")]),
-    (gettext_lazy("Proofreading"), gettext_lazy("Proofread a document"), ("proof", "editing"),
+    (gettext_lazy("Proofreading"), gettext_lazy("Proofread a document"), ("proofreading", "proof"),
      [gettext_lazy("Spelling and grammar"), gettext_lazy("Consistency and style"),
       gettext_lazy("Facts, names and figures checked"), gettext_lazy("Corrected copy returned")]),
     (gettext_lazy("Business-card order"), gettext_lazy("Order business cards"),
-     ("card", "print", "design"),
+     ("supplies", "card"),
      [gettext_lazy("Details confirmed"), gettext_lazy("Proof approved by the client"),
       gettext_lazy("Order placed"), gettext_lazy("Delivery confirmed")]),
     (gettext_lazy("Monthly bookkeeping close"), gettext_lazy("Close the month's books"),
-     ("bookkeeping", "accounts", "books"),
+     ("bookkeeping", "books"),
      [gettext_lazy("Bank statements imported"), gettext_lazy("Transactions reconciled"),
       gettext_lazy("Receipts filed"), gettext_lazy("Invoices and bills reviewed"),
       gettext_lazy("Reports sent to the client")]),
@@ -559,6 +559,10 @@ DEFAULT_TEMPLATES = [
 
 
 def _match_category(categories: list[ServiceCategory], words: Sequence[str]):
+    by_slug = {category.slug: category for category in categories}
+    for word in words:
+        if word in by_slug:
+            return by_slug[word]
     for word in words:
         for category in categories:
             if word in category.slug.lower() or word in category.name.lower():

@@ -7,7 +7,7 @@ import factory
 from django.core.files.base import ContentFile
 from django.utils import timezone
 
-from clients.models import Client, Contact, CoverageWindow, Engagement, ServiceCategory
+from clients.models import CoverageWindow, EngagementStatus
 from tasks.models import (
     Attachment,
     CalendarEvent,
@@ -18,56 +18,22 @@ from tasks.models import (
     TaskTemplate,
     TimeEntry,
 )
+from tests.clients import factories as clients_factories
+from tests.clients.factories import (  # noqa: F401  (re-exported for the tasks tests)
+    ClientFactory,
+    ContactFactory,
+    ServiceCategoryFactory,
+)
 from tests.factories import PracticeFactory, TenantFactory
 
 
-class ServiceCategoryFactory(TenantFactory):
-    class Meta:
-        model = ServiceCategory
+class EngagementFactory(clients_factories.EngagementFactory):
+    """An active engagement: Mon-Fri 09:00-17:00 Sydney coverage, 2-hour response target,
+    10 included hours (``windows=[...]`` for other spans)."""
 
-    practice = factory.SubFactory(PracticeFactory)
-    name = factory.Sequence(lambda n: f"Service {n}")
-    slug = factory.Sequence(lambda n: f"service-{n}")
-
-
-class ClientFactory(TenantFactory):
-    class Meta:
-        model = Client
-
-    practice = factory.SubFactory(PracticeFactory)
-    name = factory.Sequence(lambda n: f"Client {n}")
-    time_zone = "America/Los_Angeles"
-    currency = "USD"
-
-
-class ContactFactory(TenantFactory):
-    class Meta:
-        model = Contact
-
-    client = factory.SubFactory(ClientFactory)
-    practice = factory.SelfAttribute("client.practice")
-    name = factory.Faker("name")
-    email = factory.Sequence(lambda n: f"contact{n}@client.test")
-    portal_requests = True
-    portal_documents = True
-    portal_billing = True
-
-
-class EngagementFactory(TenantFactory):
-    """An active engagement: Mon-Fri 09:00-17:00 Sydney coverage, 2-hour response target."""
-
-    class Meta:
-        model = Engagement
-        skip_postgeneration_save = True
-
-    client = factory.SubFactory(ClientFactory)
-    practice = factory.SelfAttribute("client.practice")
-    status = "active"
-    currency = "USD"
-    monthly_fee = Decimal("1200.00")
+    status = EngagementStatus.ACTIVE
     included_hours = Decimal("10.00")
     response_target_hours = Decimal("2.00")
-    coverage_time_zone = "Australia/Sydney"
 
     @factory.post_generation
     def windows(self, create, extracted, **kwargs):

@@ -17,7 +17,6 @@ from tasks.models import NotificationPreference, Status, Task, TaskTemplate
 from tasks.tasks import create_recurring_tasks, notify_sla_breach
 from tests.tasks.factories import (
     RecurringTaskFactory,
-    ServiceCategoryFactory,
     TaskFactory,
 )
 
@@ -136,7 +135,8 @@ def test_it_assigns_a_regulated_clients_task_only_to_members_with_an_agreement(w
                              assignee=world.admin)
     assert "assignee" in error.value.errors
     ConfidentialityAgreement.objects.create(practice=world.practice, client=desk.client,
-                                            membership=world.admin, kind="NDA",
+                                            membership=world.admin,
+                                            kind=desk.client.required_agreement_kind,
                                             signed_on=date(2025, 1, 1))
     task = services.task_assign(practice=world.practice, actor=world.owner, task=task,
                                 assignee=world.admin)
@@ -176,11 +176,12 @@ def test_it_refuses_a_timer_that_ran_over_a_day(world, desk):
 
 
 def test_it_seeds_default_templates_once_and_links_services(world):
-    travel = ServiceCategoryFactory(practice=world.practice, name="Travel planning",
-                                    slug="travel-planning")
+    # Given the services every practice starts with (seeded by the clients app)
     created = services.task_templates_seed(practice=world.practice)
     assert len(created) == 5
     assert services.task_templates_seed(practice=world.practice) == []
     template = TaskTemplate.objects.for_practice(world.practice).get(name="Travel booking")
-    assert template.category == travel
+    assert template.category.slug == "travel"
+    cards = TaskTemplate.objects.for_practice(world.practice).get(name="Business-card order")
+    assert cards.category.slug == "supplies"
     assert template.checklist == ["Flights", "Hotel", "Ground transport", "Itinerary sent"]
