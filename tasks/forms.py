@@ -122,9 +122,11 @@ class TaskForm(forms.ModelForm):
             del self.fields["template"]
             del self.fields["checklist"]
         else:
-            self.fields["template"].widget.attrs.update({
-                "hx-get": "template-preview/", "hx-target": "#template-preview",
-                "hx-trigger": "change"})
+            preview = {"hx-get": "template-preview/", "hx-target": "#template-preview",
+                       "hx-trigger": "change"}
+            self.fields["template"].widget.attrs.update(preview)
+            self.fields["category"].widget.attrs.update(preview)
+            self.fields["category"].help_text = _("A service with a template brings its checklist.")
 
 
 class ConvertForm(forms.Form):

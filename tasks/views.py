@@ -135,12 +135,18 @@ def task_new(request):
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         checklist = [line for line in data["checklist"].splitlines() if line.strip()]
+        template = data["template"]
+        if template is None and data["category"] is not None:
+            # Choosing a service offers its template: used unless another one is picked.
+            template = (TaskTemplate.objects.for_practice(practice)
+                        .filter(category=data["category"], archived=False).order_by("name")
+                        .first())
         try:
             task = services.task_create(
                 practice=practice, actor=request.membership, client=data["client"],
                 title=data["title"], description=data["description"], category=data["category"],
                 priority=data["priority"], assignee=data["assignee"], due_at=data["due_at"],
-                client_visible=data["client_visible"], template=data["template"],
+                client_visible=data["client_visible"], template=template,
                 checklist=checklist or None, request=request)
         except ApplicationError as error:
             error.add_to_form(form)
@@ -153,10 +159,14 @@ def task_new(request):
 @staff_view
 @require_GET
 def task_template_preview(request):
+    """The checklist a template (or the template of a chosen service) would bring."""
+    templates = TaskTemplate.objects.for_practice(request.practice).filter(archived=False)
+    template_id, category_id = request.GET.get("template"), request.GET.get("category")
     template = None
-    template_id = request.GET.get("template")
     if template_id and template_id.isdigit():
-        template = TaskTemplate.objects.for_practice(request.practice).filter(pk=template_id).first()
+        template = templates.filter(pk=template_id).first()
+    elif category_id and category_id.isdigit():
+        template = templates.filter(category_id=category_id).order_by("name").first()
     return render(request, "tasks/partials/template_preview.html", {"template": template})
 
 

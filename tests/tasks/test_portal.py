@@ -116,3 +116,13 @@ def test_it_keeps_a_contact_of_another_client_out(world, desk):
     browser = client_for(member.user)
     assert browser.get(url(world, "portal_request_detail", task_id=task.pk)).status_code == 404
     assert task.title not in browser.get(url(world, "portal_request_list")).content.decode()
+
+
+def test_it_lists_proposals_awaiting_the_clients_approval(world, desk, contact_client):
+    from clients.models import EngagementStatus
+    from tests.tasks.factories import EngagementFactory
+
+    EngagementFactory(practice=world.practice, client=desk.client, windows=[],
+                      status=EngagementStatus.PROPOSED)
+    body = contact_client.get(url(world, "portal_home")).content.decode()
+    assert "Service plan proposal (version" in body

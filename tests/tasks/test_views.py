@@ -261,3 +261,25 @@ def test_it_shows_due_times_in_the_viewers_and_the_clients_zone(world, desk):
     # 09:00 UTC is 19:00 in Sydney (the viewer) and 02:00 in Los Angeles (the client)
     assert "Tue 1 Jul, 19:00 AEST" in body
     assert "Tue 1 Jul, 02:00 PDT · America/Los_Angeles" in body
+
+
+def test_it_offers_the_template_of_the_chosen_service(world, desk, secretary_client):
+    from tests.tasks.factories import ServiceCategoryFactory
+
+    service = ServiceCategoryFactory(practice=world.practice, name="Minutes", slug="minutes")
+    TaskTemplateFactory(practice=world.practice, category=service, checklist=["Agenda", "Notes"])
+    preview = secretary_client.get(url(world, "task_template_preview"), {"category": service.pk})
+    assert "Agenda" in preview.content.decode()
+    secretary_client.post(url(world, "task_new"), {
+        "client": desk.client.pk, "title": "Board minutes", "priority": 2,
+        "category": service.pk})
+    task = Task.objects.for_practice(world.practice).get(title="Board minutes")
+    assert [i.text for i in task.checklist.all()] == ["Agenda", "Notes"]
+
+
+def test_it_refuses_an_assignee_of_another_practice_by_forged_id(world, desk, secretary_client):
+    response = secretary_client.post(url(world, "task_new"), {
+        "client": desk.client.pk, "title": "Sneaky", "priority": 2,
+        "assignee": world.outsider.pk})
+    assert response.status_code == 200 and response.context["form"].errors["assignee"]
+    assert not Task.objects.for_practice(world.practice).filter(title="Sneaky").exists()
