@@ -153,7 +153,8 @@ class StatusForm(forms.Form):
 
 
 class ChecklistItemForm(forms.Form):
-    text = forms.CharField(label=_("New item"), max_length=200)
+    text = forms.CharField(label=_("New item"), max_length=200, widget=forms.TextInput(
+        attrs={"aria-label": _("New checklist item"), "placeholder": _("New item")}))
 
 
 class AttachmentForm(forms.Form):

@@ -22,3 +22,14 @@ def zoned(value, zone_name, fmt="D j M, H:i T"):
     except (ZoneInfoNotFoundError, ValueError):
         return ""
     return dateformat.format(value.astimezone(zone), fmt)
+
+
+@register.filter
+def status_label(value):
+    """The readable name of a task status value (as stored in the history)."""
+    from tasks.models import Status
+
+    try:
+        return Status(value).label
+    except ValueError:
+        return value

@@ -81,6 +81,7 @@ def test_it_takes_a_portal_request_through_to_done(live_server, browser, office,
     desk.wait_for_selector("text=Reply sent to the client.")
     desk.click("button[name=status][value=done]")
     desk.wait_for_selector("text=Status changed.")
+    desk.screenshot(path=str(screenshot_dir / "task.png"), full_page=True)
     task.refresh_from_db()
     assert task.status == Status.DONE
     assert TimeEntry.objects.for_practice(office["practice"]).get().minutes == 45
@@ -90,6 +91,9 @@ def test_it_takes_a_portal_request_through_to_done(live_server, browser, office,
     body = portal.inner_text("main")
     assert "Your flights are booked: QF25, seat 31C." in body
     assert "Done" in portal.inner_text("[data-status=done]")
+    portal.screenshot(path=str(screenshot_dir / "portal-request.png"), full_page=True)
+    desk.goto(f"{base}/app/harbour-desk/tasks/?status=done")
+    desk.screenshot(path=str(screenshot_dir / "task-list.png"), full_page=True)
     portal.goto(f"{base}/portal/harbour-desk/")
     portal.screenshot(path=str(screenshot_dir / "portal.png"), full_page=True)
     contact.close()
