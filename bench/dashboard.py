@@ -29,7 +29,9 @@ os.environ.setdefault("ALLOWED_HOSTS", "testserver")
 os.environ.setdefault("SECURE_SSL_REDIRECT", "0")
 os.environ.setdefault("SECRETARY_TESTING", "0")
 if not os.environ.get("DATABASE_URL"):
-    os.environ["SQLITE_PATH"] = str(Path(tempfile.mkdtemp(prefix="secretary-bench-")) / "bench.sqlite3")
+    os.environ["SQLITE_PATH"] = str(
+        Path(tempfile.mkdtemp(prefix="secretary-bench-")) / "bench.sqlite3"
+    )
 
 CLIENTS = int(os.environ.get("BENCH_CLIENTS", "30"))
 TASKS = int(os.environ.get("BENCH_TASKS", "20000"))
@@ -62,8 +64,10 @@ urlconf = types.ModuleType("bench_urls")
 _first = {"dashboard"}
 urlconf.urlpatterns = [
     path("app/<slug:practice_slug>/bench-minimal/", minimal, name="bench_minimal"),
-    path("app/<slug:practice_slug>/",
-         include([p for p in tasks.urls.staff_patterns if p.name in _first])),
+    path(
+        "app/<slug:practice_slug>/",
+        include([p for p in tasks.urls.staff_patterns if p.name in _first]),
+    ),
     *root_urls.urlpatterns,
 ]
 sys.modules["bench_urls"] = urlconf
@@ -74,37 +78,75 @@ def seed():
     from secretary.models import Membership, Practice, Role, User
     from tasks.models import Priority, Status, Task, TimeEntry
 
-    practice = Practice.objects.create(name="Bench Desk", slug=f"bench-{int(time.time())}",
-                                       time_zone="Australia/Sydney", currency="AUD")
+    practice = Practice.objects.create(
+        name="Bench Desk",
+        slug=f"bench-{int(time.time())}",
+        time_zone="Australia/Sydney",
+        currency="AUD",
+    )
     user = User.objects.create_user(f"bench{practice.pk}@bench.test", "bench-password-123")
     user.time_zone = "Australia/Sydney"
     user.save()
     me = Membership.objects.create(practice=practice, user=user, role=Role.SECRETARY)
-    clients = Client.objects.bulk_create([
-        Client(practice=practice, name=f"Client {n:02d}", time_zone="America/Los_Angeles",
-               primary_secretary=me) for n in range(CLIENTS)])
+    clients = Client.objects.bulk_create(
+        [
+            Client(
+                practice=practice,
+                name=f"Client {n:02d}",
+                time_zone="America/Los_Angeles",
+                primary_secretary=me,
+            )
+            for n in range(CLIENTS)
+        ]
+    )
     for client in clients:
-        engagement = Engagement.objects.create(practice=practice, client=client, status="active",
-                                               coverage_time_zone="Australia/Sydney")
-        CoverageWindow.objects.bulk_create([
-            CoverageWindow(practice=practice, engagement=engagement, weekday=d,
-                           start="09:00", end="17:00") for d in range(5)])
+        engagement = Engagement.objects.create(
+            practice=practice, client=client, status="active", coverage_time_zone="Australia/Sydney"
+        )
+        CoverageWindow.objects.bulk_create(
+            [
+                CoverageWindow(
+                    practice=practice, engagement=engagement, weekday=d, start="09:00", end="17:00"
+                )
+                for d in range(5)
+            ]
+        )
     now = timezone.now()
     statuses = [Status.REQUESTED, Status.TODO, Status.IN_PROGRESS, Status.WAITING, Status.DONE]
     rows = []
     for n in range(TASKS):
-        rows.append(Task(
-            practice=practice, client=clients[n % CLIENTS], title=f"Task {n}",
-            status=statuses[n % len(statuses)], priority=Priority.NORMAL + n % 3,
-            assignee=me if n % 3 else None, source="portal" if n % 2 else "staff",
-            due_at=now + timedelta(hours=(n % 400) - 100), created_at=now - timedelta(days=n % 60),
-            sla_due_at=now + timedelta(hours=(n % 50) - 10) if n % 2 else None))
+        rows.append(
+            Task(
+                practice=practice,
+                client=clients[n % CLIENTS],
+                title=f"Task {n}",
+                status=statuses[n % len(statuses)],
+                priority=Priority.NORMAL + n % 3,
+                assignee=me if n % 3 else None,
+                source="portal" if n % 2 else "staff",
+                due_at=now + timedelta(hours=(n % 400) - 100),
+                created_at=now - timedelta(days=n % 60),
+                sla_due_at=now + timedelta(hours=(n % 50) - 10) if n % 2 else None,
+            )
+        )
     Task.objects.bulk_create(rows, batch_size=2000)
     task_ids = list(Task.objects.for_practice(practice).values_list("pk", flat=True)[:2000])
-    TimeEntry.objects.bulk_create([
-        TimeEntry(practice=practice, task_id=task_id, client=clients[i % CLIENTS], membership=me,
-                  started_at=now - timedelta(hours=i % 48), ended_at=now, minutes=30, manual=True)
-        for i, task_id in enumerate(task_ids)], batch_size=2000)
+    TimeEntry.objects.bulk_create(
+        [
+            TimeEntry(
+                practice=practice,
+                task_id=task_id,
+                client=clients[i % CLIENTS],
+                membership=me,
+                started_at=now - timedelta(hours=i % 48),
+                ended_at=now,
+                minutes=30,
+                manual=True,
+            )
+            for i, task_id in enumerate(task_ids)
+        ],
+        batch_size=2000,
+    )
     return practice, user
 
 
@@ -120,14 +162,18 @@ def median_ms(client: HttpClient, url: str) -> float:
 
 
 def main() -> None:
-    print(f"database: {settings.DATABASES['default']['ENGINE'].rsplit('.', 1)[-1]}, "
-          f"{CLIENTS} clients, {TASKS} tasks, {ROUNDS} rounds")
+    print(
+        f"database: {settings.DATABASES['default']['ENGINE'].rsplit('.', 1)[-1]}, "
+        f"{CLIENTS} clients, {TASKS} tasks, {ROUNDS} rounds"
+    )
     call_command("migrate", verbosity=0, interactive=False)
     started = time.perf_counter()
     practice, user = seed()
     print(f"seeded in {time.perf_counter() - started:.1f} s")
-    storages = {**settings.STORAGES, "staticfiles": {
-        "BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"}}  # no collectstatic
+    storages = {
+        **settings.STORAGES,
+        "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+    }  # no collectstatic
     with override_settings(ROOT_URLCONF="bench_urls", DEBUG=False, STORAGES=storages):
         browser = HttpClient()
         browser.force_login(user)

@@ -49,8 +49,16 @@ class TaskFilterSet(django_filters.FilterSet):
 
     class Meta:
         model = Task
-        fields = ["client", "assignee", "category", "status", "source", "due_after",
-                  "due_before", "q"]
+        fields = [
+            "client",
+            "assignee",
+            "category",
+            "status",
+            "source",
+            "due_after",
+            "due_before",
+            "q",
+        ]
 
 
 class ContactMixin(PracticeScopedMixin):
@@ -106,18 +114,31 @@ class TaskList(ContactMixin, generics.ListCreateAPIView):
         request = self.request
         if self.is_contact:
             task = services.task_request_submit(
-                practice=request.practice, contact=self.contact, membership=request.membership,
-                subject=data.get("title", ""), details=data.get("description", ""),
-                category=data.get("category"), wanted_by=data.get("wanted_by"), request=request)
+                practice=request.practice,
+                contact=self.contact,
+                membership=request.membership,
+                subject=data.get("title", ""),
+                details=data.get("description", ""),
+                category=data.get("category"),
+                wanted_by=data.get("wanted_by"),
+                request=request,
+            )
         else:
             task = services.task_create(
-                practice=request.practice, actor=request.membership, client=data["client"],
-                title=data.get("title", ""), description=data.get("description", ""),
-                category=data.get("category"), priority=data.get("priority", 2),
-                assignee=data.get("assignee"), due_at=data.get("due_at"),
+                practice=request.practice,
+                actor=request.membership,
+                client=data["client"],
+                title=data.get("title", ""),
+                description=data.get("description", ""),
+                category=data.get("category"),
+                priority=data.get("priority", 2),
+                assignee=data.get("assignee"),
+                due_at=data.get("due_at"),
                 client_visible=data.get("client_visible", True),
-                checklist=data.get("checklist_items"), status=data.get("status", Status.TODO),
-                request=request)
+                checklist=data.get("checklist_items"),
+                status=data.get("status", Status.TODO),
+                request=request,
+            )
         serializer.instance = task
 
 
@@ -138,8 +159,12 @@ class TaskDetail(ContactMixin, generics.RetrieveUpdateAPIView):
         fields = dict(serializer.validated_data)
         fields.pop("checklist_items", None)
         serializer.instance = services.task_update(
-            practice=self.request.practice, actor=self.request.membership,
-            task=serializer.instance, request=self.request, **fields)
+            practice=self.request.practice,
+            actor=self.request.membership,
+            task=serializer.instance,
+            request=self.request,
+            **fields,
+        )
 
 
 @extend_schema(tags=["tasks"], request=TransitionSerializer, responses=TaskSerializer)
@@ -150,9 +175,13 @@ class TaskTransition(ContactMixin, APIView):
         task = self.task()  # not found before invalid
         data = TransitionSerializer(data=request.data)
         data.is_valid(raise_exception=True)
-        task = services.task_transition(practice=request.practice, actor=request.membership,
-                                        task=task, status=data.validated_data["status"],
-                                        request=request)
+        task = services.task_transition(
+            practice=request.practice,
+            actor=request.membership,
+            task=task,
+            status=data.validated_data["status"],
+            request=request,
+        )
         return Response(TaskSerializer(task, context={"request": request}).data)
 
 
@@ -166,8 +195,9 @@ class CommentList(ContactMixin, generics.ListCreateAPIView):
     def get_queryset(self):
         if getattr(self, "swagger_fake_view", False):
             return Comment.objects.none()
-        return selectors.comments_for(task=self.task(), include_internal=not self.is_contact
-                                      ).prefetch_related("attachments")
+        return selectors.comments_for(
+            task=self.task(), include_internal=not self.is_contact
+        ).prefetch_related("attachments")
 
     def create(self, request, *args, **kwargs):
         self.task()  # not found before invalid
@@ -175,9 +205,13 @@ class CommentList(ContactMixin, generics.ListCreateAPIView):
 
     def perform_create(self, serializer):
         serializer.instance = services.comment_add(
-            practice=self.request.practice, author=self.request.membership, task=self.task(),
+            practice=self.request.practice,
+            author=self.request.membership,
+            task=self.task(),
             body=serializer.validated_data.get("body", ""),
-            internal=serializer.validated_data.get("internal", False), request=self.request)
+            internal=serializer.validated_data.get("internal", False),
+            request=self.request,
+        )
 
 
 @extend_schema(tags=["tasks"])
@@ -193,8 +227,10 @@ class AttachmentList(ContactMixin, generics.ListCreateAPIView):
             return Attachment.objects.none()
         return selectors.attachments_for(task=self.task(), include_internal=not self.is_contact)
 
-    @extend_schema(request={"multipart/form-data": AttachmentUploadSerializer},
-                   responses={201: AttachmentSerializer(many=True)})
+    @extend_schema(
+        request={"multipart/form-data": AttachmentUploadSerializer},
+        responses={201: AttachmentSerializer(many=True)},
+    )
     def post(self, request, practice_slug, task_id):
         task = self.task()  # not found before invalid
         upload = AttachmentUploadSerializer(data=request.data)
@@ -204,29 +240,45 @@ class AttachmentList(ContactMixin, generics.ListCreateAPIView):
         comment_id = data.get("comment")
         files = data["files"]
         if comment_id is not None:
-            comment = selectors.comments_for(task=task, include_internal=not self.is_contact
-                                             ).filter(pk=comment_id).first()
+            comment = (
+                selectors.comments_for(task=task, include_internal=not self.is_contact)
+                .filter(pk=comment_id)
+                .first()
+            )
             if comment is None:
                 raise serializers.ValidationError({"comment": ["Choose a comment of this task."]})
             problems = services.attachment_problems(files)
             if problems:
                 raise serializers.ValidationError({"files": problems})
-            stored = services._store_attachments(task=task, comment=comment, files=files,
-                                                 user=request.user, internal=comment.internal)
+            stored = services._store_attachments(
+                task=task,
+                comment=comment,
+                files=files,
+                user=request.user,
+                internal=comment.internal,
+            )
         else:
-            stored = services.attachment_add(practice=request.practice, task=task, files=files,
-                                             user=request.user, internal=internal,
-                                             request=request)
-        return Response(AttachmentSerializer(stored, many=True, context={"request": request}).data,
-                        status=status.HTTP_201_CREATED)
+            stored = services.attachment_add(
+                practice=request.practice,
+                task=task,
+                files=files,
+                user=request.user,
+                internal=internal,
+                request=request,
+            )
+        return Response(
+            AttachmentSerializer(stored, many=True, context={"request": request}).data,
+            status=status.HTTP_201_CREATED,
+        )
 
 
 @extend_schema(tags=["tasks"], responses={(200, "application/octet-stream"): OpenApiTypes.BINARY})
 class AttachmentDownload(ContactMixin, APIView):
     def get(self, request, practice_slug, attachment_id):
         client = self.contact.client if self.is_contact else None
-        attachment = selectors.attachment_get(practice=request.practice,
-                                              attachment_id=attachment_id, client=client)
+        attachment = selectors.attachment_get(
+            practice=request.practice, attachment_id=attachment_id, client=client
+        )
         return _serve(attachment)
 
 
@@ -252,16 +304,24 @@ class TimeEntryList(PracticeScopedMixin, generics.ListCreateAPIView):
     def get_queryset(self):
         if getattr(self, "swagger_fake_view", False):
             return TimeEntry.objects.none()
-        return (TimeEntry.objects.for_practice(self.request.practice)
-                .select_related("membership__user").order_by("-started_at", "-pk"))
+        return (
+            TimeEntry.objects.for_practice(self.request.practice)
+            .select_related("membership__user")
+            .order_by("-started_at", "-pk")
+        )
 
     def perform_create(self, serializer):
         data = serializer.validated_data
         serializer.instance = timekeeping.time_entry_add(
-            practice=self.request.practice, membership=self.request.membership,
-            task=data["task"], day=data.get("day") or timezone.localdate(),
-            minutes=data.get("minutes"), description=data.get("description", ""),
-            billable=data.get("billable", True), request=self.request)
+            practice=self.request.practice,
+            membership=self.request.membership,
+            task=data["task"],
+            day=data.get("day") or timezone.localdate(),
+            minutes=data.get("minutes"),
+            description=data.get("description", ""),
+            billable=data.get("billable", True),
+            request=self.request,
+        )
 
 
 @extend_schema(tags=["time"])
@@ -270,9 +330,12 @@ class TimeEntryDetail(PracticeScopedMixin, generics.RetrieveUpdateDestroyAPIView
     http_method_names = ["get", "patch", "delete", "head", "options"]
 
     def get_object(self):
-        entry = (TimeEntry.objects.for_practice(self.request.practice)
-                 .select_related("membership__user", "client", "task")
-                 .filter(pk=self.kwargs["entry_id"]).first())
+        entry = (
+            TimeEntry.objects.for_practice(self.request.practice)
+            .select_related("membership__user", "client", "task")
+            .filter(pk=self.kwargs["entry_id"])
+            .first()
+        )
         if entry is None:
             raise Http404
         return entry
@@ -280,15 +343,23 @@ class TimeEntryDetail(PracticeScopedMixin, generics.RetrieveUpdateDestroyAPIView
     def perform_update(self, serializer):
         data = serializer.validated_data
         serializer.instance = timekeeping.time_entry_update(
-            practice=self.request.practice, actor=self.request.membership,
-            entry=serializer.instance, day=data.get("day"), minutes=data.get("minutes"),
-            description=data.get("description"), billable=data.get("billable"),
-            request=self.request)
+            practice=self.request.practice,
+            actor=self.request.membership,
+            entry=serializer.instance,
+            day=data.get("day"),
+            minutes=data.get("minutes"),
+            description=data.get("description"),
+            billable=data.get("billable"),
+            request=self.request,
+        )
 
     def perform_destroy(self, instance):
-        timekeeping.time_entry_delete(practice=self.request.practice,
-                                      actor=self.request.membership, entry=instance,
-                                      request=self.request)
+        timekeeping.time_entry_delete(
+            practice=self.request.practice,
+            actor=self.request.membership,
+            entry=instance,
+            request=self.request,
+        )
 
 
 @extend_schema(tags=["time"], request=TimerStartSerializer, responses={201: TimeEntrySerializer})
@@ -296,12 +367,17 @@ class TimerStart(PracticeScopedMixin, APIView):
     def post(self, request, practice_slug):
         data = TimerStartSerializer(data=request.data, context={"request": request})
         data.is_valid(raise_exception=True)
-        entry = timekeeping.timer_start(practice=request.practice, membership=request.membership,
-                                        task=data.validated_data["task"],
-                                        description=data.validated_data.get("description", ""),
-                                        request=request)
-        return Response(TimeEntrySerializer(entry, context={"request": request}).data,
-                        status=status.HTTP_201_CREATED)
+        entry = timekeeping.timer_start(
+            practice=request.practice,
+            membership=request.membership,
+            task=data.validated_data["task"],
+            description=data.validated_data.get("description", ""),
+            request=request,
+        )
+        return Response(
+            TimeEntrySerializer(entry, context={"request": request}).data,
+            status=status.HTTP_201_CREATED,
+        )
 
 
 @extend_schema(tags=["time"], request=None, responses=TimeEntrySerializer)
@@ -310,8 +386,9 @@ class TimerStop(PracticeScopedMixin, APIView):
         entry = TimeEntry.objects.for_practice(request.practice).filter(pk=entry_id).first()
         if entry is None:
             raise Http404
-        entry = timekeeping.timer_stop(practice=request.practice, membership=request.membership,
-                                       entry=entry, request=request)
+        entry = timekeeping.timer_stop(
+            practice=request.practice, membership=request.membership, entry=entry, request=request
+        )
         return Response(TimeEntrySerializer(entry, context={"request": request}).data)
 
 
@@ -341,14 +418,33 @@ class EventMixin(ContactMixin):
     def save_event(self, serializer, event=None):
         data = dict(serializer.validated_data)
         if event is not None:
-            current = {name: getattr(event, name) for name in (
-                "client", "task", "secretary", "kind", "title", "starts_at", "ends_at",
-                "time_zone", "location", "video_link", "dial_in", "attendees", "notes",
-                "cancelled")}
+            current = {
+                name: getattr(event, name)
+                for name in (
+                    "client",
+                    "task",
+                    "secretary",
+                    "kind",
+                    "title",
+                    "starts_at",
+                    "ends_at",
+                    "time_zone",
+                    "location",
+                    "video_link",
+                    "dial_in",
+                    "attendees",
+                    "notes",
+                    "cancelled",
+                )
+            }
             data = {**current, **data}
         serializer.instance = event_services.event_save(
-            practice=self.request.practice, actor=self.request.membership, event=event,
-            request=self.request, **data)
+            practice=self.request.practice,
+            actor=self.request.membership,
+            event=event,
+            request=self.request,
+            **data,
+        )
 
 
 @extend_schema(tags=["calendar"])
@@ -375,9 +471,12 @@ class EventDetail(EventMixin, generics.RetrieveUpdateDestroyAPIView):
         self.save_event(serializer, event=serializer.instance)
 
     def perform_destroy(self, instance):
-        event_services.event_delete(practice=self.request.practice,
-                                    actor=self.request.membership, event=instance,
-                                    request=self.request)
+        event_services.event_delete(
+            practice=self.request.practice,
+            actor=self.request.membership,
+            event=instance,
+            request=self.request,
+        )
 
 
 @extend_schema(tags=["calendar"], responses={(200, "text/calendar"): OpenApiTypes.STR})
@@ -388,8 +487,9 @@ class CalendarIcs(ContactMixin, APIView):
         if self.is_contact:
             body = event_services.feed_body(practice=request.practice, client=self.contact.client)
         else:
-            body = event_services.feed_body(practice=request.practice,
-                                            membership=request.membership)
+            body = event_services.feed_body(
+                practice=request.practice, membership=request.membership
+            )
         return HttpResponse(body, content_type="text/calendar; charset=utf-8")
 
 
@@ -418,8 +518,14 @@ class FeedList(ContactMixin, generics.ListCreateAPIView):
             return CalendarFeed.objects.none()
         return _feeds(self.request, self.contact)
 
-    @extend_schema(request=FeedSerializer, responses={201: inline_serializer(
-        "FeedCreated", {"id": serializers.IntegerField(), "url": serializers.URLField()})})
+    @extend_schema(
+        request=FeedSerializer,
+        responses={
+            201: inline_serializer(
+                "FeedCreated", {"id": serializers.IntegerField(), "url": serializers.URLField()}
+            )
+        },
+    )
     def post(self, request, practice_slug):
         data = FeedSerializer(data=request.data, context={"request": request})
         data.is_valid(raise_exception=True)
@@ -427,23 +533,26 @@ class FeedList(ContactMixin, generics.ListCreateAPIView):
         if self.is_contact:
             client = self.contact.client
         owner = {"client": client} if client else {"membership": request.membership}
-        feed, token = event_services.feed_create(practice=request.practice,
-                                                 actor=request.membership, request=request,
-                                                 **owner)
-        url = request.build_absolute_uri(reverse("calendar_feed",
-                                                 args=[request.practice.slug, token]))
+        feed, token = event_services.feed_create(
+            practice=request.practice, actor=request.membership, request=request, **owner
+        )
+        url = request.build_absolute_uri(
+            reverse("calendar_feed", args=[request.practice.slug, token])
+        )
         return Response({"id": feed.pk, "url": url}, status=status.HTTP_201_CREATED)
 
 
-@extend_schema(tags=["calendar"], request=None,
-               responses={204: OpenApiResponse(description="Revoked")})
+@extend_schema(
+    tags=["calendar"], request=None, responses={204: OpenApiResponse(description="Revoked")}
+)
 class FeedRevoke(ContactMixin, APIView):
     def post(self, request, practice_slug, feed_id):
         feed = _feeds(request, self.contact).filter(pk=feed_id).first()
         if feed is None:
             raise Http404
-        event_services.feed_revoke(practice=request.practice, actor=request.membership,
-                                   feed=feed, request=request)
+        event_services.feed_revoke(
+            practice=request.practice, actor=request.membership, feed=feed, request=request
+        )
         return Response(status=status.HTTP_204_NO_CONTENT)
 
 
@@ -452,10 +561,12 @@ api_patterns: list = [
     path("tasks/<int:task_id>/", TaskDetail.as_view(), name="api_task_detail"),
     path("tasks/<int:task_id>/transition/", TaskTransition.as_view(), name="api_task_transition"),
     path("tasks/<int:task_id>/comments/", CommentList.as_view(), name="api_task_comments"),
-    path("tasks/<int:task_id>/attachments/", AttachmentList.as_view(),
-         name="api_task_attachments"),
-    path("attachments/<int:attachment_id>/", AttachmentDownload.as_view(),
-         name="api_attachment_download"),
+    path("tasks/<int:task_id>/attachments/", AttachmentList.as_view(), name="api_task_attachments"),
+    path(
+        "attachments/<int:attachment_id>/",
+        AttachmentDownload.as_view(),
+        name="api_attachment_download",
+    ),
     path("time-entries/", TimeEntryList.as_view(), name="api_time_entry_list"),
     path("time-entries/<int:entry_id>/", TimeEntryDetail.as_view(), name="api_time_entry_detail"),
     path("time-entries/timer/", TimerStart.as_view(), name="api_timer_start"),

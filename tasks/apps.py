@@ -5,10 +5,14 @@ from django.utils.translation import gettext_lazy as _
 
 # The beat jobs of this app, merged into CELERY_BEAT_SCHEDULE when the app loads.
 BEAT_SCHEDULE = {
-    "tasks-mark-sla-breaches": {"task": "tasks.tasks.mark_sla_breaches",
-                                "schedule": crontab(minute="*/5")},
-    "tasks-create-recurring": {"task": "tasks.tasks.create_recurring_tasks",
-                               "schedule": crontab(minute=7)},
+    "tasks-mark-sla-breaches": {
+        "task": "tasks.tasks.mark_sla_breaches",
+        "schedule": crontab(minute="*/5"),
+    },
+    "tasks-create-recurring": {
+        "task": "tasks.tasks.create_recurring_tasks",
+        "schedule": crontab(minute=7),
+    },
 }
 
 
@@ -31,5 +35,6 @@ class TasksConfig(AppConfig):
         register_staff_nav("task_template_list", _("Task templates"), min_role="admin", order=80)
         register_portal_nav("portal_request_list", _("Requests"), order=10)
         register_portal_nav("portal_calendar", _("Calendar"), order=40)
-        post_save.connect(signals.seed_templates, sender=Practice,
-                          dispatch_uid="tasks.seed_templates")
+        post_save.connect(
+            signals.seed_templates, sender=Practice, dispatch_uid="tasks.seed_templates"
+        )

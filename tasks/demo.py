@@ -26,7 +26,13 @@ from tasks.models import (
 
 # title, status, priority, due in (days, hour in the client's zone), from the portal?
 WORK = [
-    ("Book flights and hotel for the Tokyo roadshow", Status.IN_PROGRESS, Priority.HIGH, (2, 17), True),
+    (
+        "Book flights and hotel for the Tokyo roadshow",
+        Status.IN_PROGRESS,
+        Priority.HIGH,
+        (2, 17),
+        True,
+    ),
     ("Proofread the Q3 investor letter", Status.TODO, Priority.NORMAL, (1, 12), False),
     ("Set up the board call with dial-in", Status.WAITING, Priority.HIGH, (3, 10), True),
     ("Order 500 business cards for new hires", Status.REQUESTED, Priority.NORMAL, (5, 17), True),
@@ -46,20 +52,27 @@ EVENTS = [
 
 def _staff(practice: Practice, *members: Membership | None) -> list[Membership]:
     found = [m for m in members if m is not None and m.is_staff]
-    return found or list(Membership.objects.for_practice(practice).filter(
-        role__in=("owner", "admin", "secretary")).select_related("user")[:2])
+    return found or list(
+        Membership.objects.for_practice(practice)
+        .filter(role__in=("owner", "admin", "secretary"))
+        .select_related("user")[:2]
+    )
 
 
 def _client_contact(practice: Practice, client: Client) -> Contact | None:
-    contact = (Contact.objects.for_practice(practice).filter(client=client,
-                                                             membership__isnull=False)
-               .select_related("membership__user").first())
+    contact = (
+        Contact.objects.for_practice(practice)
+        .filter(client=client, membership__isnull=False)
+        .select_related("membership__user")
+        .first()
+    )
     return contact
 
 
 @transaction.atomic
-def seed_practice(practice: Practice, staff: list[Membership], *, now: datetime | None = None
-                  ) -> int:
+def seed_practice(
+    practice: Practice, staff: list[Membership], *, now: datetime | None = None
+) -> int:
     """Seed one practice; returns how many tasks were created (0 when it already had some)."""
     services.task_templates_seed(practice=practice)
     if Task.objects.for_practice(practice).exists() or not staff:
@@ -80,16 +93,31 @@ def seed_practice(practice: Practice, staff: list[Membership], *, now: datetime 
             due = datetime.combine(today + timedelta(days=days), time(hour), tzinfo=zone)
             due = max(due, created_at + timedelta(hours=1))
             if portal and contact is not None:
-                task = Task(practice=practice, client=client, source="portal", title=title,
-                            status=Status.REQUESTED, priority=priority, requested_by=contact.membership,
-                            created_by=contact.membership.user, created_at=created_at,
-                            client_visible=True)
+                task = Task(
+                    practice=practice,
+                    client=client,
+                    source="portal",
+                    title=title,
+                    status=Status.REQUESTED,
+                    priority=priority,
+                    requested_by=contact.membership,
+                    created_by=contact.membership.user,
+                    created_at=created_at,
+                    client_visible=True,
+                )
                 services._sla_compute(task)
                 task.save()
             else:
-                task = services.task_create(practice=practice, actor=member, client=client,
-                                            title=title, priority=priority, assignee=member,
-                                            created_at=created_at, status=Status.TODO)
+                task = services.task_create(
+                    practice=practice,
+                    actor=member,
+                    client=client,
+                    title=title,
+                    priority=priority,
+                    assignee=member,
+                    created_at=created_at,
+                    status=Status.TODO,
+                )
             if status != Status.REQUESTED:
                 task.assignee = member
                 task.due_at = due
@@ -101,47 +129,87 @@ def seed_practice(practice: Practice, staff: list[Membership], *, now: datetime 
                     task.responded_at = task.responded_at or task.completed_at
                 task.save()
             if status in (Status.IN_PROGRESS, Status.WAITING, Status.DONE):
-                Comment.objects.create(practice=practice, task=task, author=member.user,
-                                       author_membership=member, internal=False,
-                                       body="Thanks, we're on it. I'll confirm the details today.",
-                                       created_at=created_at + timedelta(minutes=40),
-                                       client_notified_at=created_at + timedelta(minutes=41))
-                Comment.objects.create(practice=practice, task=task, author=member.user,
-                                       author_membership=member, internal=True,
-                                       body="Client prefers morning options; check the loyalty number.",
-                                       created_at=created_at + timedelta(minutes=45))
+                Comment.objects.create(
+                    practice=practice,
+                    task=task,
+                    author=member.user,
+                    author_membership=member,
+                    internal=False,
+                    body="Thanks, we're on it. I'll confirm the details today.",
+                    created_at=created_at + timedelta(minutes=40),
+                    client_notified_at=created_at + timedelta(minutes=41),
+                )
+                Comment.objects.create(
+                    practice=practice,
+                    task=task,
+                    author=member.user,
+                    author_membership=member,
+                    internal=True,
+                    body="Client prefers morning options; check the loyalty number.",
+                    created_at=created_at + timedelta(minutes=45),
+                )
                 if task.responded_at is None:
                     task.responded_at = created_at + timedelta(minutes=40)
                     task.save(update_fields=["responded_at"])
                 for day_back in range(3):
-                    started = max(now - timedelta(days=day_back, hours=2 + w_index % 3),
-                                  period_start + timedelta(hours=9))
+                    started = max(
+                        now - timedelta(days=day_back, hours=2 + w_index % 3),
+                        period_start + timedelta(hours=9),
+                    )
                     minutes = 20 + 15 * ((w_index + day_back) % 4)
                     TimeEntry.objects.create(
-                        practice=practice, task=task, client=client, membership=member,
-                        started_at=started, ended_at=started + timedelta(minutes=minutes),
-                        minutes=minutes, description="Research and bookings",
-                        billable=day_back != 2, manual=True)
+                        practice=practice,
+                        task=task,
+                        client=client,
+                        membership=member,
+                        started_at=started,
+                        ended_at=started + timedelta(minutes=minutes),
+                        minutes=minutes,
+                        description="Research and bookings",
+                        billable=day_back != 2,
+                        manual=True,
+                    )
             created += 1
         for e_index, (title, kind, days, start, minutes, event_zone) in enumerate(EVENTS):
             event_zone = event_zone or client.time_zone
-            starts = datetime.combine(today + timedelta(days=days), start,
-                                      tzinfo=ZoneInfo(event_zone))
+            starts = datetime.combine(
+                today + timedelta(days=days), start, tzinfo=ZoneInfo(event_zone)
+            )
             CalendarEvent.objects.create(
-                practice=practice, client=client, secretary=staff[e_index % len(staff)],
-                kind=kind, title=f"{title} · {client.name}", starts_at=starts,
-                ends_at=starts + timedelta(minutes=minutes), time_zone=event_zone,
+                practice=practice,
+                client=client,
+                secretary=staff[e_index % len(staff)],
+                kind=kind,
+                title=f"{title} · {client.name}",
+                starts_at=starts,
+                ends_at=starts + timedelta(minutes=minutes),
+                time_zone=event_zone,
                 location="Video call" if kind != EventKind.TRAVEL else "Sydney Airport T1",
                 video_link="https://meet.example.com/demo-call" if kind != EventKind.TRAVEL else "",
                 dial_in="+61 2 5550 1234, PIN 4321" if kind == EventKind.CALL else "",
                 attendees=[{"name": str(m.user), "email": m.user.email} for m in staff[:2]],
-                notes="Agenda in the shared folder.")
+                notes="Agenda in the shared folder.",
+            )
         RecurringTask.objects.create(
-            practice=practice, client=client, title="Weekly newsletter", frequency="weekly",
-            weekday=3, start_date=today, assignee=staff[0], lead_days=2)
+            practice=practice,
+            client=client,
+            title="Weekly newsletter",
+            frequency="weekly",
+            weekday=3,
+            start_date=today,
+            assignee=staff[0],
+            lead_days=2,
+        )
         RecurringTask.objects.create(
-            practice=practice, client=client, title="Monthly bookkeeping close",
-            frequency="monthly", month_day=31, start_date=today, assignee=staff[-1], lead_days=3)
+            practice=practice,
+            client=client,
+            title="Monthly bookkeeping close",
+            frequency="monthly",
+            month_day=31,
+            start_date=today,
+            assignee=staff[-1],
+            lead_days=3,
+        )
     return created
 
 

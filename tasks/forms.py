@@ -73,8 +73,9 @@ class RequestForm(forms.Form):
 
     subject = forms.CharField(label=_("Subject"), max_length=200)
     details = forms.CharField(label=_("Details"), widget=forms.Textarea, required=False)
-    category = forms.ModelChoiceField(label=_("Kind of work"), queryset=ServiceCategory.objects.none(),
-                                      required=False)
+    category = forms.ModelChoiceField(
+        label=_("Kind of work"), queryset=ServiceCategory.objects.none(), required=False
+    )
     wanted_by = forms.DateField(label=_("Wanted by"), required=False, widget=DateInput)
     attachments = MultipleFileField(label=_("Attachments"))
 
@@ -92,19 +93,32 @@ class ReplyForm(forms.Form):
 
 
 class CommentForm(ReplyForm):
-    internal = forms.BooleanField(label=_("Internal note (the client does not see it)"),
-                                  required=False)
+    internal = forms.BooleanField(
+        label=_("Internal note (the client does not see it)"), required=False
+    )
 
 
 class TaskForm(forms.ModelForm):
-    checklist = forms.CharField(label=_("Checklist"), required=False,
-                                widget=forms.Textarea(attrs={"rows": 4}),
-                                help_text=_("One item per line. Choosing a template fills it in."))
+    checklist = forms.CharField(
+        label=_("Checklist"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 4}),
+        help_text=_("One item per line. Choosing a template fills it in."),
+    )
 
     class Meta:
         model = Task
-        fields = ["client", "title", "description", "category", "template", "priority",
-                  "assignee", "due_at", "client_visible"]
+        fields = [
+            "client",
+            "title",
+            "description",
+            "category",
+            "template",
+            "priority",
+            "assignee",
+            "due_at",
+            "client_visible",
+        ]
         widgets = {"due_at": DateTimeLocalInput()}
         field_classes = {"assignee": MemberChoiceField}
 
@@ -113,17 +127,22 @@ class TaskForm(forms.ModelForm):
         self.fields["client"].queryset = Client.objects.for_practice(practice).order_by("name")
         self.fields["category"].queryset = _categories(practice)
         self.fields["template"].queryset = TaskTemplate.objects.for_practice(practice).filter(
-            archived=False)
+            archived=False
+        )
         self.fields["template"].required = False
         self.fields["assignee"].queryset = staff_members(practice=practice)
         self.fields["due_at"].help_text = _("In your time zone (%(zone)s).") % {
-            "zone": timezone.get_current_timezone_name()}
+            "zone": timezone.get_current_timezone_name()
+        }
         if not creating:
             del self.fields["template"]
             del self.fields["checklist"]
         else:
-            preview = {"hx-get": "template-preview/", "hx-target": "#template-preview",
-                       "hx-trigger": "change"}
+            preview = {
+                "hx-get": "template-preview/",
+                "hx-target": "#template-preview",
+                "hx-trigger": "change",
+            }
             self.fields["template"].widget.attrs.update(preview)
             self.fields["category"].widget.attrs.update(preview)
             self.fields["category"].help_text = _("A service with a template brings its checklist.")
@@ -133,14 +152,18 @@ class ConvertForm(forms.Form):
     """Triage of a portal request into a task of the practice."""
 
     title = forms.CharField(label=_("Title"), max_length=200)
-    category = forms.ModelChoiceField(label=_("Service"), queryset=ServiceCategory.objects.none(),
-                                      required=False)
-    priority = forms.TypedChoiceField(label=_("Priority"), choices=Priority.choices, coerce=int,
-                                      initial=Priority.NORMAL)
+    category = forms.ModelChoiceField(
+        label=_("Service"), queryset=ServiceCategory.objects.none(), required=False
+    )
+    priority = forms.TypedChoiceField(
+        label=_("Priority"), choices=Priority.choices, coerce=int, initial=Priority.NORMAL
+    )
     assignee = MemberChoiceField(label=_("Assignee"), queryset=None, required=False)
     due_at = forms.DateTimeField(label=_("Due"), required=False, widget=DateTimeLocalInput())
-    status = forms.ChoiceField(label=_("Start as"), choices=[(Status.TODO, Status.TODO.label),
-                                                            (Status.IN_PROGRESS, Status.IN_PROGRESS.label)])
+    status = forms.ChoiceField(
+        label=_("Start as"),
+        choices=[(Status.TODO, Status.TODO.label), (Status.IN_PROGRESS, Status.IN_PROGRESS.label)],
+    )
 
     def __init__(self, *args, practice, **kwargs):
         super().__init__(*args, **kwargs)
@@ -153,14 +176,20 @@ class StatusForm(forms.Form):
 
 
 class ChecklistItemForm(forms.Form):
-    text = forms.CharField(label=_("New item"), max_length=200, widget=forms.TextInput(
-        attrs={"aria-label": _("New checklist item"), "placeholder": _("New item")}))
+    text = forms.CharField(
+        label=_("New item"),
+        max_length=200,
+        widget=forms.TextInput(
+            attrs={"aria-label": _("New checklist item"), "placeholder": _("New item")}
+        ),
+    )
 
 
 class AttachmentForm(forms.Form):
     attachments = MultipleFileField(label=_("Attach files"), required=True)
-    internal = forms.BooleanField(label=_("Internal (the client does not see them)"),
-                                  required=False)
+    internal = forms.BooleanField(
+        label=_("Internal (the client does not see them)"), required=False
+    )
 
 
 class TimeEntryForm(forms.Form):
@@ -173,13 +202,19 @@ class TimeEntryForm(forms.Form):
 class TaskTemplateForm(forms.Form):
     name = forms.CharField(label=_("Name"), max_length=120)
     title = forms.CharField(label=_("Task title"), max_length=200)
-    category = forms.ModelChoiceField(label=_("Service"), queryset=ServiceCategory.objects.none(),
-                                      required=False)
-    priority = forms.TypedChoiceField(label=_("Priority"), choices=Priority.choices, coerce=int,
-                                      initial=Priority.NORMAL)
+    category = forms.ModelChoiceField(
+        label=_("Service"), queryset=ServiceCategory.objects.none(), required=False
+    )
+    priority = forms.TypedChoiceField(
+        label=_("Priority"), choices=Priority.choices, coerce=int, initial=Priority.NORMAL
+    )
     description = forms.CharField(label=_("Description"), widget=forms.Textarea, required=False)
-    checklist = forms.CharField(label=_("Checklist"), widget=forms.Textarea, required=False,
-                                help_text=_("One item per line."))
+    checklist = forms.CharField(
+        label=_("Checklist"),
+        widget=forms.Textarea,
+        required=False,
+        help_text=_("One item per line."),
+    )
     archived = forms.BooleanField(label=_("Archived"), required=False)
 
     def __init__(self, *args, practice, **kwargs):
@@ -189,14 +224,31 @@ class TaskTemplateForm(forms.Form):
 
 class RecurringTaskForm(forms.ModelForm):
     weekday = forms.TypedChoiceField(
-        label=_("On (weekly)"), required=False, coerce=int, empty_value=None,
-        choices=[("", "—"), *[(i, name) for i, name in enumerate(WEEKDAY_NAMES)]])
+        label=_("On (weekly)"),
+        required=False,
+        coerce=int,
+        empty_value=None,
+        choices=[("", "—"), *[(i, name) for i, name in enumerate(WEEKDAY_NAMES)]],
+    )
 
     class Meta:
         model = RecurringTask
-        fields = ["client", "title", "description", "category", "template", "assignee",
-                  "frequency", "interval", "weekday", "month_day", "start_date", "due_time",
-                  "lead_days", "active"]
+        fields = [
+            "client",
+            "title",
+            "description",
+            "category",
+            "template",
+            "assignee",
+            "frequency",
+            "interval",
+            "weekday",
+            "month_day",
+            "start_date",
+            "due_time",
+            "lead_days",
+            "active",
+        ]
         widgets = {"start_date": DateInput(), "due_time": forms.TimeInput(attrs={"type": "time"})}
         field_classes = {"assignee": MemberChoiceField}
         help_texts = {"month_day": _("Monthly rules: a day the month lacks falls on its last day.")}
@@ -211,40 +263,69 @@ class RecurringTaskForm(forms.ModelForm):
 
 
 class EventForm(forms.ModelForm):
-    starts_at = forms.DateTimeField(label=_("Starts"), widget=DateTimeLocalInput(),
-                                    input_formats=["%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M"])
-    ends_at = forms.DateTimeField(label=_("Ends"), widget=DateTimeLocalInput(),
-                                  input_formats=["%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M"])
-    time_zone = forms.ChoiceField(label=_("Time zone"), choices=time_zone_choices,
-                                  help_text=_("Start and end are read in this zone."))
+    starts_at = forms.DateTimeField(
+        label=_("Starts"),
+        widget=DateTimeLocalInput(),
+        input_formats=["%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M"],
+    )
+    ends_at = forms.DateTimeField(
+        label=_("Ends"),
+        widget=DateTimeLocalInput(),
+        input_formats=["%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M"],
+    )
+    time_zone = forms.ChoiceField(
+        label=_("Time zone"),
+        choices=time_zone_choices,
+        help_text=_("Start and end are read in this zone."),
+    )
     video_link = forms.URLField(label=_("Video link"), required=False, assume_scheme="https")
-    attendees_text = forms.CharField(label=_("Attendees"), required=False,
-                                     widget=forms.Textarea(attrs={"rows": 3}),
-                                     help_text=_("One per line: Name <email@example.com>"))
+    attendees_text = forms.CharField(
+        label=_("Attendees"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_("One per line: Name <email@example.com>"),
+    )
 
     class Meta:
         model = CalendarEvent
-        fields = ["client", "task", "secretary", "kind", "title", "location", "video_link",
-                  "dial_in", "notes", "cancelled"]
+        fields = [
+            "client",
+            "task",
+            "secretary",
+            "kind",
+            "title",
+            "location",
+            "video_link",
+            "dial_in",
+            "notes",
+            "cancelled",
+        ]
         field_classes = {"secretary": MemberChoiceField}
 
     def __init__(self, *args, practice, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["client"].queryset = Client.objects.for_practice(practice).order_by("name")
-        self.fields["task"].queryset = Task.objects.for_practice(practice).filter(
-            status__in=("requested", "todo", "in_progress", "waiting")).select_related("client")
+        self.fields["task"].queryset = (
+            Task.objects.for_practice(practice)
+            .filter(status__in=("requested", "todo", "in_progress", "waiting"))
+            .select_related("client")
+        )
         self.fields["secretary"].queryset = staff_members(practice=practice)
         self.fields["kind"].choices = EventKind.choices
         instance = kwargs.get("instance")
         if instance is not None and instance.pk:
             zone = ZoneInfo(instance.time_zone)
-            self.initial.update({
-                "time_zone": instance.time_zone,
-                "starts_at": instance.starts_at.astimezone(zone).replace(tzinfo=None),
-                "ends_at": instance.ends_at.astimezone(zone).replace(tzinfo=None),
-                "attendees_text": "\n".join(
-                    f"{a['name']} <{a['email']}>" if a.get("name") else a["email"]
-                    for a in instance.attendees)})
+            self.initial.update(
+                {
+                    "time_zone": instance.time_zone,
+                    "starts_at": instance.starts_at.astimezone(zone).replace(tzinfo=None),
+                    "ends_at": instance.ends_at.astimezone(zone).replace(tzinfo=None),
+                    "attendees_text": "\n".join(
+                        f"{a['name']} <{a['email']}>" if a.get("name") else a["email"]
+                        for a in instance.attendees
+                    ),
+                }
+            )
 
     def _in_zone(self, value: datetime | None) -> datetime | None:
         zone_name = self.cleaned_data.get("time_zone")
@@ -255,12 +336,20 @@ class EventForm(forms.ModelForm):
     def event_fields(self) -> dict:
         data = self.cleaned_data
         return {
-            "client": data["client"], "task": data.get("task"), "secretary": data.get("secretary"),
-            "kind": data["kind"], "title": data["title"], "location": data.get("location", ""),
-            "video_link": data.get("video_link", ""), "dial_in": data.get("dial_in", ""),
-            "notes": data.get("notes", ""), "cancelled": data.get("cancelled", False),
-            "time_zone": data["time_zone"], "starts_at": self._in_zone(data["starts_at"]),
-            "ends_at": self._in_zone(data["ends_at"]), "attendees": data.get("attendees_text", ""),
+            "client": data["client"],
+            "task": data.get("task"),
+            "secretary": data.get("secretary"),
+            "kind": data["kind"],
+            "title": data["title"],
+            "location": data.get("location", ""),
+            "video_link": data.get("video_link", ""),
+            "dial_in": data.get("dial_in", ""),
+            "notes": data.get("notes", ""),
+            "cancelled": data.get("cancelled", False),
+            "time_zone": data["time_zone"],
+            "starts_at": self._in_zone(data["starts_at"]),
+            "ends_at": self._in_zone(data["ends_at"]),
+            "attendees": data.get("attendees_text", ""),
         }
 
 
@@ -293,17 +382,25 @@ class MemberFilter(django_filters.ModelChoiceFilter):
 class TaskFilter(django_filters.FilterSet):
     q = django_filters.CharFilter(label=_("Search"), method="search")
     client = django_filters.ModelChoiceFilter(label=_("Client"), queryset=Client.objects.none())
-    status = django_filters.MultipleChoiceFilter(label=_("Status"), choices=Status.choices,
-                                                 widget=forms.SelectMultiple(attrs={"size": 3}))
+    status = django_filters.MultipleChoiceFilter(
+        label=_("Status"), choices=Status.choices, widget=forms.SelectMultiple(attrs={"size": 3})
+    )
     assignee = MemberFilter(label=_("Assignee"), queryset=None, null_label=_("Unassigned"))
-    category = django_filters.ModelChoiceFilter(label=_("Service"),
-                                                queryset=ServiceCategory.objects.none())
-    due_after = django_filters.DateFilter(label=_("Due from"), field_name="due_at",
-                                          lookup_expr="date__gte", widget=DateInput)
-    due_before = django_filters.DateFilter(label=_("Due until"), field_name="due_at",
-                                           lookup_expr="date__lte", widget=DateInput)
-    sort = django_filters.ChoiceFilter(label=_("Sort"), method="sort_by", empty_label=None,
-                                       choices=[(k, v[1]) for k, v in SORTS.items()])
+    category = django_filters.ModelChoiceFilter(
+        label=_("Service"), queryset=ServiceCategory.objects.none()
+    )
+    due_after = django_filters.DateFilter(
+        label=_("Due from"), field_name="due_at", lookup_expr="date__gte", widget=DateInput
+    )
+    due_before = django_filters.DateFilter(
+        label=_("Due until"), field_name="due_at", lookup_expr="date__lte", widget=DateInput
+    )
+    sort = django_filters.ChoiceFilter(
+        label=_("Sort"),
+        method="sort_by",
+        empty_label=None,
+        choices=[(k, v[1]) for k, v in SORTS.items()],
+    )
 
     class Meta:
         model = Task
@@ -319,26 +416,34 @@ class TaskFilter(django_filters.FilterSet):
         value = value.strip()
         if not value:
             return queryset
-        return queryset.filter(Q(title__icontains=value) | Q(description__icontains=value)
-                               | Q(client__name__icontains=value))
+        return queryset.filter(
+            Q(title__icontains=value)
+            | Q(description__icontains=value)
+            | Q(client__name__icontains=value)
+        )
 
     def sort_by(self, queryset, name, value):
         return queryset  # applied by the view after filtering, with a stable tie-breaker
 
 
 class BulkForm(forms.Form):
-    tasks = forms.ModelMultipleChoiceField(queryset=Task.objects.none(),
-                                           widget=forms.MultipleHiddenInput)
-    status = forms.ChoiceField(label=_("Set status"), required=False,
-                               choices=[("", "—"), *Status.choices])
+    tasks = forms.ModelMultipleChoiceField(
+        queryset=Task.objects.none(), widget=forms.MultipleHiddenInput
+    )
+    status = forms.ChoiceField(
+        label=_("Set status"), required=False, choices=[("", "—"), *Status.choices]
+    )
     assignee = forms.ChoiceField(label=_("Assign to"), required=False)
 
     def __init__(self, *args, practice, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["tasks"].queryset = Task.objects.for_practice(practice)
         members = staff_members(practice=practice)
-        self.fields["assignee"].choices = [("", "—"), ("none", _("Nobody")),
-                                           *[(str(m.pk), str(m.user)) for m in members]]
+        self.fields["assignee"].choices = [
+            ("", "—"),
+            ("none", _("Nobody")),
+            *[(str(m.pk), str(m.user)) for m in members],
+        ]
         self.members = {str(m.pk): m for m in members}
 
     def clean(self):

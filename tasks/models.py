@@ -58,21 +58,28 @@ class Priority(models.IntegerChoices):
 class TaskTemplate(TenantModel):
     """A reusable task for a service: title, description and checklist. Admins manage them."""
 
-    category = models.ForeignKey("clients.ServiceCategory", null=True, blank=True,
-                                 on_delete=models.SET_NULL, related_name="+",
-                                 verbose_name=_("service"))
+    category = models.ForeignKey(
+        "clients.ServiceCategory",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name=_("service"),
+    )
     name = models.CharField(_("name"), max_length=120)
     title = models.CharField(_("task title"), max_length=200)
     description = models.TextField(_("description"), blank=True)
-    priority = models.PositiveSmallIntegerField(_("priority"), choices=Priority.choices,
-                                                default=Priority.NORMAL)
+    priority = models.PositiveSmallIntegerField(
+        _("priority"), choices=Priority.choices, default=Priority.NORMAL
+    )
     checklist = models.JSONField(_("checklist"), default=list, blank=True)
     archived = models.BooleanField(_("archived"), default=False)
 
     class Meta:
         ordering = ["name"]
-        constraints = [models.UniqueConstraint(fields=["practice", "name"],
-                                               name="tasktemplate_unique_name")]
+        constraints = [
+            models.UniqueConstraint(fields=["practice", "name"], name="tasktemplate_unique_name")
+        ]
 
     def __str__(self) -> str:
         return self.name
@@ -81,29 +88,50 @@ class TaskTemplate(TenantModel):
 class RecurringTask(TenantModel):
     """A rule that creates a task for each occurrence (weekly newsletter, monthly books)."""
 
-    client = models.ForeignKey("clients.Client", on_delete=models.CASCADE, related_name="+",
-                               verbose_name=_("client"))
+    client = models.ForeignKey(
+        "clients.Client", on_delete=models.CASCADE, related_name="+", verbose_name=_("client")
+    )
     title = models.CharField(_("title"), max_length=200)
     description = models.TextField(_("description"), blank=True)
-    category = models.ForeignKey("clients.ServiceCategory", null=True, blank=True,
-                                 on_delete=models.SET_NULL, related_name="+",
-                                 verbose_name=_("service"))
-    template = models.ForeignKey(TaskTemplate, null=True, blank=True, on_delete=models.SET_NULL,
-                                 related_name="+", verbose_name=_("template"))
-    assignee = models.ForeignKey("secretary.Membership", null=True, blank=True,
-                                 on_delete=models.SET_NULL, related_name="+",
-                                 verbose_name=_("assignee"))
-    frequency = models.CharField(_("repeat every"), max_length=10, choices=Frequency.choices,
-                                 default=Frequency.WEEKLY)
+    category = models.ForeignKey(
+        "clients.ServiceCategory",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name=_("service"),
+    )
+    template = models.ForeignKey(
+        TaskTemplate,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name=_("template"),
+    )
+    assignee = models.ForeignKey(
+        "secretary.Membership",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name=_("assignee"),
+    )
+    frequency = models.CharField(
+        _("repeat every"), max_length=10, choices=Frequency.choices, default=Frequency.WEEKLY
+    )
     interval = models.PositiveSmallIntegerField(_("interval"), default=1)
     weekday = models.PositiveSmallIntegerField(_("weekday"), null=True, blank=True)
     month_day = models.PositiveSmallIntegerField(_("day of month"), null=True, blank=True)
     start_date = models.DateField(_("starts on"))
-    due_time = models.TimeField(_("due at"), default=time(17, 0),
-                                help_text=_("In the client's time zone."))
+    due_time = models.TimeField(
+        _("due at"), default=time(17, 0), help_text=_("In the client's time zone.")
+    )
     lead_days = models.PositiveSmallIntegerField(
-        _("create ahead (days)"), default=2,
-        help_text=_("How many days before the due date the task appears."))
+        _("create ahead (days)"),
+        default=2,
+        help_text=_("How many days before the due date the task appears."),
+    )
     active = models.BooleanField(_("active"), default=True)
     last_occurrence = models.DateField(null=True, blank=True, editable=False)
     created_at = models.DateTimeField(auto_now_add=True)
@@ -120,38 +148,61 @@ class RecurringTask(TenantModel):
         return str(WEEKDAY_NAMES[self.weekday]) if self.weekday is not None else ""
 
     def rule(self) -> Rule:
-        return Rule(self.frequency, start=self.start_date, interval=self.interval,
-                    weekday=self.weekday, month_day=self.month_day)
+        return Rule(
+            self.frequency,
+            start=self.start_date,
+            interval=self.interval,
+            weekday=self.weekday,
+            month_day=self.month_day,
+        )
 
 
 class Task(TenantModel):
-    client = models.ForeignKey("clients.Client", on_delete=models.CASCADE, related_name="tasks",
-                               verbose_name=_("client"))
-    source = models.CharField(_("source"), max_length=10, choices=Source.choices,
-                              default=Source.STAFF)
+    client = models.ForeignKey(
+        "clients.Client", on_delete=models.CASCADE, related_name="tasks", verbose_name=_("client")
+    )
+    source = models.CharField(
+        _("source"), max_length=10, choices=Source.choices, default=Source.STAFF
+    )
     title = models.CharField(_("title"), max_length=200)
     description = models.TextField(_("description"), blank=True)
-    category = models.ForeignKey("clients.ServiceCategory", null=True, blank=True,
-                                 on_delete=models.SET_NULL, related_name="+",
-                                 verbose_name=_("service"))
-    status = models.CharField(_("status"), max_length=12, choices=Status.choices,
-                              default=Status.TODO)
-    priority = models.PositiveSmallIntegerField(_("priority"), choices=Priority.choices,
-                                                default=Priority.NORMAL)
-    assignee = models.ForeignKey("secretary.Membership", null=True, blank=True,
-                                 on_delete=models.SET_NULL, related_name="+",
-                                 verbose_name=_("assignee"))
-    requested_by = models.ForeignKey("secretary.Membership", null=True, blank=True,
-                                     on_delete=models.SET_NULL, related_name="+")
-    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True,
-                                   on_delete=models.SET_NULL, related_name="+")
+    category = models.ForeignKey(
+        "clients.ServiceCategory",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name=_("service"),
+    )
+    status = models.CharField(
+        _("status"), max_length=12, choices=Status.choices, default=Status.TODO
+    )
+    priority = models.PositiveSmallIntegerField(
+        _("priority"), choices=Priority.choices, default=Priority.NORMAL
+    )
+    assignee = models.ForeignKey(
+        "secretary.Membership",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name=_("assignee"),
+    )
+    requested_by = models.ForeignKey(
+        "secretary.Membership", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
     wanted_by = models.DateField(_("wanted by"), null=True, blank=True)
     due_at = models.DateTimeField(_("due"), null=True, blank=True)
     client_visible = models.BooleanField(_("visible to the client"), default=True)
-    template = models.ForeignKey(TaskTemplate, null=True, blank=True, on_delete=models.SET_NULL,
-                                 related_name="+")
-    recurrence = models.ForeignKey(RecurringTask, null=True, blank=True,
-                                   on_delete=models.SET_NULL, related_name="tasks")
+    template = models.ForeignKey(
+        TaskTemplate, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    recurrence = models.ForeignKey(
+        RecurringTask, null=True, blank=True, on_delete=models.SET_NULL, related_name="tasks"
+    )
     occurrence_date = models.DateField(null=True, blank=True)
     # The SLA clock: due time of the first response, pauses while waiting on the client.
     sla_due_at = models.DateTimeField(_("response due"), null=True, blank=True)
@@ -168,9 +219,11 @@ class Task(TenantModel):
     class Meta:
         ordering = ["-created_at", "-id"]
         constraints = [
-            models.UniqueConstraint(fields=["practice", "recurrence", "occurrence_date"],
-                                    condition=Q(recurrence__isnull=False),
-                                    name="task_unique_occurrence"),
+            models.UniqueConstraint(
+                fields=["practice", "recurrence", "occurrence_date"],
+                condition=Q(recurrence__isnull=False),
+                name="task_unique_occurrence",
+            ),
         ]
         indexes = [
             models.Index(fields=["practice", "status", "due_at"], name="task_status_due_idx"),
@@ -213,8 +266,9 @@ class ChecklistItem(TenantModel):
     text = models.CharField(_("item"), max_length=200)
     position = models.PositiveIntegerField(default=0)
     done_at = models.DateTimeField(null=True, blank=True)
-    done_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True,
-                                on_delete=models.SET_NULL, related_name="+")
+    done_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
 
     class Meta:
         ordering = ["position", "id"]
@@ -227,10 +281,12 @@ class Comment(TenantModel):
     """An internal note (staff only) or a reply the client sees."""
 
     task = models.ForeignKey(Task, on_delete=models.CASCADE, related_name="comments")
-    author = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True,
-                               on_delete=models.SET_NULL, related_name="+")
-    author_membership = models.ForeignKey("secretary.Membership", null=True, blank=True,
-                                          on_delete=models.SET_NULL, related_name="+")
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    author_membership = models.ForeignKey(
+        "secretary.Membership", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
     body = models.TextField(_("message"))
     internal = models.BooleanField(_("internal note"), default=False)
     from_client = models.BooleanField(default=False)
@@ -240,8 +296,7 @@ class Comment(TenantModel):
 
     class Meta:
         ordering = ["created_at", "id"]
-        indexes = [models.Index(fields=["practice", "task", "created_at"],
-                                name="comment_task_idx")]
+        indexes = [models.Index(fields=["practice", "task", "created_at"], name="comment_task_idx")]
 
     def __str__(self) -> str:
         return self.body[:60]
@@ -255,15 +310,17 @@ def attachment_path(instance: Attachment, filename: str) -> str:
 
 class Attachment(TenantModel):
     task = models.ForeignKey(Task, on_delete=models.CASCADE, related_name="attachments")
-    comment = models.ForeignKey(Comment, null=True, blank=True, on_delete=models.CASCADE,
-                                related_name="attachments")
+    comment = models.ForeignKey(
+        Comment, null=True, blank=True, on_delete=models.CASCADE, related_name="attachments"
+    )
     file = models.FileField(upload_to=attachment_path, max_length=200)
     original_name = models.CharField(max_length=200)
     content_type = models.CharField(max_length=100)
     size = models.PositiveIntegerField()
     internal = models.BooleanField(_("internal"), default=False)
-    uploaded_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True,
-                                    on_delete=models.SET_NULL, related_name="+")
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
     created_at = models.DateTimeField(default=timezone.now)
 
     class Meta:
@@ -278,8 +335,9 @@ class TimeEntry(TenantModel):
 
     task = models.ForeignKey(Task, on_delete=models.CASCADE, related_name="time_entries")
     client = models.ForeignKey("clients.Client", on_delete=models.CASCADE, related_name="+")
-    membership = models.ForeignKey("secretary.Membership", on_delete=models.CASCADE,
-                                   related_name="+")
+    membership = models.ForeignKey(
+        "secretary.Membership", on_delete=models.CASCADE, related_name="+"
+    )
     started_at = models.DateTimeField()
     ended_at = models.DateTimeField(null=True, blank=True)
     minutes = models.PositiveIntegerField(null=True, blank=True)
@@ -293,9 +351,11 @@ class TimeEntry(TenantModel):
     class Meta:
         ordering = ["-started_at", "-id"]
         constraints = [
-            models.UniqueConstraint(fields=["practice", "membership"],
-                                    condition=Q(ended_at__isnull=True, manual=False),
-                                    name="timeentry_one_running_timer"),
+            models.UniqueConstraint(
+                fields=["practice", "membership"],
+                condition=Q(ended_at__isnull=True, manual=False),
+                name="timeentry_one_running_timer",
+            ),
         ]
         indexes = [
             models.Index(fields=["practice", "client", "started_at"], name="timeentry_client_idx"),
@@ -318,15 +378,28 @@ class EventKind(models.TextChoices):
 
 
 class CalendarEvent(TenantModel):
-    client = models.ForeignKey("clients.Client", on_delete=models.CASCADE, related_name="+",
-                               verbose_name=_("client"))
-    task = models.ForeignKey(Task, null=True, blank=True, on_delete=models.SET_NULL,
-                             related_name="events", verbose_name=_("task"))
-    secretary = models.ForeignKey("secretary.Membership", null=True, blank=True,
-                                  on_delete=models.SET_NULL, related_name="+",
-                                  verbose_name=_("secretary"))
-    kind = models.CharField(_("kind"), max_length=10, choices=EventKind.choices,
-                            default=EventKind.CALL)
+    client = models.ForeignKey(
+        "clients.Client", on_delete=models.CASCADE, related_name="+", verbose_name=_("client")
+    )
+    task = models.ForeignKey(
+        Task,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="events",
+        verbose_name=_("task"),
+    )
+    secretary = models.ForeignKey(
+        "secretary.Membership",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name=_("secretary"),
+    )
+    kind = models.CharField(
+        _("kind"), max_length=10, choices=EventKind.choices, default=EventKind.CALL
+    )
     title = models.CharField(_("title"), max_length=200)
     starts_at = models.DateTimeField(_("starts"))
     ends_at = models.DateTimeField(_("ends"))
@@ -354,10 +427,12 @@ class CalendarEvent(TenantModel):
 class CalendarFeed(TenantModel):
     """A private, revocable ICS URL for one client or one secretary; the secret is hashed."""
 
-    client = models.ForeignKey("clients.Client", null=True, blank=True, on_delete=models.CASCADE,
-                               related_name="+")
-    membership = models.ForeignKey("secretary.Membership", null=True, blank=True,
-                                   on_delete=models.CASCADE, related_name="+")
+    client = models.ForeignKey(
+        "clients.Client", null=True, blank=True, on_delete=models.CASCADE, related_name="+"
+    )
+    membership = models.ForeignKey(
+        "secretary.Membership", null=True, blank=True, on_delete=models.CASCADE, related_name="+"
+    )
     token_hash = models.CharField(max_length=64, unique=True, editable=False)
     hint = models.CharField(max_length=8, editable=False)
     created_at = models.DateTimeField(auto_now_add=True)
@@ -369,10 +444,13 @@ class CalendarFeed(TenantModel):
             models.CheckConstraint(
                 condition=Q(client__isnull=False, membership__isnull=True)
                 | Q(client__isnull=True, membership__isnull=False),
-                name="calendarfeed_one_owner"),
+                name="calendarfeed_one_owner",
+            ),
         ]
-        indexes = [models.Index(fields=["practice", "client"], name="feed_client_idx"),
-                   models.Index(fields=["practice", "membership"], name="feed_member_idx")]
+        indexes = [
+            models.Index(fields=["practice", "client"], name="feed_client_idx"),
+            models.Index(fields=["practice", "membership"], name="feed_member_idx"),
+        ]
 
     def __str__(self) -> str:
         return f"feed {self.hint}…"
@@ -390,16 +468,21 @@ class CalendarFeed(TenantModel):
 class NotificationPreference(TenantModel):
     """Which emails a member wants; a member without a row gets them all."""
 
-    membership = models.OneToOneField("secretary.Membership", on_delete=models.CASCADE,
-                                      related_name="+")
+    membership = models.OneToOneField(
+        "secretary.Membership", on_delete=models.CASCADE, related_name="+"
+    )
     on_assignment = models.BooleanField(_("a task is assigned to me"), default=True)
     on_client_reply = models.BooleanField(_("a client replies on my task"), default=True)
-    on_sla_breach = models.BooleanField(_("a task of mine breaches its response time"),
-                                        default=True)
+    on_sla_breach = models.BooleanField(
+        _("a task of mine breaches its response time"), default=True
+    )
 
     class Meta:
-        constraints = [models.UniqueConstraint(fields=["practice", "membership"],
-                                               name="notificationpref_unique_member")]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["practice", "membership"], name="notificationpref_unique_member"
+            )
+        ]
 
 
 class NotificationSent(TenantModel):
@@ -409,5 +492,6 @@ class NotificationSent(TenantModel):
     sent_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
-        constraints = [models.UniqueConstraint(fields=["practice", "key"],
-                                               name="notificationsent_unique_key")]
+        constraints = [
+            models.UniqueConstraint(fields=["practice", "key"], name="notificationsent_unique_key")
+        ]

@@ -24,11 +24,20 @@ class Frequency(models.TextChoices):
     MONTHLY = "monthly", gettext_lazy("months")
 
 
-WEEKDAY_NAMES = [gettext_lazy("Monday"), gettext_lazy("Tuesday"), gettext_lazy("Wednesday"),
-                 gettext_lazy("Thursday"), gettext_lazy("Friday"), gettext_lazy("Saturday"),
-                 gettext_lazy("Sunday")]
-_RRULE_FREQ = {Frequency.DAILY: rrule.DAILY, Frequency.WEEKLY: rrule.WEEKLY,
-               Frequency.MONTHLY: rrule.MONTHLY}
+WEEKDAY_NAMES = [
+    gettext_lazy("Monday"),
+    gettext_lazy("Tuesday"),
+    gettext_lazy("Wednesday"),
+    gettext_lazy("Thursday"),
+    gettext_lazy("Friday"),
+    gettext_lazy("Saturday"),
+    gettext_lazy("Sunday"),
+]
+_RRULE_FREQ = {
+    Frequency.DAILY: rrule.DAILY,
+    Frequency.WEEKLY: rrule.WEEKLY,
+    Frequency.MONTHLY: rrule.MONTHLY,
+}
 
 
 @dataclass(frozen=True)
@@ -47,10 +56,16 @@ def rule_problems(rule: Rule) -> dict[str, str]:
         problems["frequency"] = _("Choose days, weeks or months.")
     if not 1 <= rule.interval <= MAX_INTERVAL:
         problems["interval"] = _("Repeat every 1 to %(max)s periods.") % {"max": MAX_INTERVAL}
-    if rule.frequency == Frequency.WEEKLY and rule.weekday is not None and not 0 <= rule.weekday <= 6:
+    if (
+        rule.frequency == Frequency.WEEKLY
+        and rule.weekday is not None
+        and not 0 <= rule.weekday <= 6
+    ):
         problems["weekday"] = _("Choose a day of the week.")
-    if rule.frequency == Frequency.MONTHLY and rule.month_day is not None and not (
-        1 <= rule.month_day <= 31
+    if (
+        rule.frequency == Frequency.MONTHLY
+        and rule.month_day is not None
+        and not (1 <= rule.month_day <= 31)
     ):
         problems["month_day"] = _("Choose a day of the month between 1 and 31.")
     return problems
@@ -60,8 +75,10 @@ def _rrule(rule: Rule) -> rrule.rrule:
     problems = rule_problems(rule)
     if problems:
         raise ValueError("; ".join(problems.values()))
-    options: dict = {"interval": rule.interval,
-                     "dtstart": datetime.combine(rule.start, datetime.min.time())}
+    options: dict = {
+        "interval": rule.interval,
+        "dtstart": datetime.combine(rule.start, datetime.min.time()),
+    }
     if rule.frequency == Frequency.WEEKLY:
         options["byweekday"] = rule.weekday if rule.weekday is not None else rule.start.weekday()
     elif rule.frequency == Frequency.MONTHLY:
@@ -80,7 +97,8 @@ def occurrences(rule: Rule, *, after: date | None, until: date) -> list[date]:
     recurrence = _rrule(rule)
     found = recurrence.between(
         datetime.combine(after, datetime.min.time()) if after else datetime.min,
-        datetime.combine(until, datetime.min.time()), inc=True,
+        datetime.combine(until, datetime.min.time()),
+        inc=True,
     )
     return [moment.date() for moment in found if after is None or moment.date() > after]
 
@@ -92,8 +110,11 @@ def next_occurrence(rule: Rule, *, after: date) -> date | None:
 
 def describe(rule: Rule) -> str:
     unit = Frequency(rule.frequency).label
-    text = (_("Every %(unit)s") % {"unit": unit.rstrip("s")} if rule.interval == 1
-            else _("Every %(n)s %(unit)s") % {"n": rule.interval, "unit": unit})
+    text = (
+        _("Every %(unit)s") % {"unit": unit.rstrip("s")}
+        if rule.interval == 1
+        else _("Every %(n)s %(unit)s") % {"n": rule.interval, "unit": unit}
+    )
     if rule.frequency == Frequency.WEEKLY:
         weekday = rule.weekday if rule.weekday is not None else rule.start.weekday()
         text += " " + _("on %(day)s") % {"day": WEEKDAY_NAMES[weekday]}

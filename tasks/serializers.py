@@ -64,24 +64,57 @@ class ChecklistItemSerializer(serializers.ModelSerializer):
 class TaskSerializer(serializers.ModelSerializer):
     client = scoped(Client)
     category = scoped(ServiceCategory, required=False, allow_null=True)
-    assignee = scoped(Membership, required=False, allow_null=True,
-                      extra_filter={"role__in": ("owner", "admin", "secretary")})
+    assignee = scoped(
+        Membership,
+        required=False,
+        allow_null=True,
+        extra_filter={"role__in": ("owner", "admin", "secretary")},
+    )
     status = serializers.ChoiceField(choices=Status.choices, required=False)
     checklist = ChecklistItemSerializer(many=True, read_only=True)
     checklist_items = serializers.ListField(
-        child=serializers.CharField(max_length=200), write_only=True, required=False,
-        help_text=_("Checklist items to create with the task."))
+        child=serializers.CharField(max_length=200),
+        write_only=True,
+        required=False,
+        help_text=_("Checklist items to create with the task."),
+    )
     sla_state = serializers.CharField(read_only=True)
     client_time_zone = serializers.CharField(source="client.time_zone", read_only=True)
 
     class Meta:
         model = Task
-        fields = ["id", "client", "client_time_zone", "source", "title", "description",
-                  "category", "status", "priority", "assignee", "due_at", "wanted_by",
-                  "client_visible", "sla_due_at", "sla_state", "responded_at",
-                  "created_at", "updated_at", "completed_at", "checklist", "checklist_items"]
-        read_only_fields = ["source", "wanted_by", "sla_due_at", "responded_at", "created_at",
-                            "updated_at", "completed_at"]
+        fields = [
+            "id",
+            "client",
+            "client_time_zone",
+            "source",
+            "title",
+            "description",
+            "category",
+            "status",
+            "priority",
+            "assignee",
+            "due_at",
+            "wanted_by",
+            "client_visible",
+            "sla_due_at",
+            "sla_state",
+            "responded_at",
+            "created_at",
+            "updated_at",
+            "completed_at",
+            "checklist",
+            "checklist_items",
+        ]
+        read_only_fields = [
+            "source",
+            "wanted_by",
+            "sla_due_at",
+            "responded_at",
+            "created_at",
+            "updated_at",
+            "completed_at",
+        ]
 
 
 class ClientTaskSerializer(serializers.ModelSerializer):
@@ -92,8 +125,18 @@ class ClientTaskSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = Task
-        fields = ["id", "title", "description", "category", "status", "status_label",
-                  "wanted_by", "created_at", "updated_at", "completed_at"]
+        fields = [
+            "id",
+            "title",
+            "description",
+            "category",
+            "status",
+            "status_label",
+            "wanted_by",
+            "created_at",
+            "updated_at",
+            "completed_at",
+        ]
         read_only_fields = ["status", "created_at", "updated_at", "completed_at"]
 
 
@@ -106,20 +149,31 @@ class AttachmentSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = Attachment
-        fields = ["id", "task", "comment", "original_name", "content_type", "size", "internal",
-                  "created_at", "download_url"]
+        fields = [
+            "id",
+            "task",
+            "comment",
+            "original_name",
+            "content_type",
+            "size",
+            "internal",
+            "created_at",
+            "download_url",
+        ]
         read_only_fields = fields
 
     def get_download_url(self, attachment) -> str:
-        return reverse("api_attachment_download",
-                       args=[self.context["request"].practice.slug, attachment.pk])
+        return reverse(
+            "api_attachment_download", args=[self.context["request"].practice.slug, attachment.pk]
+        )
 
 
 class AttachmentUploadSerializer(serializers.Serializer):
     files = serializers.ListField(child=serializers.FileField(), allow_empty=False)
     internal = serializers.BooleanField(default=False)
-    comment = serializers.IntegerField(required=False, allow_null=True,
-                                       help_text=_("A comment of the same task."))
+    comment = serializers.IntegerField(
+        required=False, allow_null=True, help_text=_("A comment of the same task.")
+    )
 
 
 class CommentSerializer(serializers.ModelSerializer):
@@ -128,8 +182,15 @@ class CommentSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = Comment
-        fields = ["id", "body", "internal", "from_client", "author_name", "created_at",
-                  "attachments"]
+        fields = [
+            "id",
+            "body",
+            "internal",
+            "from_client",
+            "author_name",
+            "created_at",
+            "attachments",
+        ]
         read_only_fields = ["from_client", "created_at"]
 
     def get_author_name(self, comment) -> str:
@@ -139,15 +200,32 @@ class CommentSerializer(serializers.ModelSerializer):
 class TimeEntrySerializer(serializers.ModelSerializer):
     task = scoped(Task)
     day = serializers.DateField(write_only=True, required=False)
-    minutes = serializers.IntegerField(required=False, min_value=-10**6, max_value=10**6,
-                                       help_text=_("1 to %(max)s.") % {"max": MAX_ENTRY_MINUTES})
+    minutes = serializers.IntegerField(
+        required=False,
+        min_value=-(10**6),
+        max_value=10**6,
+        help_text=_("1 to %(max)s.") % {"max": MAX_ENTRY_MINUTES},
+    )
     running = serializers.BooleanField(source="is_running", read_only=True)
     member = serializers.CharField(source="membership.user", read_only=True)
 
     class Meta:
         model = TimeEntry
-        fields = ["id", "task", "client", "member", "started_at", "ended_at", "minutes", "day",
-                  "description", "billable", "manual", "running", "locked_at"]
+        fields = [
+            "id",
+            "task",
+            "client",
+            "member",
+            "started_at",
+            "ended_at",
+            "minutes",
+            "day",
+            "description",
+            "billable",
+            "manual",
+            "running",
+            "locked_at",
+        ]
         read_only_fields = ["client", "started_at", "ended_at", "manual", "locked_at"]
 
 
@@ -170,9 +248,25 @@ class EventSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = CalendarEvent
-        fields = ["id", "client", "task", "secretary", "kind", "title", "starts_at", "ends_at",
-                  "time_zone", "starts_in_client_zone", "location", "video_link", "dial_in",
-                  "attendees", "notes", "cancelled", "updated_at"]
+        fields = [
+            "id",
+            "client",
+            "task",
+            "secretary",
+            "kind",
+            "title",
+            "starts_at",
+            "ends_at",
+            "time_zone",
+            "starts_in_client_zone",
+            "location",
+            "video_link",
+            "dial_in",
+            "attendees",
+            "notes",
+            "cancelled",
+            "updated_at",
+        ]
         read_only_fields = ["updated_at"]
 
     @extend_schema_field(serializers.DateTimeField())
@@ -185,6 +279,5 @@ class FeedSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = CalendarFeed
-        fields = ["id", "client", "membership", "hint", "created_at", "revoked_at",
-                  "last_used_at"]
+        fields = ["id", "client", "membership", "hint", "created_at", "revoked_at", "last_used_at"]
         read_only_fields = ["membership", "hint", "created_at", "revoked_at", "last_used_at"]

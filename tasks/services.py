@@ -38,40 +38,61 @@ from tasks.models import (
 )
 from tasks.recurrence import occurrences, rule_problems
 
-register_verbs({
-    "task.requested": gettext_lazy("sent a request"),
-    "task.created": gettext_lazy("created a task"),
-    "task.status_changed": gettext_lazy("changed the status"),
-    "task.reassigned": gettext_lazy("reassigned the task"),
-    "task.due_moved": gettext_lazy("moved the due date"),
-    "task.updated": gettext_lazy("edited the task"),
-    "task.replied": gettext_lazy("replied to the client"),
-    "task.noted": gettext_lazy("added an internal note"),
-    "task.client_replied": gettext_lazy("replied"),
-    "task.sla_breached": gettext_lazy("missed the response time"),
-    "task.attached": gettext_lazy("attached a file"),
-    "time.logged": gettext_lazy("logged time"),
-    "time.changed": gettext_lazy("changed a time entry"),
-    "time.deleted": gettext_lazy("deleted a time entry"),
-    "event.saved": gettext_lazy("saved a calendar event"),
-    "event.deleted": gettext_lazy("deleted a calendar event"),
-    "feed.created": gettext_lazy("created a calendar feed link"),
-    "feed.revoked": gettext_lazy("revoked a calendar feed link"),
-})
+register_verbs(
+    {
+        "task.requested": gettext_lazy("sent a request"),
+        "task.created": gettext_lazy("created a task"),
+        "task.status_changed": gettext_lazy("changed the status"),
+        "task.reassigned": gettext_lazy("reassigned the task"),
+        "task.due_moved": gettext_lazy("moved the due date"),
+        "task.updated": gettext_lazy("edited the task"),
+        "task.replied": gettext_lazy("replied to the client"),
+        "task.noted": gettext_lazy("added an internal note"),
+        "task.client_replied": gettext_lazy("replied"),
+        "task.sla_breached": gettext_lazy("missed the response time"),
+        "task.attached": gettext_lazy("attached a file"),
+        "time.logged": gettext_lazy("logged time"),
+        "time.changed": gettext_lazy("changed a time entry"),
+        "time.deleted": gettext_lazy("deleted a time entry"),
+        "event.saved": gettext_lazy("saved a calendar event"),
+        "event.deleted": gettext_lazy("deleted a calendar event"),
+        "feed.created": gettext_lazy("created a calendar feed link"),
+        "feed.revoked": gettext_lazy("revoked a calendar feed link"),
+    }
+)
 
 # --- attachments -------------------------------------------------------------------------------
 
 MAX_ATTACHMENT_BYTES = 10 * 1024 * 1024
 MAX_ATTACHMENTS_PER_UPLOAD = 10
 ALLOWED_EXTENSIONS = (
-    ".pdf", ".png", ".jpg", ".jpeg", ".gif", ".webp", ".txt", ".csv", ".doc", ".docx",
-    ".xls", ".xlsx", ".ppt", ".pptx", ".odt", ".ods", ".odp", ".rtf", ".ics", ".zip",
+    ".pdf",
+    ".png",
+    ".jpg",
+    ".jpeg",
+    ".gif",
+    ".webp",
+    ".txt",
+    ".csv",
+    ".doc",
+    ".docx",
+    ".xls",
+    ".xlsx",
+    ".ppt",
+    ".pptx",
+    ".odt",
+    ".ods",
+    ".odp",
+    ".rtf",
+    ".ics",
+    ".zip",
 )
 
 
 def attachment_limits_text() -> str:
     return _("Up to %(count)s files of at most %(size)s MB each: %(types)s.") % {
-        "count": MAX_ATTACHMENTS_PER_UPLOAD, "size": MAX_ATTACHMENT_BYTES // (1024 * 1024),
+        "count": MAX_ATTACHMENTS_PER_UPLOAD,
+        "size": MAX_ATTACHMENT_BYTES // (1024 * 1024),
         "types": ", ".join(ext.lstrip(".").upper() for ext in ALLOWED_EXTENSIONS),
     }
 
@@ -80,17 +101,25 @@ def attachment_problems(files: Sequence) -> list[str]:
     """Readable reasons these uploads are refused, naming the limit broken."""
     problems = []
     if len(files) > MAX_ATTACHMENTS_PER_UPLOAD:
-        problems.append(_("Attach at most %(count)s files at a time.")
-                        % {"count": MAX_ATTACHMENTS_PER_UPLOAD})
+        problems.append(
+            _("Attach at most %(count)s files at a time.") % {"count": MAX_ATTACHMENTS_PER_UPLOAD}
+        )
     for upload in files:
         name = os.path.basename(upload.name or "")
         extension = os.path.splitext(name)[1].lower()
         if extension not in ALLOWED_EXTENSIONS:
-            problems.append(_("“%(name)s” is not an allowed file type. Allowed: %(types)s.") % {
-                "name": name, "types": ", ".join(e.lstrip(".").upper() for e in ALLOWED_EXTENSIONS)})
+            problems.append(
+                _("“%(name)s” is not an allowed file type. Allowed: %(types)s.")
+                % {
+                    "name": name,
+                    "types": ", ".join(e.lstrip(".").upper() for e in ALLOWED_EXTENSIONS),
+                }
+            )
         elif upload.size > MAX_ATTACHMENT_BYTES:
-            problems.append(_("“%(name)s” is larger than the %(size)s MB limit.") % {
-                "name": name, "size": MAX_ATTACHMENT_BYTES // (1024 * 1024)})
+            problems.append(
+                _("“%(name)s” is larger than the %(size)s MB limit.")
+                % {"name": name, "size": MAX_ATTACHMENT_BYTES // (1024 * 1024)}
+            )
         elif upload.size == 0:
             problems.append(_("“%(name)s” is empty.") % {"name": name})
     return problems
@@ -102,15 +131,23 @@ def _check_files(files: Sequence, field: str = "attachments") -> None:
         raise ApplicationError(problems[0], errors={field: problems})
 
 
-def _store_attachments(*, task: Task, comment: Comment | None, files: Iterable, user,
-                       internal: bool) -> list[Attachment]:
+def _store_attachments(
+    *, task: Task, comment: Comment | None, files: Iterable, user, internal: bool
+) -> list[Attachment]:
     stored = []
     for upload in files:
         name = os.path.basename(upload.name)[:200]
         content_type = mimetypes.guess_type(name)[0] or "application/octet-stream"
-        attachment = Attachment(practice_id=task.practice_id, task=task, comment=comment,
-                                original_name=name, content_type=content_type,
-                                size=upload.size, internal=internal, uploaded_by=user)
+        attachment = Attachment(
+            practice_id=task.practice_id,
+            task=task,
+            comment=comment,
+            original_name=name,
+            content_type=content_type,
+            size=upload.size,
+            internal=internal,
+            uploaded_by=user,
+        )
         attachment.file.save(name, upload, save=False)
         attachment.save()
         stored.append(attachment)
@@ -118,20 +155,28 @@ def _store_attachments(*, task: Task, comment: Comment | None, files: Iterable, 
 
 
 @transaction.atomic
-def attachment_add(*, practice: Practice, task: Task, files: Sequence, user, internal: bool,
-                   request=None) -> list[Attachment]:
+def attachment_add(
+    *, practice: Practice, task: Task, files: Sequence, user, internal: bool, request=None
+) -> list[Attachment]:
     if not files:
-        raise ApplicationError(_("Choose a file to attach."),
-                               errors={"attachments": _("Choose a file to attach.")})
+        raise ApplicationError(
+            _("Choose a file to attach."), errors={"attachments": _("Choose a file to attach.")}
+        )
     _check_files(files)
-    stored = _store_attachments(task=task, comment=None, files=files, user=user,
-                                internal=internal)
-    activity_record(practice=practice, actor=user, verb="task.attached", target=task,
-                    data={"files": [a.original_name for a in stored]}, request=request)
+    stored = _store_attachments(task=task, comment=None, files=files, user=user, internal=internal)
+    activity_record(
+        practice=practice,
+        actor=user,
+        verb="task.attached",
+        target=task,
+        data={"files": [a.original_name for a in stored]},
+        request=request,
+    )
     return stored
 
 
 # --- SLA ---------------------------------------------------------------------------------------
+
 
 def _pauses(task: Task) -> list[tuple[datetime, datetime]]:
     return [(datetime.fromisoformat(a), datetime.fromisoformat(b)) for a, b in task.sla_pauses]
@@ -147,8 +192,12 @@ def _sla_compute(task: Task) -> None:
         return
     task.sla_hours = Decimal(engagement.response_target_hours)
     try:
-        task.sla_due_at = sla.due_at(start=task.created_at, hours=task.sla_hours,
-                                     coverage=engagement.coverage(), paused=_pauses(task))
+        task.sla_due_at = sla.due_at(
+            start=task.created_at,
+            hours=task.sla_hours,
+            coverage=engagement.coverage(),
+            paused=_pauses(task),
+        )
     except sla.NoCoverage:
         task.sla_due_at = None
 
@@ -183,56 +232,80 @@ def sla_breaches_mark(*, practice: Practice | int, now: datetime | None = None) 
     now = now or timezone.now()
     practice_id = practice if isinstance(practice, int) else practice.pk
     due = list(
-        Task.objects.for_practice(practice_id).select_for_update()
-        .filter(sla_due_at__lt=now, responded_at__isnull=True, sla_breached_at__isnull=True,
-                sla_paused_since__isnull=True)
-        .exclude(status__in=CLOSED_STATUSES).order_by("pk")
+        Task.objects.for_practice(practice_id)
+        .select_for_update()
+        .filter(
+            sla_due_at__lt=now,
+            responded_at__isnull=True,
+            sla_breached_at__isnull=True,
+            sla_paused_since__isnull=True,
+        )
+        .exclude(status__in=CLOSED_STATUSES)
+        .order_by("pk")
     )
     for task in due:
         task.sla_breached_at = now
         task.save(update_fields=["sla_breached_at"])
-        activity_record(practice=Practice(pk=practice_id), verb="task.sla_breached", target=task,
-                        data={"due": task.sla_due_at.isoformat()})
+        activity_record(
+            practice=Practice(pk=practice_id),
+            verb="task.sla_breached",
+            target=task,
+            data={"due": task.sla_due_at.isoformat()},
+        )
         enqueue_on_commit(notify_sla_breach, practice_id=practice_id, task_id=task.pk)
     return [task.pk for task in due]
 
 
 # --- tasks -------------------------------------------------------------------------------------
 
+
 def _staff_member(practice: Practice, membership_id) -> Membership | None:
     if membership_id is None:
         return None
-    member = Membership.objects.for_practice(practice).filter(pk=getattr(
-        membership_id, "pk", membership_id)).select_related("user").first()
+    member = (
+        Membership.objects.for_practice(practice)
+        .filter(pk=getattr(membership_id, "pk", membership_id))
+        .select_related("user")
+        .first()
+    )
     if member is None or not member.is_staff:
-        raise ApplicationError(_("Choose a member of this practice's staff."),
-                               errors={"assignee": _("Choose a member of this practice's staff.")})
+        raise ApplicationError(
+            _("Choose a member of this practice's staff."),
+            errors={"assignee": _("Choose a member of this practice's staff.")},
+        )
     return member
 
 
 def _check_assignable(task_client: Client, assignee: Membership | None) -> None:
     if assignee is not None and not can_work_on(client=task_client, membership=assignee):
-        message = _("%(name)s cannot work on %(client)s: a signed confidentiality agreement is "
-                    "required for this client.") % {"name": assignee.user, "client": task_client}
+        message = _(
+            "%(name)s cannot work on %(client)s: a signed confidentiality agreement is "
+            "required for this client."
+        ) % {"name": assignee.user, "client": task_client}
         raise ApplicationError(message, errors={"assignee": message})
 
 
 def _check_client(practice: Practice, client: Client) -> None:
     if client is None or client.practice_id != practice.pk:
-        raise ApplicationError(_("Choose a client of this practice."),
-                               errors={"client": _("Choose a client of this practice.")})
+        raise ApplicationError(
+            _("Choose a client of this practice."),
+            errors={"client": _("Choose a client of this practice.")},
+        )
 
 
 def _check_category(practice: Practice, category: ServiceCategory | None) -> None:
     if category is not None and category.practice_id != practice.pk:
-        raise ApplicationError(_("Choose a service of this practice."),
-                               errors={"category": _("Choose a service of this practice.")})
+        raise ApplicationError(
+            _("Choose a service of this practice."),
+            errors={"category": _("Choose a service of this practice.")},
+        )
 
 
 def _check_due(due_at: datetime | None, created_at: datetime) -> None:
     if due_at is not None and due_at < created_at:
         message = _("The due date cannot be before the task was created (%(created)s).") % {
-            "created": timezone.localtime(created_at).strftime("%Y-%m-%d %H:%M")}
+            "created": timezone.localtime(created_at).strftime("%Y-%m-%d %H:%M")
+        }
         raise ApplicationError(message, errors={"due_at": message})
 
 
@@ -240,107 +313,187 @@ def _notify_assignment(task: Task, event_id: int) -> None:
     from tasks.tasks import notify_assignment
 
     if task.assignee_id:
-        enqueue_on_commit(notify_assignment, practice_id=task.practice_id, task_id=task.pk,
-                          membership_id=task.assignee_id, event_id=event_id)
+        enqueue_on_commit(
+            notify_assignment,
+            practice_id=task.practice_id,
+            task_id=task.pk,
+            membership_id=task.assignee_id,
+            event_id=event_id,
+        )
 
 
 @transaction.atomic
-def task_request_submit(*, practice: Practice, contact, membership: Membership, subject: str,
-                        details: str = "", category: ServiceCategory | None = None,
-                        wanted_by: date | None = None, files: Sequence = (),
-                        request=None) -> Task:
+def task_request_submit(
+    *,
+    practice: Practice,
+    contact,
+    membership: Membership,
+    subject: str,
+    details: str = "",
+    category: ServiceCategory | None = None,
+    wanted_by: date | None = None,
+    files: Sequence = (),
+    request=None,
+) -> Task:
     """A client contact asks for something through the portal."""
     subject = (subject or "").strip()
     if not subject:
-        raise ApplicationError(_("Give your request a subject."),
-                               errors={"subject": _("This field is required.")})
+        raise ApplicationError(
+            _("Give your request a subject."), errors={"subject": _("This field is required.")}
+        )
     client = contact.client
     _check_category(practice, category)
     _check_files(files)
     now = timezone.now()
     if wanted_by is not None and wanted_by < now.astimezone(ZoneInfo(client.time_zone)).date():
-        raise ApplicationError(_("The wanted-by date cannot be in the past."),
-                               errors={"wanted_by": _("The wanted-by date cannot be in the past.")})
+        raise ApplicationError(
+            _("The wanted-by date cannot be in the past."),
+            errors={"wanted_by": _("The wanted-by date cannot be in the past.")},
+        )
     assignee = client.primary_secretary
     if assignee is not None and not can_work_on(client=client, membership=assignee):
         assignee = None
-    task = Task(practice=practice, client=client, source=Source.PORTAL, title=subject[:200],
-                description=details or "", category=category, status=Status.REQUESTED,
-                requested_by=membership, created_by=membership.user, wanted_by=wanted_by,
-                client_visible=True, assignee=assignee, created_at=now)
+    task = Task(
+        practice=practice,
+        client=client,
+        source=Source.PORTAL,
+        title=subject[:200],
+        description=details or "",
+        category=category,
+        status=Status.REQUESTED,
+        requested_by=membership,
+        created_by=membership.user,
+        wanted_by=wanted_by,
+        client_visible=True,
+        assignee=assignee,
+        created_at=now,
+    )
     _sla_compute(task)
     task.full_clean()
     task.save()
     _store_attachments(task=task, comment=None, files=files, user=membership.user, internal=False)
-    event = activity_record(practice=practice, actor=membership.user, verb="task.requested",
-                            target=task, request=request)
+    event = activity_record(
+        practice=practice,
+        actor=membership.user,
+        verb="task.requested",
+        target=task,
+        request=request,
+    )
     _notify_assignment(task, event.pk)
     return task
 
 
 def _apply_template(task: Task, template: TaskTemplate | None, checklist: Sequence[str] | None):
-    items = list(checklist) if checklist is not None else list(template.checklist if template else [])
-    ChecklistItem.objects.bulk_create([
-        ChecklistItem(practice_id=task.practice_id, task=task, text=str(text)[:200], position=i)
-        for i, text in enumerate(item for item in items if str(item).strip())
-    ])
+    items = (
+        list(checklist) if checklist is not None else list(template.checklist if template else [])
+    )
+    ChecklistItem.objects.bulk_create(
+        [
+            ChecklistItem(practice_id=task.practice_id, task=task, text=str(text)[:200], position=i)
+            for i, text in enumerate(item for item in items if str(item).strip())
+        ]
+    )
 
 
 @transaction.atomic
-def task_create(*, practice: Practice, actor: Membership, client: Client, title: str,
-                description: str = "", category: ServiceCategory | None = None,
-                priority: int = Priority.NORMAL, assignee: Membership | None = None,
-                due_at: datetime | None = None, client_visible: bool = True,
-                template: TaskTemplate | None = None, checklist: Sequence[str] | None = None,
-                source: str = Source.STAFF, status: str = Status.TODO,
-                recurrence: RecurringTask | None = None, occurrence_date: date | None = None,
-                created_at: datetime | None = None, request=None) -> Task:
+def task_create(
+    *,
+    practice: Practice,
+    actor: Membership,
+    client: Client,
+    title: str,
+    description: str = "",
+    category: ServiceCategory | None = None,
+    priority: int = Priority.NORMAL,
+    assignee: Membership | None = None,
+    due_at: datetime | None = None,
+    client_visible: bool = True,
+    template: TaskTemplate | None = None,
+    checklist: Sequence[str] | None = None,
+    source: str = Source.STAFF,
+    status: str = Status.TODO,
+    recurrence: RecurringTask | None = None,
+    occurrence_date: date | None = None,
+    created_at: datetime | None = None,
+    request=None,
+) -> Task:
     title = (title or "").strip()
     if not title:
-        raise ApplicationError(_("Give the task a title."),
-                               errors={"title": _("This field is required.")})
+        raise ApplicationError(
+            _("Give the task a title."), errors={"title": _("This field is required.")}
+        )
     _check_client(practice, client)
     _check_category(practice, category)
     if template is not None and template.practice_id != practice.pk:
-        raise ApplicationError(_("Choose a template of this practice."),
-                               errors={"template": _("Choose a template of this practice.")})
+        raise ApplicationError(
+            _("Choose a template of this practice."),
+            errors={"template": _("Choose a template of this practice.")},
+        )
     assignee = _staff_member(practice, assignee)
     _check_assignable(client, assignee)
     created_at = created_at or timezone.now()
     _check_due(due_at, created_at)
     if source not in Source.values:
-        raise ApplicationError(_("Choose a valid source."), errors={"source": _("Choose a valid source.")})
-    task = Task(practice=practice, client=client, title=title[:200], description=description or "",
-                category=category, priority=priority, assignee=assignee, due_at=due_at,
-                client_visible=client_visible, template=template, source=source, status=status,
-                recurrence=recurrence, occurrence_date=occurrence_date,
-                created_by=actor.user if actor else None, created_at=created_at)
+        raise ApplicationError(
+            _("Choose a valid source."), errors={"source": _("Choose a valid source.")}
+        )
+    task = Task(
+        practice=practice,
+        client=client,
+        title=title[:200],
+        description=description or "",
+        category=category,
+        priority=priority,
+        assignee=assignee,
+        due_at=due_at,
+        client_visible=client_visible,
+        template=template,
+        source=source,
+        status=status,
+        recurrence=recurrence,
+        occurrence_date=occurrence_date,
+        created_by=actor.user if actor else None,
+        created_at=created_at,
+    )
     if template is not None and not description:
         task.description = template.description
     _sla_compute(task)
     task.full_clean()
     task.save()
     _apply_template(task, template, checklist)
-    event = activity_record(practice=practice, actor=actor.user if actor else None,
-                            verb="task.created", target=task, request=request,
-                            data={"source": source, "status": status})
+    event = activity_record(
+        practice=practice,
+        actor=actor.user if actor else None,
+        verb="task.created",
+        target=task,
+        request=request,
+        data={"source": source, "status": status},
+    )
     _notify_assignment(task, event.pk)
     return task
 
 
 def _lock(task: Task) -> Task:
-    return (Task.objects.for_practice(task.practice_id).select_for_update()
-            .select_related("client").get(pk=task.pk))
+    return (
+        Task.objects.for_practice(task.practice_id)
+        .select_for_update()
+        .select_related("client")
+        .get(pk=task.pk)
+    )
 
 
 def _transition(task: Task, status: str, now: datetime) -> list[str]:
     if status not in Status.values:
-        raise ApplicationError(_("Choose a valid status."), errors={"status": _("Choose a valid status.")})
+        raise ApplicationError(
+            _("Choose a valid status."), errors={"status": _("Choose a valid status.")}
+        )
     if status == task.status:
         return []
     if status not in TRANSITIONS[task.status]:
         message = _("A task cannot go from “%(old)s” to “%(new)s”.") % {
-            "old": Status(task.status).label, "new": Status(status).label}
+            "old": Status(task.status).label,
+            "new": Status(status).label,
+        }
         raise ApplicationError(message, errors={"status": message})
     changed = ["status", *SLA_FIELDS, "completed_at"]
     if task.status == Status.WAITING:
@@ -357,21 +510,29 @@ def _transition(task: Task, status: str, now: datetime) -> list[str]:
 
 
 @transaction.atomic
-def task_transition(*, practice: Practice, actor: Membership, task: Task, status: str,
-                    request=None) -> Task:
+def task_transition(
+    *, practice: Practice, actor: Membership, task: Task, status: str, request=None
+) -> Task:
     task = _lock(task)
     old = task.status
     changed = _transition(task, status, timezone.now())
     if changed:
         task.save(update_fields=[*changed, "updated_at"])
-        activity_record(practice=practice, actor=actor.user, verb="task.status_changed",
-                        target=task, data={"from": old, "to": status}, request=request)
+        activity_record(
+            practice=practice,
+            actor=actor.user,
+            verb="task.status_changed",
+            target=task,
+            data={"from": old, "to": status},
+            request=request,
+        )
     return task
 
 
 @transaction.atomic
-def task_assign(*, practice: Practice, actor: Membership, task: Task,
-                assignee: Membership | None, request=None) -> Task:
+def task_assign(
+    *, practice: Practice, actor: Membership, task: Task, assignee: Membership | None, request=None
+) -> Task:
     task = _lock(task)
     assignee = _staff_member(practice, assignee)
     _check_assignable(task.client, assignee)
@@ -380,25 +541,36 @@ def task_assign(*, practice: Practice, actor: Membership, task: Task,
     old = task.assignee_id
     task.assignee = assignee
     task.save(update_fields=["assignee", "updated_at"])
-    event = activity_record(practice=practice, actor=actor.user, verb="task.reassigned",
-                            target=task, request=request,
-                            data={"from": old, "to": assignee.pk if assignee else None,
-                                  "to_name": str(assignee.user) if assignee else ""})
+    event = activity_record(
+        practice=practice,
+        actor=actor.user,
+        verb="task.reassigned",
+        target=task,
+        request=request,
+        data={
+            "from": old,
+            "to": assignee.pk if assignee else None,
+            "to_name": str(assignee.user) if assignee else "",
+        },
+    )
     _notify_assignment(task, event.pk)
     return task
 
 
 @transaction.atomic
-def task_update(*, practice: Practice, actor: Membership, task: Task, request=None,
-                **fields) -> Task:
+def task_update(
+    *, practice: Practice, actor: Membership, task: Task, request=None, **fields
+) -> Task:
     """Edit a task's fields. ``status`` and ``assignee`` go through their own rules."""
     task = _lock(task)
     now = timezone.now()
     if "client" in fields and fields["client"] != task.client:
         _check_client(practice, fields["client"])
         if task.time_entries.exists():
-            raise ApplicationError(_("Time has been logged on this task; its client cannot change."),
-                                   errors={"client": _("Time has been logged on this task.")})
+            raise ApplicationError(
+                _("Time has been logged on this task; its client cannot change."),
+                errors={"client": _("Time has been logged on this task.")},
+            )
         task.client = fields["client"]
     if "category" in fields:
         _check_category(practice, fields["category"])
@@ -406,8 +578,9 @@ def task_update(*, practice: Practice, actor: Membership, task: Task, request=No
     if "title" in fields:
         title = (fields["title"] or "").strip()
         if not title:
-            raise ApplicationError(_("Give the task a title."),
-                                   errors={"title": _("This field is required.")})
+            raise ApplicationError(
+                _("Give the task a title."), errors={"title": _("This field is required.")}
+            )
         task.title = title[:200]
     for name in ("description", "priority", "client_visible"):
         if name in fields:
@@ -429,26 +602,61 @@ def task_update(*, practice: Practice, actor: Membership, task: Task, request=No
     task.save()
     user = actor.user
     if task.due_at != old_due:
-        activity_record(practice=practice, actor=user, verb="task.due_moved", target=task,
-                        request=request, data={"from": old_due.isoformat() if old_due else None,
-                                               "to": task.due_at.isoformat() if task.due_at else None})
+        activity_record(
+            practice=practice,
+            actor=user,
+            verb="task.due_moved",
+            target=task,
+            request=request,
+            data={
+                "from": old_due.isoformat() if old_due else None,
+                "to": task.due_at.isoformat() if task.due_at else None,
+            },
+        )
     if task.status != old_status:
-        activity_record(practice=practice, actor=user, verb="task.status_changed", target=task,
-                        data={"from": old_status, "to": task.status}, request=request)
+        activity_record(
+            practice=practice,
+            actor=user,
+            verb="task.status_changed",
+            target=task,
+            data={"from": old_status, "to": task.status},
+            request=request,
+        )
     if task.assignee_id != old_assignee:
-        event = activity_record(practice=practice, actor=user, verb="task.reassigned",
-                                target=task, request=request,
-                                data={"from": old_assignee, "to": task.assignee_id,
-                                      "to_name": str(task.assignee.user) if task.assignee else ""})
+        event = activity_record(
+            practice=practice,
+            actor=user,
+            verb="task.reassigned",
+            target=task,
+            request=request,
+            data={
+                "from": old_assignee,
+                "to": task.assignee_id,
+                "to_name": str(task.assignee.user) if task.assignee else "",
+            },
+        )
         _notify_assignment(task, event.pk)
-    activity_record(practice=practice, actor=user, verb="task.updated", target=task,
-                    request=request, data={"fields": sorted(fields)})
+    activity_record(
+        practice=practice,
+        actor=user,
+        verb="task.updated",
+        target=task,
+        request=request,
+        data={"fields": sorted(fields)},
+    )
     return task
 
 
-def tasks_bulk_change(*, practice: Practice, actor: Membership, task_ids: Sequence[int],
-                      status: str | None = None, assignee: Membership | None = None,
-                      unassign: bool = False, request=None) -> tuple[int, list[str]]:
+def tasks_bulk_change(
+    *,
+    practice: Practice,
+    actor: Membership,
+    task_ids: Sequence[int],
+    status: str | None = None,
+    assignee: Membership | None = None,
+    unassign: bool = False,
+    request=None,
+) -> tuple[int, list[str]]:
     """Apply one status and/or assignee to many tasks; each task changes or is reported."""
     if status is None and assignee is None and not unassign:
         raise ApplicationError(_("Choose a status or an assignee to apply."))
@@ -460,11 +668,17 @@ def tasks_bulk_change(*, practice: Practice, actor: Membership, task_ids: Sequen
         try:
             with transaction.atomic():
                 if status:
-                    task = task_transition(practice=practice, actor=actor, task=task,
-                                           status=status, request=request)
+                    task = task_transition(
+                        practice=practice, actor=actor, task=task, status=status, request=request
+                    )
                 if assignee is not None or unassign:
-                    task = task_assign(practice=practice, actor=actor, task=task,
-                                       assignee=None if unassign else assignee, request=request)
+                    task = task_assign(
+                        practice=practice,
+                        actor=actor,
+                        task=task,
+                        assignee=None if unassign else assignee,
+                        request=request,
+                    )
             changed += 1
         except ApplicationError as error:
             problems.append(f"{task.title}: {error.message}")
@@ -473,9 +687,18 @@ def tasks_bulk_change(*, practice: Practice, actor: Membership, task_ids: Sequen
 
 # --- comments and checklists -------------------------------------------------------------------
 
+
 @transaction.atomic
-def comment_add(*, practice: Practice, author: Membership, task: Task, body: str,
-                internal: bool = False, files: Sequence = (), request=None) -> Comment:
+def comment_add(
+    *,
+    practice: Practice,
+    author: Membership,
+    task: Task,
+    body: str,
+    internal: bool = False,
+    files: Sequence = (),
+    request=None,
+) -> Comment:
     """A staff note or reply, or a client's reply (``author`` is then the contact's membership)."""
     from tasks.tasks import notify_client_reply, notify_staff_of_reply
 
@@ -490,11 +713,17 @@ def comment_add(*, practice: Practice, author: Membership, task: Task, body: str
         if not task.client_visible:
             raise ApplicationError(_("This request is not available."))
     now = timezone.now()
-    comment = Comment.objects.create(practice=practice, task=task, author=author.user,
-                                     author_membership=author, body=body, internal=internal,
-                                     from_client=from_client, created_at=now)
-    _store_attachments(task=task, comment=comment, files=files, user=author.user,
-                       internal=internal)
+    comment = Comment.objects.create(
+        practice=practice,
+        task=task,
+        author=author.user,
+        author_membership=author,
+        body=body,
+        internal=internal,
+        from_client=from_client,
+        created_at=now,
+    )
+    _store_attachments(task=task, comment=comment, files=files, user=author.user, internal=internal)
     if from_client:
         verb = "task.client_replied"
         enqueue_on_commit(notify_staff_of_reply, practice_id=practice.pk, comment_id=comment.pk)
@@ -507,8 +736,14 @@ def comment_add(*, practice: Practice, author: Membership, task: Task, body: str
             task.save(update_fields=[*SLA_FIELDS, "updated_at"])
         if task.client_visible:
             enqueue_on_commit(notify_client_reply, practice_id=practice.pk, comment_id=comment.pk)
-    activity_record(practice=practice, actor=author.user, verb=verb, target=task, request=request,
-                    data={"comment": comment.pk})
+    activity_record(
+        practice=practice,
+        actor=author.user,
+        verb=verb,
+        target=task,
+        request=request,
+        data={"comment": comment.pk},
+    )
     return comment
 
 
@@ -518,8 +753,9 @@ def checklist_item_add(*, practice: Practice, task: Task, text: str) -> Checklis
     if not text:
         raise ApplicationError(_("Write the item."), errors={"text": _("This field is required.")})
     position = task.checklist.count()
-    return ChecklistItem.objects.create(practice=practice, task=task, text=text[:200],
-                                        position=position)
+    return ChecklistItem.objects.create(
+        practice=practice, task=task, text=text[:200], position=position
+    )
 
 
 @transaction.atomic
@@ -536,25 +772,62 @@ def checklist_item_toggle(*, practice: Practice, item: ChecklistItem, user) -> C
 
 # name, task title, words that find the matching service, checklist
 DEFAULT_TEMPLATES = [
-    (gettext_lazy("Travel booking"), gettext_lazy("Book travel"), ("travel",),
-     [gettext_lazy("Flights"), gettext_lazy("Hotel"), gettext_lazy("Ground transport"),
-      gettext_lazy("Itinerary sent")]),
-    (gettext_lazy("Conference call"), gettext_lazy("Set up a conference call"),
-     ("conference-calls", "conference", "call"),
-     [gettext_lazy("Invitations sent"), gettext_lazy("Dial-in tested"), gettext_lazy("Agenda"),
-      gettext_lazy("Minutes")]),
-    (gettext_lazy("Proofreading"), gettext_lazy("Proofread a document"), ("proofreading", "proof"),
-     [gettext_lazy("Spelling and grammar"), gettext_lazy("Consistency and style"),
-      gettext_lazy("Facts, names and figures checked"), gettext_lazy("Corrected copy returned")]),
-    (gettext_lazy("Business-card order"), gettext_lazy("Order business cards"),
-     ("supplies", "card"),
-     [gettext_lazy("Details confirmed"), gettext_lazy("Proof approved by the client"),
-      gettext_lazy("Order placed"), gettext_lazy("Delivery confirmed")]),
-    (gettext_lazy("Monthly bookkeeping close"), gettext_lazy("Close the month's books"),
-     ("bookkeeping", "books"),
-     [gettext_lazy("Bank statements imported"), gettext_lazy("Transactions reconciled"),
-      gettext_lazy("Receipts filed"), gettext_lazy("Invoices and bills reviewed"),
-      gettext_lazy("Reports sent to the client")]),
+    (
+        gettext_lazy("Travel booking"),
+        gettext_lazy("Book travel"),
+        ("travel",),
+        [
+            gettext_lazy("Flights"),
+            gettext_lazy("Hotel"),
+            gettext_lazy("Ground transport"),
+            gettext_lazy("Itinerary sent"),
+        ],
+    ),
+    (
+        gettext_lazy("Conference call"),
+        gettext_lazy("Set up a conference call"),
+        ("conference-calls", "conference", "call"),
+        [
+            gettext_lazy("Invitations sent"),
+            gettext_lazy("Dial-in tested"),
+            gettext_lazy("Agenda"),
+            gettext_lazy("Minutes"),
+        ],
+    ),
+    (
+        gettext_lazy("Proofreading"),
+        gettext_lazy("Proofread a document"),
+        ("proofreading", "proof"),
+        [
+            gettext_lazy("Spelling and grammar"),
+            gettext_lazy("Consistency and style"),
+            gettext_lazy("Facts, names and figures checked"),
+            gettext_lazy("Corrected copy returned"),
+        ],
+    ),
+    (
+        gettext_lazy("Business-card order"),
+        gettext_lazy("Order business cards"),
+        ("supplies", "card"),
+        [
+            gettext_lazy("Details confirmed"),
+            gettext_lazy("Proof approved by the client"),
+            gettext_lazy("Order placed"),
+            gettext_lazy("Delivery confirmed"),
+        ],
+    ),
+    (
+        gettext_lazy("Monthly bookkeeping close"),
+        gettext_lazy("Close the month's books"),
+        ("bookkeeping", "books"),
+        [
+            gettext_lazy("Bank statements imported"),
+            gettext_lazy("Transactions reconciled"),
+            gettext_lazy("Receipts filed"),
+            gettext_lazy("Invoices and bills reviewed"),
+            gettext_lazy("Reports sent to the client"),
+        ],
+    ),
 ]
 
 
@@ -584,9 +857,15 @@ def task_templates_seed(*, practice: Practice) -> list[TaskTemplate]:
         category = _match_category(categories, words)
         template = existing.get(str(name))
         if template is None:
-            created.append(TaskTemplate.objects.create(
-                practice=practice, name=str(name), title=str(title), category=category,
-                checklist=[str(item) for item in checklist]))
+            created.append(
+                TaskTemplate.objects.create(
+                    practice=practice,
+                    name=str(name),
+                    title=str(title),
+                    category=category,
+                    checklist=[str(item) for item in checklist],
+                )
+            )
         elif template.category_id is None and category is not None:
             template.category = category
             template.save(update_fields=["category"])
@@ -600,11 +879,18 @@ def _template_fields(checklist) -> list[str]:
 
 
 @transaction.atomic
-def task_template_save(*, practice: Practice, template: TaskTemplate | None = None,
-                       name: str, title: str, description: str = "",
-                       category: ServiceCategory | None = None,
-                       priority: int = Priority.NORMAL, checklist=(), archived: bool = False
-                       ) -> TaskTemplate:
+def task_template_save(
+    *,
+    practice: Practice,
+    template: TaskTemplate | None = None,
+    name: str,
+    title: str,
+    description: str = "",
+    category: ServiceCategory | None = None,
+    priority: int = Priority.NORMAL,
+    checklist=(),
+    archived: bool = False,
+) -> TaskTemplate:
     name, title = (name or "").strip(), (title or "").strip()
     errors = {}
     if not name:
@@ -630,9 +916,11 @@ def task_template_save(*, practice: Practice, template: TaskTemplate | None = No
 
 # --- recurring tasks ---------------------------------------------------------------------------
 
+
 @transaction.atomic
-def recurring_task_save(*, practice: Practice, actor: Membership,
-                        recurring: RecurringTask | None = None, **fields) -> RecurringTask:
+def recurring_task_save(
+    *, practice: Practice, actor: Membership, recurring: RecurringTask | None = None, **fields
+) -> RecurringTask:
     recurring = recurring or RecurringTask(practice=practice)
     for name, value in fields.items():
         setattr(recurring, name, value)
@@ -648,8 +936,10 @@ def recurring_task_save(*, practice: Practice, actor: Membership,
     if problems:
         raise ApplicationError(_("Please correct the errors below."), errors=problems)
     if recurring.lead_days > 60:
-        raise ApplicationError(_("Create tasks at most 60 days ahead."),
-                               errors={"lead_days": _("Create tasks at most 60 days ahead.")})
+        raise ApplicationError(
+            _("Create tasks at most 60 days ahead."),
+            errors={"lead_days": _("Create tasks at most 60 days ahead.")},
+        )
     recurring.full_clean()
     recurring.save()
     return recurring
@@ -665,35 +955,61 @@ def recurring_tasks_run(*, practice: Practice | int, now: datetime | None = None
     practice_id = practice if isinstance(practice, int) else practice.pk
     practice = Practice.objects.get(pk=practice_id)
     created: list[Task] = []
-    rule_ids = list(RecurringTask.objects.for_practice(practice_id).filter(active=True)
-                    .values_list("pk", flat=True))
+    rule_ids = list(
+        RecurringTask.objects.for_practice(practice_id)
+        .filter(active=True)
+        .values_list("pk", flat=True)
+    )
     for rule_id in rule_ids:
         with transaction.atomic():
-            rule = (RecurringTask.objects.for_practice(practice_id).select_for_update()
-                    .select_related("client", "template", "assignee").filter(pk=rule_id).first())
+            rule = (
+                RecurringTask.objects.for_practice(practice_id)
+                .select_for_update()
+                .select_related("client", "template", "assignee")
+                .filter(pk=rule_id)
+                .first()
+            )
             if rule is None or not rule.active:
                 continue
             zone = ZoneInfo(rule.client.time_zone)
             today = now.astimezone(zone).date()
             # Never backfill before the rule existed.
-            floor = rule.last_occurrence or (rule.created_at.astimezone(zone).date()
-                                             - timedelta(days=1))
-            dates = occurrences(rule.rule(), after=floor, until=today + timedelta(days=rule.lead_days))
-            existing = set(Task.objects.for_practice(practice_id)
-                           .filter(recurrence=rule, occurrence_date__in=dates)
-                           .values_list("occurrence_date", flat=True))
+            floor = rule.last_occurrence or (
+                rule.created_at.astimezone(zone).date() - timedelta(days=1)
+            )
+            dates = occurrences(
+                rule.rule(), after=floor, until=today + timedelta(days=rule.lead_days)
+            )
+            existing = set(
+                Task.objects.for_practice(practice_id)
+                .filter(recurrence=rule, occurrence_date__in=dates)
+                .values_list("occurrence_date", flat=True)
+            )
             for day in dates:
                 if day in existing:
                     continue
                 due = datetime.combine(day, rule.due_time, tzinfo=zone)
                 assignee = rule.assignee
-                if assignee is not None and not can_work_on(client=rule.client, membership=assignee):
+                if assignee is not None and not can_work_on(
+                    client=rule.client, membership=assignee
+                ):
                     assignee = None
-                created.append(task_create(
-                    practice=practice, actor=None, client=rule.client, title=rule.title,
-                    description=rule.description, category=rule.category, assignee=assignee,
-                    due_at=max(due, now), template=rule.template, recurrence=rule,
-                    occurrence_date=day, created_at=now))
+                created.append(
+                    task_create(
+                        practice=practice,
+                        actor=None,
+                        client=rule.client,
+                        title=rule.title,
+                        description=rule.description,
+                        category=rule.category,
+                        assignee=assignee,
+                        due_at=max(due, now),
+                        template=rule.template,
+                        recurrence=rule,
+                        occurrence_date=day,
+                        created_at=now,
+                    )
+                )
             if dates:
                 rule.last_occurrence = dates[-1]
                 rule.save(update_fields=["last_occurrence"])

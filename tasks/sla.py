@@ -49,8 +49,9 @@ def _window_span(day: date, window: Window, zone: ZoneInfo) -> Span:
     """
     start = datetime.combine(day, window.start, tzinfo=zone)
     end_day = day + timedelta(days=1) if window.ends_at_midnight else day
-    end = datetime.combine(end_day, window.end if not window.ends_at_midnight else time(0, 0),
-                           tzinfo=zone)
+    end = datetime.combine(
+        end_day, window.end if not window.ends_at_midnight else time(0, 0), tzinfo=zone
+    )
     return start.astimezone(UTC), end.astimezone(UTC)
 
 
@@ -113,8 +114,9 @@ def _subtract(span: Span, pauses: list[Span]) -> Iterator[Span]:
         yield start, end
 
 
-def counted_spans(*, start: datetime, coverage: Coverage,
-                  paused: Iterable[Span] = ()) -> Iterator[Span]:
+def counted_spans(
+    *, start: datetime, coverage: Coverage, paused: Iterable[Span] = ()
+) -> Iterator[Span]:
     """The spans the clock runs in from ``start`` on: covered and not paused (UTC, endless)."""
     _require_aware(start, "start")
     start = start.astimezone(UTC)
@@ -126,8 +128,9 @@ def counted_spans(*, start: datetime, coverage: Coverage,
         yield from _subtract((span_start, span_end), pauses)
 
 
-def due_at(*, start: datetime, hours: Decimal, coverage: Coverage,
-           paused: Iterable[Span] = ()) -> datetime:
+def due_at(
+    *, start: datetime, hours: Decimal, coverage: Coverage, paused: Iterable[Span] = ()
+) -> datetime:
     """When ``hours`` of counted time have passed since ``start`` (UTC).
 
     A target of zero hours is due at ``start``. A target reached exactly as a window closes is
@@ -145,8 +148,9 @@ def due_at(*, start: datetime, hours: Decimal, coverage: Coverage,
     raise AssertionError("unreachable: the spans never end")  # pragma: no cover
 
 
-def coverage_elapsed(*, start: datetime, end: datetime, coverage: Coverage,
-                     paused: Iterable[Span] = ()) -> timedelta:
+def coverage_elapsed(
+    *, start: datetime, end: datetime, coverage: Coverage, paused: Iterable[Span] = ()
+) -> timedelta:
     """Counted time between ``start`` and ``end``: inside coverage and outside pauses."""
     _require_aware(end, "end")
     total = timedelta(0)

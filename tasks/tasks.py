@@ -20,8 +20,11 @@ from tasks.models import Comment, NotificationPreference, NotificationSent, Task
 
 
 def _wants(membership: Membership, kind: str) -> bool:
-    preference = NotificationPreference.objects.for_practice(membership.practice_id).filter(
-        membership=membership).first()
+    preference = (
+        NotificationPreference.objects.for_practice(membership.practice_id)
+        .filter(membership=membership)
+        .first()
+    )
     return preference is None or getattr(preference, kind)
 
 
@@ -46,13 +49,20 @@ def _once(practice_id: int, key: str) -> bool:
 
 
 @shared_task(autoretry_for=(OSError,), retry_backoff=True, max_retries=5)
-def notify_assignment(*, practice_id: int, task_id: int, membership_id: int,
-                      event_id: int) -> bool:
+def notify_assignment(*, practice_id: int, task_id: int, membership_id: int, event_id: int) -> bool:
     with transaction.atomic():
-        task = (Task.objects.for_practice(practice_id).select_related("practice", "client")
-                .filter(pk=task_id).first())
-        member = (Membership.objects.for_practice(practice_id).select_related("user")
-                  .filter(pk=membership_id).first())
+        task = (
+            Task.objects.for_practice(practice_id)
+            .select_related("practice", "client")
+            .filter(pk=task_id)
+            .first()
+        )
+        member = (
+            Membership.objects.for_practice(practice_id)
+            .select_related("user")
+            .filter(pk=membership_id)
+            .first()
+        )
         if task is None or member is None or task.assignee_id != member.pk:
             return False
         if not _wants(member, "on_assignment"):
@@ -60,8 +70,11 @@ def notify_assignment(*, practice_id: int, task_id: int, membership_id: int,
         if not _once(practice_id, f"assign:{event_id}"):
             return False
         with practice_scope(task.practice):
-            _send("assignment", {"task": task, "member": member, "url": _task_url(task)},
-                  [member.user.email])
+            _send(
+                "assignment",
+                {"task": task, "member": member, "url": _task_url(task)},
+                [member.user.email],
+            )
     return True
 
 
@@ -71,23 +84,33 @@ def notify_client_reply(*, practice_id: int, comment_id: int) -> bool:
     from clients.models import Contact
 
     with transaction.atomic():
-        comment = (Comment.objects.for_practice(practice_id).select_for_update()
-                   .filter(pk=comment_id).first())
+        comment = (
+            Comment.objects.for_practice(practice_id)
+            .select_for_update()
+            .filter(pk=comment_id)
+            .first()
+        )
         if comment is None or comment.internal or comment.client_notified_at is not None:
             return False
-        task = Task.objects.for_practice(practice_id).select_related("practice", "client").get(
-            pk=comment.task_id)
-        contacts = list(Contact.objects.for_practice(practice_id)
-                        .filter(client_id=task.client_id, portal_requests=True)
-                        .exclude(email=""))
+        task = (
+            Task.objects.for_practice(practice_id)
+            .select_related("practice", "client")
+            .get(pk=comment.task_id)
+        )
+        contacts = list(
+            Contact.objects.for_practice(practice_id)
+            .filter(client_id=task.client_id, portal_requests=True)
+            .exclude(email="")
+        )
         recipients = sorted({c.email for c in contacts})
         comment.client_notified_at = timezone.now()
         comment.save(update_fields=["client_notified_at"])
         if not recipients or not task.client_visible:
             return False
         with practice_scope(task.practice):
-            url = settings.SITE_URL + reverse("portal_request_detail",
-                                              args=[task.practice.slug, task.pk])
+            url = settings.SITE_URL + reverse(
+                "portal_request_detail", args=[task.practice.slug, task.pk]
+            )
             _send("client_reply", {"task": task, "comment": comment, "url": url}, recipients)
     return True
 
@@ -96,21 +119,32 @@ def notify_client_reply(*, practice_id: int, comment_id: int) -> bool:
 def notify_staff_of_reply(*, practice_id: int, comment_id: int) -> bool:
     """Email the assignee (or the primary secretary) that the client replied."""
     with transaction.atomic():
-        comment = (Comment.objects.for_practice(practice_id).select_for_update()
-                   .filter(pk=comment_id).first())
+        comment = (
+            Comment.objects.for_practice(practice_id)
+            .select_for_update()
+            .filter(pk=comment_id)
+            .first()
+        )
         if comment is None or comment.staff_notified_at is not None:
             return False
-        task = (Task.objects.for_practice(practice_id)
-                .select_related("practice", "client", "assignee__user",
-                                "client__primary_secretary__user").get(pk=comment.task_id))
+        task = (
+            Task.objects.for_practice(practice_id)
+            .select_related(
+                "practice", "client", "assignee__user", "client__primary_secretary__user"
+            )
+            .get(pk=comment.task_id)
+        )
         member = task.assignee or task.client.primary_secretary
         comment.staff_notified_at = timezone.now()
         comment.save(update_fields=["staff_notified_at"])
         if member is None or not _wants(member, "on_client_reply"):
             return False
         with practice_scope(task.practice):
-            _send("staff_reply", {"task": task, "comment": comment, "url": _task_url(task)},
-                  [member.user.email])
+            _send(
+                "staff_reply",
+                {"task": task, "comment": comment, "url": _task_url(task)},
+                [member.user.email],
+            )
     return True
 
 
@@ -118,21 +152,27 @@ def notify_staff_of_reply(*, practice_id: int, comment_id: int) -> bool:
 def notify_sla_breach(*, practice_id: int, task_id: int) -> bool:
     """Tell the assignee (or the primary secretary) once that a response is late."""
     with transaction.atomic():
-        task = (Task.objects.for_practice(practice_id).select_for_update()
-                .filter(pk=task_id).first())
+        task = Task.objects.for_practice(practice_id).select_for_update().filter(pk=task_id).first()
         if task is None or task.sla_notified_at is not None or task.sla_breached_at is None:
             return False
-        task = (Task.objects.for_practice(practice_id)
-                .select_related("practice", "client", "assignee__user",
-                                "client__primary_secretary__user").get(pk=task_id))
+        task = (
+            Task.objects.for_practice(practice_id)
+            .select_related(
+                "practice", "client", "assignee__user", "client__primary_secretary__user"
+            )
+            .get(pk=task_id)
+        )
         task.sla_notified_at = timezone.now()
         task.save(update_fields=["sla_notified_at"])
         member = task.assignee or task.client.primary_secretary
         if member is None or not _wants(member, "on_sla_breach"):
             return False
         with practice_scope(task.practice):
-            _send("sla_breach", {"task": task, "url": _task_url(task), "member": member},
-                  [member.user.email])
+            _send(
+                "sla_breach",
+                {"task": task, "url": _task_url(task), "member": member},
+                [member.user.email],
+            )
     return True
 
 

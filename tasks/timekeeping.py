@@ -44,8 +44,10 @@ def entry_is_closed(entry: TimeEntry, *, period_start: datetime | None = None) -
 
 
 def _closed_error() -> ApplicationError:
-    message = _("This time falls in a closed period (before the current billing month) and "
-                "cannot be changed.")
+    message = _(
+        "This time falls in a closed period (before the current billing month) and "
+        "cannot be changed."
+    )
     return ApplicationError(message, errors={"date": message})
 
 
@@ -80,31 +82,50 @@ def _check_staff(membership: Membership) -> None:
 
 
 @transaction.atomic
-def timer_start(*, practice: Practice, membership: Membership, task: Task,
-                description: str = "", request=None) -> TimeEntry:
+def timer_start(
+    *, practice: Practice, membership: Membership, task: Task, description: str = "", request=None
+) -> TimeEntry:
     _check_staff(membership)
     # Lock the member's row: two starts at once cannot both see "no running timer".
     Membership.objects.for_practice(practice).select_for_update().filter(pk=membership.pk).first()
-    running = TimeEntry.objects.for_practice(practice).filter(
-        membership=membership, ended_at__isnull=True, manual=False).select_related("task").first()
+    running = (
+        TimeEntry.objects.for_practice(practice)
+        .filter(membership=membership, ended_at__isnull=True, manual=False)
+        .select_related("task")
+        .first()
+    )
     if running is not None:
-        message = _("A timer is already running on “%(task)s”. Stop it before starting another.") % {
-            "task": running.task.title}
+        message = _(
+            "A timer is already running on “%(task)s”. Stop it before starting another."
+        ) % {"task": running.task.title}
         raise ApplicationError(message, errors={"timer": message})
     try:
         with transaction.atomic():
             entry = TimeEntry.objects.create(
-                practice=practice, task=task, client_id=task.client_id, membership=membership,
-                started_at=timezone.now(), description=(description or "")[:300])
+                practice=practice,
+                task=task,
+                client_id=task.client_id,
+                membership=membership,
+                started_at=timezone.now(),
+                description=(description or "")[:300],
+            )
     except IntegrityError as exc:  # the partial unique constraint: a concurrent start won
-        raise ApplicationError(_("A timer is already running. Stop it before starting another."),
-                               errors={"timer": _("A timer is already running.")}) from exc
+        raise ApplicationError(
+            _("A timer is already running. Stop it before starting another."),
+            errors={"timer": _("A timer is already running.")},
+        ) from exc
     return entry
 
 
 @transaction.atomic
-def timer_stop(*, practice: Practice, membership: Membership, entry: TimeEntry,
-               now: datetime | None = None, request=None) -> TimeEntry:
+def timer_stop(
+    *,
+    practice: Practice,
+    membership: Membership,
+    entry: TimeEntry,
+    now: datetime | None = None,
+    request=None,
+) -> TimeEntry:
     entry = TimeEntry.objects.for_practice(practice).select_for_update().get(pk=entry.pk)
     if entry.membership_id != membership.pk:
         raise ApplicationError(_("You can only stop your own timer."))
@@ -114,13 +135,21 @@ def timer_stop(*, practice: Practice, membership: Membership, entry: TimeEntry,
     seconds = (now - entry.started_at).total_seconds()
     minutes = max(1, round(seconds / 60))
     if minutes > MAX_ENTRY_MINUTES:
-        message = _("This timer ran for more than 24 hours, which is more than one entry may "
-                    "hold. Discard it and enter the time by hand.")
+        message = _(
+            "This timer ran for more than 24 hours, which is more than one entry may "
+            "hold. Discard it and enter the time by hand."
+        )
         raise ApplicationError(message, errors={"minutes": message})
     entry.ended_at, entry.minutes = now, minutes
     entry.save(update_fields=["ended_at", "minutes"])
-    activity_record(practice=practice, actor=membership.user, verb="time.logged",
-                    target=entry.task, data={"minutes": minutes}, request=request)
+    activity_record(
+        practice=practice,
+        actor=membership.user,
+        verb="time.logged",
+        target=entry.task,
+        data={"minutes": minutes},
+        request=request,
+    )
     _usage_changed(entry)
     return entry
 
@@ -134,9 +163,17 @@ def timer_discard(*, practice: Practice, membership: Membership, entry: TimeEntr
 
 
 @transaction.atomic
-def time_entry_add(*, practice: Practice, membership: Membership, task: Task, day: date,
-                   minutes, description: str = "", billable: bool = True,
-                   request=None) -> TimeEntry:
+def time_entry_add(
+    *,
+    practice: Practice,
+    membership: Membership,
+    task: Task,
+    day: date,
+    minutes,
+    description: str = "",
+    billable: bool = True,
+    request=None,
+) -> TimeEntry:
     _check_staff(membership)
     minutes = _check_minutes(minutes)
     if day is None:
@@ -148,21 +185,47 @@ def time_entry_add(*, practice: Practice, membership: Membership, task: Task, da
     if started_at < current_period_start(task.client):
         raise _closed_error()
     entry = TimeEntry.objects.create(
-        practice=practice, task=task, client_id=task.client_id, membership=membership,
-        started_at=started_at, ended_at=started_at + timedelta(minutes=minutes), minutes=minutes,
-        description=(description or "")[:300], billable=billable, manual=True)
-    activity_record(practice=practice, actor=membership.user, verb="time.logged", target=task,
-                    data={"minutes": minutes}, request=request)
+        practice=practice,
+        task=task,
+        client_id=task.client_id,
+        membership=membership,
+        started_at=started_at,
+        ended_at=started_at + timedelta(minutes=minutes),
+        minutes=minutes,
+        description=(description or "")[:300],
+        billable=billable,
+        manual=True,
+    )
+    activity_record(
+        practice=practice,
+        actor=membership.user,
+        verb="time.logged",
+        target=task,
+        data={"minutes": minutes},
+        request=request,
+    )
     _usage_changed(entry)
     return entry
 
 
 @transaction.atomic
-def time_entry_update(*, practice: Practice, actor: Membership, entry: TimeEntry,
-                      day: date | None = None, minutes=None, description: str | None = None,
-                      billable: bool | None = None, request=None) -> TimeEntry:
-    entry = (TimeEntry.objects.for_practice(practice).select_for_update()
-             .select_related("client", "task").get(pk=entry.pk))
+def time_entry_update(
+    *,
+    practice: Practice,
+    actor: Membership,
+    entry: TimeEntry,
+    day: date | None = None,
+    minutes=None,
+    description: str | None = None,
+    billable: bool | None = None,
+    request=None,
+) -> TimeEntry:
+    entry = (
+        TimeEntry.objects.for_practice(practice)
+        .select_for_update()
+        .select_related("client", "task")
+        .get(pk=entry.pk)
+    )
     if entry.membership_id != actor.pk and not actor.is_admin:
         raise ApplicationError(_("You can only change your own time entries."))
     if entry.is_running:
@@ -172,9 +235,15 @@ def time_entry_update(*, practice: Practice, actor: Membership, entry: TimeEntry
     if minutes is not None:
         entry.minutes = _check_minutes(minutes)
     if day is not None:
-        started_at = _manual_start(entry.client, day) if entry.manual else datetime.combine(
-            day, entry.started_at.astimezone(billing_zone(entry.client)).time(),
-            tzinfo=billing_zone(entry.client))
+        started_at = (
+            _manual_start(entry.client, day)
+            if entry.manual
+            else datetime.combine(
+                day,
+                entry.started_at.astimezone(billing_zone(entry.client)).time(),
+                tzinfo=billing_zone(entry.client),
+            )
+        )
         if started_at < current_period_start(entry.client):
             raise _closed_error()
         entry.started_at = started_at
@@ -184,35 +253,60 @@ def time_entry_update(*, practice: Practice, actor: Membership, entry: TimeEntry
     if billable is not None:
         entry.billable = billable
     entry.save()
-    activity_record(practice=practice, actor=actor.user, verb="time.changed", target=entry.task,
-                    data={"entry": entry.pk, "minutes": entry.minutes}, request=request)
+    activity_record(
+        practice=practice,
+        actor=actor.user,
+        verb="time.changed",
+        target=entry.task,
+        data={"entry": entry.pk, "minutes": entry.minutes},
+        request=request,
+    )
     _usage_changed(entry)
     return entry
 
 
 @transaction.atomic
-def time_entry_delete(*, practice: Practice, actor: Membership, entry: TimeEntry,
-                      request=None) -> None:
-    entry = (TimeEntry.objects.for_practice(practice).select_for_update()
-             .select_related("client", "task").get(pk=entry.pk))
+def time_entry_delete(
+    *, practice: Practice, actor: Membership, entry: TimeEntry, request=None
+) -> None:
+    entry = (
+        TimeEntry.objects.for_practice(practice)
+        .select_for_update()
+        .select_related("client", "task")
+        .get(pk=entry.pk)
+    )
     if entry.membership_id != actor.pk and not actor.is_admin:
         raise ApplicationError(_("You can only delete your own time entries."))
     if not entry.is_running and entry_is_closed(entry):
         raise _closed_error()
-    activity_record(practice=practice, actor=actor.user, verb="time.deleted", target=entry.task,
-                    data={"minutes": entry.minutes}, request=request)
+    activity_record(
+        practice=practice,
+        actor=actor.user,
+        verb="time.deleted",
+        target=entry.task,
+        data={"minutes": entry.minutes},
+        request=request,
+    )
     entry.delete()
     _usage_changed(entry)
 
 
-def minutes_source(*, practice, client_ids: list[int], start: datetime,
-                   end: datetime) -> dict[int, list[int]]:
+def minutes_source(
+    *, practice, client_ids: list[int], start: datetime, end: datetime
+) -> dict[int, list[int]]:
     """Billable, finished entries per client in [start, end): fed to ``clients.usage``."""
     result: dict[int, list[int]] = {client_id: [] for client_id in client_ids}
-    rows = (TimeEntry.objects.for_practice(practice)
-            .filter(client_id__in=client_ids, billable=True, minutes__isnull=False,
-                    started_at__gte=start, started_at__lt=end)
-            .values_list("client_id", "minutes"))
+    rows = (
+        TimeEntry.objects.for_practice(practice)
+        .filter(
+            client_id__in=client_ids,
+            billable=True,
+            minutes__isnull=False,
+            started_at__gte=start,
+            started_at__lt=end,
+        )
+        .values_list("client_id", "minutes")
+    )
     for client_id, minutes in rows:
         result.setdefault(client_id, []).append(minutes)
     return result

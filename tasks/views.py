@@ -64,6 +64,7 @@ def _fail(request, error: ApplicationError) -> None:
 
 # --- dashboard and task list -------------------------------------------------------------------
 
+
 @staff_view
 def dashboard(request):
     data = selectors.dashboard(practice=request.practice, membership=request.membership)
@@ -73,7 +74,8 @@ def dashboard(request):
 def _sorted(queryset, sort: str):
     if sort == "due" or sort not in SORTS:
         return queryset.annotate(urgency_due=Coalesce("sla_due_at", "due_at")).order_by(
-            F("urgency_due").asc(nulls_last=True), "-pk")
+            F("urgency_due").asc(nulls_last=True), "-pk"
+        )
     field = SORTS[sort][0]
     if field == "sla_due_at":
         return queryset.order_by(F("sla_due_at").asc(nulls_last=True), "-pk")
@@ -91,10 +93,14 @@ def task_list(request):
             assignee = bulk.members.get(assignee_value)
             try:
                 changed, problems = services.tasks_bulk_change(
-                    practice=practice, actor=request.membership,
+                    practice=practice,
+                    actor=request.membership,
                     task_ids=[t.pk for t in bulk.cleaned_data["tasks"]],
-                    status=bulk.cleaned_data["status"] or None, assignee=assignee,
-                    unassign=assignee_value == "none", request=request)
+                    status=bulk.cleaned_data["status"] or None,
+                    assignee=assignee,
+                    unassign=assignee_value == "none",
+                    request=request,
+                )
             except ApplicationError as error:
                 _fail(request, error)
             else:
@@ -105,23 +111,31 @@ def task_list(request):
             for error in bulk.errors.values():
                 messages.error(request, " ".join(error))
         return redirect(request.get_full_path())
-    filters = TaskFilter(request.GET or None, queryset=selectors.tasks_for(practice=practice),
-                         practice=practice)
+    filters = TaskFilter(
+        request.GET or None, queryset=selectors.tasks_for(practice=practice), practice=practice
+    )
     queryset = filters.qs if filters.is_bound else filters.queryset
     if filters.is_bound and not filters.is_valid():
         queryset = queryset.none()
     if not request.GET.get("status") and not request.GET.get("q"):
         queryset = queryset.exclude(status__in=(Status.DONE, Status.CANCELLED))
-    client = filters.form.cleaned_data.get("client") if filters.is_bound and filters.is_valid() else None
+    client = (
+        filters.form.cleaned_data.get("client") if filters.is_bound and filters.is_valid() else None
+    )
     if client is not None:
         regulated_view_record(request=request, client=client)
     queryset = _sorted(queryset, request.GET.get("sort", "due"))
     page = Paginator(queryset, PAGE_SIZE).get_page(request.GET.get("page"))
     query = request.GET.copy()
     query.pop("page", None)
-    context = {"filter": filters, "page": page, "tasks": page.object_list,
-               "query": query.urlencode(), "bulk": BulkForm(practice=practice),
-               "statuses": Status.choices}
+    context = {
+        "filter": filters,
+        "page": page,
+        "tasks": page.object_list,
+        "query": query.urlencode(),
+        "bulk": BulkForm(practice=practice),
+        "statuses": Status.choices,
+    }
     template = "tasks/partials/task_table.html" if request.htmx else "tasks/task_list.html"
     return render(request, template, context)
 
@@ -130,24 +144,37 @@ def task_list(request):
 @require_http_methods(["GET", "POST"])
 def task_new(request):
     practice = request.practice
-    form = TaskForm(request.POST or None, practice=practice,
-                    initial={"client": request.GET.get("client")})
+    form = TaskForm(
+        request.POST or None, practice=practice, initial={"client": request.GET.get("client")}
+    )
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         checklist = [line for line in data["checklist"].splitlines() if line.strip()]
         template = data["template"]
         if template is None and data["category"] is not None:
             # Choosing a service offers its template: used unless another one is picked.
-            template = (TaskTemplate.objects.for_practice(practice)
-                        .filter(category=data["category"], archived=False).order_by("name")
-                        .first())
+            template = (
+                TaskTemplate.objects.for_practice(practice)
+                .filter(category=data["category"], archived=False)
+                .order_by("name")
+                .first()
+            )
         try:
             task = services.task_create(
-                practice=practice, actor=request.membership, client=data["client"],
-                title=data["title"], description=data["description"], category=data["category"],
-                priority=data["priority"], assignee=data["assignee"], due_at=data["due_at"],
-                client_visible=data["client_visible"], template=template,
-                checklist=checklist or None, request=request)
+                practice=practice,
+                actor=request.membership,
+                client=data["client"],
+                title=data["title"],
+                description=data["description"],
+                category=data["category"],
+                priority=data["priority"],
+                assignee=data["assignee"],
+                due_at=data["due_at"],
+                client_visible=data["client_visible"],
+                template=template,
+                checklist=checklist or None,
+                request=request,
+            )
         except ApplicationError as error:
             error.add_to_form(form)
         else:
@@ -174,10 +201,12 @@ def _detail_context(request, task, **forms) -> dict:
     practice = request.practice
     return {
         "task": task,
-        "comments": selectors.comments_for(task=task, include_internal=True)
-        .prefetch_related("attachments"),
-        "attachments": selectors.attachments_for(task=task, include_internal=True)
-        .filter(comment__isnull=True),
+        "comments": selectors.comments_for(task=task, include_internal=True).prefetch_related(
+            "attachments"
+        ),
+        "attachments": selectors.attachments_for(task=task, include_internal=True).filter(
+            comment__isnull=True
+        ),
         "checklist": list(task.checklist.all()),
         "entries": selectors.time_entries_for(task=task),
         "total_minutes": selectors.task_minutes(task=task),
@@ -185,13 +214,20 @@ def _detail_context(request, task, **forms) -> dict:
         "running": selectors.running_timer(practice=practice, membership=request.membership),
         "events": task.events.all(),
         "comment_form": forms.get("comment_form") or CommentForm(),
-        "time_form": forms.get("time_form") or TimeEntryForm(initial={
-            "day": timezone.localdate(), "billable": True}),
+        "time_form": forms.get("time_form")
+        or TimeEntryForm(initial={"day": timezone.localdate(), "billable": True}),
         "attachment_form": forms.get("attachment_form") or AttachmentForm(),
         "checklist_form": ChecklistItemForm(),
-        "convert_form": forms.get("convert_form") or ConvertForm(practice=practice, initial={
-            "title": task.title, "category": task.category_id, "priority": task.priority,
-            "assignee": task.assignee_id or request.membership.pk}),
+        "convert_form": forms.get("convert_form")
+        or ConvertForm(
+            practice=practice,
+            initial={
+                "title": task.title,
+                "category": task.category_id,
+                "priority": task.priority,
+                "assignee": task.assignee_id or request.membership.pk,
+            },
+        ),
     }
 
 
@@ -217,8 +253,13 @@ def task_edit(request, task_id: int):
     if request.method == "POST" and form.is_valid():
         fields = {name: form.cleaned_data[name] for name in form.changed_data}
         try:
-            services.task_update(practice=request.practice, actor=request.membership,
-                                 task=task, request=request, **fields)
+            services.task_update(
+                practice=request.practice,
+                actor=request.membership,
+                task=task,
+                request=request,
+                **fields,
+            )
         except ApplicationError as error:
             error.add_to_form(form)
         else:
@@ -235,15 +276,24 @@ def task_convert(request, task_id: int):
     form = ConvertForm(request.POST, practice=request.practice)
     if form.is_valid():
         try:
-            services.task_update(practice=request.practice, actor=request.membership, task=task,
-                                 request=request, **form.cleaned_data)
+            services.task_update(
+                practice=request.practice,
+                actor=request.membership,
+                task=task,
+                request=request,
+                **form.cleaned_data,
+            )
         except ApplicationError as error:
             error.add_to_form(form)
         else:
             messages.success(request, _("The request is now a task."))
             return redirect(_task_url(request, task))
-    return render(request, "tasks/task_detail.html",
-                  _detail_context(request, task, convert_form=form), status=400)
+    return render(
+        request,
+        "tasks/task_detail.html",
+        _detail_context(request, task, convert_form=form),
+        status=400,
+    )
 
 
 @staff_view
@@ -253,9 +303,13 @@ def task_status(request, task_id: int):
     form = StatusForm(request.POST)
     if form.is_valid():
         try:
-            services.task_transition(practice=request.practice, actor=request.membership,
-                                     task=task, status=form.cleaned_data["status"],
-                                     request=request)
+            services.task_transition(
+                practice=request.practice,
+                actor=request.membership,
+                task=task,
+                status=form.cleaned_data["status"],
+                request=request,
+            )
         except ApplicationError as error:
             _fail(request, error)
         else:
@@ -272,18 +326,31 @@ def task_comment(request, task_id: int):
     form = CommentForm(request.POST, request.FILES)
     if form.is_valid():
         try:
-            services.comment_add(practice=request.practice, author=request.membership, task=task,
-                                 body=form.cleaned_data["body"],
-                                 internal=form.cleaned_data["internal"],
-                                 files=form.cleaned_data["attachments"], request=request)
+            services.comment_add(
+                practice=request.practice,
+                author=request.membership,
+                task=task,
+                body=form.cleaned_data["body"],
+                internal=form.cleaned_data["internal"],
+                files=form.cleaned_data["attachments"],
+                request=request,
+            )
         except ApplicationError as error:
             error.add_to_form(form)
         else:
-            messages.success(request, _("Note added.") if form.cleaned_data["internal"]
-                             else _("Reply sent to the client."))
+            messages.success(
+                request,
+                _("Note added.")
+                if form.cleaned_data["internal"]
+                else _("Reply sent to the client."),
+            )
             return redirect(_task_url(request, task) + "#conversation")
-    return render(request, "tasks/task_detail.html",
-                  _detail_context(request, task, comment_form=form), status=400)
+    return render(
+        request,
+        "tasks/task_detail.html",
+        _detail_context(request, task, comment_form=form),
+        status=400,
+    )
 
 
 @staff_view
@@ -293,16 +360,25 @@ def task_attach(request, task_id: int):
     form = AttachmentForm(request.POST, request.FILES)
     if form.is_valid():
         try:
-            services.attachment_add(practice=request.practice, task=task,
-                                    files=form.cleaned_data["attachments"], user=request.user,
-                                    internal=form.cleaned_data["internal"], request=request)
+            services.attachment_add(
+                practice=request.practice,
+                task=task,
+                files=form.cleaned_data["attachments"],
+                user=request.user,
+                internal=form.cleaned_data["internal"],
+                request=request,
+            )
         except ApplicationError as error:
             error.add_to_form(form)
         else:
             messages.success(request, _("Files attached."))
             return redirect(_task_url(request, task))
-    return render(request, "tasks/task_detail.html",
-                  _detail_context(request, task, attachment_form=form), status=400)
+    return render(
+        request,
+        "tasks/task_detail.html",
+        _detail_context(request, task, attachment_form=form),
+        status=400,
+    )
 
 
 @staff_view
@@ -311,8 +387,9 @@ def checklist_add(request, task_id: int):
     task = _staff_task(request, task_id)
     form = ChecklistItemForm(request.POST)
     if form.is_valid():
-        services.checklist_item_add(practice=request.practice, task=task,
-                                    text=form.cleaned_data["text"])
+        services.checklist_item_add(
+            practice=request.practice, task=task, text=form.cleaned_data["text"]
+        )
     else:
         messages.error(request, _("Write the item."))
     return redirect(_task_url(request, task) + "#checklist")
@@ -321,8 +398,12 @@ def checklist_add(request, task_id: int):
 @staff_view
 @require_POST
 def checklist_toggle(request, item_id: int):
-    item = (ChecklistItem.objects.for_practice(request.practice).select_related("task")
-            .filter(pk=item_id).first())
+    item = (
+        ChecklistItem.objects.for_practice(request.practice)
+        .select_related("task")
+        .filter(pk=item_id)
+        .first()
+    )
     if item is None:
         raise Http404
     item = services.checklist_item_toggle(practice=request.practice, item=item, user=request.user)
@@ -333,9 +414,12 @@ def checklist_toggle(request, item_id: int):
 
 def _serve(attachment) -> FileResponse:
     content_type = attachment.content_type or mimetypes.guess_type(attachment.original_name)[0]
-    response = FileResponse(attachment.file.open("rb"), as_attachment=True,
-                            filename=attachment.original_name,
-                            content_type=content_type or "application/octet-stream")
+    response = FileResponse(
+        attachment.file.open("rb"),
+        as_attachment=True,
+        filename=attachment.original_name,
+        content_type=content_type or "application/octet-stream",
+    )
     response["X-Content-Type-Options"] = "nosniff"
     response["Cache-Control"] = "private, no-store"
     return response
@@ -353,9 +437,14 @@ def attachment_download(request, attachment_id: int):
 
 # --- time --------------------------------------------------------------------------------------
 
+
 def _entry(request, entry_id) -> TimeEntry:
-    entry = (TimeEntry.objects.for_practice(request.practice).select_related("task", "client")
-             .filter(pk=entry_id).first())
+    entry = (
+        TimeEntry.objects.for_practice(request.practice)
+        .select_related("task", "client")
+        .filter(pk=entry_id)
+        .first()
+    )
     if entry is None:
         raise Http404
     return entry
@@ -366,8 +455,9 @@ def _entry(request, entry_id) -> TimeEntry:
 def timer_start(request, task_id: int):
     task = _staff_task(request, task_id)
     try:
-        timekeeping.timer_start(practice=request.practice, membership=request.membership,
-                                task=task, request=request)
+        timekeeping.timer_start(
+            practice=request.practice, membership=request.membership, task=task, request=request
+        )
     except ApplicationError as error:
         _fail(request, error)
     else:
@@ -380,8 +470,9 @@ def timer_start(request, task_id: int):
 def timer_stop(request, entry_id: int):
     entry = _entry(request, entry_id)
     try:
-        entry = timekeeping.timer_stop(practice=request.practice, membership=request.membership,
-                                       entry=entry, request=request)
+        entry = timekeeping.timer_stop(
+            practice=request.practice, membership=request.membership, entry=entry, request=request
+        )
     except ApplicationError as error:
         _fail(request, error)
     else:
@@ -394,8 +485,9 @@ def timer_stop(request, entry_id: int):
 def timer_discard(request, entry_id: int):
     entry = _entry(request, entry_id)
     try:
-        timekeeping.timer_discard(practice=request.practice, membership=request.membership,
-                                  entry=entry)
+        timekeeping.timer_discard(
+            practice=request.practice, membership=request.membership, entry=entry
+        )
     except ApplicationError as error:
         _fail(request, error)
     return redirect(_task_url(request, entry.task) + "#time")
@@ -409,17 +501,27 @@ def time_add(request, task_id: int):
     if form.is_valid():
         data = form.cleaned_data
         try:
-            timekeeping.time_entry_add(practice=request.practice, membership=request.membership,
-                                       task=task, day=data["day"], minutes=data["minutes"],
-                                       description=data["description"],
-                                       billable=data["billable"], request=request)
+            timekeeping.time_entry_add(
+                practice=request.practice,
+                membership=request.membership,
+                task=task,
+                day=data["day"],
+                minutes=data["minutes"],
+                description=data["description"],
+                billable=data["billable"],
+                request=request,
+            )
         except ApplicationError as error:
             error.add_to_form(form)
         else:
             messages.success(request, _("Time logged."))
             return redirect(_task_url(request, task) + "#time")
-    return render(request, "tasks/task_detail.html",
-                  _detail_context(request, task, time_form=form), status=400)
+    return render(
+        request,
+        "tasks/task_detail.html",
+        _detail_context(request, task, time_form=form),
+        status=400,
+    )
 
 
 @staff_view
@@ -427,23 +529,38 @@ def time_add(request, task_id: int):
 def time_edit(request, entry_id: int):
     entry = _entry(request, entry_id)
     zone = timekeeping.billing_zone(entry.client)
-    form = TimeEntryForm(request.POST or None, initial={
-        "day": entry.started_at.astimezone(zone).date(), "minutes": entry.minutes,
-        "description": entry.description, "billable": entry.billable})
+    form = TimeEntryForm(
+        request.POST or None,
+        initial={
+            "day": entry.started_at.astimezone(zone).date(),
+            "minutes": entry.minutes,
+            "description": entry.description,
+            "billable": entry.billable,
+        },
+    )
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
-            timekeeping.time_entry_update(practice=request.practice, actor=request.membership,
-                                          entry=entry, day=data["day"], minutes=data["minutes"],
-                                          description=data["description"],
-                                          billable=data["billable"], request=request)
+            timekeeping.time_entry_update(
+                practice=request.practice,
+                actor=request.membership,
+                entry=entry,
+                day=data["day"],
+                minutes=data["minutes"],
+                description=data["description"],
+                billable=data["billable"],
+                request=request,
+            )
         except ApplicationError as error:
             error.add_to_form(form)
         else:
             messages.success(request, _("Time entry saved."))
             return redirect(_task_url(request, entry.task) + "#time")
-    return render(request, "tasks/time_form.html", {
-        "form": form, "entry": entry, "closed": timekeeping.entry_is_closed(entry)})
+    return render(
+        request,
+        "tasks/time_form.html",
+        {"form": form, "entry": entry, "closed": timekeeping.entry_is_closed(entry)},
+    )
 
 
 @staff_view
@@ -451,8 +568,9 @@ def time_edit(request, entry_id: int):
 def time_delete(request, entry_id: int):
     entry = _entry(request, entry_id)
     try:
-        timekeeping.time_entry_delete(practice=request.practice, actor=request.membership,
-                                      entry=entry, request=request)
+        timekeeping.time_entry_delete(
+            practice=request.practice, actor=request.membership, entry=entry, request=request
+        )
     except ApplicationError as error:
         _fail(request, error)
     else:
@@ -461,6 +579,7 @@ def time_delete(request, entry_id: int):
 
 
 # --- templates and recurring rules ------------------------------------------------------------
+
 
 @admin_view
 @require_http_methods(["GET", "POST"])
@@ -479,18 +598,26 @@ def task_template_edit(request, template_id: int | None = None):
     template = None
     initial = {}
     if template_id is not None:
-        template = TaskTemplate.objects.for_practice(request.practice).filter(pk=template_id).first()
+        template = (
+            TaskTemplate.objects.for_practice(request.practice).filter(pk=template_id).first()
+        )
         if template is None:
             raise Http404
-        initial = {"name": template.name, "title": template.title,
-                   "category": template.category_id, "priority": template.priority,
-                   "description": template.description, "archived": template.archived,
-                   "checklist": "\n".join(template.checklist)}
+        initial = {
+            "name": template.name,
+            "title": template.title,
+            "category": template.category_id,
+            "priority": template.priority,
+            "description": template.description,
+            "archived": template.archived,
+            "checklist": "\n".join(template.checklist),
+        }
     form = TaskTemplateForm(request.POST or None, practice=request.practice, initial=initial)
     if request.method == "POST" and form.is_valid():
         try:
-            services.task_template_save(practice=request.practice, template=template,
-                                        **form.cleaned_data)
+            services.task_template_save(
+                practice=request.practice, template=template, **form.cleaned_data
+            )
         except ApplicationError as error:
             error.add_to_form(form)
         else:
@@ -502,8 +629,9 @@ def task_template_edit(request, template_id: int | None = None):
 @staff_view
 @require_GET
 def recurring_list(request):
-    rules = (RecurringTask.objects.for_practice(request.practice)
-             .select_related("client", "assignee__user", "category"))
+    rules = RecurringTask.objects.for_practice(request.practice).select_related(
+        "client", "assignee__user", "category"
+    )
     return render(request, "tasks/recurring_list.html", {"rules": rules})
 
 
@@ -515,12 +643,20 @@ def recurring_edit(request, rule_id: int | None = None):
         rule = RecurringTask.objects.for_practice(request.practice).filter(pk=rule_id).first()
         if rule is None:
             raise Http404
-    form = RecurringTaskForm(request.POST or None, instance=rule, practice=request.practice,
-                             initial={"start_date": timezone.localdate()})
+    form = RecurringTaskForm(
+        request.POST or None,
+        instance=rule,
+        practice=request.practice,
+        initial={"start_date": timezone.localdate()},
+    )
     if request.method == "POST" and form.is_valid():
         try:
-            services.recurring_task_save(practice=request.practice, actor=request.membership,
-                                         recurring=rule, **form.cleaned_data)
+            services.recurring_task_save(
+                practice=request.practice,
+                actor=request.membership,
+                recurring=rule,
+                **form.cleaned_data,
+            )
         except ApplicationError as error:
             error.add_to_form(form)
         else:
@@ -530,6 +666,7 @@ def recurring_edit(request, rule_id: int | None = None):
 
 
 # --- calendar ----------------------------------------------------------------------------------
+
 
 @staff_view
 @require_http_methods(["GET", "POST"])
@@ -543,29 +680,39 @@ def event_list(request):
             client = client_get(practice=practice, client_id=request.POST["client"])
         owner = {"client": client} if client else {"membership": membership}
         if action == "create":
-            feed, new_token = event_services.feed_create(practice=practice, actor=membership,
-                                                         request=request, **owner)
-            messages.success(request, _("New private calendar link created. Copy it now: it is "
-                                        "shown only once."))
+            feed, new_token = event_services.feed_create(
+                practice=practice, actor=membership, request=request, **owner
+            )
+            messages.success(
+                request, _("New private calendar link created. Copy it now: it is shown only once.")
+            )
         elif action == "revoke":
             for feed in selectors.feeds_for(practice=practice, **owner):
-                event_services.feed_revoke(practice=practice, actor=membership, feed=feed,
-                                           request=request)
+                event_services.feed_revoke(
+                    practice=practice, actor=membership, feed=feed, request=request
+                )
             messages.success(request, _("The calendar link no longer works."))
         else:
             raise Http404
     scope = request.GET.get("scope", "mine")
     since = timezone.now() - timezone.timedelta(days=1)
-    events = selectors.events_for(practice=practice, since=since,
-                                  membership=membership if scope == "mine" else None)[:100]
+    events = selectors.events_for(
+        practice=practice, since=since, membership=membership if scope == "mine" else None
+    )[:100]
     from clients.models import Client
 
-    return render(request, "tasks/event_list.html", {
-        "events": events, "scope": scope, "new_token": new_token,
-        "feed_url": _feed_url(request, new_token) if new_token else None,
-        "my_feed": selectors.feeds_for(practice=practice, membership=membership).first(),
-        "clients": Client.objects.for_practice(practice).order_by("name"),
-    })
+    return render(
+        request,
+        "tasks/event_list.html",
+        {
+            "events": events,
+            "scope": scope,
+            "new_token": new_token,
+            "feed_url": _feed_url(request, new_token) if new_token else None,
+            "my_feed": selectors.feeds_for(practice=practice, membership=membership).first(),
+            "clients": Client.objects.for_practice(practice).order_by("name"),
+        },
+    )
 
 
 def _feed_url(request, token: str) -> str:
@@ -580,15 +727,27 @@ def event_edit(request, event_id: int | None = None):
         event = CalendarEvent.objects.for_practice(request.practice).filter(pk=event_id).first()
         if event is None:
             raise Http404
-    initial = {"time_zone": timezone.get_current_timezone_name(),
-               "secretary": request.membership.pk, "client": request.GET.get("client"),
-               "task": request.GET.get("task")}
-    form = EventForm(request.POST or None, instance=event, practice=request.practice,
-                     initial=initial if event is None else None)
+    initial = {
+        "time_zone": timezone.get_current_timezone_name(),
+        "secretary": request.membership.pk,
+        "client": request.GET.get("client"),
+        "task": request.GET.get("task"),
+    }
+    form = EventForm(
+        request.POST or None,
+        instance=event,
+        practice=request.practice,
+        initial=initial if event is None else None,
+    )
     if request.method == "POST" and form.is_valid():
         try:
-            event_services.event_save(practice=request.practice, actor=request.membership,
-                                      event=event, request=request, **form.event_fields())
+            event_services.event_save(
+                practice=request.practice,
+                actor=request.membership,
+                event=event,
+                request=request,
+                **form.event_fields(),
+            )
         except ApplicationError as error:
             error.add_to_form(form)
         else:
@@ -603,8 +762,9 @@ def event_delete(request, event_id: int):
     event = CalendarEvent.objects.for_practice(request.practice).filter(pk=event_id).first()
     if event is None:
         raise Http404
-    event_services.event_delete(practice=request.practice, actor=request.membership, event=event,
-                                request=request)
+    event_services.event_delete(
+        practice=request.practice, actor=request.membership, event=event, request=request
+    )
     messages.success(request, _("Event deleted."))
     return redirect("event_list", practice_slug=request.practice.slug)
 
@@ -615,8 +775,9 @@ def calendar_feed(request, practice_slug: str, token: str):
     feed = event_services.feed_by_token(practice_slug=practice_slug, token=token)
     if feed is None:
         raise Http404
-    body = event_services.feed_body(practice=feed.practice, client=feed.client,
-                                    membership=feed.membership)
+    body = event_services.feed_body(
+        practice=feed.practice, client=feed.client, membership=feed.membership
+    )
     response = HttpResponse(body, content_type="text/calendar; charset=utf-8")
     response["Cache-Control"] = "private, max-age=300"
     return response
@@ -625,10 +786,9 @@ def calendar_feed(request, practice_slug: str, token: str):
 @staff_view
 @require_http_methods(["GET", "POST"])
 def notification_preferences(request):
-    preference = (NotificationPreference.objects.for_practice(request.practice)
-                  .filter(membership=request.membership).first()
-                  or NotificationPreference(practice=request.practice,
-                                            membership=request.membership))
+    preference = NotificationPreference.objects.for_practice(request.practice).filter(
+        membership=request.membership
+    ).first() or NotificationPreference(practice=request.practice, membership=request.membership)
     form = NotificationPreferenceForm(request.POST or None, instance=preference)
     if request.method == "POST" and form.is_valid():
         form.save()
@@ -639,91 +799,135 @@ def notification_preferences(request):
 
 # --- portal ------------------------------------------------------------------------------------
 
+
 @contact_view()
 @require_GET
 def portal_home(request):
     client = request.client
     engagement = engagement_active(practice=request.practice, client=client)
-    open_requests = (selectors.client_tasks(practice=request.practice, client=client)
-                     .exclude(status__in=(Status.DONE, Status.CANCELLED)).order_by("-created_at"))
-    return render(request, "tasks/portal_home.html", {
-        "client": client, "engagement": engagement,
-        "usage": period_usage(engagement=engagement) if engagement else None,
-        "open_requests": open_requests[:20],
-        "proposals": selectors.proposed_engagements(practice=request.practice, client=client),
-        "can_request": request.contact.portal_requests,
-    })
+    open_requests = (
+        selectors.client_tasks(practice=request.practice, client=client)
+        .exclude(status__in=(Status.DONE, Status.CANCELLED))
+        .order_by("-created_at")
+    )
+    return render(
+        request,
+        "tasks/portal_home.html",
+        {
+            "client": client,
+            "engagement": engagement,
+            "usage": period_usage(engagement=engagement) if engagement else None,
+            "open_requests": open_requests[:20],
+            "proposals": selectors.proposed_engagements(practice=request.practice, client=client),
+            "can_request": request.contact.portal_requests,
+        },
+    )
 
 
 @contact_view("requests")
 @require_GET
 def portal_request_list(request):
     tasks = selectors.client_tasks(practice=request.practice, client=request.client).order_by(
-        "-created_at")
+        "-created_at"
+    )
     page = Paginator(tasks, PAGE_SIZE).get_page(request.GET.get("page"))
-    return render(request, "tasks/portal_request_list.html", {"page": page, "tasks": page.object_list,
-                                                              "query": ""})
+    return render(
+        request,
+        "tasks/portal_request_list.html",
+        {"page": page, "tasks": page.object_list, "query": ""},
+    )
 
 
 @contact_view("requests")
 @require_http_methods(["GET", "POST"])
 def portal_request_new(request):
     engagement = engagement_active(practice=request.practice, client=request.client)
-    form = RequestForm(request.POST or None, request.FILES or None, practice=request.practice,
-                       engagement=engagement)
+    form = RequestForm(
+        request.POST or None,
+        request.FILES or None,
+        practice=request.practice,
+        engagement=engagement,
+    )
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
             task = services.task_request_submit(
-                practice=request.practice, contact=request.contact, membership=request.membership,
-                subject=data["subject"], details=data["details"], category=data["category"],
-                wanted_by=data["wanted_by"], files=data["attachments"], request=request)
+                practice=request.practice,
+                contact=request.contact,
+                membership=request.membership,
+                subject=data["subject"],
+                details=data["details"],
+                category=data["category"],
+                wanted_by=data["wanted_by"],
+                files=data["attachments"],
+                request=request,
+            )
         except ApplicationError as error:
             error.add_to_form(form)
         else:
             messages.success(request, _("Thank you, your request was sent."))
-            return redirect("portal_request_detail", practice_slug=request.practice.slug,
-                            task_id=task.pk)
-    return render(request, "tasks/portal_request_form.html", {
-        "form": form, "limits": services.attachment_limits_text()},
-        status=400 if request.method == "POST" else 200)
+            return redirect(
+                "portal_request_detail", practice_slug=request.practice.slug, task_id=task.pk
+            )
+    return render(
+        request,
+        "tasks/portal_request_form.html",
+        {"form": form, "limits": services.attachment_limits_text()},
+        status=400 if request.method == "POST" else 200,
+    )
 
 
 @contact_view("requests")
 @require_http_methods(["GET", "POST"])
 def portal_request_detail(request, task_id: int):
-    task = selectors.client_task_get(practice=request.practice, client=request.client,
-                                     task_id=task_id)
+    task = selectors.client_task_get(
+        practice=request.practice, client=request.client, task_id=task_id
+    )
     form = ReplyForm(request.POST or None, request.FILES or None)
     status = 200
     if request.method == "POST":
         if form.is_valid():
             try:
-                services.comment_add(practice=request.practice, author=request.membership,
-                                     task=task, body=form.cleaned_data["body"],
-                                     files=form.cleaned_data["attachments"], request=request)
+                services.comment_add(
+                    practice=request.practice,
+                    author=request.membership,
+                    task=task,
+                    body=form.cleaned_data["body"],
+                    files=form.cleaned_data["attachments"],
+                    request=request,
+                )
             except ApplicationError as error:
                 error.add_to_form(form)
             else:
                 messages.success(request, _("Your reply was sent."))
-                return redirect("portal_request_detail", practice_slug=request.practice.slug,
-                                task_id=task.pk)
+                return redirect(
+                    "portal_request_detail", practice_slug=request.practice.slug, task_id=task.pk
+                )
         status = 400
-    return render(request, "tasks/portal_request_detail.html", {
-        "task": task, "form": form,
-        "comments": selectors.comments_for(task=task, include_internal=False)
-        .prefetch_related("attachments"),
-        "attachments": selectors.attachments_for(task=task, include_internal=False)
-        .filter(comment__isnull=True),
-        "limits": services.attachment_limits_text(),
-    }, status=status)
+    return render(
+        request,
+        "tasks/portal_request_detail.html",
+        {
+            "task": task,
+            "form": form,
+            "comments": selectors.comments_for(task=task, include_internal=False).prefetch_related(
+                "attachments"
+            ),
+            "attachments": selectors.attachments_for(task=task, include_internal=False).filter(
+                comment__isnull=True
+            ),
+            "limits": services.attachment_limits_text(),
+        },
+        status=status,
+    )
 
 
 @contact_view("requests")
 @require_GET
 def portal_attachment(request, attachment_id: int):
-    attachment = selectors.attachment_get(practice=request.practice, attachment_id=attachment_id,
-                                          client=request.client)
+    attachment = selectors.attachment_get(
+        practice=request.practice, attachment_id=attachment_id, client=request.client
+    )
     return _serve(attachment)
 
 
@@ -735,20 +939,30 @@ def portal_calendar(request):
         action = request.POST.get("action")
         if action == "create":
             _feed, new_token = event_services.feed_create(
-                practice=request.practice, actor=request.membership, client=request.client,
-                request=request)
+                practice=request.practice,
+                actor=request.membership,
+                client=request.client,
+                request=request,
+            )
         elif action == "revoke":
             for feed in selectors.feeds_for(practice=request.practice, client=request.client):
-                event_services.feed_revoke(practice=request.practice, actor=request.membership,
-                                           feed=feed, request=request)
+                event_services.feed_revoke(
+                    practice=request.practice, actor=request.membership, feed=feed, request=request
+                )
             messages.success(request, _("The calendar link no longer works."))
         else:
             raise Http404
-    events = selectors.events_for(practice=request.practice, client=request.client,
-                                  since=timezone.now() - timezone.timedelta(days=1))[:100]
-    return render(request, "tasks/portal_calendar.html", {
-        "events": events, "feed": selectors.feeds_for(practice=request.practice,
-                                                      client=request.client).first(),
-        "feed_url": _feed_url(request, new_token) if new_token else None,
-    })
-
+    events = selectors.events_for(
+        practice=request.practice,
+        client=request.client,
+        since=timezone.now() - timezone.timedelta(days=1),
+    )[:100]
+    return render(
+        request,
+        "tasks/portal_calendar.html",
+        {
+            "events": events,
+            "feed": selectors.feeds_for(practice=request.practice, client=request.client).first(),
+            "feed_url": _feed_url(request, new_token) if new_token else None,
+        },
+    )

@@ -15,18 +15,38 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 @pytest.fixture
 def office():
     practice = PracticeFactory(name="Harbour Desk", slug="harbour-desk")
-    secretary = MembershipFactory(practice=practice, role=Role.SECRETARY, user=UserFactory(
-        email="sam@harbour.test", full_name="Sam Secretary", time_zone="Australia/Sydney"))
-    contact_member = MembershipFactory(practice=practice, role=Role.CLIENT, user=UserFactory(
-        email="nora@northwind.test", full_name="Nora North", time_zone="America/Los_Angeles"))
-    client = ClientFactory(practice=practice, name="Northwind Legal",
-                           time_zone="America/Los_Angeles", primary_secretary=secretary)
-    ContactFactory(practice=practice, client=client, membership=contact_member,
-                   email="nora@northwind.test", name="Nora North")
+    secretary = MembershipFactory(
+        practice=practice,
+        role=Role.SECRETARY,
+        user=UserFactory(
+            email="sam@harbour.test", full_name="Sam Secretary", time_zone="Australia/Sydney"
+        ),
+    )
+    contact_member = MembershipFactory(
+        practice=practice,
+        role=Role.CLIENT,
+        user=UserFactory(
+            email="nora@northwind.test", full_name="Nora North", time_zone="America/Los_Angeles"
+        ),
+    )
+    client = ClientFactory(
+        practice=practice,
+        name="Northwind Legal",
+        time_zone="America/Los_Angeles",
+        primary_secretary=secretary,
+    )
+    ContactFactory(
+        practice=practice,
+        client=client,
+        membership=contact_member,
+        email="nora@northwind.test",
+        name="Nora North",
+    )
     engagement = EngagementFactory(practice=practice, client=client, windows=[])
     for weekday in range(7):  # round-the-clock cover keeps the flow independent of the hour
-        CoverageWindow.objects.create(practice=practice, engagement=engagement, weekday=weekday,
-                                      start="00:00", end="00:00")
+        CoverageWindow.objects.create(
+            practice=practice, engagement=engagement, weekday=weekday, start="00:00", end="00:00"
+        )
     return {"practice": practice, "secretary": secretary, "client": client}
 
 
@@ -38,8 +58,9 @@ def sign_in(page, base_url, email):
     page.wait_for_load_state("networkidle")
 
 
-def test_it_takes_a_portal_request_through_to_done(live_server, browser, office, tmp_path,
-                                                   screenshot_dir):
+def test_it_takes_a_portal_request_through_to_done(
+    live_server, browser, office, tmp_path, screenshot_dir
+):
     base = live_server.url
     attachment = tmp_path / "itinerary.pdf"
     attachment.write_bytes(b"%PDF-1.4\n% itinerary\n")

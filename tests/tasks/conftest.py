@@ -22,9 +22,17 @@ class Desk:
 
 @pytest.fixture
 def desk(world) -> Desk:
-    client = ClientFactory(practice=world.practice, name="Northwind Legal",
-                           time_zone="America/Los_Angeles", primary_secretary=world.secretary)
-    contact = ContactFactory(practice=world.practice, client=client,
-                             membership=world.client_contact, email="contact@client.test")
+    client = ClientFactory(
+        practice=world.practice,
+        name="Northwind Legal",
+        time_zone="America/Los_Angeles",
+        primary_secretary=world.secretary,
+    )
+    contact = ContactFactory(
+        practice=world.practice,
+        client=client,
+        membership=world.client_contact,
+        email="contact@client.test",
+    )
     engagement = EngagementFactory(practice=world.practice, client=client)
     return Desk(client=client, contact=contact, engagement=engagement)

@@ -39,10 +39,13 @@ class EngagementFactory(clients_factories.EngagementFactory):
     def windows(self, create, extracted, **kwargs):
         if not create:
             return
-        spans = extracted if extracted is not None else [(day, time(9), time(17)) for day in range(5)]
+        spans = (
+            extracted if extracted is not None else [(day, time(9), time(17)) for day in range(5)]
+        )
         for weekday, start, end in spans:
-            CoverageWindow.objects.create(practice=self.practice, engagement=self,
-                                          weekday=weekday, start=start, end=end)
+            CoverageWindow.objects.create(
+                practice=self.practice, engagement=self, weekday=weekday, start=start, end=end
+            )
 
 
 class TaskFactory(TenantFactory):

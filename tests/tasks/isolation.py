@@ -22,13 +22,15 @@ def routes(world) -> dict[str, dict]:
     task = TaskFactory(practice=practice, client=client, assignee=world.secretary)
     item = ChecklistItemFactory(practice=practice, task=task)
     attachment = AttachmentFactory(practice=practice, task=task)
-    entry = TimeEntryFactory(practice=practice, task=task, client=client,
-                             membership=world.secretary)
+    entry = TimeEntryFactory(
+        practice=practice, task=task, client=client, membership=world.secretary
+    )
     template = TaskTemplateFactory(practice=practice)
     rule = RecurringTaskFactory(practice=practice, client=client)
     event = CalendarEventFactory(practice=practice, client=client, task=task)
-    feed = CalendarFeed.objects.create(practice=practice, client=client, token_hash="x" * 64,
-                                       hint="xxxxxx")
+    feed = CalendarFeed.objects.create(
+        practice=practice, client=client, token_hash="x" * 64, hint="xxxxxx"
+    )
     by_task = {"task_id": task.pk}
     return {
         **api_routes(world, task, attachment, entry, event, feed),

@@ -33,8 +33,14 @@ def test_it_checks_ownership(world, desk, contact_client, secretary_client, outs
     theirs = TaskFactory(practice=world.practice, client=other_client)
     hidden = TaskFactory(practice=world.practice, client=desk.client, client_visible=False)
     # Another client's task and an internal task are not found
-    assert contact_client.get(url(world, "portal_request_detail", task_id=theirs.pk)).status_code == 404
-    assert contact_client.get(url(world, "portal_request_detail", task_id=hidden.pk)).status_code == 404
+    assert (
+        contact_client.get(url(world, "portal_request_detail", task_id=theirs.pk)).status_code
+        == 404
+    )
+    assert (
+        contact_client.get(url(world, "portal_request_detail", task_id=hidden.pk)).status_code
+        == 404
+    )
     # Staff and outsiders are not portal users
     assert secretary_client.get(url(world, "portal_request_list")).status_code == 404
     assert outsider_client.get(url(world, "portal_request_list")).status_code == 404
@@ -45,12 +51,21 @@ def test_it_checks_ownership(world, desk, contact_client, secretary_client, outs
 
 
 def test_it_submits_a_request_with_attachments_and_computes_its_sla(world, desk, contact_client):
-    response = contact_client.post(url(world, "portal_request_new"), {
-        "subject": "Book flights to Tokyo", "details": "Economy is fine",
-        "attachments": [pdf(), pdf("passport.png")]})
+    response = contact_client.post(
+        url(world, "portal_request_new"),
+        {
+            "subject": "Book flights to Tokyo",
+            "details": "Economy is fine",
+            "attachments": [pdf(), pdf("passport.png")],
+        },
+    )
     assert response.status_code == 302
     task = Task.objects.for_practice(world.practice).get()
-    assert (task.source, task.status, task.client_id) == ("portal", Status.REQUESTED, desk.client.pk)
+    assert (task.source, task.status, task.client_id) == (
+        "portal",
+        Status.REQUESTED,
+        desk.client.pk,
+    )
     assert task.assignee_id == world.secretary.pk
     assert task.sla_due_at is not None and task.sla_due_at > task.created_at
     assert sorted(a.original_name for a in task.attachments.all()) == ["brief.pdf", "passport.png"]
@@ -58,12 +73,20 @@ def test_it_submits_a_request_with_attachments_and_computes_its_sla(world, desk,
     assert "Book flights to Tokyo" in page.content.decode()
 
 
-@pytest.mark.parametrize("data, message", [
-    ({"subject": ""}, "This field is required"),
-    ({"subject": "Too big", "attachments": [pdf(size=MAX_ATTACHMENT_BYTES + 1)]}, "10 MB limit"),
-    ({"subject": "Bad type", "attachments": [SimpleUploadedFile("run.exe", b"MZ")]},
-     "not an allowed file type. Allowed: PDF"),
-])
+@pytest.mark.parametrize(
+    "data, message",
+    [
+        ({"subject": ""}, "This field is required"),
+        (
+            {"subject": "Too big", "attachments": [pdf(size=MAX_ATTACHMENT_BYTES + 1)]},
+            "10 MB limit",
+        ),
+        (
+            {"subject": "Bad type", "attachments": [SimpleUploadedFile("run.exe", b"MZ")]},
+            "not an allowed file type. Allowed: PDF",
+        ),
+    ],
+)
 def test_it_rejects_bad_requests_and_saves_nothing(world, desk, contact_client, data, message):
     response = contact_client.post(url(world, "portal_request_new"), data)
     assert response.status_code == 400
@@ -76,21 +99,29 @@ def test_it_shows_replies_but_never_internal_notes(world, desk, contact_client):
     task = TaskFactory(practice=world.practice, client=desk.client)
     CommentFactory(practice=world.practice, task=task, body="Visible reply")
     CommentFactory(practice=world.practice, task=task, body="Secret note", internal=True)
-    internal_file = AttachmentFactory(practice=world.practice, task=task, internal=True,
-                                      original_name="internal.pdf")
+    internal_file = AttachmentFactory(
+        practice=world.practice, task=task, internal=True, original_name="internal.pdf"
+    )
     body = contact_client.get(url(world, "portal_request_detail", task_id=task.pk)).content.decode()
     assert "Visible reply" in body
     assert "Secret note" not in body and "internal.pdf" not in body
-    assert contact_client.get(url(world, "portal_attachment",
-                                  attachment_id=internal_file.pk)).status_code == 404
+    assert (
+        contact_client.get(
+            url(world, "portal_attachment", attachment_id=internal_file.pk)
+        ).status_code
+        == 404
+    )
 
 
-def test_it_lets_the_client_reply_and_tells_the_assignee(world, desk, contact_client,
-                                                        django_capture_on_commit_callbacks):
+def test_it_lets_the_client_reply_and_tells_the_assignee(
+    world, desk, contact_client, django_capture_on_commit_callbacks
+):
     task = TaskFactory(practice=world.practice, client=desk.client, assignee=world.secretary)
     with django_capture_on_commit_callbacks(execute=True):
-        response = contact_client.post(url(world, "portal_request_detail", task_id=task.pk),
-                                       {"body": "Aisle seat please", "attachments": [pdf()]})
+        response = contact_client.post(
+            url(world, "portal_request_detail", task_id=task.pk),
+            {"body": "Aisle seat please", "attachments": [pdf()]},
+        )
     assert response.status_code == 302
     comment = Comment.objects.for_practice(world.practice).get()
     assert comment.from_client and not comment.internal
@@ -100,8 +131,9 @@ def test_it_lets_the_client_reply_and_tells_the_assignee(world, desk, contact_cl
 
 def test_it_shows_open_requests_approvals_and_hours_on_the_portal_home(world, desk, contact_client):
     TaskFactory(practice=world.practice, client=desk.client, title="Open thing")
-    TaskFactory(practice=world.practice, client=desk.client, title="Closed thing",
-                status=Status.DONE)
+    TaskFactory(
+        practice=world.practice, client=desk.client, title="Closed thing", status=Status.DONE
+    )
     response = contact_client.get(url(world, "portal_home"))
     body = response.content.decode()
     assert "Open thing" in body and "Closed thing" not in body
@@ -122,7 +154,8 @@ def test_it_lists_proposals_awaiting_the_clients_approval(world, desk, contact_c
     from clients.models import EngagementStatus
     from tests.tasks.factories import EngagementFactory
 
-    EngagementFactory(practice=world.practice, client=desk.client, windows=[],
-                      status=EngagementStatus.PROPOSED)
+    EngagementFactory(
+        practice=world.practice, client=desk.client, windows=[], status=EngagementStatus.PROPOSED
+    )
     body = contact_client.get(url(world, "portal_home")).content.decode()
     assert "Service plan proposal (version" in body

@@ -11,10 +11,14 @@ from secretary import urls as root
 
 _first = {"dashboard", "portal_home"}
 urlpatterns = [
-    path("app/<slug:practice_slug>/",
-         include([p for p in tasks.urls.staff_patterns if p.name in _first])),
-    path("portal/<slug:practice_slug>/",
-         include([p for p in tasks.urls.portal_patterns if p.name in _first])),
+    path(
+        "app/<slug:practice_slug>/",
+        include([p for p in tasks.urls.staff_patterns if p.name in _first]),
+    ),
+    path(
+        "portal/<slug:practice_slug>/",
+        include([p for p in tasks.urls.portal_patterns if p.name in _first]),
+    ),
     *root.urlpatterns,
 ]
 handler404 = root.handler404
