@@ -964,7 +964,7 @@ def recurring_tasks_run(*, practice: Practice | int, now: datetime | None = None
         with transaction.atomic():
             rule = (
                 RecurringTask.objects.for_practice(practice_id)
-                .select_for_update()
+                .select_for_update(of=("self",))
                 .select_related("client", "template", "assignee")
                 .filter(pk=rule_id)
                 .first()
