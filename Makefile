@@ -8,7 +8,7 @@ PY := $(VENV)/bin/python
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: run test lint format migrate demo worker beat clean
+.PHONY: run test ci lint format migrate demo worker beat clean
 
 $(UV):
 	$(PYTHON) -m venv .venv-uv
@@ -20,12 +20,22 @@ $(VENV)/.synced: $(UV) pyproject.toml uv.lock
 
 run: $(VENV)/.synced
 	DEBUG=1 $(PY) manage.py migrate --noinput
+	DEBUG=1 SITE_URL=http://$(HOST):$(PORT) $(PY) manage.py seed_demo
+	@echo "Secretary is running at http://$(HOST):$(PORT)/  (Ctrl-C stops it)"
+	DEBUG=1 SITE_URL=http://$(HOST):$(PORT) $(PY) manage.py runserver $(HOST):$(PORT)
+
+migrate: $(VENV)/.synced
+	DEBUG=$${DEBUG:-1} $(PY) manage.py migrate --noinput
+
+demo: $(VENV)/.synced
 	DEBUG=1 $(PY) manage.py seed_demo
-	@echo "Secretary is running at http://$(HOST):$(PORT)/"
-	DEBUG=1 $(PY) manage.py runserver $(HOST):$(PORT)
 
 test: $(VENV)/.synced
 	$(PY) -m pytest $(PYTEST_ARGS)
+
+# The suite on real services (PostgreSQL, Redis, a Celery worker), as CI runs it.
+ci:
+	CI=true bash .ci/run
 
 lint: $(VENV)/.synced
 	$(VENV)/bin/ruff check .
@@ -36,10 +46,11 @@ format: $(VENV)/.synced
 	$(VENV)/bin/ruff check --fix .
 
 worker: $(VENV)/.synced
-	$(VENV)/bin/celery -A secretary worker -Q default,documents --loglevel=info
+	DEBUG=$${DEBUG:-1} $(VENV)/bin/celery -A secretary worker -Q default,documents --loglevel=info
 
 beat: $(VENV)/.synced
-	$(VENV)/bin/celery -A secretary beat --loglevel=info
+	mkdir -p var
+	DEBUG=$${DEBUG:-1} $(VENV)/bin/celery -A secretary beat --loglevel=info
 
 clean:
 	rm -rf $(VENV) .venv-uv .pytest_cache

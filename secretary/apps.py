@@ -8,3 +8,10 @@ class SecretaryConfig(AppConfig):
 
     def ready(self) -> None:
         from secretary import signals  # noqa: F401  (login/logout security logging)
+        from secretary.models import Role
+        from secretary.navigation import register_staff_nav
+
+        # After the feature apps' items (they use the default order, 50).
+        register_staff_nav("members", _("Members"), min_role=Role.SECRETARY, order=80)
+        register_staff_nav("activity", _("Activity"), min_role=Role.ADMIN, order=85)
+        register_staff_nav("api_tokens", _("API tokens"), min_role=Role.SECRETARY, order=90)

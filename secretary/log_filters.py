@@ -1,4 +1,5 @@
 import logging
+import re
 
 from secretary.scope import current_practice
 
@@ -9,4 +10,19 @@ class PracticeContextFilter(logging.Filter):
     def filter(self, record: logging.LogRecord) -> bool:
         practice = current_practice()
         record.practice = getattr(practice, "slug", "-") if practice is not None else "-"
+        return True
+
+
+class RedactInvitationTokens(logging.Filter):
+    """Masks invitation tokens in the request paths Django logs ("Gone: /invitations/…/").
+
+    The token is the credential of a pending invitation: it must not reach log storage.
+    """
+
+    pattern = re.compile(r"(/invitations/)[^/\s?\"']+")
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        message = record.getMessage()
+        if "/invitations/" in message:
+            record.msg, record.args = self.pattern.sub(r"\1[redacted]", message), ()
         return True

@@ -141,7 +141,8 @@ class Membership(TenantModel):
         indexes = [models.Index(fields=["practice", "role"], name="membership_role_idx")]
 
     def __str__(self) -> str:
-        return f"{self.user} @ {self.practice_id} ({self.role})"
+        # Shown to people (e.g. "on what" in the activity log): the person and their role.
+        return f"{self.user} ({self.get_role_display()})"
 
     @property
     def is_staff(self) -> bool:

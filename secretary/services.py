@@ -5,6 +5,8 @@ from __future__ import annotations
 from datetime import timedelta
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.core.validators import validate_email
 from django.db import IntegrityError, transaction
 from django.dispatch import Signal
 from django.utils import timezone
@@ -40,15 +42,27 @@ def unique_practice_slug(name: str) -> str:
 
 
 @transaction.atomic
-def practice_create(*, name: str, owner: User, time_zone: str = "UTC", currency: str = "USD",
-                    slug: str | None = None, request=None) -> Practice:
-    practice = Practice(name=name.strip(), slug=slug or unique_practice_slug(name),
-                        time_zone=time_zone, currency=currency)
+def practice_create(
+    *,
+    name: str,
+    owner: User,
+    time_zone: str = "UTC",
+    currency: str = "USD",
+    slug: str | None = None,
+    request=None,
+) -> Practice:
+    practice = Practice(
+        name=name.strip(),
+        slug=slug or unique_practice_slug(name),
+        time_zone=time_zone,
+        currency=currency,
+    )
     practice.full_clean()
     practice.save()
     Membership.objects.create(practice=practice, user=owner, role=Role.OWNER)
-    activity_record(practice=practice, actor=owner, verb="practice.created", target=practice,
-                    request=request)
+    activity_record(
+        practice=practice, actor=owner, verb="practice.created", target=practice, request=request
+    )
     return practice
 
 
@@ -60,39 +74,70 @@ def _check_can_grant(actor_membership: Membership, role: str) -> None:
     if not actor_membership.is_admin:
         raise ApplicationError(_("Only owners and admins can manage members."))
     if role == Role.OWNER and actor_membership.role != Role.OWNER:
-        raise ApplicationError(_("Only an owner can make someone an owner."),
-                               errors={"role": _("Only an owner can grant the owner role.")})
+        raise ApplicationError(
+            _("Only an owner can make someone an owner."),
+            errors={"role": _("Only an owner can grant the owner role.")},
+        )
 
 
 @transaction.atomic
-def invitation_create(*, practice: Practice, invited_by: Membership, email: str, role: str,
-                      grants: dict | None = None, request=None) -> tuple[Invitation, str]:
+def invitation_create(
+    *,
+    practice: Practice,
+    invited_by: Membership,
+    email: str,
+    role: str,
+    grants: dict | None = None,
+    request=None,
+) -> tuple[Invitation, str]:
     """Create an invitation and send it by email after commit. Returns it and the raw token."""
-    email = User.objects.normalize_email(email).strip().lower()
+    email = User.objects.normalize_email(email or "").strip().lower()
+    try:
+        validate_email(email)
+    except ValidationError:
+        raise ApplicationError(
+            _("Enter a valid email address."), errors={"email": _("Enter a valid email address.")}
+        ) from None
     if role not in Role.values:
-        raise ApplicationError(_("Choose a valid role."), errors={"role": _("Choose a valid role.")})
+        raise ApplicationError(
+            _("Choose a valid role."), errors={"role": _("Choose a valid role.")}
+        )
     _check_can_grant(invited_by, role)
     if Membership.objects.for_practice(practice).filter(user__email__iexact=email).exists():
-        raise ApplicationError(_("This person is already a member."),
-                               errors={"email": _("This person is already a member.")})
+        raise ApplicationError(
+            _("This person is already a member."),
+            errors={"email": _("This person is already a member.")},
+        )
     # A new invitation to the same address replaces the pending one.
     Invitation.objects.for_practice(practice).filter(
         email__iexact=email, accepted_at__isnull=True, revoked_at__isnull=True
     ).update(revoked_at=timezone.now())
     token = Invitation.new_token()
     invitation = Invitation.objects.create(
-        practice=practice, email=email, role=role, grants=grants or {},
-        token_hash=hash_secret(token), invited_by=invited_by.user,
+        practice=practice,
+        email=email,
+        role=role,
+        grants=grants or {},
+        token_hash=hash_secret(token),
+        invited_by=invited_by.user,
         expires_at=timezone.now() + timedelta(days=settings.INVITATION_TTL_DAYS),
     )
-    activity_record(practice=practice, actor=invited_by.user, verb="member.invited",
-                    target=invitation, data={"email": email, "role": role}, request=request)
-    security_event("invitation.created", request=request, user=invited_by.user,
-                   practice=practice, role=role)
+    activity_record(
+        practice=practice,
+        actor=invited_by.user,
+        verb="member.invited",
+        target=invitation,
+        data={"email": email, "role": role},
+        request=request,
+    )
+    security_event(
+        "invitation.created", request=request, user=invited_by.user, practice=practice, role=role
+    )
     from secretary.tasks import send_invitation
 
-    enqueue_on_commit(send_invitation, practice_id=practice.pk, invitation_id=invitation.pk,
-                      token=token)
+    enqueue_on_commit(
+        send_invitation, practice_id=practice.pk, invitation_id=invitation.pk, token=token
+    )
     return invitation, token
 
 
@@ -101,8 +146,10 @@ def invitation_by_token(token: str) -> Invitation | None:
     if not token:
         return None
     return (
-        Invitation.objects.unscoped().select_related("practice")
-        .filter(token_hash=hash_secret(token)).first()
+        Invitation.objects.unscoped()
+        .select_related("practice")
+        .filter(token_hash=hash_secret(token))
+        .first()
     )
 
 
@@ -126,8 +173,12 @@ def invitation_accept(*, token: str, user: User, request=None) -> Membership:
         invitation = Invitation.objects.unscoped().select_for_update().get(pk=invitation.pk)
     problem = invitation_problem(invitation)
     if problem:
-        security_event("invitation.rejected", request=request, user=user,
-                       practice=getattr(invitation, "practice", None))
+        security_event(
+            "invitation.rejected",
+            request=request,
+            user=user,
+            practice=getattr(invitation, "practice", None),
+        )
         raise ApplicationError(problem)
     if user.email.lower() != invitation.email.lower():
         raise ApplicationError(
@@ -142,22 +193,34 @@ def invitation_accept(*, token: str, user: User, request=None) -> Membership:
     invitation.accepted_by = user
     invitation.save(update_fields=["accepted_at", "accepted_by"])
     invitation_accepted.send(sender=Invitation, invitation=invitation, membership=membership)
-    activity_record(practice=practice, actor=user, verb="member.joined", target=membership,
-                    data={"role": membership.role}, request=request)
+    activity_record(
+        practice=practice,
+        actor=user,
+        verb="member.joined",
+        target=membership,
+        data={"role": membership.role},
+        request=request,
+    )
     security_event("invitation.accepted", request=request, user=user, practice=practice)
     return membership
 
 
 @transaction.atomic
-def invitation_revoke(*, practice: Practice, actor: Membership, invitation: Invitation,
-                      request=None) -> Invitation:
+def invitation_revoke(
+    *, practice: Practice, actor: Membership, invitation: Invitation, request=None
+) -> Invitation:
     if not actor.is_admin:
         raise ApplicationError(_("Only owners and admins can manage members."))
     if invitation.accepted_at is None and invitation.revoked_at is None:
         invitation.revoked_at = timezone.now()
         invitation.save(update_fields=["revoked_at"])
-        activity_record(practice=practice, actor=actor.user, verb="invitation.revoked",
-                        target=invitation, request=request)
+        activity_record(
+            practice=practice,
+            actor=actor.user,
+            verb="invitation.revoked",
+            target=invitation,
+            request=request,
+        )
     return invitation
 
 
@@ -168,10 +231,13 @@ def _lock_memberships(practice: Practice) -> list[Membership]:
 
 
 @transaction.atomic
-def membership_change_role(*, practice: Practice, actor: Membership, membership: Membership,
-                           role: str, request=None) -> Membership:
+def membership_change_role(
+    *, practice: Practice, actor: Membership, membership: Membership, role: str, request=None
+) -> Membership:
     if role not in Role.values:
-        raise ApplicationError(_("Choose a valid role."), errors={"role": _("Choose a valid role.")})
+        raise ApplicationError(
+            _("Choose a valid role."), errors={"role": _("Choose a valid role.")}
+        )
     _check_can_grant(actor, role)
     locked = {m.pk: m for m in _lock_memberships(practice)}
     membership = locked.get(membership.pk)
@@ -190,16 +256,30 @@ def membership_change_role(*, practice: Practice, actor: Membership, membership:
         )
     membership.role = role
     membership.save(update_fields=["role"])
-    activity_record(practice=practice, actor=actor.user, verb="member.role_changed",
-                    target=membership, data={"from": old_role, "to": role}, request=request)
-    security_event("member.role_changed", request=request, user=actor.user, practice=practice,
-                   member=membership.user.email, role_from=old_role, role_to=role)
+    activity_record(
+        practice=practice,
+        actor=actor.user,
+        verb="member.role_changed",
+        target=membership,
+        data={"from": old_role, "to": role},
+        request=request,
+    )
+    security_event(
+        "member.role_changed",
+        request=request,
+        user=actor.user,
+        practice=practice,
+        member=membership.user.email,
+        role_from=old_role,
+        role_to=role,
+    )
     return membership
 
 
 @transaction.atomic
-def membership_remove(*, practice: Practice, actor: Membership, membership: Membership,
-                      request=None) -> None:
+def membership_remove(
+    *, practice: Practice, actor: Membership, membership: Membership, request=None
+) -> None:
     is_self = membership.pk == actor.pk
     if not actor.is_admin and not is_self:
         raise ApplicationError(_("Only owners and admins can manage members."))
@@ -215,11 +295,17 @@ def membership_remove(*, practice: Practice, actor: Membership, membership: Memb
             _("A practice needs at least one owner. Make someone else an owner first.")
         )
     email = membership.user.email
-    activity_record(practice=practice, actor=actor.user, verb="member.removed",
-                    target=membership, data={"email": email, "role": membership.role},
-                    request=request)
-    security_event("member.removed", request=request, user=actor.user, practice=practice,
-                   member=email)
+    activity_record(
+        practice=practice,
+        actor=actor.user,
+        verb="member.removed",
+        target=membership,
+        data={"email": email, "role": membership.role},
+        request=request,
+    )
+    security_event(
+        "member.removed", request=request, user=actor.user, practice=practice, member=email
+    )
     ApiToken.objects.for_practice(practice).filter(membership=membership).update(
         revoked_at=timezone.now()
     )
@@ -230,16 +316,26 @@ def token_create(*, membership: Membership, name: str, request=None) -> tuple[Ap
     """Create a personal access token; the raw secret is returned once and never stored."""
     name = (name or "").strip()
     if not name:
-        raise ApplicationError(_("Give the token a name."), errors={"name": _("This field is required.")})
+        raise ApplicationError(
+            _("Give the token a name."), errors={"name": _("This field is required.")}
+        )
     secret = ApiToken.PREFIX + Invitation.new_token()
     try:
         with transaction.atomic():
             token = ApiToken.objects.create(
-                practice=membership.practice, membership=membership, name=name[:80],
-                token_hash=hash_secret(secret), hint=secret[:10],
+                practice=membership.practice,
+                membership=membership,
+                name=name[:80],
+                token_hash=hash_secret(secret),
+                hint=secret[:10],
             )
-            activity_record(practice=membership.practice, actor=membership.user,
-                            verb="token.created", target=token, request=request)
+            activity_record(
+                practice=membership.practice,
+                actor=membership.user,
+                verb="token.created",
+                target=token,
+                request=request,
+            )
     except IntegrityError as exc:  # a collision of 256-bit secrets: never in practice
         raise ApplicationError(_("Could not create the token, please try again.")) from exc
     return token, secret
@@ -252,10 +348,16 @@ def token_revoke(*, membership: Membership, token: ApiToken, request=None) -> Ap
     if token.revoked_at is None:
         token.revoked_at = timezone.now()
         token.save(update_fields=["revoked_at"])
-        activity_record(practice=membership.practice, actor=membership.user,
-                        verb="token.revoked", target=token, request=request)
-        security_event("api.token_revoked", request=request, user=membership.user,
-                       practice=membership.practice)
+        activity_record(
+            practice=membership.practice,
+            actor=membership.user,
+            verb="token.revoked",
+            target=token,
+            request=request,
+        )
+        security_event(
+            "api.token_revoked", request=request, user=membership.user, practice=membership.practice
+        )
     return token
 
 

@@ -150,7 +150,12 @@ CELERY_TASK_ROUTES = {"documents.tasks.*": {"queue": "documents"}}
 CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": 3600}
 CELERY_RESULT_EXPIRES = 24 * 3600
 CELERY_BEAT_SCHEDULE: dict = {}
+CELERY_BEAT_SCHEDULE_FILENAME = os.environ.get(
+    "CELERY_BEAT_SCHEDULE_FILENAME", str(BASE_DIR / "var" / "celerybeat-schedule")
+)
 CELERY_TIMEZONE = "UTC"
+# Keep retrying the broker at start-up (a worker may boot before Redis answers).
+CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 
 # --- Auth (allauth) -----------------------------------------------------------------------
 AUTH_USER_MODEL = "secretary.User"
@@ -184,7 +189,14 @@ ACCOUNT_LOGOUT_ON_PASSWORD_CHANGE = False
 ACCOUNT_REAUTHENTICATION_TIMEOUT = 300
 ACCOUNT_EMAIL_SUBJECT_PREFIX = "[Secretary] "
 ACCOUNT_ADAPTER = "secretary.adapters.AccountAdapter"
+# Full name and the browser's time zone, next to email and password.
+ACCOUNT_SIGNUP_FORM_CLASS = "secretary.forms.SignupExtraForm"
+# Failed sign-ins per IP and per address; counted in the shared cache (Redis when configured).
 ACCOUNT_RATE_LIMITS = {"login_failed": "10/m/ip,5/300s/key"}
+# Changing email or password asks for the password again (MFA changes always do).
+ACCOUNT_REAUTHENTICATION_REQUIRED = True
+# Tell people by email when their password, email or two-factor settings change.
+ACCOUNT_EMAIL_NOTIFICATIONS = True
 MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
 MFA_TOTP_ISSUER = "Secretary"
 
@@ -225,6 +237,31 @@ STORAGES = {
         else "whitenoise.storage.CompressedManifestStaticFilesStorage"
     },
 }
+# Media on S3-compatible object storage (AWS S3, MinIO, Ceph, R2...) when a bucket is named, so
+# any number of web and worker hosts share one store; otherwise a folder (a shared volume).
+# Objects stay private: URLs are signed and expire, and no ACL makes them public.
+AWS_STORAGE_BUCKET_NAME = os.environ.get("AWS_STORAGE_BUCKET_NAME", "")
+if AWS_STORAGE_BUCKET_NAME:
+    STORAGES["default"] = {
+        "BACKEND": "storages.backends.s3.S3Storage",
+        "OPTIONS": {
+            "bucket_name": AWS_STORAGE_BUCKET_NAME,
+            # Credentials: AWS_ACCESS_KEY_ID / AWS_SECRET_ACCESS_KEY, or the host's IAM role.
+            "access_key": os.environ.get("AWS_ACCESS_KEY_ID") or None,
+            "secret_key": os.environ.get("AWS_SECRET_ACCESS_KEY") or None,
+            "endpoint_url": os.environ.get("S3_ENDPOINT_URL") or None,
+            "region_name": os.environ.get("S3_REGION_NAME") or None,
+            "addressing_style": os.environ.get("S3_ADDRESSING_STYLE") or None,
+            "custom_domain": os.environ.get("S3_CUSTOM_DOMAIN") or None,
+            "location": os.environ.get("S3_MEDIA_PREFIX", "media"),
+            "signature_version": "s3v4",
+            "default_acl": None,
+            "querystring_auth": True,
+            "querystring_expire": int(os.environ.get("S3_URL_EXPIRE_SECONDS", "300")),
+            # Two uploads with one name keep both files instead of the second replacing the first.
+            "file_overwrite": False,
+        },
+    }
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 DATA_UPLOAD_MAX_MEMORY_SIZE = 12 * 1024 * 1024
 
@@ -297,6 +334,8 @@ SESSION_COOKIE_SAMESITE = "Lax"
 CSRF_COOKIE_SAMESITE = "Lax"
 CSRF_COOKIE_HTTPONLY = True
 X_FRAME_OPTIONS = "DENY"
+# Load balancers probe /healthz over plain HTTP behind the TLS proxy.
+SECURE_REDIRECT_EXEMPT = [r"^healthz$"]
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 if not DEBUG and not TESTING:
@@ -312,7 +351,10 @@ if not DEBUG and not TESTING:
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "filters": {"practice": {"()": "secretary.log_filters.PracticeContextFilter"}},
+    "filters": {
+        "practice": {"()": "secretary.log_filters.PracticeContextFilter"},
+        "redact_tokens": {"()": "secretary.log_filters.RedactInvitationTokens"},
+    },
     "formatters": {
         "plain": {
             "format": "%(asctime)s %(levelname)s %(name)s practice=%(practice)s %(message)s"
@@ -324,6 +366,8 @@ LOGGING = {
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "INFO")},
     "loggers": {
         "django.db.backends": {"level": "WARNING"},
+        # "Not Found: /invitations/<token>/" and the like: keep tokens out of the logs.
+        "django.request": {"filters": ["redact_tokens"]},
         "secretary.security": {"level": "INFO"},
     },
 }

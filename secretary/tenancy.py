@@ -8,6 +8,8 @@ or a related manager of an already-loaded row. The only bypass is an explicit ``
 
 from __future__ import annotations
 
+import contextlib
+import contextvars
 from typing import TYPE_CHECKING, Any
 
 from django.core.exceptions import ValidationError
@@ -23,6 +25,20 @@ if TYPE_CHECKING:
 
 class PracticeScopeError(RuntimeError):
     """A tenant model was read without saying which practice it belongs to."""
+
+
+# Django's own model validation (unique fields such as a token hash, constraints) must look
+# across practices; it is the one place reads may be unscoped without saying ``.unscoped()``.
+_validating = contextvars.ContextVar("tenant_validation", default=False)
+
+
+@contextlib.contextmanager
+def _model_validation():
+    token = _validating.set(True)
+    try:
+        yield
+    finally:
+        _validating.reset(token)
 
 
 class TenantQuerySet(models.QuerySet):
@@ -47,7 +63,7 @@ class TenantQuerySet(models.QuerySet):
         return clone
 
     def _is_scoped(self) -> bool:
-        if self._practice_scoped:
+        if self._practice_scoped or _validating.get():
             return True
         # Related managers (client.tasks, practice.memberships) hint the owning instance.
         if self._hints.get("instance") is not None:
@@ -134,6 +150,14 @@ class TenantModel(models.Model):
     def clean(self) -> None:
         super().clean()
         check_same_practice(self)
+
+    def _perform_unique_checks(self, unique_checks):
+        with _model_validation():
+            return super()._perform_unique_checks(unique_checks)
+
+    def validate_constraints(self, exclude=None):
+        with _model_validation():
+            return super().validate_constraints(exclude=exclude)
 
 
 def check_same_practice(instance: models.Model) -> None:

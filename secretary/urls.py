@@ -39,6 +39,7 @@ urlpatterns = [
     path("practices/", views.practice_list, name="practice_list"),
     path("practices/new/", views.practice_new, name="practice_new"),
     path("invitations/<str:token>/", views.invitation_accept, name="invitation_accept"),
+    path("accounts/profile/", views.profile, name="profile"),
     path("accounts/", include("allauth.urls")),
     path("admin/", admin.site.urls),
     path("app/<slug:practice_slug>/", include(staff_patterns)),

@@ -1,7 +1,10 @@
 """Shared fixtures: a practice with one member of each role, and an outsider from another
-practice (the three-user pattern, extended to every role)."""
+practice (the three-user pattern, extended to every role); the real services a test may need
+(markers ``postgres``, ``worker``, ``browser``) and a live Celery worker."""
 
+import copy
 import os
+import uuid
 from dataclasses import dataclass, field
 
 import pytest
@@ -9,8 +12,119 @@ from django.test import Client
 
 from secretary.models import Membership, Practice, Role, User
 from tests.factories import MembershipFactory, PracticeFactory, UserFactory
+from tests.infra import services
+from tests.infra.worker import LiveWorker, start_worker, stop_worker, url_for_database
 
 os.environ.setdefault("SECRETARY_TESTING", "1")
+
+
+# --- Real services ----------------------------------------------------------------------------
+
+
+def pytest_configure(config):
+    if services.detect().ci:
+        # CI starts from a fresh database: a test database kept from an earlier run may hold a
+        # schema that no migration describes any more.
+        config.option.create_db = True
+
+
+def pytest_report_header(config):
+    return services.detect().header()
+
+
+@pytest.hookimpl(tryfirst=True)
+def pytest_runtest_setup(item):
+    for marker in services.MARKERS:
+        if item.get_closest_marker(marker) is None:
+            continue
+        decision = services.detect().gate(marker)
+        if decision is None:
+            continue
+        action, reason = decision
+        if action == "fail":
+            pytest.fail(reason, pytrace=False)
+        pytest.skip(reason)
+
+
+@pytest.fixture(scope="session")
+def chromium_path() -> str:
+    """The Chromium executable for ``browser`` tests (Playwright's ``executable_path``)."""
+    found = services.detect()
+    if found.browser_problem:
+        action, reason = found.gate("browser")
+        (pytest.fail if action == "fail" else pytest.skip)(reason)
+    return found.chromium
+
+
+@pytest.fixture(scope="session")
+def _celery_worker_process(django_db_setup, tmp_path_factory):
+    found = services.detect()
+    decision = found.gate("worker")
+    if decision is not None:
+        action, reason = decision
+        (pytest.fail if action == "fail" else pytest.skip)(reason)
+    from django.db import connection
+
+    worker = start_worker(
+        database_url=url_for_database(found.database_url, connection.settings_dict["NAME"]),
+        redis_url=found.redis_url,
+        root=tmp_path_factory.mktemp("celery-worker"),
+    )
+    yield worker
+    stop_worker(worker)
+
+
+@pytest.fixture
+def celery_worker_live(_celery_worker_process, settings) -> LiveWorker:
+    """A real Celery worker (``-Q default,documents``) on the test database.
+
+    Mark the test ``@pytest.mark.worker`` and ``@pytest.mark.django_db(transaction=True)`` (the
+    worker sees only committed rows). While it runs, tasks go through Redis to the worker
+    instead of running in-process. The worker sends email with the file backend:
+    ``celery_worker_live.wait_for_messages(1)`` returns parsed ``EmailMessage``s;
+    ``wait_for(predicate, timeout)`` polls anything else (e.g. a row's status) with a deadline;
+    ``mail_dir`` and ``media_root`` are the folders it writes (``MEDIA_ROOT`` is shared).
+    """
+    from secretary.celery import app
+
+    worker = _celery_worker_process
+    worker.clear_mail()
+    settings.MEDIA_ROOT = worker.media_root
+    previous = app.conf.task_always_eager
+    app.conf.task_always_eager = False
+    try:
+        yield worker
+    finally:
+        app.conf.task_always_eager = previous
+
+
+@pytest.fixture(autouse=True)
+def _tasks_run_in_process():
+    """Tasks run eagerly (still only after commit) unless the test uses the live worker.
+
+    With REDIS_URL set the settings send tasks to the broker; for the rest of the suite they
+    keep running in-process so each test sees their effects (``mail.outbox``) deterministically.
+    """
+    from secretary.celery import app
+
+    previous = app.conf.task_always_eager
+    app.conf.task_always_eager = True
+    yield
+    app.conf.task_always_eager = previous
+
+
+@pytest.fixture(autouse=True)
+def _isolated_cache(settings):
+    """Each test gets its own cache keys (rate limits must not leak from one test to the next,
+    and a shared Redis must never be flushed)."""
+    caches = copy.deepcopy(settings.CACHES)
+    prefix = f"test-{uuid.uuid4().hex[:12]}"
+    for conf in caches.values():
+        conf["KEY_PREFIX"] = prefix
+    settings.CACHES = caches
+
+
+# --- The world --------------------------------------------------------------------------------
 
 
 @dataclass

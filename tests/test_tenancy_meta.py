@@ -52,3 +52,18 @@ def test_it_allows_scoped_related_and_explicitly_unscoped_reads(world):
     assert Membership.objects.filter(practice=world.practice).count() == 4
     assert world.owner.user.memberships.count() == 1
     assert Membership.objects.unscoped().count() == 5
+
+
+@pytest.mark.django_db
+def test_it_lets_model_validation_check_global_uniqueness(world):
+    from secretary.models import ApiToken
+    from tests.factories import ApiTokenFactory
+
+    token = ApiTokenFactory(membership=world.owner)
+    duplicate = ApiToken(practice=world.other_practice, membership=world.outsider, name="Copy",
+                         token_hash=token.token_hash, hint="x")
+    with pytest.raises(Exception) as error:
+        duplicate.full_clean()
+    assert "token_hash" in error.value.message_dict
+    with pytest.raises(PracticeScopeError):
+        ApiToken.objects.filter(token_hash=token.token_hash).exists()

@@ -3,7 +3,39 @@ document.addEventListener("htmx:configRequest", (event) => {
   const token = document.querySelector('meta[name="csrf-token"]');
   if (token) event.detail.headers["X-CSRFToken"] = token.content;
 });
+
+// Practice switcher: go to the chosen practice.
 document.addEventListener("change", (event) => {
   const select = event.target.closest("[data-navigate]");
   if (select && select.value) window.location.href = select.value;
 });
+
+// Ask before destructive plain form posts (HTMX forms use hx-confirm).
+document.addEventListener("submit", (event) => {
+  const form = event.target.closest("form[data-confirm]");
+  if (form && !window.confirm(form.dataset.confirm)) event.preventDefault();
+});
+
+// Copy a one-time secret to the clipboard.
+document.addEventListener("click", (event) => {
+  const button = event.target.closest("[data-copy]");
+  if (!button || !navigator.clipboard) return;
+  const source = document.querySelector(button.dataset.copy);
+  if (!source) return;
+  navigator.clipboard.writeText(source.textContent.trim()).then(() => {
+    button.textContent = button.dataset.copied || "✓";
+  });
+});
+
+// Sign-up: start with the browser's time zone, so times show right from the first page.
+function detectTimeZone(root) {
+  root.querySelectorAll("input[data-detect-time-zone]").forEach((input) => {
+    if (input.value) return;
+    try {
+      input.value = Intl.DateTimeFormat().resolvedOptions().timeZone || "";
+    } catch (error) {
+      input.value = "";
+    }
+  });
+}
+document.addEventListener("DOMContentLoaded", () => detectTimeZone(document));

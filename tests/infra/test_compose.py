@@ -1,0 +1,190 @@
+"""The full stack (docker-compose.yml + Dockerfile), checked by reading them: no container engine
+runs here. Five services, their commands, one shared environment, health-gated start order, one
+media volume for web and worker, and an image whose commands point at code that exists."""
+
+import importlib
+import json
+import os
+import re
+import shlex
+import stat
+import subprocess
+import sys
+import tomllib
+from pathlib import Path
+
+import pytest
+import yaml
+from django.conf import settings
+
+ROOT = Path(settings.BASE_DIR)
+APP_SERVICES = ("web", "worker", "beat")
+SHARED = ("DATABASE_URL", "REDIS_URL", "SECRET_KEY")
+INTERPOLATION = re.compile(r"\$\{(\w+)(?::?[-?]([^}]*))?\}")
+
+
+@pytest.fixture(scope="module")
+def compose() -> dict:
+    return yaml.safe_load((ROOT / "docker-compose.yml").read_text())
+
+
+@pytest.fixture(scope="module")
+def services(compose) -> dict:
+    return compose["services"]
+
+
+@pytest.fixture(scope="module")
+def dockerfile() -> list[tuple[str, str]]:
+    """(instruction, arguments) pairs, continuation lines joined."""
+    text = (ROOT / "Dockerfile").read_text().replace("\\\n", " ")
+    lines = [line.strip() for line in text.splitlines()]
+    return [tuple(line.split(None, 1)) for line in lines if line and not line.startswith("#")]
+
+
+def instruction(dockerfile, name: str) -> list[str]:
+    return [args for instr, args in dockerfile if instr.upper() == name]
+
+
+def command(service: dict) -> list[str]:
+    value = service["command"]
+    return value if isinstance(value, list) else shlex.split(value)
+
+
+def test_it_defines_the_five_services(services):
+    assert {"postgres", "redis", "web", "worker", "beat"} <= set(services)
+
+
+def test_it_runs_gunicorn_celery_worker_beat_and_migrations(services):
+    assert command(services["web"])[:2] == ["gunicorn", "secretary.wsgi:application"]
+    worker = command(services["worker"])
+    assert worker[:4] == ["celery", "-A", "secretary", "worker"]
+    assert worker[worker.index("-Q") + 1] == "default,documents"
+    assert command(services["beat"])[:4] == ["celery", "-A", "secretary", "beat"]
+    assert command(services["migrate"]) == ["python", "manage.py", "migrate", "--noinput"]
+    assert services["migrate"]["restart"] == "no"
+
+
+def test_it_shares_one_environment_between_web_worker_and_beat(services):
+    environments = [services[name]["environment"] for name in (*APP_SERVICES, "migrate")]
+    for name in SHARED:
+        values = {env[name] for env in environments}
+        assert len(values) == 1, f"{name} differs between services: {values}"
+    env = environments[0]
+    assert "@postgres:5432/" in env["DATABASE_URL"]
+    assert env["REDIS_URL"].startswith("redis://redis:6379/")
+    # The key is never written into the file: compose refuses to start without one.
+    assert env["SECRET_KEY"].startswith("${SECRET_KEY:?")
+    assert env["DEBUG"] == "0"
+
+
+def test_it_starts_the_app_once_the_database_and_broker_are_healthy(services):
+    for name in ("postgres", "redis"):
+        assert services[name]["healthcheck"]["test"], name
+    for name in (*APP_SERVICES, "migrate"):
+        depends = services[name]["depends_on"]
+        assert depends["postgres"]["condition"] == "service_healthy", name
+        assert depends["redis"]["condition"] == "service_healthy", name
+    for name in APP_SERVICES:
+        assert services[name]["depends_on"]["migrate"]["condition"] == (
+            "service_completed_successfully"), name
+
+
+def test_it_shares_the_media_volume_between_web_and_worker(compose, services):
+    def media_mounts(service: dict) -> set[str]:
+        return {v for v in service.get("volumes", []) if v.endswith(":/app/var/media")}
+
+    assert media_mounts(services["web"]) == media_mounts(services["worker"]) == {
+        "media:/app/var/media"}
+    assert "media" in compose["volumes"]
+    assert services["web"]["environment"]["MEDIA_ROOT"] == "/app/var/media"
+    assert any(v.startswith("pgdata:") for v in services["postgres"]["volumes"])
+
+
+def test_it_mounts_files_that_exist(services):
+    for name, service in services.items():
+        for volume in service.get("volumes", []):
+            source = volume.split(":")[0]
+            if source.startswith("."):
+                path = ROOT / source
+                assert path.is_file(), f"{name} mounts a missing {source}"
+                if path.suffix == ".sh":
+                    assert path.stat().st_mode & stat.S_IXUSR, f"{source} is not executable"
+
+
+def test_it_builds_a_slim_non_root_image_with_the_pdf_libraries_and_fonts(dockerfile):
+    assert instruction(dockerfile, "FROM") == ["python:3.11-slim-bookworm"]
+    runs = " ".join(instruction(dockerfile, "RUN"))
+    for package in ("libpango-1.0-0", "libpangoft2-1.0-0", "fonts-dejavu-core",
+                    "fonts-liberation2"):
+        assert package in runs, package
+    assert "uv sync --locked --no-dev" in runs
+    assert "manage.py collectstatic --noinput" in runs
+    users = instruction(dockerfile, "USER")
+    assert users and users[-1] not in {"root", "0"}
+
+
+def test_it_points_the_image_and_compose_at_code_that_exists(dockerfile, services):
+    [cmd] = instruction(dockerfile, "CMD")
+    cmd = json.loads(cmd)
+    # The web service runs the image's own command.
+    assert command(services["web"]) == cmd
+    module_name, attribute = cmd[1].split(":")
+    assert callable(getattr(importlib.import_module(module_name), attribute))
+    assert hasattr(importlib.import_module("secretary.celery"), "app")
+    assert (ROOT / "manage.py").is_file()
+    for args in instruction(dockerfile, "COPY"):
+        for source in args.split()[:-1]:
+            if source != ".":
+                assert (ROOT / source).exists(), source
+    # gunicorn and celery are runtime dependencies, installed from the lock.
+    project = tomllib.loads((ROOT / "pyproject.toml").read_text())["project"]
+    names = {re.split(r"[<>=\[ ]", dep)[0].lower() for dep in project["dependencies"]}
+    assert {"gunicorn", "celery"} <= names
+
+
+def test_it_collects_the_static_files_as_the_image_build_does(tmp_path):
+    # Given production settings (hashed file names: every url() in the CSS must resolve)
+    base = {k: v for k, v in os.environ.items() if k in {"PATH", "HOME", "LANG", "TMPDIR"}}
+    env = {**base, "SECRETARY_TESTING": "0", "DEBUG": "0", "SECRET_KEY": "collectstatic-only",
+           "STATIC_ROOT": str(tmp_path / "static")}
+    # When collectstatic runs, as in the Dockerfile
+    result = subprocess.run(
+        [sys.executable, "manage.py", "collectstatic", "--noinput",
+         "--settings=tests.infra.manifest_settings"],
+        cwd=ROOT, env=env, capture_output=True, text=True, timeout=300, check=False,
+    )
+    # Then it succeeds and writes the manifest the app serves from
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert (tmp_path / "static" / "staticfiles.json").is_file()
+    assert any((tmp_path / "static" / "css").glob("app.*.css"))
+
+
+def test_it_keeps_local_state_and_secrets_out_of_the_image():
+    ignored = set((ROOT / ".dockerignore").read_text().split())
+    assert {".git", ".venv", ".env", "db.sqlite3", "var"} <= ignored
+
+
+def compose_env_with_defaults(environment: dict) -> dict[str, str]:
+    """The app's environment as compose would give it with nothing set but SECRET_KEY."""
+    values = {"SECRET_KEY": "compose-" + "x" * 20 + "abcdefghijklmnopqrstuvwxyz0123456789"}
+
+    def substitute(match: re.Match) -> str:
+        return values.get(match.group(1), match.group(2) or "")
+
+    return {key: INTERPOLATION.sub(substitute, str(value)) for key, value in environment.items()}
+
+
+def test_it_configures_a_production_stack_that_passes_the_checks(services):
+    # Given the compose environment with its defaults (TLS left to a proxy in front)
+    env = compose_env_with_defaults(services["web"]["environment"])
+    base = {k: v for k, v in os.environ.items() if k in {"PATH", "HOME", "LANG", "TMPDIR"}}
+    # When Django's deployment checklist runs with it
+    result = subprocess.run(
+        [sys.executable, "manage.py", "check", "--deploy"], cwd=ROOT,
+        env={**base, **env, "SECRETARY_TESTING": "0"}, capture_output=True, text=True,
+        timeout=120, check=False,
+    )
+    # Then the only remark is the HTTPS redirect that the proxy in front takes care of
+    output = result.stdout + result.stderr
+    assert result.returncode == 0, output
+    assert re.findall(r"\((\w+\.[WE]\d+)\)", output) == ["security.W008"], output

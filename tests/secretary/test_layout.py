@@ -1,0 +1,85 @@
+"""The UI shell: staff navigation, portal layout, practice switcher, friendly error pages."""
+
+import json
+
+from django.urls import reverse
+
+from secretary import views
+from secretary.models import Role
+from tests.factories import MembershipFactory
+
+SLUG = "harbour-desk"
+
+
+def test_it_shows_staff_the_nav_items_their_role_allows(world, owner_client, secretary_client):
+    owner_page = owner_client.get(reverse("dashboard", args=[SLUG])).content.decode()
+    secretary_page = secretary_client.get(reverse("dashboard", args=[SLUG])).content.decode()
+
+    for label, address in (
+        ("Members", "members/"),
+        ("Activity", "activity/"),
+        ("API tokens", "settings/tokens/"),
+    ):
+        assert f'href="/app/{SLUG}/{address}"' in owner_page, label
+    assert f'href="/app/{SLUG}/members/"' in secretary_page
+    assert f'href="/app/{SLUG}/activity/"' not in secretary_page
+    assert f'href="/app/{SLUG}/settings/tokens/"' in secretary_page
+
+
+def test_it_marks_the_current_page_in_the_nav(world, owner_client):
+    page = owner_client.get(reverse("members", args=[SLUG])).content.decode()
+
+    assert f'<a href="/app/{SLUG}/members/" aria-current="page">Members</a>' in page
+
+
+def test_it_gives_client_contacts_the_simpler_portal_layout(world, contact_client):
+    page = contact_client.get(reverse("portal_home", args=[SLUG])).content.decode()
+
+    assert 'class="portal"' in page
+    assert "Client portal" in page
+    assert "/members/" not in page and "Dashboard" not in page
+
+
+def test_it_shows_the_switcher_only_with_several_practices(world, owner_client):
+    single = owner_client.get(reverse("dashboard", args=[SLUG])).content.decode()
+    MembershipFactory(practice=world.other_practice, user=world.owner.user, role=Role.ADMIN)
+    several = owner_client.get(reverse("dashboard", args=[SLUG])).content.decode()
+
+    assert 'id="practice-switcher"' not in single
+    assert 'id="practice-switcher"' in several
+    assert '<option value="/app/harbour-desk/" selected>Harbour Desk</option>' in several
+
+
+def test_it_shows_friendly_error_pages(world, secretary_client, client):
+    forbidden = secretary_client.get(reverse("activity", args=[SLUG]))
+    missing = client.get("/no-such-page/")
+
+    assert forbidden.status_code == 403
+    assert "have permission to do that" in forbidden.content.decode()
+    assert "Back to Harbour Desk" in forbidden.content.decode()
+    assert missing.status_code == 404
+    assert "find that page" in missing.content.decode()
+
+
+def test_it_answers_a_practice_that_does_not_exist_with_the_friendly_404(world, owner_client):
+    response = owner_client.get("/app/no-such-practice/members/")
+
+    assert response.status_code == 404
+    assert "find that page" in response.content.decode()
+
+
+def test_it_checks_ownership(world, outsider_client, contact_client, secretary_client):
+    assert outsider_client.get(reverse("dashboard", args=[SLUG])).status_code == 404
+    assert outsider_client.get(reverse("portal_home", args=[SLUG])).status_code == 404
+    assert contact_client.get(reverse("dashboard", args=[SLUG])).status_code == 404
+    assert secretary_client.get(reverse("portal_home", args=[SLUG])).status_code == 404
+
+
+def test_it_shows_a_friendly_500_page_and_json_under_the_api(rf):
+    page = views.server_error(rf.get("/app/harbour-desk/"))
+    api = views.server_error(rf.get("/api/v1/me/"))
+
+    assert page.status_code == 500
+    assert "Something went wrong on our side" in page.content.decode()
+    assert api.status_code == 500
+    assert json.loads(api.content) == {"message": "Server error.", "errors": {}}

@@ -1,0 +1,66 @@
+"""Rules the core's services enforce for every caller (web pages and API alike)."""
+
+import pytest
+
+from secretary import services
+from secretary.errors import ApplicationError
+from secretary.models import Invitation, Membership, Role
+
+
+def test_it_refuses_an_invitation_to_a_malformed_address(world):
+    with pytest.raises(ApplicationError) as error:
+        services.invitation_create(
+            practice=world.practice, invited_by=world.owner, email="no-at-sign", role=Role.SECRETARY
+        )
+
+    assert error.value.errors == {"email": ["Enter a valid email address."]}
+    assert not Invitation.objects.for_practice(world.practice).exists()
+
+
+def test_it_replaces_a_pending_invitation_to_the_same_address(world):
+    first, _ = services.invitation_create(
+        practice=world.practice,
+        invited_by=world.owner,
+        email="twice@example.com",
+        role=Role.SECRETARY,
+    )
+    second, _ = services.invitation_create(
+        practice=world.practice, invited_by=world.owner, email="Twice@Example.com", role=Role.ADMIN
+    )
+
+    first.refresh_from_db()
+    assert first.revoked_at is not None
+    assert second.is_pending and second.role == Role.ADMIN
+
+
+def test_it_lets_only_owners_grant_the_owner_role(world):
+    with pytest.raises(ApplicationError):
+        services.invitation_create(
+            practice=world.practice,
+            invited_by=world.admin,
+            email="boss@example.com",
+            role=Role.OWNER,
+        )
+    with pytest.raises(ApplicationError):
+        services.membership_change_role(
+            practice=world.practice, actor=world.admin, membership=world.secretary, role=Role.OWNER
+        )
+
+    assert (
+        Membership.objects.for_practice(world.practice).get(pk=world.secretary.pk).role
+        == Role.SECRETARY
+    )
+
+
+def test_it_never_leaves_a_practice_without_an_owner(world):
+    with pytest.raises(ApplicationError) as error:
+        services.membership_change_role(
+            practice=world.practice, actor=world.owner, membership=world.owner, role=Role.SECRETARY
+        )
+
+    assert error.value.errors == {"role": ["The last owner cannot be demoted."]}
+    with pytest.raises(ApplicationError):
+        services.membership_remove(
+            practice=world.practice, actor=world.owner, membership=world.owner
+        )
+    assert Membership.objects.for_practice(world.practice).get(pk=world.owner.pk).role == Role.OWNER
