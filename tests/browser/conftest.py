@@ -1,7 +1,8 @@
-"""Real-browser tests: Playwright driving Debian's Chromium against pytest-django's live server.
+"""Real-browser tests: Playwright driving Debian's Chromium against pytest-django's live
+server, with the real Celery worker when Redis and PostgreSQL are there (always in CI).
 
-Without /usr/bin/chromium the tests are skipped with the reason, except under CI=true where a
-missing browser is a failure (CI installs it).
+The ``browser`` marker gates them (tests/conftest.py): skipped with the reason when Chromium
+is missing, a failure under CI=true.
 """
 
 import os
@@ -10,7 +11,8 @@ from pathlib import Path
 import pytest
 from django.conf import settings
 
-CHROMIUM = Path(os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium"))
+from tests.infra import services
+
 SCREENSHOTS = Path(settings.BASE_DIR) / "test-artifacts" / "screenshots"
 LAUNCH_ARGS = [
     "--no-sandbox",
@@ -20,8 +22,8 @@ LAUNCH_ARGS = [
     "--no-first-run",
 ]
 
-# Playwright's sync API runs an event loop in this thread; Django's ORM calls made by the
-# test itself (fixtures, assertions) are still plain synchronous calls.
+# Playwright's sync API runs an event loop in this thread; the test's own ORM calls (fixtures,
+# assertions) are still plain synchronous calls.
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 
 
@@ -31,17 +33,22 @@ def _tasks_urls(settings):
 
 
 @pytest.fixture(scope="session")
-def browser():
-    if not CHROMIUM.exists():
-        if os.environ.get("CI") == "true":
-            pytest.fail(f"Chromium is required in CI but {CHROMIUM} is missing.")
-        pytest.skip(f"Browser tests need Chromium at {CHROMIUM} (apt-get install chromium).")
+def browser(chromium_path):
     from playwright.sync_api import sync_playwright
 
     with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=str(CHROMIUM), args=LAUNCH_ARGS)
+        browser = playwright.chromium.launch(executable_path=chromium_path, args=LAUNCH_ARGS)
         yield browser
         browser.close()
+
+
+@pytest.fixture
+def background(request):
+    """The live Celery worker when this machine has one (CI does), else None: tasks then run
+    in-process in the live server and their emails land in ``mail.outbox``."""
+    if services.detect().gate("worker") is None:
+        return request.getfixturevalue("celery_worker_live")
+    return None
 
 
 @pytest.fixture

@@ -2,6 +2,7 @@
 completed, and the client sees the outcome."""
 
 import pytest
+from django.core import mail
 
 from clients.models import CoverageWindow
 from secretary.models import Role
@@ -58,8 +59,18 @@ def sign_in(page, base_url, email):
     page.wait_for_load_state("networkidle")
 
 
+def client_emails(background) -> list[tuple[list[str], str]]:
+    """(recipients, body) of the emails sent so far, by the worker or in-process."""
+    if background is None:
+        return [(m.to, m.body) for m in mail.outbox]
+    return [
+        ([m["To"]], m.get_body(preferencelist=("plain",)).get_content())
+        for m in background.messages()
+    ]
+
+
 def test_it_takes_a_portal_request_through_to_done(
-    live_server, browser, office, tmp_path, screenshot_dir
+    live_server, browser, office, tmp_path, screenshot_dir, background
 ):
     base = live_server.url
     attachment = tmp_path / "itinerary.pdf"
@@ -106,6 +117,19 @@ def test_it_takes_a_portal_request_through_to_done(
     task.refresh_from_db()
     assert task.status == Status.DONE
     assert TimeEntry.objects.for_practice(office["practice"]).get().minutes == 45
+
+    # The client was emailed the reply by a Celery task
+    def reply_mailed():
+        return [
+            body
+            for to, body in client_emails(background)
+            if "nora@northwind.test" in to[0] and "QF25" in body
+        ]
+
+    if background is not None:
+        assert background.wait_for(reply_mailed, what="the reply email to the client")
+    else:
+        assert reply_mailed()
 
     # The client sees the reply and the status
     portal.goto(f"{base}/portal/harbour-desk/requests/{task.pk}/")
