@@ -10,7 +10,7 @@ from zoneinfo import ZoneInfo
 from django.db import transaction
 from django.utils import timezone
 
-from clients.models import Client, Contact
+from clients.models import Client, ClientStatus, Contact
 from secretary.models import Membership, Practice
 from tasks import services, timekeeping
 from tasks.models import (
@@ -78,7 +78,12 @@ def seed_practice(
     if Task.objects.for_practice(practice).exists() or not staff:
         return 0
     now = now or timezone.now()
-    clients = list(Client.objects.for_practice(practice).order_by("name")[:5])
+    # The clients being served (active, else any), a handful of them.
+    clients = list(
+        Client.objects.for_practice(practice)
+        .filter(status=ClientStatus.ACTIVE)
+        .order_by("name")[:5]
+    ) or list(Client.objects.for_practice(practice).order_by("name")[:5])
     created = 0
     for c_index, client in enumerate(clients):
         zone = ZoneInfo(client.time_zone or "UTC")
