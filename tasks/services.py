@@ -309,10 +309,11 @@ def _check_due(due_at: datetime | None, created_at: datetime) -> None:
         raise ApplicationError(message, errors={"due_at": message})
 
 
-def _notify_assignment(task: Task, event_id: int) -> None:
+def _notify_assignment(task: Task, event_id: int, actor: Membership | None = None) -> None:
+    """Email the new assignee after commit, unless they assigned the task to themselves."""
     from tasks.tasks import notify_assignment
 
-    if task.assignee_id:
+    if task.assignee_id and (actor is None or actor.pk != task.assignee_id):
         enqueue_on_commit(
             notify_assignment,
             practice_id=task.practice_id,
@@ -379,7 +380,7 @@ def task_request_submit(
         target=task,
         request=request,
     )
-    _notify_assignment(task, event.pk)
+    _notify_assignment(task, event.pk, membership)
     return task
 
 
@@ -469,7 +470,7 @@ def task_create(
         request=request,
         data={"source": source, "status": status},
     )
-    _notify_assignment(task, event.pk)
+    _notify_assignment(task, event.pk, actor)
     return task
 
 
@@ -553,7 +554,7 @@ def task_assign(
             "to_name": str(assignee.user) if assignee else "",
         },
     )
-    _notify_assignment(task, event.pk)
+    _notify_assignment(task, event.pk, actor)
     return task
 
 
@@ -635,7 +636,7 @@ def task_update(
                 "to_name": str(task.assignee.user) if task.assignee else "",
             },
         )
-        _notify_assignment(task, event.pk)
+        _notify_assignment(task, event.pk, actor)
     activity_record(
         practice=practice,
         actor=user,

@@ -274,3 +274,17 @@ def test_it_seeds_default_templates_once_and_links_services(world):
     cards = TaskTemplate.objects.for_practice(world.practice).get(name="Business-card order")
     assert cards.category.slug == "supplies"
     assert template.checklist == ["Flights", "Hotel", "Ground transport", "Itinerary sent"]
+
+
+def test_it_does_not_email_members_who_assign_work_to_themselves(
+    world, desk, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks(execute=True):
+        services.task_create(
+            practice=world.practice,
+            actor=world.secretary,
+            client=desk.client,
+            title="Mine",
+            assignee=world.secretary,
+        )
+    assert mail.outbox == []
