@@ -10,6 +10,7 @@ import django_filters
 from django.http import Http404, HttpResponse
 from django.urls import path, reverse
 from django.utils import timezone
+from django.utils.translation import gettext as _
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiResponse, extend_schema, inline_serializer
 from rest_framework import generics, serializers, status
@@ -246,7 +247,9 @@ class AttachmentList(ContactMixin, generics.ListCreateAPIView):
                 .first()
             )
             if comment is None:
-                raise serializers.ValidationError({"comment": ["Choose a comment of this task."]})
+                raise serializers.ValidationError(
+                    {"comment": [_("Choose a comment of this task.")]}
+                )
             problems = services.attachment_problems(files)
             if problems:
                 raise serializers.ValidationError({"files": problems})
