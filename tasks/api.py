@@ -19,6 +19,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from clients.selectors import contact_for_membership
+from clients.services import regulated_view_record
 from secretary.api_base import PracticeScopedMixin
 from secretary.models import Role
 from tasks import events as event_services
@@ -151,7 +152,10 @@ class TaskDetail(ContactMixin, generics.RetrieveUpdateAPIView):
         return False
 
     def get_object(self):
-        return self.task()
+        task = self.task()
+        if not self.is_contact and task.client.is_regulated:
+            regulated_view_record(request=self.request, client=task.client)
+        return task
 
     def get_serializer_class(self):
         return ClientTaskSerializer if self.is_contact else TaskSerializer
