@@ -1,5 +1,6 @@
 """Routes of the tasks app for the isolation harness."""
 
+from clients.selectors import contact_for_membership
 from tasks.models import CalendarFeed
 from tests.secretary import isolation as core_isolation
 from tests.tasks.factories import (
@@ -17,8 +18,13 @@ from tests.tasks.factories import (
 
 def routes(world) -> dict[str, dict]:
     practice = world.practice
-    client = ClientFactory(practice=practice, primary_secretary=world.secretary)
-    ContactFactory(practice=practice, client=client, membership=world.client_contact)
+    # The world's contact may already represent a client (another app's routes made one).
+    contact = contact_for_membership(membership=world.client_contact)
+    if contact is not None:
+        client = contact.client
+    else:
+        client = ClientFactory(practice=practice, primary_secretary=world.secretary)
+        ContactFactory(practice=practice, client=client, membership=world.client_contact)
     task = TaskFactory(practice=practice, client=client, assignee=world.secretary)
     item = ChecklistItemFactory(practice=practice, task=task)
     attachment = AttachmentFactory(practice=practice, task=task)
