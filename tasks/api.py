@@ -254,15 +254,14 @@ class AttachmentList(ContactMixin, generics.ListCreateAPIView):
                 raise serializers.ValidationError(
                     {"comment": [_("Choose a comment of this task.")]}
                 )
-            problems = services.attachment_problems(files)
-            if problems:
-                raise serializers.ValidationError({"files": problems})
-            stored = services._store_attachments(
+            stored = services.attachment_add(
+                practice=request.practice,
                 task=task,
                 comment=comment,
                 files=files,
                 user=request.user,
                 internal=comment.internal,
+                request=request,
             )
         else:
             stored = services.attachment_add(

@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
 from email.utils import getaddresses
-from zoneinfo import ZoneInfo
 
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
@@ -196,7 +196,7 @@ def feed_events(
         practice=practice,
         client=client,
         membership=membership,
-        since=timezone.now() - timezone.timedelta(days=90),
+        since=timezone.now() - timedelta(days=90),
     )
 
 
@@ -233,7 +233,3 @@ def feed_body(
         )
     name = client.name if client is not None else f"{practice.name}: {membership.user}"
     return feed_ics(name=name, events=items)
-
-
-def zone_label(zone: str) -> str:
-    return ZoneInfo(zone).key

@@ -156,14 +156,31 @@ def _store_attachments(
 
 @transaction.atomic
 def attachment_add(
-    *, practice: Practice, task: Task, files: Sequence, user, internal: bool, request=None
+    *,
+    practice: Practice,
+    task: Task,
+    files: Sequence,
+    user,
+    internal: bool,
+    comment: Comment | None = None,
+    request=None,
 ) -> list[Attachment]:
+    """Attach files to a task, or to one of its comments (then as visible as the comment)."""
     if not files:
         raise ApplicationError(
             _("Choose a file to attach."), errors={"attachments": _("Choose a file to attach.")}
         )
+    if comment is not None:
+        if comment.task_id != task.pk:
+            raise ApplicationError(
+                _("Choose a comment of this task."),
+                errors={"comment": _("Choose a comment of this task.")},
+            )
+        internal = comment.internal
     _check_files(files)
-    stored = _store_attachments(task=task, comment=None, files=files, user=user, internal=internal)
+    stored = _store_attachments(
+        task=task, comment=comment, files=files, user=user, internal=internal
+    )
     activity_record(
         practice=practice,
         actor=user,

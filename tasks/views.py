@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import mimetypes
+from datetime import timedelta
 
 from django.contrib import messages
 from django.core.paginator import Paginator
@@ -695,7 +696,7 @@ def event_list(request):
         else:
             raise Http404
     scope = request.GET.get("scope", "mine")
-    since = timezone.now() - timezone.timedelta(days=1)
+    since = timezone.now() - timedelta(days=1)
     events = selectors.events_for(
         practice=practice, since=since, membership=membership if scope == "mine" else None
     )[:100]
@@ -955,7 +956,7 @@ def portal_calendar(request):
     events = selectors.events_for(
         practice=request.practice,
         client=request.client,
-        since=timezone.now() - timezone.timedelta(days=1),
+        since=timezone.now() - timedelta(days=1),
     )[:100]
     return render(
         request,
