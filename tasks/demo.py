@@ -110,7 +110,7 @@ def seed_practice(
                     created_at=created_at,
                     client_visible=True,
                 )
-                services._sla_compute(task)
+                services.task_sla_compute(task)
                 task.save()
             else:
                 task = services.task_create(
