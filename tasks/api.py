@@ -37,7 +37,7 @@ from tasks.serializers import (
     TimerStartSerializer,
     TransitionSerializer,
 )
-from tasks.views import _serve
+from tasks.views.common import _serve
 
 
 class TaskFilterSet(django_filters.FilterSet):
