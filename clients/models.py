@@ -431,6 +431,12 @@ class Questionnaire(TenantModel):
     def is_submitted(self) -> bool:
         return self.status == QuestionnaireStatus.SUBMITTED
 
+    @property
+    def preferred_channel_labels(self) -> list[str]:
+        """The preferred channels as people read them ("Email", not "email")."""
+        labels = dict(Channel.choices)
+        return [str(labels.get(value, value)) for value in self.preferred_channels or []]
+
 
 class QuestionnaireService(TenantModel):
     questionnaire = models.ForeignKey(Questionnaire, on_delete=models.CASCADE, related_name="+")
