@@ -144,3 +144,22 @@ def test_it_never_rounds_down(minutes, rounding):
     assert rounded - minutes < max(rounding, 1)
     if rounding:
         assert rounded % rounding == 0
+
+
+def test_it_names_the_period_by_its_days_in_the_coverage_time_zone(world, source):
+    # Given an engagement covered in Sydney time, read by someone in Los Angeles
+    from django.template.loader import render_to_string
+    from django.utils import timezone
+
+    from clients.views._common import usage_chart
+
+    client = ClientFactory(practice=world.practice)
+    engagement = EngagementFactory(
+        client=client, status=EngagementStatus.ACTIVE, coverage_time_zone="Australia/Sydney"
+    )
+    usage = period_usage(engagement=engagement, at=AT)
+    # When the chart is shown; then the month is Sydney's March, first to last day
+    assert (usage.period_start_date, usage.period_last_date) == (date(2025, 3, 1), date(2025, 3, 31))
+    with timezone.override("America/Los_Angeles"):
+        html = render_to_string("clients/partials/usage_chart.html", {"chart": usage_chart(usage)})
+    assert "1 Mar – 31 Mar 2025" in html
