@@ -3,8 +3,11 @@ the services do the writing (forms only parse and validate input)."""
 
 from __future__ import annotations
 
+from decimal import Decimal
+
 from django import forms
 from django.core.exceptions import ValidationError
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.utils.translation import gettext_lazy as _
 
 from clients import selectors
@@ -26,11 +29,43 @@ from clients.schedule import format_windows, parse_windows
 from secretary.models import CURRENCIES, Practice, time_zone_choices, validate_time_zone
 
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+MONEY_AND_HOURS = (
+    "monthly_fee",
+    "included_hours",
+    "hourly_rate",
+    "overage_rate",
+    "rollover_max_hours",
+    "response_target_hours",
+    "rush_notice_hours",
+    "expected_hours_per_month",
+)
+MULTIPLIERS = ("rush_multiplier", "after_hours_multiplier")
 COLOUR = forms.TextInput(attrs={"type": "color"})
 
 
 def _member_label(membership) -> str:
     return str(membership.user)
+
+
+def _bounded(form: forms.BaseForm) -> None:
+    """Give the form the bounds the model enforces (no negative money or hours, multipliers
+    from 1 to 10), so every bad number is named together with the other field errors, and
+    the browser knows the bounds too."""
+    for name, field in form.fields.items():
+        if not isinstance(field, forms.DecimalField):
+            continue
+        if name in MONEY_AND_HOURS:
+            bounds = (Decimal("0"), None)
+        elif name in MULTIPLIERS:
+            bounds = (Decimal("1"), Decimal("10"))
+        else:
+            continue
+        low, high = bounds
+        field.validators.append(MinValueValidator(low))
+        field.widget.attrs["min"] = str(low)
+        if high is not None:
+            field.validators.append(MaxValueValidator(high))
+            field.widget.attrs["max"] = str(high)
 
 
 class TimeZoneField(forms.ChoiceField):
@@ -119,6 +154,7 @@ class PlanForm(forms.ModelForm):
     def __init__(self, *args, practice: Practice, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["categories"] = CategoriesField(practice, label=_("Services included"))
+        _bounded(self)
         if self.instance.pk:
             self.initial.setdefault("windows", list(self.instance.coverage().windows))
             self.initial["categories"] = list(self.instance.categories.all())
@@ -319,6 +355,7 @@ class QuestionnaireForm(forms.ModelForm):
     def __init__(self, *args, practice: Practice, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["services"] = CategoriesField(practice, label=_("Services wanted"))
+        _bounded(self)
         self.fields["coverage_time_zone"].choices = [("", "—"), *time_zone_choices()]
         if self.instance.pk:
             self.initial["services"] = list(self.instance.services.all())
@@ -401,6 +438,7 @@ class EngagementForm(forms.ModelForm):
     def __init__(self, *args, practice: Practice, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["categories"] = CategoriesField(practice, label=_("Services"))
+        _bounded(self)
         if self.instance.pk:
             self.initial.setdefault("windows", list(self.instance.coverage().windows))
             self.initial["categories"] = list(self.instance.categories.all())

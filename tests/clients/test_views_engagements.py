@@ -150,6 +150,28 @@ def test_it_rejects_bad_terms_and_saves_nothing(
     assert not draft.windows.exists()
 
 
+def test_it_names_every_bad_term_at_once(world, northwind, secretary_client):
+    # Given a draft; when the fee is negative, a multiplier too small and the windows overlap
+    draft = EngagementFactory(client=northwind, monthly_fee=Decimal("100.00"))
+    response = secretary_client.post(
+        url("engagement_edit", world, engagement_id=draft.pk),
+        {
+            **TERMS,
+            "monthly_fee": "-1",
+            "after_hours_multiplier": "0.5",
+            "windows": "Mon 09:00-12:00\nMon 11:00-13:00",
+        },
+    )
+    # Then all three are named in one answer, and the browser is told the bounds
+    assert response.status_code == 400
+    errors = response.context["form"].errors
+    assert {"monthly_fee", "after_hours_multiplier", "windows"} <= set(errors)
+    page = response.content.decode()
+    assert 'name="monthly_fee"' in page and 'min="0"' in page
+    draft.refresh_from_db()
+    assert draft.monthly_fee == Decimal("100.00")
+
+
 def test_it_proposes_and_signals_inside_the_transaction(world, northwind, secretary_client):
     draft = EngagementFactory(client=northwind, weekdays=range(5))
     seen = []
