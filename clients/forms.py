@@ -8,6 +8,7 @@ from decimal import Decimal
 from django import forms
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
+from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from clients import selectors
@@ -471,11 +472,34 @@ class EndEngagementForm(forms.Form):
 # --- Brand kits ---------------------------------------------------------------------------
 
 
+class _StoredLogo:
+    """The current logo as the file widget shows it: its file name, linked to the logo view
+    (media files are never served publicly)."""
+
+    def __init__(self, name: str, url: str):
+        self.name, self.url = name, url
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class LogoInput(forms.ClearableFileInput):
+    def __init__(self, attrs=None, *, url: str | None = None):
+        super().__init__(attrs)
+        self.url = url
+
+    def get_context(self, name, value, attrs):
+        context = super().get_context(name, value, attrs)
+        if self.url and context["widget"]["is_initial"]:
+            context["widget"]["value"] = _StoredLogo(value.name.rsplit("/", 1)[-1], self.url)
+        return context
+
+
 class BrandKitForm(forms.ModelForm):
     logo = forms.FileField(
         label=_("Logo"),
         required=False,
-        widget=forms.ClearableFileInput(attrs={"accept": "image/*"}),
+        widget=LogoInput(attrs={"accept": "image/*"}),
         help_text=_("PNG, JPEG, GIF or WebP, up to 2 MB."),
     )
     font = forms.ChoiceField(label=_("Font"), choices=FONT_CHOICES)
@@ -500,6 +524,10 @@ class BrandKitForm(forms.ModelForm):
 
     def __init__(self, *args, practice: Practice | None = None, **kwargs):
         super().__init__(*args, **kwargs)
+        if practice is not None and self.instance.pk and self.instance.logo:
+            self.fields["logo"].widget.url = reverse(
+                "brand_logo", kwargs={"practice_slug": practice.slug, "kit_id": self.instance.pk}
+            )
 
     def clean_logo(self):
         logo = self.cleaned_data.get("logo")
