@@ -193,6 +193,22 @@ def test_the_agreement_uses_the_practice_brand_kit(
     assert "Calm, capable support" in pdf_text(document)
 
 
+def test_an_address_block_opening_with_the_practice_name_does_not_repeat_it(
+    world, engagement, django_capture_on_commit_callbacks
+):
+    # Given a practice brand kit whose address block starts with the practice's name
+    BrandKitFactory(practice=world.practice, client=None,
+                    address_block=f"{world.practice.name}\n20 Bond Street\nSydney NSW 2000")
+
+    with django_capture_on_commit_callbacks(execute=True):
+        propose(world, engagement)
+
+    # Then the name shows once in the masthead, once as the provider, once to sign for
+    text = pdf_text(agreements(world).get())
+    assert text.count(world.practice.name) == 3
+    assert text.count("20 Bond Street") == 2
+
+
 def test_proposing_the_same_version_again_makes_no_second_file(
     world, engagement, django_capture_on_commit_callbacks
 ):
