@@ -385,7 +385,7 @@ class EngagementStartForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.fields["plan"].queryset = selectors.plans_active(practice=practice)
         self.fields["plan"].label_from_instance = lambda plan: (
-            f"{plan.name} · {plan.monthly_fee} {plan.currency}"
+            f"{plan.name} · {plan.price_summary}"
         )
 
 
