@@ -8,7 +8,8 @@ and asks for the document. The worker renders it after commit.
 from __future__ import annotations
 
 import logging
-from datetime import time
+import zoneinfo
+from datetime import date, datetime, time, timedelta
 from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
@@ -52,11 +53,14 @@ def _clock(value: time, *, is_end: bool = False) -> str:
     return "24:00" if is_end and value == time(0, 0) else value.strftime("%H:%M")
 
 
-def _day_ranges(weekdays: list[int]) -> str:
-    """``[0, 1, 2, 3, 4]`` → ``Mon-Fri`` (with an en dash); ``[0, 2]`` → ``Mon, Wed``."""
+def _day_ranges(weekdays: list[int], *, ring: bool = False) -> str:
+    """``[0, 1, 2, 3, 4]`` → ``Mon-Fri`` (with an en dash); ``[0, 2]`` → ``Mon, Wed``.
+
+    With ``ring``, the days come in the order given and Sunday runs on into Monday
+    (``[6, 0, 1]`` → ``Sun-Tue``)."""
     runs: list[list[int]] = []
-    for day in sorted(weekdays):
-        if runs and day == runs[-1][-1] + 1:
+    for day in weekdays if ring else sorted(weekdays):
+        if runs and day == (runs[-1][-1] + 1) % (7 if ring else 8):
             runs[-1].append(day)
         else:
             runs.append([day])
@@ -85,6 +89,91 @@ def coverage_lines(coverage: Coverage) -> list[str]:
         f"{coverage.time_zone}"
         for (start, end), days in ordered
     ]
+
+
+def _ring_order(weekdays: list[int]) -> list[int]:
+    """The days in week order, starting after a gap so that Sun, Mon … Thu stay together."""
+    days = sorted(set(weekdays))
+    if len(days) == 7:
+        return days
+    first = next(day for day in days if (day - 1) % 7 not in days)
+    return sorted(days, key=lambda day: (day - first) % 7)
+
+
+WEEK_MINUTES = 7 * 24 * 60
+
+
+def _merged_on_the_week(spans: list[tuple[int, int]]) -> list[tuple[int, int]]:
+    """Merge (start minute of the week, length) spans that touch or overlap, Sunday night
+    running on into Monday morning."""
+    merged: list[list[int]] = []
+    for start, length in sorted(spans):
+        if merged and start <= merged[-1][0] + merged[-1][1]:
+            merged[-1][1] = max(merged[-1][1], start + length - merged[-1][0])
+        else:
+            merged.append([start, length])
+    if len(merged) > 1 and merged[-1][0] + merged[-1][1] >= WEEK_MINUTES + merged[0][0]:
+        first = merged.pop(0)
+        last = merged[-1]
+        last[1] = max(last[1], WEEK_MINUTES + first[0] + first[1] - last[0])
+    return [(start, length) for start, length in merged]
+
+
+def coverage_lines_in_zone(coverage: Coverage, time_zone: str, *, week_of: date) -> list[str]:
+    """The coverage windows as they fall in another time zone, in the week of ``week_of``.
+
+    ``Sun–Thu 14:00–22:00 America/Los_Angeles`` for Sydney's weekday business hours; a span
+    that ends after midnight says so. Empty when there is nothing to convert (24/7, no
+    windows, or the same zone).
+    """
+    if coverage.always_on or not coverage.windows or time_zone == coverage.time_zone:
+        return []
+    source, target = zoneinfo.ZoneInfo(coverage.time_zone), zoneinfo.ZoneInfo(time_zone)
+    monday = week_of - timedelta(days=week_of.weekday())
+    spans: list[tuple[int, int]] = []
+    for window in coverage.windows:
+        day = monday + timedelta(days=window.weekday)
+        end_day = day + timedelta(days=1) if window.ends_at_midnight else day
+        start = datetime.combine(day, window.start, tzinfo=source).astimezone(target)
+        end = datetime.combine(end_day, window.end, tzinfo=source).astimezone(target)
+        # Wall-clock minutes on the target's clock, counted from its Monday 00:00.
+        start_minute = start.weekday() * 1440 + start.hour * 60 + start.minute
+        length = int((end.replace(tzinfo=None) - start.replace(tzinfo=None)).total_seconds() // 60)
+        spans.append((start_minute, length))
+    merged = _merged_on_the_week(spans)
+    if any(length >= WEEK_MINUTES for _start, length in merged):
+        return [_("Around the clock, every day")]
+    days_by_span: dict[tuple, list[int]] = {}
+    for start_minute, length in merged:
+        weekday, minute = divmod(start_minute, 1440)
+        end_minute = minute + length
+        days_over, end_of_day = divmod(end_minute, 1440)
+        if end_of_day == 0 and days_over == 1:
+            key = (minute, 1440, 0, None)
+        elif days_over <= 1:
+            key = (minute, end_of_day, days_over, None)
+        else:  # longer than a day: its own line, from one day and time to another
+            key = (minute, end_of_day, days_over, weekday)
+        days_by_span.setdefault(key, []).append(weekday)
+    lines = []
+    for (minute, end, days_over, _own), days in sorted(
+        days_by_span.items(), key=lambda item: (_ring_order(item[1])[0], item[0][:3])
+    ):
+        start_text, end_text = _clock_minutes(minute), _clock_minutes(end)
+        if days_over > 1:
+            last_day = WEEKDAYS_ABBR[(days[0] + days_over) % 7]
+            span = f"{WEEKDAYS_ABBR[days[0]]} {start_text} {EN_DASH} {last_day} {end_text}"
+            lines.append(f"{span} {time_zone}")
+            continue
+        span = f"{start_text}{EN_DASH}{end_text}"
+        if days_over:
+            span = _("%(span)s (ending the next day)") % {"span": span}
+        lines.append(f"{_day_ranges(_ring_order(days), ring=True)} {span} {time_zone}")
+    return lines
+
+
+def _clock_minutes(minutes: int) -> str:
+    return f"{minutes // 60:02d}:{minutes % 60:02d}"
 
 
 def _date(value) -> str:
@@ -156,6 +245,15 @@ def agreement_context(engagement: Engagement) -> dict[str, Any]:
         "coverage": {
             "lines": coverage_lines(engagement.coverage()),
             "time_zone": engagement.coverage_time_zone,
+            # The same hours on the client's clock, in the week the agreement starts.
+            "client_lines": coverage_lines_in_zone(
+                engagement.coverage(), client.time_zone, week_of=engagement.start_date
+            ),
+            "client_note": _(
+                "In the week of %(date)s. These local times move by an hour when daylight "
+                "saving time starts or ends in either place."
+            )
+            % {"date": _date(engagement.start_date)},
             "response_target": _("Within %(hours)s of coverage time") % {
                 "hours": hours_phrase(engagement.response_target_hours)},
         },

@@ -12,7 +12,12 @@ from clients.coverage import Coverage, Window
 from clients.models import SAFE_FONTS as BRAND_KIT_FONTS
 from clients.models import EngagementCategory
 from documents import rendering
-from documents.agreements import agreement_context, coverage_lines, money
+from documents.agreements import (
+    agreement_context,
+    coverage_lines,
+    coverage_lines_in_zone,
+    money,
+)
 from documents.models import Document, DocumentKind, DocumentStatus
 from tests.clients.factories import (
     BrandKitFactory,
@@ -132,6 +137,53 @@ def test_it_states_when_nothing_rolls_over_and_nothing_is_surcharged(world):
 def test_it_writes_coverage_windows_as_text_in_their_time_zone(windows, expected):
     assert coverage_lines(Coverage(time_zone="Australia/Sydney", windows=tuple(windows))) \
         == expected
+
+
+SYDNEY_WEEKDAYS = Coverage(time_zone="Australia/Sydney",
+                          windows=tuple(Window(d, time(9), time(17)) for d in range(5)))
+
+
+@pytest.mark.parametrize("coverage, zone, week_of, expected", [
+    # The seed's example: Australian business hours bought by a US client, in both seasons
+    (SYDNEY_WEEKDAYS, "America/Los_Angeles", date(2026, 12, 7),
+     ["Sun\u2013Thu 14:00\u201322:00 America/Los_Angeles"]),
+    (SYDNEY_WEEKDAYS, "America/Los_Angeles", date(2026, 7, 6),
+     ["Sun\u2013Thu 16:00\u201324:00 America/Los_Angeles"]),
+    (SYDNEY_WEEKDAYS, "America/New_York", date(2026, 12, 7),
+     ["Sun\u2013Thu 17:00\u201301:00 (ending the next day) America/New_York"]),
+    # Spans that touch on the other clock read as one, across the end of the week too
+    (Coverage(time_zone="America/New_York",
+              windows=(Window(5, time(22), time(0)), Window(6, time(0), time(6)))),
+     "Europe/London", date(2026, 12, 7), ["Sun 03:00\u201311:00 Europe/London"]),
+    (Coverage(time_zone="UTC", windows=(Window(6, time(20), time(0)), Window(0, time(0), time(4)))),
+     "Europe/London", date(2026, 7, 6),
+     ["Sun 21:00\u201305:00 (ending the next day) Europe/London"]),
+    (Coverage(time_zone="UTC", windows=tuple(Window(d, time(0), time(0)) for d in (4, 5, 6))),
+     "Asia/Tokyo", date(2026, 7, 6), ["Fri 09:00 \u2013 Mon 09:00 Asia/Tokyo"]),
+    (Coverage(time_zone="UTC", windows=tuple(Window(d, time(0), time(0)) for d in range(7))),
+     "Asia/Tokyo", date(2026, 7, 6), ["Around the clock, every day"]),
+    # Nothing to convert
+    (SYDNEY_WEEKDAYS, "Australia/Sydney", date(2026, 12, 7), []),
+    (Coverage(time_zone="UTC", always_on=True), "Asia/Tokyo", date(2026, 12, 7), []),
+])
+def test_it_writes_the_coverage_on_another_clock(coverage, zone, week_of, expected):
+    assert coverage_lines_in_zone(coverage, zone, week_of=week_of) == expected
+
+
+def test_the_agreement_gives_the_coverage_on_the_clients_clock(
+    world, engagement, django_capture_on_commit_callbacks
+):
+    # Given Sydney weekday hours for a Los Angeles client, starting 1 December 2026
+    context = agreement_context(engagement)
+    assert context["coverage"]["client_lines"] == [
+        "Sun\u2013Thu 14:00\u201322:00 America/Los_Angeles"]
+    # When proposed; then the agreement states both clocks
+    with django_capture_on_commit_callbacks(execute=True):
+        propose(world, engagement)
+    text = pdf_text(agreements(world).get())
+    assert "Mon\u2013Fri 09:00\u201317:00 Australia/Sydney" in text
+    assert "Sun\u2013Thu 14:00\u201322:00 America/Los_Angeles" in text
+    assert "1 December 2026" in text
 
 
 def test_it_writes_on_call_coverage_as_24_7():
