@@ -261,6 +261,39 @@ def test_it_audits_api_reads_of_a_regulated_client(world, secretary_client):
     )
 
 
+def test_it_audits_every_staff_read_of_a_regulated_clients_rows(world, secretary_client):
+    from secretary.models import ActivityEvent
+
+    # Given a regulated client with a contact, an engagement and a questionnaire, and an
+    # ordinary client with the same
+    regulated = ClientFactory(practice=world.practice, is_regulated=True)
+    ordinary = ClientFactory(practice=world.practice)
+    rows = {}
+    for client in (regulated, ordinary):
+        rows[client.pk] = {
+            "api_contact_detail": {"contact_id": ContactFactory(client=client).pk},
+            "api_engagement_detail": {"engagement_id": EngagementFactory(client=client).pk},
+            "api_questionnaire_detail": {
+                "questionnaire_id": QuestionnaireFactory(client=client).pk
+            },
+        }
+
+    def views_of(client):
+        return ActivityEvent.objects.for_practice(world.practice).filter(
+            verb="client.records_viewed", target_id=str(client.pk)
+        )
+
+    # When staff read each row, and each list
+    for client in (regulated, ordinary):
+        for name, kwargs in rows[client.pk].items():
+            assert secretary_client.get(api(name, world, **kwargs)).status_code == 200
+    for name in ("api_contact_list", "api_engagement_list", "api_questionnaire_list"):
+        assert secretary_client.get(api(name, world)).status_code == 200
+    # Then each read of the regulated client's rows is in the audit log, and nothing else
+    assert views_of(regulated).count() == 6
+    assert not views_of(ordinary).exists()
+
+
 def test_it_updates_a_client_and_its_team(world, northwind, secretary_client):
     response = patch(
         secretary_client,
