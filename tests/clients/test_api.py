@@ -165,6 +165,20 @@ def test_it_refuses_a_plan_in_another_currency(world, northwind, secretary_clien
     assert not Engagement.objects.for_practice(world.practice).exists()
 
 
+def test_it_refuses_to_start_from_an_archived_plan(world, northwind, secretary_client):
+    # Given a plan that was archived; when an engagement is started from it
+    plan = ServicePlanFactory(practice=world.practice, archived=True)
+    response = post(
+        secretary_client,
+        api("api_engagement_list", world),
+        {"client": northwind.pk, "plan": plan.pk},
+    )
+    # Then it is refused on the plan field and nothing is drafted
+    assert response.status_code == 400
+    assert "archived" in response.json()["errors"]["plan"][0]
+    assert not Engagement.objects.for_practice(world.practice).exists()
+
+
 def test_it_refuses_a_second_active_engagement(world, northwind, active, secretary_client):
     response = post(
         secretary_client,
