@@ -68,8 +68,14 @@ def verb_label(verb: str) -> str:
     return str(VERB_LABELS.get(verb, verb))
 
 
-def security_event(message: str, *, request: HttpRequest | None = None, user=None,
-                   practice: Practice | str | None = None, **fields: Any) -> None:
+def security_event(
+    message: str,
+    *,
+    request: HttpRequest | None = None,
+    user=None,
+    practice: Practice | str | None = None,
+    **fields: Any,
+) -> None:
     """Log a security-relevant event with user, practice and IP (never secrets)."""
     if user is None and request is not None:
         user = getattr(request, "user", None)
@@ -77,6 +83,10 @@ def security_event(message: str, *, request: HttpRequest | None = None, user=Non
     practice_label = getattr(practice, "slug", practice)
     extras = " ".join(f"{key}={value}" for key, value in sorted(fields.items()))
     security_log.info(
-        "%s user=%s practice=%s ip=%s %s", message, user_label or "-", practice_label or "-",
-        client_ip(request) or "-", extras,
+        "%s user=%s practice=%s ip=%s %s",
+        message,
+        user_label or "-",
+        practice_label or "-",
+        client_ip(request) or "-",
+        extras,
     )

@@ -165,8 +165,10 @@ AUTHENTICATION_BACKENDS = [
 ]
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
-    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator",
-     "OPTIONS": {"min_length": 10}},
+    {
+        "NAME": "django.contrib.auth.password_validation.MinimumLengthValidator",
+        "OPTIONS": {"min_length": 10},
+    },
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
@@ -203,7 +205,8 @@ MFA_TOTP_ISSUER = "Secretary"
 # --- Email --------------------------------------------------------------------------------
 EMAIL_BACKEND = os.environ.get(
     "EMAIL_BACKEND",
-    "django.core.mail.backends.console.EmailBackend" if DEBUG
+    "django.core.mail.backends.console.EmailBackend"
+    if DEBUG
     else "django.core.mail.backends.smtp.EmailBackend",
 )
 EMAIL_FILE_PATH = os.environ.get("EMAIL_FILE_PATH", str(BASE_DIR / "var" / "mail"))
@@ -356,9 +359,7 @@ LOGGING = {
         "redact_tokens": {"()": "secretary.log_filters.RedactInvitationTokens"},
     },
     "formatters": {
-        "plain": {
-            "format": "%(asctime)s %(levelname)s %(name)s practice=%(practice)s %(message)s"
-        }
+        "plain": {"format": "%(asctime)s %(levelname)s %(name)s practice=%(practice)s %(message)s"}
     },
     "handlers": {
         "console": {"class": "logging.StreamHandler", "formatter": "plain", "filters": ["practice"]}

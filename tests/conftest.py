@@ -142,28 +142,36 @@ class World:
 
     def member(self, role: str) -> Membership:
         return {
-            Role.OWNER: self.owner, Role.ADMIN: self.admin, Role.SECRETARY: self.secretary,
+            Role.OWNER: self.owner,
+            Role.ADMIN: self.admin,
+            Role.SECRETARY: self.secretary,
             Role.CLIENT: self.client_contact,
         }[role]
 
 
 def build_world() -> World:
     practice = PracticeFactory(name="Harbour Desk", slug="harbour-desk")
-    other = PracticeFactory(name="Other Practice", slug="other-practice", time_zone="UTC",
-                            currency="USD")
+    other = PracticeFactory(
+        name="Other Practice", slug="other-practice", time_zone="UTC", currency="USD"
+    )
     return World(
         practice=practice,
-        owner=MembershipFactory(practice=practice, role=Role.OWNER,
-                                user=UserFactory(email="owner@harbour.test")),
-        admin=MembershipFactory(practice=practice, role=Role.ADMIN,
-                                user=UserFactory(email="admin@harbour.test")),
-        secretary=MembershipFactory(practice=practice, role=Role.SECRETARY,
-                                    user=UserFactory(email="secretary@harbour.test")),
-        client_contact=MembershipFactory(practice=practice, role=Role.CLIENT,
-                                         user=UserFactory(email="contact@client.test")),
+        owner=MembershipFactory(
+            practice=practice, role=Role.OWNER, user=UserFactory(email="owner@harbour.test")
+        ),
+        admin=MembershipFactory(
+            practice=practice, role=Role.ADMIN, user=UserFactory(email="admin@harbour.test")
+        ),
+        secretary=MembershipFactory(
+            practice=practice, role=Role.SECRETARY, user=UserFactory(email="secretary@harbour.test")
+        ),
+        client_contact=MembershipFactory(
+            practice=practice, role=Role.CLIENT, user=UserFactory(email="contact@client.test")
+        ),
         other_practice=other,
-        outsider=MembershipFactory(practice=other, role=Role.OWNER,
-                                   user=UserFactory(email="outsider@other.test")),
+        outsider=MembershipFactory(
+            practice=other, role=Role.OWNER, user=UserFactory(email="outsider@other.test")
+        ),
     )
 
 

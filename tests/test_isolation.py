@@ -35,7 +35,9 @@ def _assert_silent(client, url: str, world) -> None:
     for method in ("get", "post", "patch", "delete"):
         response = getattr(client, method)(url)
         answers[method] = response.status_code
-        assert response.status_code in SILENT, f"{method.upper()} {url} answered {response.status_code}"
+        assert response.status_code in SILENT, (
+            f"{method.upper()} {url} answered {response.status_code}"
+        )
         body = response.content.decode(errors="replace")
         assert world.practice.name not in body, f"{method.upper()} {url} leaked the practice name"
     assert 404 in answers.values(), f"{url} never answered 404: {answers}"
@@ -47,13 +49,17 @@ def test_it_hides_every_practice_route_from_another_practice(world, registry):
     checked = 0
     for name, kwargs in sorted(practice_routes.items()):
         # The outsider names practice A directly.
-        _assert_silent(outsider, reverse(name, kwargs={"practice_slug": world.practice.slug,
-                                                       **kwargs}), world)
+        _assert_silent(
+            outsider, reverse(name, kwargs={"practice_slug": world.practice.slug, **kwargs}), world
+        )
         checked += 1
         # The outsider names its own practice with practice A's object ids (forged ids).
         if kwargs:
-            _assert_silent(outsider, reverse(
-                name, kwargs={"practice_slug": world.other_practice.slug, **kwargs}), world)
+            _assert_silent(
+                outsider,
+                reverse(name, kwargs={"practice_slug": world.other_practice.slug, **kwargs}),
+                world,
+            )
     assert checked == len(practice_routes) > 0
 
 

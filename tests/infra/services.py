@@ -75,8 +75,11 @@ class Services:
         )
         return [
             f"services: database {database}; tasks "
-            + ("real Celery worker on " + redis if self.problem("worker") is None
-               else "in-process (eager)"),
+            + (
+                "real Celery worker on " + redis
+                if self.problem("worker") is None
+                else "in-process (eager)"
+            ),
             f"  postgres tests: {state('postgres', database)}",
             f"  worker tests:   {state('worker', redis)}",
             f"  browser tests:  {state('browser', self.chromium or '')}",

@@ -8,13 +8,22 @@ import pytest
 from tests.infra.services import Services, redact
 
 EVERYTHING = Services(
-    ci=False, database_url="postgres://app:secret@127.0.0.1:5432/secretary",
-    redis_url="redis://127.0.0.1:6379/3", postgres_problem=None, redis_problem=None,
-    chromium="/usr/bin/chromium", browser_problem=None,
+    ci=False,
+    database_url="postgres://app:secret@127.0.0.1:5432/secretary",
+    redis_url="redis://127.0.0.1:6379/3",
+    postgres_problem=None,
+    redis_problem=None,
+    chromium="/usr/bin/chromium",
+    browser_problem=None,
 )
 NOTHING = replace(
-    EVERYTHING, database_url="", redis_url="", chromium=None,
-    postgres_problem="no PostgreSQL", redis_problem="no Redis", browser_problem="no Chromium",
+    EVERYTHING,
+    database_url="",
+    redis_url="",
+    chromium=None,
+    postgres_problem="no PostgreSQL",
+    redis_problem="no Redis",
+    browser_problem="no Chromium",
 )
 
 
