@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import ipaddress
 import logging
 from typing import Any
 
+from django.core.exceptions import ImproperlyConfigured
+from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.db import models
 from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
@@ -31,13 +34,27 @@ def register_verbs(labels: dict[str, Any]) -> None:
 
 
 def client_ip(request: HttpRequest | None) -> str | None:
+    """The client's address, found exactly as allauth finds it for its rate limits.
+
+    ``X-Forwarded-For`` counts only behind the ``TRUSTED_PROXY_COUNT`` proxies we run (a client
+    can write anything in it); otherwise the address is the peer's. Always a valid IP or None.
+    """
     if request is None:
         return None
-    # Behind the proxy of docker-compose/production the first forwarded address is the client.
-    forwarded = request.META.get("HTTP_X_FORWARDED_FOR", "")
-    if forwarded:
-        return forwarded.split(",")[0].strip() or None
-    return request.META.get("REMOTE_ADDR") or None
+    from allauth.account.adapter import get_adapter
+
+    try:
+        return get_adapter(request).get_client_ip(request)
+    except (DjangoPermissionDenied, ImproperlyConfigured):
+        # No usable address, or fewer forwarded hops than the proxies we trust: keep the peer's.
+        return clean_ip(request.META.get("REMOTE_ADDR"))
+
+
+def clean_ip(value: str | None) -> str | None:
+    try:
+        return str(ipaddress.ip_address((value or "").strip()))
+    except ValueError:
+        return None
 
 
 def activity_record(

@@ -194,6 +194,9 @@ ACCOUNT_ADAPTER = "secretary.adapters.AccountAdapter"
 # Full name and the browser's time zone, next to email and password.
 ACCOUNT_SIGNUP_FORM_CLASS = "secretary.forms.SignupExtraForm"
 # Failed sign-ins per IP and per address; counted in the shared cache (Redis when configured).
+# The IP is the peer's, or, behind our own proxies, the one the last of them put in
+# X-Forwarded-For (clients can forge the rest); the audit log uses the same address.
+ALLAUTH_TRUSTED_PROXY_COUNT = int(os.environ.get("TRUSTED_PROXY_COUNT", "0"))
 ACCOUNT_RATE_LIMITS = {"login_failed": "10/m/ip,5/300s/key"}
 # Changing email or password asks for the password again (MFA changes always do).
 ACCOUNT_REAUTHENTICATION_REQUIRED = True

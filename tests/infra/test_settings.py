@@ -29,6 +29,7 @@ ENV_NAMES = (
     "S3_URL_EXPIRE_SECONDS",
     "SECURE_SSL_REDIRECT",
     "EMAIL_BACKEND",
+    "TRUSTED_PROXY_COUNT",
 )
 PRODUCTION_KEY = "k" * 20 + "0123456789abcdefghijklmnopqrstuvwxyz-_=+"
 
@@ -117,6 +118,8 @@ def test_it_secures_cookies_and_transport_in_production(load_settings):
     assert loaded["SESSION_COOKIE_SECURE"] is True
     assert loaded["CSRF_COOKIE_SECURE"] is True
     assert loaded["SESSION_COOKIE_HTTPONLY"] is True
+    assert loaded["CSRF_COOKIE_HTTPONLY"] is True
+    assert loaded["SESSION_COOKIE_SAMESITE"] == loaded["CSRF_COOKIE_SAMESITE"] == "Lax"
     assert loaded["SECURE_SSL_REDIRECT"] is True
     assert loaded["SECURE_HSTS_SECONDS"] >= 31536000
     assert loaded["ACCOUNT_EMAIL_VERIFICATION"] == "mandatory"
@@ -146,3 +149,10 @@ def test_it_stores_media_in_s3_compatible_storage_when_a_bucket_is_named(load_se
     assert "X-Amz-Expires=300" in url
     assert s3.default_acl is None
     assert s3.file_overwrite is False
+
+
+def test_it_reads_forwarded_addresses_only_behind_the_proxies_named(load_settings):
+    # By default X-Forwarded-For is ignored (a client can forge it); login rate limits and the
+    # audit log both take the address from allauth's setting.
+    assert load_settings()["ALLAUTH_TRUSTED_PROXY_COUNT"] == 0
+    assert load_settings(TRUSTED_PROXY_COUNT="1")["ALLAUTH_TRUSTED_PROXY_COUNT"] == 1
