@@ -7,6 +7,7 @@ registry (tests/<app>/isolation.py) fails the test, so new routes cannot skip th
 import pytest
 from django.urls import reverse
 
+from secretary.models import Role
 from tests.conftest import client_for
 from tests.isolation import collect, tenant_routes
 
@@ -61,6 +62,34 @@ def test_it_hides_every_practice_route_from_another_practice(world, registry):
                 world,
             )
     assert checked == len(practice_routes) > 0
+
+
+def test_it_registers_objects_that_practice_a_can_reach(world, registry):
+    # The outsider's 404s prove isolation only if the registered ids name real objects of
+    # practice A: some member of practice A (any role) must reach every registered route. A
+    # lower role's 403 comes before the object is looked up, so it proves nothing either.
+    practice_routes, _ = registry
+    members = [client_for(world.member(role).user) for role in Role]
+    unreachable = []
+    for name, kwargs in sorted(practice_routes.items()):
+        url = reverse(name, kwargs={"practice_slug": world.practice.slug, **kwargs})
+        if all(member.get(url).status_code in {403, 404} for member in members):
+            unreachable.append(f"{name} ({url})")
+    assert not unreachable, "Registered routes no member of practice A can reach: " + ", ".join(
+        unreachable
+    )
+
+
+def test_it_answers_404_on_every_route_of_a_practice_that_does_not_exist(world, registry):
+    practice_routes, _ = registry
+    owner = client_for(world.owner.user)
+    for name, kwargs in sorted(practice_routes.items()):
+        url = reverse(name, kwargs={"practice_slug": "no-such-practice", **kwargs})
+        _assert_silent(owner, url, world)
+        if url.startswith("/api/"):
+            response = owner.get(url)
+            assert response["Content-Type"] == "application/json", url
+            assert response.json()["message"], url
 
 
 def test_it_keeps_user_level_routes_to_the_user(world, registry):
