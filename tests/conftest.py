@@ -1,6 +1,6 @@
 """Shared fixtures: a practice with one member of each role, and an outsider from another
 practice (the three-user pattern, extended to every role); the real services a test may need
-(markers ``postgres``, ``worker``, ``browser``) and a live Celery worker."""
+(markers ``postgres``, ``redis``, ``worker``, ``browser``) and a live Celery worker."""
 
 import copy
 import os

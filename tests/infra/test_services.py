@@ -27,20 +27,20 @@ NOTHING = replace(
 )
 
 
-@pytest.mark.parametrize("marker", ["postgres", "worker", "browser"])
+@pytest.mark.parametrize("marker", ["postgres", "redis", "worker", "browser"])
 def test_it_runs_a_service_test_where_the_service_is_reachable(marker):
     assert EVERYTHING.gate(marker) is None
     assert replace(EVERYTHING, ci=True).gate(marker) is None
 
 
-@pytest.mark.parametrize("marker", ["postgres", "worker", "browser"])
+@pytest.mark.parametrize("marker", ["postgres", "redis", "worker", "browser"])
 def test_it_skips_a_service_test_with_the_reason_outside_ci(marker):
     action, reason = NOTHING.gate(marker)
     assert action == "skip"
     assert marker in reason and "no " in reason
 
 
-@pytest.mark.parametrize("marker", ["postgres", "worker", "browser"])
+@pytest.mark.parametrize("marker", ["postgres", "redis", "worker", "browser"])
 def test_it_fails_a_service_test_under_ci(marker):
     action, reason = replace(NOTHING, ci=True).gate(marker)
     assert action == "fail"
