@@ -64,3 +64,30 @@ def test_it_never_leaves_a_practice_without_an_owner(world):
             practice=world.practice, actor=world.owner, membership=world.owner
         )
     assert Membership.objects.for_practice(world.practice).get(pk=world.owner.pk).role == Role.OWNER
+
+
+def test_it_decides_with_the_actors_role_as_it_is_now(world):
+    # Given an admin whose request loaded their membership, then was demoted meanwhile
+    acting_as = Membership.objects.for_practice(world.practice).get(pk=world.admin.pk)
+    services.membership_change_role(
+        practice=world.practice, actor=world.owner, membership=world.admin, role=Role.SECRETARY
+    )
+
+    # When that request goes on to change a role or remove someone, it is refused
+    with pytest.raises(ApplicationError, match="Only owners and admins"):
+        services.membership_change_role(
+            practice=world.practice, actor=acting_as, membership=world.secretary, role=Role.ADMIN
+        )
+    with pytest.raises(ApplicationError, match="Only owners and admins"):
+        services.membership_remove(
+            practice=world.practice, actor=acting_as, membership=world.secretary
+        )
+
+    # And a member removed meanwhile can do nothing at all
+    services.membership_remove(practice=world.practice, actor=world.owner, membership=world.admin)
+    with pytest.raises(ApplicationError, match="no longer a member"):
+        services.membership_remove(practice=world.practice, actor=acting_as, membership=acting_as)
+
+    assert Membership.objects.for_practice(world.practice).get(pk=world.secretary.pk).role == (
+        Role.SECRETARY
+    )
