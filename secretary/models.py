@@ -206,7 +206,8 @@ class Invitation(TenantModel):
         indexes = [models.Index(fields=["practice", "email"], name="invitation_email_idx")]
 
     def __str__(self) -> str:
-        return f"{self.email} ({self.role})"
+        # Shown to people (the activity log's "on what"), like a membership: address and role.
+        return f"{self.email} ({self.get_role_display()})"
 
     @staticmethod
     def new_token() -> str:

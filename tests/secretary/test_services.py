@@ -4,7 +4,7 @@ import pytest
 
 from secretary import services
 from secretary.errors import ApplicationError
-from secretary.models import Invitation, Membership, Role
+from secretary.models import ActivityEvent, Invitation, Membership, Role
 
 
 def test_it_refuses_an_invitation_to_a_malformed_address(world):
@@ -91,3 +91,12 @@ def test_it_decides_with_the_actors_role_as_it_is_now(world):
     assert Membership.objects.for_practice(world.practice).get(pk=world.secretary.pk).role == (
         Role.SECRETARY
     )
+
+
+def test_it_logs_an_invitation_by_address_and_role_in_words(world):
+    services.invitation_create(
+        practice=world.practice, invited_by=world.owner, email="sam@example.com", role=Role.ADMIN
+    )
+
+    event = ActivityEvent.objects.for_practice(world.practice).get(verb="member.invited")
+    assert event.target_repr == "sam@example.com (Admin)"
