@@ -259,6 +259,16 @@ def membership_change_role(
     old_role = membership.role
     if old_role == role:
         return membership
+    if Role.CLIENT in (old_role, role):
+        # What a client contact sees comes from the client they represent (the invitation's
+        # grants); a role change can neither make nor unmake that link.
+        raise ApplicationError(
+            _(
+                "Client contacts keep their role. Remove the person and invite them again "
+                "with the role they need."
+            ),
+            errors={"role": _("Client contacts cannot be changed to or from another role.")},
+        )
     owners = sum(1 for m in locked.values() if m.role == Role.OWNER)
     if old_role == Role.OWNER and owners <= 1:
         raise ApplicationError(

@@ -100,3 +100,17 @@ def test_it_logs_an_invitation_by_address_and_role_in_words(world):
 
     event = ActivityEvent.objects.for_practice(world.practice).get(verb="member.invited")
     assert event.target_repr == "sam@example.com (Admin)"
+
+
+def test_it_never_turns_a_client_contact_into_staff_or_back(world):
+    # What a client contact sees comes from their client: a role change cannot make that link
+    for member, role in ((world.client_contact, Role.ADMIN), (world.secretary, Role.CLIENT)):
+        with pytest.raises(ApplicationError) as error:
+            services.membership_change_role(
+                practice=world.practice, actor=world.owner, membership=member, role=role
+            )
+        assert "role" in error.value.errors
+
+    roles = dict(Membership.objects.for_practice(world.practice).values_list("pk", "role"))
+    assert roles[world.client_contact.pk] == Role.CLIENT
+    assert roles[world.secretary.pk] == Role.SECRETARY
