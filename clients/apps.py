@@ -12,32 +12,37 @@ class ClientsConfig(AppConfig):
         from secretary.models import Role
         from secretary.navigation import register_portal_nav, register_staff_nav
 
-        del Role, register_portal_nav, register_staff_nav  # navigation: with the views
-        register_verbs({
-            "client.created": _("added a client"),
-            "client.updated": _("updated a client"),
-            "client.team_joined": _("added a member to a client's team"),
-            "client.agreement_recorded": _("recorded a confidentiality agreement"),
-            "client.records_viewed": _("viewed a regulated client's records"),
-            "contact.created": _("added a contact"),
-            "contact.updated": _("updated a contact"),
-            "contact.deleted": _("removed a contact"),
-            "category.created": _("added a service category"),
-            "category.updated": _("updated a service category"),
-            "plan.created": _("added a service plan"),
-            "plan.updated": _("updated a service plan"),
-            "plan.archived": _("archived a service plan"),
-            "plan.restored": _("restored a service plan"),
-            "onboarding.sent": _("sent the intake questionnaire"),
-            "onboarding.answered": _("answered the intake questionnaire"),
-            "engagement.created": _("drafted an engagement"),
-            "engagement.updated": _("changed an engagement's terms"),
-            "engagement.proposed": _("proposed an engagement"),
-            "engagement.withdrawn": _("withdrew a proposal"),
-            "engagement.accepted": _("accepted an engagement"),
-            "engagement.changes_requested": _("asked for changes to an engagement"),
-            "engagement.revised": _("started a new version of an engagement"),
-            "engagement.ended": _("ended an engagement"),
-            "engagement.discarded": _("discarded a draft engagement"),
-            "brand.updated": _("updated a brand kit"),
-        })
+        register_staff_nav("client_list", _("Clients"), order=20)
+        register_staff_nav("plan_list", _("Service plans"), order=60, min_role=Role.SECRETARY)
+        register_portal_nav("portal_onboarding", _("Onboarding"), order=60)
+        register_portal_nav("portal_plan", _("Your plan"), order=70)
+        register_verbs(
+            {
+                "client.created": _("added a client"),
+                "client.updated": _("updated a client"),
+                "client.team_joined": _("added a member to a client's team"),
+                "client.agreement_recorded": _("recorded a confidentiality agreement"),
+                "client.records_viewed": _("viewed a regulated client's records"),
+                "contact.created": _("added a contact"),
+                "contact.updated": _("updated a contact"),
+                "contact.deleted": _("removed a contact"),
+                "category.created": _("added a service category"),
+                "category.updated": _("updated a service category"),
+                "plan.created": _("added a service plan"),
+                "plan.updated": _("updated a service plan"),
+                "plan.archived": _("archived a service plan"),
+                "plan.restored": _("restored a service plan"),
+                "onboarding.sent": _("sent the intake questionnaire"),
+                "onboarding.answered": _("answered the intake questionnaire"),
+                "engagement.created": _("drafted an engagement"),
+                "engagement.updated": _("changed an engagement's terms"),
+                "engagement.proposed": _("proposed an engagement"),
+                "engagement.withdrawn": _("withdrew a proposal"),
+                "engagement.accepted": _("accepted an engagement"),
+                "engagement.changes_requested": _("asked for changes to an engagement"),
+                "engagement.revised": _("started a new version of an engagement"),
+                "engagement.ended": _("ended an engagement"),
+                "engagement.discarded": _("discarded a draft engagement"),
+                "brand.updated": _("updated a brand kit"),
+            }
+        )

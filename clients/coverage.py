@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import time
+from itertools import pairwise
 
 WEEKDAYS = range(7)  # 0 = Monday … 6 = Sunday, as datetime.weekday()
 
@@ -50,7 +51,7 @@ def window_problems(windows: list[Window]) -> list[str]:
             problems.append(_("A window must end after it starts (%(start)s–%(end)s).") % {
                 "start": window.start.strftime("%H:%M"), "end": window.end.strftime("%H:%M")})
     ordered = sorted(w for w in windows if window_problems_free(w))
-    for previous, current in zip(ordered, ordered[1:], strict=False):
+    for previous, current in pairwise(ordered):
         if previous.weekday == current.weekday and _end_minutes(previous) > _start_minutes(current):
             problems.append(_("Coverage windows on the same day overlap (%(a)s and %(b)s).") % {
                 "a": f"{previous.start:%H:%M}–{previous.end:%H:%M}",

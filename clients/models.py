@@ -33,13 +33,15 @@ MULTIPLIER = [MinValueValidator(Decimal("1")), MaxValueValidator(Decimal("10"))]
 
 
 def money_field(verbose_name, **kwargs) -> models.DecimalField:
-    return models.DecimalField(verbose_name, max_digits=12, decimal_places=2,
-                               validators=NON_NEGATIVE, **kwargs)
+    return models.DecimalField(
+        verbose_name, max_digits=12, decimal_places=2, validators=NON_NEGATIVE, **kwargs
+    )
 
 
 def hours_field(verbose_name, **kwargs) -> models.DecimalField:
-    return models.DecimalField(verbose_name, max_digits=7, decimal_places=2,
-                               validators=NON_NEGATIVE, **kwargs)
+    return models.DecimalField(
+        verbose_name, max_digits=7, decimal_places=2, validators=NON_NEGATIVE, **kwargs
+    )
 
 
 # --- Catalog ------------------------------------------------------------------------------
@@ -52,8 +54,10 @@ class ServiceCategory(TenantModel):
     slug = models.SlugField(_("short name"), max_length=60)
     description = models.TextField(_("description"), blank=True)
     is_specialty = models.BooleanField(
-        _("specialty"), default=False,
-        help_text=_("Specialised work such as legal or medical secretarial support."))
+        _("specialty"),
+        default=False,
+        help_text=_("Specialised work such as legal or medical secretarial support."),
+    )
     archived = models.BooleanField(_("archived"), default=False)
     position = models.PositiveIntegerField(_("position"), default=100)
 
@@ -78,23 +82,35 @@ class BillingModel(models.TextChoices):
 class CoverageTerms(models.Model):
     """Terms shared by a catalog plan and a client's engagement."""
 
-    billing_model = models.CharField(_("billing model"), max_length=16,
-                                     choices=BillingModel.choices, default=BillingModel.RETAINER)
+    billing_model = models.CharField(
+        _("billing model"),
+        max_length=16,
+        choices=BillingModel.choices,
+        default=BillingModel.RETAINER,
+    )
     currency = models.CharField(_("currency"), max_length=3, choices=CURRENCIES)
     monthly_fee = money_field(_("monthly fee"), default=Decimal("0"))
     included_hours = hours_field(_("included hours per month"), default=Decimal("0"))
     hourly_rate = money_field(_("hourly rate"), default=Decimal("0"))
-    overage_rate = money_field(_("overage rate"), default=Decimal("0"),
-                               help_text=_("Per hour beyond the included and rolled-over hours."))
+    overage_rate = money_field(
+        _("overage rate"),
+        default=Decimal("0"),
+        help_text=_("Per hour beyond the included and rolled-over hours."),
+    )
     rollover_max_hours = hours_field(
-        _("rollover up to (hours)"), default=Decimal("0"),
-        help_text=_("Unused included hours carried into the next month only; 0 = no rollover."))
+        _("rollover up to (hours)"),
+        default=Decimal("0"),
+        help_text=_("Unused included hours carried into the next month only; 0 = no rollover."),
+    )
     on_call = models.BooleanField(_("24/7 on-call"), default=False)
     response_target_hours = hours_field(
-        _("response target (coverage hours)"), default=Decimal("4"),
-        help_text=_("Counted only inside the coverage windows."))
-    coverage_time_zone = models.CharField(_("coverage time zone"), max_length=64, default="UTC",
-                                          validators=[validate_time_zone])
+        _("response target (coverage hours)"),
+        default=Decimal("4"),
+        help_text=_("Counted only inside the coverage windows."),
+    )
+    coverage_time_zone = models.CharField(
+        _("coverage time zone"), max_length=64, default="UTC", validators=[validate_time_zone]
+    )
 
     class Meta:
         abstract = True
@@ -102,8 +118,7 @@ class CoverageTerms(models.Model):
     def coverage(self) -> Coverage:
         """The coverage windows as plain values (uses prefetched ``windows`` when present)."""
         windows = tuple(sorted(Window(w.weekday, w.start, w.end) for w in self.windows.all()))
-        return Coverage(time_zone=self.coverage_time_zone, windows=windows,
-                        always_on=self.on_call)
+        return Coverage(time_zone=self.coverage_time_zone, windows=windows, always_on=self.on_call)
 
 
 class ServicePlan(TenantModel, CoverageTerms):
@@ -111,9 +126,13 @@ class ServicePlan(TenantModel, CoverageTerms):
 
     name = models.CharField(_("name"), max_length=120)
     description = models.TextField(_("description"), blank=True)
-    categories = models.ManyToManyField(ServiceCategory, through="PlanCategory",
-                                        related_name="plans", blank=True,
-                                        verbose_name=_("services included"))
+    categories = models.ManyToManyField(
+        ServiceCategory,
+        through="PlanCategory",
+        related_name="plans",
+        blank=True,
+        verbose_name=_("services included"),
+    )
     archived = models.BooleanField(_("archived"), default=False)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
@@ -133,8 +152,11 @@ class PlanCategory(TenantModel):
     category = models.ForeignKey(ServiceCategory, on_delete=models.CASCADE, related_name="+")
 
     class Meta:
-        constraints = [models.UniqueConstraint(fields=["practice", "plan", "category"],
-                                               name="plancategory_unique")]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["practice", "plan", "category"], name="plancategory_unique"
+            )
+        ]
 
 
 # --- Clients and contacts -----------------------------------------------------------------
@@ -159,27 +181,40 @@ class Client(TenantModel):
     """A client business of the practice."""
 
     name = models.CharField(_("name"), max_length=160)
-    status = models.CharField(_("status"), max_length=16, choices=ClientStatus.choices,
-                              default=ClientStatus.PROSPECT)
-    specialty = models.CharField(_("specialty"), max_length=16, choices=Specialty.choices,
-                                 default=Specialty.GENERAL)
+    status = models.CharField(
+        _("status"), max_length=16, choices=ClientStatus.choices, default=ClientStatus.PROSPECT
+    )
+    specialty = models.CharField(
+        _("specialty"), max_length=16, choices=Specialty.choices, default=Specialty.GENERAL
+    )
     is_regulated = models.BooleanField(
-        _("handles regulated records"), default=False,
-        help_text=_("Medical or legal records: only staff with a signed confidentiality "
-                    "agreement may join the team or be assigned its work, and staff views are "
-                    "audited."))
-    time_zone = models.CharField(_("time zone"), max_length=64, default="UTC",
-                                 validators=[validate_time_zone])
+        _("handles regulated records"),
+        default=False,
+        help_text=_(
+            "Medical or legal records: only staff with a signed confidentiality "
+            "agreement may join the team or be assigned its work, and staff views are "
+            "audited."
+        ),
+    )
+    time_zone = models.CharField(
+        _("time zone"), max_length=64, default="UTC", validators=[validate_time_zone]
+    )
     currency = models.CharField(_("currency"), max_length=3, choices=CURRENCIES, default="USD")
     billing_email = models.EmailField(_("billing email"), blank=True)
     address = models.TextField(_("address"), blank=True)
     tax_id = models.CharField(_("tax id"), max_length=64, blank=True)
     notes = models.TextField(_("notes"), blank=True)
     primary_secretary = models.ForeignKey(
-        Membership, null=True, blank=True, on_delete=models.SET_NULL, related_name="+",
-        verbose_name=_("primary secretary"))
-    team = models.ManyToManyField(Membership, through="ClientTeamMember", related_name="+",
-                                  blank=True, verbose_name=_("team"))
+        Membership,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name=_("primary secretary"),
+    )
+    team = models.ManyToManyField(
+        Membership, through="ClientTeamMember", related_name="+", blank=True, verbose_name=_("team")
+    )
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
@@ -201,6 +236,10 @@ class Client(TenantModel):
         """The agreement staff must sign: a BAA for medical records, an NDA otherwise."""
         return AgreementKind.BAA if self.specialty == Specialty.MEDICAL else AgreementKind.NDA
 
+    @property
+    def required_agreement_label(self) -> str:
+        return AgreementKind(self.required_agreement_kind).label
+
 
 class ClientTeamMember(TenantModel):
     client = models.ForeignKey(Client, on_delete=models.CASCADE, related_name="team_links")
@@ -208,8 +247,11 @@ class ClientTeamMember(TenantModel):
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
-        constraints = [models.UniqueConstraint(fields=["practice", "client", "membership"],
-                                               name="clientteam_unique")]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["practice", "client", "membership"], name="clientteam_unique"
+            )
+        ]
         indexes = [models.Index(fields=["practice", "membership"], name="clientteam_member_idx")]
 
 
@@ -223,8 +265,13 @@ class Contact(TenantModel):
     phone = models.CharField(_("phone"), max_length=40, blank=True)
     is_primary = models.BooleanField(_("primary contact"), default=False)
     membership = models.OneToOneField(
-        Membership, null=True, blank=True, on_delete=models.SET_NULL, related_name="contact",
-        verbose_name=_("portal login"))
+        Membership,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="contact",
+        verbose_name=_("portal login"),
+    )
     portal_requests = models.BooleanField(_("may file requests"), default=True)
     portal_documents = models.BooleanField(_("may see documents and approve"), default=True)
     portal_billing = models.BooleanField(_("may see invoices"), default=False)
@@ -235,8 +282,11 @@ class Contact(TenantModel):
         verbose_name_plural = _("contacts")
         ordering = ["-is_primary", "name"]
         constraints = [
-            models.UniqueConstraint(fields=["practice", "client"], condition=Q(is_primary=True),
-                                    name="contact_one_primary"),
+            models.UniqueConstraint(
+                fields=["practice", "client"],
+                condition=Q(is_primary=True),
+                name="contact_one_primary",
+            ),
         ]
         indexes = [models.Index(fields=["practice", "client"], name="contact_client_idx")]
 
@@ -262,21 +312,24 @@ class ConfidentialityAgreement(TenantModel):
     """A staff member's signed confidentiality agreement for one client."""
 
     client = models.ForeignKey(Client, on_delete=models.CASCADE, related_name="agreements")
-    membership = models.ForeignKey(Membership, on_delete=models.CASCADE, related_name="+",
-                                   verbose_name=_("staff member"))
+    membership = models.ForeignKey(
+        Membership, on_delete=models.CASCADE, related_name="+", verbose_name=_("staff member")
+    )
     kind = models.CharField(_("kind"), max_length=8, choices=AgreementKind.choices)
     signed_on = models.DateField(_("signed on"))
     file = models.FileField(_("signed file"), upload_to=agreement_upload_to)
-    recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True,
-                                    on_delete=models.SET_NULL, related_name="+")
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
         verbose_name = _("confidentiality agreement")
         verbose_name_plural = _("confidentiality agreements")
         ordering = ["-signed_on", "-id"]
-        indexes = [models.Index(fields=["practice", "client", "membership"],
-                                name="agreement_lookup_idx")]
+        indexes = [
+            models.Index(fields=["practice", "client", "membership"], name="agreement_lookup_idx")
+        ]
 
     def __str__(self) -> str:
         return f"{self.get_kind_display()} · {self.signed_on}"
@@ -310,38 +363,59 @@ class Questionnaire(TenantModel):
     """The intake questionnaire of one client's onboarding; answered once, then submitted."""
 
     client = models.ForeignKey(Client, on_delete=models.CASCADE, related_name="questionnaires")
-    contact = models.ForeignKey(Contact, null=True, blank=True, on_delete=models.SET_NULL,
-                                related_name="+", verbose_name=_("sent to"))
-    status = models.CharField(_("status"), max_length=16, choices=QuestionnaireStatus.choices,
-                              default=QuestionnaireStatus.SENT)
+    contact = models.ForeignKey(
+        Contact,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name=_("sent to"),
+    )
+    status = models.CharField(
+        _("status"),
+        max_length=16,
+        choices=QuestionnaireStatus.choices,
+        default=QuestionnaireStatus.SENT,
+    )
     # The answers.
-    services = models.ManyToManyField(ServiceCategory, through="QuestionnaireService",
-                                      related_name="+", blank=True,
-                                      verbose_name=_("services wanted"))
-    expected_hours_per_month = hours_field(_("expected volume (hours per month)"), null=True,
-                                           blank=True)
+    services = models.ManyToManyField(
+        ServiceCategory,
+        through="QuestionnaireService",
+        related_name="+",
+        blank=True,
+        verbose_name=_("services wanted"),
+    )
+    expected_hours_per_month = hours_field(
+        _("expected volume (hours per month)"), null=True, blank=True
+    )
     coverage_needs = models.TextField(
-        _("hours that must be covered"), blank=True,
-        help_text=_("For example: Mon-Fri 09:00-17:00, or around the clock."))
-    coverage_time_zone = models.CharField(_("in which time zone"), max_length=64, blank=True,
-                                          validators=[validate_time_zone])
+        _("hours that must be covered"),
+        blank=True,
+        help_text=_("For example: Mon-Fri 09:00-17:00, or around the clock."),
+    )
+    coverage_time_zone = models.CharField(
+        _("in which time zone"), max_length=64, blank=True, validators=[validate_time_zone]
+    )
     needs_on_call = models.BooleanField(_("we need someone on call at all times"), default=False)
     response_expectations = models.TextField(_("response expectations"), blank=True)
     preferred_channels = models.JSONField(_("preferred channels"), default=list, blank=True)
     tools = models.TextField(_("tools and systems in use"), blank=True)
-    confidentiality = models.CharField(_("confidentiality needs"), max_length=16,
-                                       choices=Confidentiality.choices, blank=True)
+    confidentiality = models.CharField(
+        _("confidentiality needs"), max_length=16, choices=Confidentiality.choices, blank=True
+    )
     confidentiality_notes = models.TextField(_("confidentiality details"), blank=True)
     start_date = models.DateField(_("desired start date"), null=True, blank=True)
     other_notes = models.TextField(_("anything else"), blank=True)
     # Bookkeeping.
-    sent_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True,
-                                on_delete=models.SET_NULL, related_name="+")
+    sent_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
     sent_at = models.DateTimeField(default=timezone.now)
     updated_at = models.DateTimeField(auto_now=True)
     submitted_at = models.DateTimeField(null=True, blank=True)
-    submitted_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True,
-                                     on_delete=models.SET_NULL, related_name="+")
+    submitted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
     filled_by_staff = models.BooleanField(default=False)
 
     class Meta:
@@ -363,8 +437,11 @@ class QuestionnaireService(TenantModel):
     category = models.ForeignKey(ServiceCategory, on_delete=models.CASCADE, related_name="+")
 
     class Meta:
-        constraints = [models.UniqueConstraint(fields=["practice", "questionnaire", "category"],
-                                               name="questionnaireservice_unique")]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["practice", "questionnaire", "category"], name="questionnaireservice_unique"
+            )
+        ]
 
 
 # --- Engagements --------------------------------------------------------------------------
@@ -380,11 +457,21 @@ class EngagementStatus(models.TextChoices):
 
 
 EDITABLE_STATUSES = (EngagementStatus.DRAFT, EngagementStatus.CHANGES_REQUESTED)
-OPEN_STATUSES = (EngagementStatus.DRAFT, EngagementStatus.PROPOSED,
-                 EngagementStatus.CHANGES_REQUESTED)
-ROUNDING_CHOICES = [(0, _("No rounding")), (1, _("1 minute")), (5, _("5 minutes")),
-                    (6, _("6 minutes (tenths of an hour)")), (10, _("10 minutes")),
-                    (15, _("15 minutes")), (30, _("30 minutes")), (60, _("1 hour"))]
+OPEN_STATUSES = (
+    EngagementStatus.DRAFT,
+    EngagementStatus.PROPOSED,
+    EngagementStatus.CHANGES_REQUESTED,
+)
+ROUNDING_CHOICES = [
+    (0, _("No rounding")),
+    (1, _("1 minute")),
+    (5, _("5 minutes")),
+    (6, _("6 minutes (tenths of an hour)")),
+    (10, _("10 minutes")),
+    (15, _("15 minutes")),
+    (30, _("30 minutes")),
+    (60, _("1 hour")),
+]
 
 
 class Engagement(TenantModel, CoverageTerms):
@@ -393,48 +480,88 @@ class Engagement(TenantModel, CoverageTerms):
     version that replaces it when accepted."""
 
     client = models.ForeignKey(Client, on_delete=models.CASCADE, related_name="engagements")
-    plan = models.ForeignKey(ServicePlan, null=True, blank=True, on_delete=models.PROTECT,
-                             related_name="engagements", verbose_name=_("catalog plan"))
-    replaces = models.ForeignKey("self", null=True, blank=True, on_delete=models.SET_NULL,
-                                 related_name="+", verbose_name=_("replaces version"))
+    plan = models.ForeignKey(
+        ServicePlan,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="engagements",
+        verbose_name=_("catalog plan"),
+    )
+    replaces = models.ForeignKey(
+        "self",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name=_("replaces version"),
+    )
     version = models.PositiveIntegerField(_("version"), default=1)
-    status = models.CharField(_("status"), max_length=20, choices=EngagementStatus.choices,
-                              default=EngagementStatus.DRAFT)
+    status = models.CharField(
+        _("status"), max_length=20, choices=EngagementStatus.choices, default=EngagementStatus.DRAFT
+    )
     title = models.CharField(_("title"), max_length=160, blank=True)
-    categories = models.ManyToManyField(ServiceCategory, through="EngagementCategory",
-                                        related_name="engagements", blank=True,
-                                        verbose_name=_("services"))
+    categories = models.ManyToManyField(
+        ServiceCategory,
+        through="EngagementCategory",
+        related_name="engagements",
+        blank=True,
+        verbose_name=_("services"),
+    )
     start_date = models.DateField(_("start date"))
     end_date = models.DateField(_("end date"), null=True, blank=True)
     scope_notes = models.TextField(_("scope notes"), blank=True)
     rounding_minutes = models.PositiveSmallIntegerField(
-        _("round each time entry up to"), choices=ROUNDING_CHOICES, default=0,
-        help_text=_("Applied when billing; raw durations are always kept."))
+        _("round each time entry up to"),
+        choices=ROUNDING_CHOICES,
+        default=0,
+        help_text=_("Applied when billing; raw durations are always kept."),
+    )
     rush_notice_hours = hours_field(
-        _("rush: less than (hours' notice)"), null=True, blank=True,
-        help_text=_("Work requested with less notice is rush work. Empty = no rush surcharge."))
-    rush_multiplier = models.DecimalField(_("rush multiplier"), max_digits=4, decimal_places=2,
-                                          default=Decimal("1.00"), validators=MULTIPLIER)
+        _("rush: less than (hours' notice)"),
+        null=True,
+        blank=True,
+        help_text=_("Work requested with less notice is rush work. Empty = no rush surcharge."),
+    )
+    rush_multiplier = models.DecimalField(
+        _("rush multiplier"),
+        max_digits=4,
+        decimal_places=2,
+        default=Decimal("1.00"),
+        validators=MULTIPLIER,
+    )
     after_hours_multiplier = models.DecimalField(
-        _("outside coverage multiplier"), max_digits=4, decimal_places=2,
-        default=Decimal("1.00"), validators=MULTIPLIER)
+        _("outside coverage multiplier"),
+        max_digits=4,
+        decimal_places=2,
+        default=Decimal("1.00"),
+        validators=MULTIPLIER,
+    )
     alert_threshold_percent = models.PositiveSmallIntegerField(
-        _("alert at (% of included hours)"), null=True, blank=True, default=80,
+        _("alert at (% of included hours)"),
+        null=True,
+        blank=True,
+        default=80,
         validators=[MinValueValidator(1), MaxValueValidator(100)],
-        help_text=_("The secretary and the client's contacts are told once per month."))
-    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True,
-                                   on_delete=models.SET_NULL, related_name="+")
+        help_text=_("The secretary and the client's contacts are told once per month."),
+    )
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
     proposed_at = models.DateTimeField(null=True, blank=True)
-    proposed_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True,
-                                    on_delete=models.SET_NULL, related_name="+")
+    proposed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
     accepted_at = models.DateTimeField(null=True, blank=True)
-    accepted_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True,
-                                    on_delete=models.SET_NULL, related_name="+")
+    accepted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
     changes_requested_at = models.DateTimeField(null=True, blank=True)
-    changes_requested_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True,
-                                             on_delete=models.SET_NULL, related_name="+")
+    changes_requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
     change_request = models.TextField(_("requested changes"), blank=True)
     ended_at = models.DateTimeField(null=True, blank=True)
 
@@ -443,17 +570,22 @@ class Engagement(TenantModel, CoverageTerms):
         verbose_name_plural = _("engagements")
         ordering = ["-version", "-id"]
         constraints = [
-            models.UniqueConstraint(fields=["practice", "client"],
-                                    condition=Q(status="active"),
-                                    name="engagement_one_active_per_client"),
-            models.UniqueConstraint(fields=["practice", "client", "version"],
-                                    name="engagement_unique_version"),
+            models.UniqueConstraint(
+                fields=["practice", "client"],
+                condition=Q(status="active"),
+                name="engagement_one_active_per_client",
+            ),
+            models.UniqueConstraint(
+                fields=["practice", "client", "version"], name="engagement_unique_version"
+            ),
         ]
         indexes = [models.Index(fields=["practice", "status"], name="engagement_status_idx")]
 
     def __str__(self) -> str:
-        return _("%(client)s · version %(version)s") % {"client": self.client,
-                                                       "version": self.version}
+        return _("%(client)s · version %(version)s") % {
+            "client": self.client,
+            "version": self.version,
+        }
 
     @property
     def is_editable(self) -> bool:
@@ -469,8 +601,11 @@ class EngagementCategory(TenantModel):
     category = models.ForeignKey(ServiceCategory, on_delete=models.CASCADE, related_name="+")
 
     class Meta:
-        constraints = [models.UniqueConstraint(fields=["practice", "engagement", "category"],
-                                               name="engagementcategory_unique")]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["practice", "engagement", "category"], name="engagementcategory_unique"
+            )
+        ]
 
 
 class CoverageWindow(TenantModel):
@@ -479,14 +614,25 @@ class CoverageWindow(TenantModel):
     Belongs to exactly one engagement or one catalog plan.
     """
 
-    engagement = models.ForeignKey(Engagement, null=True, blank=True, on_delete=models.CASCADE,
-                                   related_name="windows")
-    plan = models.ForeignKey(ServicePlan, null=True, blank=True, on_delete=models.CASCADE,
-                             related_name="windows")
+    engagement = models.ForeignKey(
+        Engagement, null=True, blank=True, on_delete=models.CASCADE, related_name="windows"
+    )
+    plan = models.ForeignKey(
+        ServicePlan, null=True, blank=True, on_delete=models.CASCADE, related_name="windows"
+    )
     weekday = models.PositiveSmallIntegerField(
-        _("weekday"), validators=[MaxValueValidator(6)],
-        choices=[(0, _("Monday")), (1, _("Tuesday")), (2, _("Wednesday")), (3, _("Thursday")),
-                 (4, _("Friday")), (5, _("Saturday")), (6, _("Sunday"))])
+        _("weekday"),
+        validators=[MaxValueValidator(6)],
+        choices=[
+            (0, _("Monday")),
+            (1, _("Tuesday")),
+            (2, _("Wednesday")),
+            (3, _("Thursday")),
+            (4, _("Friday")),
+            (5, _("Saturday")),
+            (6, _("Sunday")),
+        ],
+    )
     start = models.TimeField(_("from"))
     end = models.TimeField(_("until"), help_text=_("00:00 means midnight at the end of the day."))
 
@@ -494,11 +640,16 @@ class CoverageWindow(TenantModel):
         ordering = ["weekday", "start"]
         constraints = [
             models.CheckConstraint(
-                condition=(Q(engagement__isnull=False, plan__isnull=True)
-                           | Q(engagement__isnull=True, plan__isnull=False)),
-                name="coveragewindow_one_owner"),
-            models.CheckConstraint(condition=Q(end=time(0, 0)) | Q(end__gt=models.F("start")),
-                                   name="coveragewindow_not_inverted"),
+                condition=(
+                    Q(engagement__isnull=False, plan__isnull=True)
+                    | Q(engagement__isnull=True, plan__isnull=False)
+                ),
+                name="coveragewindow_one_owner",
+            ),
+            models.CheckConstraint(
+                condition=Q(end=time(0, 0)) | Q(end__gt=models.F("start")),
+                name="coveragewindow_not_inverted",
+            ),
         ]
         indexes = [
             models.Index(fields=["practice", "engagement"], name="window_engagement_idx"),
@@ -521,8 +672,11 @@ class UsageAlert(TenantModel):
     sent_at = models.DateTimeField(default=timezone.now)
 
     class Meta:
-        constraints = [models.UniqueConstraint(fields=["practice", "engagement", "period_start"],
-                                               name="usagealert_once_per_period")]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["practice", "engagement", "period_start"], name="usagealert_once_per_period"
+            )
+        ]
 
 
 class NoticeSent(TenantModel):
@@ -533,8 +687,9 @@ class NoticeSent(TenantModel):
     sent_at = models.DateTimeField(default=timezone.now)
 
     class Meta:
-        constraints = [models.UniqueConstraint(fields=["practice", "key"],
-                                               name="noticesent_unique_key")]
+        constraints = [
+            models.UniqueConstraint(fields=["practice", "key"], name="noticesent_unique_key")
+        ]
 
 
 # --- Brand kits ---------------------------------------------------------------------------
@@ -548,17 +703,20 @@ def logo_upload_to(instance, filename: str) -> str:
 class BrandKit(TenantModel):
     """Branding for documents: the practice's own (``client`` empty) or a client's."""
 
-    client = models.ForeignKey(Client, null=True, blank=True, on_delete=models.CASCADE,
-                               related_name="brand_kits")
+    client = models.ForeignKey(
+        Client, null=True, blank=True, on_delete=models.CASCADE, related_name="brand_kits"
+    )
     logo = models.ImageField(_("logo"), upload_to=logo_upload_to, blank=True)
-    primary_color = models.CharField(_("primary colour"), max_length=7, default="#14213d",
-                                     validators=[HEX_COLOUR])
-    secondary_color = models.CharField(_("secondary colour"), max_length=7, default="#5b6576",
-                                       validators=[HEX_COLOUR])
-    accent_color = models.CharField(_("accent colour"), max_length=7, default="#2a5bd7",
-                                    validators=[HEX_COLOUR])
-    font = models.CharField(_("font"), max_length=40, choices=FONT_CHOICES,
-                            default=SAFE_FONTS[0])
+    primary_color = models.CharField(
+        _("primary colour"), max_length=7, default="#14213d", validators=[HEX_COLOUR]
+    )
+    secondary_color = models.CharField(
+        _("secondary colour"), max_length=7, default="#5b6576", validators=[HEX_COLOUR]
+    )
+    accent_color = models.CharField(
+        _("accent colour"), max_length=7, default="#2a5bd7", validators=[HEX_COLOUR]
+    )
+    font = models.CharField(_("font"), max_length=40, choices=FONT_CHOICES, default=SAFE_FONTS[0])
     tagline = models.CharField(_("tagline"), max_length=160, blank=True)
     address_block = models.TextField(_("address block"), blank=True)
     updated_at = models.DateTimeField(auto_now=True)
@@ -568,9 +726,12 @@ class BrandKit(TenantModel):
         verbose_name_plural = _("brand kits")
         constraints = [
             models.UniqueConstraint(fields=["practice", "client"], name="brandkit_one_per_client"),
-            models.UniqueConstraint(fields=["practice"], condition=Q(client__isnull=True),
-                                    name="brandkit_one_per_practice"),
+            models.UniqueConstraint(
+                fields=["practice"],
+                condition=Q(client__isnull=True),
+                name="brandkit_one_per_practice",
+            ),
         ]
 
     def __str__(self) -> str:
-        return str(self.client) if self.client_id else _("Practice brand")
+        return str(self.client) if self.client_id else str(_("Practice brand"))

@@ -11,8 +11,9 @@ from secretary.services import invitation_accepted
 
 
 @receiver(post_save, sender=Practice, dispatch_uid="clients.seed_categories")
-def seed_categories_for_new_practice(sender, instance: Practice, created: bool, raw: bool = False,
-                                    **kwargs) -> None:
+def seed_categories_for_new_practice(
+    sender, instance: Practice, created: bool, raw: bool = False, **kwargs
+) -> None:
     if created and not raw:
         categories_seed(practice=instance)
 

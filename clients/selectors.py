@@ -30,22 +30,34 @@ def client_get(*, practice: Practice, client_id) -> Client:
         raise Http404 from None
     client = (
         Client.objects.for_practice(practice)
-        .select_related("primary_secretary__user").filter(pk=client_id).first()
+        .select_related("primary_secretary__user")
+        .filter(pk=client_id)
+        .first()
     )
     if client is None:
         raise Http404
     return client
 
 
-def client_list(*, practice: Practice, search: str = "", status: str = "",
-                secretary: Membership | None = None, specialty: str = "",
-                mine_for: Membership | None = None, order: str = "name") -> QuerySet[Client]:
+def client_list(
+    *,
+    practice: Practice,
+    search: str = "",
+    status: str = "",
+    secretary: Membership | None = None,
+    specialty: str = "",
+    mine_for: Membership | None = None,
+    order: str = "name",
+) -> QuerySet[Client]:
     """Clients of the practice, filtered and sorted, with what the list shows preloaded."""
     qs = Client.objects.for_practice(practice).select_related("primary_secretary__user")
     if search:
-        qs = qs.filter(Q(name__icontains=search) | Q(billing_email__icontains=search)
-                       | Q(contacts__name__icontains=search)
-                       | Q(contacts__email__icontains=search)).distinct()
+        qs = qs.filter(
+            Q(name__icontains=search)
+            | Q(billing_email__icontains=search)
+            | Q(contacts__name__icontains=search)
+            | Q(contacts__email__icontains=search)
+        ).distinct()
     if status:
         qs = qs.filter(status=status)
     if specialty:
@@ -55,16 +67,22 @@ def client_list(*, practice: Practice, search: str = "", status: str = "",
     if mine_for is not None:
         qs = qs.filter(_served_by(mine_for)).distinct()
     orders = {
-        "name": ["name", "pk"], "-name": ["-name", "-pk"],
-        "status": ["status", "name"], "-status": ["-status", "name"],
-        "created": ["created_at", "pk"], "-created": ["-created_at", "-pk"],
+        "name": ["name", "pk"],
+        "-name": ["-name", "-pk"],
+        "status": ["status", "name"],
+        "-status": ["-status", "name"],
+        "created": ["created_at", "pk"],
+        "-created": ["-created_at", "-pk"],
     }
     return qs.order_by(*orders.get(order, orders["name"]))
 
 
 def _served_by(membership: Membership) -> Q:
-    team = ClientTeamMember.objects.for_practice(membership.practice_id).filter(
-        membership=membership).values("client_id")
+    team = (
+        ClientTeamMember.objects.for_practice(membership.practice_id)
+        .filter(membership=membership)
+        .values("client_id")
+    )
     return Q(primary_secretary=membership) | Q(pk__in=team)
 
 
@@ -75,17 +93,23 @@ def clients_for_membership(*, membership: Membership) -> QuerySet[Client]:
 
 def staff_memberships(*, practice: Practice) -> QuerySet[Membership]:
     return (
-        Membership.objects.for_practice(practice).exclude(role=Role.CLIENT)
-        .select_related("user").order_by("user__full_name", "user__email")
+        Membership.objects.for_practice(practice)
+        .exclude(role=Role.CLIENT)
+        .select_related("user")
+        .order_by("user__full_name", "user__email")
     )
 
 
 def team_of(*, client: Client) -> list[Membership]:
     return list(
         Membership.objects.for_practice(client.practice_id)
-        .filter(pk__in=ClientTeamMember.objects.for_practice(client.practice_id)
-                .filter(client=client).values("membership_id"))
-        .select_related("user").order_by("user__full_name", "user__email")
+        .filter(
+            pk__in=ClientTeamMember.objects.for_practice(client.practice_id)
+            .filter(client=client)
+            .values("membership_id")
+        )
+        .select_related("user")
+        .order_by("user__full_name", "user__email")
     )
 
 
@@ -94,8 +118,12 @@ def contact_get(*, practice: Practice, client: Client, contact_id) -> Contact:
         contact_id = int(contact_id)
     except (TypeError, ValueError):
         raise Http404 from None
-    contact = (Contact.objects.for_practice(practice).filter(client=client, pk=contact_id)
-               .select_related("membership__user").first())
+    contact = (
+        Contact.objects.for_practice(practice)
+        .filter(client=client, pk=contact_id)
+        .select_related("membership__user")
+        .first()
+    )
     if contact is None:
         raise Http404
     return contact
@@ -107,7 +135,9 @@ def contact_for_membership(*, membership: Membership) -> Contact | None:
         return None
     return (
         Contact.objects.for_practice(membership.practice_id)
-        .select_related("client").filter(membership=membership).first()
+        .select_related("client")
+        .filter(membership=membership)
+        .first()
     )
 
 
@@ -136,8 +166,9 @@ def _windows_prefetch(practice) -> Prefetch:
     return Prefetch("windows", queryset=CoverageWindow.objects.for_practice(practice))
 
 
-def engagement_get(*, practice: Practice, engagement_id, client: Client | None = None
-                   ) -> Engagement:
+def engagement_get(
+    *, practice: Practice, engagement_id, client: Client | None = None
+) -> Engagement:
     try:
         engagement_id = int(engagement_id)
     except (TypeError, ValueError):
@@ -146,8 +177,16 @@ def engagement_get(*, practice: Practice, engagement_id, client: Client | None =
     if client is not None:
         qs = qs.filter(client=client)
     engagement = (
-        qs.select_related("client", "plan", "accepted_by", "proposed_by", "replaces")
-        .prefetch_related(_windows_prefetch(practice), "categories").first()
+        qs.select_related(
+            "client__primary_secretary__user",
+            "plan",
+            "accepted_by",
+            "proposed_by",
+            "replaces",
+            "changes_requested_by",
+        )
+        .prefetch_related(_windows_prefetch(practice), "categories")
+        .first()
     )
     if engagement is None:
         raise Http404
@@ -155,17 +194,29 @@ def engagement_get(*, practice: Practice, engagement_id, client: Client | None =
 
 
 def engagements_of(*, practice: Practice, client: Client) -> QuerySet[Engagement]:
-    return (Engagement.objects.for_practice(practice).filter(client=client)
-            .select_related("plan", "accepted_by").order_by("-version"))
+    return (
+        Engagement.objects.for_practice(practice)
+        .filter(client=client)
+        .select_related("plan", "accepted_by")
+        .order_by("-version")
+    )
 
 
 def engagement_open(*, practice: Practice, client: Client) -> Engagement | None:
     """The client's engagement being drafted, proposed or sent back for changes."""
-    return (Engagement.objects.for_practice(practice)
-            .filter(client=client, status__in=[EngagementStatus.DRAFT,
-                                               EngagementStatus.PROPOSED,
-                                               EngagementStatus.CHANGES_REQUESTED])
-            .order_by("-version").first())
+    return (
+        Engagement.objects.for_practice(practice)
+        .filter(
+            client=client,
+            status__in=[
+                EngagementStatus.DRAFT,
+                EngagementStatus.PROPOSED,
+                EngagementStatus.CHANGES_REQUESTED,
+            ],
+        )
+        .order_by("-version")
+        .first()
+    )
 
 
 def can_work_on(*, client: Client, membership: Membership) -> bool:
@@ -180,8 +231,12 @@ def can_work_on(*, client: Client, membership: Membership) -> bool:
         return True
     return (
         ConfidentialityAgreement.objects.for_practice(client.practice_id)
-        .filter(client=client, membership=membership, kind=client.required_agreement_kind,
-                signed_on__lte=timezone.localdate())
+        .filter(
+            client=client,
+            membership=membership,
+            kind=client.required_agreement_kind,
+            signed_on__lte=timezone.localdate(),
+        )
         .exists()
     )
 
@@ -193,15 +248,19 @@ def members_cleared_for(*, client: Client) -> set[int]:
         return set(staff.values_list("pk", flat=True))
     return set(
         ConfidentialityAgreement.objects.for_practice(client.practice_id)
-        .filter(client=client, kind=client.required_agreement_kind,
-                signed_on__lte=timezone.localdate())
+        .filter(
+            client=client, kind=client.required_agreement_kind, signed_on__lte=timezone.localdate()
+        )
         .values_list("membership_id", flat=True)
     )
 
 
 def agreements_of(*, client: Client) -> QuerySet[ConfidentialityAgreement]:
-    return (ConfidentialityAgreement.objects.for_practice(client.practice_id)
-            .filter(client=client).select_related("membership__user"))
+    return (
+        ConfidentialityAgreement.objects.for_practice(client.practice_id)
+        .filter(client=client)
+        .select_related("membership__user")
+    )
 
 
 def brand_for(*, practice: Practice, client: Client | None = None) -> BrandKit | None:
@@ -216,12 +275,18 @@ def brand_for(*, practice: Practice, client: Client | None = None) -> BrandKit |
 
 def questionnaire_current(*, practice: Practice, client: Client) -> Questionnaire | None:
     """The client's latest intake questionnaire."""
-    return (Questionnaire.objects.for_practice(practice).filter(client=client)
-            .select_related("contact").prefetch_related("services").first())
+    return (
+        Questionnaire.objects.for_practice(practice)
+        .filter(client=client)
+        .select_related("contact")
+        .prefetch_related("services")
+        .first()
+    )
 
 
-def questionnaire_get(*, practice: Practice, questionnaire_id, client: Client | None = None
-                      ) -> Questionnaire:
+def questionnaire_get(
+    *, practice: Practice, questionnaire_id, client: Client | None = None
+) -> Questionnaire:
     try:
         questionnaire_id = int(questionnaire_id)
     except (TypeError, ValueError):
@@ -248,8 +313,12 @@ def plan_get(*, practice: Practice, plan_id) -> ServicePlan:
         plan_id = int(plan_id)
     except (TypeError, ValueError):
         raise Http404 from None
-    plan = (ServicePlan.objects.for_practice(practice).filter(pk=plan_id)
-            .prefetch_related(_windows_prefetch(practice), "categories").first())
+    plan = (
+        ServicePlan.objects.for_practice(practice)
+        .filter(pk=plan_id)
+        .prefetch_related(_windows_prefetch(practice), "categories")
+        .first()
+    )
     if plan is None:
         raise Http404
     return plan
@@ -264,3 +333,73 @@ def category_get(*, practice: Practice, category_id) -> ServiceCategory:
     if category is None:
         raise Http404
     return category
+
+
+def recent_activity(
+    *, practice: Practice, client: Client, engagement_ids=(), contact_ids=(), limit: int = 10
+):
+    """The latest audit events about a client, its engagements and its contacts."""
+    from secretary.audit import verb_label
+    from secretary.models import ActivityEvent
+
+    about = (
+        Q(target_type="clients.client", target_id=str(client.pk))
+        | Q(target_type="clients.engagement", target_id__in=[str(i) for i in engagement_ids])
+        | Q(target_type="clients.contact", target_id__in=[str(i) for i in contact_ids])
+    )
+    events = list(
+        ActivityEvent.objects.for_practice(practice).filter(about).select_related("actor")[:limit]
+    )
+    for event in events:
+        event.label = verb_label(event.verb)
+    return events
+
+
+ONBOARDING_STEPS = ("sent", "answered", "proposed", "accepted")
+
+
+def onboarding_state(
+    *,
+    questionnaire: Questionnaire | None,
+    open_engagement: Engagement | None,
+    active_engagement: Engagement | None,
+) -> dict:
+    """Where the client is in onboarding: the steps done and a label for the current one."""
+    from django.utils.translation import gettext as _
+
+    done = {
+        "sent": questionnaire is not None or active_engagement is not None,
+        "answered": (questionnaire is not None and questionnaire.is_submitted)
+        or active_engagement is not None,
+        "proposed": active_engagement is not None
+        or (open_engagement is not None and open_engagement.status != EngagementStatus.DRAFT),
+        "accepted": active_engagement is not None,
+    }
+    if open_engagement is not None and open_engagement.status == EngagementStatus.PROPOSED:
+        label = _("Plan proposed, waiting for the client")
+    elif open_engagement is not None and open_engagement.status == "changes_requested":
+        label = _("The client asked for changes")
+    elif open_engagement is not None:
+        label = _("Plan being drafted")
+    elif active_engagement is not None:
+        label = _("Active plan (version %(version)s)") % {"version": active_engagement.version}
+    elif questionnaire is not None and questionnaire.is_submitted:
+        label = _("Answers in: build the plan")
+    elif questionnaire is not None and questionnaire.status == "in_progress":
+        label = _("Questionnaire being answered")
+    elif questionnaire is not None:
+        label = _("Questionnaire sent")
+    else:
+        label = _("Not started")
+    labels = {
+        "sent": _("Questionnaire sent"),
+        "answered": _("Answered"),
+        "proposed": _("Plan proposed"),
+        "accepted": _("Accepted"),
+    }
+    return {
+        "label": label,
+        "steps": [
+            {"key": key, "label": labels[key], "done": done[key]} for key in ONBOARDING_STEPS
+        ],
+    }

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from decimal import Decimal
+
 from celery import shared_task
 from django.conf import settings
 from django.core.mail import EmailMessage, get_connection
@@ -15,6 +17,8 @@ from clients.selectors import engagement_active
 from clients.usage import period_usage
 from secretary.models import Practice
 from secretary.tenancy import practice_scope
+
+MAX_PERCENT = Decimal("99999.99")  # what the alert row stores; tiny plans can go far beyond
 
 
 def _url(name: str, practice: Practice, **kwargs) -> str:
@@ -57,34 +61,49 @@ def check_usage_alert(*, practice_id: int, client_id: int) -> bool:
     if practice is None:
         return False
     with practice_scope(practice):
-        client = (Client.objects.for_practice(practice).select_related("primary_secretary__user")
-                  .filter(pk=client_id).first())
+        client = (
+            Client.objects.for_practice(practice)
+            .select_related("primary_secretary__user")
+            .filter(pk=client_id)
+            .first()
+        )
         if client is None:
             return False
         engagement = engagement_active(practice=practice, client=client)
-        if (engagement is None or engagement.alert_threshold_percent is None
-                or not engagement.included_hours):
+        if (
+            engagement is None
+            or engagement.alert_threshold_percent is None
+            or not engagement.included_hours
+        ):
             return False
         usage = period_usage(engagement=engagement)
         if usage.percent < engagement.alert_threshold_percent:
             return False
-        contacts = [c.email for c in Contact.objects.for_practice(practice).filter(client=client)
-                    if c.email]
-        context = {"practice": practice, "client": client, "engagement": engagement,
-                   "usage": usage}
+        contacts = [
+            c.email for c in Contact.objects.for_practice(practice).filter(client=client) if c.email
+        ]
+        context = {"practice": practice, "client": client, "engagement": engagement, "usage": usage}
         messages = [
-            _message("usage_alert", {**context, "url": _url("client_detail", practice,
-                                                            client_id=client.pk)},
-                     _staff_recipient(client)),
-            _message("usage_alert", {**context, "url": _url("portal_plan", practice),
-                                     "for_client": True}, contacts),
+            _message(
+                "usage_alert",
+                {**context, "url": _url("client_detail", practice, client_id=client.pk)},
+                _staff_recipient(client),
+            ),
+            _message(
+                "usage_alert",
+                {**context, "url": _url("portal_plan", practice), "for_client": True},
+                contacts,
+            ),
         ]
         with transaction.atomic():
             try:
                 with transaction.atomic():
-                    UsageAlert.objects.create(practice=practice, engagement=engagement,
-                                              period_start=usage.period_start_date,
-                                              percent=usage.percent)
+                    UsageAlert.objects.create(
+                        practice=practice,
+                        engagement=engagement,
+                        period_start=usage.period_start_date,
+                        percent=min(usage.percent, MAX_PERCENT),
+                    )
             except IntegrityError:
                 return False
             get_connection().send_messages([m for m in messages if m.to])
@@ -98,16 +117,24 @@ def send_questionnaire(*, practice_id: int, questionnaire_id: int) -> bool:
     if practice is None:
         return False
     with practice_scope(practice):
-        questionnaire = (Questionnaire.objects.for_practice(practice)
-                         .select_related("client", "contact", "sent_by")
-                         .filter(pk=questionnaire_id).first())
+        questionnaire = (
+            Questionnaire.objects.for_practice(practice)
+            .select_related("client", "contact", "sent_by")
+            .filter(pk=questionnaire_id)
+            .first()
+        )
         if questionnaire is None or questionnaire.is_submitted or questionnaire.contact is None:
             return False
         contact = questionnaire.contact
         if not contact.email:
             return False
-        context = {"practice": practice, "questionnaire": questionnaire, "contact": contact,
-                   "client": questionnaire.client, "url": _url("portal_onboarding", practice)}
+        context = {
+            "practice": practice,
+            "questionnaire": questionnaire,
+            "contact": contact,
+            "client": questionnaire.client,
+            "url": _url("portal_onboarding", practice),
+        }
         key = f"questionnaire:{questionnaire.pk}:{contact.pk}:{questionnaire.sent_at.isoformat()}"
         return _send_once(practice, key, [_message("questionnaire", context, [contact.email])])
 
@@ -118,17 +145,26 @@ def notify_questionnaire_answered(*, practice_id: int, questionnaire_id: int) ->
     if practice is None:
         return False
     with practice_scope(practice):
-        questionnaire = (Questionnaire.objects.for_practice(practice)
-                         .select_related("client__primary_secretary__user")
-                         .filter(pk=questionnaire_id).first())
+        questionnaire = (
+            Questionnaire.objects.for_practice(practice)
+            .select_related("client__primary_secretary__user")
+            .filter(pk=questionnaire_id)
+            .first()
+        )
         if questionnaire is None or not questionnaire.is_submitted:
             return False
         client = questionnaire.client
-        context = {"practice": practice, "client": client, "questionnaire": questionnaire,
-                   "url": _url("client_onboarding", practice, client_id=client.pk)}
-        return _send_once(practice, f"questionnaire-answered:{questionnaire.pk}",
-                          [_message("questionnaire_answered", context,
-                                    _staff_recipient(client))])
+        context = {
+            "practice": practice,
+            "client": client,
+            "questionnaire": questionnaire,
+            "url": _url("client_onboarding", practice, client_id=client.pk),
+        }
+        return _send_once(
+            practice,
+            f"questionnaire-answered:{questionnaire.pk}",
+            [_message("questionnaire_answered", context, _staff_recipient(client))],
+        )
 
 
 @shared_task(autoretry_for=(OSError,), retry_backoff=True, max_retries=5)
@@ -138,18 +174,29 @@ def notify_engagement_proposed(*, practice_id: int, engagement_id: int) -> bool:
     if practice is None:
         return False
     with practice_scope(practice):
-        engagement = (Engagement.objects.for_practice(practice).select_related("client")
-                      .filter(pk=engagement_id).first())
+        engagement = (
+            Engagement.objects.for_practice(practice)
+            .select_related("client")
+            .filter(pk=engagement_id)
+            .first()
+        )
         if engagement is None or engagement.status != "proposed":
             return False
-        recipients = [c.email for c in Contact.objects.for_practice(practice).filter(
-            client_id=engagement.client_id, portal_documents=True, membership__isnull=False)
-            if c.email]
-        context = {"practice": practice, "engagement": engagement, "client": engagement.client,
-                   "url": _url("portal_engagement", practice, engagement_id=engagement.pk)}
+        recipients = [
+            c.email
+            for c in Contact.objects.for_practice(practice).filter(
+                client_id=engagement.client_id, portal_documents=True, membership__isnull=False
+            )
+            if c.email
+        ]
+        context = {
+            "practice": practice,
+            "engagement": engagement,
+            "client": engagement.client,
+            "url": _url("portal_engagement", practice, engagement_id=engagement.pk),
+        }
         key = f"engagement-proposed:{engagement.pk}:{engagement.proposed_at.isoformat()}"
-        return _send_once(practice, key,
-                          [_message("engagement_proposed", context, recipients)])
+        return _send_once(practice, key, [_message("engagement_proposed", context, recipients)])
 
 
 @shared_task(autoretry_for=(OSError,), retry_backoff=True, max_retries=5)
@@ -158,13 +205,23 @@ def notify_changes_requested(*, practice_id: int, engagement_id: int) -> bool:
     if practice is None:
         return False
     with practice_scope(practice):
-        engagement = (Engagement.objects.for_practice(practice)
-                      .select_related("client__primary_secretary__user", "changes_requested_by")
-                      .filter(pk=engagement_id).first())
+        engagement = (
+            Engagement.objects.for_practice(practice)
+            .select_related("client__primary_secretary__user", "changes_requested_by")
+            .filter(pk=engagement_id)
+            .first()
+        )
         if engagement is None or engagement.changes_requested_at is None:
             return False
-        context = {"practice": practice, "engagement": engagement, "client": engagement.client,
-                   "url": _url("engagement_detail", practice, engagement_id=engagement.pk)}
+        context = {
+            "practice": practice,
+            "engagement": engagement,
+            "client": engagement.client,
+            "url": _url("engagement_detail", practice, engagement_id=engagement.pk),
+        }
         key = f"changes-requested:{engagement.pk}:{engagement.changes_requested_at.isoformat()}"
-        return _send_once(practice, key, [_message("changes_requested", context,
-                                                   _staff_recipient(engagement.client))])
+        return _send_once(
+            practice,
+            key,
+            [_message("changes_requested", context, _staff_recipient(engagement.client))],
+        )

@@ -116,14 +116,16 @@ def previous_period_bounds(*, time_zone: str, period_start: datetime) -> tuple[d
     return start, period_start
 
 
-def _minutes(*, practice, client_ids: list[int], start: datetime, end: datetime
-             ) -> dict[int, list[int]]:
+def _minutes(
+    *, practice, client_ids: list[int], start: datetime, end: datetime
+) -> dict[int, list[int]]:
     merged: dict[int, list[int]] = defaultdict(list)
     if not client_ids:
         return merged
     for source in list(_SOURCES):
-        for client_id, entries in (source(practice=practice, client_ids=list(client_ids),
-                                          start=start, end=end) or {}).items():
+        for client_id, entries in (
+            source(practice=practice, client_ids=list(client_ids), start=start, end=end) or {}
+        ).items():
             merged[int(client_id)].extend(int(m) for m in entries)
     return merged
 
@@ -137,32 +139,47 @@ def _has_previous_period(engagement: Engagement, period_start: datetime) -> bool
     return engagement.replaces_id is not None or engagement.start_date < period_start.date()
 
 
-def _compute(engagement: Engagement, *, period: tuple[datetime, datetime],
-             entries: list[int], previous_entries: list[int] | None) -> Usage:
+def _compute(
+    engagement: Engagement,
+    *,
+    period: tuple[datetime, datetime],
+    entries: list[int],
+    previous_entries: list[int] | None,
+) -> Usage:
     rounding = engagement.rounding_minutes
     used = Decimal(sum(billable_minutes(m, rounding) for m in entries))
     included = engagement.included_hours * 60
     rollover = Decimal(0)
     if previous_entries is not None and engagement.rollover_max_hours > 0:
         previous_used = Decimal(sum(billable_minutes(m, rounding) for m in previous_entries))
-        rollover = min(max(included - previous_used, Decimal(0)),
-                       engagement.rollover_max_hours * 60)
+        rollover = min(
+            max(included - previous_used, Decimal(0)), engagement.rollover_max_hours * 60
+        )
     from_included = min(used, included)
     from_rollover = min(used - from_included, rollover)
     overage = used - from_included - from_rollover
-    percent = (used * 100 / included).quantize(PERCENT, ROUND_HALF_UP) if included else Decimal(
-        "0.0")
+    percent = (
+        (used * 100 / included).quantize(PERCENT, ROUND_HALF_UP) if included else Decimal("0.0")
+    )
     return Usage(
-        engagement_id=engagement.pk, client_id=engagement.client_id,
-        period_start=period[0], period_end=period[1],
-        used_hours=_hours(used), included_hours=_hours(included), rollover_hours=_hours(rollover),
-        from_included=_hours(from_included), from_rollover=_hours(from_rollover),
-        overage_hours=_hours(overage), percent=percent, entry_count=len(entries),
+        engagement_id=engagement.pk,
+        client_id=engagement.client_id,
+        period_start=period[0],
+        period_end=period[1],
+        used_hours=_hours(used),
+        included_hours=_hours(included),
+        rollover_hours=_hours(rollover),
+        from_included=_hours(from_included),
+        from_rollover=_hours(from_rollover),
+        overage_hours=_hours(overage),
+        percent=percent,
+        entry_count=len(entries),
     )
 
 
-def usage_for_engagements(*, practice, engagements: Iterable[Engagement],
-                          at: datetime | None = None) -> dict[int, Usage]:
+def usage_for_engagements(
+    *, practice, engagements: Iterable[Engagement], at: datetime | None = None
+) -> dict[int, Usage]:
     """Usage per engagement id. Sources are asked once per distinct period, not per row."""
     at = at or timezone.now()
     engagements = list(engagements)
@@ -173,18 +190,26 @@ def usage_for_engagements(*, practice, engagements: Iterable[Engagement],
     for period, members in groups.items():
         ids = [e.client_id for e in members]
         current = _minutes(practice=practice, client_ids=ids, start=period[0], end=period[1])
-        need_previous = [e for e in members
-                         if e.rollover_max_hours > 0 and _has_previous_period(e, period[0])]
+        need_previous = [
+            e for e in members if e.rollover_max_hours > 0 and _has_previous_period(e, period[0])
+        ]
         previous: dict[int, list[int]] = {}
         if need_previous:
             prev_start, prev_end = previous_period_bounds(
-                time_zone=need_previous[0].coverage_time_zone, period_start=period[0])
-            previous = _minutes(practice=practice, client_ids=[e.client_id for e in need_previous],
-                                start=prev_start, end=prev_end)
+                time_zone=need_previous[0].coverage_time_zone, period_start=period[0]
+            )
+            previous = _minutes(
+                practice=practice,
+                client_ids=[e.client_id for e in need_previous],
+                start=prev_start,
+                end=prev_end,
+            )
         for engagement in members:
             wants_previous = engagement in need_previous
             result[engagement.pk] = _compute(
-                engagement, period=period, entries=current.get(engagement.client_id, []),
+                engagement,
+                period=period,
+                entries=current.get(engagement.client_id, []),
                 previous_entries=previous.get(engagement.client_id, []) if wants_previous else None,
             )
     return result
@@ -192,18 +217,21 @@ def usage_for_engagements(*, practice, engagements: Iterable[Engagement],
 
 def period_usage(*, engagement: Engagement, at: datetime | None = None) -> Usage:
     """Usage of ``engagement`` in the period containing ``at`` (default: now)."""
-    return usage_for_engagements(practice=engagement.practice, engagements=[engagement],
-                                 at=at)[engagement.pk]
+    return usage_for_engagements(practice=engagement.practice, engagements=[engagement], at=at)[
+        engagement.pk
+    ]
 
 
-def usage_for_clients(*, practice, clients: Iterable[Client | int],
-                      at: datetime | None = None) -> dict[int, Usage | None]:
+def usage_for_clients(
+    *, practice, clients: Iterable[Client | int], at: datetime | None = None
+) -> dict[int, Usage | None]:
     """Usage of each client's active engagement (None without one), in a fixed number of
     queries: one for the engagements, then one per distinct period for each minutes source."""
     client_ids = [c if isinstance(c, int) else c.pk for c in clients]
     engagements = list(
-        Engagement.objects.for_practice(practice)
-        .filter(client_id__in=client_ids, status=EngagementStatus.ACTIVE)
+        Engagement.objects.for_practice(practice).filter(
+            client_id__in=client_ids, status=EngagementStatus.ACTIVE
+        )
     )
     by_engagement = usage_for_engagements(practice=practice, engagements=engagements, at=at)
     by_client: dict[int, Usage | None] = dict.fromkeys(client_ids)

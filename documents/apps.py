@@ -1,5 +1,28 @@
+import logging
+
 from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
 
 
 class DocumentsConfig(AppConfig):
     name = "documents"
+    verbose_name = _("Documents")
+
+    def ready(self) -> None:
+        from documents import receivers  # noqa: F401  (the service agreement on proposal)
+        from documents.subjects import register_subject_type
+        from secretary.audit import register_verbs
+        from secretary.navigation import register_staff_nav
+
+        register_subject_type("clients.engagement", model="clients.Engagement",
+                              client_field="client")
+        register_staff_nav("documents", _("Documents"), order=60)
+        register_verbs({
+            "document.requested": _("asked for a document"),
+            "document.retried": _("retried a document"),
+        })
+        # WeasyPrint reports every layout step at INFO; keep its progress out of the logs
+        # unless the deployment configures that logger itself.
+        progress = logging.getLogger("weasyprint.progress")
+        if progress.level == logging.NOTSET:
+            progress.setLevel(logging.WARNING)

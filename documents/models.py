@@ -1,0 +1,127 @@
+"""Documents a practice produces (service agreements now; letters, invoices… later)."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from django.conf import settings
+from django.db import models
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from secretary.tenancy import TenantModel
+
+
+class DocumentKind(models.TextChoices):
+    SERVICE_AGREEMENT = "service_agreement", _("Service agreement")
+    LETTER = "letter", _("Letter")
+    NEWSLETTER = "newsletter", _("Newsletter")
+    BROCHURE = "brochure", _("Brochure")
+    FLIER = "flier", _("Flier")
+    BOOKLET = "booklet", _("Booklet")
+    BUSINESS_CARDS = "business_cards", _("Business cards")
+    PRESENTATION_HANDOUT = "presentation_handout", _("Presentation handout")
+    INVOICE = "invoice", _("Invoice")
+
+
+class DocumentStatus(models.TextChoices):
+    QUEUED = "queued", _("Queued")
+    RENDERING = "rendering", _("Rendering")
+    READY = "ready", _("Ready")
+    FAILED = "failed", _("Failed")
+
+
+PENDING_STATUSES = (DocumentStatus.QUEUED, DocumentStatus.RENDERING)
+# The render task's hard time limit (seconds). A row still "rendering" this long after its
+# start (plus a margin) was left by a worker that died or was killed: it is stalled, and may be
+# claimed or retried again.
+RENDER_TIME_LIMIT = 180
+STALE_RENDERING_AFTER = timedelta(seconds=RENDER_TIME_LIMIT + 60)
+
+
+def _upload_to(instance: Document, filename: str) -> str:
+    # Names are random (see services): files are only ever served by permission-checked views.
+    return f"documents/{instance.practice_id}/{filename}"
+
+
+class Document(TenantModel):
+    """One rendered file of a template version and its data.
+
+    ``render_key`` (SHA-256 of the template version and everything rendered) is unique in the
+    practice, so asking again for the same document returns this row instead of a second file.
+    The data to render is kept as plain JSON (``context``, ``brand``) for the worker and retries.
+    """
+
+    # A client's document is visible to that client's contacts (those allowed documents);
+    # without a client it is the practice's own.
+    client = models.ForeignKey(
+        "clients.Client", null=True, blank=True, on_delete=models.SET_NULL,
+        related_name="documents", verbose_name=_("client"),
+    )
+    kind = models.CharField(_("kind"), max_length=32, choices=DocumentKind.choices)
+    title = models.CharField(_("title"), max_length=200)
+    # What the document is about, e.g. ("clients.engagement", 42).
+    subject_type = models.CharField(max_length=64, blank=True)
+    subject_id = models.BigIntegerField(null=True, blank=True)
+    template_version = models.CharField(max_length=80)
+    context = models.JSONField(default=dict, blank=True)
+    brand = models.JSONField(default=dict, blank=True)
+    render_key = models.CharField(max_length=64)
+    status = models.CharField(
+        _("status"), max_length=16, choices=DocumentStatus.choices, default=DocumentStatus.QUEUED
+    )
+    failure_reason = models.TextField(_("reason"), blank=True)
+    attempts = models.PositiveIntegerField(default=0)
+    file = models.FileField(_("file"), upload_to=_upload_to, blank=True)
+    preview = models.FileField(_("preview"), upload_to=_upload_to, blank=True)
+    size = models.PositiveIntegerField(_("size"), null=True, blank=True)
+    page_count = models.PositiveIntegerField(_("pages"), null=True, blank=True)
+    checksum = models.CharField(_("SHA-256"), max_length=64, blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+    rendering_started_at = models.DateTimeField(null=True, blank=True)
+    rendered_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        constraints = [
+            models.UniqueConstraint(fields=["practice", "render_key"],
+                                    name="document_unique_render_key"),
+        ]
+        indexes = [
+            models.Index(fields=["practice", "subject_type", "subject_id"],
+                         name="document_subject_idx"),
+            models.Index(fields=["practice", "status"], name="document_status_idx"),
+            models.Index(fields=["practice", "client", "-created_at"], name="document_client_idx"),
+        ]
+
+    def __str__(self) -> str:
+        return self.title
+
+    @property
+    def is_stalled(self) -> bool:
+        return (
+            self.status == DocumentStatus.RENDERING
+            and self.rendering_started_at is not None
+            and self.rendering_started_at < timezone.now() - STALE_RENDERING_AFTER
+        )
+
+    @property
+    def is_pending(self) -> bool:
+        return self.status in PENDING_STATUSES and not self.is_stalled
+
+    @property
+    def can_retry(self) -> bool:
+        return self.status == DocumentStatus.FAILED or self.is_stalled
+
+    @property
+    def is_ready(self) -> bool:
+        return self.status == DocumentStatus.READY
+
+    @property
+    def is_failed(self) -> bool:
+        return self.status == DocumentStatus.FAILED

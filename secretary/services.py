@@ -71,6 +71,9 @@ def _owner_count(practice: Practice) -> int:
 
 
 def _check_can_grant(actor_membership: Membership, role: str) -> None:
+    if role == Role.CLIENT and actor_membership.is_staff:
+        # Secretaries bring their clients' contacts into the portal; staff roles are for admins.
+        return
     if not actor_membership.is_admin:
         raise ApplicationError(_("Only owners and admins can manage members."))
     if role == Role.OWNER and actor_membership.role != Role.OWNER:

@@ -331,7 +331,13 @@ practice you do not belong to does not exist for you (404); a role too low for a
         {"name": "activity", "description": "The audit log of a practice."},
         {"name": "tokens", "description": "Your personal access tokens (browser session only)."},
     ],
-    "ENUM_NAME_OVERRIDES": {"RoleEnum": "secretary.models.Role"},
+    "ENUM_NAME_OVERRIDES": {
+        "RoleEnum": "secretary.models.Role",
+        # Several models have a "status" field with different choices: name each enum.
+        "ClientStatusEnum": "clients.models.ClientStatus",
+        "EngagementStatusEnum": "clients.models.EngagementStatus",
+        "QuestionnaireStatusEnum": "clients.models.QuestionnaireStatus",
+    },
 }
 
 # --- Security -----------------------------------------------------------------------------

@@ -1,5 +1,40 @@
+from celery.schedules import crontab
 from django.apps import AppConfig
+from django.conf import settings
+from django.utils.translation import gettext_lazy as _
+
+# The beat jobs of this app, merged into CELERY_BEAT_SCHEDULE when the app loads.
+BEAT_SCHEDULE = {
+    "tasks-mark-sla-breaches": {
+        "task": "tasks.tasks.mark_sla_breaches",
+        "schedule": crontab(minute="*/5"),
+    },
+    "tasks-create-recurring": {
+        "task": "tasks.tasks.create_recurring_tasks",
+        "schedule": crontab(minute=7),
+    },
+}
 
 
 class TasksConfig(AppConfig):
     name = "tasks"
+    verbose_name = _("Tasks and time")
+
+    def ready(self) -> None:
+        from django.db.models.signals import post_save
+
+        from clients.usage import register_minutes_source
+        from secretary.models import Practice
+        from secretary.navigation import register_portal_nav, register_staff_nav
+        from tasks import signals, timekeeping
+
+        settings.CELERY_BEAT_SCHEDULE.update(BEAT_SCHEDULE)
+        register_minutes_source(timekeeping.minutes_source)
+        register_staff_nav("task_list", _("Tasks"), order=20)
+        register_staff_nav("event_list", _("Calendar"), order=30)
+        register_staff_nav("task_template_list", _("Task templates"), min_role="admin", order=80)
+        register_portal_nav("portal_request_list", _("Requests"), order=10)
+        register_portal_nav("portal_calendar", _("Calendar"), order=40)
+        post_save.connect(
+            signals.seed_templates, sender=Practice, dispatch_uid="tasks.seed_templates"
+        )

@@ -1,0 +1,497 @@
+"""Work tracking: tasks (from the portal, email or staff), checklists, templates, recurring
+rules, comments, attachments, time entries, calendar events and their private feeds."""
+
+from __future__ import annotations
+
+import os
+import secrets
+import uuid
+from datetime import time
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from secretary.models import hash_secret, validate_time_zone
+from secretary.tenancy import TenantModel
+from tasks.recurrence import WEEKDAY_NAMES, Frequency, Rule
+
+
+class Source(models.TextChoices):
+    PORTAL = "portal", _("Portal")
+    EMAIL = "email", _("Email")
+    STAFF = "staff", _("Staff")
+
+
+class Status(models.TextChoices):
+    REQUESTED = "requested", _("Requested")
+    TODO = "todo", _("To do")
+    IN_PROGRESS = "in_progress", _("In progress")
+    WAITING = "waiting", _("Waiting on client")
+    DONE = "done", _("Done")
+    CANCELLED = "cancelled", _("Cancelled")
+
+
+OPEN_STATUSES = (Status.REQUESTED, Status.TODO, Status.IN_PROGRESS, Status.WAITING)
+CLOSED_STATUSES = (Status.DONE, Status.CANCELLED)
+
+# The only moves a task may make. Done and cancelled tasks can be reopened.
+TRANSITIONS: dict[str, tuple[str, ...]] = {
+    Status.REQUESTED: (Status.TODO, Status.IN_PROGRESS, Status.WAITING, Status.CANCELLED),
+    Status.TODO: (Status.IN_PROGRESS, Status.WAITING, Status.DONE, Status.CANCELLED),
+    Status.IN_PROGRESS: (Status.TODO, Status.WAITING, Status.DONE, Status.CANCELLED),
+    Status.WAITING: (Status.TODO, Status.IN_PROGRESS, Status.DONE, Status.CANCELLED),
+    Status.DONE: (Status.IN_PROGRESS,),
+    Status.CANCELLED: (Status.TODO,),
+}
+
+
+class Priority(models.IntegerChoices):
+    LOW = 1, _("Low")
+    NORMAL = 2, _("Normal")
+    HIGH = 3, _("High")
+    URGENT = 4, _("Urgent")
+
+
+class TaskTemplate(TenantModel):
+    """A reusable task for a service: title, description and checklist. Admins manage them."""
+
+    category = models.ForeignKey(
+        "clients.ServiceCategory",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name=_("service"),
+    )
+    name = models.CharField(_("name"), max_length=120)
+    title = models.CharField(_("task title"), max_length=200)
+    description = models.TextField(_("description"), blank=True)
+    priority = models.PositiveSmallIntegerField(
+        _("priority"), choices=Priority.choices, default=Priority.NORMAL
+    )
+    checklist = models.JSONField(_("checklist"), default=list, blank=True)
+    archived = models.BooleanField(_("archived"), default=False)
+
+    class Meta:
+        ordering = ["name"]
+        constraints = [
+            models.UniqueConstraint(fields=["practice", "name"], name="tasktemplate_unique_name")
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class RecurringTask(TenantModel):
+    """A rule that creates a task for each occurrence (weekly newsletter, monthly books)."""
+
+    client = models.ForeignKey(
+        "clients.Client", on_delete=models.CASCADE, related_name="+", verbose_name=_("client")
+    )
+    title = models.CharField(_("title"), max_length=200)
+    description = models.TextField(_("description"), blank=True)
+    category = models.ForeignKey(
+        "clients.ServiceCategory",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name=_("service"),
+    )
+    template = models.ForeignKey(
+        TaskTemplate,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name=_("template"),
+    )
+    assignee = models.ForeignKey(
+        "secretary.Membership",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name=_("assignee"),
+    )
+    frequency = models.CharField(
+        _("repeat every"), max_length=10, choices=Frequency.choices, default=Frequency.WEEKLY
+    )
+    interval = models.PositiveSmallIntegerField(_("interval"), default=1)
+    weekday = models.PositiveSmallIntegerField(_("weekday"), null=True, blank=True)
+    month_day = models.PositiveSmallIntegerField(_("day of month"), null=True, blank=True)
+    start_date = models.DateField(_("starts on"))
+    due_time = models.TimeField(
+        _("due at"), default=time(17, 0), help_text=_("In the client's time zone.")
+    )
+    lead_days = models.PositiveSmallIntegerField(
+        _("create ahead (days)"),
+        default=2,
+        help_text=_("How many days before the due date the task appears."),
+    )
+    active = models.BooleanField(_("active"), default=True)
+    last_occurrence = models.DateField(null=True, blank=True, editable=False)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["title"]
+        indexes = [models.Index(fields=["practice", "active"], name="recurring_active_idx")]
+
+    def __str__(self) -> str:
+        return self.title
+
+    @property
+    def weekday_name(self) -> str:
+        return str(WEEKDAY_NAMES[self.weekday]) if self.weekday is not None else ""
+
+    def rule(self) -> Rule:
+        return Rule(
+            self.frequency,
+            start=self.start_date,
+            interval=self.interval,
+            weekday=self.weekday,
+            month_day=self.month_day,
+        )
+
+
+class Task(TenantModel):
+    client = models.ForeignKey(
+        "clients.Client", on_delete=models.CASCADE, related_name="tasks", verbose_name=_("client")
+    )
+    source = models.CharField(
+        _("source"), max_length=10, choices=Source.choices, default=Source.STAFF
+    )
+    title = models.CharField(_("title"), max_length=200)
+    description = models.TextField(_("description"), blank=True)
+    category = models.ForeignKey(
+        "clients.ServiceCategory",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name=_("service"),
+    )
+    status = models.CharField(
+        _("status"), max_length=12, choices=Status.choices, default=Status.TODO
+    )
+    priority = models.PositiveSmallIntegerField(
+        _("priority"), choices=Priority.choices, default=Priority.NORMAL
+    )
+    assignee = models.ForeignKey(
+        "secretary.Membership",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name=_("assignee"),
+    )
+    requested_by = models.ForeignKey(
+        "secretary.Membership", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    wanted_by = models.DateField(_("wanted by"), null=True, blank=True)
+    due_at = models.DateTimeField(_("due"), null=True, blank=True)
+    client_visible = models.BooleanField(_("visible to the client"), default=True)
+    template = models.ForeignKey(
+        TaskTemplate, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    recurrence = models.ForeignKey(
+        RecurringTask, null=True, blank=True, on_delete=models.SET_NULL, related_name="tasks"
+    )
+    occurrence_date = models.DateField(null=True, blank=True)
+    # The SLA clock: due time of the first response, pauses while waiting on the client.
+    sla_due_at = models.DateTimeField(_("response due"), null=True, blank=True)
+    sla_hours = models.DecimalField(max_digits=6, decimal_places=2, null=True, blank=True)
+    sla_paused_since = models.DateTimeField(null=True, blank=True)
+    sla_pauses = models.JSONField(default=list, blank=True)
+    responded_at = models.DateTimeField(null=True, blank=True)
+    sla_breached_at = models.DateTimeField(null=True, blank=True)
+    sla_notified_at = models.DateTimeField(null=True, blank=True)
+    created_at = models.DateTimeField(default=timezone.now)
+    updated_at = models.DateTimeField(auto_now=True)
+    completed_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["practice", "recurrence", "occurrence_date"],
+                condition=Q(recurrence__isnull=False),
+                name="task_unique_occurrence",
+            ),
+        ]
+        indexes = [
+            models.Index(fields=["practice", "status", "due_at"], name="task_status_due_idx"),
+            models.Index(fields=["practice", "assignee", "status"], name="task_assignee_idx"),
+            models.Index(fields=["practice", "client", "status"], name="task_client_idx"),
+            models.Index(fields=["practice", "sla_due_at"], name="task_sla_idx"),
+        ]
+
+    def __str__(self) -> str:
+        return self.title
+
+    @property
+    def is_open(self) -> bool:
+        return self.status in OPEN_STATUSES
+
+    @property
+    def allowed_statuses(self) -> list[tuple[str, str]]:
+        return [(s, Status(s).label) for s in TRANSITIONS[self.status]]
+
+    @property
+    def sla_state(self) -> str:
+        """none, met, paused, breached or running."""
+        if self.sla_due_at is None:
+            return "none"
+        if self.responded_at is not None:
+            return "met" if self.responded_at <= self.sla_due_at else "late"
+        if self.sla_paused_since is not None:
+            return "paused"
+        if self.sla_breached_at is not None or (self.is_open and self.sla_due_at < timezone.now()):
+            return "breached"
+        return "running" if self.is_open else "none"
+
+    @property
+    def is_overdue(self) -> bool:
+        return self.is_open and self.due_at is not None and self.due_at < timezone.now()
+
+
+class ChecklistItem(TenantModel):
+    task = models.ForeignKey(Task, on_delete=models.CASCADE, related_name="checklist")
+    text = models.CharField(_("item"), max_length=200)
+    position = models.PositiveIntegerField(default=0)
+    done_at = models.DateTimeField(null=True, blank=True)
+    done_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+
+    class Meta:
+        ordering = ["position", "id"]
+
+    def __str__(self) -> str:
+        return self.text
+
+
+class Comment(TenantModel):
+    """An internal note (staff only) or a reply the client sees."""
+
+    task = models.ForeignKey(Task, on_delete=models.CASCADE, related_name="comments")
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    author_membership = models.ForeignKey(
+        "secretary.Membership", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    body = models.TextField(_("message"))
+    internal = models.BooleanField(_("internal note"), default=False)
+    from_client = models.BooleanField(default=False)
+    created_at = models.DateTimeField(default=timezone.now)
+    client_notified_at = models.DateTimeField(null=True, blank=True)
+    staff_notified_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["created_at", "id"]
+        indexes = [models.Index(fields=["practice", "task", "created_at"], name="comment_task_idx")]
+
+    def __str__(self) -> str:
+        return self.body[:60]
+
+
+def attachment_path(instance: Attachment, filename: str) -> str:
+    # A random name: the original is kept in the row, never trusted as a path.
+    extension = os.path.splitext(filename)[1].lower()[:10]
+    return f"attachments/{instance.practice_id}/{uuid.uuid4().hex}{extension}"
+
+
+class Attachment(TenantModel):
+    task = models.ForeignKey(Task, on_delete=models.CASCADE, related_name="attachments")
+    comment = models.ForeignKey(
+        Comment, null=True, blank=True, on_delete=models.CASCADE, related_name="attachments"
+    )
+    file = models.FileField(upload_to=attachment_path, max_length=200)
+    original_name = models.CharField(max_length=200)
+    content_type = models.CharField(max_length=100)
+    size = models.PositiveIntegerField()
+    internal = models.BooleanField(_("internal"), default=False)
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["created_at", "id"]
+
+    def __str__(self) -> str:
+        return self.original_name
+
+
+class TimeEntry(TenantModel):
+    """Time spent on a task: a running timer (no end yet) or a finished/manual entry."""
+
+    task = models.ForeignKey(Task, on_delete=models.CASCADE, related_name="time_entries")
+    client = models.ForeignKey("clients.Client", on_delete=models.CASCADE, related_name="+")
+    membership = models.ForeignKey(
+        "secretary.Membership", on_delete=models.CASCADE, related_name="+"
+    )
+    started_at = models.DateTimeField()
+    ended_at = models.DateTimeField(null=True, blank=True)
+    minutes = models.PositiveIntegerField(null=True, blank=True)
+    description = models.CharField(_("description"), max_length=300, blank=True)
+    billable = models.BooleanField(_("billable"), default=True)
+    manual = models.BooleanField(default=False)
+    # Set when the period is invoiced or locked by hand; such entries never change again.
+    locked_at = models.DateTimeField(null=True, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-started_at", "-id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["practice", "membership"],
+                condition=Q(ended_at__isnull=True, manual=False),
+                name="timeentry_one_running_timer",
+            ),
+        ]
+        indexes = [
+            models.Index(fields=["practice", "client", "started_at"], name="timeentry_client_idx"),
+            models.Index(fields=["practice", "task"], name="timeentry_task_idx"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.minutes or 0} min"
+
+    @property
+    def is_running(self) -> bool:
+        return self.ended_at is None and not self.manual
+
+
+class EventKind(models.TextChoices):
+    CALL = "call", _("Conference or video call")
+    MEETING = "meeting", _("Meeting")
+    TRAVEL = "travel", _("Travel")
+    OTHER = "other", _("Other")
+
+
+class CalendarEvent(TenantModel):
+    client = models.ForeignKey(
+        "clients.Client", on_delete=models.CASCADE, related_name="+", verbose_name=_("client")
+    )
+    task = models.ForeignKey(
+        Task,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="events",
+        verbose_name=_("task"),
+    )
+    secretary = models.ForeignKey(
+        "secretary.Membership",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name=_("secretary"),
+    )
+    kind = models.CharField(
+        _("kind"), max_length=10, choices=EventKind.choices, default=EventKind.CALL
+    )
+    title = models.CharField(_("title"), max_length=200)
+    starts_at = models.DateTimeField(_("starts"))
+    ends_at = models.DateTimeField(_("ends"))
+    time_zone = models.CharField(_("time zone"), max_length=64, validators=[validate_time_zone])
+    location = models.CharField(_("location"), max_length=200, blank=True)
+    video_link = models.URLField(_("video link"), blank=True)
+    dial_in = models.CharField(_("dial-in"), max_length=200, blank=True)
+    attendees = models.JSONField(_("attendees"), default=list, blank=True)
+    notes = models.TextField(_("notes"), blank=True)
+    cancelled = models.BooleanField(_("cancelled"), default=False)
+    uid = models.UUIDField(default=uuid.uuid4, editable=False)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["starts_at", "id"]
+        indexes = [
+            models.Index(fields=["practice", "starts_at"], name="event_start_idx"),
+            models.Index(fields=["practice", "client", "starts_at"], name="event_client_idx"),
+        ]
+
+    def __str__(self) -> str:
+        return self.title
+
+
+class CalendarFeed(TenantModel):
+    """A private, revocable ICS URL for one client or one secretary; the secret is hashed."""
+
+    client = models.ForeignKey(
+        "clients.Client", null=True, blank=True, on_delete=models.CASCADE, related_name="+"
+    )
+    membership = models.ForeignKey(
+        "secretary.Membership", null=True, blank=True, on_delete=models.CASCADE, related_name="+"
+    )
+    token_hash = models.CharField(max_length=64, unique=True, editable=False)
+    hint = models.CharField(max_length=8, editable=False)
+    created_at = models.DateTimeField(auto_now_add=True)
+    revoked_at = models.DateTimeField(null=True, blank=True)
+    last_used_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(client__isnull=False, membership__isnull=True)
+                | Q(client__isnull=True, membership__isnull=False),
+                name="calendarfeed_one_owner",
+            ),
+        ]
+        indexes = [
+            models.Index(fields=["practice", "client"], name="feed_client_idx"),
+            models.Index(fields=["practice", "membership"], name="feed_member_idx"),
+        ]
+
+    def __str__(self) -> str:
+        return f"feed {self.hint}…"
+
+    @staticmethod
+    def new_token() -> tuple[str, str]:
+        token = secrets.token_urlsafe(32)
+        return token, hash_secret(token)
+
+    @property
+    def is_active(self) -> bool:
+        return self.revoked_at is None
+
+
+class NotificationPreference(TenantModel):
+    """Which emails a member wants; a member without a row gets them all."""
+
+    membership = models.OneToOneField(
+        "secretary.Membership", on_delete=models.CASCADE, related_name="+"
+    )
+    on_assignment = models.BooleanField(_("a task is assigned to me"), default=True)
+    on_client_reply = models.BooleanField(_("a client replies on my task"), default=True)
+    on_sla_breach = models.BooleanField(
+        _("a task of mine breaches its response time"), default=True
+    )
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["practice", "membership"], name="notificationpref_unique_member"
+            )
+        ]
+
+
+class NotificationSent(TenantModel):
+    """One row per email sent for an event, so a retried job never sends it twice."""
+
+    key = models.CharField(max_length=120)
+    sent_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["practice", "key"], name="notificationsent_unique_key")
+        ]

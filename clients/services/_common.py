@@ -16,15 +16,20 @@ def invalid(errors: dict, message=None) -> ApplicationError:
     return ApplicationError(message or _("Please correct the errors below."), errors=errors)
 
 
-def validated_save(instance: models.Model, *, exclude: list[str] | None = None,
-                   update_fields: list[str] | None = None) -> None:
+def validated_save(
+    instance: models.Model,
+    *,
+    exclude: list[str] | None = None,
+    update_fields: list[str] | None = None,
+) -> None:
     """``full_clean`` then save; a validation problem becomes an ApplicationError with the
     model's field errors, so nothing partial reaches the database."""
     try:
         instance.full_clean(exclude=exclude)
     except ValidationError as error:
-        raise invalid(error.message_dict if hasattr(error, "error_dict")
-                      else {"__all__": error.messages}) from error
+        raise invalid(
+            error.message_dict if hasattr(error, "error_dict") else {"__all__": error.messages}
+        ) from error
     instance.save(update_fields=update_fields)
 
 
@@ -58,8 +63,9 @@ def ids_in_practice(model, practice, objects) -> list:
     """The given rows, refusing any that belong to another practice (forged ids)."""
     objects = list(objects or [])
     wanted = {getattr(o, "pk", o) for o in objects}
-    found = set(model.objects.for_practice(practice).filter(pk__in=wanted)
-                .values_list("pk", flat=True))
+    found = set(
+        model.objects.for_practice(practice).filter(pk__in=wanted).values_list("pk", flat=True)
+    )
     if wanted - found:
         raise ValidationError(_("Choose values from this practice."))
     return sorted(found)

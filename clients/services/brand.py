@@ -17,8 +17,14 @@ from clients.services._common import (
 from secretary.audit import activity_record
 from secretary.models import Membership, Practice
 
-BRAND_FIELDS = ("primary_color", "secondary_color", "accent_color", "font", "tagline",
-                "address_block")
+BRAND_FIELDS = (
+    "primary_color",
+    "secondary_color",
+    "accent_color",
+    "font",
+    "tagline",
+    "address_block",
+)
 LOGO_MAX_BYTES = 2 * 1024 * 1024
 LOGO_FORMATS = {"PNG", "JPEG", "GIF", "WEBP"}
 LOGO_MAX_PIXELS = 4000
@@ -33,8 +39,7 @@ def logo_problem(file) -> str | None:
         with Image.open(file) as image:
             image_format, size = image.format, image.size
             image.verify()
-    except (UnidentifiedImageError, Image.DecompressionBombError, OSError, SyntaxError,
-            ValueError):
+    except (UnidentifiedImageError, Image.DecompressionBombError, OSError, SyntaxError, ValueError):
         return _("The logo must be a PNG, JPEG, GIF or WebP image.")
     finally:
         file.seek(0)
@@ -46,16 +51,24 @@ def logo_problem(file) -> str | None:
 
 
 @transaction.atomic
-def brand_kit_save(*, practice: Practice, actor: Membership, client: Client | None,
-                   data: dict, logo=None, clear_logo: bool = False,
-                   request=None) -> BrandKit:
+def brand_kit_save(
+    *,
+    practice: Practice,
+    actor: Membership,
+    client: Client | None,
+    data: dict,
+    logo=None,
+    clear_logo: bool = False,
+    request=None,
+) -> BrandKit:
     """Create or update a brand kit. Secretaries edit clients' kits, admins the practice's."""
     if client is None:
         require_admin(actor)
     else:
         require_staff(actor)
-    kit = (BrandKit.objects.for_practice(practice).select_for_update()
-           .filter(client=client).first()) or BrandKit(practice=practice, client=client)
+    kit = (
+        BrandKit.objects.for_practice(practice).select_for_update().filter(client=client).first()
+    ) or BrandKit(practice=practice, client=client)
     data = dict(data)
     for name in ("primary_color", "secondary_color", "accent_color"):
         if isinstance(data.get(name), str):
@@ -69,6 +82,11 @@ def brand_kit_save(*, practice: Practice, actor: Membership, client: Client | No
     elif clear_logo:
         kit.logo = None
     validated_save(kit)
-    activity_record(practice=practice, actor=actor.user, verb="brand.updated",
-                    target=client if client is not None else kit, request=request)
+    activity_record(
+        practice=practice,
+        actor=actor.user,
+        verb="brand.updated",
+        target=client if client is not None else kit,
+        request=request,
+    )
     return kit

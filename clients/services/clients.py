@@ -23,10 +23,28 @@ from secretary.audit import activity_record
 from secretary.errors import ApplicationError
 from secretary.models import Invitation, Membership, Practice, Role
 
-CLIENT_FIELDS = ("name", "status", "specialty", "is_regulated", "time_zone", "currency",
-                 "billing_email", "address", "tax_id", "notes")
-CONTACT_FIELDS = ("name", "title", "email", "phone", "is_primary", "portal_requests",
-                  "portal_documents", "portal_billing")
+CLIENT_FIELDS = (
+    "name",
+    "status",
+    "specialty",
+    "is_regulated",
+    "time_zone",
+    "currency",
+    "billing_email",
+    "address",
+    "tax_id",
+    "notes",
+)
+CONTACT_FIELDS = (
+    "name",
+    "title",
+    "email",
+    "phone",
+    "is_primary",
+    "portal_requests",
+    "portal_documents",
+    "portal_billing",
+)
 AGREEMENT_MAX_BYTES = 10 * 1024 * 1024
 AGREEMENT_TYPES = (".pdf", ".png", ".jpg", ".jpeg")
 
@@ -38,17 +56,26 @@ def regulated_view_record(*, request, client: Client) -> None:
     membership = getattr(request, "membership", None)
     if membership is not None and membership.is_client:
         return
-    activity_record(practice=client.practice, actor=getattr(request, "user", None),
-                    verb="client.records_viewed", target=client,
-                    data={"path": request.path[:200]}, request=request)
+    activity_record(
+        practice=client.practice,
+        actor=getattr(request, "user", None),
+        verb="client.records_viewed",
+        target=client,
+        data={"path": request.path[:200]},
+        request=request,
+    )
 
 
 def _staff_of(practice: Practice, memberships) -> list[Membership]:
     wanted = {getattr(m, "pk", m) for m in memberships if m is not None}
     if not wanted:
         return []
-    found = list(Membership.objects.for_practice(practice).filter(pk__in=wanted)
-                 .exclude(role=Role.CLIENT).select_related("user"))
+    found = list(
+        Membership.objects.for_practice(practice)
+        .filter(pk__in=wanted)
+        .exclude(role=Role.CLIENT)
+        .select_related("user")
+    )
     if len(found) != len(wanted):
         raise invalid({"team": [_("Choose staff members of this practice.")]})
     return found
@@ -61,24 +88,29 @@ def _check_cleared(client: Client, memberships: list[Membership], field: str) ->
     cleared = members_cleared_for(client=client) if client.pk else set()
     missing = [m for m in memberships if m.pk not in cleared]
     if missing:
-        kind = ConfidentialityAgreement._meta.get_field("kind").flatchoices
-        label = dict(kind)[client.required_agreement_kind]
         names = ", ".join(str(m.user) for m in missing)
-        raise invalid({field: [
-            _("%(names)s must sign this client's %(kind)s before working on it.")
-            % {"names": names, "kind": label}]})
+        message = _("%(names)s must sign this client's %(kind)s before working on it.") % {
+            "names": names,
+            "kind": client.required_agreement_label,
+        }
+        raise invalid({field: [message]}, message)
 
 
 def _current_team(client: Client) -> list[Membership]:
-    ids = ClientTeamMember.objects.for_practice(client.practice_id).filter(
-        client=client).values_list("membership_id", flat=True)
-    return list(Membership.objects.for_practice(client.practice_id).filter(pk__in=list(ids))
-                .select_related("user"))
+    ids = (
+        ClientTeamMember.objects.for_practice(client.practice_id)
+        .filter(client=client)
+        .values_list("membership_id", flat=True)
+    )
+    return list(
+        Membership.objects.for_practice(client.practice_id)
+        .filter(pk__in=list(ids))
+        .select_related("user")
+    )
 
 
 @transaction.atomic
-def client_create(*, practice: Practice, actor: Membership, data: dict,
-                  request=None) -> Client:
+def client_create(*, practice: Practice, actor: Membership, data: dict, request=None) -> Client:
     require_staff(actor)
     client = Client(practice=practice, currency=practice.currency, time_zone=practice.time_zone)
     apply_fields(client, data, CLIENT_FIELDS)
@@ -88,21 +120,30 @@ def client_create(*, practice: Practice, actor: Membership, data: dict,
     if primary is not None:
         primary = _staff_of(practice, [primary])[0]
         if client.is_regulated:
-            raise invalid({"primary_secretary": [
-                _("Record the confidentiality agreement first, then choose the primary "
-                  "secretary of a regulated client.")]})
+            raise invalid(
+                {
+                    "primary_secretary": [
+                        _(
+                            "Record the confidentiality agreement first, then choose the primary "
+                            "secretary of a regulated client."
+                        )
+                    ]
+                }
+            )
     client.primary_secretary = primary
     validated_save(client)
     if primary is not None:
         ClientTeamMember.objects.create(practice=practice, client=client, membership=primary)
-    activity_record(practice=practice, actor=actor.user, verb="client.created", target=client,
-                    request=request)
+    activity_record(
+        practice=practice, actor=actor.user, verb="client.created", target=client, request=request
+    )
     return client
 
 
 @transaction.atomic
-def client_update(*, practice: Practice, actor: Membership, client: Client, data: dict,
-                  request=None) -> Client:
+def client_update(
+    *, practice: Practice, actor: Membership, client: Client, data: dict, request=None
+) -> Client:
     """Update a client's details (and primary secretary / team when given)."""
     require_staff(actor)
     client = Client.objects.for_practice(practice).select_for_update().get(pk=client.pk)
@@ -110,46 +151,73 @@ def client_update(*, practice: Practice, actor: Membership, client: Client, data
     apply_fields(client, data, CLIENT_FIELDS)
     if "name" in data:
         client.name = (client.name or "").strip()
-    team = (_staff_of(practice, data["team"]) if "team" in data else _current_team(client))
+    team = _staff_of(practice, data["team"]) if "team" in data else _current_team(client)
     primary = client.primary_secretary
     if "primary_secretary" in data:
-        primary = (_staff_of(practice, [data["primary_secretary"]])[0]
-                   if data["primary_secretary"] is not None else None)
+        primary = (
+            _staff_of(practice, [data["primary_secretary"]])[0]
+            if data["primary_secretary"] is not None
+            else None
+        )
     if primary is not None and primary.pk not in {m.pk for m in team}:
         team.append(primary)
-    if client.currency != old_currency and client.engagements.exclude(
-            status__in=["superseded", "ended"]).exists():
-        raise invalid({"currency": [
-            _("This client has engagements in %(currency)s; end them before changing the "
-              "currency.") % {"currency": old_currency}]})
+    if (
+        client.currency != old_currency
+        and client.engagements.exclude(status__in=["superseded", "ended"]).exists()
+    ):
+        raise invalid(
+            {
+                "currency": [
+                    _(
+                        "This client has engagements in %(currency)s; end them before changing the "
+                        "currency."
+                    )
+                    % {"currency": old_currency}
+                ]
+            }
+        )
     _check_cleared(client, [primary] if primary is not None else [], "primary_secretary")
     _check_cleared(client, team, "team" if "team" in data else "is_regulated")
     client.primary_secretary = primary
     validated_save(client)
     ClientTeamMember.objects.for_practice(practice).filter(client=client).exclude(
-        membership__in=[m.pk for m in team]).delete()
-    existing = set(ClientTeamMember.objects.for_practice(practice).filter(client=client)
-                   .values_list("membership_id", flat=True))
-    ClientTeamMember.objects.bulk_create([
-        ClientTeamMember(practice=practice, client=client, membership=m)
-        for m in team if m.pk not in existing
-    ])
-    activity_record(practice=practice, actor=actor.user, verb="client.updated", target=client,
-                    request=request)
+        membership__in=[m.pk for m in team]
+    ).delete()
+    existing = set(
+        ClientTeamMember.objects.for_practice(practice)
+        .filter(client=client)
+        .values_list("membership_id", flat=True)
+    )
+    ClientTeamMember.objects.bulk_create(
+        [
+            ClientTeamMember(practice=practice, client=client, membership=m)
+            for m in team
+            if m.pk not in existing
+        ]
+    )
+    activity_record(
+        practice=practice, actor=actor.user, verb="client.updated", target=client, request=request
+    )
     return client
 
 
 @transaction.atomic
-def client_team_add(*, practice: Practice, actor: Membership, client: Client,
-                    membership: Membership, request=None) -> None:
+def client_team_add(
+    *, practice: Practice, actor: Membership, client: Client, membership: Membership, request=None
+) -> None:
     require_staff(actor)
     membership = _staff_of(practice, [membership])[0]
     if not can_work_on(client=client, membership=membership):
         _check_cleared(client, [membership], "membership")
-    ClientTeamMember.objects.get_or_create(practice=practice, client=client,
-                                           membership=membership)
-    activity_record(practice=practice, actor=actor.user, verb="client.team_joined",
-                    target=client, data={"member": membership.user.email}, request=request)
+    ClientTeamMember.objects.get_or_create(practice=practice, client=client, membership=membership)
+    activity_record(
+        practice=practice,
+        actor=actor.user,
+        verb="client.team_joined",
+        target=client,
+        data={"member": membership.user.email},
+        request=request,
+    )
 
 
 def _clean_contact(contact: Contact) -> None:
@@ -159,30 +227,39 @@ def _clean_contact(contact: Contact) -> None:
 
 def _make_primary(practice: Practice, contact: Contact) -> None:
     if contact.is_primary:
-        Contact.objects.for_practice(practice).filter(client_id=contact.client_id,
-                                                      is_primary=True).exclude(
-            pk=contact.pk).update(is_primary=False)
+        Contact.objects.for_practice(practice).filter(
+            client_id=contact.client_id, is_primary=True
+        ).exclude(pk=contact.pk).update(is_primary=False)
 
 
 @transaction.atomic
-def contact_create(*, practice: Practice, actor: Membership, client: Client, data: dict,
-                   request=None) -> Contact:
+def contact_create(
+    *, practice: Practice, actor: Membership, client: Client, data: dict, request=None
+) -> Contact:
     require_staff(actor)
     contact = Contact(practice=practice, client=client)
     apply_fields(contact, data, CONTACT_FIELDS)
     _clean_contact(contact)
     if not Contact.objects.for_practice(practice).filter(client=client).exists():
         contact.is_primary = True
-    validated_save(contact, exclude=["membership"])
+    # Clear the old primary before saving: the database allows one per client.
     _make_primary(practice, contact)
-    activity_record(practice=practice, actor=actor.user, verb="contact.created",
-                    target=contact, data={"client": client.pk}, request=request)
+    validated_save(contact, exclude=["membership"])
+    activity_record(
+        practice=practice,
+        actor=actor.user,
+        verb="contact.created",
+        target=contact,
+        data={"client": client.pk},
+        request=request,
+    )
     return contact
 
 
 @transaction.atomic
-def contact_update(*, practice: Practice, actor: Membership, contact: Contact, data: dict,
-                   request=None) -> Contact:
+def contact_update(
+    *, practice: Practice, actor: Membership, contact: Contact, data: dict, request=None
+) -> Contact:
     require_staff(actor)
     _make_primary_first = data.get("is_primary") and not contact.is_primary
     apply_fields(contact, data, CONTACT_FIELDS)
@@ -191,49 +268,66 @@ def contact_update(*, practice: Practice, actor: Membership, contact: Contact, d
         # Clear the old primary before saving: the database allows one per client.
         _make_primary(practice, contact)
     validated_save(contact, exclude=["membership"])
-    activity_record(practice=practice, actor=actor.user, verb="contact.updated",
-                    target=contact, request=request)
+    activity_record(
+        practice=practice, actor=actor.user, verb="contact.updated", target=contact, request=request
+    )
     return contact
 
 
 @transaction.atomic
-def contact_delete(*, practice: Practice, actor: Membership, contact: Contact,
-                   request=None) -> None:
+def contact_delete(
+    *, practice: Practice, actor: Membership, contact: Contact, request=None
+) -> None:
     require_staff(actor)
     if contact.membership_id is not None:
-        raise ApplicationError(_("This contact has a portal login. Remove the member from the "
-                                 "practice first."))
-    activity_record(practice=practice, actor=actor.user, verb="contact.deleted",
-                    target=contact, request=request)
+        raise ApplicationError(
+            _("This contact has a portal login. Remove the member from the practice first.")
+        )
+    activity_record(
+        practice=practice, actor=actor.user, verb="contact.deleted", target=contact, request=request
+    )
     contact.delete()
 
 
 def contact_invitation_pending(*, practice: Practice, contact: Contact) -> Invitation | None:
     if not contact.email:
         return None
-    for invitation in (Invitation.objects.for_practice(practice)
-                       .filter(email__iexact=contact.email, role=Role.CLIENT,
-                               accepted_at__isnull=True, revoked_at__isnull=True)
-                       .order_by("-created_at")):
+    for invitation in (
+        Invitation.objects.for_practice(practice)
+        .filter(
+            email__iexact=contact.email,
+            role=Role.CLIENT,
+            accepted_at__isnull=True,
+            revoked_at__isnull=True,
+        )
+        .order_by("-created_at")
+    ):
         if invitation.is_pending and invitation.grants.get("contact_id") == contact.pk:
             return invitation
     return None
 
 
-def contact_invite(*, practice: Practice, actor: Membership, contact: Contact,
-                   request=None) -> Invitation:
+def contact_invite(
+    *, practice: Practice, actor: Membership, contact: Contact, request=None
+) -> Invitation:
     """Invite a contact to the portal: a client-contact membership limited to its client."""
     from secretary.services import invitation_create
 
     if contact.membership_id is not None:
         raise ApplicationError(_("This contact already has a portal login."))
     if not contact.email:
-        raise invalid({"email": [_("Add an email address to invite this contact.")]},
-                      _("This contact has no email address."))
+        raise invalid(
+            {"email": [_("Add an email address to invite this contact.")]},
+            _("This contact has no email address."),
+        )
     invitation, _token = invitation_create(
-        practice=practice, invited_by=actor, email=contact.email, role=Role.CLIENT,
+        practice=practice,
+        invited_by=actor,
+        email=contact.email,
+        role=Role.CLIENT,
         grants={
-            "client_id": contact.client_id, "contact_id": contact.pk,
+            "client_id": contact.client_id,
+            "contact_id": contact.pk,
             "portal_requests": contact.portal_requests,
             "portal_documents": contact.portal_documents,
             "portal_billing": contact.portal_billing,
@@ -253,8 +347,10 @@ def contact_link_invitation(*, invitation: Invitation, membership: Membership) -
     if invitation.role != Role.CLIENT or not grants.get("contact_id"):
         return None
     contact = (
-        Contact.objects.for_practice(invitation.practice_id).select_for_update()
-        .filter(pk=grants["contact_id"], client_id=grants.get("client_id")).first()
+        Contact.objects.for_practice(invitation.practice_id)
+        .select_for_update()
+        .filter(pk=grants["contact_id"], client_id=grants.get("client_id"))
+        .first()
     )
     if contact is None or contact.membership_id is not None:
         return None
@@ -264,9 +360,17 @@ def contact_link_invitation(*, invitation: Invitation, membership: Membership) -
 
 
 @transaction.atomic
-def agreement_record(*, practice: Practice, actor: Membership, client: Client,
-                     membership: Membership, kind: str, signed_on, file,
-                     request=None) -> ConfidentialityAgreement:
+def agreement_record(
+    *,
+    practice: Practice,
+    actor: Membership,
+    client: Client,
+    membership: Membership,
+    kind: str,
+    signed_on,
+    file,
+    request=None,
+) -> ConfidentialityAgreement:
     """Record that a staff member signed a client's confidentiality agreement."""
     require_staff(actor)
     errors: dict[str, list] = {}
@@ -286,12 +390,22 @@ def agreement_record(*, practice: Practice, actor: Membership, client: Client,
             errors["file"] = [_("The file is larger than 10 MB.")]
     if errors:
         raise invalid(errors)
-    agreement = ConfidentialityAgreement(practice=practice, client=client,
-                                         membership=membership, kind=kind,
-                                         signed_on=signed_on, file=file,
-                                         recorded_by=actor.user)
+    agreement = ConfidentialityAgreement(
+        practice=practice,
+        client=client,
+        membership=membership,
+        kind=kind,
+        signed_on=signed_on,
+        file=file,
+        recorded_by=actor.user,
+    )
     validated_save(agreement)
-    activity_record(practice=practice, actor=actor.user, verb="client.agreement_recorded",
-                    target=client, data={"member": membership.user.email, "kind": kind},
-                    request=request)
+    activity_record(
+        practice=practice,
+        actor=actor.user,
+        verb="client.agreement_recorded",
+        target=client,
+        data={"member": membership.user.email, "kind": kind},
+        request=request,
+    )
     return agreement

@@ -30,13 +30,37 @@ from secretary.background import enqueue_on_commit
 from secretary.errors import ApplicationError
 from secretary.models import Membership, Practice
 
-TERM_FIELDS = ("title", "billing_model", "monthly_fee", "included_hours", "hourly_rate",
-               "overage_rate", "rollover_max_hours", "on_call", "response_target_hours",
-               "coverage_time_zone", "start_date", "end_date", "scope_notes", "rounding_minutes",
-               "rush_notice_hours", "rush_multiplier", "after_hours_multiplier",
-               "alert_threshold_percent")
-PLAN_TERMS = ("billing_model", "monthly_fee", "included_hours", "hourly_rate", "overage_rate",
-              "rollover_max_hours", "on_call", "response_target_hours", "coverage_time_zone")
+TERM_FIELDS = (
+    "title",
+    "billing_model",
+    "monthly_fee",
+    "included_hours",
+    "hourly_rate",
+    "overage_rate",
+    "rollover_max_hours",
+    "on_call",
+    "response_target_hours",
+    "coverage_time_zone",
+    "start_date",
+    "end_date",
+    "scope_notes",
+    "rounding_minutes",
+    "rush_notice_hours",
+    "rush_multiplier",
+    "after_hours_multiplier",
+    "alert_threshold_percent",
+)
+PLAN_TERMS = (
+    "billing_model",
+    "monthly_fee",
+    "included_hours",
+    "hourly_rate",
+    "overage_rate",
+    "rollover_max_hours",
+    "on_call",
+    "response_target_hours",
+    "coverage_time_zone",
+)
 MONEY_FIELDS = ("monthly_fee", "hourly_rate", "overage_rate")
 
 
@@ -45,8 +69,13 @@ class SecondActiveEngagement(ApplicationError):
 
 
 def _next_version(practice: Practice, client: Client) -> int:
-    last = (Engagement.objects.for_practice(practice).filter(client=client)
-            .order_by("-version").values_list("version", flat=True).first())
+    last = (
+        Engagement.objects.for_practice(practice)
+        .filter(client=client)
+        .order_by("-version")
+        .values_list("version", flat=True)
+        .first()
+    )
     return (last or 0) + 1
 
 
@@ -58,14 +87,26 @@ def _lock_client(practice: Practice, client: Client) -> Client:
 
 
 def _active(practice: Practice, client: Client) -> Engagement | None:
-    return (Engagement.objects.for_practice(practice)
-            .filter(client=client, status=EngagementStatus.ACTIVE).first())
+    return (
+        Engagement.objects.for_practice(practice)
+        .filter(client=client, status=EngagementStatus.ACTIVE)
+        .first()
+    )
 
 
 def _open(practice: Practice, client: Client) -> Engagement | None:
-    return (Engagement.objects.for_practice(practice)
-            .filter(client=client, status__in=[EngagementStatus.DRAFT, EngagementStatus.PROPOSED,
-                                               EngagementStatus.CHANGES_REQUESTED]).first())
+    return (
+        Engagement.objects.for_practice(practice)
+        .filter(
+            client=client,
+            status__in=[
+                EngagementStatus.DRAFT,
+                EngagementStatus.PROPOSED,
+                EngagementStatus.CHANGES_REQUESTED,
+            ],
+        )
+        .first()
+    )
 
 
 def _check_terms(engagement: Engagement, windows: list[Window] | None) -> None:
@@ -73,9 +114,13 @@ def _check_terms(engagement: Engagement, windows: list[Window] | None) -> None:
     if engagement.currency != engagement.client.currency:
         errors["currency"] = [
             _("The engagement must be in the client's currency (%(currency)s).")
-            % {"currency": engagement.client.currency}]
-    if (engagement.end_date and engagement.start_date
-            and engagement.end_date < engagement.start_date):
+            % {"currency": engagement.client.currency}
+        ]
+    if (
+        engagement.end_date
+        and engagement.start_date
+        and engagement.end_date < engagement.start_date
+    ):
         errors["end_date"] = [_("The end date must be on or after the start date.")]
     if engagement.rush_notice_hours is not None and engagement.rush_notice_hours <= 0:
         errors["rush_notice_hours"] = [_("Give a notice period above zero, or leave it empty.")]
@@ -109,10 +154,17 @@ def _from_questionnaire(engagement: Engagement, questionnaire: Questionnaire | N
 
 
 @transaction.atomic
-def engagement_create(*, practice: Practice, actor: Membership, client: Client,
-                      plan: ServicePlan | None = None, data: dict | None = None,
-                      windows: list[Window] | None = None, categories=None,
-                      request=None) -> Engagement:
+def engagement_create(
+    *,
+    practice: Practice,
+    actor: Membership,
+    client: Client,
+    plan: ServicePlan | None = None,
+    data: dict | None = None,
+    windows: list[Window] | None = None,
+    categories=None,
+    request=None,
+) -> Engagement:
     """Draft a client's engagement from a catalog plan or from scratch.
 
     Terms come from the plan (or the intake answers), then ``data`` overrides any of them.
@@ -124,30 +176,59 @@ def engagement_create(*, practice: Practice, actor: Membership, client: Client,
     if plan is not None and plan.practice_id != practice.pk:
         raise invalid({"plan": [_("Choose a plan of this practice.")]})
     if plan is not None and plan.currency != client.currency:
-        raise invalid({"plan": [
-            _("This plan is priced in %(plan)s but the client pays in %(client)s. Choose a "
-              "plan in %(client)s, or start from scratch.")
-            % {"plan": plan.currency, "client": client.currency}]})
+        raise invalid(
+            {
+                "plan": [
+                    _(
+                        "This plan is priced in %(plan)s but the client pays in %(client)s. Choose a "
+                        "plan in %(client)s, or start from scratch."
+                    )
+                    % {"plan": plan.currency, "client": client.currency}
+                ]
+            }
+        )
     if "currency" in data and data["currency"] != client.currency:
-        raise invalid({"currency": [
-            _("The engagement must be in the client's currency (%(currency)s).")
-            % {"currency": client.currency}]})
+        raise invalid(
+            {
+                "currency": [
+                    _("The engagement must be in the client's currency (%(currency)s).")
+                    % {"currency": client.currency}
+                ]
+            }
+        )
     active = _active(practice, client)
     if active is not None:
         raise SecondActiveEngagement(
-            _("%(client)s already has an active engagement (version %(version)s). Change its "
-              "terms to make a new version instead.")
+            _(
+                "%(client)s already has an active engagement (version %(version)s). Change its "
+                "terms to make a new version instead."
+            )
             % {"client": client.name, "version": active.version},
-            errors={"client": [_("This client already has an active engagement.")]})
+            errors={"client": [_("This client already has an active engagement.")]},
+        )
     open_one = _open(practice, client)
     if open_one is not None:
-        raise invalid({"client": [
-            _("Version %(version)s of this client's plan is still being prepared; finish it "
-              "first.") % {"version": open_one.version}]})
-    engagement = Engagement(practice=practice, client=client, plan=plan, currency=client.currency,
-                            coverage_time_zone=client.time_zone,
-                            start_date=timezone.localdate(), created_by=actor.user,
-                            version=_next_version(practice, client))
+        raise invalid(
+            {
+                "client": [
+                    _(
+                        "Version %(version)s of this client's plan is still being prepared; finish it "
+                        "first."
+                    )
+                    % {"version": open_one.version}
+                ]
+            }
+        )
+    engagement = Engagement(
+        practice=practice,
+        client=client,
+        plan=plan,
+        currency=client.currency,
+        coverage_time_zone=client.time_zone,
+        start_date=timezone.localdate(),
+        created_by=actor.user,
+        version=_next_version(practice, client),
+    )
     from clients.selectors import questionnaire_current
 
     questionnaire = questionnaire_current(practice=practice, client=client)
@@ -165,34 +246,59 @@ def engagement_create(*, practice: Practice, actor: Membership, client: Client,
     _check_terms(engagement, windows)
     validated_save(engagement)
     set_windows(practice=practice, owner=engagement, windows=windows)
-    set_categories(practice=practice, owner=engagement,
-                   categories=categories if categories is not None else initial_categories)
+    set_categories(
+        practice=practice,
+        owner=engagement,
+        categories=categories if categories is not None else initial_categories,
+    )
     if client.status == ClientStatus.PROSPECT:
         client.status = ClientStatus.ONBOARDING
         client.save(update_fields=["status", "updated_at"])
-    activity_record(practice=practice, actor=actor.user, verb="engagement.created",
-                    target=engagement, data={"plan": plan.name if plan else ""},
-                    request=request)
+    activity_record(
+        practice=practice,
+        actor=actor.user,
+        verb="engagement.created",
+        target=engagement,
+        data={"plan": plan.name if plan else ""},
+        request=request,
+    )
     return engagement
 
 
 @transaction.atomic
-def engagement_update(*, practice: Practice, actor: Membership, engagement: Engagement,
-                      data: dict, windows: list[Window] | None = None, categories=None,
-                      request=None) -> Engagement:
+def engagement_update(
+    *,
+    practice: Practice,
+    actor: Membership,
+    engagement: Engagement,
+    data: dict,
+    windows: list[Window] | None = None,
+    categories=None,
+    request=None,
+) -> Engagement:
     require_staff(actor)
     _lock_client(practice, engagement.client)
-    engagement = Engagement.objects.for_practice(practice).select_related("client").get(
-        pk=engagement.pk)
+    engagement = (
+        Engagement.objects.for_practice(practice).select_related("client").get(pk=engagement.pk)
+    )
     if not engagement.is_editable:
         raise ApplicationError(
-            _("A %(status)s engagement cannot be edited. Withdraw the proposal, or change the "
-              "terms to make a new version.") % {"status": engagement.get_status_display()})
+            _(
+                "A %(status)s engagement cannot be edited. Withdraw the proposal, or change the "
+                "terms to make a new version."
+            )
+            % {"status": engagement.get_status_display()}
+        )
     data = dict(data)
     if "currency" in data and data["currency"] != engagement.client.currency:
-        raise invalid({"currency": [
-            _("The engagement must be in the client's currency (%(currency)s).")
-            % {"currency": engagement.client.currency}]})
+        raise invalid(
+            {
+                "currency": [
+                    _("The engagement must be in the client's currency (%(currency)s).")
+                    % {"currency": engagement.client.currency}
+                ]
+            }
+        )
     apply_fields(engagement, data, TERM_FIELDS)
     _quantize(engagement)
     _check_terms(engagement, list(windows) if windows is not None else None)
@@ -201,45 +307,62 @@ def engagement_update(*, practice: Practice, actor: Membership, engagement: Enga
         set_windows(practice=practice, owner=engagement, windows=list(windows))
     if categories is not None:
         set_categories(practice=practice, owner=engagement, categories=categories)
-    activity_record(practice=practice, actor=actor.user, verb="engagement.updated",
-                    target=engagement, request=request)
+    activity_record(
+        practice=practice,
+        actor=actor.user,
+        verb="engagement.updated",
+        target=engagement,
+        request=request,
+    )
     return engagement
 
 
 @transaction.atomic
-def engagement_propose(*, practice: Practice, actor: Membership, engagement: Engagement,
-                       request=None) -> Engagement:
+def engagement_propose(
+    *, practice: Practice, actor: Membership, engagement: Engagement, request=None
+) -> Engagement:
     """Send the engagement to the client for review; the agreement PDF is rendered from it."""
     require_staff(actor)
     _lock_client(practice, engagement.client)
-    engagement = Engagement.objects.for_practice(practice).select_related("client").get(
-        pk=engagement.pk)
+    engagement = (
+        Engagement.objects.for_practice(practice).select_related("client").get(pk=engagement.pk)
+    )
     if not engagement.is_editable:
-        raise ApplicationError(_("Only a draft, or an engagement sent back for changes, can be "
-                                 "proposed."))
+        raise ApplicationError(
+            _("Only a draft, or an engagement sent back for changes, can be proposed.")
+        )
     coverage = engagement.coverage()
     if not coverage.always_on and not coverage.windows:
-        raise invalid({"windows": [_("Add at least one coverage window, or choose 24/7 "
-                                     "on-call.")]},
-                      _("The coverage is not set yet."))
+        raise invalid(
+            {"windows": [_("Add at least one coverage window, or choose 24/7 on-call.")]},
+            _("The coverage is not set yet."),
+        )
     _check_terms(engagement, list(coverage.windows))
     engagement.status = EngagementStatus.PROPOSED
     engagement.proposed_at = timezone.now()
     engagement.proposed_by = actor.user
     engagement.save(update_fields=["status", "proposed_at", "proposed_by", "updated_at"])
-    activity_record(practice=practice, actor=actor.user, verb="engagement.proposed",
-                    target=engagement, data={"version": engagement.version}, request=request)
+    activity_record(
+        practice=practice,
+        actor=actor.user,
+        verb="engagement.proposed",
+        target=engagement,
+        data={"version": engagement.version},
+        request=request,
+    )
     engagement_proposed.send(sender=Engagement, engagement=engagement, user=actor.user)
     from clients.tasks import notify_engagement_proposed
 
-    enqueue_on_commit(notify_engagement_proposed, practice_id=practice.pk,
-                      engagement_id=engagement.pk)
+    enqueue_on_commit(
+        notify_engagement_proposed, practice_id=practice.pk, engagement_id=engagement.pk
+    )
     return engagement
 
 
 @transaction.atomic
-def engagement_withdraw(*, practice: Practice, actor: Membership, engagement: Engagement,
-                        request=None) -> Engagement:
+def engagement_withdraw(
+    *, practice: Practice, actor: Membership, engagement: Engagement, request=None
+) -> Engagement:
     """Take a proposal back to draft so its terms can change."""
     require_staff(actor)
     _lock_client(practice, engagement.client)
@@ -248,8 +371,13 @@ def engagement_withdraw(*, practice: Practice, actor: Membership, engagement: En
         raise ApplicationError(_("Only a proposed engagement can be withdrawn."))
     engagement.status = EngagementStatus.DRAFT
     engagement.save(update_fields=["status", "updated_at"])
-    activity_record(practice=practice, actor=actor.user, verb="engagement.withdrawn",
-                    target=engagement, request=request)
+    activity_record(
+        practice=practice,
+        actor=actor.user,
+        verb="engagement.withdrawn",
+        target=engagement,
+        request=request,
+    )
     return engagement
 
 
@@ -264,8 +392,9 @@ def _contact_may_approve(engagement: Engagement, membership: Membership) -> None
 
 
 @transaction.atomic
-def engagement_accept(*, practice: Practice, engagement: Engagement, membership: Membership,
-                      request=None) -> Engagement:
+def engagement_accept(
+    *, practice: Practice, engagement: Engagement, membership: Membership, request=None
+) -> Engagement:
     """The client accepts the proposal: it becomes the active engagement (recording who and
     when); the version it replaces is superseded."""
     _contact_may_approve(engagement, membership)
@@ -277,10 +406,13 @@ def engagement_accept(*, practice: Practice, engagement: Engagement, membership:
     if active is not None:
         if engagement.replaces_id != active.pk:
             raise SecondActiveEngagement(
-                _("%(client)s already has an active engagement (version %(version)s); a "
-                  "client can have only one.") % {"client": client.name,
-                                                  "version": active.version},
-                errors={"status": [_("The client already has an active engagement.")]})
+                _(
+                    "%(client)s already has an active engagement (version %(version)s); a "
+                    "client can have only one."
+                )
+                % {"client": client.name, "version": active.version},
+                errors={"status": [_("The client already has an active engagement.")]},
+            )
         # Supersede first: the database allows one active engagement per client.
         active.status = EngagementStatus.SUPERSEDED
         active.save(update_fields=["status", "updated_at"])
@@ -292,16 +424,27 @@ def engagement_accept(*, practice: Practice, engagement: Engagement, membership:
     if client.status != ClientStatus.ACTIVE:
         client.status = ClientStatus.ACTIVE
         client.save(update_fields=["status", "updated_at"])
-    activity_record(practice=practice, actor=membership.user, verb="engagement.accepted",
-                    target=engagement, data={"version": engagement.version}, request=request)
+    activity_record(
+        practice=practice,
+        actor=membership.user,
+        verb="engagement.accepted",
+        target=engagement,
+        data={"version": engagement.version},
+        request=request,
+    )
     engagement_accepted.send(sender=Engagement, engagement=engagement, user=membership.user)
     return engagement
 
 
 @transaction.atomic
-def engagement_request_changes(*, practice: Practice, engagement: Engagement,
-                               membership: Membership, comment: str,
-                               request=None) -> Engagement:
+def engagement_request_changes(
+    *,
+    practice: Practice,
+    engagement: Engagement,
+    membership: Membership,
+    comment: str,
+    request=None,
+) -> Engagement:
     _contact_may_approve(engagement, membership)
     comment = (comment or "").strip()
     if not comment:
@@ -314,53 +457,83 @@ def engagement_request_changes(*, practice: Practice, engagement: Engagement,
     engagement.change_request = comment[:5000]
     engagement.changes_requested_at = timezone.now()
     engagement.changes_requested_by = membership.user
-    engagement.save(update_fields=["status", "change_request", "changes_requested_at",
-                                   "changes_requested_by", "updated_at"])
-    activity_record(practice=practice, actor=membership.user,
-                    verb="engagement.changes_requested", target=engagement,
-                    data={"comment": comment[:500]}, request=request)
+    engagement.save(
+        update_fields=[
+            "status",
+            "change_request",
+            "changes_requested_at",
+            "changes_requested_by",
+            "updated_at",
+        ]
+    )
+    activity_record(
+        practice=practice,
+        actor=membership.user,
+        verb="engagement.changes_requested",
+        target=engagement,
+        data={"comment": comment[:500]},
+        request=request,
+    )
     from clients.tasks import notify_changes_requested
 
-    enqueue_on_commit(notify_changes_requested, practice_id=practice.pk,
-                      engagement_id=engagement.pk)
+    enqueue_on_commit(
+        notify_changes_requested, practice_id=practice.pk, engagement_id=engagement.pk
+    )
     return engagement
 
 
 @transaction.atomic
-def engagement_revise(*, practice: Practice, actor: Membership, engagement: Engagement,
-                      request=None) -> Engagement:
+def engagement_revise(
+    *, practice: Practice, actor: Membership, engagement: Engagement, request=None
+) -> Engagement:
     """Change an active engagement: draft a new version with the same terms. The active one
     stays in force (and in the history) until the client accepts the new version."""
     require_staff(actor)
     client = _lock_client(practice, engagement.client)
-    current = (Engagement.objects.for_practice(practice).prefetch_related("windows",
-                                                                          "categories")
-               .get(pk=engagement.pk))
+    current = (
+        Engagement.objects.for_practice(practice)
+        .prefetch_related("windows", "categories")
+        .get(pk=engagement.pk)
+    )
     if current.status != EngagementStatus.ACTIVE:
         raise ApplicationError(_("Only the active engagement can be changed this way."))
     open_one = _open(practice, client)
     if open_one is not None:
         raise ApplicationError(
-            _("Version %(version)s is already being prepared.") % {"version": open_one.version})
+            _("Version %(version)s is already being prepared.") % {"version": open_one.version}
+        )
     windows = list(current.coverage().windows)
     categories = list(current.categories.all())
-    revision = Engagement(practice=practice, client=client, plan=current.plan,
-                          currency=current.currency, replaces=current,
-                          version=_next_version(practice, client), created_by=actor.user)
+    revision = Engagement(
+        practice=practice,
+        client=client,
+        plan=current.plan,
+        currency=current.currency,
+        replaces=current,
+        version=_next_version(practice, client),
+        created_by=actor.user,
+    )
     for name in TERM_FIELDS:
         setattr(revision, name, getattr(current, name))
     revision.start_date = max(current.start_date, timezone.localdate())
     validated_save(revision)
     set_windows(practice=practice, owner=revision, windows=windows)
     set_categories(practice=practice, owner=revision, categories=categories)
-    activity_record(practice=practice, actor=actor.user, verb="engagement.revised",
-                    target=revision, data={"replaces": current.version}, request=request)
+    activity_record(
+        practice=practice,
+        actor=actor.user,
+        verb="engagement.revised",
+        target=revision,
+        data={"replaces": current.version},
+        request=request,
+    )
     return revision
 
 
 @transaction.atomic
-def engagement_end(*, practice: Practice, actor: Membership, engagement: Engagement,
-                   end_date=None, request=None) -> Engagement:
+def engagement_end(
+    *, practice: Practice, actor: Membership, engagement: Engagement, end_date=None, request=None
+) -> Engagement:
     require_staff(actor)
     client = _lock_client(practice, engagement.client)
     engagement = Engagement.objects.for_practice(practice).get(pk=engagement.pk)
@@ -375,20 +548,31 @@ def engagement_end(*, practice: Practice, actor: Membership, engagement: Engagem
     engagement.save(update_fields=["status", "end_date", "ended_at", "updated_at"])
     client.status = ClientStatus.ENDED
     client.save(update_fields=["status", "updated_at"])
-    activity_record(practice=practice, actor=actor.user, verb="engagement.ended",
-                    target=engagement, request=request)
+    activity_record(
+        practice=practice,
+        actor=actor.user,
+        verb="engagement.ended",
+        target=engagement,
+        request=request,
+    )
     return engagement
 
 
 @transaction.atomic
-def engagement_discard(*, practice: Practice, actor: Membership, engagement: Engagement,
-                       request=None) -> None:
+def engagement_discard(
+    *, practice: Practice, actor: Membership, engagement: Engagement, request=None
+) -> None:
     """Delete a draft that was never proposed."""
     require_staff(actor)
     _lock_client(practice, engagement.client)
     engagement = Engagement.objects.for_practice(practice).get(pk=engagement.pk)
     if engagement.status != EngagementStatus.DRAFT or engagement.proposed_at is not None:
         raise ApplicationError(_("Only a draft that was never proposed can be discarded."))
-    activity_record(practice=practice, actor=actor.user, verb="engagement.discarded",
-                    target=engagement, request=request)
+    activity_record(
+        practice=practice,
+        actor=actor.user,
+        verb="engagement.discarded",
+        target=engagement,
+        request=request,
+    )
     engagement.delete()

@@ -85,8 +85,13 @@ class EngagementFactory(TenantFactory):
         """``weekdays=range(5)`` adds 09:00-17:00 windows on those days."""
         if create and extracted:
             for weekday in extracted:
-                CoverageWindow.objects.create(practice=self.practice, engagement=self,
-                                              weekday=weekday, start=time(9), end=time(17))
+                CoverageWindow.objects.create(
+                    practice=self.practice,
+                    engagement=self,
+                    weekday=weekday,
+                    start=time(9),
+                    end=time(17),
+                )
 
 
 class QuestionnaireFactory(TenantFactory):

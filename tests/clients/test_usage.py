@@ -46,9 +46,14 @@ AT = datetime(2025, 3, 15, 3, 0, tzinfo=UTC)  # 15 March, 14:00 in Sydney
 @pytest.fixture
 def engagement(world):
     client = ClientFactory(practice=world.practice)
-    return EngagementFactory(client=client, status=EngagementStatus.ACTIVE,
-                             included_hours=Decimal("10"), rollover_max_hours=Decimal("5"),
-                             rounding_minutes=15, start_date=date(2025, 1, 1))
+    return EngagementFactory(
+        client=client,
+        status=EngagementStatus.ACTIVE,
+        included_hours=Decimal("10"),
+        rollover_max_hours=Decimal("5"),
+        rounding_minutes=15,
+        start_date=date(2025, 1, 1),
+    )
 
 
 def test_it_is_zero_without_a_minutes_source(engagement):
@@ -60,8 +65,9 @@ def test_it_is_zero_without_a_minutes_source(engagement):
 
 def test_it_uses_calendar_months_in_the_coverage_time_zone():
     # 31 March 14:00 UTC is already 1 April in Sydney
-    start, end = period_bounds(time_zone="Australia/Sydney",
-                               at=datetime(2025, 3, 31, 14, 0, tzinfo=UTC))
+    start, end = period_bounds(
+        time_zone="Australia/Sydney", at=datetime(2025, 3, 31, 14, 0, tzinfo=UTC)
+    )
     assert (start.month, start.day, end.month) == (4, 1, 5)
     assert start.utcoffset().total_seconds() == 11 * 3600  # still daylight time on 1 April
 
@@ -81,7 +87,10 @@ def test_it_consumes_included_then_rollover_then_overage(engagement, source):
     # Then 10 come from included, 2.5 from the 4 rolled over, nothing is overage
     assert usage.rollover_hours == Decimal("4.00")
     assert (usage.from_included, usage.from_rollover, usage.overage_hours) == (
-        Decimal("10.00"), Decimal("2.50"), Decimal("0.00"))
+        Decimal("10.00"),
+        Decimal("2.50"),
+        Decimal("0.00"),
+    )
     assert usage.percent == Decimal("125.0")
 
 
@@ -96,8 +105,12 @@ def test_it_caps_rollover_and_lets_it_expire_after_one_period(engagement, source
 
 def test_it_has_no_rollover_in_the_first_month(world, source):
     client = ClientFactory(practice=world.practice)
-    engagement = EngagementFactory(client=client, status=EngagementStatus.ACTIVE,
-                                   rollover_max_hours=Decimal("5"), start_date=date(2025, 3, 3))
+    engagement = EngagementFactory(
+        client=client,
+        status=EngagementStatus.ACTIVE,
+        rollover_max_hours=Decimal("5"),
+        start_date=date(2025, 3, 3),
+    )
     assert period_usage(engagement=engagement, at=AT).rollover_hours == Decimal("0.00")
 
 
@@ -116,8 +129,10 @@ def test_it_batches_usage_for_many_clients(world, source, django_assert_max_num_
 
 
 @settings(max_examples=200, deadline=None)
-@given(minutes=st.integers(min_value=0, max_value=10_000),
-       rounding=st.sampled_from([0, 1, 5, 6, 10, 15, 30, 60]))
+@given(
+    minutes=st.integers(min_value=0, max_value=10_000),
+    rounding=st.sampled_from([0, 1, 5, 6, 10, 15, 30, 60]),
+)
 def test_it_never_rounds_down(minutes, rounding):
     rounded = billable_minutes(minutes, rounding)
     assert rounded >= minutes

@@ -1,0 +1,495 @@
+"""Forms of the clients app. Fields that take ids use querysets of the current practice only;
+the services do the writing (forms only parse and validate input)."""
+
+from __future__ import annotations
+
+from django import forms
+from django.core.exceptions import ValidationError
+from django.utils.translation import gettext_lazy as _
+
+from clients import selectors
+from clients.models import (
+    FONT_CHOICES,
+    BrandKit,
+    Channel,
+    Client,
+    ClientStatus,
+    ConfidentialityAgreement,
+    Contact,
+    Engagement,
+    Questionnaire,
+    ServiceCategory,
+    ServicePlan,
+    Specialty,
+)
+from clients.schedule import format_windows, parse_windows
+from secretary.models import CURRENCIES, Practice, time_zone_choices, validate_time_zone
+
+DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+COLOUR = forms.TextInput(attrs={"type": "color"})
+
+
+def _member_label(membership) -> str:
+    return str(membership.user)
+
+
+class TimeZoneField(forms.ChoiceField):
+    def __init__(self, **kwargs):
+        kwargs.setdefault("choices", time_zone_choices)
+        kwargs.setdefault("validators", [validate_time_zone])
+        super().__init__(**kwargs)
+
+
+class CoverageField(forms.CharField):
+    """Coverage windows written as text, one rule a line: "Mon-Fri 09:00-17:00"."""
+
+    widget = forms.Textarea(attrs={"rows": 3, "class": "mono"})
+
+    def __init__(self, **kwargs):
+        kwargs.setdefault("required", False)
+        kwargs.setdefault("label", _("Coverage windows"))
+        kwargs.setdefault(
+            "help_text",
+            _(
+                "One rule a line, in the coverage time zone: “Mon-Fri 09:00-17:00”, "
+                "“Sat 10:00-14:00”. 24:00 is midnight. Leave empty for 24/7 on-call."
+            ),
+        )
+        super().__init__(**kwargs)
+
+    def prepare_value(self, value):
+        if isinstance(value, list | tuple):
+            return format_windows(value)
+        return value
+
+    def to_python(self, value):
+        return parse_windows(super().to_python(value) or "")
+
+
+class CategoriesField(forms.ModelMultipleChoiceField):
+    widget = forms.CheckboxSelectMultiple
+
+    def __init__(self, practice: Practice, **kwargs):
+        kwargs.setdefault("required", False)
+        super().__init__(queryset=selectors.categories_active(practice=practice), **kwargs)
+
+
+# --- Catalog ------------------------------------------------------------------------------
+
+
+class CategoryForm(forms.ModelForm):
+    class Meta:
+        model = ServiceCategory
+        fields = ["name", "slug", "description", "is_specialty", "archived", "position"]
+        widgets = {"description": forms.Textarea(attrs={"rows": 3})}
+
+    def __init__(self, *args, practice: Practice, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["slug"].required = False
+        self.fields["slug"].help_text = _("Left empty, it is made from the name.")
+
+    def _post_clean(self):
+        pass  # the service validates (and checks the short name within the practice)
+
+
+class PlanForm(forms.ModelForm):
+    coverage_time_zone = TimeZoneField(label=_("Coverage time zone"))
+    currency = forms.ChoiceField(label=_("Currency"), choices=CURRENCIES)
+    windows = CoverageField()
+
+    class Meta:
+        model = ServicePlan
+        fields = [
+            "name",
+            "description",
+            "billing_model",
+            "currency",
+            "monthly_fee",
+            "included_hours",
+            "hourly_rate",
+            "overage_rate",
+            "rollover_max_hours",
+            "coverage_time_zone",
+            "on_call",
+            "response_target_hours",
+            "categories",
+        ]
+        widgets = {"description": forms.Textarea(attrs={"rows": 3})}
+
+    def __init__(self, *args, practice: Practice, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["categories"] = CategoriesField(practice, label=_("Services included"))
+        if self.instance.pk:
+            self.initial.setdefault("windows", list(self.instance.coverage().windows))
+            self.initial["categories"] = list(self.instance.categories.all())
+        else:
+            self.initial.setdefault("currency", practice.currency)
+            self.initial.setdefault("coverage_time_zone", practice.time_zone)
+
+    def _save_m2m(self):  # the service sets categories (through rows carry the practice)
+        pass
+
+    def terms(self) -> dict:
+        data = dict(self.cleaned_data)
+        data.pop("categories", None)
+        data.pop("windows", None)
+        return data
+
+
+# --- Clients ------------------------------------------------------------------------------
+
+
+class ClientFilterForm(forms.Form):
+    SCOPES = [("mine", _("My clients")), ("all", _("All clients"))]
+    SORTS = [
+        ("name", _("Name A to Z")),
+        ("-name", _("Name Z to A")),
+        ("status", _("Status")),
+        ("-created", _("Newest first")),
+        ("created", _("Oldest first")),
+    ]
+
+    scope = forms.ChoiceField(label=_("Show"), choices=SCOPES, required=False)
+    q = forms.CharField(
+        label=_("Search"),
+        required=False,
+        widget=forms.TextInput(attrs={"type": "search", "placeholder": _("Name or email")}),
+    )
+    status = forms.ChoiceField(
+        label=_("Status"), required=False, choices=[("", _("Any status")), *ClientStatus.choices]
+    )
+    secretary = forms.ModelChoiceField(
+        label=_("Secretary"), required=False, queryset=None, empty_label=_("Anyone")
+    )
+    specialty = forms.ChoiceField(
+        label=_("Specialty"), required=False, choices=[("", _("Any specialty")), *Specialty.choices]
+    )
+    sort = forms.ChoiceField(label=_("Sort"), choices=SORTS, required=False)
+
+    def __init__(self, *args, practice: Practice, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["secretary"].queryset = selectors.staff_memberships(practice=practice)
+        self.fields["secretary"].label_from_instance = _member_label
+
+
+class ClientForm(forms.ModelForm):
+    time_zone = TimeZoneField(label=_("Time zone"))
+    currency = forms.ChoiceField(label=_("Currency"), choices=CURRENCIES)
+    primary_secretary = forms.ModelChoiceField(
+        label=_("Primary secretary"), required=False, queryset=None
+    )
+    team = forms.ModelMultipleChoiceField(
+        label=_("Team"), required=False, queryset=None, widget=forms.CheckboxSelectMultiple
+    )
+
+    class Meta:
+        model = Client
+        fields = [
+            "name",
+            "status",
+            "specialty",
+            "is_regulated",
+            "time_zone",
+            "currency",
+            "billing_email",
+            "address",
+            "tax_id",
+            "notes",
+        ]
+        widgets = {
+            "address": forms.Textarea(attrs={"rows": 3}),
+            "notes": forms.Textarea(attrs={"rows": 3}),
+        }
+
+    def __init__(self, *args, practice: Practice, **kwargs):
+        super().__init__(*args, **kwargs)
+        staff = selectors.staff_memberships(practice=practice)
+        for name in ("primary_secretary", "team"):
+            self.fields[name].queryset = staff
+            self.fields[name].label_from_instance = _member_label
+        if self.instance.pk:
+            self.initial["primary_secretary"] = self.instance.primary_secretary_id
+            self.initial["team"] = [m.pk for m in selectors.team_of(client=self.instance)]
+        else:
+            self.initial.setdefault("currency", practice.currency)
+            self.initial.setdefault("time_zone", practice.time_zone)
+            del self.fields["team"]
+            self.fields["primary_secretary"].help_text = _("Defaults to you.")
+
+    def _post_clean(self):
+        # Model validation runs in the service, which has the whole picture (team rules).
+        pass
+
+
+class ContactForm(forms.ModelForm):
+    class Meta:
+        model = Contact
+        fields = [
+            "name",
+            "title",
+            "email",
+            "phone",
+            "is_primary",
+            "portal_requests",
+            "portal_documents",
+            "portal_billing",
+        ]
+        help_texts = {
+            "portal_requests": _("Operations contacts file requests."),
+            "portal_billing": _("Finance contacts see invoices."),
+        }
+
+    def __init__(self, *args, practice: Practice | None = None, **kwargs):
+        super().__init__(*args, **kwargs)
+
+    def _post_clean(self):
+        pass
+
+
+class AgreementForm(forms.ModelForm):
+    membership = forms.ModelChoiceField(label=_("Staff member"), queryset=None)
+
+    class Meta:
+        model = ConfidentialityAgreement
+        fields = ["membership", "kind", "signed_on", "file"]
+        widgets = {"signed_on": DATE}
+
+    def __init__(self, *args, practice: Practice, client: Client, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["membership"].queryset = selectors.staff_memberships(practice=practice)
+        self.fields["membership"].label_from_instance = _member_label
+        self.initial.setdefault("kind", client.required_agreement_kind)
+        self.fields["file"].help_text = _("PDF, PNG or JPEG, up to 10 MB.")
+
+    def _post_clean(self):
+        pass
+
+
+# --- Onboarding ---------------------------------------------------------------------------
+
+
+class OnboardingSendForm(forms.Form):
+    contact = forms.ModelChoiceField(label=_("Send to"), queryset=None, empty_label=None)
+
+    def __init__(self, *args, practice: Practice, client: Client, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["contact"].queryset = Contact.objects.for_practice(practice).filter(
+            client=client
+        )
+
+
+class QuestionnaireForm(forms.ModelForm):
+    coverage_time_zone = TimeZoneField(label=_("In which time zone"), required=False)
+    preferred_channels = forms.MultipleChoiceField(
+        label=_("Preferred channels"),
+        required=False,
+        choices=Channel.choices,
+        widget=forms.CheckboxSelectMultiple,
+    )
+
+    class Meta:
+        model = Questionnaire
+        fields = [
+            "services",
+            "expected_hours_per_month",
+            "coverage_needs",
+            "coverage_time_zone",
+            "needs_on_call",
+            "response_expectations",
+            "preferred_channels",
+            "tools",
+            "confidentiality",
+            "confidentiality_notes",
+            "start_date",
+            "other_notes",
+        ]
+        widgets = {
+            "start_date": DATE,
+            "coverage_needs": forms.Textarea(attrs={"rows": 2}),
+            "response_expectations": forms.Textarea(attrs={"rows": 2}),
+            "tools": forms.Textarea(attrs={"rows": 2}),
+            "confidentiality_notes": forms.Textarea(attrs={"rows": 2}),
+            "other_notes": forms.Textarea(attrs={"rows": 3}),
+        }
+        help_texts = {
+            "expected_hours_per_month": _("A rough estimate is fine."),
+            "response_expectations": _("How quickly should we answer a request?"),
+        }
+
+    def __init__(self, *args, practice: Practice, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["services"] = CategoriesField(practice, label=_("Services wanted"))
+        self.fields["coverage_time_zone"].choices = [("", "—"), *time_zone_choices()]
+        if self.instance.pk:
+            self.initial["services"] = list(self.instance.services.all())
+
+    def _post_clean(self):
+        pass
+
+    def answers(self) -> dict:
+        data = dict(self.cleaned_data)
+        data.pop("services", None)
+        return data
+
+
+# --- Engagements --------------------------------------------------------------------------
+
+
+class EngagementStartForm(forms.Form):
+    plan = forms.ModelChoiceField(
+        label=_("Start from"),
+        required=False,
+        queryset=None,
+        empty_label=_("Scratch (or the intake answers)"),
+    )
+
+    def __init__(self, *args, practice: Practice, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["plan"].queryset = selectors.plans_active(practice=practice)
+        self.fields["plan"].label_from_instance = lambda plan: (
+            f"{plan.name} · {plan.monthly_fee} {plan.currency}"
+        )
+
+
+class EngagementForm(forms.ModelForm):
+    coverage_time_zone = TimeZoneField(label=_("Coverage time zone"))
+    windows = CoverageField()
+    # Coverage right after its time zone, so the grid preview sits next to what drives it.
+    field_order = [
+        "title",
+        "billing_model",
+        "monthly_fee",
+        "included_hours",
+        "hourly_rate",
+        "overage_rate",
+        "rollover_max_hours",
+        "coverage_time_zone",
+        "windows",
+        "on_call",
+        "response_target_hours",
+    ]
+
+    class Meta:
+        model = Engagement
+        fields = [
+            "title",
+            "billing_model",
+            "monthly_fee",
+            "included_hours",
+            "hourly_rate",
+            "overage_rate",
+            "rollover_max_hours",
+            "coverage_time_zone",
+            "on_call",
+            "response_target_hours",
+            "categories",
+            "start_date",
+            "end_date",
+            "rounding_minutes",
+            "rush_notice_hours",
+            "rush_multiplier",
+            "after_hours_multiplier",
+            "alert_threshold_percent",
+            "scope_notes",
+        ]
+        widgets = {
+            "start_date": DATE,
+            "end_date": DATE,
+            "scope_notes": forms.Textarea(attrs={"rows": 4}),
+        }
+
+    def __init__(self, *args, practice: Practice, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["categories"] = CategoriesField(practice, label=_("Services"))
+        if self.instance.pk:
+            self.initial.setdefault("windows", list(self.instance.coverage().windows))
+            self.initial["categories"] = list(self.instance.categories.all())
+        currency = self.instance.currency if self.instance.pk else ""
+        for name in ("monthly_fee", "hourly_rate", "overage_rate"):
+            self.fields[name].help_text = currency
+
+    def _post_clean(self):
+        pass
+
+    def terms(self) -> dict:
+        data = dict(self.cleaned_data)
+        data.pop("categories", None)
+        data.pop("windows", None)
+        return data
+
+
+class ChangeRequestForm(forms.Form):
+    comment = forms.CharField(
+        label=_("What would you like to change?"),
+        max_length=5000,
+        widget=forms.Textarea(attrs={"rows": 4}),
+    )
+
+
+class EndEngagementForm(forms.Form):
+    end_date = forms.DateField(label=_("Last day"), required=False, widget=DATE)
+
+
+# --- Brand kits ---------------------------------------------------------------------------
+
+
+class BrandKitForm(forms.ModelForm):
+    logo = forms.FileField(
+        label=_("Logo"),
+        required=False,
+        widget=forms.ClearableFileInput(attrs={"accept": "image/*"}),
+        help_text=_("PNG, JPEG, GIF or WebP, up to 2 MB."),
+    )
+    font = forms.ChoiceField(label=_("Font"), choices=FONT_CHOICES)
+
+    class Meta:
+        model = BrandKit
+        fields = [
+            "logo",
+            "primary_color",
+            "secondary_color",
+            "accent_color",
+            "font",
+            "tagline",
+            "address_block",
+        ]
+        widgets = {
+            "primary_color": COLOUR,
+            "secondary_color": COLOUR,
+            "accent_color": COLOUR,
+            "address_block": forms.Textarea(attrs={"rows": 3}),
+        }
+
+    def __init__(self, *args, practice: Practice | None = None, **kwargs):
+        super().__init__(*args, **kwargs)
+
+    def clean_logo(self):
+        logo = self.cleaned_data.get("logo")
+        if logo is False:  # "clear" ticked
+            return False
+        return logo
+
+    def _post_clean(self):
+        # Colours are validated by the model validators, run here without touching the logo.
+        for name in ("primary_color", "secondary_color", "accent_color"):
+            value = self.cleaned_data.get(name)
+            if value is None:
+                continue
+            try:
+                self.instance._meta.get_field(name).run_validators(value.strip().lower())
+            except ValidationError as error:
+                self.add_error(name, error)
+
+    def style(self) -> dict:
+        data = self.cleaned_data if self.is_bound and hasattr(self, "cleaned_data") else {}
+        return {
+            name: data.get(name) or getattr(self.instance, name)
+            for name in (
+                "primary_color",
+                "secondary_color",
+                "accent_color",
+                "font",
+                "tagline",
+                "address_block",
+            )
+        }

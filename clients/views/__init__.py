@@ -1,0 +1,1 @@
+"""HTML views of the clients app (staff pages and the client portal)."""

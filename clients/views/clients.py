@@ -1,0 +1,296 @@
+"""Staff pages: the client list, a client's page, its contacts, team and agreements."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.core.paginator import Paginator
+from django.http import FileResponse, Http404
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods, require_POST
+
+from clients import selectors, services
+from clients.forms import AgreementForm, ClientFilterForm, ClientForm, ContactForm
+from clients.models import Contact
+from clients.usage import period_usage, usage_for_clients
+from clients.views._common import client_for, render_form, usage_chart
+from secretary.access import admin_view, staff_view
+from secretary.errors import ApplicationError
+from secretary.models import Invitation, Role
+
+PAGE_SIZE = 25
+
+
+@staff_view
+def client_list(request):
+    """All clients of the practice; "My clients" (primary or on the team) by default."""
+    practice = request.practice
+    form = ClientFilterForm(request.GET or None, practice=practice)
+    filters = form.cleaned_data if form.is_bound and form.is_valid() else {}
+    scope = filters.get("scope") or "mine"
+    clients = selectors.client_list(
+        practice=practice,
+        search=(filters.get("q") or "").strip(),
+        status=filters.get("status") or "",
+        secretary=filters.get("secretary"),
+        specialty=filters.get("specialty") or "",
+        mine_for=request.membership if scope == "mine" else None,
+        order=filters.get("sort") or "name",
+    )
+    page = Paginator(clients, PAGE_SIZE).get_page(request.GET.get("page"))
+    rows = list(page.object_list)
+    usage = usage_for_clients(practice=practice, clients=rows)
+    active = selectors.engagements_active(practice=practice, client_ids=[c.pk for c in rows])
+    for client in rows:
+        client.active_engagement = active.get(client.pk)
+        threshold = (
+            client.active_engagement.alert_threshold_percent if (client.active_engagement) else None
+        )
+        client.usage_chart = usage_chart(usage.get(client.pk), threshold)
+    query = request.GET.copy()
+    query.pop("page", None)
+    context = {"form": form, "page": page, "rows": rows, "scope": scope, "query": query.urlencode()}
+    template = "clients/partials/client_rows.html" if request.htmx else "clients/client_list.html"
+    return render(request, template, context)
+
+
+@staff_view
+@require_http_methods(["GET", "POST"])
+def client_create(request):
+    form = ClientForm(request.POST or None, practice=request.practice)
+    if request.method == "POST" and form.is_valid():
+        data = dict(form.cleaned_data)
+        if data.get("primary_secretary") is None:
+            data.pop("primary_secretary", None)
+        try:
+            client = services.client_create(
+                practice=request.practice, actor=request.membership, data=data, request=request
+            )
+        except ApplicationError as error:
+            error.add_to_form(form)
+        else:
+            messages.success(request, _("%(name)s was added.") % {"name": client.name})
+            return redirect(
+                "client_detail", practice_slug=request.practice.slug, client_id=client.pk
+            )
+    return render_form(
+        request, "clients/client_form.html", {"form": form}, failed=request.method == "POST"
+    )
+
+
+@staff_view
+def client_detail(request, client_id: int):
+    practice = request.practice
+    client = client_for(request, client_id)
+    contacts = list(
+        Contact.objects.for_practice(practice)
+        .filter(client=client)
+        .select_related("membership__user")
+    )
+    pending = {}
+    emails = [c.email for c in contacts if c.email and c.membership_id is None]
+    if emails:
+        for invitation in Invitation.objects.for_practice(practice).filter(
+            role=Role.CLIENT, email__in=emails, accepted_at__isnull=True, revoked_at__isnull=True
+        ):
+            if invitation.is_pending:
+                pending[invitation.grants.get("contact_id")] = invitation
+    for contact in contacts:
+        contact.pending_invitation = pending.get(contact.pk)
+    active = selectors.engagement_active(practice=practice, client=client)
+    open_engagement = selectors.engagement_open(practice=practice, client=client)
+    questionnaire = selectors.questionnaire_current(practice=practice, client=client)
+    engagements = list(selectors.engagements_of(practice=practice, client=client))
+    usage = period_usage(engagement=active) if active is not None else None
+    team = selectors.team_of(client=client)
+    cleared = selectors.members_cleared_for(client=client) if client.is_regulated else None
+    for member in team:
+        member.cleared = cleared is None or member.pk in cleared
+    context = {
+        "client": client,
+        "contacts": contacts,
+        "team": team,
+        "agreements": list(selectors.agreements_of(client=client)) if client.is_regulated else [],
+        "active": active,
+        "open_engagement": open_engagement,
+        "engagements": engagements,
+        "questionnaire": questionnaire,
+        "onboarding": selectors.onboarding_state(
+            questionnaire=questionnaire, open_engagement=open_engagement, active_engagement=active
+        ),
+        "chart": usage_chart(usage, active.alert_threshold_percent if active else None),
+        "brand": selectors.brand_for(practice=practice, client=client),
+        "activity": selectors.recent_activity(
+            practice=practice,
+            client=client,
+            engagement_ids=[e.pk for e in engagements],
+            contact_ids=[c.pk for c in contacts],
+        ),
+    }
+    return render(request, "clients/client_detail.html", context)
+
+
+@staff_view
+@require_http_methods(["GET", "POST"])
+def client_edit(request, client_id: int):
+    client = client_for(request, client_id)
+    form = ClientForm(request.POST or None, instance=client, practice=request.practice)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.client_update(
+                practice=request.practice,
+                actor=request.membership,
+                client=client,
+                data=dict(form.cleaned_data),
+                request=request,
+            )
+        except ApplicationError as error:
+            error.add_to_form(form)
+        else:
+            messages.success(request, _("Saved."))
+            return redirect(
+                "client_detail", practice_slug=request.practice.slug, client_id=client.pk
+            )
+    return render_form(
+        request,
+        "clients/client_form.html",
+        {"form": form, "client": client},
+        failed=request.method == "POST",
+    )
+
+
+@staff_view
+@require_http_methods(["GET", "POST"])
+def contact_create(request, client_id: int):
+    client = client_for(request, client_id)
+    form = ContactForm(request.POST or None, practice=request.practice)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.contact_create(
+                practice=request.practice,
+                actor=request.membership,
+                client=client,
+                data=form.cleaned_data,
+                request=request,
+            )
+        except ApplicationError as error:
+            error.add_to_form(form)
+        else:
+            messages.success(request, _("Contact added."))
+            return redirect(
+                "client_detail", practice_slug=request.practice.slug, client_id=client.pk
+            )
+    return render_form(
+        request,
+        "clients/contact_form.html",
+        {"form": form, "client": client},
+        failed=request.method == "POST",
+    )
+
+
+@staff_view
+@require_http_methods(["GET", "POST"])
+def contact_edit(request, client_id: int, contact_id: int):
+    client = client_for(request, client_id)
+    contact = selectors.contact_get(practice=request.practice, client=client, contact_id=contact_id)
+    form = ContactForm(request.POST or None, instance=contact, practice=request.practice)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.contact_update(
+                practice=request.practice,
+                actor=request.membership,
+                contact=contact,
+                data=form.cleaned_data,
+                request=request,
+            )
+        except ApplicationError as error:
+            error.add_to_form(form)
+        else:
+            messages.success(request, _("Contact saved."))
+            return redirect(
+                "client_detail", practice_slug=request.practice.slug, client_id=client.pk
+            )
+    return render_form(
+        request,
+        "clients/contact_form.html",
+        {"form": form, "client": client, "contact": contact},
+        failed=request.method == "POST",
+    )
+
+
+@staff_view
+@require_POST
+def contact_delete(request, client_id: int, contact_id: int):
+    client = client_for(request, client_id)
+    contact = selectors.contact_get(practice=request.practice, client=client, contact_id=contact_id)
+    try:
+        services.contact_delete(
+            practice=request.practice, actor=request.membership, contact=contact, request=request
+        )
+    except ApplicationError as error:
+        messages.error(request, error.message)
+    else:
+        messages.success(request, _("Contact removed."))
+    return redirect("client_detail", practice_slug=request.practice.slug, client_id=client.pk)
+
+
+@staff_view
+@require_POST
+def contact_invite(request, client_id: int, contact_id: int):
+    """Invite a contact to the portal, as a client contact limited to this client."""
+    client = client_for(request, client_id)
+    contact = selectors.contact_get(practice=request.practice, client=client, contact_id=contact_id)
+    try:
+        services.contact_invite(
+            practice=request.practice, actor=request.membership, contact=contact, request=request
+        )
+    except ApplicationError as error:
+        messages.error(request, error.message)
+    else:
+        messages.success(request, _("%(name)s was invited to the portal.") % {"name": contact.name})
+    return redirect("client_detail", practice_slug=request.practice.slug, client_id=client.pk)
+
+
+@admin_view
+@require_http_methods(["GET", "POST"])
+def agreement_create(request, client_id: int):
+    """Record a signed confidentiality agreement (owners and admins vouch for it)."""
+    client = client_for(request, client_id)
+    form = AgreementForm(
+        request.POST or None, request.FILES or None, practice=request.practice, client=client
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.agreement_record(
+                practice=request.practice,
+                actor=request.membership,
+                client=client,
+                request=request,
+                **form.cleaned_data,
+            )
+        except ApplicationError as error:
+            error.add_to_form(form)
+        else:
+            messages.success(request, _("Agreement recorded."))
+            return redirect(
+                "client_detail", practice_slug=request.practice.slug, client_id=client.pk
+            )
+    return render_form(
+        request,
+        "clients/agreement_form.html",
+        {"form": form, "client": client},
+        failed=request.method == "POST",
+    )
+
+
+@staff_view
+def agreement_file(request, client_id: int, agreement_id: int):
+    client = client_for(request, client_id)
+    agreement = selectors.agreements_of(client=client).filter(pk=agreement_id).first()
+    if agreement is None or not agreement.file:
+        raise Http404
+    return FileResponse(
+        agreement.file.open("rb"),
+        as_attachment=True,
+        filename=agreement.file.name.rsplit("/", 1)[-1],
+    )

@@ -1,0 +1,210 @@
+"""The service agreement: an engagement turned into plain data and rendered to a PDF.
+
+``clients`` sends ``engagement_proposed`` inside the propose transaction; the receiver here
+reads the engagement, builds a context of display-ready text (no model reaches the template)
+and asks for the document. The worker renders it after commit.
+"""
+
+from __future__ import annotations
+
+import logging
+from datetime import time
+from decimal import ROUND_HALF_UP, Decimal
+from typing import Any
+
+from django.utils import formats
+from django.utils.dates import WEEKDAYS_ABBR
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
+
+from clients.coverage import Coverage
+from clients.models import BrandKit, Engagement
+from clients.selectors import brand_for
+from documents.models import Document, DocumentKind
+from documents.rendering import Brand
+from documents.services import document_request_render
+from secretary.models import currency_quantum
+
+logger = logging.getLogger(__name__)
+
+SUBJECT_TYPE = "clients.engagement"
+EN_DASH = "\u2013"  # between days and hours of a range, as in "Mon\u2013Fri 09:00\u201317:00"
+
+
+def money(amount: Decimal, currency: str) -> str:
+    """``AUD 1,200.00``: quantized half-up to the currency's minor unit."""
+    quantized = Decimal(amount).quantize(currency_quantum(currency), rounding=ROUND_HALF_UP)
+    return f"{currency} {quantized:,}"
+
+
+def hours(value: Decimal) -> str:
+    """``20``, ``7.5``: a number of hours without trailing zeros."""
+    return f"{Decimal(value).normalize():f}"
+
+
+def hours_phrase(value: Decimal) -> str:
+    count = Decimal(value)
+    return ngettext("%(hours)s hour", "%(hours)s hours", 1 if count == 1 else 2) % {
+        "hours": hours(count)}
+
+
+def _clock(value: time, *, is_end: bool = False) -> str:
+    return "24:00" if is_end and value == time(0, 0) else value.strftime("%H:%M")
+
+
+def _day_ranges(weekdays: list[int]) -> str:
+    """``[0, 1, 2, 3, 4]`` → ``Mon-Fri`` (with an en dash); ``[0, 2]`` → ``Mon, Wed``."""
+    runs: list[list[int]] = []
+    for day in sorted(weekdays):
+        if runs and day == runs[-1][-1] + 1:
+            runs[-1].append(day)
+        else:
+            runs.append([day])
+    parts: list[str] = []
+    for run in runs:
+        if len(run) >= 3:
+            parts.append(f"{WEEKDAYS_ABBR[run[0]]}{EN_DASH}{WEEKDAYS_ABBR[run[-1]]}")
+        else:
+            parts.extend(str(WEEKDAYS_ABBR[day]) for day in run)
+    return ", ".join(parts)
+
+
+def coverage_lines(coverage: Coverage) -> list[str]:
+    """The coverage as text in its own time zone: ``Mon-Fri 09:00-17:00 Australia/Sydney``.
+
+    Days sharing the same hours are grouped; a 24/7 on-call coverage reads ``24/7 on-call``.
+    """
+    if coverage.always_on:
+        return [_("24/7 on-call")]
+    days_by_span: dict[tuple[time, time], list[int]] = {}
+    for window in coverage.windows:
+        days_by_span.setdefault((window.start, window.end), []).append(window.weekday)
+    ordered = sorted(days_by_span.items(), key=lambda item: (min(item[1]), item[0]))
+    return [
+        f"{_day_ranges(days)} {_clock(start)}{EN_DASH}{_clock(end, is_end=True)} "
+        f"{coverage.time_zone}"
+        for (start, end), days in ordered
+    ]
+
+
+def _date(value) -> str:
+    return formats.date_format(value, "j F Y") if value else ""
+
+
+def _billing_terms(engagement: Engagement) -> list[dict[str, str]]:
+    terms = []
+    if engagement.rounding_minutes:
+        terms.append({"label": _("Time rounding"), "text": _(
+            "Each time entry is rounded up to %(rule)s when billed; raw durations are kept."
+        ) % {"rule": engagement.get_rounding_minutes_display()}})
+    else:
+        terms.append({"label": _("Time rounding"),
+                      "text": _("Time is billed as recorded, without rounding.")})
+    if engagement.rush_notice_hours is not None and engagement.rush_multiplier > 1:
+        terms.append({"label": _("Rush work"), "text": _(
+            "Work requested with less than %(notice)s of notice is billed at %(multiplier)s times "
+            "the rate."
+        ) % {"notice": hours_phrase(engagement.rush_notice_hours),
+             "multiplier": hours(engagement.rush_multiplier)}})
+    else:
+        terms.append({"label": _("Rush work"), "text": _("No rush surcharge.")})
+    if engagement.after_hours_multiplier > 1 and not engagement.on_call:
+        terms.append({"label": _("Outside coverage hours"), "text": _(
+            "Work done outside the coverage hours is billed at %(multiplier)s times the rate."
+        ) % {"multiplier": hours(engagement.after_hours_multiplier)}})
+    else:
+        terms.append({"label": _("Outside coverage hours"), "text": _("No surcharge.")})
+    if engagement.alert_threshold_percent:
+        terms.append({"label": _("Usage alert"), "text": _(
+            "You and your secretary are told once a month when %(percent)s%% of the included "
+            "hours are used."
+        ) % {"percent": engagement.alert_threshold_percent}})
+    return terms
+
+
+def agreement_context(engagement: Engagement) -> dict[str, Any]:
+    """Everything the service agreement shows, as display-ready plain values."""
+    client = engagement.client
+    practice = client.practice
+    currency = engagement.currency
+    rollover = (
+        _("Up to %(hours)s of unused included hours carry over to the next month only.")
+        % {"hours": hours_phrase(engagement.rollover_max_hours)}
+        if engagement.rollover_max_hours > 0 else _("Unused hours do not carry over.")
+    )
+    plan_name = engagement.title or (engagement.plan.name if engagement.plan_id else "") \
+        or _("Custom plan")
+    return {
+        "title": agreement_title(engagement),
+        "practice": {"name": practice.name},
+        "client": {"name": client.name,
+                   "address_lines": [line for line in client.address.splitlines()
+                                     if line.strip()]},
+        # No proposal date: proposing the same version again must give the same file.
+        "agreement": {"version": engagement.version},
+        "plan": {"name": plan_name, "billing_model": engagement.get_billing_model_display()},
+        "fees": {
+            "currency": currency,
+            "monthly_fee": money(engagement.monthly_fee, currency),
+            "included_hours": hours_phrase(engagement.included_hours),
+            "hourly_rate": _("%(amount)s per hour") % {
+                "amount": money(engagement.hourly_rate, currency)},
+            "overage_rate": _("%(amount)s per hour") % {
+                "amount": money(engagement.overage_rate, currency)},
+            "rollover": rollover,
+        },
+        "coverage": {
+            "lines": coverage_lines(engagement.coverage()),
+            "time_zone": engagement.coverage_time_zone,
+            "response_target": _("Within %(hours)s of coverage time") % {
+                "hours": hours_phrase(engagement.response_target_hours)},
+        },
+        "services": [category.name for category in engagement.categories.all()],
+        "term": {
+            "start": _date(engagement.start_date),
+            "end": _date(engagement.end_date) or _("Until either party ends the agreement"),
+        },
+        "billing_terms": _billing_terms(engagement),
+        "scope_notes": engagement.scope_notes,
+    }
+
+
+def agreement_title(engagement: Engagement) -> str:
+    return _("Service agreement \u2013 %(client)s, version %(version)s") % {
+        "client": engagement.client.name, "version": engagement.version}
+
+
+def brand_from_kit(kit: BrandKit | None) -> Brand:
+    """The renderer's plain brand from a brand kit (defaults when there is none)."""
+    if kit is None:
+        return Brand()
+    logo = None
+    if kit.logo:
+        try:
+            with kit.logo.open("rb") as handle:
+                logo = handle.read()
+        except OSError:
+            # A lost logo must not stop the agreement; it is rendered without one.
+            logger.warning("Brand kit %s: logo %s cannot be read", kit.pk, kit.logo.name)
+    return Brand(primary=kit.primary_color, secondary=kit.secondary_color,
+                 accent=kit.accent_color, font=kit.font, tagline=kit.tagline,
+                 address_block=kit.address_block, logo=logo)
+
+
+def service_agreement_request(*, engagement: Engagement, user=None) -> Document:
+    """Ask for the engagement's service agreement PDF (deduplicated by its content)."""
+    practice = engagement.client.practice
+    engagement = (
+        Engagement.objects.for_practice(practice)
+        .select_related("client__practice", "plan")
+        .prefetch_related("windows", "categories")
+        .get(pk=engagement.pk)
+    )
+    context = agreement_context(engagement)
+    return document_request_render(
+        practice=practice, kind=DocumentKind.SERVICE_AGREEMENT, title=context["title"],
+        client=engagement.client, subject_type=SUBJECT_TYPE, subject_id=engagement.pk,
+        context=context, brand=brand_from_kit(brand_for(practice=practice, client=None)),
+        requested_by=user,
+    )
+

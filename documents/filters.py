@@ -1,0 +1,26 @@
+"""Filters of the staff documents list (django-filter; id choices come from the practice)."""
+
+from __future__ import annotations
+
+import django_filters
+from django.utils.translation import gettext_lazy as _
+
+from clients.models import Client
+from documents.models import Document, DocumentKind, DocumentStatus
+
+
+def practice_clients(request):
+    return Client.objects.for_practice(request.practice).order_by("name")
+
+
+class DocumentFilter(django_filters.FilterSet):
+    client = django_filters.ModelChoiceFilter(label=_("Client"), queryset=practice_clients,
+                                              empty_label=_("All clients"))
+    kind = django_filters.ChoiceFilter(label=_("Kind"), choices=DocumentKind.choices,
+                                       empty_label=_("All kinds"))
+    status = django_filters.ChoiceFilter(label=_("Status"), choices=DocumentStatus.choices,
+                                         empty_label=_("All statuses"))
+
+    class Meta:
+        model = Document
+        fields = ["client", "kind", "status"]

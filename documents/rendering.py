@@ -1,0 +1,430 @@
+"""The one rendering service: a template, plain data and a brand kit in; a PDF and its preview out.
+
+Every PDF of the product goes through ``render_document``. This module imports no feature app
+and no model: callers pass the template source, a context of plain values (str, numbers,
+Decimal, dates, lists, dicts) and a ``Brand``; they get ``RenderedDocument`` back.
+
+Two walls keep a document from reaching what it should not:
+
+* templates run in a restricted engine: no template loaders, no ``{% include %}``,
+  ``{% extends %}``, ``{% load %}``, ``{% ssi %}``, ``{% debug %}``, ``{% url %}``, and a context
+  of frozen plain values (no model instances, no settings, no callables);
+* WeasyPrint fetches every resource through ``StrictURLFetcher``: ``data:`` URIs and files inside
+  our static and media folders only. No network, no redirects, no ``file://`` elsewhere.
+
+WeasyPrint costs about half a second to import, so it is imported on the first render (or by
+``warm_up`` when a worker process starts), never at module import and never per document.
+"""
+
+from __future__ import annotations
+
+import base64
+import datetime
+import functools
+import hashlib
+import io
+import logging
+import mimetypes
+import os
+import re
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+from decimal import Decimal
+from pathlib import Path
+from types import MappingProxyType
+from typing import Any
+from urllib.parse import urlsplit
+from urllib.request import url2pathname
+
+from django.apps import apps
+from django.conf import settings
+from django.template import Context, Engine, TemplateSyntaxError
+from django.template.base import Lexer, TokenType
+from django.utils.functional import Promise
+from django.utils.translation import gettext as _
+
+logger = logging.getLogger(__name__)
+
+# Fonts installed on every host that renders (Debian: fonts-dejavu-core, fonts-liberation2).
+# The clients app's brand kit offers exactly this list.
+SAFE_FONTS = ("DejaVu Sans", "DejaVu Serif", "Liberation Sans", "Liberation Serif")
+DEFAULT_FONT = "DejaVu Sans"
+
+# Tags a document template may never use, refused with a clear message before compiling.
+FORBIDDEN_TAGS = frozenset(
+    {"include", "extends", "load", "ssi", "debug", "url", "csrf_token", "querystring", "block"}
+)
+COLOUR_RE = re.compile(r"^#[0-9a-fA-F]{6}$")
+LOGO_FORMATS = {"PNG": "image/png", "JPEG": "image/jpeg", "GIF": "image/gif",
+                "WEBP": "image/webp"}
+MAX_RESOURCE_BYTES = 20 * 1024 * 1024
+PREVIEW_WIDTH = 600
+
+MARGIN_BOXES = (
+    "top-left-corner", "top-left", "top-center", "top-right", "top-right-corner",
+    "bottom-left-corner", "bottom-left", "bottom-center", "bottom-right", "bottom-right-corner",
+    "left-top", "left-middle", "left-bottom", "right-top", "right-middle", "right-bottom",
+)
+
+
+class RenderError(Exception):
+    """The document cannot be rendered as asked; ``message`` is fit to show a user.
+
+    Retrying without changing the template or the data gives the same error.
+    """
+
+    def __init__(self, message: Any):
+        super().__init__(str(message))
+        self.message = str(message)
+
+
+class TemplateRejected(RenderError):
+    """The template uses something document templates may not, or does not compile."""
+
+
+class DataRejected(RenderError):
+    """The context or brand kit holds something a document cannot use."""
+
+
+class ResourceRefused(ValueError):
+    """The strict URL fetcher refused a URL (raised inside WeasyPrint, reported as RenderError)."""
+
+
+@dataclass(frozen=True)
+class Brand:
+    """A brand kit as plain values: colours ``#rrggbb``, a font of ``SAFE_FONTS``, logo bytes."""
+
+    primary: str = "#1f3a5f"
+    secondary: str = "#4a5568"
+    accent: str = "#c05621"
+    font: str = DEFAULT_FONT
+    tagline: str = ""
+    address_block: str = ""
+    logo: bytes | None = field(default=None, repr=False)
+
+    def logo_media_type(self) -> str | None:
+        if not self.logo:
+            return None
+        from PIL import Image, UnidentifiedImageError
+
+        try:
+            with Image.open(io.BytesIO(self.logo)) as image:
+                image_format = image.format
+                image.verify()
+        except (UnidentifiedImageError, OSError, SyntaxError, ValueError) as error:
+            raise DataRejected(_("The logo is not an image that documents can use.")) from error
+        if image_format not in LOGO_FORMATS:
+            raise DataRejected(_("The logo must be a PNG, JPEG, GIF or WebP image."))
+        return LOGO_FORMATS[image_format]
+
+    def check(self) -> None:
+        for name in ("primary", "secondary", "accent"):
+            if not COLOUR_RE.match(getattr(self, name) or ""):
+                raise DataRejected(
+                    _("The brand colour “%(value)s” is not a colour like #1f3a5f.")
+                    % {"value": getattr(self, name)}
+                )
+        if self.font not in SAFE_FONTS:
+            raise DataRejected(
+                _("The font “%(font)s” is not available for documents.") % {"font": self.font}
+            )
+
+    def logo_uri(self) -> str:
+        media_type = self.logo_media_type()
+        if media_type is None:
+            return ""
+        return f"data:{media_type};base64,{base64.b64encode(self.logo).decode('ascii')}"
+
+    def fingerprint(self) -> dict[str, str]:
+        """What identifies this brand kit's look, for keying rendered files."""
+        return {
+            "primary": self.primary, "secondary": self.secondary, "accent": self.accent,
+            "font": self.font, "tagline": self.tagline, "address_block": self.address_block,
+            "logo": hashlib.sha256(self.logo).hexdigest() if self.logo else "",
+        }
+
+
+@dataclass(frozen=True)
+class RenderedDocument:
+    pdf: bytes = field(repr=False)
+    page_count: int
+    checksum: str  # SHA-256 of ``pdf``, hex
+    size: int
+    preview_png: bytes = field(repr=False)
+
+
+# --- Plain data ----------------------------------------------------------------------------
+
+PLAIN_SCALARS = (bool, int, float, Decimal, datetime.date, datetime.time, datetime.timedelta)
+
+
+def plain(value: Any, where: str = "context") -> Any:
+    """Freeze ``value`` into plain, read-only values, or raise ``DataRejected``.
+
+    Mappings become read-only mappings with string keys, sequences become tuples, strings lose
+    any "safe" marking (so data is always escaped). Anything else — model instances, querysets,
+    settings, callables — is refused, so a template cannot reach the ORM or call methods that
+    change state.
+    """
+    if value is None or isinstance(value, PLAIN_SCALARS):
+        return value
+    if isinstance(value, Promise):
+        return str(value)
+    if isinstance(value, str):
+        # A new, exact ``str``: drops SafeString and str-based enums.
+        return value.encode("utf-8", "surrogatepass").decode("utf-8", "surrogatepass")
+    if isinstance(value, Mapping):
+        frozen = {}
+        for key, item in value.items():
+            if not isinstance(key, str):
+                raise DataRejected(_("Document data keys must be text (at %(where)s).")
+                                   % {"where": where})
+            frozen[plain(key)] = plain(item, f"{where}.{key}")
+        return MappingProxyType(frozen)
+    if isinstance(value, list | tuple):
+        return tuple(plain(item, f"{where}[{index}]") for index, item in enumerate(value))
+    raise DataRejected(
+        _("Document data can only hold text, numbers, dates, lists and mappings; "
+          "%(where)s holds a %(kind)s.") % {"where": where, "kind": type(value).__name__}
+    )
+
+
+# --- The restricted template engine --------------------------------------------------------
+
+
+class _RestrictedEngine(Engine):
+    # No defaulttags/loader_tags: the builtins are exactly documents.template_library.
+    default_builtins: list[str] = []
+
+
+@functools.cache
+def restricted_engine() -> Engine:
+    """A template engine with no loaders, no libraries to load and only harmless tags."""
+    return _RestrictedEngine(
+        dirs=[], app_dirs=False, loaders=[], libraries={},
+        builtins=["documents.template_library"], autoescape=True, debug=False,
+        string_if_invalid="",
+    )
+
+
+def compile_template(source: str):
+    """Compile a document template, refusing forbidden tags with a readable reason."""
+    for token in Lexer(source).tokenize():
+        if token.token_type != TokenType.BLOCK:
+            continue
+        bits = token.split_contents()
+        if bits and bits[0] in FORBIDDEN_TAGS:
+            raise TemplateRejected(
+                _("Line %(line)s uses {%% %(tag)s %%}, which document templates may not use.")
+                % {"line": token.lineno, "tag": bits[0]}
+            )
+    try:
+        return restricted_engine().from_string(source)
+    except TemplateSyntaxError as error:
+        raise TemplateRejected(_("The template has an error: %(error)s") % {"error": error}) \
+            from error
+
+
+def brand_context(brand: Brand) -> Mapping[str, Any]:
+    return plain({
+        "primary": brand.primary, "secondary": brand.secondary, "accent": brand.accent,
+        "font": brand.font, "tagline": brand.tagline,
+        "address_lines": [line for line in brand.address_block.splitlines() if line.strip()],
+        "logo_uri": brand.logo_uri(),
+    })
+
+
+def render_html(*, template_source: str, context: Mapping[str, Any], brand: Brand) -> str:
+    """Fill the template with the plain context; the brand kit is available as ``brand``."""
+    brand.check()
+    template = compile_template(template_source)
+    data = dict(plain(dict(context)))
+    data["brand"] = brand_context(brand)
+    try:
+        return template.render(Context(data, autoescape=True))
+    except (TemplateSyntaxError, ValueError, TypeError, AttributeError, KeyError, IndexError,
+            ArithmeticError) as error:
+        raise TemplateRejected(
+            _("The template could not be filled in: %(error)s") % {"error": error}
+        ) from error
+
+
+# --- HTML to PDF ---------------------------------------------------------------------------
+
+
+def _weasyprint():
+    import weasyprint
+
+    return weasyprint
+
+
+def warm_up() -> None:
+    """Import WeasyPrint now (a worker process calls this once when it starts)."""
+    _fetcher_class()
+
+
+def _static_dirs() -> list[Path]:
+    dirs = []
+    for entry in getattr(settings, "STATICFILES_DIRS", []):
+        dirs.append(Path(entry[1] if isinstance(entry, tuple | list) else entry))
+    return dirs
+
+
+def allowed_roots() -> list[str]:
+    """Folders whose files a document may use: our static files and media files."""
+    roots: list[Path] = [*_static_dirs()]
+    if settings.STATIC_ROOT:
+        roots.append(Path(settings.STATIC_ROOT))
+    roots.extend(Path(config.path) / "static" for config in apps.get_app_configs())
+    if settings.MEDIA_ROOT:
+        roots.append(Path(settings.MEDIA_ROOT))
+    return [os.path.realpath(root) for root in roots]
+
+
+def static_base_url() -> str:
+    """Relative URLs in a document resolve against our main static folder."""
+    dirs = _static_dirs()
+    base = dirs[0] if dirs else Path(settings.STATIC_ROOT)
+    return Path(os.path.realpath(base)).as_uri() + "/"
+
+
+def _inside(path: str, roots: Iterable[str]) -> bool:
+    return any(os.path.commonpath([path, root]) == root for root in roots)
+
+
+@functools.cache
+def _fetcher_class():
+    from weasyprint.urls import URLFetcher, URLFetcherResponse
+
+    class StrictURLFetcher(URLFetcher):
+        """Fetch ``data:`` URIs and files inside ``roots``; refuse everything else.
+
+        Built on WeasyPrint's ``URLFetcher`` (70+) with no redirects, only the ``data`` and
+        ``file`` protocols, and ``fail_on_errors`` so that a refused resource stops the render
+        with a reason instead of silently leaving a hole in the document.
+        """
+
+        def __init__(self, roots: Iterable[str] | None = None):
+            super().__init__(timeout=5, allowed_protocols={"data", "file"},
+                             allow_redirects=False, fail_on_errors=True)
+            self.roots = [os.path.realpath(root) for root in roots] if roots is not None \
+                else allowed_roots()
+
+        def fetch(self, url, headers=None):
+            scheme = urlsplit(url).scheme.lower() if ":" in url else ""
+            if scheme == "data":
+                return super().fetch(url, headers)
+            if scheme == "file":
+                return self._fetch_file(url)
+            raise ResourceRefused(
+                _("Documents cannot use resources from %(url)s.") % {"url": url[:200]}
+            )
+
+        def _fetch_file(self, url: str):
+            parts = urlsplit(url)
+            if parts.netloc not in ("", "localhost"):
+                raise ResourceRefused(
+                    _("Documents cannot use resources from %(url)s.") % {"url": url[:200]}
+                )
+            # realpath resolves "..", "%2e%2e" (once unquoted) and symlinks before the check.
+            path = os.path.realpath(url2pathname(parts.path))
+            if not _inside(path, self.roots):
+                raise ResourceRefused(
+                    _("Documents can only use our own static and media files, not %(url)s.")
+                    % {"url": url[:200]}
+                )
+            if not os.path.isfile(path):
+                raise ResourceRefused(_("The file %(url)s does not exist.") % {"url": url[:200]})
+            if os.path.getsize(path) > MAX_RESOURCE_BYTES:
+                raise ResourceRefused(_("The file %(url)s is too big.") % {"url": url[:200]})
+            with open(path, "rb") as handle:
+                body = handle.read()
+            media_type = mimetypes.guess_type(path)[0] or "application/octet-stream"
+            return URLFetcherResponse(url, body=body, headers={"Content-Type": media_type})
+
+    return StrictURLFetcher
+
+
+def strict_url_fetcher(roots: Iterable[str] | None = None):
+    """A fresh strict fetcher (``roots`` defaults to ``allowed_roots()``)."""
+    return _fetcher_class()(roots=roots)
+
+
+def brand_stylesheet(brand: Brand) -> str:
+    """Base CSS from the brand kit, applied under the template's own styles.
+
+    Page-margin boxes do not inherit the body's font, so every one of them gets it too.
+    """
+    brand.check()  # colours and font are validated, so they are safe inside CSS
+    generic = "serif" if "Serif" in brand.font else "sans-serif"
+    family = f'"{brand.font}", {generic}'
+    margin_boxes = "\n".join(
+        f"  @{name} {{ font-family: {family}; }}" for name in MARGIN_BOXES
+    )
+    return f"""
+@page {{
+  size: A4;
+  margin: 20mm 18mm 22mm 18mm;
+{margin_boxes}
+  @bottom-right {{ content: counter(page) " / " counter(pages); font-size: 8pt;
+                   color: {brand.secondary}; }}
+}}
+html {{ font-family: {family}; font-size: 10pt; line-height: 1.45; color: #1a202c; }}
+h1, h2, h3 {{ color: {brand.primary}; line-height: 1.2; }}
+a {{ color: {brand.accent}; }}
+.brand-primary {{ color: {brand.primary}; }}
+.brand-secondary {{ color: {brand.secondary}; }}
+.brand-accent {{ color: {brand.accent}; }}
+.brand-rule {{ border: 0; border-top: 2pt solid {brand.primary}; }}
+"""
+
+
+def html_to_pdf(html: str, *, brand: Brand, fetcher=None) -> tuple[bytes, int]:
+    """Lay out ``html`` with the brand's base stylesheet; return the PDF and its page count."""
+    weasyprint = _weasyprint()
+    from weasyprint.urls import FatalURLFetchingError
+
+    fetcher = fetcher or strict_url_fetcher()
+    try:
+        document = weasyprint.HTML(
+            string=html, base_url=static_base_url(), url_fetcher=fetcher
+        ).render(stylesheets=[weasyprint.CSS(string=brand_stylesheet(brand), url_fetcher=fetcher)])
+        pdf = document.write_pdf()
+    except FatalURLFetchingError as error:
+        reason = error.__cause__
+        if isinstance(reason, ResourceRefused):
+            raise RenderError(str(reason)) from error
+        raise RenderError(_("A resource of the document could not be read.")) from error
+    return pdf, len(document.pages)
+
+
+def preview_png(pdf: bytes, *, width: int = PREVIEW_WIDTH) -> bytes:
+    """A PNG of the first page, ``width`` pixels wide."""
+    import pypdfium2
+
+    document = pypdfium2.PdfDocument(pdf)
+    try:
+        page = document[0]
+        image = page.render(scale=width / page.get_width()).to_pil()
+        page.close()
+    finally:
+        document.close()
+    buffer = io.BytesIO()
+    image.save(buffer, format="PNG", optimize=True)
+    return buffer.getvalue()
+
+
+def render_document(*, template_source: str, context: Mapping[str, Any],
+                    brand: Brand | None = None) -> RenderedDocument:
+    """Template + plain data + brand kit → PDF bytes, page count, SHA-256, size, PNG preview.
+
+    Raises ``RenderError`` (or a subclass) with a user-readable message when the template, the
+    data or a resource is not acceptable.
+    """
+    brand = brand or Brand()
+    html = render_html(template_source=template_source, context=context, brand=brand)
+    pdf, page_count = html_to_pdf(html, brand=brand)
+    return RenderedDocument(
+        pdf=pdf, page_count=page_count, checksum=hashlib.sha256(pdf).hexdigest(), size=len(pdf),
+        preview_png=preview_png(pdf),
+    )

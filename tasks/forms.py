@@ -1,0 +1,453 @@
+"""Forms of the tasks app. Every id-taking field uses a queryset of the current practice."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from zoneinfo import ZoneInfo
+
+import django_filters
+from django import forms
+from django.db.models import Q
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from clients.models import Client, ServiceCategory
+from secretary.models import time_zone_choices
+from tasks import services
+from tasks.models import (
+    CalendarEvent,
+    EventKind,
+    NotificationPreference,
+    Priority,
+    RecurringTask,
+    Status,
+    Task,
+    TaskTemplate,
+)
+from tasks.recurrence import WEEKDAY_NAMES, Frequency
+from tasks.selectors import staff_members
+
+
+class MultipleFileInput(forms.ClearableFileInput):
+    allow_multiple_selected = True
+
+
+class MultipleFileField(forms.FileField):
+    """Several files in one input; the limits are checked by the service and named up front."""
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("widget", MultipleFileInput())
+        kwargs.setdefault("required", False)
+        kwargs.setdefault("help_text", services.attachment_limits_text())
+        super().__init__(*args, **kwargs)
+
+    def clean(self, data, initial=None):
+        single = super().clean
+        if isinstance(data, list | tuple):
+            return [single(item, initial) for item in data if item]
+        return [single(data, initial)] if data else []
+
+
+class DateTimeLocalInput(forms.DateTimeInput):
+    input_type = "datetime-local"
+
+    def __init__(self, **kwargs):
+        super().__init__(format="%Y-%m-%dT%H:%M", **kwargs)
+
+
+class DateInput(forms.DateInput):
+    input_type = "date"
+
+
+def _categories(practice):
+    return ServiceCategory.objects.for_practice(practice).filter(archived=False).order_by("name")
+
+
+class MemberChoiceField(forms.ModelChoiceField):
+    def label_from_instance(self, obj):
+        return str(obj.user)
+
+
+class RequestForm(forms.Form):
+    """A client contact's request in the portal."""
+
+    subject = forms.CharField(label=_("Subject"), max_length=200)
+    details = forms.CharField(label=_("Details"), widget=forms.Textarea, required=False)
+    category = forms.ModelChoiceField(
+        label=_("Kind of work"), queryset=ServiceCategory.objects.none(), required=False
+    )
+    wanted_by = forms.DateField(label=_("Wanted by"), required=False, widget=DateInput)
+    attachments = MultipleFileField(label=_("Attachments"))
+
+    def __init__(self, *args, practice, engagement=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        categories = _categories(practice)
+        if engagement is not None and engagement.categories.exists():
+            categories = categories.filter(pk__in=engagement.categories.values("pk"))
+        self.fields["category"].queryset = categories
+
+
+class ReplyForm(forms.Form):
+    body = forms.CharField(label=_("Message"), widget=forms.Textarea(attrs={"rows": 4}))
+    attachments = MultipleFileField(label=_("Attachments"))
+
+
+class CommentForm(ReplyForm):
+    internal = forms.BooleanField(
+        label=_("Internal note (the client does not see it)"), required=False
+    )
+
+
+class TaskForm(forms.ModelForm):
+    checklist = forms.CharField(
+        label=_("Checklist"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 4}),
+        help_text=_("One item per line. Choosing a template fills it in."),
+    )
+
+    class Meta:
+        model = Task
+        fields = [
+            "client",
+            "title",
+            "description",
+            "category",
+            "template",
+            "priority",
+            "assignee",
+            "due_at",
+            "client_visible",
+        ]
+        widgets = {"due_at": DateTimeLocalInput()}
+        field_classes = {"assignee": MemberChoiceField}
+
+    def __init__(self, *args, practice, creating: bool = True, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["client"].queryset = Client.objects.for_practice(practice).order_by("name")
+        self.fields["category"].queryset = _categories(practice)
+        self.fields["template"].queryset = TaskTemplate.objects.for_practice(practice).filter(
+            archived=False
+        )
+        self.fields["template"].required = False
+        self.fields["assignee"].queryset = staff_members(practice=practice)
+        self.fields["due_at"].help_text = _("In your time zone (%(zone)s).") % {
+            "zone": timezone.get_current_timezone_name()
+        }
+        if not creating:
+            del self.fields["template"]
+            del self.fields["checklist"]
+        else:
+            preview = {
+                "hx-get": "template-preview/",
+                "hx-target": "#template-preview",
+                "hx-trigger": "change",
+            }
+            self.fields["template"].widget.attrs.update(preview)
+            self.fields["category"].widget.attrs.update(preview)
+            self.fields["category"].help_text = _("A service with a template brings its checklist.")
+
+
+class ConvertForm(forms.Form):
+    """Triage of a portal request into a task of the practice."""
+
+    title = forms.CharField(label=_("Title"), max_length=200)
+    category = forms.ModelChoiceField(
+        label=_("Service"), queryset=ServiceCategory.objects.none(), required=False
+    )
+    priority = forms.TypedChoiceField(
+        label=_("Priority"), choices=Priority.choices, coerce=int, initial=Priority.NORMAL
+    )
+    assignee = MemberChoiceField(label=_("Assignee"), queryset=None, required=False)
+    due_at = forms.DateTimeField(label=_("Due"), required=False, widget=DateTimeLocalInput())
+    status = forms.ChoiceField(
+        label=_("Start as"),
+        choices=[(Status.TODO, Status.TODO.label), (Status.IN_PROGRESS, Status.IN_PROGRESS.label)],
+    )
+
+    def __init__(self, *args, practice, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["category"].queryset = _categories(practice)
+        self.fields["assignee"].queryset = staff_members(practice=practice)
+
+
+class StatusForm(forms.Form):
+    status = forms.ChoiceField(label=_("Status"), choices=Status.choices)
+
+
+class ChecklistItemForm(forms.Form):
+    text = forms.CharField(
+        label=_("New item"),
+        max_length=200,
+        widget=forms.TextInput(
+            attrs={"aria-label": _("New checklist item"), "placeholder": _("New item")}
+        ),
+    )
+
+
+class AttachmentForm(forms.Form):
+    attachments = MultipleFileField(label=_("Attach files"), required=True)
+    internal = forms.BooleanField(
+        label=_("Internal (the client does not see them)"), required=False
+    )
+
+
+class TimeEntryForm(forms.Form):
+    day = forms.DateField(label=_("Date"), widget=DateInput)
+    minutes = forms.IntegerField(label=_("Minutes"), help_text=_("At most 1440 (24 hours)."))
+    description = forms.CharField(label=_("Description"), max_length=300, required=False)
+    billable = forms.BooleanField(label=_("Billable"), required=False, initial=True)
+
+
+class TaskTemplateForm(forms.Form):
+    name = forms.CharField(label=_("Name"), max_length=120)
+    title = forms.CharField(label=_("Task title"), max_length=200)
+    category = forms.ModelChoiceField(
+        label=_("Service"), queryset=ServiceCategory.objects.none(), required=False
+    )
+    priority = forms.TypedChoiceField(
+        label=_("Priority"), choices=Priority.choices, coerce=int, initial=Priority.NORMAL
+    )
+    description = forms.CharField(label=_("Description"), widget=forms.Textarea, required=False)
+    checklist = forms.CharField(
+        label=_("Checklist"),
+        widget=forms.Textarea,
+        required=False,
+        help_text=_("One item per line."),
+    )
+    archived = forms.BooleanField(label=_("Archived"), required=False)
+
+    def __init__(self, *args, practice, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["category"].queryset = _categories(practice)
+
+
+class RecurringTaskForm(forms.ModelForm):
+    weekday = forms.TypedChoiceField(
+        label=_("On (weekly)"),
+        required=False,
+        coerce=int,
+        empty_value=None,
+        choices=[("", "—"), *[(i, name) for i, name in enumerate(WEEKDAY_NAMES)]],
+    )
+
+    class Meta:
+        model = RecurringTask
+        fields = [
+            "client",
+            "title",
+            "description",
+            "category",
+            "template",
+            "assignee",
+            "frequency",
+            "interval",
+            "weekday",
+            "month_day",
+            "start_date",
+            "due_time",
+            "lead_days",
+            "active",
+        ]
+        widgets = {"start_date": DateInput(), "due_time": forms.TimeInput(attrs={"type": "time"})}
+        field_classes = {"assignee": MemberChoiceField}
+        help_texts = {"month_day": _("Monthly rules: a day the month lacks falls on its last day.")}
+
+    def __init__(self, *args, practice, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["client"].queryset = Client.objects.for_practice(practice).order_by("name")
+        self.fields["category"].queryset = _categories(practice)
+        self.fields["template"].queryset = TaskTemplate.objects.for_practice(practice)
+        self.fields["assignee"].queryset = staff_members(practice=practice)
+        self.fields["frequency"].choices = Frequency.choices
+
+
+class EventForm(forms.ModelForm):
+    starts_at = forms.DateTimeField(
+        label=_("Starts"),
+        widget=DateTimeLocalInput(),
+        input_formats=["%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M"],
+    )
+    ends_at = forms.DateTimeField(
+        label=_("Ends"),
+        widget=DateTimeLocalInput(),
+        input_formats=["%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M"],
+    )
+    time_zone = forms.ChoiceField(
+        label=_("Time zone"),
+        choices=time_zone_choices,
+        help_text=_("Start and end are read in this zone."),
+    )
+    video_link = forms.URLField(label=_("Video link"), required=False, assume_scheme="https")
+    attendees_text = forms.CharField(
+        label=_("Attendees"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_("One per line: Name <email@example.com>"),
+    )
+
+    class Meta:
+        model = CalendarEvent
+        fields = [
+            "client",
+            "task",
+            "secretary",
+            "kind",
+            "title",
+            "location",
+            "video_link",
+            "dial_in",
+            "notes",
+            "cancelled",
+        ]
+        field_classes = {"secretary": MemberChoiceField}
+
+    def __init__(self, *args, practice, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["client"].queryset = Client.objects.for_practice(practice).order_by("name")
+        self.fields["task"].queryset = (
+            Task.objects.for_practice(practice)
+            .filter(status__in=("requested", "todo", "in_progress", "waiting"))
+            .select_related("client")
+        )
+        self.fields["secretary"].queryset = staff_members(practice=practice)
+        self.fields["kind"].choices = EventKind.choices
+        instance = kwargs.get("instance")
+        if instance is not None and instance.pk:
+            zone = ZoneInfo(instance.time_zone)
+            self.initial.update(
+                {
+                    "time_zone": instance.time_zone,
+                    "starts_at": instance.starts_at.astimezone(zone).replace(tzinfo=None),
+                    "ends_at": instance.ends_at.astimezone(zone).replace(tzinfo=None),
+                    "attendees_text": "\n".join(
+                        f"{a['name']} <{a['email']}>" if a.get("name") else a["email"]
+                        for a in instance.attendees
+                    ),
+                }
+            )
+
+    def _in_zone(self, value: datetime | None) -> datetime | None:
+        zone_name = self.cleaned_data.get("time_zone")
+        if value is None or not zone_name:
+            return value
+        return value.replace(tzinfo=None).replace(tzinfo=ZoneInfo(zone_name))
+
+    def event_fields(self) -> dict:
+        data = self.cleaned_data
+        return {
+            "client": data["client"],
+            "task": data.get("task"),
+            "secretary": data.get("secretary"),
+            "kind": data["kind"],
+            "title": data["title"],
+            "location": data.get("location", ""),
+            "video_link": data.get("video_link", ""),
+            "dial_in": data.get("dial_in", ""),
+            "notes": data.get("notes", ""),
+            "cancelled": data.get("cancelled", False),
+            "time_zone": data["time_zone"],
+            "starts_at": self._in_zone(data["starts_at"]),
+            "ends_at": self._in_zone(data["ends_at"]),
+            "attendees": data.get("attendees_text", ""),
+        }
+
+
+class NotificationPreferenceForm(forms.ModelForm):
+    class Meta:
+        model = NotificationPreference
+        fields = ["on_assignment", "on_client_reply", "on_sla_breach"]
+
+
+SORTS = {
+    "due": ("urgency_due", _("Due (soonest first)")),
+    "sla": ("sla_due_at", _("Response due")),
+    "-priority": ("-priority", _("Priority")),
+    "-created": ("-created_at", _("Newest")),
+    "created": ("created_at", _("Oldest")),
+    "client": ("client__name", _("Client")),
+    "title": ("title", _("Title")),
+}
+
+
+class _MemberFilterField(django_filters.fields.ModelChoiceField):
+    def label_from_instance(self, obj):
+        return str(obj.user)
+
+
+class MemberFilter(django_filters.ModelChoiceFilter):
+    field_class = _MemberFilterField
+
+
+class TaskFilter(django_filters.FilterSet):
+    q = django_filters.CharFilter(label=_("Search"), method="search")
+    client = django_filters.ModelChoiceFilter(label=_("Client"), queryset=Client.objects.none())
+    status = django_filters.MultipleChoiceFilter(
+        label=_("Status"), choices=Status.choices, widget=forms.SelectMultiple(attrs={"size": 3})
+    )
+    assignee = MemberFilter(label=_("Assignee"), queryset=None, null_label=_("Unassigned"))
+    category = django_filters.ModelChoiceFilter(
+        label=_("Service"), queryset=ServiceCategory.objects.none()
+    )
+    due_after = django_filters.DateFilter(
+        label=_("Due from"), field_name="due_at", lookup_expr="date__gte", widget=DateInput
+    )
+    due_before = django_filters.DateFilter(
+        label=_("Due until"), field_name="due_at", lookup_expr="date__lte", widget=DateInput
+    )
+    sort = django_filters.ChoiceFilter(
+        label=_("Sort"),
+        method="sort_by",
+        empty_label=None,
+        choices=[(k, v[1]) for k, v in SORTS.items()],
+    )
+
+    class Meta:
+        model = Task
+        fields = ["q", "client", "status", "assignee", "category", "due_after", "due_before"]
+
+    def __init__(self, data=None, *args, practice, **kwargs):
+        super().__init__(data, *args, **kwargs)
+        self.filters["client"].queryset = Client.objects.for_practice(practice).order_by("name")
+        self.filters["assignee"].queryset = staff_members(practice=practice)
+        self.filters["category"].queryset = _categories(practice)
+
+    def search(self, queryset, name, value):
+        value = value.strip()
+        if not value:
+            return queryset
+        return queryset.filter(
+            Q(title__icontains=value)
+            | Q(description__icontains=value)
+            | Q(client__name__icontains=value)
+        )
+
+    def sort_by(self, queryset, name, value):
+        return queryset  # applied by the view after filtering, with a stable tie-breaker
+
+
+class BulkForm(forms.Form):
+    tasks = forms.ModelMultipleChoiceField(
+        queryset=Task.objects.none(), widget=forms.MultipleHiddenInput
+    )
+    status = forms.ChoiceField(
+        label=_("Set status"), required=False, choices=[("", "—"), *Status.choices]
+    )
+    assignee = forms.ChoiceField(label=_("Assign to"), required=False)
+
+    def __init__(self, *args, practice, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["tasks"].queryset = Task.objects.for_practice(practice)
+        members = staff_members(practice=practice)
+        self.fields["assignee"].choices = [
+            ("", "—"),
+            ("none", _("Nobody")),
+            *[(str(m.pk), str(m.user)) for m in members],
+        ]
+        self.members = {str(m.pk): m for m in members}
+
+    def clean(self):
+        data = super().clean()
+        if not data.get("status") and not data.get("assignee"):
+            raise forms.ValidationError(_("Choose a status or an assignee to apply."))
+        return data

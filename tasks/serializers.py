@@ -1,0 +1,283 @@
+"""API serializers. Fields that take ids are scoped to the request's practice; writes go
+through the services."""
+
+from __future__ import annotations
+
+from zoneinfo import ZoneInfo
+
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+from drf_spectacular.utils import extend_schema_field
+from rest_framework import serializers
+
+from clients.models import Client, ServiceCategory
+from secretary.models import Membership
+from tasks.models import (
+    Attachment,
+    CalendarEvent,
+    CalendarFeed,
+    ChecklistItem,
+    Comment,
+    Status,
+    Task,
+    TimeEntry,
+)
+from tasks.timekeeping import MAX_ENTRY_MINUTES
+
+
+def _practice(serializer):
+    request = serializer.context.get("request")
+    return getattr(request, "practice", None)
+
+
+class PracticeScopedField(serializers.PrimaryKeyRelatedField):
+    """An id of a row of the request's practice; any other id is "not found" (400)."""
+
+    def __init__(self, model=None, **kwargs):
+        self.model = model
+        self.extra_filter = kwargs.pop("extra_filter", {})
+        super().__init__(**kwargs)
+
+    def get_queryset(self):
+        practice = _practice(self.root) if self.root is not None else None
+        if practice is None:
+            return self.model.objects.none()
+        return self.model.objects.for_practice(practice).filter(**self.extra_filter)
+
+
+def scoped(model, **kwargs):
+    kwargs.setdefault("queryset", model.objects.none())
+    return PracticeScopedField(model=model, **kwargs)
+
+
+class ChecklistItemSerializer(serializers.ModelSerializer):
+    done = serializers.SerializerMethodField()
+
+    class Meta:
+        model = ChecklistItem
+        fields = ["id", "text", "position", "done", "done_at"]
+
+    def get_done(self, item) -> bool:
+        return item.done_at is not None
+
+
+class TaskSerializer(serializers.ModelSerializer):
+    client = scoped(Client)
+    category = scoped(ServiceCategory, required=False, allow_null=True)
+    assignee = scoped(
+        Membership,
+        required=False,
+        allow_null=True,
+        extra_filter={"role__in": ("owner", "admin", "secretary")},
+    )
+    status = serializers.ChoiceField(choices=Status.choices, required=False)
+    checklist = ChecklistItemSerializer(many=True, read_only=True)
+    checklist_items = serializers.ListField(
+        child=serializers.CharField(max_length=200),
+        write_only=True,
+        required=False,
+        help_text=_("Checklist items to create with the task."),
+    )
+    sla_state = serializers.CharField(read_only=True)
+    client_time_zone = serializers.CharField(source="client.time_zone", read_only=True)
+
+    class Meta:
+        model = Task
+        fields = [
+            "id",
+            "client",
+            "client_time_zone",
+            "source",
+            "title",
+            "description",
+            "category",
+            "status",
+            "priority",
+            "assignee",
+            "due_at",
+            "wanted_by",
+            "client_visible",
+            "sla_due_at",
+            "sla_state",
+            "responded_at",
+            "created_at",
+            "updated_at",
+            "completed_at",
+            "checklist",
+            "checklist_items",
+        ]
+        read_only_fields = [
+            "source",
+            "wanted_by",
+            "sla_due_at",
+            "responded_at",
+            "created_at",
+            "updated_at",
+            "completed_at",
+        ]
+
+
+class ClientTaskSerializer(serializers.ModelSerializer):
+    """What a client contact sees and sends: their request, never staff-only fields."""
+
+    category = scoped(ServiceCategory, required=False, allow_null=True)
+    status_label = serializers.CharField(source="get_status_display", read_only=True)
+
+    class Meta:
+        model = Task
+        fields = [
+            "id",
+            "title",
+            "description",
+            "category",
+            "status",
+            "status_label",
+            "wanted_by",
+            "created_at",
+            "updated_at",
+            "completed_at",
+        ]
+        read_only_fields = ["status", "created_at", "updated_at", "completed_at"]
+
+
+class TransitionSerializer(serializers.Serializer):
+    status = serializers.ChoiceField(choices=Status.choices)
+
+
+class AttachmentSerializer(serializers.ModelSerializer):
+    download_url = serializers.SerializerMethodField()
+
+    class Meta:
+        model = Attachment
+        fields = [
+            "id",
+            "task",
+            "comment",
+            "original_name",
+            "content_type",
+            "size",
+            "internal",
+            "created_at",
+            "download_url",
+        ]
+        read_only_fields = fields
+
+    def get_download_url(self, attachment) -> str:
+        return reverse(
+            "api_attachment_download", args=[self.context["request"].practice.slug, attachment.pk]
+        )
+
+
+class AttachmentUploadSerializer(serializers.Serializer):
+    files = serializers.ListField(child=serializers.FileField(), allow_empty=False)
+    internal = serializers.BooleanField(default=False)
+    comment = serializers.IntegerField(
+        required=False, allow_null=True, help_text=_("A comment of the same task.")
+    )
+
+
+class CommentSerializer(serializers.ModelSerializer):
+    author_name = serializers.SerializerMethodField()
+    attachments = AttachmentSerializer(many=True, read_only=True)
+
+    class Meta:
+        model = Comment
+        fields = [
+            "id",
+            "body",
+            "internal",
+            "from_client",
+            "author_name",
+            "created_at",
+            "attachments",
+        ]
+        read_only_fields = ["from_client", "created_at"]
+
+    def get_author_name(self, comment) -> str:
+        return str(comment.author) if comment.author else ""
+
+
+class TimeEntrySerializer(serializers.ModelSerializer):
+    task = scoped(Task)
+    day = serializers.DateField(write_only=True, required=False)
+    minutes = serializers.IntegerField(
+        required=False,
+        min_value=-(10**6),
+        max_value=10**6,
+        help_text=_("1 to %(max)s.") % {"max": MAX_ENTRY_MINUTES},
+    )
+    running = serializers.BooleanField(source="is_running", read_only=True)
+    member = serializers.CharField(source="membership.user", read_only=True)
+
+    class Meta:
+        model = TimeEntry
+        fields = [
+            "id",
+            "task",
+            "client",
+            "member",
+            "started_at",
+            "ended_at",
+            "minutes",
+            "day",
+            "description",
+            "billable",
+            "manual",
+            "running",
+            "locked_at",
+        ]
+        read_only_fields = ["client", "started_at", "ended_at", "manual", "locked_at"]
+
+
+class TimerStartSerializer(serializers.Serializer):
+    task = scoped(Task)
+    description = serializers.CharField(max_length=300, required=False, allow_blank=True)
+
+
+class AttendeeSerializer(serializers.Serializer):
+    name = serializers.CharField(max_length=120, required=False, allow_blank=True)
+    email = serializers.EmailField()
+
+
+class EventSerializer(serializers.ModelSerializer):
+    client = scoped(Client)
+    task = scoped(Task, required=False, allow_null=True)
+    secretary = scoped(Membership, required=False, allow_null=True)
+    attendees = AttendeeSerializer(many=True, required=False)
+    starts_in_client_zone = serializers.SerializerMethodField()
+
+    class Meta:
+        model = CalendarEvent
+        fields = [
+            "id",
+            "client",
+            "task",
+            "secretary",
+            "kind",
+            "title",
+            "starts_at",
+            "ends_at",
+            "time_zone",
+            "starts_in_client_zone",
+            "location",
+            "video_link",
+            "dial_in",
+            "attendees",
+            "notes",
+            "cancelled",
+            "updated_at",
+        ]
+        read_only_fields = ["updated_at"]
+
+    @extend_schema_field(serializers.DateTimeField())
+    def get_starts_in_client_zone(self, event):
+        return event.starts_at.astimezone(ZoneInfo(event.client.time_zone)).isoformat()
+
+
+class FeedSerializer(serializers.ModelSerializer):
+    client = scoped(Client, required=False, allow_null=True)
+
+    class Meta:
+        model = CalendarFeed
+        fields = ["id", "client", "membership", "hint", "created_at", "revoked_at", "last_used_at"]
+        read_only_fields = ["membership", "hint", "created_at", "revoked_at", "last_used_at"]

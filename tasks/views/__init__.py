@@ -1,0 +1,83 @@
+"""HTML views of the tasks app: thin, through the practice resolvers of ``secretary.access``."""
+
+from tasks.views.calendar import (
+    calendar_feed,
+    event_delete,
+    event_edit,
+    event_list,
+)
+from tasks.views.portal import (
+    portal_attachment,
+    portal_calendar,
+    portal_home,
+    portal_request_detail,
+    portal_request_list,
+    portal_request_new,
+)
+from tasks.views.setup import (
+    notification_preferences,
+    recurring_edit,
+    recurring_list,
+    task_template_edit,
+    task_template_list,
+)
+from tasks.views.time import (
+    time_add,
+    time_delete,
+    time_edit,
+    timer_discard,
+    timer_start,
+    timer_stop,
+)
+from tasks.views.work import (
+    attachment_download,
+    checklist_add,
+    checklist_toggle,
+    dashboard,
+    task_attach,
+    task_comment,
+    task_convert,
+    task_detail,
+    task_edit,
+    task_list,
+    task_new,
+    task_status,
+    task_template_preview,
+)
+
+__all__ = [
+    "attachment_download",
+    "calendar_feed",
+    "checklist_add",
+    "checklist_toggle",
+    "dashboard",
+    "event_delete",
+    "event_edit",
+    "event_list",
+    "notification_preferences",
+    "portal_attachment",
+    "portal_calendar",
+    "portal_home",
+    "portal_request_detail",
+    "portal_request_list",
+    "portal_request_new",
+    "recurring_edit",
+    "recurring_list",
+    "task_attach",
+    "task_comment",
+    "task_convert",
+    "task_detail",
+    "task_edit",
+    "task_list",
+    "task_new",
+    "task_status",
+    "task_template_edit",
+    "task_template_list",
+    "task_template_preview",
+    "time_add",
+    "time_delete",
+    "time_edit",
+    "timer_discard",
+    "timer_start",
+    "timer_stop",
+]

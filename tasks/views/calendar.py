@@ -1,0 +1,136 @@
+"""Calendar events, private feed links, and the token-authenticated ICS feed."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from django.contrib import messages
+from django.http import Http404, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from clients.selectors import client_get
+from secretary.access import staff_view
+from secretary.errors import ApplicationError
+from tasks import events as event_services
+from tasks import selectors
+from tasks.forms import (
+    EventForm,
+)
+from tasks.models import (
+    CalendarEvent,
+)
+from tasks.views.common import _feed_url
+
+
+@staff_view
+@require_http_methods(["GET", "POST"])
+def event_list(request):
+    practice, membership = request.practice, request.membership
+    new_token = None
+    if request.method == "POST":
+        action = request.POST.get("action")
+        client = None
+        if request.POST.get("client"):
+            client = client_get(practice=practice, client_id=request.POST["client"])
+        owner = {"client": client} if client else {"membership": membership}
+        if action == "create":
+            feed, new_token = event_services.feed_create(
+                practice=practice, actor=membership, request=request, **owner
+            )
+            messages.success(
+                request, _("New private calendar link created. Copy it now: it is shown only once.")
+            )
+        elif action == "revoke":
+            for feed in selectors.feeds_for(practice=practice, **owner):
+                event_services.feed_revoke(
+                    practice=practice, actor=membership, feed=feed, request=request
+                )
+            messages.success(request, _("The calendar link no longer works."))
+        else:
+            raise Http404
+    scope = request.GET.get("scope", "mine")
+    since = timezone.now() - timedelta(days=1)
+    events = selectors.events_for(
+        practice=practice, since=since, membership=membership if scope == "mine" else None
+    )[:100]
+    from clients.models import Client
+
+    return render(
+        request,
+        "tasks/event_list.html",
+        {
+            "events": events,
+            "scope": scope,
+            "new_token": new_token,
+            "feed_url": _feed_url(request, new_token) if new_token else None,
+            "my_feed": selectors.feeds_for(practice=practice, membership=membership).first(),
+            "clients": Client.objects.for_practice(practice).order_by("name"),
+        },
+    )
+
+
+@staff_view
+@require_http_methods(["GET", "POST"])
+def event_edit(request, event_id: int | None = None):
+    event = None
+    if event_id is not None:
+        event = CalendarEvent.objects.for_practice(request.practice).filter(pk=event_id).first()
+        if event is None:
+            raise Http404
+    initial = {
+        "time_zone": timezone.get_current_timezone_name(),
+        "secretary": request.membership.pk,
+        "client": request.GET.get("client"),
+        "task": request.GET.get("task"),
+    }
+    form = EventForm(
+        request.POST or None,
+        instance=event,
+        practice=request.practice,
+        initial=initial if event is None else None,
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            event_services.event_save(
+                practice=request.practice,
+                actor=request.membership,
+                event=event,
+                request=request,
+                **form.event_fields(),
+            )
+        except ApplicationError as error:
+            error.add_to_form(form)
+        else:
+            messages.success(request, _("Event saved."))
+            return redirect("event_list", practice_slug=request.practice.slug)
+    return render(request, "tasks/event_form.html", {"form": form, "event": event})
+
+
+@staff_view
+@require_POST
+def event_delete(request, event_id: int):
+    event = CalendarEvent.objects.for_practice(request.practice).filter(pk=event_id).first()
+    if event is None:
+        raise Http404
+    event_services.event_delete(
+        practice=request.practice, actor=request.membership, event=event, request=request
+    )
+    messages.success(request, _("Event deleted."))
+    return redirect("event_list", practice_slug=request.practice.slug)
+
+
+@require_GET
+def calendar_feed(request, practice_slug: str, token: str):
+    """The private ICS feed: the secret in the URL is the only credential (calendar apps)."""
+    feed = event_services.feed_by_token(practice_slug=practice_slug, token=token)
+    if feed is None:
+        raise Http404
+    body = event_services.feed_body(
+        practice=feed.practice, client=feed.client, membership=feed.membership
+    )
+    response = HttpResponse(body, content_type="text/calendar; charset=utf-8")
+    response["Cache-Control"] = "private, max-age=300"
+    return response

@@ -1,0 +1,47 @@
+"""Helpers shared by the HTML views of the tasks app."""
+
+from __future__ import annotations
+
+import mimetypes
+
+from django.contrib import messages
+from django.http import FileResponse
+from django.urls import reverse
+
+from clients.services import regulated_view_record
+from secretary.errors import ApplicationError
+from tasks import selectors
+
+PAGE_SIZE = 25
+
+
+def _task_url(request, task) -> str:
+    return reverse("task_detail", args=[request.practice.slug, task.pk])
+
+
+def _fail(request, error: ApplicationError) -> None:
+    messages.error(request, error.message)
+
+
+def _staff_task(request, task_id):
+    task = selectors.task_get(practice=request.practice, task_id=task_id)
+    if task.client.is_regulated:
+        regulated_view_record(request=request, client=task.client)
+    return task
+
+
+def _serve(attachment) -> FileResponse:
+    content_type = attachment.content_type or mimetypes.guess_type(attachment.original_name)[0]
+    response = FileResponse(
+        attachment.file.open("rb"),
+        as_attachment=True,
+        filename=attachment.original_name,
+        content_type=content_type or "application/octet-stream",
+    )
+    response["X-Content-Type-Options"] = "nosniff"
+    response["Cache-Control"] = "private, no-store"
+    return response
+
+
+def _feed_url(request, token: str) -> str:
+    return request.build_absolute_uri(reverse("calendar_feed", args=[request.practice.slug, token]))

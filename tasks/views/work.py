@@ -1,0 +1,387 @@
+"""Staff pages of the work itself: dashboard, task list with bulk changes, task pages,
+comments, attachments and checklists."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.core.paginator import Paginator
+from django.db.models import F
+from django.db.models.functions import Coalesce
+from django.http import Http404
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from clients.services import regulated_view_record
+from secretary.access import staff_view
+from secretary.errors import ApplicationError
+from tasks import selectors, services
+from tasks.forms import (
+    SORTS,
+    AttachmentForm,
+    BulkForm,
+    ChecklistItemForm,
+    CommentForm,
+    ConvertForm,
+    StatusForm,
+    TaskFilter,
+    TaskForm,
+    TimeEntryForm,
+)
+from tasks.models import (
+    ChecklistItem,
+    Status,
+    TaskTemplate,
+)
+from tasks.views.common import PAGE_SIZE, _fail, _serve, _staff_task, _task_url
+
+
+@staff_view
+def dashboard(request):
+    data = selectors.dashboard(practice=request.practice, membership=request.membership)
+    return render(request, "tasks/dashboard.html", data)
+
+
+def _sorted(queryset, sort: str):
+    if sort == "due" or sort not in SORTS:
+        return queryset.annotate(urgency_due=Coalesce("sla_due_at", "due_at")).order_by(
+            F("urgency_due").asc(nulls_last=True), "-pk"
+        )
+    field = SORTS[sort][0]
+    if field == "sla_due_at":
+        return queryset.order_by(F("sla_due_at").asc(nulls_last=True), "-pk")
+    return queryset.order_by(field, "-pk")
+
+
+@staff_view
+@require_http_methods(["GET", "POST"])
+def task_list(request):
+    practice = request.practice
+    if request.method == "POST":
+        bulk = BulkForm(request.POST, practice=practice)
+        if bulk.is_valid():
+            assignee_value = bulk.cleaned_data["assignee"]
+            assignee = bulk.members.get(assignee_value)
+            try:
+                changed, problems = services.tasks_bulk_change(
+                    practice=practice,
+                    actor=request.membership,
+                    task_ids=[t.pk for t in bulk.cleaned_data["tasks"]],
+                    status=bulk.cleaned_data["status"] or None,
+                    assignee=assignee,
+                    unassign=assignee_value == "none",
+                    request=request,
+                )
+            except ApplicationError as error:
+                _fail(request, error)
+            else:
+                messages.success(request, _("%(n)s tasks changed.") % {"n": changed})
+                for problem in problems:
+                    messages.warning(request, problem)
+        else:
+            for error in bulk.errors.values():
+                messages.error(request, " ".join(error))
+        return redirect(request.get_full_path())
+    filters = TaskFilter(
+        request.GET or None, queryset=selectors.tasks_for(practice=practice), practice=practice
+    )
+    queryset = filters.qs if filters.is_bound else filters.queryset
+    if filters.is_bound and not filters.is_valid():
+        queryset = queryset.none()
+    if not request.GET.get("status") and not request.GET.get("q"):
+        queryset = queryset.exclude(status__in=(Status.DONE, Status.CANCELLED))
+    client = (
+        filters.form.cleaned_data.get("client") if filters.is_bound and filters.is_valid() else None
+    )
+    if client is not None:
+        regulated_view_record(request=request, client=client)
+    queryset = _sorted(queryset, request.GET.get("sort", "due"))
+    page = Paginator(queryset, PAGE_SIZE).get_page(request.GET.get("page"))
+    query = request.GET.copy()
+    query.pop("page", None)
+    context = {
+        "filter": filters,
+        "page": page,
+        "tasks": page.object_list,
+        "query": query.urlencode(),
+        "bulk": BulkForm(practice=practice),
+        "statuses": Status.choices,
+    }
+    template = "tasks/partials/task_table.html" if request.htmx else "tasks/task_list.html"
+    return render(request, template, context)
+
+
+@staff_view
+@require_http_methods(["GET", "POST"])
+def task_new(request):
+    practice = request.practice
+    form = TaskForm(
+        request.POST or None, practice=practice, initial={"client": request.GET.get("client")}
+    )
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        checklist = [line for line in data["checklist"].splitlines() if line.strip()]
+        template = data["template"]
+        if template is None and data["category"] is not None:
+            # Choosing a service offers its template: used unless another one is picked.
+            template = (
+                TaskTemplate.objects.for_practice(practice)
+                .filter(category=data["category"], archived=False)
+                .order_by("name")
+                .first()
+            )
+        try:
+            task = services.task_create(
+                practice=practice,
+                actor=request.membership,
+                client=data["client"],
+                title=data["title"],
+                description=data["description"],
+                category=data["category"],
+                priority=data["priority"],
+                assignee=data["assignee"],
+                due_at=data["due_at"],
+                client_visible=data["client_visible"],
+                template=template,
+                checklist=checklist or None,
+                request=request,
+            )
+        except ApplicationError as error:
+            error.add_to_form(form)
+        else:
+            messages.success(request, _("Task created."))
+            return redirect(_task_url(request, task))
+    return render(request, "tasks/task_form.html", {"form": form, "creating": True})
+
+
+@staff_view
+@require_GET
+def task_template_preview(request):
+    """The checklist a template (or the template of a chosen service) would bring."""
+    templates = TaskTemplate.objects.for_practice(request.practice).filter(archived=False)
+    template_id, category_id = request.GET.get("template"), request.GET.get("category")
+    template = None
+    if template_id and template_id.isdigit():
+        template = templates.filter(pk=template_id).first()
+    elif category_id and category_id.isdigit():
+        template = templates.filter(category_id=category_id).order_by("name").first()
+    return render(request, "tasks/partials/template_preview.html", {"template": template})
+
+
+def _detail_context(request, task, **forms) -> dict:
+    practice = request.practice
+    return {
+        "task": task,
+        "comments": selectors.comments_for(task=task, include_internal=True).prefetch_related(
+            "attachments"
+        ),
+        "attachments": selectors.attachments_for(task=task, include_internal=True).filter(
+            comment__isnull=True
+        ),
+        "checklist": list(task.checklist.all()),
+        "entries": selectors.time_entries_for(task=task),
+        "total_minutes": selectors.task_minutes(task=task),
+        "history": selectors.task_history(practice=practice, task=task)[:50],
+        "running": selectors.running_timer(practice=practice, membership=request.membership),
+        "events": task.events.all(),
+        "comment_form": forms.get("comment_form") or CommentForm(),
+        "time_form": forms.get("time_form")
+        or TimeEntryForm(initial={"day": timezone.localdate(), "billable": True}),
+        "attachment_form": forms.get("attachment_form") or AttachmentForm(),
+        "checklist_form": ChecklistItemForm(),
+        "convert_form": forms.get("convert_form")
+        or ConvertForm(
+            practice=practice,
+            initial={
+                "title": task.title,
+                "category": task.category_id,
+                "priority": task.priority,
+                "assignee": task.assignee_id or request.membership.pk,
+            },
+        ),
+    }
+
+
+@staff_view
+@require_GET
+def task_detail(request, task_id: int):
+    task = _staff_task(request, task_id)
+    return render(request, "tasks/task_detail.html", _detail_context(request, task))
+
+
+@staff_view
+@require_http_methods(["GET", "POST"])
+def task_edit(request, task_id: int):
+    task = _staff_task(request, task_id)
+    form = TaskForm(request.POST or None, instance=task, practice=request.practice, creating=False)
+    if request.method == "POST" and form.is_valid():
+        fields = {name: form.cleaned_data[name] for name in form.changed_data}
+        try:
+            services.task_update(
+                practice=request.practice,
+                actor=request.membership,
+                task=task,
+                request=request,
+                **fields,
+            )
+        except ApplicationError as error:
+            error.add_to_form(form)
+        else:
+            messages.success(request, _("Task saved."))
+            return redirect(_task_url(request, task))
+    return render(request, "tasks/task_form.html", {"form": form, "task": task, "creating": False})
+
+
+@staff_view
+@require_POST
+def task_convert(request, task_id: int):
+    """Accept a portal request as a task of the practice."""
+    task = _staff_task(request, task_id)
+    form = ConvertForm(request.POST, practice=request.practice)
+    if form.is_valid():
+        try:
+            services.task_update(
+                practice=request.practice,
+                actor=request.membership,
+                task=task,
+                request=request,
+                **form.cleaned_data,
+            )
+        except ApplicationError as error:
+            error.add_to_form(form)
+        else:
+            messages.success(request, _("The request is now a task."))
+            return redirect(_task_url(request, task))
+    return render(
+        request,
+        "tasks/task_detail.html",
+        _detail_context(request, task, convert_form=form),
+        status=400,
+    )
+
+
+@staff_view
+@require_POST
+def task_status(request, task_id: int):
+    task = _staff_task(request, task_id)
+    form = StatusForm(request.POST)
+    if form.is_valid():
+        try:
+            services.task_transition(
+                practice=request.practice,
+                actor=request.membership,
+                task=task,
+                status=form.cleaned_data["status"],
+                request=request,
+            )
+        except ApplicationError as error:
+            _fail(request, error)
+        else:
+            messages.success(request, _("Status changed."))
+    else:
+        messages.error(request, _("Choose a valid status."))
+    return redirect(_task_url(request, task))
+
+
+@staff_view
+@require_POST
+def task_comment(request, task_id: int):
+    task = _staff_task(request, task_id)
+    form = CommentForm(request.POST, request.FILES)
+    if form.is_valid():
+        try:
+            services.comment_add(
+                practice=request.practice,
+                author=request.membership,
+                task=task,
+                body=form.cleaned_data["body"],
+                internal=form.cleaned_data["internal"],
+                files=form.cleaned_data["attachments"],
+                request=request,
+            )
+        except ApplicationError as error:
+            error.add_to_form(form)
+        else:
+            messages.success(
+                request,
+                _("Note added.")
+                if form.cleaned_data["internal"]
+                else _("Reply sent to the client."),
+            )
+            return redirect(_task_url(request, task) + "#conversation")
+    return render(
+        request,
+        "tasks/task_detail.html",
+        _detail_context(request, task, comment_form=form),
+        status=400,
+    )
+
+
+@staff_view
+@require_POST
+def task_attach(request, task_id: int):
+    task = _staff_task(request, task_id)
+    form = AttachmentForm(request.POST, request.FILES)
+    if form.is_valid():
+        try:
+            services.attachment_add(
+                practice=request.practice,
+                task=task,
+                files=form.cleaned_data["attachments"],
+                user=request.user,
+                internal=form.cleaned_data["internal"],
+                request=request,
+            )
+        except ApplicationError as error:
+            error.add_to_form(form)
+        else:
+            messages.success(request, _("Files attached."))
+            return redirect(_task_url(request, task))
+    return render(
+        request,
+        "tasks/task_detail.html",
+        _detail_context(request, task, attachment_form=form),
+        status=400,
+    )
+
+
+@staff_view
+@require_POST
+def checklist_add(request, task_id: int):
+    task = _staff_task(request, task_id)
+    form = ChecklistItemForm(request.POST)
+    if form.is_valid():
+        services.checklist_item_add(
+            practice=request.practice, task=task, text=form.cleaned_data["text"]
+        )
+    else:
+        messages.error(request, _("Write the item."))
+    return redirect(_task_url(request, task) + "#checklist")
+
+
+@staff_view
+@require_POST
+def checklist_toggle(request, item_id: int):
+    item = (
+        ChecklistItem.objects.for_practice(request.practice)
+        .select_related("task")
+        .filter(pk=item_id)
+        .first()
+    )
+    if item is None:
+        raise Http404
+    item = services.checklist_item_toggle(practice=request.practice, item=item, user=request.user)
+    if request.htmx:
+        return render(request, "tasks/partials/checklist_item.html", {"item": item})
+    return redirect(_task_url(request, item.task) + "#checklist")
+
+
+@staff_view
+@require_GET
+def attachment_download(request, attachment_id: int):
+    attachment = selectors.attachment_get(practice=request.practice, attachment_id=attachment_id)
+    task = attachment.task
+    if task.client.is_regulated:
+        regulated_view_record(request=request, client=task.client)
+    return _serve(attachment)

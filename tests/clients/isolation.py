@@ -1,0 +1,89 @@
+"""Routes of the clients app for the isolation harness (objects of practice A)."""
+
+from clients.models import EngagementStatus
+from tests.clients.factories import (
+    AgreementFactory,
+    BrandKitFactory,
+    ClientFactory,
+    ContactFactory,
+    EngagementFactory,
+    QuestionnaireFactory,
+    ServiceCategoryFactory,
+    ServicePlanFactory,
+)
+
+
+def routes(world) -> dict[str, dict]:
+    practice = world.practice
+    client = ClientFactory(practice=practice, name="Isolated Client")
+    contact = ContactFactory(client=client)
+    agreement = AgreementFactory(client=client, membership=world.secretary)
+    engagement = EngagementFactory(
+        client=client, status=EngagementStatus.PROPOSED, weekdays=range(5)
+    )
+    plan = ServicePlanFactory(practice=practice)
+    category = ServiceCategoryFactory(practice=practice)
+    kit = BrandKitFactory(practice=practice, client=client)
+    questionnaire = QuestionnaireFactory(client=client, contact=contact)
+    c = {"client_id": client.pk}
+    e = {"engagement_id": engagement.pk}
+    return {
+        # Staff pages
+        "client_list": {},
+        "client_create": {},
+        "client_detail": c,
+        "client_edit": c,
+        "contact_create": c,
+        "contact_edit": {**c, "contact_id": contact.pk},
+        "contact_delete": {**c, "contact_id": contact.pk},
+        "contact_invite": {**c, "contact_id": contact.pk},
+        "agreement_create": c,
+        "agreement_file": {**c, "agreement_id": agreement.pk},
+        "client_onboarding": c,
+        "onboarding_send": c,
+        "client_brand": c,
+        "engagement_create": c,
+        "engagement_detail": e,
+        "engagement_edit": e,
+        "engagement_propose": e,
+        "engagement_withdraw": e,
+        "engagement_revise": e,
+        "engagement_end": e,
+        "engagement_discard": e,
+        "plan_list": {},
+        "plan_create": {},
+        "plan_detail": {"plan_id": plan.pk},
+        "plan_edit": {"plan_id": plan.pk},
+        "plan_archive": {"plan_id": plan.pk},
+        "category_list": {},
+        "category_create": {},
+        "category_edit": {"category_id": category.pk},
+        "practice_brand": {},
+        "brand_logo": {"kit_id": kit.pk},
+        # Portal pages
+        "portal_onboarding": {},
+        "portal_plan": {},
+        "portal_engagement": e,
+        "portal_engagement_accept": e,
+        "portal_engagement_changes": e,
+        # API
+        "api_category_list": {},
+        "api_category_detail": {"category_id": category.pk},
+        "api_plan_list": {},
+        "api_plan_detail": {"plan_id": plan.pk},
+        "api_client_list": {},
+        "api_client_detail": c,
+        "api_contact_list": {},
+        "api_contact_detail": {"contact_id": contact.pk},
+        "api_questionnaire_list": {},
+        "api_questionnaire_detail": {"questionnaire_id": questionnaire.pk},
+        "api_questionnaire_submit": {"questionnaire_id": questionnaire.pk},
+        "api_engagement_list": {},
+        "api_engagement_detail": e,
+        "api_engagement_propose": e,
+        "api_engagement_withdraw": e,
+        "api_engagement_revise": e,
+        "api_engagement_end": e,
+        "api_engagement_accept": e,
+        "api_engagement_request_changes": e,
+    }

@@ -1,0 +1,300 @@
+"""The clients API: catalog, clients, contacts, onboarding answers and engagements."""
+
+import json
+from decimal import Decimal
+
+import pytest
+from django.urls import reverse
+
+from clients.models import Client, Engagement, EngagementStatus, ServicePlan
+from tests.clients.factories import (
+    ClientFactory,
+    ContactFactory,
+    EngagementFactory,
+    QuestionnaireFactory,
+    ServiceCategoryFactory,
+    ServicePlanFactory,
+)
+
+
+def api(name, world, **kwargs):
+    return reverse(name, kwargs={"practice_slug": world.practice.slug, **kwargs})
+
+
+def post(client, url, data):
+    return client.post(url, json.dumps(data), content_type="application/json")
+
+
+def patch(client, url, data):
+    return client.patch(url, json.dumps(data), content_type="application/json")
+
+
+WINDOWS = [{"weekday": d, "start": "09:00", "end": "17:00"} for d in range(5)]
+
+
+def test_it_checks_ownership(
+    world, northwind, proposed, outsider_client, secretary_client, contact_client
+):
+    # Outsiders get 404 everywhere
+    for name, kwargs in [
+        ("api_client_list", {}),
+        ("api_client_detail", {"client_id": northwind.pk}),
+        ("api_engagement_detail", {"engagement_id": proposed.pk}),
+    ]:
+        assert outsider_client.get(api(name, world, **kwargs)).status_code == 404
+    # Secretaries read the catalog but may not write it
+    assert secretary_client.get(api("api_plan_list", world)).status_code == 200
+    response = post(secretary_client, api("api_plan_list", world), {"name": "Nope"})
+    assert response.status_code == 403
+    assert set(response.json()) == {"message", "errors"}
+    # Contacts do not see the catalog, nor write clients
+    assert contact_client.get(api("api_plan_list", world)).status_code == 404
+    assert post(contact_client, api("api_client_list", world), {"name": "X"}).status_code == 403
+
+
+def test_a_contact_reads_only_its_own_client(world, northwind, proposed, contact_client):
+    other = ClientFactory(practice=world.practice, name="Other Client")
+    EngagementFactory(client=other, status=EngagementStatus.PROPOSED)
+    EngagementFactory(client=northwind, status=EngagementStatus.DRAFT, version=9)
+    clients = contact_client.get(api("api_client_list", world)).json()
+    assert [c["name"] for c in clients["results"]] == ["Northwind Legal"]
+    assert "notes" not in clients["results"][0]
+    assert (
+        contact_client.get(api("api_client_detail", world, client_id=other.pk)).status_code == 404
+    )
+    engagements = contact_client.get(api("api_engagement_list", world)).json()["results"]
+    assert [e["id"] for e in engagements] == [proposed.pk]  # no draft, no other client
+
+
+def test_it_lists_filters_and_paginates_clients(
+    world, northwind, secretary_client, django_assert_max_num_queries
+):
+    ClientFactory(practice=world.practice, name="Acme Medical", specialty="medical")
+    ClientFactory(practice=world.other_practice, name="Foreign Client")
+    body = secretary_client.get(api("api_client_list", world) + "?specialty=medical").json()
+    assert [c["name"] for c in body["results"]] == ["Acme Medical"]
+    body = secretary_client.get(api("api_client_list", world) + "?mine=true").json()
+    assert [c["name"] for c in body["results"]] == ["Northwind Legal"]
+    body = secretary_client.get(api("api_client_list", world) + "?page_size=1").json()
+    assert body["count"] == 2 and body["next"]
+    for n in range(10):
+        ClientFactory(practice=world.practice, name=f"Bulk {n}")
+    with django_assert_max_num_queries(9):
+        secretary_client.get(api("api_client_list", world))
+
+
+def test_an_admin_creates_a_plan_and_bad_windows_are_refused(world, admin_client_):
+    category = ServiceCategoryFactory(practice=world.practice)
+    response = post(
+        admin_client_,
+        api("api_plan_list", world),
+        {
+            "name": "Sydney hours",
+            "currency": "AUD",
+            "monthly_fee": "1800.00",
+            "included_hours": "20",
+            "coverage_time_zone": "Australia/Sydney",
+            "windows": WINDOWS,
+            "categories": [category.pk],
+        },
+    )
+    assert response.status_code == 201, response.content
+    assert response.json()["monthly_fee"] == "1800.00"
+    assert len(response.json()["windows"]) == 5
+
+
+@pytest.mark.parametrize(
+    "field,value",
+    [
+        (
+            "windows",
+            [
+                {"weekday": 0, "start": "09:00", "end": "12:00"},
+                {"weekday": 0, "start": "11:00", "end": "13:00"},
+            ],
+        ),
+        ("windows", [{"weekday": 0, "start": "17:00", "end": "09:00"}]),
+        ("coverage_time_zone", "Mars/Base"),
+        ("monthly_fee", "-1.00"),
+        ("included_hours", "-3"),
+        ("categories", [999999]),
+    ],
+)
+def test_it_refuses_bad_plans_with_field_errors(world, admin_client_, field, value):
+    data = {"name": "Bad", "windows": WINDOWS, field: value}
+    response = post(admin_client_, api("api_plan_list", world), data)
+    assert response.status_code == 400
+    assert field in response.json()["errors"]
+    assert not ServicePlan.objects.for_practice(world.practice).exists()
+
+
+def test_it_refuses_a_category_of_another_practice(world, admin_client_):
+    foreign = ServiceCategoryFactory(practice=world.other_practice)
+    response = post(
+        admin_client_, api("api_plan_list", world), {"name": "Bad", "categories": [foreign.pk]}
+    )
+    assert response.status_code == 400 and "categories" in response.json()["errors"]
+
+
+def test_it_refuses_a_client_id_of_another_practice(world, secretary_client):
+    foreign = ClientFactory(practice=world.other_practice)
+    response = post(secretary_client, api("api_engagement_list", world), {"client": foreign.pk})
+    assert response.status_code == 400 and "client" in response.json()["errors"]
+    response = post(
+        secretary_client, api("api_contact_list", world), {"client": foreign.pk, "name": "Spy"}
+    )
+    assert response.status_code == 400 and "client" in response.json()["errors"]
+    assert not Engagement.objects.for_practice(world.other_practice).exists()
+
+
+def test_it_refuses_a_plan_in_another_currency(world, northwind, secretary_client):
+    plan = ServicePlanFactory(practice=world.practice, currency="USD")
+    response = post(
+        secretary_client,
+        api("api_engagement_list", world),
+        {"client": northwind.pk, "plan": plan.pk},
+    )
+    assert response.status_code == 400
+    assert "plan" in response.json()["errors"]
+    response = post(
+        secretary_client,
+        api("api_engagement_list", world),
+        {"client": northwind.pk, "currency": "USD"},
+    )
+    assert response.status_code == 400 and "currency" in response.json()["errors"]
+    assert not Engagement.objects.for_practice(world.practice).exists()
+
+
+def test_it_refuses_a_second_active_engagement(world, northwind, active, secretary_client):
+    response = post(
+        secretary_client,
+        api("api_engagement_list", world),
+        {"client": northwind.pk, "windows": WINDOWS},
+    )
+    assert response.status_code == 400
+    assert "active engagement" in response.json()["message"]
+    assert Engagement.objects.for_practice(world.practice).count() == 1
+
+
+def test_the_whole_flow_through_the_api(world, northwind, secretary_client, contact_client):
+    category = ServiceCategoryFactory(practice=world.practice)
+    # Staff start onboarding; the contact answers, saves, then submits once
+    contact = northwind.contacts.get()
+    q = post(
+        secretary_client,
+        api("api_questionnaire_list", world),
+        {"client": northwind.pk, "contact": contact.pk},
+    ).json()
+    detail = api("api_questionnaire_detail", world, questionnaire_id=q["id"])
+    assert patch(contact_client, detail, {"tools": "Clio"}).status_code == 200
+    submit = api("api_questionnaire_submit", world, questionnaire_id=q["id"])
+    response = post(
+        contact_client, submit, {"services": [category.pk], "expected_hours_per_month": "20"}
+    )
+    assert response.status_code == 200 and response.json()["status"] == "submitted"
+    again = post(contact_client, submit, {})
+    assert again.status_code == 400 and "already submitted" in again.json()["message"]
+    # Staff build and propose the engagement
+    e = post(
+        secretary_client,
+        api("api_engagement_list", world),
+        {
+            "client": northwind.pk,
+            "monthly_fee": "2400.00",
+            "windows": WINDOWS,
+            "coverage_time_zone": "Australia/Sydney",
+            "rounding_minutes": 15,
+        },
+    ).json()
+    assert e["included_hours"] == "20.00" and e["categories"] == [category.pk]
+    bad = patch(
+        secretary_client,
+        api("api_engagement_detail", world, engagement_id=e["id"]),
+        {"coverage_time_zone": "Nowhere/Land"},
+    )
+    assert bad.status_code == 400 and "coverage_time_zone" in bad.json()["errors"]
+    proposed = post(
+        secretary_client, api("api_engagement_propose", world, engagement_id=e["id"]), {}
+    )
+    assert proposed.json()["status"] == "proposed"
+    # Staff cannot accept for the client; the contact can
+    assert (
+        post(
+            secretary_client, api("api_engagement_accept", world, engagement_id=e["id"]), {}
+        ).status_code
+        == 403
+    )
+    accepted = post(contact_client, api("api_engagement_accept", world, engagement_id=e["id"]), {})
+    assert accepted.status_code == 200
+    assert accepted.json()["status"] == "active"
+    assert accepted.json()["accepted_by"] == str(world.client_contact.user)
+
+
+def test_the_contact_asks_for_changes_with_a_comment(world, proposed, contact_client):
+    url = api("api_engagement_request_changes", world, engagement_id=proposed.pk)
+    response = post(contact_client, url, {"comment": ""})
+    assert response.status_code == 400 and "comment" in response.json()["errors"]
+    response = post(contact_client, url, {"comment": "Add Saturdays"})
+    assert response.json()["status"] == "changes_requested"
+
+
+def test_a_contact_of_another_client_cannot_touch_a_questionnaire(world, northwind, contact_client):
+    other = ClientFactory(practice=world.practice)
+    questionnaire = QuestionnaireFactory(client=other)
+    response = patch(
+        contact_client,
+        api("api_questionnaire_detail", world, questionnaire_id=questionnaire.pk),
+        {"tools": "x"},
+    )
+    assert response.status_code == 404
+
+
+def test_it_audits_api_reads_of_a_regulated_client(world, secretary_client):
+    from secretary.models import ActivityEvent
+
+    client = ClientFactory(practice=world.practice, is_regulated=True)
+    secretary_client.get(api("api_client_detail", world, client_id=client.pk))
+    assert (
+        ActivityEvent.objects.for_practice(world.practice)
+        .filter(verb="client.records_viewed", target_id=str(client.pk))
+        .exists()
+    )
+
+
+def test_it_updates_a_client_and_its_team(world, northwind, secretary_client):
+    response = patch(
+        secretary_client,
+        api("api_client_detail", world, client_id=northwind.pk),
+        {"team": [world.secretary.pk, world.admin.pk], "notes": "VIP"},
+    )
+    assert response.status_code == 200
+    assert sorted(response.json()["team"]) == sorted([world.secretary.pk, world.admin.pk])
+    bad = patch(
+        secretary_client,
+        api("api_client_detail", world, client_id=northwind.pk),
+        {"team": [world.outsider.pk]},
+    )
+    assert bad.status_code == 400 and "team" in bad.json()["errors"]
+    bad = patch(
+        secretary_client,
+        api("api_client_detail", world, client_id=northwind.pk),
+        {"time_zone": "Atlantis/City"},
+    )
+    assert bad.status_code == 400
+    northwind.refresh_from_db()
+    assert northwind.time_zone == "America/Los_Angeles"
+    assert Client.objects.for_practice(world.practice).get(pk=northwind.pk).notes == "VIP"
+
+
+def test_money_is_a_decimal_string_in_the_client_currency(world, active, secretary_client):
+    body = secretary_client.get(api("api_engagement_detail", world, engagement_id=active.pk)).json()
+    assert body["monthly_fee"] == "1500.00" and body["currency"] == "AUD"
+    assert Decimal(body["overage_rate"]) == active.overage_rate
+
+
+def test_contacts_list_is_limited_to_the_own_client(world, northwind, contact_client):
+    ContactFactory(client__practice=world.practice, name="Someone Else")
+    names = [
+        c["name"] for c in contact_client.get(api("api_contact_list", world)).json()["results"]
+    ]
+    assert names == ["Nora North"]

@@ -1,0 +1,28 @@
+"""Documents routes for the isolation harness."""
+
+from tests.clients.factories import ClientFactory, ContactFactory, EngagementFactory
+from tests.documents.factories import DocumentFactory
+
+SUBJECT = "clients.engagement"
+
+
+def routes(world) -> dict[str, dict]:
+    client = ClientFactory(practice=world.practice, name=f"{world.practice.name} client")
+    ContactFactory(practice=world.practice, client=client, membership=world.client_contact)
+    engagement = EngagementFactory(practice=world.practice, client=client, weekdays=range(5))
+    subject = {"subject_type": SUBJECT, "subject_id": engagement.pk}
+    ready = DocumentFactory(practice=world.practice, client=client, ready=True,
+                            subject_type=SUBJECT, subject_id=engagement.pk,
+                            title=f"{world.practice.name} agreement")
+    failed = DocumentFactory(practice=world.practice, client=client, failed=True,
+                             subject_type=SUBJECT, subject_id=engagement.pk)
+    return {
+        "documents": {},
+        "subject_documents": subject,
+        "document_download": {"document_id": ready.pk},
+        "document_preview": {"document_id": ready.pk},
+        "document_retry": {"document_id": failed.pk},
+        "portal_subject_documents": subject,
+        "portal_document_download": {"document_id": ready.pk},
+        "portal_document_preview": {"document_id": ready.pk},
+    }

@@ -1,0 +1,336 @@
+"""The rendering service: restricted templates, plain data, the strict URL fetcher, the PDF."""
+
+import hashlib
+import io
+import socket
+from decimal import Decimal
+from pathlib import Path
+from urllib.request import HTTPRedirectHandler
+
+import pypdf
+import pytest
+from django.conf import settings
+from django.utils.safestring import mark_safe
+from PIL import Image
+
+from documents import rendering
+from documents.rendering import (
+    SAFE_FONTS,
+    Brand,
+    DataRejected,
+    RenderError,
+    ResourceRefused,
+    TemplateRejected,
+    render_document,
+    render_html,
+    strict_url_fetcher,
+)
+from tests.documents.factories import png_bytes
+
+STATIC_FILE = Path(settings.BASE_DIR) / "static" / "css" / "app.css"
+
+
+def pdf_text(pdf: bytes) -> str:
+    return "\n".join(page.extract_text() for page in pypdf.PdfReader(io.BytesIO(pdf)).pages)
+
+
+def pdf_fonts(pdf: bytes) -> set[str]:
+    names = set()
+    for page in pypdf.PdfReader(io.BytesIO(pdf)).pages:
+        fonts = page["/Resources"].get("/Font")
+        if fonts is not None:
+            names |= {str(font.get_object()["/BaseFont"]) for font in fonts.get_object().values()}
+    return {name.split("+", 1)[-1].replace("-", "") for name in names}
+
+
+def html(source: str, **context) -> str:
+    return render_html(template_source=source, context=context, brand=Brand())
+
+
+# --- The PDF -------------------------------------------------------------------------------
+
+
+def test_it_renders_the_data_into_a_pdf_with_its_facts():
+    # Given a template and plain data
+    source = "<h1>Agreement for {{ client }}</h1><p>Fee: {{ fee }} {{ currency }}</p>"
+
+    # When it is rendered
+    result = render_document(template_source=source,
+                             context={"client": "Northwind Legal", "fee": Decimal("1200.00"),
+                                      "currency": "AUD"})
+
+    # Then the PDF holds the data and the facts describe the file
+    assert result.pdf.startswith(b"%PDF-")
+    text = pdf_text(result.pdf)
+    assert "Agreement for Northwind Legal" in text
+    assert "Fee: 1200.00 AUD" in text
+    assert result.page_count == 1
+    assert result.size == len(result.pdf)
+    assert result.checksum == hashlib.sha256(result.pdf).hexdigest()
+
+
+def test_it_counts_the_pages():
+    source = "{% for section in sections %}<section style='break-before: page'>{{ section }}</section>{% endfor %}"
+
+    result = render_document(template_source=source, context={"sections": ["one", "two", "three"]})
+
+    assert result.page_count == 3
+    assert len(pypdf.PdfReader(io.BytesIO(result.pdf)).pages) == 3
+    # the default footer numbers the pages
+    assert "3 / 3" in pdf_text(result.pdf)
+
+
+def test_it_previews_the_first_page_as_a_png():
+    result = render_document(template_source="<h1>Preview</h1>", context={})
+
+    image = Image.open(io.BytesIO(result.preview_png))
+    assert image.format == "PNG"
+    assert image.width == rendering.PREVIEW_WIDTH
+    assert image.height > image.width  # A4 portrait
+
+
+@pytest.mark.parametrize("font", SAFE_FONTS)
+def test_it_renders_with_every_safe_font(font):
+    result = render_document(template_source="<p>Typeface</p>", context={}, brand=Brand(font=font))
+
+    assert font.replace(" ", "") in pdf_fonts(result.pdf)
+
+
+def test_it_sets_the_brand_font_in_page_margin_boxes_too():
+    # Given a body set in another font, so only the margin box can bring the brand font in
+    source = "<p style='font-family: \"DejaVu Sans\"'>Body text</p>"
+
+    result = render_document(template_source=source, context={},
+                             brand=Brand(font="Liberation Serif"))
+
+    fonts = pdf_fonts(result.pdf)
+    assert "DejaVuSans" in fonts  # the body
+    assert "LiberationSerif" in fonts  # the page number in @bottom-right
+
+
+def test_it_embeds_the_logo_as_a_data_uri():
+    source = "{% if brand.logo_uri %}<img src='{{ brand.logo_uri }}' style='width: 20mm'>{% endif %}"
+
+    result = render_document(template_source=source, context={},
+                             brand=Brand(logo=png_bytes((40, 20))))
+
+    page = pypdf.PdfReader(io.BytesIO(result.pdf)).pages[0]
+    assert len(page.images) == 1
+
+
+@pytest.mark.parametrize("brand, message", [
+    (Brand(primary="red; background: url(http://example.com/x)"), "is not a colour"),
+    (Brand(accent="#12345"), "is not a colour"),
+    (Brand(font="Comic Sans MS"), "is not available"),
+    (Brand(logo=b"<svg xmlns='http://www.w3.org/2000/svg'/>"), "not an image"),
+])
+def test_it_refuses_a_brand_kit_it_cannot_use_safely(brand, message):
+    with pytest.raises(DataRejected, match=message):
+        render_document(template_source="<p>x</p>", context={}, brand=brand)
+
+
+# --- The restricted template engine --------------------------------------------------------
+
+
+@pytest.mark.parametrize("source, tag", [
+    ("{% include 'base.html' %}", "include"),
+    ("{% extends 'base.html' %}", "extends"),
+    ("{% load static %}", "load"),
+    ("{% ssi '/etc/passwd' %}", "ssi"),
+    ("{% debug %}", "debug"),
+    ("{% url 'home' %}", "url"),
+    ("{% csrf_token %}", "csrf_token"),
+    ("{% block content %}{% endblock %}", "block"),
+    ("<p>ok</p>\n{%include 'x.html'%}", "include"),
+])
+def test_it_refuses_forbidden_tags_with_a_clear_reason(source, tag):
+    with pytest.raises(TemplateRejected) as error:
+        html(source)
+
+    assert f"{{% {tag} %}}" in error.value.message
+    assert "may not use" in error.value.message
+
+
+def test_it_says_which_line_holds_the_forbidden_tag():
+    with pytest.raises(TemplateRejected, match="Line 3 uses"):
+        html("<p>one</p>\n<p>two</p>\n{% load i18n %}")
+
+
+def test_it_refuses_attributes_that_start_with_an_underscore():
+    with pytest.raises(TemplateRejected, match="may not begin with underscores"):
+        html("{{ name.__class__.__mro__ }}", name="x")
+
+
+def test_it_refuses_an_unknown_tag_with_the_template_error():
+    with pytest.raises(TemplateRejected, match="The template has an error"):
+        html("{% now_and_then %}")
+
+
+@pytest.mark.django_db
+def test_it_refuses_model_instances_in_the_data(world):
+    with pytest.raises(DataRejected, match=r"context\.owner holds a Membership"):
+        html("{{ owner.user.password }}", owner=world.owner)
+
+
+@pytest.mark.parametrize("value", [settings, print, object(), {1: "not a text key"}])
+def test_it_refuses_data_that_is_not_plain(value):
+    with pytest.raises(DataRejected):
+        html("{{ value }}", value=value)
+
+
+def test_it_refuses_non_plain_values_nested_in_lists_and_mappings():
+    with pytest.raises(DataRejected, match=r"context\.client\.contacts\[1\]"):
+        html("{{ client }}", client={"contacts": ["ok", settings]})
+
+
+def test_it_cannot_change_the_data_it_is_given():
+    data = {"items": ["a", "b"], "terms": {"fee": "10"}}
+
+    output = html("{{ items.clear }}{{ terms.clear }}{{ terms.popitem }}{{ items|length }}"
+                  "{{ terms.fee }}", **data)
+
+    assert output == "210"
+    assert data == {"items": ["a", "b"], "terms": {"fee": "10"}}
+
+
+def test_it_escapes_data_even_when_marked_safe():
+    output = html("{{ name }}", name=mark_safe("<img src='http://example.com/x'>"))
+
+    assert "<img" not in output
+    assert "&lt;img" in output
+
+
+def test_it_allows_the_harmless_tags_and_filters():
+    source = ("{% for x in items %}{% if forloop.first %}[{% endif %}{{ x|upper }}"
+              "{% endfor %}] {% translate 'Plan' %} {% with n=items|length %}{{ n }}{% endwith %}"
+              " {% verbatim %}{% include 'x' %}{% endverbatim %}")
+
+    assert html(source, items=["a", "b"]) == "[AB] Plan 2 {% include 'x' %}"
+
+
+# --- The strict URL fetcher ----------------------------------------------------------------
+
+
+@pytest.fixture
+def fetcher():
+    return strict_url_fetcher()
+
+
+@pytest.mark.parametrize("url", [
+    "file:///etc/passwd",
+    "http://example.com/logo.png",
+    "https://example.com/logo.png",
+    "http://127.0.0.1:6379/",
+    "ftp://example.com/file",
+    "file://evil.example.com/etc/passwd",
+    "gopher://example.com/",
+])
+def test_the_fetcher_refuses_urls_outside_our_files(fetcher, url):
+    with pytest.raises(ResourceRefused):
+        fetcher.fetch(url)
+
+
+def test_the_fetcher_refuses_a_path_that_climbs_out_of_the_static_folder(fetcher):
+    # Given a real file of the project, outside any static or media folder
+    outside = Path(settings.BASE_DIR) / "secretary" / "settings.py"
+    assert outside.is_file()
+
+    for url in (
+        rendering.static_base_url() + "../secretary/settings.py",
+        rendering.static_base_url() + "%2e%2e/secretary/settings.py",
+        rendering.static_base_url() + "css/../../secretary/settings.py",
+    ):
+        with pytest.raises(ResourceRefused):
+            fetcher.fetch(url)
+
+
+def test_the_fetcher_refuses_a_symlink_pointing_outside(tmp_path):
+    # Given a static folder holding a link to a file elsewhere
+    static = tmp_path / "static"
+    static.mkdir()
+    (static / "passwd.css").symlink_to("/etc/passwd")
+    fetcher = strict_url_fetcher(roots=[str(static)])
+
+    with pytest.raises(ResourceRefused):
+        fetcher.fetch((static / "passwd.css").as_uri())
+
+
+def test_the_fetcher_allows_a_static_file(fetcher):
+    response = fetcher.fetch(STATIC_FILE.as_uri())
+
+    assert response.read() == STATIC_FILE.read_bytes()
+    assert response.content_type == "text/css"
+
+
+def test_the_fetcher_allows_a_media_file(fetcher, settings):
+    media = Path(settings.MEDIA_ROOT)
+    media.mkdir(parents=True, exist_ok=True)
+    (media / "logo.png").write_bytes(png_bytes())
+
+    response = strict_url_fetcher().fetch((media / "logo.png").as_uri())
+
+    assert response.read() == png_bytes()
+
+
+def test_the_fetcher_allows_data_uris(fetcher):
+    response = fetcher.fetch("data:text/plain;base64,aGVsbG8=")
+
+    assert response.read() == b"hello"
+
+
+def test_the_fetcher_follows_no_redirects(fetcher):
+    assert not any(isinstance(handler, HTTPRedirectHandler) for handler in fetcher.handlers)
+
+
+@pytest.mark.parametrize("source", [
+    "<img src='http://example.com/tracker.png'>",
+    "<link rel='stylesheet' href='https://example.com/x.css'>",
+    "<style>@import url(http://example.com/x.css);</style><p>x</p>",
+    "<style>@font-face { font-family: X; src: url(http://example.com/x.woff); }</style>"
+    "<p style='font-family: X'>x</p>",
+    "<img src='file:///etc/passwd'>",
+    "<a rel='attachment' href='file:///etc/passwd'>secrets</a>",
+    "<img src='../secretary/settings.py'>",
+])
+def test_a_document_reaching_outside_fails_with_a_reason_and_opens_no_connection(
+    source, monkeypatch
+):
+    # Given no socket may be opened
+    attempts = []
+    monkeypatch.setattr(socket, "create_connection",
+                        lambda *args, **kwargs: attempts.append(args))
+    monkeypatch.setattr(socket.socket, "connect", lambda *args, **kwargs: attempts.append(args))
+
+    # When a document asks for a resource outside our files, then rendering stops with why
+    with pytest.raises(RenderError, match="Documents c"):
+        render_document(template_source=source, context={})
+    assert attempts == []
+
+
+def test_a_document_may_use_a_static_file_by_relative_url():
+    result = render_document(
+        template_source="<link rel='stylesheet' href='css/documents.css'><p>Styled</p>",
+        context={},
+    )
+
+    assert "Styled" in pdf_text(result.pdf)
+
+
+def test_it_imports_weasyprint_only_when_a_document_is_rendered():
+    # Given a fresh process that loads the app, its views and its tasks
+    import subprocess
+    import sys
+
+    code = (
+        "import django, sys; django.setup(); "
+        "import documents.rendering, documents.tasks, documents.views, documents.agreements; "
+        "print('weasyprint' in sys.modules)"
+    )
+    env = {"DJANGO_SETTINGS_MODULE": "secretary.settings", "SECRETARY_TESTING": "1",
+           "PATH": "/usr/bin:/bin"}
+
+    output = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                            cwd=settings.BASE_DIR, env=env, check=True).stdout
+
+    # Then WeasyPrint (half a second to import) is not loaded until the first render
+    assert output.strip() == "False"

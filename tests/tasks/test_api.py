@@ -1,0 +1,288 @@
+"""The tasks API: scoping, client contacts' narrow view, bad input as 400, nothing saved."""
+
+from datetime import timedelta
+
+import icalendar
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.urls import reverse
+from django.utils import timezone
+
+from tasks.models import Attachment, Status, Task, TimeEntry
+from tasks.services import MAX_ATTACHMENT_BYTES
+from tests.tasks.factories import (
+    AttachmentFactory,
+    CalendarEventFactory,
+    ClientFactory,
+    CommentFactory,
+    TaskFactory,
+)
+
+pytestmark = pytest.mark.django_db
+
+
+def api(world, name, **kwargs):
+    return reverse(name, kwargs={"practice_slug": world.practice.slug, **kwargs})
+
+
+def test_it_checks_ownership(world, desk, secretary_client, contact_client, outsider_client):
+    mine = TaskFactory(practice=world.practice, client=desk.client, title="Mine")
+    other = TaskFactory(
+        practice=world.practice,
+        client=ClientFactory(practice=world.practice),
+        title="Someone else's",
+    )
+    hidden = TaskFactory(
+        practice=world.practice, client=desk.client, client_visible=False, title="Staff only"
+    )
+    # The outsider gets 404 everywhere
+    assert outsider_client.get(api(world, "api_task_list")).status_code == 404
+    # The contact sees only their client's visible tasks, without staff-only fields
+    listed = contact_client.get(api(world, "api_task_list")).json()["results"]
+    assert [t["title"] for t in listed] == ["Mine"]
+    assert "assignee" not in listed[0] and "sla_due_at" not in listed[0]
+    assert contact_client.get(api(world, "api_task_detail", task_id=other.pk)).status_code == 404
+    assert contact_client.get(api(world, "api_task_detail", task_id=hidden.pk)).status_code == 404
+    # ...and never time entries
+    assert contact_client.get(api(world, "api_time_entry_list")).status_code == 404
+    # A contact cannot change a task
+    response = contact_client.patch(
+        api(world, "api_task_detail", task_id=mine.pk),
+        {"title": "x"},
+        content_type="application/json",
+    )
+    assert response.status_code == 403
+    # Staff see all three
+    assert secretary_client.get(api(world, "api_task_list")).json()["count"] == 3
+
+
+def test_it_lets_a_contact_send_a_request_and_read_only_replies(world, desk, contact_client):
+    response = contact_client.post(
+        api(world, "api_task_list"), {"title": "Order cards"}, content_type="application/json"
+    )
+    assert response.status_code == 201, response.json()
+    task = Task.objects.for_practice(world.practice).get(pk=response.json()["id"])
+    assert task.source == "portal" and task.status == Status.REQUESTED
+    CommentFactory(practice=world.practice, task=task, body="Reply")
+    CommentFactory(practice=world.practice, task=task, body="Note", internal=True)
+    comments = contact_client.get(api(world, "api_task_comments", task_id=task.pk)).json()
+    assert [c["body"] for c in comments["results"]] == ["Reply"]
+    response = contact_client.post(
+        api(world, "api_task_comments", task_id=task.pk),
+        {"body": "Thanks", "internal": True},
+        content_type="application/json",
+    )
+    assert response.status_code == 201 and response.json()["internal"] is False
+
+
+def test_it_rejects_a_request_without_subject(world, desk, contact_client):
+    response = contact_client.post(
+        api(world, "api_task_list"), {"title": ""}, content_type="application/json"
+    )
+    assert response.status_code == 400
+    assert "title" in response.json()["errors"]
+    assert not Task.objects.for_practice(world.practice).exists()
+
+
+def test_it_rejects_another_practices_client_or_assignee(world, desk, secretary_client):
+    foreign_client = ClientFactory(practice=world.other_practice)
+    for payload, field in (
+        ({"client": foreign_client.pk, "title": "x"}, "client"),
+        ({"client": desk.client.pk, "title": "x", "assignee": world.outsider.pk}, "assignee"),
+        ({"client": desk.client.pk, "title": "x", "assignee": world.client_contact.pk}, "assignee"),
+    ):
+        response = secretary_client.post(
+            api(world, "api_task_list"), payload, content_type="application/json"
+        )
+        assert response.status_code == 400
+        assert field in response.json()["errors"]
+    assert not Task.objects.for_practice(world.practice).exists()
+
+
+def test_it_rejects_an_illegal_transition_and_a_due_date_before_creation(
+    world, desk, secretary_client
+):
+    task = TaskFactory(practice=world.practice, client=desk.client, status=Status.REQUESTED)
+    response = secretary_client.post(
+        api(world, "api_task_transition", task_id=task.pk),
+        {"status": "done"},
+        content_type="application/json",
+    )
+    assert response.status_code == 400
+    assert "cannot go from" in response.json()["message"]
+    response = secretary_client.patch(
+        api(world, "api_task_detail", task_id=task.pk),
+        {"due_at": (task.created_at - timedelta(days=1)).isoformat()},
+        content_type="application/json",
+    )
+    assert response.status_code == 400 and "due_at" in response.json()["errors"]
+    task.refresh_from_db()
+    assert task.status == Status.REQUESTED and task.due_at is None
+    ok = secretary_client.post(
+        api(world, "api_task_transition", task_id=task.pk),
+        {"status": "todo"},
+        content_type="application/json",
+    )
+    assert ok.status_code == 200 and ok.json()["status"] == "todo"
+
+
+@pytest.mark.parametrize("minutes", [-30, 0, 1441, 100000])
+def test_it_rejects_negative_or_absurd_durations(world, desk, secretary_client, minutes):
+    task = TaskFactory(practice=world.practice, client=desk.client)
+    response = secretary_client.post(
+        api(world, "api_time_entry_list"),
+        {"task": task.pk, "minutes": minutes},
+        content_type="application/json",
+    )
+    assert response.status_code == 400
+    assert "minutes" in response.json()["errors"]
+    assert not TimeEntry.objects.for_practice(world.practice).exists()
+
+
+def test_it_refuses_overlapping_timers(world, desk, secretary_client):
+    task = TaskFactory(practice=world.practice, client=desk.client)
+    first = secretary_client.post(
+        api(world, "api_timer_start"), {"task": task.pk}, content_type="application/json"
+    )
+    assert first.status_code == 201
+    second = secretary_client.post(
+        api(world, "api_timer_start"), {"task": task.pk}, content_type="application/json"
+    )
+    assert second.status_code == 400 and "already running" in second.json()["message"]
+    assert TimeEntry.objects.for_practice(world.practice).count() == 1
+    stop = secretary_client.post(api(world, "api_timer_stop", entry_id=first.json()["id"]))
+    assert stop.status_code == 200 and stop.json()["minutes"] == 1
+
+
+def test_it_refuses_to_edit_a_closed_period(world, desk, secretary_client):
+    task = TaskFactory(practice=world.practice, client=desk.client)
+    last_month = timezone.now() - timedelta(days=40)
+    entry = TimeEntry.objects.create(
+        practice=world.practice,
+        task=task,
+        client=desk.client,
+        membership=world.secretary,
+        started_at=last_month,
+        ended_at=last_month + timedelta(hours=1),
+        minutes=60,
+        manual=True,
+    )
+    response = secretary_client.patch(
+        api(world, "api_time_entry_detail", entry_id=entry.pk),
+        {"minutes": 30},
+        content_type="application/json",
+    )
+    assert response.status_code == 400 and "closed period" in response.json()["message"]
+    assert (
+        secretary_client.delete(api(world, "api_time_entry_detail", entry_id=entry.pk)).status_code
+        == 400
+    )
+    entry.refresh_from_db()
+    assert entry.minutes == 60
+
+
+def test_it_uploads_and_downloads_attachments_within_limits(
+    world, desk, secretary_client, contact_client
+):
+    task = TaskFactory(practice=world.practice, client=desk.client)
+    big = SimpleUploadedFile("big.pdf", b"%PDF" + b"x" * MAX_ATTACHMENT_BYTES)
+    response = secretary_client.post(
+        api(world, "api_task_attachments", task_id=task.pk), {"files": [big]}
+    )
+    assert response.status_code == 400 and "10 MB" in response.json()["message"]
+    evil = SimpleUploadedFile("page.html", b"<script>")
+    response = secretary_client.post(
+        api(world, "api_task_attachments", task_id=task.pk), {"files": [evil]}
+    )
+    assert response.status_code == 400 and "HTML" not in response.json()["message"].split(":")[-1]
+    assert not Attachment.objects.for_practice(world.practice).exists()
+    response = secretary_client.post(
+        api(world, "api_task_attachments", task_id=task.pk),
+        {"files": [SimpleUploadedFile("notes.txt", b"hello")]},
+    )
+    assert response.status_code == 201
+    download = response.json()[0]["download_url"]
+    assert b"".join(contact_client.get(download).streaming_content) == b"hello"
+
+
+def test_it_answers_404_for_a_forged_attachment_id(world, desk, contact_client, secretary_client):
+    foreign = AttachmentFactory(
+        task=TaskFactory(client=ClientFactory(practice=world.other_practice))
+    )
+    internal = AttachmentFactory(
+        practice=world.practice,
+        internal=True,
+        task=TaskFactory(practice=world.practice, client=desk.client),
+    )
+    assert (
+        secretary_client.get(
+            api(world, "api_attachment_download", attachment_id=foreign.pk)
+        ).status_code
+        == 404
+    )
+    assert (
+        contact_client.get(
+            api(world, "api_attachment_download", attachment_id=internal.pk)
+        ).status_code
+        == 404
+    )
+    task = TaskFactory(practice=world.practice, client=desk.client)
+    response = secretary_client.post(
+        api(world, "api_task_attachments", task_id=task.pk),
+        {"files": [SimpleUploadedFile("a.txt", b"x")], "comment": 999999},
+    )
+    assert response.status_code == 400 and "comment" in response.json()["errors"]
+
+
+def test_it_serves_events_and_a_private_feed(world, desk, secretary_client, contact_client, client):
+    CalendarEventFactory(
+        practice=world.practice,
+        client=desk.client,
+        secretary=world.secretary,
+        title="Board call",
+        attendees=[{"name": "Ann", "email": "ann@x.test"}],
+    )
+    events = contact_client.get(api(world, "api_event_list")).json()["results"]
+    assert [e["title"] for e in events] == ["Board call"]
+    assert events[0]["starts_in_client_zone"]
+    created = secretary_client.post(
+        api(world, "api_feed_list"), {}, content_type="application/json"
+    )
+    assert created.status_code == 201
+    feed_url = created.json()["url"]
+    # Anyone with the secret URL (a calendar app, no session) gets the ICS
+    response = client.get(feed_url)
+    assert response.status_code == 200 and response["Content-Type"].startswith("text/calendar")
+    calendar = icalendar.Calendar.from_ical(response.content)
+    assert [str(e["summary"]) for e in calendar.walk("VEVENT")] == ["Board call"]
+    # Revoked, it is gone
+    secretary_client.post(api(world, "api_feed_revoke", feed_id=created.json()["id"]))
+    assert client.get(feed_url).status_code == 404
+    # The same token under another practice's slug is not found either
+    assert (
+        client.get(feed_url.replace(world.practice.slug, world.other_practice.slug)).status_code
+        == 404
+    )
+
+
+def test_it_rejects_an_event_that_ends_before_it_starts(world, desk, secretary_client):
+    start = timezone.now() + timedelta(days=1)
+    response = secretary_client.post(
+        api(world, "api_event_list"),
+        {
+            "client": desk.client.pk,
+            "title": "Call",
+            "starts_at": start.isoformat(),
+            "ends_at": (start - timedelta(hours=1)).isoformat(),
+            "time_zone": "Australia/Sydney",
+        },
+        content_type="application/json",
+    )
+    assert response.status_code == 400 and "ends_at" in response.json()["errors"]
+
+
+def test_it_documents_filters_and_pagination_in_the_schema(world, secretary_client):
+    schema = secretary_client.get("/api/schema/?format=json").json()
+    operation = schema["paths"]["/api/v1/practices/{practice_slug}/tasks/"]["get"]
+    names = {p["name"] for p in operation["parameters"]}
+    assert {"client", "status", "assignee", "due_after", "page", "ordering", "search"} <= names

@@ -1,0 +1,158 @@
+"""Calendar pages, recurring rules, time edits and preferences in HTML."""
+
+from datetime import datetime, timedelta
+from zoneinfo import ZoneInfo
+
+import icalendar
+import pytest
+from django.urls import reverse
+from django.utils import timezone
+
+from secretary.models import hash_secret
+from tasks.models import CalendarEvent, CalendarFeed, RecurringTask
+from tests.tasks.factories import CalendarEventFactory, TaskFactory, TimeEntryFactory
+
+pytestmark = pytest.mark.django_db
+
+
+def url(world, name, **kwargs):
+    return reverse(name, kwargs={"practice_slug": world.practice.slug, **kwargs})
+
+
+def test_it_checks_ownership(world, desk, secretary_client, contact_client, outsider_client):
+    event = CalendarEventFactory(practice=world.practice, client=desk.client)
+    assert outsider_client.get(url(world, "event_edit", event_id=event.pk)).status_code == 404
+    assert contact_client.get(url(world, "event_list")).status_code == 404
+    assert secretary_client.get(url(world, "event_edit", event_id=event.pk)).status_code == 200
+    assert secretary_client.get(url(world, "portal_calendar")).status_code == 404
+
+
+def test_it_creates_an_event_in_its_own_time_zone(world, desk, secretary_client):
+    response = secretary_client.post(
+        url(world, "event_new"),
+        {
+            "client": desk.client.pk,
+            "kind": "call",
+            "title": "Board call",
+            "starts_at": "2030-03-18T09:00",
+            "ends_at": "2030-03-18T10:00",
+            "time_zone": "Australia/Sydney",
+            "video_link": "https://meet.example.com/x",
+            "attendees_text": "Ann Lee <ann@example.com>\nbob@example.com",
+            "secretary": world.secretary.pk,
+        },
+    )
+    assert response.status_code == 302, response.context["form"].errors
+    event = CalendarEvent.objects.for_practice(world.practice).get()
+    assert event.starts_at == datetime(2030, 3, 18, 9, 0, tzinfo=ZoneInfo("Australia/Sydney"))
+    assert event.attendees == [
+        {"name": "Ann Lee", "email": "ann@example.com"},
+        {"name": "", "email": "bob@example.com"},
+    ]
+    page = secretary_client.get(url(world, "event_list"), {"scope": "all"}).content.decode()
+    assert "Board call" in page and "America/Los_Angeles" in page
+
+
+def test_it_rejects_an_event_ending_before_it_starts_and_bad_attendees(
+    world, desk, secretary_client
+):
+    response = secretary_client.post(
+        url(world, "event_new"),
+        {
+            "client": desk.client.pk,
+            "kind": "call",
+            "title": "Call",
+            "starts_at": "2030-03-18T09:00",
+            "ends_at": "2030-03-18T08:00",
+            "time_zone": "UTC",
+            "attendees_text": "not an email",
+        },
+    )
+    assert response.status_code == 200
+    assert not CalendarEvent.objects.for_practice(world.practice).exists()
+    assert response.context["form"].errors
+
+
+def test_it_gives_a_secretary_and_a_client_revocable_feed_links(
+    world, desk, secretary_client, contact_client, client
+):
+    CalendarEventFactory(
+        practice=world.practice, client=desk.client, secretary=world.secretary, title="Flight QF25"
+    )
+    page = secretary_client.post(url(world, "event_list"), {"action": "create"})
+    feed_url = page.context["feed_url"]
+    assert feed_url and feed_url in page.content.decode()
+    calendar = icalendar.Calendar.from_ical(client.get(feed_url).content)
+    assert [str(e["summary"]) for e in calendar.walk("VEVENT")] == ["Flight QF25"]
+    secretary_client.post(url(world, "event_list"), {"action": "revoke"})
+    assert client.get(feed_url).status_code == 404
+    portal = contact_client.post(url(world, "portal_calendar"), {"action": "create"})
+    assert client.get(portal.context["feed_url"]).status_code == 200
+    # Only the hash of the secret is stored
+    token = portal.context["feed_url"].rsplit("/", 1)[1].removesuffix(".ics")
+    feed = CalendarFeed.objects.for_practice(world.practice).get(revoked_at__isnull=True)
+    assert feed.client_id == desk.client.pk and feed.token_hash == hash_secret(token) != token
+
+
+def test_it_saves_a_recurring_rule_and_explains_bad_ones(world, desk, secretary_client):
+    response = secretary_client.post(
+        url(world, "recurring_new"),
+        {
+            "client": desk.client.pk,
+            "title": "Weekly newsletter",
+            "frequency": "weekly",
+            "interval": 1,
+            "weekday": 3,
+            "start_date": "2030-01-01",
+            "due_time": "17:00",
+            "lead_days": 2,
+            "active": "on",
+        },
+    )
+    assert response.status_code == 302
+    rule = RecurringTask.objects.for_practice(world.practice).get()
+    assert rule.weekday == 3 and rule.month_day is None
+    bad = secretary_client.post(
+        url(world, "recurring_new"),
+        {
+            "client": desk.client.pk,
+            "title": "Books",
+            "frequency": "monthly",
+            "interval": 1,
+            "month_day": 40,
+            "start_date": "2030-01-01",
+            "due_time": "17:00",
+            "lead_days": 2,
+        },
+    )
+    assert bad.status_code == 200 and "between 1 and 31" in bad.content.decode()
+    assert "Every week" in secretary_client.get(url(world, "recurring_list")).content.decode()
+
+
+def test_it_edits_time_of_the_current_period_only(world, desk, secretary_client):
+    task = TaskFactory(practice=world.practice, client=desk.client)
+    entry = TimeEntryFactory(
+        practice=world.practice, task=task, client=desk.client, membership=world.secretary
+    )
+    today = timezone.now().astimezone(ZoneInfo("Australia/Sydney")).date()
+    response = secretary_client.post(
+        url(world, "time_edit", entry_id=entry.pk), {"day": today, "minutes": 90, "billable": "on"}
+    )
+    assert response.status_code == 302
+    entry.refresh_from_db()
+    assert entry.minutes == 90
+    old = TimeEntryFactory(
+        practice=world.practice,
+        task=task,
+        client=desk.client,
+        membership=world.secretary,
+        started_at=timezone.now() - timedelta(days=45),
+    )
+    page = secretary_client.get(url(world, "time_edit", entry_id=old.pk))
+    assert page.context["closed"]
+    response = secretary_client.post(
+        url(world, "time_edit", entry_id=old.pk), {"day": today, "minutes": 5}
+    )
+    assert "closed period" in response.content.decode()
+    old.refresh_from_db()
+    assert old.minutes == 60

@@ -1,0 +1,361 @@
+"""Staff pages: dashboard, task list, task page, conversions, replies, time and admin pages."""
+
+from datetime import timedelta
+
+import pytest
+from django.core import mail
+from django.urls import reverse
+from django.utils import timezone
+
+from secretary.models import ActivityEvent
+from tasks.models import Comment, Status, Task, TimeEntry
+from tests.conftest import client_for
+from tests.tasks.factories import (
+    AttachmentFactory,
+    ClientFactory,
+    TaskFactory,
+    TaskTemplateFactory,
+)
+
+pytestmark = pytest.mark.django_db
+
+
+def url(world, name, **kwargs):
+    return reverse(name, kwargs={"practice_slug": world.practice.slug, **kwargs})
+
+
+def test_it_checks_ownership(world, desk, secretary_client, contact_client, outsider_client):
+    task = TaskFactory(practice=world.practice, client=desk.client)
+    detail = url(world, "task_detail", task_id=task.pk)
+    # The outsider and the client contact never learn the page exists
+    assert outsider_client.get(detail).status_code == 404
+    assert contact_client.get(detail).status_code == 404
+    assert contact_client.get(url(world, "dashboard")).status_code == 404
+    # A secretary may work on it but not manage templates
+    assert secretary_client.get(detail).status_code == 200
+    assert secretary_client.get(url(world, "task_template_list")).status_code == 403
+    # A task id of another practice is not found in this one
+    other_task = TaskFactory(client=ClientFactory(practice=world.other_practice))
+    assert secretary_client.get(url(world, "task_detail", task_id=other_task.pk)).status_code == 404
+
+
+def test_it_shows_new_requests_and_usage_on_the_dashboard(world, desk, secretary_client):
+    TaskFactory(
+        practice=world.practice,
+        client=desk.client,
+        title="Book Tokyo trip",
+        status=Status.REQUESTED,
+        source="portal",
+    )
+    TaskFactory(
+        practice=world.practice,
+        client=desk.client,
+        title="Waiting one",
+        status=Status.WAITING,
+        assignee=world.secretary,
+    )
+    response = secretary_client.get(url(world, "dashboard"))
+    body = response.content.decode()
+    assert response.status_code == 200
+    assert "Book Tokyo trip" in body and "Waiting one" in body
+    assert "Northwind Legal" in body and 'role="meter"' in body
+
+
+def _seed(world, client, count):
+    Task.objects.bulk_create(
+        [
+            Task(
+                practice=world.practice,
+                client=client,
+                title=f"Bulk {n}",
+                status=Status.TODO,
+                assignee=world.secretary,
+                due_at=timezone.now() + timedelta(hours=n),
+                sla_due_at=timezone.now() + timedelta(hours=n),
+                source="portal",
+            )
+            for n in range(count)
+        ]
+    )
+
+
+@pytest.mark.parametrize("name", ["dashboard", "task_list"])
+def test_it_keeps_the_query_count_flat_as_tasks_grow(
+    world, desk, secretary_client, django_assert_num_queries, name
+):
+    # Given 10 tasks, the page costs N queries
+    _seed(world, desk.client, 10)
+    page = url(world, name)
+    secretary_client.get(page)  # warm caches (sessions, content types)
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    with CaptureQueriesContext(connection) as small:
+        assert secretary_client.get(page).status_code == 200
+    # When there are 500 tasks
+    _seed(world, desk.client, 490)
+    # Then the page costs exactly the same number of queries
+    with django_assert_num_queries(len(small.captured_queries)):
+        assert secretary_client.get(page).status_code == 200
+
+
+def test_it_filters_sorts_and_paginates_the_task_list(world, desk, secretary_client):
+    other = ClientFactory(practice=world.practice, name="Acme")
+    TaskFactory(practice=world.practice, client=desk.client, title="Invoice run", priority=4)
+    TaskFactory(practice=world.practice, client=other, title="Newsletter", priority=1)
+    for n in range(30):
+        TaskFactory(practice=world.practice, client=other, title=f"Filler {n}")
+    by_client = secretary_client.get(url(world, "task_list"), {"client": desk.client.pk})
+    assert "Invoice run" in by_client.content.decode()
+    assert "Newsletter" not in by_client.content.decode()
+    by_text = secretary_client.get(url(world, "task_list"), {"q": "newslet", "sort": "-priority"})
+    assert [t.title for t in by_text.context["tasks"]] == ["Newsletter"]
+    first = secretary_client.get(url(world, "task_list"), {"sort": "-priority"})
+    assert first.context["page"].paginator.num_pages == 2
+    assert first.context["tasks"][0].title == "Invoice run"
+    partial = secretary_client.get(url(world, "task_list"), HTTP_HX_REQUEST="true")
+    assert b"<html" not in partial.content
+
+
+def test_it_changes_status_and_assignee_in_bulk_and_reports_illegal_moves(
+    world, desk, secretary_client
+):
+    todo = TaskFactory(practice=world.practice, client=desk.client, status=Status.TODO)
+    cancelled = TaskFactory(
+        practice=world.practice, client=desk.client, status=Status.CANCELLED, title="Old one"
+    )
+    response = secretary_client.post(
+        url(world, "task_list"),
+        {"tasks": [todo.pk, cancelled.pk], "status": Status.DONE, "assignee": str(world.admin.pk)},
+        follow=True,
+    )
+    todo.refresh_from_db()
+    cancelled.refresh_from_db()
+    assert todo.status == Status.DONE and todo.assignee_id == world.admin.pk
+    assert cancelled.status == Status.CANCELLED and cancelled.assignee_id is None
+    assert "Old one" in response.content.decode()
+
+
+def test_it_converts_a_request_into_a_task(world, desk, secretary_client):
+    task = TaskFactory(
+        practice=world.practice,
+        client=desk.client,
+        status=Status.REQUESTED,
+        source="portal",
+        title="pls book flights",
+    )
+    response = secretary_client.post(
+        url(world, "task_convert", task_id=task.pk),
+        {
+            "title": "Book flights to Tokyo",
+            "priority": 3,
+            "assignee": world.secretary.pk,
+            "status": Status.TODO,
+        },
+    )
+    assert response.status_code == 302
+    task.refresh_from_db()
+    assert (task.status, task.title, task.assignee_id) == (
+        Status.TODO,
+        "Book flights to Tokyo",
+        world.secretary.pk,
+    )
+    verbs = set(
+        ActivityEvent.objects.for_practice(world.practice)
+        .filter(target_id=str(task.pk))
+        .values_list("verb", flat=True)
+    )
+    assert {"task.status_changed", "task.updated"} <= verbs
+
+
+def test_it_refuses_an_illegal_transition(world, desk, secretary_client):
+    task = TaskFactory(practice=world.practice, client=desk.client, status=Status.REQUESTED)
+    response = secretary_client.post(
+        url(world, "task_status", task_id=task.pk), {"status": Status.DONE}, follow=True
+    )
+    task.refresh_from_db()
+    assert task.status == Status.REQUESTED
+    assert "cannot go from" in response.content.decode()
+
+
+def test_it_emails_the_client_on_a_reply_but_not_on_a_note(
+    world, desk, secretary_client, django_capture_on_commit_callbacks
+):
+    task = TaskFactory(practice=world.practice, client=desk.client)
+    with django_capture_on_commit_callbacks(execute=True):
+        secretary_client.post(
+            url(world, "task_comment", task_id=task.pk), {"body": "Internal only", "internal": "on"}
+        )
+    assert mail.outbox == []
+    with django_capture_on_commit_callbacks(execute=True):
+        response = secretary_client.post(
+            url(world, "task_comment", task_id=task.pk), {"body": "Your flights are booked."}
+        )
+    assert response.status_code == 302
+    assert [m.to for m in mail.outbox] == [["contact@client.test"]]
+    assert "Your flights are booked." in mail.outbox[0].body
+    assert Comment.objects.for_practice(world.practice).filter(task=task).count() == 2
+
+
+def test_it_refuses_a_due_date_before_creation(world, desk, secretary_client):
+    task = TaskFactory(practice=world.practice, client=desk.client, title="Keep me")
+    response = secretary_client.post(
+        url(world, "task_edit", task_id=task.pk),
+        {
+            "client": desk.client.pk,
+            "title": "Changed",
+            "priority": 2,
+            "due_at": (task.created_at - timedelta(days=2)).strftime("%Y-%m-%dT%H:%M"),
+        },
+    )
+    assert response.status_code == 200
+    assert "cannot be before the task was created" in response.content.decode()
+    task.refresh_from_db()
+    assert task.title == "Keep me" and task.due_at is None
+
+
+def test_it_refuses_another_practices_client_by_forged_id(world, desk, secretary_client):
+    foreign = ClientFactory(practice=world.other_practice)
+    response = secretary_client.post(
+        url(world, "task_new"), {"client": foreign.pk, "title": "Sneaky", "priority": 2}
+    )
+    assert response.status_code == 200
+    assert response.context["form"].errors["client"]
+    assert not Task.objects.for_practice(world.practice).filter(title="Sneaky").exists()
+
+
+def test_it_creates_a_task_from_a_template_with_its_checklist(world, desk, secretary_client):
+    template = TaskTemplateFactory(practice=world.practice, checklist=["Flights", "Hotel"])
+    response = secretary_client.post(
+        url(world, "task_new"),
+        {
+            "client": desk.client.pk,
+            "title": "Trip",
+            "priority": 2,
+            "template": template.pk,
+            "client_visible": "on",
+        },
+    )
+    assert response.status_code == 302
+    task = Task.objects.for_practice(world.practice).get(title="Trip")
+    assert [i.text for i in task.checklist.all()] == ["Flights", "Hotel"]
+    preview = secretary_client.get(url(world, "task_template_preview"), {"template": template.pk})
+    assert "Hotel" in preview.content.decode()
+
+
+def test_it_logs_time_and_refuses_absurd_durations(world, desk, secretary_client):
+    task = TaskFactory(practice=world.practice, client=desk.client)
+    today = timezone.now().astimezone(timezone.get_default_timezone()).date()
+    for minutes, message in ((1441, "at most 24 hours"), (-5, "at least one minute")):
+        response = secretary_client.post(
+            url(world, "time_add", task_id=task.pk), {"day": today, "minutes": minutes}
+        )
+        assert response.status_code == 400
+        assert message in response.content.decode()
+    assert not TimeEntry.objects.for_practice(world.practice).exists()
+
+
+def test_it_runs_one_timer_at_a_time(world, desk, secretary_client):
+    first = TaskFactory(practice=world.practice, client=desk.client, title="First")
+    second = TaskFactory(practice=world.practice, client=desk.client)
+    secretary_client.post(url(world, "timer_start", task_id=first.pk))
+    response = secretary_client.post(url(world, "timer_start", task_id=second.pk), follow=True)
+    assert "already running" in response.content.decode()
+    entry = TimeEntry.objects.for_practice(world.practice).get()
+    secretary_client.post(url(world, "timer_stop", entry_id=entry.pk))
+    entry.refresh_from_db()
+    assert entry.minutes == 1 and entry.ended_at is not None
+
+
+def test_it_serves_attachments_only_to_staff_of_the_practice(
+    world, desk, secretary_client, outsider_client
+):
+    attachment = AttachmentFactory(
+        practice=world.practice, task=TaskFactory(practice=world.practice, client=desk.client)
+    )
+    response = secretary_client.get(url(world, "attachment_download", attachment_id=attachment.pk))
+    assert response.status_code == 200
+    assert response["Content-Disposition"].startswith("attachment")
+    assert b"".join(response.streaming_content).startswith(b"%PDF")
+    assert (
+        outsider_client.get(
+            url(world, "attachment_download", attachment_id=attachment.pk)
+        ).status_code
+        == 404
+    )
+
+
+def test_it_records_staff_views_of_a_regulated_clients_task(world, desk, secretary_client):
+    desk.client.is_regulated = True
+    desk.client.save()
+    task = TaskFactory(practice=world.practice, client=desk.client)
+    secretary_client.get(url(world, "task_detail", task_id=task.pk))
+    assert (
+        ActivityEvent.objects.for_practice(world.practice)
+        .filter(target_type="clients.client", target_id=str(desk.client.pk))
+        .exists()
+    )
+
+
+def test_it_lets_admins_manage_templates(world, desk):
+    admin = client_for(world.admin.user)
+    response = admin.post(url(world, "task_template_list"))
+    assert response.status_code == 302
+    names = [t.name for t in admin.get(url(world, "task_template_list")).context["templates"]]
+    assert "Travel booking" in names and "Monthly bookkeeping close" in names
+    response = admin.post(
+        url(world, "task_template_new"), {"name": "Travel booking", "title": "x", "priority": 2}
+    )
+    assert "already exists" in response.content.decode()
+
+
+def test_it_saves_notification_preferences(world, secretary_client):
+    response = secretary_client.post(
+        url(world, "notification_preferences"), {"on_assignment": "on"}
+    )
+    assert response.status_code == 302
+    from tasks.models import NotificationPreference
+
+    preference = NotificationPreference.objects.for_practice(world.practice).get()
+    assert preference.on_assignment and not preference.on_client_reply
+
+
+def test_it_shows_due_times_in_the_viewers_and_the_clients_zone(world, desk):
+    world.secretary.user.time_zone = "Australia/Sydney"
+    world.secretary.user.save()
+    due = timezone.datetime(2025, 7, 1, 9, 0, tzinfo=timezone.get_fixed_timezone(0))
+    task = TaskFactory(
+        practice=world.practice, client=desk.client, due_at=due, created_at=due - timedelta(days=1)
+    )
+    body = (
+        client_for(world.secretary.user)
+        .get(url(world, "task_detail", task_id=task.pk))
+        .content.decode()
+    )
+    # 09:00 UTC is 19:00 in Sydney (the viewer) and 02:00 in Los Angeles (the client)
+    assert "Tue 1 Jul, 19:00 AEST" in body
+    assert "Tue 1 Jul, 02:00 PDT · America/Los_Angeles" in body
+
+
+def test_it_offers_the_template_of_the_chosen_service(world, desk, secretary_client):
+    from tests.tasks.factories import ServiceCategoryFactory
+
+    service = ServiceCategoryFactory(practice=world.practice, name="Minutes", slug="minutes")
+    TaskTemplateFactory(practice=world.practice, category=service, checklist=["Agenda", "Notes"])
+    preview = secretary_client.get(url(world, "task_template_preview"), {"category": service.pk})
+    assert "Agenda" in preview.content.decode()
+    secretary_client.post(
+        url(world, "task_new"),
+        {"client": desk.client.pk, "title": "Board minutes", "priority": 2, "category": service.pk},
+    )
+    task = Task.objects.for_practice(world.practice).get(title="Board minutes")
+    assert [i.text for i in task.checklist.all()] == ["Agenda", "Notes"]
+
+
+def test_it_refuses_an_assignee_of_another_practice_by_forged_id(world, desk, secretary_client):
+    response = secretary_client.post(
+        url(world, "task_new"),
+        {"client": desk.client.pk, "title": "Sneaky", "priority": 2, "assignee": world.outsider.pk},
+    )
+    assert response.status_code == 200 and response.context["form"].errors["assignee"]
+    assert not Task.objects.for_practice(world.practice).filter(title="Sneaky").exists()
