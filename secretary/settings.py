@@ -331,6 +331,7 @@ practice you do not belong to does not exist for you (404); a role too low for a
         "ClientStatusEnum": "clients.models.ClientStatus",
         "EngagementStatusEnum": "clients.models.EngagementStatus",
         "QuestionnaireStatusEnum": "clients.models.QuestionnaireStatus",
+        "TaskStatusEnum": "tasks.models.Status",
     },
 }
 
