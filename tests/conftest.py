@@ -56,6 +56,34 @@ def chromium_path() -> str:
     return found.chromium
 
 
+BROWSER_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--no-first-run",
+]
+
+
+@pytest.fixture
+def browser(chromium_path, monkeypatch):
+    """Headless Chromium (Debian's) driven by Playwright, for one test.
+
+    Playwright's sync API runs an event loop in this thread while it is open, so Django's
+    async-safety check is relaxed for the test's own ORM calls, and only for its duration: a
+    browser kept open across tests would leave that loop running under every later test.
+    """
+    from playwright.sync_api import sync_playwright
+
+    monkeypatch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+    with sync_playwright() as playwright:
+        instance = playwright.chromium.launch(executable_path=chromium_path, args=BROWSER_ARGS)
+        try:
+            yield instance
+        finally:
+            instance.close()
+
+
 @pytest.fixture(scope="session")
 def _celery_worker_process(django_db_setup, tmp_path_factory):
     found = services.detect()

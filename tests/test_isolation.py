@@ -122,3 +122,11 @@ def test_it_answers_404_for_a_practice_that_does_not_exist(world):
     response = client.get("/api/v1/practices/no-such-practice/members/")
     assert response.status_code == 404
     assert response.json()["message"]
+
+
+def test_it_serves_no_media_file_by_url(settings):
+    # Uploads and rendered documents are reachable only through permission-checked views.
+    from django.urls import Resolver404, resolve
+
+    with pytest.raises(Resolver404):
+        resolve(settings.MEDIA_URL + "documents/agreement.pdf")

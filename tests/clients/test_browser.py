@@ -1,7 +1,6 @@
 """End to end in a real browser: a secretary onboards a client, the contact answers the
 questionnaire and accepts the plan in the portal."""
 
-import os
 
 import pytest
 
@@ -9,24 +8,6 @@ from clients.models import Client, Contact, Engagement
 from tests.factories import PASSWORD
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
-
-
-@pytest.fixture
-def browser(chromium_path):
-    from playwright.sync_api import sync_playwright
-
-    # Playwright's sync API runs an event loop in this thread; the test still reads the
-    # database between steps, which Django would otherwise refuse.
-    os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
-    try:
-        with sync_playwright() as playwright:
-            instance = playwright.chromium.launch(
-                executable_path=chromium_path, args=["--no-sandbox"]
-            )
-            yield instance
-            instance.close()
-    finally:
-        os.environ.pop("DJANGO_ALLOW_ASYNC_UNSAFE", None)
 
 
 def signed_in(browser, live_server, email):

@@ -33,7 +33,12 @@ class FakeEntries:
 
 
 @pytest.fixture
-def source():
+def source(monkeypatch):
+    # The fake is the only source, so these tests measure the usage arithmetic alone (the tasks
+    # app registers the real source; its own tests cover it).
+    import clients.usage
+
+    monkeypatch.setattr(clients.usage, "_SOURCES", [])
     fake = FakeEntries()
     register_minutes_source(fake)
     yield fake
