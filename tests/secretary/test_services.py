@@ -55,7 +55,9 @@ def test_it_lets_only_owners_grant_the_owner_role(world):
 def test_it_lets_secretaries_invite_client_contacts_only(world):
     # When a secretary invites a client contact; then the invitation exists
     invitation, _ = services.invitation_create(
-        practice=world.practice, invited_by=world.secretary, email="front@client.test",
+        practice=world.practice,
+        invited_by=world.secretary,
+        email="front@client.test",
         role=Role.CLIENT,
     )
     assert invitation.role == Role.CLIENT
@@ -63,14 +65,18 @@ def test_it_lets_secretaries_invite_client_contacts_only(world):
     for role in (Role.SECRETARY, Role.ADMIN, Role.OWNER):
         with pytest.raises(ApplicationError):
             services.invitation_create(
-                practice=world.practice, invited_by=world.secretary, email=f"{role}@x.test",
+                practice=world.practice,
+                invited_by=world.secretary,
+                email=f"{role}@x.test",
                 role=role,
             )
     assert Invitation.objects.for_practice(world.practice).count() == 1
     # And a client contact can invite nobody
     with pytest.raises(ApplicationError):
         services.invitation_create(
-            practice=world.practice, invited_by=world.client_contact, email="friend@x.test",
+            practice=world.practice,
+            invited_by=world.client_contact,
+            email="friend@x.test",
             role=Role.CLIENT,
         )
 
