@@ -2,7 +2,6 @@
 ``urls.py``) and ``api_patterns`` (their ``api.py``); the practice prefix is added here once."""
 
 from allauth.account.decorators import secure_admin_login
-from django.conf import settings
 from django.contrib import admin
 from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
@@ -51,10 +50,8 @@ urlpatterns = [
     path("healthz", views.healthz, name="healthz"),
 ]
 
-if settings.DEBUG:
-    from django.conf.urls.static import static
-
-    urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)
+# Media files are never served by URL: uploads and rendered documents go through
+# permission-checked views only.
 
 handler404 = "secretary.views.page_not_found"
 handler500 = "secretary.views.server_error"

@@ -1,6 +1,6 @@
 """Shared fixtures: a practice with one member of each role, and an outsider from another
 practice (the three-user pattern, extended to every role); the real services a test may need
-(markers ``postgres``, ``worker``, ``browser``) and a live Celery worker."""
+(markers ``postgres``, ``redis``, ``worker``, ``browser``) and a live Celery worker."""
 
 import copy
 import os
@@ -54,6 +54,34 @@ def chromium_path() -> str:
         action, reason = found.gate("browser")
         (pytest.fail if action == "fail" else pytest.skip)(reason)
     return found.chromium
+
+
+BROWSER_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--no-first-run",
+]
+
+
+@pytest.fixture
+def browser(chromium_path, monkeypatch):
+    """Headless Chromium (Debian's) driven by Playwright, for one test.
+
+    Playwright's sync API runs an event loop in this thread while it is open, so Django's
+    async-safety check is relaxed for the test's own ORM calls, and only for its duration: a
+    browser kept open across tests would leave that loop running under every later test.
+    """
+    from playwright.sync_api import sync_playwright
+
+    monkeypatch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+    with sync_playwright() as playwright:
+        instance = playwright.chromium.launch(executable_path=chromium_path, args=BROWSER_ARGS)
+        try:
+            yield instance
+        finally:
+            instance.close()
 
 
 @pytest.fixture(scope="session")
@@ -142,28 +170,36 @@ class World:
 
     def member(self, role: str) -> Membership:
         return {
-            Role.OWNER: self.owner, Role.ADMIN: self.admin, Role.SECRETARY: self.secretary,
+            Role.OWNER: self.owner,
+            Role.ADMIN: self.admin,
+            Role.SECRETARY: self.secretary,
             Role.CLIENT: self.client_contact,
         }[role]
 
 
 def build_world() -> World:
     practice = PracticeFactory(name="Harbour Desk", slug="harbour-desk")
-    other = PracticeFactory(name="Other Practice", slug="other-practice", time_zone="UTC",
-                            currency="USD")
+    other = PracticeFactory(
+        name="Other Practice", slug="other-practice", time_zone="UTC", currency="USD"
+    )
     return World(
         practice=practice,
-        owner=MembershipFactory(practice=practice, role=Role.OWNER,
-                                user=UserFactory(email="owner@harbour.test")),
-        admin=MembershipFactory(practice=practice, role=Role.ADMIN,
-                                user=UserFactory(email="admin@harbour.test")),
-        secretary=MembershipFactory(practice=practice, role=Role.SECRETARY,
-                                    user=UserFactory(email="secretary@harbour.test")),
-        client_contact=MembershipFactory(practice=practice, role=Role.CLIENT,
-                                         user=UserFactory(email="contact@client.test")),
+        owner=MembershipFactory(
+            practice=practice, role=Role.OWNER, user=UserFactory(email="owner@harbour.test")
+        ),
+        admin=MembershipFactory(
+            practice=practice, role=Role.ADMIN, user=UserFactory(email="admin@harbour.test")
+        ),
+        secretary=MembershipFactory(
+            practice=practice, role=Role.SECRETARY, user=UserFactory(email="secretary@harbour.test")
+        ),
+        client_contact=MembershipFactory(
+            practice=practice, role=Role.CLIENT, user=UserFactory(email="contact@client.test")
+        ),
         other_practice=other,
-        outsider=MembershipFactory(practice=other, role=Role.OWNER,
-                                   user=UserFactory(email="outsider@other.test")),
+        outsider=MembershipFactory(
+            practice=other, role=Role.OWNER, user=UserFactory(email="outsider@other.test")
+        ),
     )
 
 

@@ -13,10 +13,8 @@ from secretary.views.members import (
     member_role,
 )
 from secretary.views.practices import (
-    dashboard,
     home,
     membership_home_url,
-    portal_home,
     practice_list,
     practice_new,
 )
@@ -25,7 +23,6 @@ from secretary.views.tokens import api_token_create, api_token_list, api_token_r
 
 # Under /app/<practice_slug>/.
 staff_patterns = [
-    path("", dashboard, name="dashboard"),
     path("members/", member_list, name="members"),
     path("members/invite/", member_invite, name="member_invite"),
     path("members/<int:membership_id>/role/", member_role, name="member_role"),
@@ -37,9 +34,9 @@ staff_patterns = [
     path("settings/tokens/<int:token_id>/revoke/", api_token_revoke, name="api_token_revoke"),
 ]
 # Under /portal/<practice_slug>/.
-portal_patterns = [
-    path("", portal_home, name="portal_home"),
-]
+# The staff dashboard and the portal home are the tasks app's pages (names "dashboard" and
+# "portal_home"): the core names them only as where members land.
+portal_patterns: list = []
 
 __all__ = [
     "healthz",

@@ -11,7 +11,6 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
 from secretary import selectors, services
-from secretary.access import portal_view, staff_view
 from secretary.adapters import INVITATION_SESSION_KEY, pending_invitation
 from secretary.errors import ApplicationError
 from secretary.forms import PracticeForm
@@ -69,13 +68,3 @@ def practice_new(request):
             return redirect("dashboard", practice_slug=practice.slug)
     first = not selectors.user_memberships(user=request.user)
     return render(request, "secretary/practice_new.html", {"form": form, "first": first})
-
-
-@staff_view
-def dashboard(request):
-    return render(request, "secretary/dashboard.html", {})
-
-
-@portal_view
-def portal_home(request):
-    return render(request, "secretary/portal_home.html", {})

@@ -13,8 +13,9 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
 from clients.access import contact_view
-from clients.selectors import engagement_active
+from clients.selectors import contact_for_membership, engagement_active
 from clients.usage import period_usage
+from secretary.access import portal_view
 from secretary.errors import ApplicationError
 from tasks import events as event_services
 from tasks import selectors, services
@@ -28,9 +29,15 @@ from tasks.models import (
 from tasks.views.common import PAGE_SIZE, _feed_url, _serve
 
 
-@contact_view()
+@portal_view
 @require_GET
 def portal_home(request):
+    # Every client login lands here, so a login not yet linked to a client gets a clear page
+    # (not a 404) telling them to ask their secretary.
+    contact = contact_for_membership(membership=request.membership)
+    if contact is None:
+        return render(request, "tasks/portal_unlinked.html")
+    request.contact, request.client = contact, contact.client
     client = request.client
     engagement = engagement_active(practice=request.practice, client=client)
     open_requests = (

@@ -7,8 +7,6 @@ def routes(world) -> dict[str, dict]:
     invitation = InvitationFactory(practice=world.practice, invited_by=world.owner.user)
     token = ApiTokenFactory(membership=world.secretary)
     return {
-        "dashboard": {},
-        "portal_home": {},
         "members": {},
         "member_invite": {},
         "member_role": {"membership_id": world.secretary.pk},

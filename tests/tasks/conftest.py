@@ -5,11 +5,6 @@ import pytest
 from tests.tasks.factories import ClientFactory, ContactFactory, EngagementFactory
 
 
-@pytest.fixture(autouse=True)
-def _tasks_urls(settings):
-    settings.ROOT_URLCONF = "tests.tasks.urls"
-
-
 @dataclass
 class Desk:
     """Practice A's client "Northwind Legal" (Los Angeles) with Sydney business-hours cover,

@@ -2,7 +2,6 @@
 
 from clients.selectors import contact_for_membership
 from tasks.models import CalendarFeed
-from tests.secretary import isolation as core_isolation
 from tests.tasks.factories import (
     AttachmentFactory,
     CalendarEventFactory,
@@ -38,15 +37,9 @@ def routes(world) -> dict[str, dict]:
         practice=practice, client=client, token_hash="x" * 64, hint="xxxxxx"
     )
     by_task = {"task_id": task.pk}
-    # The core registers these names while it ships placeholders of them; once it does not,
-    # this app's pages are the only ones and are registered here.
-    homes = {
-        name: {}
-        for name in ("dashboard", "portal_home")
-        if name not in core_isolation.routes(world)
-    }
     return {
-        **homes,
+        "dashboard": {},
+        "portal_home": {},
         **api_routes(world, task, attachment, entry, event, feed),
         "task_list": {},
         "task_new": {},

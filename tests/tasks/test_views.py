@@ -359,3 +359,12 @@ def test_it_refuses_an_assignee_of_another_practice_by_forged_id(world, desk, se
     )
     assert response.status_code == 200 and response.context["form"].errors["assignee"]
     assert not Task.objects.for_practice(world.practice).filter(title="Sneaky").exists()
+
+
+def test_it_welcomes_a_client_login_not_linked_to_a_client(world, contact_client):
+    # Given a client-contact membership with no contact record (e.g. invited without a client)
+    # When they open the portal home
+    response = contact_client.get(f"/portal/{world.practice.slug}/")
+    # Then they see an explanation instead of a dead end, and nothing of any client
+    assert response.status_code == 200
+    assert "not linked to a client" in response.content.decode()
