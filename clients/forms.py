@@ -384,9 +384,7 @@ class EngagementStartForm(forms.Form):
     def __init__(self, *args, practice: Practice, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["plan"].queryset = selectors.plans_active(practice=practice)
-        self.fields["plan"].label_from_instance = lambda plan: (
-            f"{plan.name} · {plan.price_summary}"
-        )
+        self.fields["plan"].label_from_instance = lambda plan: f"{plan.name} · {plan.price_summary}"
 
 
 class EngagementForm(forms.ModelForm):

@@ -46,7 +46,8 @@ def hours(value: Decimal) -> str:
 def hours_phrase(value: Decimal) -> str:
     count = Decimal(value)
     return ngettext("%(hours)s hour", "%(hours)s hours", 1 if count == 1 else 2) % {
-        "hours": hours(count)}
+        "hours": hours(count)
+    }
 
 
 def _clock(value: time, *, is_end: bool = False) -> str:
@@ -183,31 +184,61 @@ def _date(value) -> str:
 def _billing_terms(engagement: Engagement) -> list[dict[str, str]]:
     terms = []
     if engagement.rounding_minutes:
-        terms.append({"label": _("Time rounding"), "text": _(
-            "Each time entry is rounded up to %(rule)s when billed; raw durations are kept."
-        ) % {"rule": engagement.get_rounding_minutes_display()}})
+        terms.append(
+            {
+                "label": _("Time rounding"),
+                "text": _(
+                    "Each time entry is rounded up to %(rule)s when billed; raw durations are kept."
+                )
+                % {"rule": engagement.get_rounding_minutes_display()},
+            }
+        )
     else:
-        terms.append({"label": _("Time rounding"),
-                      "text": _("Time is billed as recorded, without rounding.")})
+        terms.append(
+            {
+                "label": _("Time rounding"),
+                "text": _("Time is billed as recorded, without rounding."),
+            }
+        )
     if engagement.rush_notice_hours is not None and engagement.rush_multiplier > 1:
-        terms.append({"label": _("Rush work"), "text": _(
-            "Work requested with less than %(notice)s of notice is billed at %(multiplier)s times "
-            "the rate."
-        ) % {"notice": hours_phrase(engagement.rush_notice_hours),
-             "multiplier": hours(engagement.rush_multiplier)}})
+        terms.append(
+            {
+                "label": _("Rush work"),
+                "text": _(
+                    "Work requested with less than %(notice)s of notice is billed at %(multiplier)s times "
+                    "the rate."
+                )
+                % {
+                    "notice": hours_phrase(engagement.rush_notice_hours),
+                    "multiplier": hours(engagement.rush_multiplier),
+                },
+            }
+        )
     else:
         terms.append({"label": _("Rush work"), "text": _("No rush surcharge.")})
     if engagement.after_hours_multiplier > 1 and not engagement.on_call:
-        terms.append({"label": _("Outside coverage hours"), "text": _(
-            "Work done outside the coverage hours is billed at %(multiplier)s times the rate."
-        ) % {"multiplier": hours(engagement.after_hours_multiplier)}})
+        terms.append(
+            {
+                "label": _("Outside coverage hours"),
+                "text": _(
+                    "Work done outside the coverage hours is billed at %(multiplier)s times the rate."
+                )
+                % {"multiplier": hours(engagement.after_hours_multiplier)},
+            }
+        )
     else:
         terms.append({"label": _("Outside coverage hours"), "text": _("No surcharge.")})
     if engagement.alert_threshold_percent:
-        terms.append({"label": _("Usage alert"), "text": _(
-            "You and your secretary are told once a month when %(percent)s%% of the included "
-            "hours are used."
-        ) % {"percent": engagement.alert_threshold_percent}})
+        terms.append(
+            {
+                "label": _("Usage alert"),
+                "text": _(
+                    "You and your secretary are told once a month when %(percent)s%% of the included "
+                    "hours are used."
+                )
+                % {"percent": engagement.alert_threshold_percent},
+            }
+        )
     return terms
 
 
@@ -219,16 +250,19 @@ def agreement_context(engagement: Engagement) -> dict[str, Any]:
     rollover = (
         _("Up to %(hours)s of unused included hours carry over to the next month only.")
         % {"hours": hours_phrase(engagement.rollover_max_hours)}
-        if engagement.rollover_max_hours > 0 else _("Unused hours do not carry over.")
+        if engagement.rollover_max_hours > 0
+        else _("Unused hours do not carry over.")
     )
-    plan_name = engagement.title or (engagement.plan.name if engagement.plan_id else "") \
-        or _("Custom plan")
+    plan_name = (
+        engagement.title or (engagement.plan.name if engagement.plan_id else "") or _("Custom plan")
+    )
     return {
         "title": agreement_title(engagement),
         "practice": {"name": practice.name},
-        "client": {"name": client.name,
-                   "address_lines": [line for line in client.address.splitlines()
-                                     if line.strip()]},
+        "client": {
+            "name": client.name,
+            "address_lines": [line for line in client.address.splitlines() if line.strip()],
+        },
         # No proposal date: proposing the same version again must give the same file.
         "agreement": {"version": engagement.version},
         "plan": {"name": plan_name, "billing_model": engagement.get_billing_model_display()},
@@ -236,10 +270,10 @@ def agreement_context(engagement: Engagement) -> dict[str, Any]:
             "currency": currency,
             "monthly_fee": money(engagement.monthly_fee, currency),
             "included_hours": hours_phrase(engagement.included_hours),
-            "hourly_rate": _("%(amount)s per hour") % {
-                "amount": money(engagement.hourly_rate, currency)},
-            "overage_rate": _("%(amount)s per hour") % {
-                "amount": money(engagement.overage_rate, currency)},
+            "hourly_rate": _("%(amount)s per hour")
+            % {"amount": money(engagement.hourly_rate, currency)},
+            "overage_rate": _("%(amount)s per hour")
+            % {"amount": money(engagement.overage_rate, currency)},
             "rollover": rollover,
         },
         "coverage": {
@@ -254,8 +288,8 @@ def agreement_context(engagement: Engagement) -> dict[str, Any]:
                 "saving time starts or ends in either place."
             )
             % {"date": _date(engagement.start_date)},
-            "response_target": _("Within %(hours)s of coverage time") % {
-                "hours": hours_phrase(engagement.response_target_hours)},
+            "response_target": _("Within %(hours)s of coverage time")
+            % {"hours": hours_phrase(engagement.response_target_hours)},
         },
         "services": [category.name for category in engagement.categories.all()],
         "term": {
@@ -269,7 +303,9 @@ def agreement_context(engagement: Engagement) -> dict[str, Any]:
 
 def agreement_title(engagement: Engagement) -> str:
     return _("Service agreement \u2013 %(client)s, version %(version)s") % {
-        "client": engagement.client.name, "version": engagement.version}
+        "client": engagement.client.name,
+        "version": engagement.version,
+    }
 
 
 def brand_from_kit(kit: BrandKit | None) -> Brand:
@@ -284,9 +320,15 @@ def brand_from_kit(kit: BrandKit | None) -> Brand:
         except OSError:
             # A lost logo must not stop the agreement; it is rendered without one.
             logger.warning("Brand kit %s: logo %s cannot be read", kit.pk, kit.logo.name)
-    return Brand(primary=kit.primary_color, secondary=kit.secondary_color,
-                 accent=kit.accent_color, font=kit.font, tagline=kit.tagline,
-                 address_block=kit.address_block, logo=logo)
+    return Brand(
+        primary=kit.primary_color,
+        secondary=kit.secondary_color,
+        accent=kit.accent_color,
+        font=kit.font,
+        tagline=kit.tagline,
+        address_block=kit.address_block,
+        logo=logo,
+    )
 
 
 def service_agreement_request(*, engagement: Engagement, user=None) -> Document:
@@ -300,9 +342,13 @@ def service_agreement_request(*, engagement: Engagement, user=None) -> Document:
     )
     context = agreement_context(engagement)
     return document_request_render(
-        practice=practice, kind=DocumentKind.SERVICE_AGREEMENT, title=context["title"],
-        client=engagement.client, subject_type=SUBJECT_TYPE, subject_id=engagement.pk,
-        context=context, brand=brand_from_kit(brand_for(practice=practice, client=None)),
+        practice=practice,
+        kind=DocumentKind.SERVICE_AGREEMENT,
+        title=context["title"],
+        client=engagement.client,
+        subject_type=SUBJECT_TYPE,
+        subject_id=engagement.pk,
+        context=context,
+        brand=brand_from_kit(brand_for(practice=practice, client=None)),
         requested_by=user,
     )
-

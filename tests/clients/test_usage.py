@@ -159,7 +159,10 @@ def test_it_names_the_period_by_its_days_in_the_coverage_time_zone(world, source
     )
     usage = period_usage(engagement=engagement, at=AT)
     # When the chart is shown; then the month is Sydney's March, first to last day
-    assert (usage.period_start_date, usage.period_last_date) == (date(2025, 3, 1), date(2025, 3, 31))
+    assert (usage.period_start_date, usage.period_last_date) == (
+        date(2025, 3, 1),
+        date(2025, 3, 31),
+    )
     with timezone.override("America/Los_Angeles"):
         html = render_to_string("clients/partials/usage_chart.html", {"chart": usage_chart(usage)})
     assert "1 Mar – 31 Mar 2025" in html
