@@ -172,6 +172,20 @@ def test_it_names_every_bad_term_at_once(world, northwind, secretary_client):
     assert draft.monthly_fee == Decimal("100.00")
 
 
+def test_a_form_sent_back_previews_the_coverage_as_typed(world, northwind, secretary_client):
+    # Given a saved draft covering Mondays only; when new hours are sent with a bad fee
+    draft = EngagementFactory(client=northwind, weekdays=[0])
+    response = secretary_client.post(
+        url("engagement_edit", world, engagement_id=draft.pk),
+        {**TERMS, "monthly_fee": "-1", "windows": "Sat 10:00-14:00"},
+    )
+    # Then the preview shows the hours typed (Saturday), not the saved Monday
+    assert response.status_code == 400
+    sydney = response.context["grids"][0]
+    assert [day.text for day in sydney.days if day.text] == ["10:00\u201314:00"]
+    assert sydney.days[5].text == "10:00\u201314:00"
+
+
 def test_it_proposes_and_signals_inside_the_transaction(world, northwind, secretary_client):
     draft = EngagementFactory(client=northwind, weekdays=range(5))
     seen = []
