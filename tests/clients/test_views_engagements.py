@@ -283,6 +283,25 @@ def test_the_client_asks_for_changes_with_a_comment(
     assert mailoutbox[-1].to == ["secretary@harbour.test"]
 
 
+def test_a_contact_of_another_client_sees_nothing_of_this_proposal(world, proposed):
+    # Given a contact with a login at another client of the same practice
+    from secretary.models import Role
+    from tests.clients.factories import ClientFactory, ContactFactory
+    from tests.factories import MembershipFactory
+
+    stranger = MembershipFactory(practice=world.practice, role=Role.CLIENT)
+    ContactFactory(client=ClientFactory(practice=world.practice), membership=stranger)
+    browser = client_for(stranger.user)
+    # When it opens or answers Northwind's proposal; then nothing is there
+    for name in ("portal_engagement",):
+        assert browser.get(url(name, world, engagement_id=proposed.pk)).status_code == 404
+    for name in ("portal_engagement_accept", "portal_engagement_changes"):
+        response = browser.post(url(name, world, engagement_id=proposed.pk), {"comment": "Mine"})
+        assert response.status_code == 404
+    proposed.refresh_from_db()
+    assert proposed.status == "proposed" and proposed.change_request == ""
+
+
 def test_it_hides_drafts_from_the_portal(world, northwind, contact_client):
     draft = EngagementFactory(client=northwind)
     assert (
