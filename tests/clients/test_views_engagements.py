@@ -172,7 +172,9 @@ def test_it_names_every_bad_term_at_once(world, northwind, secretary_client):
     assert draft.monthly_fee == Decimal("100.00")
 
 
-def test_a_form_sent_back_previews_the_coverage_as_typed(world, northwind, secretary_client):
+def test_it_previews_the_coverage_as_typed_when_the_form_is_sent_back(
+    world, northwind, secretary_client
+):
     # Given a saved draft covering Mondays only; when new hours are sent with a bad fee
     draft = EngagementFactory(client=northwind, weekdays=[0])
     response = secretary_client.post(
@@ -283,7 +285,7 @@ def test_the_client_asks_for_changes_with_a_comment(
     assert mailoutbox[-1].to == ["secretary@harbour.test"]
 
 
-def test_a_contact_of_another_client_sees_nothing_of_this_proposal(world, proposed):
+def test_it_shows_a_contact_of_another_client_nothing_of_this_proposal(world, proposed):
     # Given a contact with a login at another client of the same practice
     from secretary.models import Role
     from tests.clients.factories import ClientFactory, ContactFactory

@@ -246,7 +246,7 @@ def test_it_writes_the_coverage_on_another_clock(coverage, zone, week_of, expect
     assert coverage_lines_in_zone(coverage, zone, week_of=week_of) == expected
 
 
-def test_the_agreement_gives_the_coverage_on_the_clients_clock(
+def test_it_gives_the_coverage_on_the_clients_clock_in_the_agreement(
     world, engagement, django_capture_on_commit_callbacks
 ):
     # Given Sydney weekday hours for a Los Angeles client, starting 1 December 2026
@@ -330,7 +330,7 @@ def test_the_agreement_uses_the_practice_brand_kit(
     assert "Calm, capable support" in pdf_text(document)
 
 
-def test_an_address_block_opening_with_the_practice_name_does_not_repeat_it(
+def test_it_does_not_repeat_the_practice_name_opening_the_address_block(
     world, engagement, django_capture_on_commit_callbacks
 ):
     # Given a practice brand kit whose address block starts with the practice's name
