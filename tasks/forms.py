@@ -8,6 +8,7 @@ from zoneinfo import ZoneInfo
 import django_filters
 from django import forms
 from django.db.models import Q
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -61,6 +62,19 @@ class DateInput(forms.DateInput):
 
 def _categories(practice):
     return ServiceCategory.objects.for_practice(practice).filter(archived=False).order_by("name")
+
+
+def _template_preview_attrs(practice, *, converting: bool = False) -> dict:
+    """HTMX attributes that show the checklist the chosen template (or service) brings."""
+    attrs = {
+        "hx-get": reverse("task_template_preview", args=[practice.slug]),
+        "hx-target": "#template-preview",
+        "hx-trigger": "change",
+        "hx-include": "closest form",
+    }
+    if converting:
+        attrs["hx-vals"] = '{"converting": "1"}'
+    return attrs
 
 
 class MemberChoiceField(forms.ModelChoiceField):
@@ -138,11 +152,7 @@ class TaskForm(forms.ModelForm):
             del self.fields["template"]
             del self.fields["checklist"]
         else:
-            preview = {
-                "hx-get": "template-preview/",
-                "hx-target": "#template-preview",
-                "hx-trigger": "change",
-            }
+            preview = _template_preview_attrs(practice)
             self.fields["template"].widget.attrs.update(preview)
             self.fields["category"].widget.attrs.update(preview)
             self.fields["category"].help_text = _("A service with a template brings its checklist.")
@@ -153,7 +163,16 @@ class ConvertForm(forms.Form):
 
     title = forms.CharField(label=_("Title"), max_length=200)
     category = forms.ModelChoiceField(
-        label=_("Service"), queryset=ServiceCategory.objects.none(), required=False
+        label=_("Service"),
+        queryset=ServiceCategory.objects.none(),
+        required=False,
+        help_text=_("A service with a template brings its checklist."),
+    )
+    template = forms.ModelChoiceField(
+        label=_("Template"),
+        queryset=TaskTemplate.objects.none(),
+        required=False,
+        help_text=_("Leave empty to use the service's template."),
     )
     priority = forms.TypedChoiceField(
         label=_("Priority"), choices=Priority.choices, coerce=int, initial=Priority.NORMAL
@@ -168,7 +187,13 @@ class ConvertForm(forms.Form):
     def __init__(self, *args, practice, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["category"].queryset = _categories(practice)
+        self.fields["template"].queryset = TaskTemplate.objects.for_practice(practice).filter(
+            archived=False
+        )
         self.fields["assignee"].queryset = staff_members(practice=practice)
+        preview = _template_preview_attrs(practice, converting=True)
+        self.fields["template"].widget.attrs.update(preview)
+        self.fields["category"].widget.attrs.update(preview)
 
 
 class StatusForm(forms.Form):

@@ -21,6 +21,7 @@ from tasks.models import (
     Comment,
     Status,
     Task,
+    TaskTemplate,
     TimeEntry,
 )
 
@@ -36,6 +37,18 @@ def task_get(*, practice: Practice, task_id) -> Task:
     if task is None:
         raise Http404
     return task
+
+
+def template_for_category(*, practice: Practice, category) -> TaskTemplate | None:
+    """The template a service offers: its first active template by name (None without one)."""
+    if category is None:
+        return None
+    return (
+        TaskTemplate.objects.for_practice(practice)
+        .filter(category=category, archived=False)
+        .order_by("name")
+        .first()
+    )
 
 
 def client_tasks(*, practice: Practice, client: Client) -> QuerySet[Task]:

@@ -428,6 +428,41 @@ def task_update(
     return task
 
 
+@transaction.atomic
+def task_convert(
+    *,
+    practice: Practice,
+    actor: Membership,
+    task: Task,
+    template: TaskTemplate | None = None,
+    request=None,
+    **fields,
+) -> Task:
+    """Accept a request as a task of the practice: triage its fields (as ``task_update``) and
+    give it the checklist of the chosen template, or else of its service's template.
+
+    A task that already has a checklist keeps it: converting never doubles the items.
+    """
+    from tasks.selectors import template_for_category
+
+    if template is not None and template.practice_id != practice.pk:
+        raise ApplicationError(
+            _("Choose a template of this practice."),
+            errors={"template": _("Choose a template of this practice.")},
+        )
+    task = task_update(practice=practice, actor=actor, task=task, request=request, **fields)
+    template = template or template_for_category(practice=practice, category=task.category)
+    if template is not None and not task.checklist.exists():
+        _apply_template(task, template, None)
+        task.template = template
+        changed = ["template", "updated_at"]
+        if not task.description and template.description:
+            task.description = template.description
+            changed.append("description")
+        task.save(update_fields=changed)
+    return task
+
+
 def tasks_bulk_change(
     *,
     practice: Practice,

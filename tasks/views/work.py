@@ -122,15 +122,10 @@ def task_new(request):
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         checklist = [line for line in data["checklist"].splitlines() if line.strip()]
-        template = data["template"]
-        if template is None and data["category"] is not None:
-            # Choosing a service offers its template: used unless another one is picked.
-            template = (
-                TaskTemplate.objects.for_practice(practice)
-                .filter(category=data["category"], archived=False)
-                .order_by("name")
-                .first()
-            )
+        # Choosing a service offers its template: used unless another one is picked.
+        template = data["template"] or selectors.template_for_category(
+            practice=practice, category=data["category"]
+        )
         try:
             task = services.task_create(
                 practice=practice,
@@ -166,7 +161,11 @@ def task_template_preview(request):
         template = templates.filter(pk=template_id).first()
     elif category_id and category_id.isdigit():
         template = templates.filter(category_id=category_id).order_by("name").first()
-    return render(request, "tasks/partials/template_preview.html", {"template": template})
+    return render(
+        request,
+        "tasks/partials/template_preview.html",
+        {"template": template, "converting": request.GET.get("converting") == "1"},
+    )
 
 
 def _detail_context(request, task, **forms) -> dict:
@@ -190,6 +189,11 @@ def _detail_context(request, task, **forms) -> dict:
         or TimeEntryForm(initial={"day": timezone.localdate(), "billable": True}),
         "attachment_form": forms.get("attachment_form") or AttachmentForm(),
         "checklist_form": ChecklistItemForm(),
+        "convert_template": selectors.template_for_category(
+            practice=practice, category=task.category
+        )
+        if task.status == Status.REQUESTED
+        else None,
         "convert_form": forms.get("convert_form")
         or ConvertForm(
             practice=practice,
@@ -241,7 +245,7 @@ def task_convert(request, task_id: int):
     form = ConvertForm(request.POST, practice=request.practice)
     if form.is_valid():
         try:
-            services.task_update(
+            services.task_convert(
                 practice=request.practice,
                 actor=request.membership,
                 task=task,

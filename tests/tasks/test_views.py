@@ -8,11 +8,13 @@ from django.urls import reverse
 from django.utils import timezone
 
 from secretary.models import ActivityEvent
+from tasks import services
 from tasks.models import Comment, Status, Task, TimeEntry
 from tests.conftest import client_for
 from tests.tasks.factories import (
     AttachmentFactory,
     ClientFactory,
+    ServiceCategoryFactory,
     TaskFactory,
     TaskTemplateFactory,
 )
@@ -166,6 +168,70 @@ def test_it_converts_a_request_into_a_task(world, desk, secretary_client):
         .values_list("verb", flat=True)
     )
     assert {"task.status_changed", "task.updated"} <= verbs
+
+
+def test_it_gives_a_converted_request_the_checklist_of_its_service(world, desk, secretary_client):
+    # Given a request for a service whose template carries a checklist
+    service = ServiceCategoryFactory(practice=world.practice, name="Calls", slug="calls")
+    TaskTemplateFactory(
+        practice=world.practice,
+        category=service,
+        name="Conference call",
+        checklist=["Invitations sent", "Dial-in tested", "Agenda", "Minutes"],
+    )
+    task = TaskFactory(
+        practice=world.practice,
+        client=desk.client,
+        status=Status.REQUESTED,
+        source="portal",
+        category=service,
+    )
+    # The request page already shows what converting brings
+    page = secretary_client.get(url(world, "task_detail", task_id=task.pk)).content.decode()
+    assert "Dial-in tested" in page
+    # When the secretary converts it
+    form = {"title": "Partners' call", "category": service.pk, "priority": 2, "status": "todo"}
+    response = secretary_client.post(url(world, "task_convert", task_id=task.pk), form)
+    assert response.status_code == 302
+    # Then the task has the template's checklist, once, even if converted again
+    services.task_convert(
+        practice=world.practice, actor=world.secretary, task=task, status=Status.TODO
+    )
+    task.refresh_from_db()
+    assert [i.text for i in task.checklist.all()] == [
+        "Invitations sent",
+        "Dial-in tested",
+        "Agenda",
+        "Minutes",
+    ]
+    assert task.template.name == "Conference call"
+
+
+def test_it_converts_with_the_template_chosen_over_the_services(world, desk, secretary_client):
+    service = ServiceCategoryFactory(practice=world.practice, name="Trips", slug="trips")
+    TaskTemplateFactory(practice=world.practice, category=service, checklist=["Flights"])
+    chosen = TaskTemplateFactory(practice=world.practice, checklist=["Proof", "Order"])
+    foreign = TaskTemplateFactory(practice=world.other_practice, checklist=["Leak"])
+    task = TaskFactory(
+        practice=world.practice, client=desk.client, status=Status.REQUESTED, source="portal"
+    )
+    form = {"title": "Cards", "category": service.pk, "priority": 2, "status": "todo"}
+    # Another practice's template by forged id is refused and changes nothing
+    response = secretary_client.post(
+        url(world, "task_convert", task_id=task.pk), {**form, "template": foreign.pk}
+    )
+    assert response.status_code == 400 and response.context["convert_form"].errors["template"]
+    task.refresh_from_db()
+    assert task.status == Status.REQUESTED and not task.checklist.exists()
+    # The template picked wins over the service's
+    secretary_client.post(
+        url(world, "task_convert", task_id=task.pk), {**form, "template": chosen.pk}
+    )
+    assert [i.text for i in task.checklist.all()] == ["Proof", "Order"]
+    preview = secretary_client.get(
+        url(world, "task_template_preview"), {"category": service.pk, "converting": "1"}
+    )
+    assert "Flights" in preview.content.decode() and "Converting" in preview.content.decode()
 
 
 def test_it_refuses_an_illegal_transition(world, desk, secretary_client):
