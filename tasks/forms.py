@@ -385,7 +385,7 @@ class NotificationPreferenceForm(forms.ModelForm):
 
 
 SORTS = {
-    "due": ("urgency_due", _("Due (soonest first)")),
+    "due": ("urgency", _("Due (soonest first)")),
     "sla": ("sla_due_at", _("Response due")),
     "-priority": ("-priority", _("Priority")),
     "-created": ("-created_at", _("Newest")),

@@ -6,7 +6,6 @@ from __future__ import annotations
 from django.contrib import messages
 from django.core.paginator import Paginator
 from django.db.models import F
-from django.db.models.functions import Coalesce
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils import timezone
@@ -45,9 +44,7 @@ def dashboard(request):
 
 def _sorted(queryset, sort: str):
     if sort == "due" or sort not in SORTS:
-        return queryset.annotate(urgency_due=Coalesce("sla_due_at", "due_at")).order_by(
-            F("urgency_due").asc(nulls_last=True), "-pk"
-        )
+        return selectors.by_urgency(queryset, "-pk")
     field = SORTS[sort][0]
     if field == "sla_due_at":
         return queryset.order_by(F("sla_due_at").asc(nulls_last=True), "-pk")

@@ -119,6 +119,30 @@ def test_it_filters_sorts_and_paginates_the_task_list(world, desk, secretary_cli
     assert b"<html" not in partial.content
 
 
+def test_it_sorts_by_the_nearest_deadline_still_owed(world, desk, secretary_client):
+    now = timezone.now()
+    # Given a request whose response is owed in 3 hours, a task due tomorrow, a task due in
+    # two days whose response (due in an hour) was already given, and one without deadlines
+    common = {"practice": world.practice, "client": desk.client, "assignee": world.secretary}
+    TaskFactory(**common, title="No deadline")
+    TaskFactory(
+        **common,
+        title="Answered",
+        due_at=now + timedelta(days=2),
+        sla_due_at=now + timedelta(hours=1),
+        responded_at=now - timedelta(hours=1),
+    )
+    TaskFactory(**common, title="Tomorrow", due_at=now + timedelta(days=1))
+    TaskFactory(**common, title="Owed", sla_due_at=now + timedelta(hours=3))
+    expected = ["Owed", "Tomorrow", "Answered", "No deadline"]
+    # When the list is sorted by due time, and the dashboard lists the secretary's tasks
+    listed = secretary_client.get(url(world, "task_list"), {"sort": "due"}).context["tasks"]
+    dashboard = secretary_client.get(url(world, "dashboard")).context["open_tasks"]
+    # Then both put the nearest deadline still owed first
+    assert [t.title for t in listed] == expected
+    assert [t.title for t in dashboard] == expected
+
+
 def test_it_changes_status_and_assignee_in_bulk_and_reports_illegal_moves(
     world, desk, secretary_client
 ):
