@@ -288,3 +288,36 @@ def test_it_does_not_email_members_who_assign_work_to_themselves(
             assignee=world.secretary,
         )
     assert mail.outbox == []
+
+
+def test_it_writes_plain_emails_unescaped_with_the_clients_zone_beside(
+    world, desk, django_capture_on_commit_callbacks
+):
+    # Given a secretary in UTC and a client in Los Angeles
+    due = datetime(2030, 7, 1, 16, 0, tzinfo=ZoneInfo("UTC"))
+    with django_capture_on_commit_callbacks(execute=True):
+        task = services.task_create(
+            practice=world.practice,
+            actor=world.owner,
+            client=desk.client,
+            title="O'Brien & Sons' renewal",
+            assignee=world.secretary,
+            due_at=due,
+        )
+    with django_capture_on_commit_callbacks(execute=True):
+        services.comment_add(
+            practice=world.practice,
+            author=world.secretary,
+            task=task,
+            body="It's booked: <QF25> & seat 31C.",
+        )
+    assignment, reply = mail.outbox
+    # Then the text reads as written, not as HTML
+    assert assignment.subject == "Assigned to you: O'Brien & Sons' renewal (Northwind Legal)"
+    assert "&#x27;" not in assignment.body and "&amp;" not in reply.body
+    assert "It's booked: <QF25> & seat 31C." in reply.body
+    assert reply.subject.endswith("replied: O'Brien & Sons' renewal")
+    # And the due time is in the assignee's zone with the client's beside it
+    assert "Due: Mon 1 Jul 2030 16:00 UTC (Mon 1 Jul 09:00 PDT, America/Los_Angeles)" in (
+        assignment.body
+    )
