@@ -38,6 +38,8 @@ from tasks.services.sla_clock import (
     task_sla_compute,
 )
 
+INITIAL_STATUSES = (Status.REQUESTED, Status.TODO, Status.IN_PROGRESS)
+
 
 def _staff_member(practice: Practice, membership_id) -> Membership | None:
     if membership_id is None:
@@ -218,6 +220,10 @@ def task_create(
         raise ApplicationError(
             _("Choose a valid source."), errors={"source": _("Choose a valid source.")}
         )
+    if status not in INITIAL_STATUSES:
+        # Later statuses are reached through transitions, which keep the clock and history.
+        message = _("A new task starts as requested, to do or in progress.")
+        raise ApplicationError(message, errors={"status": message})
     task = Task(
         practice=practice,
         client=client,

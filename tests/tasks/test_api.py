@@ -126,6 +126,17 @@ def test_it_rejects_an_illegal_transition_and_a_due_date_before_creation(
     assert ok.status_code == 200 and ok.json()["status"] == "todo"
 
 
+@pytest.mark.parametrize("status", ["done", "cancelled", "waiting"])
+def test_it_refuses_to_create_a_task_past_its_first_steps(world, desk, secretary_client, status):
+    response = secretary_client.post(
+        api(world, "api_task_list"),
+        {"client": desk.client.pk, "title": "Already finished", "status": status},
+        content_type="application/json",
+    )
+    assert response.status_code == 400 and "status" in response.json()["errors"]
+    assert not Task.objects.for_practice(world.practice).exists()
+
+
 @pytest.mark.parametrize("minutes", [-30, 0, 1441, 100000])
 def test_it_rejects_negative_or_absurd_durations(world, desk, secretary_client, minutes):
     task = TaskFactory(practice=world.practice, client=desk.client)
