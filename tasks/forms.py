@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import UTC, datetime
 from zoneinfo import ZoneInfo
 
 import django_filters
@@ -287,13 +287,29 @@ class RecurringTaskForm(forms.ModelForm):
         self.fields["frequency"].choices = Frequency.choices
 
 
+class WallClockField(forms.DateTimeField):
+    """A date and time as a wall clock shows it, kept naive: the form reads it in the zone
+    the user names, not in the viewer's zone (where it might not even exist)."""
+
+    def to_python(self, value):
+        with timezone.override(UTC):
+            result = super().to_python(value)
+        return result.replace(tzinfo=None) if result is not None else None
+
+
+def _skipped(value: datetime, zone: ZoneInfo) -> bool:
+    """True for a wall-clock time a daylight-saving change skips in ``zone``."""
+    moment = value.replace(tzinfo=zone)
+    return moment.astimezone(UTC).astimezone(zone).replace(tzinfo=None) != value
+
+
 class EventForm(forms.ModelForm):
-    starts_at = forms.DateTimeField(
+    starts_at = WallClockField(
         label=_("Starts"),
         widget=DateTimeLocalInput(),
         input_formats=["%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M"],
     )
-    ends_at = forms.DateTimeField(
+    ends_at = WallClockField(
         label=_("Ends"),
         widget=DateTimeLocalInput(),
         input_formats=["%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M"],
@@ -351,6 +367,22 @@ class EventForm(forms.ModelForm):
                     ),
                 }
             )
+
+    def clean(self):
+        data = super().clean()
+        zone_name = data.get("time_zone")
+        for name in ("starts_at", "ends_at"):
+            value = data.get(name)
+            if value is not None and zone_name and _skipped(value, ZoneInfo(zone_name)):
+                self.add_error(
+                    name,
+                    _(
+                        "%(time)s does not exist on %(day)s in %(zone)s: the clocks skip it "
+                        "for daylight saving."
+                    )
+                    % {"time": f"{value:%H:%M}", "day": f"{value:%Y-%m-%d}", "zone": zone_name},
+                )
+        return data
 
     def _in_zone(self, value: datetime | None) -> datetime | None:
         zone_name = self.cleaned_data.get("time_zone")
