@@ -546,6 +546,18 @@ def comment_add(
     if from_client:
         verb = "task.client_replied"
         enqueue_on_commit(notify_staff_of_reply, practice_id=practice.pk, comment_id=comment.pk)
+        if task.status == Status.WAITING:
+            # The client answered: the task is no longer waiting on them (the clock resumes).
+            changed = _transition(task, Status.IN_PROGRESS, now)
+            task.save(update_fields=[*changed, "updated_at"])
+            activity_record(
+                practice=practice,
+                actor=author.user,
+                verb="task.status_changed",
+                target=task,
+                request=request,
+                data={"from": Status.WAITING, "to": Status.IN_PROGRESS},
+            )
     elif internal:
         verb = "task.noted"
     else:

@@ -12,6 +12,7 @@ from django.db import IntegrityError, transaction
 from clients.models import ConfidentialityAgreement
 from clients.usage import period_usage
 from secretary.errors import ApplicationError
+from secretary.models import ActivityEvent
 from tasks import services, timekeeping
 from tasks.models import NotificationPreference, Status, Task, TaskTemplate
 from tasks.tasks import create_recurring_tasks, notify_sla_breach
@@ -61,6 +62,36 @@ def test_it_pauses_the_clock_while_waiting_on_the_client(world, desk):
     # Five hours waiting moved the due time by five hours
     assert task.sla_due_at == datetime(2025, 3, 17, 16, 0, tzinfo=SYDNEY)
     assert task.sla_paused_since is None and len(task.sla_pauses) == 1
+
+
+def test_it_stops_waiting_and_resumes_the_clock_when_the_client_answers(world, desk):
+    # Given a request put on hold at 10:00 Monday to wait for the client
+    with at(datetime(2025, 3, 17, 9, 0, tzinfo=SYDNEY)):
+        task = services.task_request_submit(
+            practice=world.practice,
+            contact=desk.contact,
+            membership=world.client_contact,
+            subject="Which hotel?",
+        )
+    with at(datetime(2025, 3, 17, 10, 0, tzinfo=SYDNEY)):
+        services.task_transition(
+            practice=world.practice, actor=world.secretary, task=task, status=Status.WAITING
+        )
+    # When the client answers at 14:00
+    with at(datetime(2025, 3, 17, 14, 0, tzinfo=SYDNEY)):
+        services.comment_add(
+            practice=world.practice, author=world.client_contact, task=task, body="The Park one"
+        )
+    # Then the task is back in progress, the four hours waited do not count, and the history
+    # says so
+    task.refresh_from_db()
+    assert task.status == Status.IN_PROGRESS and task.sla_paused_since is None
+    assert task.sla_due_at == datetime(2025, 3, 17, 15, 0, tzinfo=SYDNEY)
+    assert (
+        ActivityEvent.objects.for_practice(world.practice)
+        .filter(verb="task.status_changed", actor=world.client_contact.user)
+        .exists()
+    )
 
 
 def test_it_stops_the_clock_at_the_first_reply_to_the_client(world, desk):
