@@ -10,6 +10,7 @@ from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from clients.services import regulated_view_record
@@ -73,7 +74,11 @@ def task_list(request):
             except ApplicationError as error:
                 _fail(request, error)
             else:
-                messages.success(request, _("%(n)s tasks changed.") % {"n": changed})
+                messages.success(
+                    request,
+                    ngettext("%(n)s task changed.", "%(n)s tasks changed.", changed)
+                    % {"n": changed},
+                )
                 for problem in problems:
                     messages.warning(request, problem)
         else:
