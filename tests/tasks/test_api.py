@@ -8,7 +8,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 from django.utils import timezone
 
-from tasks.models import Attachment, Status, Task, TimeEntry
+from tasks.models import Attachment, CalendarEvent, Status, Task, TimeEntry
 from tasks.services import MAX_ATTACHMENT_BYTES
 from tests.tasks.factories import (
     AttachmentFactory,
@@ -148,6 +148,51 @@ def test_it_rejects_negative_or_absurd_durations(world, desk, secretary_client, 
     assert response.status_code == 400
     assert "minutes" in response.json()["errors"]
     assert not TimeEntry.objects.for_practice(world.practice).exists()
+
+
+def test_it_refuses_time_and_events_on_another_practices_rows(world, desk, secretary_client):
+    # Given a task and a client of another practice, named by forged ids
+    foreign_task = TaskFactory(client=ClientFactory(practice=world.other_practice))
+    mine = TaskFactory(practice=world.practice, client=desk.client)
+    start = timezone.now() + timedelta(days=1)
+    attempts = [
+        ("api_time_entry_list", {"task": foreign_task.pk, "minutes": 30}, "task"),
+        ("api_timer_start", {"task": foreign_task.pk}, "task"),
+        (
+            "api_event_list",
+            {
+                "client": foreign_task.client_id,
+                "title": "Call",
+                "starts_at": start.isoformat(),
+                "ends_at": (start + timedelta(hours=1)).isoformat(),
+                "time_zone": "UTC",
+            },
+            "client",
+        ),
+        (
+            "api_event_list",
+            {
+                "client": desk.client.pk,
+                "task": foreign_task.pk,
+                "title": "Call",
+                "starts_at": start.isoformat(),
+                "ends_at": (start + timedelta(hours=1)).isoformat(),
+                "time_zone": "UTC",
+            },
+            "task",
+        ),
+    ]
+    for name, payload, field in attempts:
+        # When the secretary posts them
+        response = secretary_client.post(api(world, name), payload, content_type="application/json")
+        # Then each is a 400 naming the field, and the foreign row is not described
+        assert response.status_code == 400, (name, response.content)
+        assert field in response.json()["errors"]
+        assert foreign_task.title not in response.content.decode()
+    assert not TimeEntry.objects.for_practice(world.practice).exists()
+    assert not TimeEntry.objects.for_practice(world.other_practice).exists()
+    assert not CalendarEvent.objects.for_practice(world.practice).exists()
+    assert mine.time_entries.count() == 0
 
 
 def test_it_refuses_overlapping_timers(world, desk, secretary_client):

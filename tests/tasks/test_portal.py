@@ -85,6 +85,11 @@ def test_it_submits_a_request_with_attachments_and_computes_its_sla(world, desk,
             {"subject": "Bad type", "attachments": [SimpleUploadedFile("run.exe", b"MZ")]},
             "not an allowed file type. Allowed: PDF",
         ),
+        (
+            {"subject": "Too many", "attachments": [pdf(f"p{n}.pdf") for n in range(11)]},
+            "Attach at most 10 files at a time.",
+        ),
+        ({"subject": "Yesterday", "wanted_by": "2000-01-01"}, "cannot be in the past"),
     ],
 )
 def test_it_rejects_bad_requests_and_saves_nothing(world, desk, contact_client, data, message):

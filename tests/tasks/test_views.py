@@ -258,6 +258,34 @@ def test_it_converts_with_the_template_chosen_over_the_services(world, desk, sec
     assert "Flights" in preview.content.decode() and "Converting" in preview.content.decode()
 
 
+def test_it_records_reassignments_and_due_date_moves_in_the_history(world, desk, secretary_client):
+    # Given a task assigned to the secretary
+    task = TaskFactory(practice=world.practice, client=desk.client, assignee=world.secretary)
+    due = timezone.now() + timedelta(days=3)
+    # When it is given to the admin with a due date, then moved to in progress
+    response = secretary_client.post(
+        url(world, "task_edit", task_id=task.pk),
+        {
+            "client": desk.client.pk,
+            "title": task.title,
+            "priority": 2,
+            "assignee": world.admin.pk,
+            "due_at": due.astimezone(timezone.get_default_timezone()).strftime("%Y-%m-%dT%H:%M"),
+            "client_visible": "on",
+        },
+    )
+    assert response.status_code == 302
+    secretary_client.post(url(world, "task_status", task_id=task.pk), {"status": "in_progress"})
+    # Then the history holds each change, and the task page shows them
+    events = ActivityEvent.objects.for_practice(world.practice).filter(target_id=str(task.pk))
+    verbs = {e.verb: e.data for e in events}
+    assert verbs["task.reassigned"]["to"] == world.admin.pk
+    assert verbs["task.due_moved"]["from"] is None and verbs["task.due_moved"]["to"]
+    assert verbs["task.status_changed"] == {"from": "todo", "to": "in_progress"}
+    page = secretary_client.get(url(world, "task_detail", task_id=task.pk)).content.decode()
+    assert "reassigned the task" in page and "moved the due date" in page
+
+
 def test_it_refuses_an_illegal_transition(world, desk, secretary_client):
     task = TaskFactory(practice=world.practice, client=desk.client, status=Status.REQUESTED)
     response = secretary_client.post(
