@@ -13,6 +13,8 @@ from django.conf import settings
 from tests.infra import services
 
 SCREENSHOTS = Path(settings.BASE_DIR) / "test-artifacts" / "screenshots"
+
+
 @pytest.fixture
 def background(request):
     """The live Celery worker when this machine has one (CI does), else None: tasks then run
