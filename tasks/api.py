@@ -64,16 +64,19 @@ class TaskFilterSet(django_filters.FilterSet):
 
 
 class ContactMixin(PracticeScopedMixin):
-    """Client contacts come in with their Contact; a membership without one gets 404."""
+    """Client contacts come in with their Contact; a membership without one, or a contact not
+    allowed the portal part (``contact_part``, as in ``clients.access.contact_view``), gets 404.
+    """
 
     allow_clients = True
+    contact_part: str | None = "requests"
 
     def initial(self, request, *args, **kwargs):
         super().initial(request, *args, **kwargs)
         self.contact = None
         if request.membership.is_client:
             self.contact = contact_for_membership(membership=request.membership)
-            if self.contact is None or not self.contact.portal_requests:
+            if self.contact is None or not self.contact.may_use(self.contact_part):
                 raise Http404
 
     def clients_may_write(self, request) -> bool:
@@ -411,6 +414,7 @@ class EventFilterSet(django_filters.FilterSet):
 
 class EventMixin(ContactMixin):
     serializer_class = EventSerializer
+    contact_part = None  # the calendar is every contact's, as in the portal
 
     def clients_may_write(self, request) -> bool:
         return False
@@ -489,6 +493,8 @@ class EventDetail(EventMixin, generics.RetrieveUpdateDestroyAPIView):
 class CalendarIcs(ContactMixin, APIView):
     """The signed-in member's events (or, for a client contact, the client's) as ICS."""
 
+    contact_part = None
+
     def get(self, request, practice_slug):
         if self.is_contact:
             body = event_services.feed_body(practice=request.practice, client=self.contact.client)
@@ -513,6 +519,8 @@ def _feeds(request, contact):
 @extend_schema(tags=["calendar"])
 class FeedList(ContactMixin, generics.ListCreateAPIView):
     """Private feed links. Creating one returns its ``url`` once; the previous one stops."""
+
+    contact_part = None
 
     serializer_class = FeedSerializer
     filterset_class = None
@@ -552,6 +560,8 @@ class FeedList(ContactMixin, generics.ListCreateAPIView):
     tags=["calendar"], request=None, responses={204: OpenApiResponse(description="Revoked")}
 )
 class FeedRevoke(ContactMixin, APIView):
+    contact_part = None
+
     def post(self, request, practice_slug, feed_id):
         feed = _feeds(request, self.contact).filter(pk=feed_id).first()
         if feed is None:
