@@ -63,6 +63,18 @@ class TaskFilterSet(django_filters.FilterSet):
         ]
 
 
+class ClientTaskFilterSet(django_filters.FilterSet):
+    """What a client contact may filter by: nothing staff-only (assignee, response times)."""
+
+    category = django_filters.NumberFilter(field_name="category_id")
+    status = django_filters.MultipleChoiceFilter(choices=Status.choices)
+    q = django_filters.CharFilter(field_name="title", lookup_expr="icontains")
+
+    class Meta:
+        model = Task
+        fields = ["category", "status", "q"]
+
+
 class ContactMixin(PracticeScopedMixin):
     """Client contacts come in with their Contact; a membership without one, or a contact not
     allowed the portal part (``contact_part``, as in ``clients.access.contact_view``), gets 404.
@@ -103,10 +115,19 @@ class ContactMixin(PracticeScopedMixin):
 
 @extend_schema(tags=["tasks"])
 class TaskList(ContactMixin, generics.ListCreateAPIView):
-    filterset_class = TaskFilterSet
-    ordering_fields = ["created_at", "due_at", "sla_due_at", "priority", "title"]
     ordering = ["-created_at"]
     search_fields = ["title", "description"]
+
+    # A contact can neither filter nor sort by staff-only fields (that would reveal them).
+    @property
+    def filterset_class(self):
+        return ClientTaskFilterSet if self.is_contact else TaskFilterSet
+
+    @property
+    def ordering_fields(self):
+        if self.is_contact:
+            return ["created_at", "title"]
+        return ["created_at", "due_at", "sla_due_at", "priority", "title"]
 
     def get_queryset(self):
         return self.visible_tasks().order_by("-created_at", "-pk")

@@ -56,6 +56,36 @@ def test_it_checks_ownership(world, desk, secretary_client, contact_client, outs
     assert secretary_client.get(api(world, "api_task_list")).json()["count"] == 3
 
 
+def test_it_lets_a_contact_neither_filter_nor_sort_by_staff_only_fields(
+    world, desk, contact_client
+):
+    # Given two of the client's requests, one assigned, one answered sooner
+    now = timezone.now()
+    TaskFactory(
+        practice=world.practice,
+        client=desk.client,
+        title="Older",
+        assignee=world.secretary,
+        sla_due_at=now + timedelta(hours=5),
+        created_at=now - timedelta(days=2),
+    )
+    TaskFactory(
+        practice=world.practice,
+        client=desk.client,
+        title="Newer",
+        sla_due_at=now + timedelta(hours=1),
+        created_at=now - timedelta(days=1),
+    )
+    # When the contact filters by assignee and sorts by response time
+    response = contact_client.get(
+        api(world, "api_task_list"), {"assignee": world.secretary.pk, "ordering": "sla_due_at"}
+    )
+    # Then both are ignored: the answer is their requests, newest first
+    assert [t["title"] for t in response.json()["results"]] == ["Newer", "Older"]
+    by_status = contact_client.get(api(world, "api_task_list"), {"status": "todo", "q": "old"})
+    assert [t["title"] for t in by_status.json()["results"]] == ["Older"]
+
+
 def test_it_lets_a_contact_send_a_request_and_read_only_replies(world, desk, contact_client):
     response = contact_client.post(
         api(world, "api_task_list"), {"title": "Order cards"}, content_type="application/json"
