@@ -352,3 +352,13 @@ def test_it_writes_plain_emails_unescaped_with_the_clients_zone_beside(
     assert "Due: Mon 1 Jul 2030 16:00 UTC (Mon 1 Jul 09:00 PDT, America/Los_Angeles)" in (
         assignment.body
     )
+
+
+def test_it_puts_the_breach_and_recurring_sweeps_on_the_beat_schedule():
+    from secretary.celery import app
+    from tasks.tasks import mark_sla_breaches
+
+    schedule = app.conf.beat_schedule
+    jobs = {entry["task"] for entry in schedule.values()}
+    assert {mark_sla_breaches.name, create_recurring_tasks.name} <= jobs
+    assert {mark_sla_breaches.name, create_recurring_tasks.name} <= set(app.tasks.keys())
