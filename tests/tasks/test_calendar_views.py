@@ -9,6 +9,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from secretary.models import hash_secret
+from tasks import events
 from tasks.models import CalendarEvent, CalendarFeed, RecurringTask
 from tests.conftest import client_for
 from tests.tasks.factories import CalendarEventFactory, TaskFactory, TimeEntryFactory
@@ -193,3 +194,17 @@ def test_it_edits_time_of_the_current_period_only(world, desk, secretary_client)
     assert "closed period" in response.content.decode()
     old.refresh_from_db()
     assert old.minutes == 60
+
+
+def test_it_stops_a_members_feed_when_they_are_no_longer_staff(world, desk, client):
+    # Given the secretary's private feed, working
+    _feed, token = events.feed_create(
+        practice=world.practice, actor=world.secretary, membership=world.secretary
+    )
+    feed_url = url(world, "calendar_feed", token=token)
+    assert client.get(feed_url).status_code == 200
+    # When their role becomes a client contact's
+    world.secretary.role = "client"
+    world.secretary.save()
+    # Then the feed of staff work is gone
+    assert client.get(feed_url).status_code == 404
