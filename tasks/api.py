@@ -115,6 +115,11 @@ class ContactMixin(PracticeScopedMixin):
 
 @extend_schema(tags=["tasks"])
 class TaskList(ContactMixin, generics.ListCreateAPIView):
+    """Tasks of the practice (staff), or the client's visible requests (client contacts).
+
+    Staff create tasks; a client contact's POST sends a request (its title is the subject).
+    """
+
     ordering = ["-created_at"]
     search_fields = ["title", "description"]
 
@@ -170,6 +175,8 @@ class TaskList(ContactMixin, generics.ListCreateAPIView):
 
 @extend_schema(tags=["tasks"])
 class TaskDetail(ContactMixin, generics.RetrieveUpdateAPIView):
+    """One task. Staff edit it; ``status`` moves only along the allowed transitions."""
+
     http_method_names = ["get", "patch", "head", "options"]
 
     def clients_may_write(self, request) -> bool:
@@ -198,6 +205,8 @@ class TaskDetail(ContactMixin, generics.RetrieveUpdateAPIView):
 
 @extend_schema(tags=["tasks"], request=TransitionSerializer, responses=TaskSerializer)
 class TaskTransition(ContactMixin, APIView):
+    """Move a task to another status (only along the allowed transitions; staff)."""
+
     allow_clients = False
 
     def post(self, request, practice_slug, task_id):
@@ -216,6 +225,8 @@ class TaskTransition(ContactMixin, APIView):
 
 @extend_schema(tags=["tasks"])
 class CommentList(ContactMixin, generics.ListCreateAPIView):
+    """A task's conversation: replies to the client and, for staff, internal notes."""
+
     serializer_class = CommentSerializer
     filterset_class = None
     search_fields: list = []
@@ -245,6 +256,9 @@ class CommentList(ContactMixin, generics.ListCreateAPIView):
 
 @extend_schema(tags=["tasks"])
 class AttachmentList(ContactMixin, generics.ListCreateAPIView):
+    """Files on a task or one of its comments; uploads are checked against the size and type
+    limits, named in the error."""
+
     serializer_class = AttachmentSerializer
     parser_classes = [MultiPartParser, FormParser]
     filterset_class = None
@@ -304,6 +318,8 @@ class AttachmentList(ContactMixin, generics.ListCreateAPIView):
 
 @extend_schema(tags=["tasks"], responses={(200, "application/octet-stream"): OpenApiTypes.BINARY})
 class AttachmentDownload(ContactMixin, APIView):
+    """Download one attachment (client contacts: only the visible ones of their client)."""
+
     def get(self, request, practice_slug, attachment_id):
         client = self.contact.client if self.is_contact else None
         attachment = selectors.attachment_get(
@@ -326,6 +342,8 @@ class TimeEntryFilterSet(django_filters.FilterSet):
 
 @extend_schema(tags=["time"])
 class TimeEntryList(PracticeScopedMixin, generics.ListCreateAPIView):
+    """Time entries (staff). POST logs time by hand: 1 minute to 24 hours, current period."""
+
     serializer_class = TimeEntrySerializer
     filterset_class = TimeEntryFilterSet
     ordering_fields = ["started_at", "minutes"]
@@ -356,6 +374,8 @@ class TimeEntryList(PracticeScopedMixin, generics.ListCreateAPIView):
 
 @extend_schema(tags=["time"])
 class TimeEntryDetail(PracticeScopedMixin, generics.RetrieveUpdateDestroyAPIView):
+    """One time entry; entries of a closed period cannot be changed or deleted."""
+
     serializer_class = TimeEntrySerializer
     http_method_names = ["get", "patch", "delete", "head", "options"]
 
@@ -394,6 +414,8 @@ class TimeEntryDetail(PracticeScopedMixin, generics.RetrieveUpdateDestroyAPIView
 
 @extend_schema(tags=["time"], request=TimerStartSerializer, responses={201: TimeEntrySerializer})
 class TimerStart(PracticeScopedMixin, APIView):
+    """Start your timer on a task (one running timer per member)."""
+
     def post(self, request, practice_slug):
         data = TimerStartSerializer(data=request.data, context={"request": request})
         data.is_valid(raise_exception=True)
@@ -412,6 +434,8 @@ class TimerStart(PracticeScopedMixin, APIView):
 
 @extend_schema(tags=["time"], request=None, responses=TimeEntrySerializer)
 class TimerStop(PracticeScopedMixin, APIView):
+    """Stop your running timer; it becomes a time entry."""
+
     def post(self, request, practice_slug, entry_id):
         entry = TimeEntry.objects.for_practice(request.practice).filter(pk=entry_id).first()
         if entry is None:
@@ -480,6 +504,9 @@ class EventMixin(ContactMixin):
 
 @extend_schema(tags=["calendar"])
 class EventList(EventMixin, generics.ListCreateAPIView):
+    """Calendar events (client contacts: their client's). Times are stored as instants; each
+    event keeps the time zone it was planned in."""
+
     filterset_class = EventFilterSet
     ordering_fields = ["starts_at"]
     search_fields = ["title", "location"]
@@ -490,6 +517,8 @@ class EventList(EventMixin, generics.ListCreateAPIView):
 
 @extend_schema(tags=["calendar"])
 class EventDetail(EventMixin, generics.RetrieveUpdateDestroyAPIView):
+    """One calendar event."""
+
     http_method_names = ["get", "patch", "delete", "head", "options"]
 
     def get_object(self):
