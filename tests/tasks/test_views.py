@@ -398,7 +398,7 @@ def test_it_runs_one_timer_at_a_time(world, desk, secretary_client):
 
 
 def test_it_serves_attachments_only_to_staff_of_the_practice(
-    world, desk, secretary_client, outsider_client
+    world, desk, secretary_client, outsider_client, contact_client
 ):
     attachment = AttachmentFactory(
         practice=world.practice, task=TaskFactory(practice=world.practice, client=desk.client)
@@ -413,6 +413,15 @@ def test_it_serves_attachments_only_to_staff_of_the_practice(
         ).status_code
         == 404
     )
+    # A client contact does not use the staff route, and another practice's id is not found
+    assert (
+        contact_client.get(url(world, "attachment_download", attachment_id=attachment.pk))
+    ).status_code == 404
+    foreign = AttachmentFactory(
+        task=TaskFactory(client=ClientFactory(practice=world.other_practice))
+    )
+    response = secretary_client.get(url(world, "attachment_download", attachment_id=foreign.pk))
+    assert response.status_code == 404 and foreign.original_name not in response.content.decode()
 
 
 def test_it_records_staff_views_of_a_regulated_clients_task(world, desk, secretary_client):
