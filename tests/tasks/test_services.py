@@ -42,6 +42,33 @@ def test_it_computes_the_response_due_time_from_the_engagement(world, desk):
     assert task.sla_due_at == datetime(2025, 3, 17, 10, 30, tzinfo=SYDNEY)
 
 
+def test_it_marks_the_friday_request_late_only_after_monday_1030_sydney(
+    world, desk, django_capture_on_commit_callbacks
+):
+    # Given the spec's request: Friday 16:30 Sydney, 2-hour target, Mon-Fri 09:00-17:00
+    with at(datetime(2025, 3, 14, 16, 30, tzinfo=SYDNEY)):
+        task = services.task_request_submit(
+            practice=world.practice,
+            contact=desk.contact,
+            membership=world.client_contact,
+            subject="Visa",
+        )
+    with django_capture_on_commit_callbacks(execute=True):
+        # When the beat job runs over the weekend and just before 10:30 on Monday
+        for moment in (
+            datetime(2025, 3, 15, 12, 0, tzinfo=SYDNEY),
+            datetime(2025, 3, 17, 10, 29, tzinfo=SYDNEY),
+        ):
+            # Then nothing is late
+            assert services.sla_breaches_mark(practice=world.practice, now=moment) == []
+        # And just after, the request is late and its assignee told once
+        late = datetime(2025, 3, 17, 10, 31, tzinfo=SYDNEY)
+        assert services.sla_breaches_mark(practice=world.practice, now=late) == [task.pk]
+    assert [m.subject for m in mail.outbox if "Response time missed" in m.subject] == [
+        "Response time missed: Visa"
+    ]
+
+
 def test_it_pauses_the_clock_while_waiting_on_the_client(world, desk):
     with at(datetime(2025, 3, 17, 9, 0, tzinfo=SYDNEY)):
         task = services.task_request_submit(
