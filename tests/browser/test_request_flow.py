@@ -158,6 +158,8 @@ def test_it_takes_a_portal_request_through_to_done(
     assert "Done" in portal.inner_text("[data-status=done]")
     portal.screenshot(path=str(screenshot_dir / "portal-request.png"), full_page=True)
     desk.goto(f"{base}/app/harbour-desk/tasks/?status=done")
+    desk.check("input[data-select-all]")  # selects the page's tasks for a bulk change
+    assert desk.locator("input[name=tasks]:checked").count() == 1
     desk.screenshot(path=str(screenshot_dir / "task-list.png"), full_page=True)
     portal.goto(f"{base}/portal/harbour-desk/")
     portal.screenshot(path=str(screenshot_dir / "portal.png"), full_page=True)
