@@ -271,6 +271,23 @@ def test_it_assigns_a_regulated_clients_task_only_to_members_with_an_agreement(w
     assert task.assignee_id == world.admin.pk
 
 
+def test_it_lets_only_members_with_an_agreement_log_time_on_a_regulated_client(world, desk):
+    desk.client.is_regulated = True
+    desk.client.save()
+    task = TaskFactory(practice=world.practice, client=desk.client)
+    today = datetime.now(SYDNEY).date()
+    for log in (
+        lambda: timekeeping.timer_start(practice=world.practice, membership=world.admin, task=task),
+        lambda: timekeeping.time_entry_add(
+            practice=world.practice, membership=world.admin, task=task, day=today, minutes=30
+        ),
+    ):
+        with pytest.raises(ApplicationError) as error:
+            log()
+        assert "confidentiality agreement" in error.value.message
+    assert not task.time_entries.exists()
+
+
 def test_it_feeds_billable_minutes_to_usage_and_checks_the_alert(
     world, desk, django_capture_on_commit_callbacks
 ):
