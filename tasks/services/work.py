@@ -359,6 +359,7 @@ def task_update(
                 errors={"client": _("Time has been logged on this task.")},
             )
         task.client = fields["client"]
+        task_sla_compute(task)  # the response time follows the new client's engagement
     if "category" in fields:
         _check_category(practice, fields["category"])
         task.category = fields["category"]

@@ -17,6 +17,8 @@ from tasks import services, timekeeping
 from tasks.models import NotificationPreference, Status, Task, TaskTemplate
 from tasks.tasks import create_recurring_tasks, notify_sla_breach
 from tests.tasks.factories import (
+    ClientFactory,
+    EngagementFactory,
     RecurringTaskFactory,
     TaskFactory,
 )
@@ -67,6 +69,27 @@ def test_it_marks_the_friday_request_late_only_after_monday_1030_sydney(
     assert [m.subject for m in mail.outbox if "Response time missed" in m.subject] == [
         "Response time missed: Visa"
     ]
+
+
+def test_it_recomputes_the_response_time_when_a_request_moves_to_another_client(world, desk):
+    # Given the Friday request, filed under the wrong client
+    with at(datetime(2025, 3, 14, 16, 30, tzinfo=SYDNEY)):
+        task = services.task_request_submit(
+            practice=world.practice,
+            contact=desk.contact,
+            membership=world.client_contact,
+            subject="Visa",
+        )
+    on_call = ClientFactory(practice=world.practice, name="Nightjar")
+    EngagementFactory(
+        practice=world.practice, client=on_call, on_call=True, response_target_hours=1, windows=[]
+    )
+    # When it moves to a client with 24/7 cover and a 1-hour target
+    task = services.task_update(
+        practice=world.practice, actor=world.secretary, task=task, client=on_call
+    )
+    # Then its response is due an hour after it was sent
+    assert task.sla_due_at == datetime(2025, 3, 14, 17, 30, tzinfo=SYDNEY)
 
 
 def test_it_pauses_the_clock_while_waiting_on_the_client(world, desk):
