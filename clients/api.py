@@ -84,6 +84,33 @@ class ContactScopedMixin(PracticeScopedMixin):
             return queryset.filter(**{field: contact.client_id})
         return queryset
 
+    # The attribute naming the client of a row ("client_id", or "pk" for clients): staff reads
+    # of a regulated client's rows are written to the audit log, as its pages are. None: the
+    # view shows no client records (e.g. the list of clients itself).
+    audit_client_of: str | None = None
+
+    def audit_reads(self, rows) -> None:
+        request = self.request
+        if self.audit_client_of is None or request.method not in ("GET", "HEAD"):
+            return
+        if request.membership.is_client or not rows:
+            return
+        ids = {getattr(row, self.audit_client_of) for row in rows}
+        for client in Client.objects.for_practice(request.practice).filter(
+            pk__in=ids, is_regulated=True
+        ):
+            services.regulated_view_record(request=request, client=client)
+
+    def get_object(self):
+        row = super().get_object()
+        self.audit_reads([row])
+        return row
+
+    def paginate_queryset(self, queryset):
+        page = super().paginate_queryset(queryset)
+        self.audit_reads(page if page is not None else list(queryset))
+        return page
+
 
 def _created(serializer_class, instance, request) -> Response:
     return Response(
@@ -354,6 +381,7 @@ def _contact_clients(view, request) -> Response:
 )
 class ClientDetailView(ContactScopedMixin, generics.RetrieveUpdateAPIView):
     serializer_class = ClientSerializer
+    audit_client_of = "pk"
     queryset = Client.objects.none()
     lookup_url_kwarg = "client_id"
     http_method_names = ["get", "patch", "head", "options"]
@@ -365,7 +393,6 @@ class ClientDetailView(ContactScopedMixin, generics.RetrieveUpdateAPIView):
         client = self.get_object()
         if request.contact is not None:
             return _ok(ClientPortalSerializer, client, request)
-        services.regulated_view_record(request=request, client=client)
         return _ok(ClientSerializer, client, request)
 
     def update(self, request, *args, **kwargs):
@@ -407,6 +434,7 @@ class ContactFilter(django_filters.FilterSet):
 )
 class ContactListView(ContactScopedMixin, generics.ListCreateAPIView):
     serializer_class = ContactSerializer
+    audit_client_of = "client_id"
     queryset = Contact.objects.none()
     filter_backends = LIST_BACKENDS
     filterset_class = ContactFilter
@@ -448,6 +476,7 @@ class ContactListView(ContactScopedMixin, generics.ListCreateAPIView):
 )
 class ContactDetailView(ContactScopedMixin, generics.RetrieveUpdateAPIView):
     serializer_class = ContactSerializer
+    audit_client_of = "client_id"
     queryset = Contact.objects.none()
     lookup_url_kwarg = "contact_id"
     http_method_names = ["get", "patch", "head", "options"]
@@ -497,6 +526,7 @@ class QuestionnaireFilter(django_filters.FilterSet):
 )
 class QuestionnaireListView(ContactScopedMixin, generics.ListCreateAPIView):
     serializer_class = QuestionnaireSerializer
+    audit_client_of = "client_id"
     queryset = Questionnaire.objects.none()
     filter_backends = [DjangoFilterBackend, filters.OrderingFilter]
     filterset_class = QuestionnaireFilter
@@ -538,6 +568,7 @@ def _answers(serializer) -> tuple[dict, list | None]:
 )
 class QuestionnaireDetailView(ContactScopedMixin, generics.RetrieveUpdateAPIView):
     serializer_class = QuestionnaireSerializer
+    audit_client_of = "client_id"
     queryset = Questionnaire.objects.none()
     lookup_url_kwarg = "questionnaire_id"
     http_method_names = ["get", "patch", "head", "options"]
@@ -626,6 +657,7 @@ CLIENT_VISIBLE = [
 
 class EngagementScopedMixin(ContactScopedMixin):
     queryset = Engagement.objects.none()
+    audit_client_of = "client_id"
 
     def get_queryset(self):
         practice = self.request.practice

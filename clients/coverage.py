@@ -48,14 +48,20 @@ def window_problems(windows: list[Window]) -> list[str]:
         if window.weekday not in WEEKDAYS:
             problems.append(_("A window has an invalid weekday."))
         elif not window.ends_at_midnight and window.end <= window.start:
-            problems.append(_("A window must end after it starts (%(start)s–%(end)s).") % {
-                "start": window.start.strftime("%H:%M"), "end": window.end.strftime("%H:%M")})
+            problems.append(
+                _("A window must end after it starts (%(start)s–%(end)s).")
+                % {"start": window.start.strftime("%H:%M"), "end": window.end.strftime("%H:%M")}
+            )
     ordered = sorted(w for w in windows if window_problems_free(w))
     for previous, current in pairwise(ordered):
         if previous.weekday == current.weekday and _end_minutes(previous) > _start_minutes(current):
-            problems.append(_("Coverage windows on the same day overlap (%(a)s and %(b)s).") % {
-                "a": f"{previous.start:%H:%M}–{previous.end:%H:%M}",
-                "b": f"{current.start:%H:%M}–{current.end:%H:%M}"})
+            problems.append(
+                _("Coverage windows on the same day overlap (%(a)s and %(b)s).")
+                % {
+                    "a": f"{previous.start:%H:%M}–{previous.end:%H:%M}",
+                    "b": f"{current.start:%H:%M}–{current.end:%H:%M}",
+                }
+            )
     return problems
 
 

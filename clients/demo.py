@@ -127,6 +127,20 @@ def seed(demo) -> None:
     today = timezone.localdate()
     start = today.replace(day=1) - timedelta(days=45)
 
+    # The practice's own brand, before any agreement is rendered with it.
+    if not BrandKit.objects.for_practice(practice).filter(client__isnull=True).exists():
+        kit = BrandKit(
+            practice=practice,
+            primary_color="#14213d",
+            secondary_color="#5b6576",
+            accent_color="#2a5bd7",
+            font="DejaVu Sans",
+            tagline="Your office, anywhere",
+            address_block="Level 3, 20 Bond Street\nSydney NSW 2000\nhello@brightdesk.example",
+        )
+        kit.logo.save("logo.png", _logo_png(kit.primary_color, kit.accent_color), save=False)
+        kit.save()
+
     # The catalog.
     _plan(
         demo,
@@ -388,18 +402,6 @@ def seed(demo) -> None:
             status=ClientStatus.PAUSED, notes="Paused while the office relocates."
         )
 
-    # The practice's own brand.
-    if not BrandKit.objects.for_practice(practice).filter(client__isnull=True).exists():
-        BrandKit.objects.create(
-            practice=practice,
-            primary_color="#14213d",
-            secondary_color="#5b6576",
-            accent_color="#2a5bd7",
-            font="DejaVu Sans",
-            tagline="Your office, anywhere",
-            address_block=f"{practice.name}\nSydney NSW",
-        )
-
     # The other practice has clients of its own (never visible from the first one).
     for name in ("Lakeside Realty", "Union Square Dental"):
         client, created = _client(
@@ -417,6 +419,26 @@ def seed(demo) -> None:
                 f"office@{name.split()[0].lower()}.example",
                 is_primary=True,
             )
+
+
+def _logo_png(primary: str, accent: str):
+    """A small monogram logo for the demo practice, drawn here (no image files to ship)."""
+    import io
+
+    from django.core.files.base import ContentFile
+    from PIL import Image, ImageDraw
+
+    image = Image.new("RGBA", (360, 120), (0, 0, 0, 0))
+    draw = ImageDraw.Draw(image)
+    draw.rounded_rectangle((0, 0, 119, 119), radius=24, fill=primary)
+    draw.ellipse((26, 26, 94, 94), outline="#ffffff", width=10)
+    draw.rectangle((60, 52, 104, 68), fill=accent)
+    for row, width in enumerate((220, 160)):
+        top = 30 + row * 40
+        draw.rounded_rectangle((140, top, 140 + width, top + 22), radius=11, fill=primary)
+    buffer = io.BytesIO()
+    image.save(buffer, "PNG")
+    return ContentFile(buffer.getvalue())
 
 
 def _pdf_bytes(text: str):

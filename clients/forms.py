@@ -3,8 +3,12 @@ the services do the writing (forms only parse and validate input)."""
 
 from __future__ import annotations
 
+from decimal import Decimal
+
 from django import forms
 from django.core.exceptions import ValidationError
+from django.core.validators import MaxValueValidator, MinValueValidator
+from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from clients import selectors
@@ -26,11 +30,43 @@ from clients.schedule import format_windows, parse_windows
 from secretary.models import CURRENCIES, Practice, time_zone_choices, validate_time_zone
 
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+MONEY_AND_HOURS = (
+    "monthly_fee",
+    "included_hours",
+    "hourly_rate",
+    "overage_rate",
+    "rollover_max_hours",
+    "response_target_hours",
+    "rush_notice_hours",
+    "expected_hours_per_month",
+)
+MULTIPLIERS = ("rush_multiplier", "after_hours_multiplier")
 COLOUR = forms.TextInput(attrs={"type": "color"})
 
 
 def _member_label(membership) -> str:
     return str(membership.user)
+
+
+def _bounded(form: forms.BaseForm) -> None:
+    """Give the form the bounds the model enforces (no negative money or hours, multipliers
+    from 1 to 10), so every bad number is named together with the other field errors, and
+    the browser knows the bounds too."""
+    for name, field in form.fields.items():
+        if not isinstance(field, forms.DecimalField):
+            continue
+        if name in MONEY_AND_HOURS:
+            bounds = (Decimal("0"), None)
+        elif name in MULTIPLIERS:
+            bounds = (Decimal("1"), Decimal("10"))
+        else:
+            continue
+        low, high = bounds
+        field.validators.append(MinValueValidator(low))
+        field.widget.attrs["min"] = str(low)
+        if high is not None:
+            field.validators.append(MaxValueValidator(high))
+            field.widget.attrs["max"] = str(high)
 
 
 class TimeZoneField(forms.ChoiceField):
@@ -119,6 +155,7 @@ class PlanForm(forms.ModelForm):
     def __init__(self, *args, practice: Practice, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["categories"] = CategoriesField(practice, label=_("Services included"))
+        _bounded(self)
         if self.instance.pk:
             self.initial.setdefault("windows", list(self.instance.coverage().windows))
             self.initial["categories"] = list(self.instance.categories.all())
@@ -319,6 +356,7 @@ class QuestionnaireForm(forms.ModelForm):
     def __init__(self, *args, practice: Practice, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["services"] = CategoriesField(practice, label=_("Services wanted"))
+        _bounded(self)
         self.fields["coverage_time_zone"].choices = [("", "—"), *time_zone_choices()]
         if self.instance.pk:
             self.initial["services"] = list(self.instance.services.all())
@@ -346,9 +384,7 @@ class EngagementStartForm(forms.Form):
     def __init__(self, *args, practice: Practice, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["plan"].queryset = selectors.plans_active(practice=practice)
-        self.fields["plan"].label_from_instance = lambda plan: (
-            f"{plan.name} · {plan.monthly_fee} {plan.currency}"
-        )
+        self.fields["plan"].label_from_instance = lambda plan: f"{plan.name} · {plan.price_summary}"
 
 
 class EngagementForm(forms.ModelForm):
@@ -401,6 +437,7 @@ class EngagementForm(forms.ModelForm):
     def __init__(self, *args, practice: Practice, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["categories"] = CategoriesField(practice, label=_("Services"))
+        _bounded(self)
         if self.instance.pk:
             self.initial.setdefault("windows", list(self.instance.coverage().windows))
             self.initial["categories"] = list(self.instance.categories.all())
@@ -433,11 +470,34 @@ class EndEngagementForm(forms.Form):
 # --- Brand kits ---------------------------------------------------------------------------
 
 
+class _StoredLogo:
+    """The current logo as the file widget shows it: its file name, linked to the logo view
+    (media files are never served publicly)."""
+
+    def __init__(self, name: str, url: str):
+        self.name, self.url = name, url
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class LogoInput(forms.ClearableFileInput):
+    def __init__(self, attrs=None, *, url: str | None = None):
+        super().__init__(attrs)
+        self.url = url
+
+    def get_context(self, name, value, attrs):
+        context = super().get_context(name, value, attrs)
+        if self.url and context["widget"]["is_initial"]:
+            context["widget"]["value"] = _StoredLogo(value.name.rsplit("/", 1)[-1], self.url)
+        return context
+
+
 class BrandKitForm(forms.ModelForm):
     logo = forms.FileField(
         label=_("Logo"),
         required=False,
-        widget=forms.ClearableFileInput(attrs={"accept": "image/*"}),
+        widget=LogoInput(attrs={"accept": "image/*"}),
         help_text=_("PNG, JPEG, GIF or WebP, up to 2 MB."),
     )
     font = forms.ChoiceField(label=_("Font"), choices=FONT_CHOICES)
@@ -462,6 +522,10 @@ class BrandKitForm(forms.ModelForm):
 
     def __init__(self, *args, practice: Practice | None = None, **kwargs):
         super().__init__(*args, **kwargs)
+        if practice is not None and self.instance.pk and self.instance.logo:
+            self.fields["logo"].widget.url = reverse(
+                "brand_logo", kwargs={"practice_slug": practice.slug, "kit_id": self.instance.pk}
+            )
 
     def clean_logo(self):
         logo = self.cleaned_data.get("logo")

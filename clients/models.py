@@ -115,6 +115,26 @@ class CoverageTerms(models.Model):
     class Meta:
         abstract = True
 
+    @property
+    def price_summary(self) -> str:
+        """The price in a few words, as its billing model sells it."""
+        if self.billing_model == BillingModel.HOURLY:
+            return _("%(rate)s %(currency)s per hour") % {
+                "rate": self.hourly_rate,
+                "currency": self.currency,
+            }
+        if self.billing_model == BillingModel.BLOCK:
+            return _("%(fee)s %(currency)s for a block of %(hours)s h") % {
+                "fee": self.monthly_fee,
+                "currency": self.currency,
+                "hours": self.included_hours,
+            }
+        return _("%(fee)s %(currency)s per month, %(hours)s h included") % {
+            "fee": self.monthly_fee,
+            "currency": self.currency,
+            "hours": self.included_hours,
+        }
+
     def coverage(self) -> Coverage:
         """The coverage windows as plain values (uses prefetched ``windows`` when present)."""
         windows = tuple(sorted(Window(w.weekday, w.start, w.end) for w in self.windows.all()))
@@ -430,6 +450,12 @@ class Questionnaire(TenantModel):
     @property
     def is_submitted(self) -> bool:
         return self.status == QuestionnaireStatus.SUBMITTED
+
+    @property
+    def preferred_channel_labels(self) -> list[str]:
+        """The preferred channels as people read them ("Email", not "email")."""
+        labels = dict(Channel.choices)
+        return [str(labels.get(value, value)) for value in self.preferred_channels or []]
 
 
 class QuestionnaireService(TenantModel):

@@ -17,7 +17,7 @@ import zoneinfo
 from collections import defaultdict
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from decimal import ROUND_HALF_UP, Decimal
 
 from django.utils import timezone
@@ -65,7 +65,13 @@ class Usage:
 
     @property
     def period_start_date(self) -> date:
+        """The first day of the period, in the coverage time zone."""
         return self.period_start.date()
+
+    @property
+    def period_last_date(self) -> date:
+        """The last day of the period (``period_end`` is the exclusive midnight after it)."""
+        return (self.period_end - timedelta(days=1)).date()
 
     @property
     def available_hours(self) -> Decimal:

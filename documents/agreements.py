@@ -8,7 +8,8 @@ and asks for the document. The worker renders it after commit.
 from __future__ import annotations
 
 import logging
-from datetime import time
+import zoneinfo
+from datetime import date, datetime, time, timedelta
 from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
@@ -45,18 +46,22 @@ def hours(value: Decimal) -> str:
 def hours_phrase(value: Decimal) -> str:
     count = Decimal(value)
     return ngettext("%(hours)s hour", "%(hours)s hours", 1 if count == 1 else 2) % {
-        "hours": hours(count)}
+        "hours": hours(count)
+    }
 
 
 def _clock(value: time, *, is_end: bool = False) -> str:
     return "24:00" if is_end and value == time(0, 0) else value.strftime("%H:%M")
 
 
-def _day_ranges(weekdays: list[int]) -> str:
-    """``[0, 1, 2, 3, 4]`` → ``Mon-Fri`` (with an en dash); ``[0, 2]`` → ``Mon, Wed``."""
+def _day_ranges(weekdays: list[int], *, ring: bool = False) -> str:
+    """``[0, 1, 2, 3, 4]`` → ``Mon-Fri`` (with an en dash); ``[0, 2]`` → ``Mon, Wed``.
+
+    With ``ring``, the days come in the order given and Sunday runs on into Monday
+    (``[6, 0, 1]`` → ``Sun-Tue``)."""
     runs: list[list[int]] = []
-    for day in sorted(weekdays):
-        if runs and day == runs[-1][-1] + 1:
+    for day in weekdays if ring else sorted(weekdays):
+        if runs and day == (runs[-1][-1] + 1) % (7 if ring else 8):
             runs[-1].append(day)
         else:
             runs.append([day])
@@ -87,6 +92,91 @@ def coverage_lines(coverage: Coverage) -> list[str]:
     ]
 
 
+def _ring_order(weekdays: list[int]) -> list[int]:
+    """The days in week order, starting after a gap so that Sun, Mon … Thu stay together."""
+    days = sorted(set(weekdays))
+    if len(days) == 7:
+        return days
+    first = next(day for day in days if (day - 1) % 7 not in days)
+    return sorted(days, key=lambda day: (day - first) % 7)
+
+
+WEEK_MINUTES = 7 * 24 * 60
+
+
+def _merged_on_the_week(spans: list[tuple[int, int]]) -> list[tuple[int, int]]:
+    """Merge (start minute of the week, length) spans that touch or overlap, Sunday night
+    running on into Monday morning."""
+    merged: list[list[int]] = []
+    for start, length in sorted(spans):
+        if merged and start <= merged[-1][0] + merged[-1][1]:
+            merged[-1][1] = max(merged[-1][1], start + length - merged[-1][0])
+        else:
+            merged.append([start, length])
+    if len(merged) > 1 and merged[-1][0] + merged[-1][1] >= WEEK_MINUTES + merged[0][0]:
+        first = merged.pop(0)
+        last = merged[-1]
+        last[1] = max(last[1], WEEK_MINUTES + first[0] + first[1] - last[0])
+    return [(start, length) for start, length in merged]
+
+
+def coverage_lines_in_zone(coverage: Coverage, time_zone: str, *, week_of: date) -> list[str]:
+    """The coverage windows as they fall in another time zone, in the week of ``week_of``.
+
+    ``Sun–Thu 14:00–22:00 America/Los_Angeles`` for Sydney's weekday business hours; a span
+    that ends after midnight says so. Empty when there is nothing to convert (24/7, no
+    windows, or the same zone).
+    """
+    if coverage.always_on or not coverage.windows or time_zone == coverage.time_zone:
+        return []
+    source, target = zoneinfo.ZoneInfo(coverage.time_zone), zoneinfo.ZoneInfo(time_zone)
+    monday = week_of - timedelta(days=week_of.weekday())
+    spans: list[tuple[int, int]] = []
+    for window in coverage.windows:
+        day = monday + timedelta(days=window.weekday)
+        end_day = day + timedelta(days=1) if window.ends_at_midnight else day
+        start = datetime.combine(day, window.start, tzinfo=source).astimezone(target)
+        end = datetime.combine(end_day, window.end, tzinfo=source).astimezone(target)
+        # Wall-clock minutes on the target's clock, counted from its Monday 00:00.
+        start_minute = start.weekday() * 1440 + start.hour * 60 + start.minute
+        length = int((end.replace(tzinfo=None) - start.replace(tzinfo=None)).total_seconds() // 60)
+        spans.append((start_minute, length))
+    merged = _merged_on_the_week(spans)
+    if any(length >= WEEK_MINUTES for _start, length in merged):
+        return [_("Around the clock, every day")]
+    days_by_span: dict[tuple, list[int]] = {}
+    for start_minute, length in merged:
+        weekday, minute = divmod(start_minute, 1440)
+        end_minute = minute + length
+        days_over, end_of_day = divmod(end_minute, 1440)
+        if end_of_day == 0 and days_over == 1:
+            key = (minute, 1440, 0, None)
+        elif days_over <= 1:
+            key = (minute, end_of_day, days_over, None)
+        else:  # longer than a day: its own line, from one day and time to another
+            key = (minute, end_of_day, days_over, weekday)
+        days_by_span.setdefault(key, []).append(weekday)
+    lines = []
+    for (minute, end, days_over, _own), days in sorted(
+        days_by_span.items(), key=lambda item: (_ring_order(item[1])[0], item[0][:3])
+    ):
+        start_text, end_text = _clock_minutes(minute), _clock_minutes(end)
+        if days_over > 1:
+            last_day = WEEKDAYS_ABBR[(days[0] + days_over) % 7]
+            span = f"{WEEKDAYS_ABBR[days[0]]} {start_text} {EN_DASH} {last_day} {end_text}"
+            lines.append(f"{span} {time_zone}")
+            continue
+        span = f"{start_text}{EN_DASH}{end_text}"
+        if days_over:
+            span = _("%(span)s (ending the next day)") % {"span": span}
+        lines.append(f"{_day_ranges(_ring_order(days), ring=True)} {span} {time_zone}")
+    return lines
+
+
+def _clock_minutes(minutes: int) -> str:
+    return f"{minutes // 60:02d}:{minutes % 60:02d}"
+
+
 def _date(value) -> str:
     return formats.date_format(value, "j F Y") if value else ""
 
@@ -94,31 +184,61 @@ def _date(value) -> str:
 def _billing_terms(engagement: Engagement) -> list[dict[str, str]]:
     terms = []
     if engagement.rounding_minutes:
-        terms.append({"label": _("Time rounding"), "text": _(
-            "Each time entry is rounded up to %(rule)s when billed; raw durations are kept."
-        ) % {"rule": engagement.get_rounding_minutes_display()}})
+        terms.append(
+            {
+                "label": _("Time rounding"),
+                "text": _(
+                    "Each time entry is rounded up to %(rule)s when billed; raw durations are kept."
+                )
+                % {"rule": engagement.get_rounding_minutes_display()},
+            }
+        )
     else:
-        terms.append({"label": _("Time rounding"),
-                      "text": _("Time is billed as recorded, without rounding.")})
+        terms.append(
+            {
+                "label": _("Time rounding"),
+                "text": _("Time is billed as recorded, without rounding."),
+            }
+        )
     if engagement.rush_notice_hours is not None and engagement.rush_multiplier > 1:
-        terms.append({"label": _("Rush work"), "text": _(
-            "Work requested with less than %(notice)s of notice is billed at %(multiplier)s times "
-            "the rate."
-        ) % {"notice": hours_phrase(engagement.rush_notice_hours),
-             "multiplier": hours(engagement.rush_multiplier)}})
+        terms.append(
+            {
+                "label": _("Rush work"),
+                "text": _(
+                    "Work requested with less than %(notice)s of notice is billed at %(multiplier)s times "
+                    "the rate."
+                )
+                % {
+                    "notice": hours_phrase(engagement.rush_notice_hours),
+                    "multiplier": hours(engagement.rush_multiplier),
+                },
+            }
+        )
     else:
         terms.append({"label": _("Rush work"), "text": _("No rush surcharge.")})
     if engagement.after_hours_multiplier > 1 and not engagement.on_call:
-        terms.append({"label": _("Outside coverage hours"), "text": _(
-            "Work done outside the coverage hours is billed at %(multiplier)s times the rate."
-        ) % {"multiplier": hours(engagement.after_hours_multiplier)}})
+        terms.append(
+            {
+                "label": _("Outside coverage hours"),
+                "text": _(
+                    "Work done outside the coverage hours is billed at %(multiplier)s times the rate."
+                )
+                % {"multiplier": hours(engagement.after_hours_multiplier)},
+            }
+        )
     else:
         terms.append({"label": _("Outside coverage hours"), "text": _("No surcharge.")})
     if engagement.alert_threshold_percent:
-        terms.append({"label": _("Usage alert"), "text": _(
-            "You and your secretary are told once a month when %(percent)s%% of the included "
-            "hours are used."
-        ) % {"percent": engagement.alert_threshold_percent}})
+        terms.append(
+            {
+                "label": _("Usage alert"),
+                "text": _(
+                    "You and your secretary are told once a month when %(percent)s%% of the included "
+                    "hours are used."
+                )
+                % {"percent": engagement.alert_threshold_percent},
+            }
+        )
     return terms
 
 
@@ -130,16 +250,19 @@ def agreement_context(engagement: Engagement) -> dict[str, Any]:
     rollover = (
         _("Up to %(hours)s of unused included hours carry over to the next month only.")
         % {"hours": hours_phrase(engagement.rollover_max_hours)}
-        if engagement.rollover_max_hours > 0 else _("Unused hours do not carry over.")
+        if engagement.rollover_max_hours > 0
+        else _("Unused hours do not carry over.")
     )
-    plan_name = engagement.title or (engagement.plan.name if engagement.plan_id else "") \
-        or _("Custom plan")
+    plan_name = (
+        engagement.title or (engagement.plan.name if engagement.plan_id else "") or _("Custom plan")
+    )
     return {
         "title": agreement_title(engagement),
         "practice": {"name": practice.name},
-        "client": {"name": client.name,
-                   "address_lines": [line for line in client.address.splitlines()
-                                     if line.strip()]},
+        "client": {
+            "name": client.name,
+            "address_lines": [line for line in client.address.splitlines() if line.strip()],
+        },
         # No proposal date: proposing the same version again must give the same file.
         "agreement": {"version": engagement.version},
         "plan": {"name": plan_name, "billing_model": engagement.get_billing_model_display()},
@@ -147,17 +270,26 @@ def agreement_context(engagement: Engagement) -> dict[str, Any]:
             "currency": currency,
             "monthly_fee": money(engagement.monthly_fee, currency),
             "included_hours": hours_phrase(engagement.included_hours),
-            "hourly_rate": _("%(amount)s per hour") % {
-                "amount": money(engagement.hourly_rate, currency)},
-            "overage_rate": _("%(amount)s per hour") % {
-                "amount": money(engagement.overage_rate, currency)},
+            "hourly_rate": _("%(amount)s per hour")
+            % {"amount": money(engagement.hourly_rate, currency)},
+            "overage_rate": _("%(amount)s per hour")
+            % {"amount": money(engagement.overage_rate, currency)},
             "rollover": rollover,
         },
         "coverage": {
             "lines": coverage_lines(engagement.coverage()),
             "time_zone": engagement.coverage_time_zone,
-            "response_target": _("Within %(hours)s of coverage time") % {
-                "hours": hours_phrase(engagement.response_target_hours)},
+            # The same hours on the client's clock, in the week the agreement starts.
+            "client_lines": coverage_lines_in_zone(
+                engagement.coverage(), client.time_zone, week_of=engagement.start_date
+            ),
+            "client_note": _(
+                "In the week of %(date)s. These local times move by an hour when daylight "
+                "saving time starts or ends in either place."
+            )
+            % {"date": _date(engagement.start_date)},
+            "response_target": _("Within %(hours)s of coverage time")
+            % {"hours": hours_phrase(engagement.response_target_hours)},
         },
         "services": [category.name for category in engagement.categories.all()],
         "term": {
@@ -171,7 +303,9 @@ def agreement_context(engagement: Engagement) -> dict[str, Any]:
 
 def agreement_title(engagement: Engagement) -> str:
     return _("Service agreement \u2013 %(client)s, version %(version)s") % {
-        "client": engagement.client.name, "version": engagement.version}
+        "client": engagement.client.name,
+        "version": engagement.version,
+    }
 
 
 def brand_from_kit(kit: BrandKit | None) -> Brand:
@@ -186,9 +320,15 @@ def brand_from_kit(kit: BrandKit | None) -> Brand:
         except OSError:
             # A lost logo must not stop the agreement; it is rendered without one.
             logger.warning("Brand kit %s: logo %s cannot be read", kit.pk, kit.logo.name)
-    return Brand(primary=kit.primary_color, secondary=kit.secondary_color,
-                 accent=kit.accent_color, font=kit.font, tagline=kit.tagline,
-                 address_block=kit.address_block, logo=logo)
+    return Brand(
+        primary=kit.primary_color,
+        secondary=kit.secondary_color,
+        accent=kit.accent_color,
+        font=kit.font,
+        tagline=kit.tagline,
+        address_block=kit.address_block,
+        logo=logo,
+    )
 
 
 def service_agreement_request(*, engagement: Engagement, user=None) -> Document:
@@ -202,9 +342,13 @@ def service_agreement_request(*, engagement: Engagement, user=None) -> Document:
     )
     context = agreement_context(engagement)
     return document_request_render(
-        practice=practice, kind=DocumentKind.SERVICE_AGREEMENT, title=context["title"],
-        client=engagement.client, subject_type=SUBJECT_TYPE, subject_id=engagement.pk,
-        context=context, brand=brand_from_kit(brand_for(practice=practice, client=None)),
+        practice=practice,
+        kind=DocumentKind.SERVICE_AGREEMENT,
+        title=context["title"],
+        client=engagement.client,
+        subject_type=SUBJECT_TYPE,
+        subject_id=engagement.pk,
+        context=context,
+        brand=brand_from_kit(brand_for(practice=practice, client=None)),
         requested_by=user,
     )
-

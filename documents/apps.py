@@ -14,13 +14,16 @@ class DocumentsConfig(AppConfig):
         from secretary.audit import register_verbs
         from secretary.navigation import register_staff_nav
 
-        register_subject_type("clients.engagement", model="clients.Engagement",
-                              client_field="client")
+        register_subject_type(
+            "clients.engagement", model="clients.Engagement", client_field="client"
+        )
         register_staff_nav("documents", _("Documents"), order=60)
-        register_verbs({
-            "document.requested": _("asked for a document"),
-            "document.retried": _("retried a document"),
-        })
+        register_verbs(
+            {
+                "document.requested": _("asked for a document"),
+                "document.retried": _("retried a document"),
+            }
+        )
         # WeasyPrint reports every layout step at INFO; keep its progress out of the logs
         # unless the deployment configures that logger itself.
         progress = logging.getLogger("weasyprint.progress")

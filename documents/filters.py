@@ -14,12 +14,15 @@ def practice_clients(request):
 
 
 class DocumentFilter(django_filters.FilterSet):
-    client = django_filters.ModelChoiceFilter(label=_("Client"), queryset=practice_clients,
-                                              empty_label=_("All clients"))
-    kind = django_filters.ChoiceFilter(label=_("Kind"), choices=DocumentKind.choices,
-                                       empty_label=_("All kinds"))
-    status = django_filters.ChoiceFilter(label=_("Status"), choices=DocumentStatus.choices,
-                                         empty_label=_("All statuses"))
+    client = django_filters.ModelChoiceFilter(
+        label=_("Client"), queryset=practice_clients, empty_label=_("All clients")
+    )
+    kind = django_filters.ChoiceFilter(
+        label=_("Kind"), choices=DocumentKind.choices, empty_label=_("All kinds")
+    )
+    status = django_filters.ChoiceFilter(
+        label=_("Status"), choices=DocumentStatus.choices, empty_label=_("All statuses")
+    )
 
     class Meta:
         model = Document

@@ -55,8 +55,12 @@ class Document(TenantModel):
     # A client's document is visible to that client's contacts (those allowed documents);
     # without a client it is the practice's own.
     client = models.ForeignKey(
-        "clients.Client", null=True, blank=True, on_delete=models.SET_NULL,
-        related_name="documents", verbose_name=_("client"),
+        "clients.Client",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="documents",
+        verbose_name=_("client"),
     )
     kind = models.CharField(_("kind"), max_length=32, choices=DocumentKind.choices)
     title = models.CharField(_("title"), max_length=200)
@@ -78,7 +82,10 @@ class Document(TenantModel):
     page_count = models.PositiveIntegerField(_("pages"), null=True, blank=True)
     checksum = models.CharField(_("SHA-256"), max_length=64, blank=True)
     created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
         related_name="+",
     )
     created_at = models.DateTimeField(auto_now_add=True)
@@ -89,12 +96,14 @@ class Document(TenantModel):
     class Meta:
         ordering = ["-created_at", "-id"]
         constraints = [
-            models.UniqueConstraint(fields=["practice", "render_key"],
-                                    name="document_unique_render_key"),
+            models.UniqueConstraint(
+                fields=["practice", "render_key"], name="document_unique_render_key"
+            ),
         ]
         indexes = [
-            models.Index(fields=["practice", "subject_type", "subject_id"],
-                         name="document_subject_idx"),
+            models.Index(
+                fields=["practice", "subject_type", "subject_id"], name="document_subject_idx"
+            ),
             models.Index(fields=["practice", "status"], name="document_status_idx"),
             models.Index(fields=["practice", "client", "-created_at"], name="document_client_idx"),
         ]

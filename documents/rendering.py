@@ -55,15 +55,27 @@ FORBIDDEN_TAGS = frozenset(
     {"include", "extends", "load", "ssi", "debug", "url", "csrf_token", "querystring", "block"}
 )
 COLOUR_RE = re.compile(r"^#[0-9a-fA-F]{6}$")
-LOGO_FORMATS = {"PNG": "image/png", "JPEG": "image/jpeg", "GIF": "image/gif",
-                "WEBP": "image/webp"}
+LOGO_FORMATS = {"PNG": "image/png", "JPEG": "image/jpeg", "GIF": "image/gif", "WEBP": "image/webp"}
 MAX_RESOURCE_BYTES = 20 * 1024 * 1024
 PREVIEW_WIDTH = 600
 
 MARGIN_BOXES = (
-    "top-left-corner", "top-left", "top-center", "top-right", "top-right-corner",
-    "bottom-left-corner", "bottom-left", "bottom-center", "bottom-right", "bottom-right-corner",
-    "left-top", "left-middle", "left-bottom", "right-top", "right-middle", "right-bottom",
+    "top-left-corner",
+    "top-left",
+    "top-center",
+    "top-right",
+    "top-right-corner",
+    "bottom-left-corner",
+    "bottom-left",
+    "bottom-center",
+    "bottom-right",
+    "bottom-right-corner",
+    "left-top",
+    "left-middle",
+    "left-bottom",
+    "right-top",
+    "right-middle",
+    "right-bottom",
 )
 
 
@@ -138,8 +150,12 @@ class Brand:
     def fingerprint(self) -> dict[str, str]:
         """What identifies this brand kit's look, for keying rendered files."""
         return {
-            "primary": self.primary, "secondary": self.secondary, "accent": self.accent,
-            "font": self.font, "tagline": self.tagline, "address_block": self.address_block,
+            "primary": self.primary,
+            "secondary": self.secondary,
+            "accent": self.accent,
+            "font": self.font,
+            "tagline": self.tagline,
+            "address_block": self.address_block,
             "logo": hashlib.sha256(self.logo).hexdigest() if self.logo else "",
         }
 
@@ -177,15 +193,19 @@ def plain(value: Any, where: str = "context") -> Any:
         frozen = {}
         for key, item in value.items():
             if not isinstance(key, str):
-                raise DataRejected(_("Document data keys must be text (at %(where)s).")
-                                   % {"where": where})
+                raise DataRejected(
+                    _("Document data keys must be text (at %(where)s).") % {"where": where}
+                )
             frozen[plain(key)] = plain(item, f"{where}.{key}")
         return MappingProxyType(frozen)
     if isinstance(value, list | tuple):
         return tuple(plain(item, f"{where}[{index}]") for index, item in enumerate(value))
     raise DataRejected(
-        _("Document data can only hold text, numbers, dates, lists and mappings; "
-          "%(where)s holds a %(kind)s.") % {"where": where, "kind": type(value).__name__}
+        _(
+            "Document data can only hold text, numbers, dates, lists and mappings; "
+            "%(where)s holds a %(kind)s."
+        )
+        % {"where": where, "kind": type(value).__name__}
     )
 
 
@@ -201,8 +221,13 @@ class _RestrictedEngine(Engine):
 def restricted_engine() -> Engine:
     """A template engine with no loaders, no libraries to load and only harmless tags."""
     return _RestrictedEngine(
-        dirs=[], app_dirs=False, loaders=[], libraries={},
-        builtins=["documents.template_library"], autoescape=True, debug=False,
+        dirs=[],
+        app_dirs=False,
+        loaders=[],
+        libraries={},
+        builtins=["documents.template_library"],
+        autoescape=True,
+        debug=False,
         string_if_invalid="",
     )
 
@@ -221,17 +246,23 @@ def compile_template(source: str):
     try:
         return restricted_engine().from_string(source)
     except TemplateSyntaxError as error:
-        raise TemplateRejected(_("The template has an error: %(error)s") % {"error": error}) \
-            from error
+        raise TemplateRejected(
+            _("The template has an error: %(error)s") % {"error": error}
+        ) from error
 
 
 def brand_context(brand: Brand) -> Mapping[str, Any]:
-    return plain({
-        "primary": brand.primary, "secondary": brand.secondary, "accent": brand.accent,
-        "font": brand.font, "tagline": brand.tagline,
-        "address_lines": [line for line in brand.address_block.splitlines() if line.strip()],
-        "logo_uri": brand.logo_uri(),
-    })
+    return plain(
+        {
+            "primary": brand.primary,
+            "secondary": brand.secondary,
+            "accent": brand.accent,
+            "font": brand.font,
+            "tagline": brand.tagline,
+            "address_lines": [line for line in brand.address_block.splitlines() if line.strip()],
+            "logo_uri": brand.logo_uri(),
+        }
+    )
 
 
 def render_html(*, template_source: str, context: Mapping[str, Any], brand: Brand) -> str:
@@ -242,8 +273,15 @@ def render_html(*, template_source: str, context: Mapping[str, Any], brand: Bran
     data["brand"] = brand_context(brand)
     try:
         return template.render(Context(data, autoescape=True))
-    except (TemplateSyntaxError, ValueError, TypeError, AttributeError, KeyError, IndexError,
-            ArithmeticError) as error:
+    except (
+        TemplateSyntaxError,
+        ValueError,
+        TypeError,
+        AttributeError,
+        KeyError,
+        IndexError,
+        ArithmeticError,
+    ) as error:
         raise TemplateRejected(
             _("The template could not be filled in: %(error)s") % {"error": error}
         ) from error
@@ -305,10 +343,15 @@ def _fetcher_class():
         """
 
         def __init__(self, roots: Iterable[str] | None = None):
-            super().__init__(timeout=5, allowed_protocols={"data", "file"},
-                             allow_redirects=False, fail_on_errors=True)
-            self.roots = [os.path.realpath(root) for root in roots] if roots is not None \
-                else allowed_roots()
+            super().__init__(
+                timeout=5,
+                allowed_protocols={"data", "file"},
+                allow_redirects=False,
+                fail_on_errors=True,
+            )
+            self.roots = (
+                [os.path.realpath(root) for root in roots] if roots is not None else allowed_roots()
+            )
 
         def fetch(self, url, headers=None):
             scheme = urlsplit(url).scheme.lower() if ":" in url else ""
@@ -358,9 +401,7 @@ def brand_stylesheet(brand: Brand) -> str:
     brand.check()  # colours and font are validated, so they are safe inside CSS
     generic = "serif" if "Serif" in brand.font else "sans-serif"
     family = f'"{brand.font}", {generic}'
-    margin_boxes = "\n".join(
-        f"  @{name} {{ font-family: {family}; }}" for name in MARGIN_BOXES
-    )
+    margin_boxes = "\n".join(f"  @{name} {{ font-family: {family}; }}" for name in MARGIN_BOXES)
     return f"""
 @page {{
   size: A4;
@@ -414,8 +455,9 @@ def preview_png(pdf: bytes, *, width: int = PREVIEW_WIDTH) -> bytes:
     return buffer.getvalue()
 
 
-def render_document(*, template_source: str, context: Mapping[str, Any],
-                    brand: Brand | None = None) -> RenderedDocument:
+def render_document(
+    *, template_source: str, context: Mapping[str, Any], brand: Brand | None = None
+) -> RenderedDocument:
     """Template + plain data + brand kit → PDF bytes, page count, SHA-256, size, PNG preview.
 
     Raises ``RenderError`` (or a subclass) with a user-readable message when the template, the
@@ -425,6 +467,9 @@ def render_document(*, template_source: str, context: Mapping[str, Any],
     html = render_html(template_source=template_source, context=context, brand=brand)
     pdf, page_count = html_to_pdf(html, brand=brand)
     return RenderedDocument(
-        pdf=pdf, page_count=page_count, checksum=hashlib.sha256(pdf).hexdigest(), size=len(pdf),
+        pdf=pdf,
+        page_count=page_count,
+        checksum=hashlib.sha256(pdf).hexdigest(),
+        size=len(pdf),
         preview_png=preview_png(pdf),
     )

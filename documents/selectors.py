@@ -27,8 +27,9 @@ def document_get_ready(*, practice: Practice, document_id: int, client=None) -> 
     return document
 
 
-def documents_for_subject(*, practice: Practice, subject_type: str, subject_id: int,
-                          client=None) -> list[Document]:
+def documents_for_subject(
+    *, practice: Practice, subject_type: str, subject_id: int, client=None
+) -> list[Document]:
     documents = Document.objects.for_practice(practice).filter(
         subject_type=subject_type, subject_id=subject_id
     )

@@ -30,13 +30,26 @@ def _as_json(value: Any) -> Any:
     return json.loads(json.dumps(value, cls=DjangoJSONEncoder))
 
 
-def render_key_for(*, template_version: str, kind: str, title: str, client_id: int | None,
-                   subject_type: str, subject_id: int | None, context: Any,
-                   brand: Brand) -> str:
+def render_key_for(
+    *,
+    template_version: str,
+    kind: str,
+    title: str,
+    client_id: int | None,
+    subject_type: str,
+    subject_id: int | None,
+    context: Any,
+    brand: Brand,
+) -> str:
     """SHA-256 of the template version and everything that ends up in the file."""
     payload = {
-        "template": template_version, "kind": kind, "title": title, "client": client_id,
-        "subject": [subject_type, subject_id], "context": context, "brand": brand.fingerprint(),
+        "template": template_version,
+        "kind": kind,
+        "title": title,
+        "client": client_id,
+        "subject": [subject_type, subject_id],
+        "context": context,
+        "brand": brand.fingerprint(),
     }
     canonical = json.dumps(payload, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
     return hashlib.sha256(canonical.encode("utf-8")).hexdigest()
@@ -112,24 +125,42 @@ def document_request_render(
     stored_context = _as_json(context)
     client_id = client.pk if client is not None else None
     key = render_key_for(
-        template_version=template.version, kind=kind, title=title, client_id=client_id,
-        subject_type=subject_type, subject_id=subject_id, context=stored_context, brand=brand,
+        template_version=template.version,
+        kind=kind,
+        title=title,
+        client_id=client_id,
+        subject_type=subject_type,
+        subject_id=subject_id,
+        context=stored_context,
+        brand=brand,
     )
     from documents.tasks import render_document
 
     defaults = {
-        "kind": kind, "title": title[:200], "subject_type": subject_type,
-        "subject_id": subject_id, "template_version": template.version,
-        "context": stored_context, "brand": brand_to_json(practice=practice, brand=brand),
-        "created_by": requested_by, "client": client,
+        "kind": kind,
+        "title": title[:200],
+        "subject_type": subject_type,
+        "subject_id": subject_id,
+        "template_version": template.version,
+        "context": stored_context,
+        "brand": brand_to_json(practice=practice, brand=brand),
+        "created_by": requested_by,
+        "client": client,
     }
     with transaction.atomic():
         document, created = Document.objects.for_practice(practice).get_or_create(
-            practice=practice, render_key=key, defaults=defaults,
+            practice=practice,
+            render_key=key,
+            defaults=defaults,
         )
         if created:
-            activity_record(practice=practice, actor=requested_by, verb="document.requested",
-                            target=document, data={"kind": kind})
+            activity_record(
+                practice=practice,
+                actor=requested_by,
+                verb="document.requested",
+                target=document,
+                data={"kind": kind},
+            )
         elif document.can_retry:  # failed, or left rendering by a dead worker
             _requeue(document)
         elif document.status != DocumentStatus.QUEUED:
@@ -179,9 +210,14 @@ def document_claim(*, practice_id: int, document_id: int) -> Document | None:
     )
     with transaction.atomic():
         claimed = (
-            Document.objects.for_practice(practice_id).filter(claimable, pk=document_id)
-            .update(status=DocumentStatus.RENDERING, rendering_started_at=now,
-                    attempts=F("attempts") + 1, updated_at=now)
+            Document.objects.for_practice(practice_id)
+            .filter(claimable, pk=document_id)
+            .update(
+                status=DocumentStatus.RENDERING,
+                rendering_started_at=now,
+                attempts=F("attempts") + 1,
+                updated_at=now,
+            )
         )
     if not claimed:
         return None
@@ -193,8 +229,11 @@ def _finish(document: Document, **values: Any) -> bool:
     values["updated_at"] = timezone.now()
     return bool(
         Document.objects.for_practice(document.practice_id)
-        .filter(pk=document.pk, status=DocumentStatus.RENDERING,
-                rendering_started_at=document.rendering_started_at)
+        .filter(
+            pk=document.pk,
+            status=DocumentStatus.RENDERING,
+            rendering_started_at=document.rendering_started_at,
+        )
         .update(**values)
     )
 
@@ -210,9 +249,15 @@ def document_store_result(*, document: Document, result: RenderedDocument) -> bo
         ContentFile(result.preview_png),
     )
     stored = _finish(
-        document, status=DocumentStatus.READY, file=pdf_name, preview=preview_name,
-        size=result.size, page_count=result.page_count, checksum=result.checksum,
-        failure_reason="", rendered_at=timezone.now(),
+        document,
+        status=DocumentStatus.READY,
+        file=pdf_name,
+        preview=preview_name,
+        size=result.size,
+        page_count=result.page_count,
+        checksum=result.checksum,
+        failure_reason="",
+        rendered_at=timezone.now(),
     )
     if not stored:  # another run took over; leave no orphan files behind
         default_storage.delete(pdf_name)

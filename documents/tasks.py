@@ -55,7 +55,8 @@ def render_document(self, *, practice_id: int, document_id: int) -> str:
         try:
             template = builtin_template(document.kind)
             result = rendering.render_document(
-                template_source=template.source, context=document.context,
+                template_source=template.source,
+                context=document.context,
                 brand=services.brand_from_json(document.brand),
             )
             services.document_store_result(document=document, result=result)
@@ -82,8 +83,10 @@ def render_document(self, *, practice_id: int, document_id: int) -> str:
             logger.exception("Document %s could not be rendered", document_id)
             services.document_fail(
                 document=document,
-                reason=_("The document could not be rendered because of an unexpected error. "
-                         "Try again; if it fails again, contact support."),
+                reason=_(
+                    "The document could not be rendered because of an unexpected error. "
+                    "Try again; if it fails again, contact support."
+                ),
             )
             return "failed"
     return "ready"

@@ -8,8 +8,23 @@ from django.template import Library, defaultfilters, defaulttags
 from django.templatetags import i18n
 
 ALLOWED_TAGS = (
-    "autoescape", "comment", "cycle", "filter", "firstof", "for", "if", "ifchanged", "lorem",
-    "now", "regroup", "resetcycle", "spaceless", "templatetag", "verbatim", "widthratio", "with",
+    "autoescape",
+    "comment",
+    "cycle",
+    "filter",
+    "firstof",
+    "for",
+    "if",
+    "ifchanged",
+    "lorem",
+    "now",
+    "regroup",
+    "resetcycle",
+    "spaceless",
+    "templatetag",
+    "verbatim",
+    "widthratio",
+    "with",
 )
 ALLOWED_I18N_TAGS = ("translate", "trans", "blocktranslate", "blocktrans")
 # ``pprint`` shows Python reprs; nothing a document needs.
@@ -18,7 +33,10 @@ DENIED_FILTERS = ("pprint",)
 register = Library()
 register.tags.update({name: defaulttags.register.tags[name] for name in ALLOWED_TAGS})
 register.tags.update({name: i18n.register.tags[name] for name in ALLOWED_I18N_TAGS})
-register.filters.update({
-    name: function for name, function in defaultfilters.register.filters.items()
-    if name not in DENIED_FILTERS
-})
+register.filters.update(
+    {
+        name: function
+        for name, function in defaultfilters.register.filters.items()
+        if name not in DENIED_FILTERS
+    }
+)

@@ -7,20 +7,32 @@ from documents import views
 # Under /app/<practice_slug>/ (staff).
 staff_patterns: list = [
     path("documents/", views.document_list, name="documents"),
-    path("documents/<int:document_id>/download/", views.document_download,
-         name="document_download"),
-    path("documents/<int:document_id>/preview/", views.document_preview,
-         name="document_preview"),
+    path(
+        "documents/<int:document_id>/download/", views.document_download, name="document_download"
+    ),
+    path("documents/<int:document_id>/preview/", views.document_preview, name="document_preview"),
     path("documents/<int:document_id>/retry/", views.document_retry, name="document_retry"),
-    path("documents/about/<str:subject_type>/<int:subject_id>/", views.subject_documents,
-         name="subject_documents"),
+    path(
+        "documents/about/<str:subject_type>/<int:subject_id>/",
+        views.subject_documents,
+        name="subject_documents",
+    ),
 ]
 # Under /portal/<practice_slug>/ (client contacts).
 portal_patterns: list = [
-    path("documents/<int:document_id>/download/", views.portal_document_download,
-         name="portal_document_download"),
-    path("documents/<int:document_id>/preview/", views.portal_document_preview,
-         name="portal_document_preview"),
-    path("documents/about/<str:subject_type>/<int:subject_id>/", views.portal_subject_documents,
-         name="portal_subject_documents"),
+    path(
+        "documents/<int:document_id>/download/",
+        views.portal_document_download,
+        name="portal_document_download",
+    ),
+    path(
+        "documents/<int:document_id>/preview/",
+        views.portal_document_preview,
+        name="portal_document_preview",
+    ),
+    path(
+        "documents/about/<str:subject_type>/<int:subject_id>/",
+        views.portal_subject_documents,
+        name="portal_subject_documents",
+    ),
 ]

@@ -39,20 +39,28 @@ def _serve(document: Document, *, preview: bool) -> FileResponse:
     if preview:
         response = FileResponse(handle, content_type="image/png")
     else:
-        response = FileResponse(handle, as_attachment=True, content_type="application/pdf",
-                                filename=f"{slugify(document.title) or 'document'}.pdf")
+        response = FileResponse(
+            handle,
+            as_attachment=True,
+            content_type="application/pdf",
+            filename=f"{slugify(document.title) or 'document'}.pdf",
+        )
     # A ready document's files never change; only this user's browser may keep them.
     patch_cache_control(response, private=True, max_age=300)
     return response
 
 
-def _subject_fragment(request: HttpRequest, *, subject_type: str, subject_id: int,
-                      client=None, portal: bool) -> HttpResponse:
-    if not subject_exists(practice=request.practice, subject_type=subject_type,
-                          subject_id=subject_id, client=client):
+def _subject_fragment(
+    request: HttpRequest, *, subject_type: str, subject_id: int, client=None, portal: bool
+) -> HttpResponse:
+    if not subject_exists(
+        practice=request.practice, subject_type=subject_type, subject_id=subject_id, client=client
+    ):
         raise Http404
     documents = selectors.documents_for_subject(
-        practice=request.practice, subject_type=subject_type, subject_id=subject_id,
+        practice=request.practice,
+        subject_type=subject_type,
+        subject_id=subject_id,
         client=client,
     )
     context = {
@@ -76,25 +84,34 @@ def _subject_fragment(request: HttpRequest, *, subject_type: str, subject_id: in
 @staff_view
 @require_GET
 def document_list(request: HttpRequest) -> HttpResponse:
-    documents = DocumentFilter(request.GET or None,
-                               queryset=selectors.document_list(practice=request.practice),
-                               request=request)
+    documents = DocumentFilter(
+        request.GET or None,
+        queryset=selectors.document_list(practice=request.practice),
+        request=request,
+    )
     # A bad filter shows its error and no rows, rather than every document.
     valid = not documents.is_bound or documents.is_valid()
     rows = documents.qs if valid else documents.queryset.none()
     page = Paginator(rows, PAGE_SIZE).get_page(request.GET.get("page"))
     query = request.GET.copy()
     query.pop("page", None)
-    return render(request, "documents/document_list.html", {
-        "filter": documents, "page": page, "query": query.urlencode(),
-    })
+    return render(
+        request,
+        "documents/document_list.html",
+        {
+            "filter": documents,
+            "page": page,
+            "query": query.urlencode(),
+        },
+    )
 
 
 @staff_view
 @require_GET
 def subject_documents(request: HttpRequest, subject_type: str, subject_id: int) -> HttpResponse:
-    return _subject_fragment(request, subject_type=subject_type, subject_id=subject_id,
-                             portal=False)
+    return _subject_fragment(
+        request, subject_type=subject_type, subject_id=subject_id, portal=False
+    )
 
 
 def _staff_serve(request: HttpRequest, document_id: int, *, preview: bool) -> FileResponse:
@@ -122,14 +139,19 @@ def document_retry(request: HttpRequest, document_id: int) -> HttpResponse:
     document = selectors.document_get(practice=request.practice, document_id=document_id)
     problem = None
     try:
-        document = services.document_retry(practice=request.practice, document=document,
-                                           user=request.user)
+        document = services.document_retry(
+            practice=request.practice, document=document, user=request.user
+        )
     except ApplicationError as error:
         problem = error.message
     if request.htmx and document.subject_type and document.subject_id is not None:
         # The fresh fragment says it all (a second click from a stale page shows it queued).
-        return _subject_fragment(request, subject_type=document.subject_type,
-                                 subject_id=document.subject_id, portal=False)
+        return _subject_fragment(
+            request,
+            subject_type=document.subject_type,
+            subject_id=document.subject_id,
+            portal=False,
+        )
     if problem:
         messages.error(request, problem)
     else:
@@ -137,8 +159,9 @@ def document_retry(request: HttpRequest, document_id: int) -> HttpResponse:
     if request.htmx:
         return HttpResponse(headers={"HX-Refresh": "true"})
     next_url = request.POST.get("next", "")
-    if url_has_allowed_host_and_scheme(next_url, allowed_hosts={request.get_host()},
-                                       require_https=request.is_secure()):
+    if url_has_allowed_host_and_scheme(
+        next_url, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
         return redirect(next_url)
     return redirect("documents", practice_slug=request.practice.slug)
 
@@ -148,23 +171,31 @@ def document_retry(request: HttpRequest, document_id: int) -> HttpResponse:
 
 @contact_view("documents")
 @require_GET
-def portal_subject_documents(request: HttpRequest, subject_type: str,
-                             subject_id: int) -> HttpResponse:
-    return _subject_fragment(request, subject_type=subject_type, subject_id=subject_id,
-                             client=request.client, portal=True)
+def portal_subject_documents(
+    request: HttpRequest, subject_type: str, subject_id: int
+) -> HttpResponse:
+    return _subject_fragment(
+        request,
+        subject_type=subject_type,
+        subject_id=subject_id,
+        client=request.client,
+        portal=True,
+    )
 
 
 @contact_view("documents")
 @require_GET
 def portal_document_download(request: HttpRequest, document_id: int) -> FileResponse:
-    document = selectors.document_get_ready(practice=request.practice, document_id=document_id,
-                                            client=request.client)
+    document = selectors.document_get_ready(
+        practice=request.practice, document_id=document_id, client=request.client
+    )
     return _serve(document, preview=False)
 
 
 @contact_view("documents")
 @require_GET
 def portal_document_preview(request: HttpRequest, document_id: int) -> FileResponse:
-    document = selectors.document_get_ready(practice=request.practice, document_id=document_id,
-                                            client=request.client)
+    document = selectors.document_get_ready(
+        practice=request.practice, document_id=document_id, client=request.client
+    )
     return _serve(document, preview=True)

@@ -64,8 +64,9 @@ def role_view(min_role: str):
 
     def check(request: HttpRequest, membership: Membership) -> None:
         if membership.is_client:
-            security_event("practice.staff_page_denied", request=request,
-                           practice=membership.practice)
+            security_event(
+                "practice.staff_page_denied", request=request, practice=membership.practice
+            )
             raise Http404
         if not membership.has_role_at_least(min_role):
             raise PermissionDenied

@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import ipaddress
 import logging
 from typing import Any
 
+from django.core.exceptions import ImproperlyConfigured
+from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.db import models
 from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
@@ -31,13 +34,27 @@ def register_verbs(labels: dict[str, Any]) -> None:
 
 
 def client_ip(request: HttpRequest | None) -> str | None:
+    """The client's address, found exactly as allauth finds it for its rate limits.
+
+    ``X-Forwarded-For`` counts only behind the ``TRUSTED_PROXY_COUNT`` proxies we run (a client
+    can write anything in it); otherwise the address is the peer's. Always a valid IP or None.
+    """
     if request is None:
         return None
-    # Behind the proxy of docker-compose/production the first forwarded address is the client.
-    forwarded = request.META.get("HTTP_X_FORWARDED_FOR", "")
-    if forwarded:
-        return forwarded.split(",")[0].strip() or None
-    return request.META.get("REMOTE_ADDR") or None
+    from allauth.account.adapter import get_adapter
+
+    try:
+        return get_adapter(request).get_client_ip(request)
+    except (DjangoPermissionDenied, ImproperlyConfigured):
+        # No usable address, or fewer forwarded hops than the proxies we trust: keep the peer's.
+        return clean_ip(request.META.get("REMOTE_ADDR"))
+
+
+def clean_ip(value: str | None) -> str | None:
+    try:
+        return str(ipaddress.ip_address((value or "").strip()))
+    except ValueError:
+        return None
 
 
 def activity_record(
@@ -68,8 +85,14 @@ def verb_label(verb: str) -> str:
     return str(VERB_LABELS.get(verb, verb))
 
 
-def security_event(message: str, *, request: HttpRequest | None = None, user=None,
-                   practice: Practice | str | None = None, **fields: Any) -> None:
+def security_event(
+    message: str,
+    *,
+    request: HttpRequest | None = None,
+    user=None,
+    practice: Practice | str | None = None,
+    **fields: Any,
+) -> None:
     """Log a security-relevant event with user, practice and IP (never secrets)."""
     if user is None and request is not None:
         user = getattr(request, "user", None)
@@ -77,6 +100,10 @@ def security_event(message: str, *, request: HttpRequest | None = None, user=Non
     practice_label = getattr(practice, "slug", practice)
     extras = " ".join(f"{key}={value}" for key, value in sorted(fields.items()))
     security_log.info(
-        "%s user=%s practice=%s ip=%s %s", message, user_label or "-", practice_label or "-",
-        client_ip(request) or "-", extras,
+        "%s user=%s practice=%s ip=%s %s",
+        message,
+        user_label or "-",
+        practice_label or "-",
+        client_ip(request) or "-",
+        extras,
     )

@@ -81,16 +81,21 @@ def demo_practice(spec: dict, owner: User) -> Practice:
     practice = Practice.objects.filter(slug=spec["slug"]).first()
     if practice is None:
         practice = practice_create(
-            name=spec["name"], owner=owner, time_zone=spec["time_zone"],
-            currency=spec["currency"], slug=spec["slug"],
+            name=spec["name"],
+            owner=owner,
+            time_zone=spec["time_zone"],
+            currency=spec["currency"],
+            slug=spec["slug"],
         )
     return practice
 
 
 def demo_membership(practice: Practice, user: User, role: str) -> Membership:
-    membership, _ = Membership.objects.for_practice(practice).select_related(
-        "practice", "user"
-    ).get_or_create(practice=practice, user=user, defaults={"role": role})
+    membership, _ = (
+        Membership.objects.for_practice(practice)
+        .select_related("practice", "user")
+        .get_or_create(practice=practice, user=user, defaults={"role": role})
+    )
     return membership
 
 

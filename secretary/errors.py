@@ -8,8 +8,10 @@ class ApplicationError(Exception):
     def __init__(self, message, *, errors: dict | None = None):
         super().__init__(str(message))
         self.message = message
-        self.errors = {key: value if isinstance(value, list) else [value]
-                       for key, value in (errors or {}).items()}
+        self.errors = {
+            key: value if isinstance(value, list) else [value]
+            for key, value in (errors or {}).items()
+        }
 
     def add_to_form(self, form) -> None:
         """Show this error on a Django form: field errors next to fields, the rest on top."""

@@ -17,9 +17,20 @@ from django.utils.translation import gettext_lazy as _
 from secretary.tenancy import TenantModel
 
 CURRENCIES = [
-    ("USD", "USD"), ("EUR", "EUR"), ("GBP", "GBP"), ("AUD", "AUD"), ("CAD", "CAD"),
-    ("NZD", "NZD"), ("CHF", "CHF"), ("JPY", "JPY"), ("SEK", "SEK"), ("NOK", "NOK"),
-    ("DKK", "DKK"), ("SGD", "SGD"), ("ZAR", "ZAR"), ("INR", "INR"),
+    ("USD", "USD"),
+    ("EUR", "EUR"),
+    ("GBP", "GBP"),
+    ("AUD", "AUD"),
+    ("CAD", "CAD"),
+    ("NZD", "NZD"),
+    ("CHF", "CHF"),
+    ("JPY", "JPY"),
+    ("SEK", "SEK"),
+    ("NOK", "NOK"),
+    ("DKK", "DKK"),
+    ("SGD", "SGD"),
+    ("ZAR", "ZAR"),
+    ("INR", "INR"),
 ]
 # Minor units per currency, for quantizing money (JPY has none).
 CURRENCY_EXPONENT = {"JPY": 0}
@@ -89,7 +100,7 @@ class User(AbstractBaseUser, PermissionsMixin):
         return self.full_name or self.email
 
     def get_short_name(self) -> str:
-        return (self.full_name.split(" ")[0] if self.full_name else self.email)
+        return self.full_name.split(" ")[0] if self.full_name else self.email
 
 
 class Practice(models.Model):
@@ -182,7 +193,10 @@ class Invitation(TenantModel):
     expires_at = models.DateTimeField()
     accepted_at = models.DateTimeField(null=True, blank=True)
     accepted_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
         related_name="+",
     )
     revoked_at = models.DateTimeField(null=True, blank=True)
@@ -192,7 +206,8 @@ class Invitation(TenantModel):
         indexes = [models.Index(fields=["practice", "email"], name="invitation_email_idx")]
 
     def __str__(self) -> str:
-        return f"{self.email} ({self.role})"
+        # Shown to people (the activity log's "on what"), like a membership: address and role.
+        return f"{self.email} ({self.get_role_display()})"
 
     @staticmethod
     def new_token() -> str:
@@ -236,7 +251,10 @@ class ActivityEvent(TenantModel):
     """The audit log: who did what, when, on what, from where."""
 
     actor = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
         related_name="+",
     )
     verb = models.CharField(max_length=64)
@@ -251,7 +269,9 @@ class ActivityEvent(TenantModel):
         ordering = ["-created_at", "-id"]
         indexes = [
             models.Index(fields=["practice", "-created_at"], name="activity_recent_idx"),
-            models.Index(fields=["practice", "target_type", "target_id"], name="activity_target_idx"),
+            models.Index(
+                fields=["practice", "target_type", "target_id"], name="activity_target_idx"
+            ),
         ]
 
     def __str__(self) -> str:

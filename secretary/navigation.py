@@ -21,8 +21,9 @@ STAFF_NAV: list[NavItem] = []
 PORTAL_NAV: list[NavItem] = []
 
 
-def register_staff_nav(url_name: str, label: Any, *, min_role: str = Role.SECRETARY,
-                       order: int = 50) -> None:
+def register_staff_nav(
+    url_name: str, label: Any, *, min_role: str = Role.SECRETARY, order: int = 50
+) -> None:
     if all(item.url_name != url_name for item in STAFF_NAV):
         STAFF_NAV.append(NavItem(url_name, label, min_role, order))
         STAFF_NAV.sort(key=lambda item: item.order)

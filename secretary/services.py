@@ -233,6 +233,16 @@ def _lock_memberships(practice: Practice) -> list[Membership]:
     return list(Membership.objects.for_practice(practice).select_for_update().order_by("pk"))
 
 
+def _locked_actor(locked: dict[int, Membership], actor: Membership) -> Membership:
+    # Decide with the actor's role as it is now, not as their request found it: someone may
+    # have demoted or removed them in the meantime.
+    current = locked.get(actor.pk)
+    if current is None:
+        raise ApplicationError(_("You are no longer a member of this practice."))
+    current.user = actor.user
+    return current
+
+
 @transaction.atomic
 def membership_change_role(
     *, practice: Practice, actor: Membership, membership: Membership, role: str, request=None
@@ -241,8 +251,9 @@ def membership_change_role(
         raise ApplicationError(
             _("Choose a valid role."), errors={"role": _("Choose a valid role.")}
         )
-    _check_can_grant(actor, role)
     locked = {m.pk: m for m in _lock_memberships(practice)}
+    actor = _locked_actor(locked, actor)
+    _check_can_grant(actor, role)
     membership = locked.get(membership.pk)
     if membership is None:
         raise ApplicationError(_("This member no longer exists."))
@@ -251,6 +262,16 @@ def membership_change_role(
     old_role = membership.role
     if old_role == role:
         return membership
+    if Role.CLIENT in (old_role, role):
+        # What a client contact sees comes from the client they represent (the invitation's
+        # grants); a role change can neither make nor unmake that link.
+        raise ApplicationError(
+            _(
+                "Client contacts keep their role. Remove the person and invite them again "
+                "with the role they need."
+            ),
+            errors={"role": _("Client contacts cannot be changed to or from another role.")},
+        )
     owners = sum(1 for m in locked.values() if m.role == Role.OWNER)
     if old_role == Role.OWNER and owners <= 1:
         raise ApplicationError(
@@ -284,9 +305,10 @@ def membership_remove(
     *, practice: Practice, actor: Membership, membership: Membership, request=None
 ) -> None:
     is_self = membership.pk == actor.pk
+    locked = {m.pk: m for m in _lock_memberships(practice)}
+    actor = _locked_actor(locked, actor)
     if not actor.is_admin and not is_self:
         raise ApplicationError(_("Only owners and admins can manage members."))
-    locked = {m.pk: m for m in _lock_memberships(practice)}
     membership = locked.get(membership.pk)
     if membership is None:
         raise ApplicationError(_("This member no longer exists."))

@@ -165,8 +165,10 @@ AUTHENTICATION_BACKENDS = [
 ]
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
-    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator",
-     "OPTIONS": {"min_length": 10}},
+    {
+        "NAME": "django.contrib.auth.password_validation.MinimumLengthValidator",
+        "OPTIONS": {"min_length": 10},
+    },
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
@@ -192,6 +194,9 @@ ACCOUNT_ADAPTER = "secretary.adapters.AccountAdapter"
 # Full name and the browser's time zone, next to email and password.
 ACCOUNT_SIGNUP_FORM_CLASS = "secretary.forms.SignupExtraForm"
 # Failed sign-ins per IP and per address; counted in the shared cache (Redis when configured).
+# The IP is the peer's, or, behind our own proxies, the one the last of them put in
+# X-Forwarded-For (clients can forge the rest); the audit log uses the same address.
+ALLAUTH_TRUSTED_PROXY_COUNT = int(os.environ.get("TRUSTED_PROXY_COUNT", "0"))
 ACCOUNT_RATE_LIMITS = {"login_failed": "10/m/ip,5/300s/key"}
 # Changing email or password asks for the password again (MFA changes always do).
 ACCOUNT_REAUTHENTICATION_REQUIRED = True
@@ -203,7 +208,8 @@ MFA_TOTP_ISSUER = "Secretary"
 # --- Email --------------------------------------------------------------------------------
 EMAIL_BACKEND = os.environ.get(
     "EMAIL_BACKEND",
-    "django.core.mail.backends.console.EmailBackend" if DEBUG
+    "django.core.mail.backends.console.EmailBackend"
+    if DEBUG
     else "django.core.mail.backends.smtp.EmailBackend",
 )
 EMAIL_FILE_PATH = os.environ.get("EMAIL_FILE_PATH", str(BASE_DIR / "var" / "mail"))
@@ -332,6 +338,7 @@ practice you do not belong to does not exist for you (404); a role too low for a
         "EngagementStatusEnum": "clients.models.EngagementStatus",
         "QuestionnaireStatusEnum": "clients.models.QuestionnaireStatus",
         "TaskStatusEnum": "tasks.models.Status",
+        "DocumentStatusEnum": "documents.models.DocumentStatus",
     },
 }
 
@@ -363,9 +370,7 @@ LOGGING = {
         "redact_tokens": {"()": "secretary.log_filters.RedactInvitationTokens"},
     },
     "formatters": {
-        "plain": {
-            "format": "%(asctime)s %(levelname)s %(name)s practice=%(practice)s %(message)s"
-        }
+        "plain": {"format": "%(asctime)s %(levelname)s %(name)s practice=%(practice)s %(message)s"}
     },
     "handlers": {
         "console": {"class": "logging.StreamHandler", "formatter": "plain", "filters": ["practice"]}

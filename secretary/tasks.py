@@ -19,8 +19,11 @@ def send_invitation(*, practice_id: int, invitation_id: int, token: str) -> bool
     """
     with transaction.atomic():
         invitation = (
-            Invitation.objects.for_practice(practice_id).select_for_update(of=("self",))
-            .select_related("practice", "invited_by").filter(pk=invitation_id).first()
+            Invitation.objects.for_practice(practice_id)
+            .select_for_update(of=("self",))
+            .select_related("practice", "invited_by")
+            .filter(pk=invitation_id)
+            .first()
         )
         if invitation is None or invitation.sent_at is not None or not invitation.is_pending:
             return False

@@ -120,7 +120,38 @@ class TenantQuerySet(models.QuerySet):
 
     def update(self, **kwargs):
         self._check_scope()
+        self._check_update_stays_in_practice(kwargs)
         return super().update(**kwargs)
+
+    # Bulk writes skip ``save()``, and with it ``check_same_practice``; they check the same rule
+    # in one query per foreign key (``ManyToManyField.add/set`` go through ``bulk_create``).
+    def bulk_create(self, objs, *args, **kwargs):
+        objs = list(objs)
+        check_rows_same_practice(self.model, objs)
+        return super().bulk_create(objs, *args, **kwargs)
+
+    def bulk_update(self, objs, fields, *args, **kwargs):
+        objs = list(objs)
+        check_rows_same_practice(self.model, objs, fields=fields)
+        # Like save(), it writes rows already in hand (by primary key): no scope to name.
+        return super(TenantQuerySet, self.unscoped()).bulk_update(objs, fields, *args, **kwargs)
+
+    def _check_update_stays_in_practice(self, values: dict) -> None:
+        for field in _tenant_foreign_keys(self.model):
+            if field.name in values:
+                value = values[field.name]
+            elif field.attname in values:
+                value = values[field.attname]
+            else:
+                continue
+            if isinstance(value, models.Model):
+                value = value.pk
+            if value is None or hasattr(value, "resolve_expression"):
+                continue
+            target = _practice_ids(field.related_model, [value]).get(value)
+            # One query: would any row being updated end up pointing into another practice?
+            if target is None or models.QuerySet.exists(self.exclude(practice_id=target)):
+                raise ValidationError({field.name: _("Choose a value from this practice.")})
 
     def delete(self):
         self._check_scope()
@@ -158,6 +189,47 @@ class TenantModel(models.Model):
     def validate_constraints(self, exclude=None):
         with _model_validation():
             return super().validate_constraints(exclude=exclude)
+
+
+def _tenant_foreign_keys(model) -> list[models.Field]:
+    """The foreign keys of ``model`` that point at another tenant model."""
+    return [
+        field
+        for field in model._meta.concrete_fields
+        if field.is_relation
+        and field.name != "practice"
+        and isinstance(field.related_model, type)
+        and issubclass(field.related_model, TenantModel)
+    ]
+
+
+def _practice_ids(model, pks) -> dict:
+    """``{pk: practice_id}`` of the given rows of a tenant model (missing rows are absent)."""
+    return dict(model._base_manager.filter(pk__in=set(pks)).values_list("pk", "practice_id"))
+
+
+def check_rows_same_practice(model, objs, *, fields=None) -> None:
+    """``check_same_practice`` for many rows at once (bulk writes), one query per foreign key.
+
+    ``fields`` limits the check to the fields being written (``bulk_update``).
+    """
+    errors: dict[str, str] = {}
+    for field in _tenant_foreign_keys(model):
+        if fields is not None and field.name not in fields and field.attname not in fields:
+            continue
+        pairs = [
+            (obj.practice_id, getattr(obj, field.attname))
+            for obj in objs
+            if getattr(obj, "practice_id", None) is not None
+            and getattr(obj, field.attname) is not None
+        ]
+        if not pairs:
+            continue
+        owners = _practice_ids(field.related_model, [pk for _, pk in pairs])
+        if any(owners.get(pk) != practice_id for practice_id, pk in pairs):
+            errors[field.name] = _("Choose a value from this practice.")
+    if errors:
+        raise ValidationError(errors)
 
 
 def check_same_practice(instance: models.Model) -> None:

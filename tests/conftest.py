@@ -1,6 +1,6 @@
 """Shared fixtures: a practice with one member of each role, and an outsider from another
 practice (the three-user pattern, extended to every role); the real services a test may need
-(markers ``postgres``, ``worker``, ``browser``) and a live Celery worker."""
+(markers ``postgres``, ``redis``, ``worker``, ``browser``) and a live Celery worker."""
 
 import copy
 import os
@@ -170,28 +170,36 @@ class World:
 
     def member(self, role: str) -> Membership:
         return {
-            Role.OWNER: self.owner, Role.ADMIN: self.admin, Role.SECRETARY: self.secretary,
+            Role.OWNER: self.owner,
+            Role.ADMIN: self.admin,
+            Role.SECRETARY: self.secretary,
             Role.CLIENT: self.client_contact,
         }[role]
 
 
 def build_world() -> World:
     practice = PracticeFactory(name="Harbour Desk", slug="harbour-desk")
-    other = PracticeFactory(name="Other Practice", slug="other-practice", time_zone="UTC",
-                            currency="USD")
+    other = PracticeFactory(
+        name="Other Practice", slug="other-practice", time_zone="UTC", currency="USD"
+    )
     return World(
         practice=practice,
-        owner=MembershipFactory(practice=practice, role=Role.OWNER,
-                                user=UserFactory(email="owner@harbour.test")),
-        admin=MembershipFactory(practice=practice, role=Role.ADMIN,
-                                user=UserFactory(email="admin@harbour.test")),
-        secretary=MembershipFactory(practice=practice, role=Role.SECRETARY,
-                                    user=UserFactory(email="secretary@harbour.test")),
-        client_contact=MembershipFactory(practice=practice, role=Role.CLIENT,
-                                         user=UserFactory(email="contact@client.test")),
+        owner=MembershipFactory(
+            practice=practice, role=Role.OWNER, user=UserFactory(email="owner@harbour.test")
+        ),
+        admin=MembershipFactory(
+            practice=practice, role=Role.ADMIN, user=UserFactory(email="admin@harbour.test")
+        ),
+        secretary=MembershipFactory(
+            practice=practice, role=Role.SECRETARY, user=UserFactory(email="secretary@harbour.test")
+        ),
+        client_contact=MembershipFactory(
+            practice=practice, role=Role.CLIENT, user=UserFactory(email="contact@client.test")
+        ),
         other_practice=other,
-        outsider=MembershipFactory(practice=other, role=Role.OWNER,
-                                   user=UserFactory(email="outsider@other.test")),
+        outsider=MembershipFactory(
+            practice=other, role=Role.OWNER, user=UserFactory(email="outsider@other.test")
+        ),
     )
 
 

@@ -3,7 +3,9 @@
 Every URL pattern under ``/app/``, ``/portal/`` and ``/api/v1/`` must be listed here by name.
 Apps list theirs in ``tests/<app>/isolation.py`` with a function ``routes(world)`` that creates
 the objects of practice A the route needs and returns ``{url_name: {url kwargs except
-practice_slug}}``. User-level API routes (no practice in the URL) list a leak check instead in
+practice_slug}}``. The ids must name objects some member of practice A (any role in the world
+fixture) can open, or the harness fails: an outsider's 404 on a missing object proves nothing.
+User-level API routes (no practice in the URL) list a leak check instead in
 ``USER_ROUTES`` of their module: ``{url_name: check(world, outsider_client)}``.
 """
 

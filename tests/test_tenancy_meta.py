@@ -16,7 +16,9 @@ def test_it_scopes_every_model_with_a_practice():
         field_names = {f.name for f in model._meta.get_fields()}
         if "practice" not in field_names or model._meta.label in ALLOW_LIST:
             continue
-        if not issubclass(model, TenantModel) or not isinstance(model._default_manager, TenantManager):
+        if not issubclass(model, TenantModel) or not isinstance(
+            model._default_manager, TenantManager
+        ):
             offenders.append(model._meta.label)
     assert offenders == []
 
@@ -60,8 +62,13 @@ def test_it_lets_model_validation_check_global_uniqueness(world):
     from tests.factories import ApiTokenFactory
 
     token = ApiTokenFactory(membership=world.owner)
-    duplicate = ApiToken(practice=world.other_practice, membership=world.outsider, name="Copy",
-                         token_hash=token.token_hash, hint="x")
+    duplicate = ApiToken(
+        practice=world.other_practice,
+        membership=world.outsider,
+        name="Copy",
+        token_hash=token.token_hash,
+        hint="x",
+    )
     with pytest.raises(Exception) as error:
         duplicate.full_clean()
     assert "token_hash" in error.value.message_dict

@@ -175,6 +175,15 @@ def engagement_create(
     data = dict(data or {})
     if plan is not None and plan.practice_id != practice.pk:
         raise invalid({"plan": [_("Choose a plan of this practice.")]})
+    if plan is not None and plan.archived:
+        raise invalid(
+            {
+                "plan": [
+                    _("“%(plan)s” is archived; start from a plan of the catalog.")
+                    % {"plan": plan.name}
+                ]
+            }
+        )
     if plan is not None and plan.currency != client.currency:
         raise invalid(
             {

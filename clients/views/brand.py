@@ -21,7 +21,9 @@ def _brand_page(request, *, client, done_url: str):
     if kit is not None and kit.client_id != (client.pk if client else None):
         kit = None  # the practice kit shows through, but the client gets its own on save
     instance = kit or BrandKit(practice=request.practice, client=client)
-    form = BrandKitForm(request.POST or None, request.FILES or None, instance=instance)
+    form = BrandKitForm(
+        request.POST or None, request.FILES or None, instance=instance, practice=request.practice
+    )
     if request.method == "POST" and request.POST.get("preview"):
         # Live preview of unsaved values (HTMX); nothing is stored.
         form.is_valid()

@@ -153,11 +153,19 @@ def engagement_edit(request, engagement_id: int):
                 engagement_id=engagement.pk,
             )
     engagement = selectors.engagement_get(practice=request.practice, engagement_id=engagement.pk)
+    typed = None
+    if form.is_bound and {"windows", "coverage_time_zone"} <= set(form.cleaned_data):
+        # A form sent back with errors previews the coverage as typed, not as saved.
+        typed = Coverage(
+            time_zone=form.cleaned_data["coverage_time_zone"],
+            windows=tuple(form.cleaned_data["windows"]),
+            always_on=bool(form.cleaned_data.get("on_call")),
+        )
     context = {
         "form": form,
         "engagement": engagement,
         "client": engagement.client,
-        "grids": _grids(engagement, viewer_zone=request.user.time_zone),
+        "grids": _grids(engagement, viewer_zone=request.user.time_zone, coverage=typed),
         "questionnaire": selectors.questionnaire_current(
             practice=request.practice, client=engagement.client
         ),

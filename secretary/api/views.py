@@ -7,7 +7,8 @@ Who may do what:
 - members: staff read; owners and admins change roles and remove members.
 - invitations and activity: owners and admins.
 - tokens: each member manages their own, from a signed-in session only (a token never mints or
-  lists tokens); creating one needs a recent password confirmation, like role changes.
+  lists tokens); creating or revoking one needs a recent password confirmation, like role
+  changes.
 """
 
 from __future__ import annotations
@@ -350,7 +351,10 @@ class TokenListView(OwnTokensMixin, generics.ListCreateAPIView):
     delete=extend_schema(
         tags=["tokens"],
         summary=_("Revoke one of your personal access tokens"),
-        description=_("It stops working at once and stays listed as revoked."),
+        description=_(
+            "It stops working at once and stays listed as revoked. Needs a recent password "
+            "confirmation, as creating one does."
+        ),
         responses={204: OpenApiResponse(description=_("Revoked."))},
         auth=SESSION_ONLY,
     ),
@@ -361,6 +365,7 @@ class TokenDetailView(OwnTokensMixin, generics.RetrieveDestroyAPIView):
 
     def destroy(self, request, *args, **kwargs):
         token = self.get_object()
+        require_recent_authentication(request)
         services.token_revoke(membership=request.membership, token=token, request=request)
         return Response(status=status.HTTP_204_NO_CONTENT)
 

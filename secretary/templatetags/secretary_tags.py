@@ -17,7 +17,9 @@ def user_memberships(user):
     from secretary.views import membership_home_url
 
     memberships = list(
-        Membership.objects.unscoped().filter(user=user).select_related("practice")
+        Membership.objects.unscoped()
+        .filter(user=user)
+        .select_related("practice")
         .order_by("practice__name")
     )
     for membership in memberships:

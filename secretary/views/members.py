@@ -41,13 +41,15 @@ def _panel_context(request, *, invite_form=None, notice=None, error=None) -> dic
     owners = sum(1 for member in members if member.role == Role.OWNER)
     rows = []
     for member in members:
-        can_change_role = _can_change_role(actor, member)
+        # The last owner can be neither demoted nor removed: offer no control that must fail.
+        is_last_owner = member.role == Role.OWNER and owners == 1
+        can_change_role = _can_change_role(actor, member) and not is_last_owner
         rows.append(
             {
                 "member": member,
                 "is_you": member.pk == actor.pk,
-                "is_last_owner": member.role == Role.OWNER and owners == 1,
-                "can_remove": _can_remove(actor, member),
+                "is_last_owner": is_last_owner,
+                "can_remove": _can_remove(actor, member) and not is_last_owner,
                 "role_form": MemberRoleForm(
                     actor=actor, initial={"role": member.role}, auto_id=f"id_member_{member.pk}_%s"
                 )

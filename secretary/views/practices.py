@@ -68,5 +68,3 @@ def practice_new(request):
             return redirect("dashboard", practice_slug=practice.slug)
     first = not selectors.user_memberships(user=request.user)
     return render(request, "secretary/practice_new.html", {"form": form, "first": first})
-
-

@@ -38,4 +38,13 @@ function detectTimeZone(root) {
     }
   });
 }
-document.addEventListener("DOMContentLoaded", () => detectTimeZone(document));
+// A form that comes back with errors puts the keyboard on the first field to fix.
+function focusFirstError() {
+  const field = document.querySelector('[aria-invalid="true"]');
+  if (field) field.focus();
+}
+document.addEventListener("DOMContentLoaded", () => {
+  detectTimeZone(document);
+  focusFirstError();
+});
+document.addEventListener("htmx:afterSettle", focusFirstError);

@@ -179,10 +179,10 @@ def test_it_asks_a_session_to_confirm_the_password_before_a_role_change(world, o
 def test_it_changes_a_role_with_an_admin_token(world, make_token):
     _token, secret = make_token(world.admin)
 
-    response = patch_role(token_client(secret), world, world.client_contact, Role.SECRETARY)
+    response = patch_role(token_client(secret), world, world.secretary, Role.ADMIN)
 
     assert response.status_code == 200
-    assert role_of(world.client_contact) == Role.SECRETARY
+    assert role_of(world.secretary) == Role.ADMIN
 
 
 def test_it_refuses_a_role_change_with_a_secretary_token(world, make_token):
@@ -241,6 +241,19 @@ def test_it_rejects_an_unknown_role_with_a_field_error(world, owner_client, reau
 
     assert response.status_code == 400
     assert response.json()["errors"]["role"]
+    assert role_of(world.secretary) == Role.SECRETARY
+
+
+def test_it_keeps_client_contacts_out_of_role_changes(world, owner_client, reauthenticate):
+    reauthenticate(owner_client)
+
+    promote = patch_role(owner_client, world, world.client_contact, Role.ADMIN)
+    demote = patch_role(owner_client, world, world.secretary, Role.CLIENT)
+
+    for response in (promote, demote):
+        assert response.status_code == 400
+        assert response.json()["errors"]["role"]
+    assert role_of(world.client_contact) == Role.CLIENT
     assert role_of(world.secretary) == Role.SECRETARY
 
 

@@ -117,8 +117,9 @@ def test_it_lists_only_own_tokens_without_secrets(
     assert "Owner's script" not in response.content.decode()
 
 
-def test_it_revokes_a_token(world, owner_client, make_token):
+def test_it_revokes_a_token(world, owner_client, make_token, reauthenticate):
     token, secret = make_token(world.owner)
+    reauthenticate(owner_client)
 
     response = owner_client.delete(url("api_token_detail", world.practice, token_id=token.pk))
 
@@ -127,6 +128,17 @@ def test_it_revokes_a_token(world, owner_client, make_token):
     answer = token_client(secret).get(url("api_practice_detail", world.practice))
     assert answer.status_code == 401
     assert answer.json()["message"] == "Invalid or revoked token."
+
+
+def test_it_asks_a_session_to_confirm_the_password_before_revoking(world, owner_client, make_token):
+    token, secret = make_token(world.owner)
+
+    response = owner_client.delete(url("api_token_detail", world.practice, token_id=token.pk))
+
+    assert response.status_code == 403
+    assert "/accounts/reauthenticate/" in response.json()["message"]
+    assert tokens_of(world.owner).get().revoked_at is None
+    assert token_client(secret).get(url("api_practice_detail", world.practice)).status_code == 200
 
 
 def test_it_rejects_a_token_without_a_name(world, owner_client, reauthenticate):

@@ -165,6 +165,20 @@ def test_it_refuses_a_plan_in_another_currency(world, northwind, secretary_clien
     assert not Engagement.objects.for_practice(world.practice).exists()
 
 
+def test_it_refuses_to_start_from_an_archived_plan(world, northwind, secretary_client):
+    # Given a plan that was archived; when an engagement is started from it
+    plan = ServicePlanFactory(practice=world.practice, archived=True)
+    response = post(
+        secretary_client,
+        api("api_engagement_list", world),
+        {"client": northwind.pk, "plan": plan.pk},
+    )
+    # Then it is refused on the plan field and nothing is drafted
+    assert response.status_code == 400
+    assert "archived" in response.json()["errors"]["plan"][0]
+    assert not Engagement.objects.for_practice(world.practice).exists()
+
+
 def test_it_refuses_a_second_active_engagement(world, northwind, active, secretary_client):
     response = post(
         secretary_client,
@@ -259,6 +273,39 @@ def test_it_audits_api_reads_of_a_regulated_client(world, secretary_client):
         .filter(verb="client.records_viewed", target_id=str(client.pk))
         .exists()
     )
+
+
+def test_it_audits_every_staff_read_of_a_regulated_clients_rows(world, secretary_client):
+    from secretary.models import ActivityEvent
+
+    # Given a regulated client with a contact, an engagement and a questionnaire, and an
+    # ordinary client with the same
+    regulated = ClientFactory(practice=world.practice, is_regulated=True)
+    ordinary = ClientFactory(practice=world.practice)
+    rows = {}
+    for client in (regulated, ordinary):
+        rows[client.pk] = {
+            "api_contact_detail": {"contact_id": ContactFactory(client=client).pk},
+            "api_engagement_detail": {"engagement_id": EngagementFactory(client=client).pk},
+            "api_questionnaire_detail": {
+                "questionnaire_id": QuestionnaireFactory(client=client).pk
+            },
+        }
+
+    def views_of(client):
+        return ActivityEvent.objects.for_practice(world.practice).filter(
+            verb="client.records_viewed", target_id=str(client.pk)
+        )
+
+    # When staff read each row, and each list
+    for client in (regulated, ordinary):
+        for name, kwargs in rows[client.pk].items():
+            assert secretary_client.get(api(name, world, **kwargs)).status_code == 200
+    for name in ("api_contact_list", "api_engagement_list", "api_questionnaire_list"):
+        assert secretary_client.get(api(name, world)).status_code == 200
+    # Then each read of the regulated client's rows is in the audit log, and nothing else
+    assert views_of(regulated).count() == 6
+    assert not views_of(ordinary).exists()
 
 
 def test_it_updates_a_client_and_its_team(world, northwind, secretary_client):

@@ -43,12 +43,13 @@ def test_it_seeds_categories_for_every_new_practice(db):
     assert {"correspondence", "bookkeeping", "desktop-publishing", "legal-secretarial"} <= slugs
 
 
-def test_the_demo_has_clients_at_every_onboarding_stage(db):
+def test_the_demo_has_clients_at_every_onboarding_stage(db, django_capture_on_commit_callbacks):
     from clients.models import Client, Contact, Engagement, Questionnaire
     from clients.selectors import engagement_active
     from secretary.demo import seed_demo
 
-    demo = seed_demo()
+    with django_capture_on_commit_callbacks(execute=True):
+        demo = seed_demo()
     seed_demo()  # idempotent
     practice = demo.practice
     clients = {c.name: c for c in Client.objects.for_practice(practice)}
@@ -70,6 +71,19 @@ def test_the_demo_has_clients_at_every_onboarding_stage(db):
     assert contact.client == clients["Northwind Legal"]
     assert contact.portal_requests and contact.portal_documents and contact.portal_billing
     assert Client.objects.for_practice(demo.other_practice).count() == 2
+    # The agreements of the demo carry the practice's branding: tagline, address and logo
+    import io
+
+    import pypdf
+
+    from documents.models import Document
+
+    agreement = Document.objects.for_practice(practice).get(subject_id=northwind.pk)
+    with agreement.file.open("rb") as handle:
+        pdf = pypdf.PdfReader(io.BytesIO(handle.read()))
+    text = pdf.pages[0].extract_text()
+    assert "Your office, anywhere" in text and "20 Bond Street" in text
+    assert len(pdf.pages[0].images) == 1
 
 
 def test_the_site_admin_lists_every_practice(world, northwind, active, db):

@@ -7,6 +7,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from clients import usage as usage_module
 from clients.models import EngagementStatus
 from clients.usage import (
     billable_minutes,
@@ -34,11 +35,9 @@ class FakeEntries:
 
 @pytest.fixture
 def source(monkeypatch):
-    # The fake is the only source, so these tests measure the usage arithmetic alone (the tasks
-    # app registers the real source; its own tests cover it).
-    import clients.usage
-
-    monkeypatch.setattr(clients.usage, "_SOURCES", [])
+    # Only the fake answers: the sources other apps register (tasks' time entries) are set
+    # aside, so the figures and query counts below are this module's alone.
+    monkeypatch.setattr(usage_module, "_SOURCES", [])
     fake = FakeEntries()
     register_minutes_source(fake)
     yield fake
@@ -61,8 +60,9 @@ def engagement(world):
     )
 
 
-def test_it_is_zero_without_a_minutes_source(engagement):
+def test_it_is_zero_without_a_minutes_source(engagement, monkeypatch):
     # Given no time source; when usage is read; then nothing is used
+    monkeypatch.setattr(usage_module, "_SOURCES", [])
     usage = period_usage(engagement=engagement, at=AT)
     assert usage.used_hours == Decimal("0.00")
     assert usage.percent == Decimal("0.0")
@@ -144,3 +144,25 @@ def test_it_never_rounds_down(minutes, rounding):
     assert rounded - minutes < max(rounding, 1)
     if rounding:
         assert rounded % rounding == 0
+
+
+def test_it_names_the_period_by_its_days_in_the_coverage_time_zone(world, source):
+    # Given an engagement covered in Sydney time, read by someone in Los Angeles
+    from django.template.loader import render_to_string
+    from django.utils import timezone
+
+    from clients.views._common import usage_chart
+
+    client = ClientFactory(practice=world.practice)
+    engagement = EngagementFactory(
+        client=client, status=EngagementStatus.ACTIVE, coverage_time_zone="Australia/Sydney"
+    )
+    usage = period_usage(engagement=engagement, at=AT)
+    # When the chart is shown; then the month is Sydney's March, first to last day
+    assert (usage.period_start_date, usage.period_last_date) == (
+        date(2025, 3, 1),
+        date(2025, 3, 31),
+    )
+    with timezone.override("America/Los_Angeles"):
+        html = render_to_string("clients/partials/usage_chart.html", {"chart": usage_chart(usage)})
+    assert "1 Mar – 31 Mar 2025" in html

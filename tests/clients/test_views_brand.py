@@ -46,6 +46,11 @@ def test_a_secretary_edits_a_client_brand_kit(world, northwind, secretary_client
     assert kit.client == northwind and kit.font == "DejaVu Serif" and kit.logo
     logo = secretary_client.get(url("brand_logo", world, kit_id=kit.pk))
     assert b"".join(logo.streaming_content).startswith(b"\x89PNG")
+    # And the form links the current logo through the practice, never a public media URL
+    page = secretary_client.get(url("client_brand", world, client_id=northwind.pk))
+    html = page.content.decode()
+    assert f'href="{url("brand_logo", world, kit_id=kit.pk)}"' in html
+    assert "/media/" not in html
 
 
 def test_the_practice_kit_is_the_fallback(world, northwind, admin_client_):

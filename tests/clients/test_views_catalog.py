@@ -136,3 +136,30 @@ def test_it_lists_plans_in_constant_queries(world, secretary_client, django_asse
         ServicePlanFactory(practice=world.practice)
     with django_assert_max_num_queries(len(few)):
         secretary_client.get(url("plan_list", world))
+
+
+def test_it_prices_each_plan_as_its_billing_model_sells_it(world, secretary_client):
+    # Given a retainer, an hourly plan and a prepaid block
+    ServicePlanFactory(practice=world.practice, name="Retainer", currency="AUD")
+    ServicePlanFactory(
+        practice=world.practice,
+        name="Hourly",
+        billing_model="hourly",
+        hourly_rate=Decimal("85.00"),
+        monthly_fee=Decimal("0"),
+        currency="AUD",
+    )
+    ServicePlanFactory(
+        practice=world.practice,
+        name="Block",
+        billing_model="block",
+        monthly_fee=Decimal("600.00"),
+        included_hours=Decimal("10"),
+        currency="AUD",
+    )
+    # When the catalog is read; then each price reads as sold
+    page = secretary_client.get(url("plan_list", world)).content.decode()
+    assert "1200.00 AUD per month, 20.00 h included" in page
+    assert "85.00 AUD per hour" in page
+    assert "600.00 AUD for a block of 10.00 h" in page
+    assert ">0.00 AUD per month" not in page

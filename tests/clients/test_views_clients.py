@@ -93,6 +93,30 @@ def test_it_shows_the_client_page(world, northwind, active, secretary_client):
         assert text in body
 
 
+def test_it_charts_the_hours_logged_this_month(world, northwind, active, secretary_client):
+    # Given 90 minutes of billable time logged on the client this month (Sydney time)
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from clients.usage import period_bounds
+    from tests.tasks.factories import TaskFactory, TimeEntryFactory
+
+    start, _end = period_bounds(time_zone=active.coverage_time_zone, at=timezone.now())
+    task = TaskFactory(practice=world.practice, client=northwind)
+    TimeEntryFactory(
+        task=task,
+        started_at=start + timedelta(minutes=1),
+        ended_at=start + timedelta(minutes=91),
+        minutes=90,
+        membership=world.secretary,
+    )
+    # When the client page is read; then the bar chart counts them against the plan
+    body = secretary_client.get(url("client_detail", world, client_id=northwind.pk)).content
+    assert "1.50 of 20.00 h" in body.decode()
+    assert 'class="uc-used" style="width: 7.5%"' in body.decode()
+
+
 def test_it_creates_a_client_with_me_as_primary_secretary(world, secretary_client):
     response = secretary_client.post(
         url("client_create", world),

@@ -150,6 +150,44 @@ def test_it_rejects_bad_terms_and_saves_nothing(
     assert not draft.windows.exists()
 
 
+def test_it_names_every_bad_term_at_once(world, northwind, secretary_client):
+    # Given a draft; when the fee is negative, a multiplier too small and the windows overlap
+    draft = EngagementFactory(client=northwind, monthly_fee=Decimal("100.00"))
+    response = secretary_client.post(
+        url("engagement_edit", world, engagement_id=draft.pk),
+        {
+            **TERMS,
+            "monthly_fee": "-1",
+            "after_hours_multiplier": "0.5",
+            "windows": "Mon 09:00-12:00\nMon 11:00-13:00",
+        },
+    )
+    # Then all three are named in one answer, and the browser is told the bounds
+    assert response.status_code == 400
+    errors = response.context["form"].errors
+    assert {"monthly_fee", "after_hours_multiplier", "windows"} <= set(errors)
+    page = response.content.decode()
+    assert 'name="monthly_fee"' in page and 'min="0"' in page
+    draft.refresh_from_db()
+    assert draft.monthly_fee == Decimal("100.00")
+
+
+def test_it_previews_the_coverage_as_typed_when_the_form_is_sent_back(
+    world, northwind, secretary_client
+):
+    # Given a saved draft covering Mondays only; when new hours are sent with a bad fee
+    draft = EngagementFactory(client=northwind, weekdays=[0])
+    response = secretary_client.post(
+        url("engagement_edit", world, engagement_id=draft.pk),
+        {**TERMS, "monthly_fee": "-1", "windows": "Sat 10:00-14:00"},
+    )
+    # Then the preview shows the hours typed (Saturday), not the saved Monday
+    assert response.status_code == 400
+    sydney = response.context["grids"][0]
+    assert [day.text for day in sydney.days if day.text] == ["10:00\u201314:00"]
+    assert sydney.days[5].text == "10:00\u201314:00"
+
+
 def test_it_proposes_and_signals_inside_the_transaction(world, northwind, secretary_client):
     draft = EngagementFactory(client=northwind, weekdays=range(5))
     seen = []
@@ -245,6 +283,25 @@ def test_the_client_asks_for_changes_with_a_comment(
     assert proposed.status == "changes_requested"
     assert proposed.change_request == "Please add Saturday mornings."
     assert mailoutbox[-1].to == ["secretary@harbour.test"]
+
+
+def test_it_shows_a_contact_of_another_client_nothing_of_this_proposal(world, proposed):
+    # Given a contact with a login at another client of the same practice
+    from secretary.models import Role
+    from tests.clients.factories import ClientFactory, ContactFactory
+    from tests.factories import MembershipFactory
+
+    stranger = MembershipFactory(practice=world.practice, role=Role.CLIENT)
+    ContactFactory(client=ClientFactory(practice=world.practice), membership=stranger)
+    browser = client_for(stranger.user)
+    # When it opens or answers Northwind's proposal; then nothing is there
+    for name in ("portal_engagement",):
+        assert browser.get(url(name, world, engagement_id=proposed.pk)).status_code == 404
+    for name in ("portal_engagement_accept", "portal_engagement_changes"):
+        response = browser.post(url(name, world, engagement_id=proposed.pk), {"comment": "Mine"})
+        assert response.status_code == 404
+    proposed.refresh_from_db()
+    assert proposed.status == "proposed" and proposed.change_request == ""
 
 
 def test_it_hides_drafts_from_the_portal(world, northwind, contact_client):

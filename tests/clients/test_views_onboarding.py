@@ -99,6 +99,9 @@ def test_the_contact_saves_and_continues_later_then_submits(world, northwind, co
     assert questionnaire.is_submitted
     assert questionnaire.submitted_by == world.client_contact.user
     assert questionnaire.preferred_channels == ["email", "portal"]
+    # Then the answers read as people write them
+    answers = contact_client.get(page).content.decode()
+    assert "Email, Client portal" in answers and "Legal records" in answers
 
 
 def test_a_questionnaire_submitted_twice_gets_a_clear_error(world, northwind, contact_client):

@@ -29,4 +29,3 @@ LETTER = {
 @pytest.fixture
 def letter_context() -> dict:
     return {**LETTER, "paragraphs": list(LETTER["paragraphs"])}
-

@@ -11,11 +11,21 @@ def routes(world) -> dict[str, dict]:
     ContactFactory(practice=world.practice, client=client, membership=world.client_contact)
     engagement = EngagementFactory(practice=world.practice, client=client, weekdays=range(5))
     subject = {"subject_type": SUBJECT, "subject_id": engagement.pk}
-    ready = DocumentFactory(practice=world.practice, client=client, ready=True,
-                            subject_type=SUBJECT, subject_id=engagement.pk,
-                            title=f"{world.practice.name} agreement")
-    failed = DocumentFactory(practice=world.practice, client=client, failed=True,
-                             subject_type=SUBJECT, subject_id=engagement.pk)
+    ready = DocumentFactory(
+        practice=world.practice,
+        client=client,
+        ready=True,
+        subject_type=SUBJECT,
+        subject_id=engagement.pk,
+        title=f"{world.practice.name} agreement",
+    )
+    failed = DocumentFactory(
+        practice=world.practice,
+        client=client,
+        failed=True,
+        subject_type=SUBJECT,
+        subject_id=engagement.pk,
+    )
     return {
         "documents": {},
         "subject_documents": subject,

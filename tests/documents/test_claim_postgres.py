@@ -29,8 +29,9 @@ def test_a_second_claim_waits_for_the_first_and_then_finds_nothing_to_do(world):
     def first_worker():
         try:
             with transaction.atomic():  # hold the claimed row's lock until told to commit
-                results["first"] = services.document_claim(practice_id=world.practice.pk,
-                                                           document_id=document.pk)
+                results["first"] = services.document_claim(
+                    practice_id=world.practice.pk, document_id=document.pk
+                )
                 first_claimed.set()
                 release_first.wait(10)
         finally:
@@ -38,8 +39,9 @@ def test_a_second_claim_waits_for_the_first_and_then_finds_nothing_to_do(world):
 
     def second_worker():
         try:
-            results["second"] = services.document_claim(practice_id=world.practice.pk,
-                                                        document_id=document.pk)
+            results["second"] = services.document_claim(
+                practice_id=world.practice.pk, document_id=document.pk
+            )
         finally:
             connections.close_all()
 
@@ -54,8 +56,10 @@ def test_a_second_claim_waits_for_the_first_and_then_finds_nothing_to_do(world):
 
     def second_is_blocked() -> bool:
         with connection.cursor() as cursor:
-            cursor.execute("SELECT count(*) FROM pg_stat_activity WHERE wait_event_type = 'Lock' "
-                           "AND datname = current_database()")
+            cursor.execute(
+                "SELECT count(*) FROM pg_stat_activity WHERE wait_event_type = 'Lock' "
+                "AND datname = current_database()"
+            )
             return cursor.fetchone()[0] > 0
 
     wait_until(second_is_blocked)

@@ -23,19 +23,35 @@ def url(name: str, world, **kwargs) -> str:
 def portal(world):
     """The contact's client with a proposed engagement and its agreement; another client too."""
     own = ClientFactory(practice=world.practice, name="Northwind Legal")
-    contact = ContactFactory(practice=world.practice, client=own,
-                             membership=world.client_contact, portal_documents=True)
+    contact = ContactFactory(
+        practice=world.practice, client=own, membership=world.client_contact, portal_documents=True
+    )
     engagement = EngagementFactory(practice=world.practice, client=own)
-    document = DocumentFactory(practice=world.practice, client=own, ready=True,
-                               subject_type=SUBJECT, subject_id=engagement.pk,
-                               title="Service agreement \u2013 Northwind Legal, version 1")
+    document = DocumentFactory(
+        practice=world.practice,
+        client=own,
+        ready=True,
+        subject_type=SUBJECT,
+        subject_id=engagement.pk,
+        title="Service agreement \u2013 Northwind Legal, version 1",
+    )
     other = ClientFactory(practice=world.practice, name="Contoso Dental")
     other_engagement = EngagementFactory(practice=world.practice, client=other)
-    other_document = DocumentFactory(practice=world.practice, client=other, ready=True,
-                                     subject_type=SUBJECT, subject_id=other_engagement.pk,
-                                     title="Contoso agreement")
-    return {"contact": contact, "engagement": engagement, "document": document,
-            "other_engagement": other_engagement, "other_document": other_document}
+    other_document = DocumentFactory(
+        practice=world.practice,
+        client=other,
+        ready=True,
+        subject_type=SUBJECT,
+        subject_id=other_engagement.pk,
+        title="Contoso agreement",
+    )
+    return {
+        "contact": contact,
+        "engagement": engagement,
+        "document": document,
+        "other_engagement": other_engagement,
+        "other_document": other_document,
+    }
 
 
 def routes(world, engagement, document) -> list[str]:
@@ -72,8 +88,9 @@ def test_a_contact_not_allowed_documents_gets_404(world, portal, contact_client)
 
 
 def test_a_client_login_without_a_contact_gets_404(world, portal):
-    stranger = MembershipFactory(practice=world.practice, role="client",
-                                 user=UserFactory(email="nobody@client.test"))
+    stranger = MembershipFactory(
+        practice=world.practice, role="client", user=UserFactory(email="nobody@client.test")
+    )
 
     for address in routes(world, portal["engagement"], portal["document"]):
         assert client_for(stranger.user).get(address).status_code == 404, address
@@ -89,7 +106,8 @@ def test_the_practices_own_documents_stay_hidden_from_contacts(world, portal, co
 
 def test_a_contact_downloads_the_agreement(world, portal, contact_client):
     response = contact_client.get(
-        url("portal_document_download", world, document_id=portal["document"].pk))
+        url("portal_document_download", world, document_id=portal["document"].pk)
+    )
 
     assert response.status_code == 200
     assert response["Content-Type"] == "application/pdf"
@@ -100,12 +118,23 @@ def test_a_contact_downloads_the_agreement(world, portal, contact_client):
 def test_the_portal_fragment_links_to_portal_urls_and_offers_no_retry(
     world, portal, contact_client
 ):
-    DocumentFactory(practice=world.practice, client=portal["engagement"].client, failed=True,
-                    subject_type=SUBJECT, subject_id=portal["engagement"].pk)
+    DocumentFactory(
+        practice=world.practice,
+        client=portal["engagement"].client,
+        failed=True,
+        subject_type=SUBJECT,
+        subject_id=portal["engagement"].pk,
+    )
 
     response = contact_client.get(
-        url("portal_subject_documents", world, subject_type=SUBJECT,
-            subject_id=portal["engagement"].pk), **HTMX)
+        url(
+            "portal_subject_documents",
+            world,
+            subject_type=SUBJECT,
+            subject_id=portal["engagement"].pk,
+        ),
+        **HTMX,
+    )
 
     body = response.content.decode()
     assert url("portal_document_download", world, document_id=portal["document"].pk) in body
@@ -115,22 +144,37 @@ def test_the_portal_fragment_links_to_portal_urls_and_offers_no_retry(
     assert "Contoso" not in body
 
 
-def test_the_portal_fragment_polls_while_the_agreement_is_rendering(world, portal,
-                                                                   contact_client):
-    DocumentFactory(practice=world.practice, client=portal["engagement"].client,
-                    status=DocumentStatus.RENDERING, subject_type=SUBJECT,
-                    subject_id=portal["engagement"].pk)
+def test_the_portal_fragment_polls_while_the_agreement_is_rendering(world, portal, contact_client):
+    DocumentFactory(
+        practice=world.practice,
+        client=portal["engagement"].client,
+        status=DocumentStatus.RENDERING,
+        subject_type=SUBJECT,
+        subject_id=portal["engagement"].pk,
+    )
 
     response = contact_client.get(
-        url("portal_subject_documents", world, subject_type=SUBJECT,
-            subject_id=portal["engagement"].pk), **HTMX)
+        url(
+            "portal_subject_documents",
+            world,
+            subject_type=SUBJECT,
+            subject_id=portal["engagement"].pk,
+        ),
+        **HTMX,
+    )
 
     assert 'hx-trigger="every 2s"' in response.content.decode()
 
 
 def test_the_portal_fragment_is_a_portal_page_without_htmx(world, portal, contact_client):
-    response = contact_client.get(url("portal_subject_documents", world, subject_type=SUBJECT,
-                                      subject_id=portal["engagement"].pk))
+    response = contact_client.get(
+        url(
+            "portal_subject_documents",
+            world,
+            subject_type=SUBJECT,
+            subject_id=portal["engagement"].pk,
+        )
+    )
 
     body = response.content.decode()
     assert 'class="portal"' in body
@@ -143,6 +187,11 @@ def test_the_include_loads_the_fragment_from_the_portal_url_for_contacts(world, 
 
     html = render_to_string(
         "documents/partials/subject_documents.html",
-        {"subject_type": SUBJECT, "subject_id": portal["engagement"].pk}, request=request)
+        {"subject_type": SUBJECT, "subject_id": portal["engagement"].pk},
+        request=request,
+    )
 
-    assert f'hx-get="{url("portal_subject_documents", world, subject_type=SUBJECT, subject_id=portal["engagement"].pk)}"' in html
+    assert (
+        f'hx-get="{url("portal_subject_documents", world, subject_type=SUBJECT, subject_id=portal["engagement"].pk)}"'
+        in html
+    )

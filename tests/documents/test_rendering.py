@@ -55,9 +55,10 @@ def test_it_renders_the_data_into_a_pdf_with_its_facts():
     source = "<h1>Agreement for {{ client }}</h1><p>Fee: {{ fee }} {{ currency }}</p>"
 
     # When it is rendered
-    result = render_document(template_source=source,
-                             context={"client": "Northwind Legal", "fee": Decimal("1200.00"),
-                                      "currency": "AUD"})
+    result = render_document(
+        template_source=source,
+        context={"client": "Northwind Legal", "fee": Decimal("1200.00"), "currency": "AUD"},
+    )
 
     # Then the PDF holds the data and the facts describe the file
     assert result.pdf.startswith(b"%PDF-")
@@ -100,8 +101,9 @@ def test_it_sets_the_brand_font_in_page_margin_boxes_too():
     # Given a body set in another font, so only the margin box can bring the brand font in
     source = "<p style='font-family: \"DejaVu Sans\"'>Body text</p>"
 
-    result = render_document(template_source=source, context={},
-                             brand=Brand(font="Liberation Serif"))
+    result = render_document(
+        template_source=source, context={}, brand=Brand(font="Liberation Serif")
+    )
 
     fonts = pdf_fonts(result.pdf)
     assert "DejaVuSans" in fonts  # the body
@@ -109,21 +111,27 @@ def test_it_sets_the_brand_font_in_page_margin_boxes_too():
 
 
 def test_it_embeds_the_logo_as_a_data_uri():
-    source = "{% if brand.logo_uri %}<img src='{{ brand.logo_uri }}' style='width: 20mm'>{% endif %}"
+    source = (
+        "{% if brand.logo_uri %}<img src='{{ brand.logo_uri }}' style='width: 20mm'>{% endif %}"
+    )
 
-    result = render_document(template_source=source, context={},
-                             brand=Brand(logo=png_bytes((40, 20))))
+    result = render_document(
+        template_source=source, context={}, brand=Brand(logo=png_bytes((40, 20)))
+    )
 
     page = pypdf.PdfReader(io.BytesIO(result.pdf)).pages[0]
     assert len(page.images) == 1
 
 
-@pytest.mark.parametrize("brand, message", [
-    (Brand(primary="red; background: url(http://example.com/x)"), "is not a colour"),
-    (Brand(accent="#12345"), "is not a colour"),
-    (Brand(font="Comic Sans MS"), "is not available"),
-    (Brand(logo=b"<svg xmlns='http://www.w3.org/2000/svg'/>"), "not an image"),
-])
+@pytest.mark.parametrize(
+    "brand, message",
+    [
+        (Brand(primary="red; background: url(http://example.com/x)"), "is not a colour"),
+        (Brand(accent="#12345"), "is not a colour"),
+        (Brand(font="Comic Sans MS"), "is not available"),
+        (Brand(logo=b"<svg xmlns='http://www.w3.org/2000/svg'/>"), "not an image"),
+    ],
+)
 def test_it_refuses_a_brand_kit_it_cannot_use_safely(brand, message):
     with pytest.raises(DataRejected, match=message):
         render_document(template_source="<p>x</p>", context={}, brand=brand)
@@ -132,17 +140,20 @@ def test_it_refuses_a_brand_kit_it_cannot_use_safely(brand, message):
 # --- The restricted template engine --------------------------------------------------------
 
 
-@pytest.mark.parametrize("source, tag", [
-    ("{% include 'base.html' %}", "include"),
-    ("{% extends 'base.html' %}", "extends"),
-    ("{% load static %}", "load"),
-    ("{% ssi '/etc/passwd' %}", "ssi"),
-    ("{% debug %}", "debug"),
-    ("{% url 'home' %}", "url"),
-    ("{% csrf_token %}", "csrf_token"),
-    ("{% block content %}{% endblock %}", "block"),
-    ("<p>ok</p>\n{%include 'x.html'%}", "include"),
-])
+@pytest.mark.parametrize(
+    "source, tag",
+    [
+        ("{% include 'base.html' %}", "include"),
+        ("{% extends 'base.html' %}", "extends"),
+        ("{% load static %}", "load"),
+        ("{% ssi '/etc/passwd' %}", "ssi"),
+        ("{% debug %}", "debug"),
+        ("{% url 'home' %}", "url"),
+        ("{% csrf_token %}", "csrf_token"),
+        ("{% block content %}{% endblock %}", "block"),
+        ("<p>ok</p>\n{%include 'x.html'%}", "include"),
+    ],
+)
 def test_it_refuses_forbidden_tags_with_a_clear_reason(source, tag):
     with pytest.raises(TemplateRejected) as error:
         html(source)
@@ -186,8 +197,10 @@ def test_it_refuses_non_plain_values_nested_in_lists_and_mappings():
 def test_it_cannot_change_the_data_it_is_given():
     data = {"items": ["a", "b"], "terms": {"fee": "10"}}
 
-    output = html("{{ items.clear }}{{ terms.clear }}{{ terms.popitem }}{{ items|length }}"
-                  "{{ terms.fee }}", **data)
+    output = html(
+        "{{ items.clear }}{{ terms.clear }}{{ terms.popitem }}{{ items|length }}{{ terms.fee }}",
+        **data,
+    )
 
     assert output == "210"
     assert data == {"items": ["a", "b"], "terms": {"fee": "10"}}
@@ -201,9 +214,11 @@ def test_it_escapes_data_even_when_marked_safe():
 
 
 def test_it_allows_the_harmless_tags_and_filters():
-    source = ("{% for x in items %}{% if forloop.first %}[{% endif %}{{ x|upper }}"
-              "{% endfor %}] {% translate 'Plan' %} {% with n=items|length %}{{ n }}{% endwith %}"
-              " {% verbatim %}{% include 'x' %}{% endverbatim %}")
+    source = (
+        "{% for x in items %}{% if forloop.first %}[{% endif %}{{ x|upper }}"
+        "{% endfor %}] {% translate 'Plan' %} {% with n=items|length %}{{ n }}{% endwith %}"
+        " {% verbatim %}{% include 'x' %}{% endverbatim %}"
+    )
 
     assert html(source, items=["a", "b"]) == "[AB] Plan 2 {% include 'x' %}"
 
@@ -216,15 +231,18 @@ def fetcher():
     return strict_url_fetcher()
 
 
-@pytest.mark.parametrize("url", [
-    "file:///etc/passwd",
-    "http://example.com/logo.png",
-    "https://example.com/logo.png",
-    "http://127.0.0.1:6379/",
-    "ftp://example.com/file",
-    "file://evil.example.com/etc/passwd",
-    "gopher://example.com/",
-])
+@pytest.mark.parametrize(
+    "url",
+    [
+        "file:///etc/passwd",
+        "http://example.com/logo.png",
+        "https://example.com/logo.png",
+        "http://127.0.0.1:6379/",
+        "ftp://example.com/file",
+        "file://evil.example.com/etc/passwd",
+        "gopher://example.com/",
+    ],
+)
 def test_the_fetcher_refuses_urls_outside_our_files(fetcher, url):
     with pytest.raises(ResourceRefused):
         fetcher.fetch(url)
@@ -282,23 +300,25 @@ def test_the_fetcher_follows_no_redirects(fetcher):
     assert not any(isinstance(handler, HTTPRedirectHandler) for handler in fetcher.handlers)
 
 
-@pytest.mark.parametrize("source", [
-    "<img src='http://example.com/tracker.png'>",
-    "<link rel='stylesheet' href='https://example.com/x.css'>",
-    "<style>@import url(http://example.com/x.css);</style><p>x</p>",
-    "<style>@font-face { font-family: X; src: url(http://example.com/x.woff); }</style>"
-    "<p style='font-family: X'>x</p>",
-    "<img src='file:///etc/passwd'>",
-    "<a rel='attachment' href='file:///etc/passwd'>secrets</a>",
-    "<img src='../secretary/settings.py'>",
-])
+@pytest.mark.parametrize(
+    "source",
+    [
+        "<img src='http://example.com/tracker.png'>",
+        "<link rel='stylesheet' href='https://example.com/x.css'>",
+        "<style>@import url(http://example.com/x.css);</style><p>x</p>",
+        "<style>@font-face { font-family: X; src: url(http://example.com/x.woff); }</style>"
+        "<p style='font-family: X'>x</p>",
+        "<img src='file:///etc/passwd'>",
+        "<a rel='attachment' href='file:///etc/passwd'>secrets</a>",
+        "<img src='../secretary/settings.py'>",
+    ],
+)
 def test_a_document_reaching_outside_fails_with_a_reason_and_opens_no_connection(
     source, monkeypatch
 ):
     # Given no socket may be opened
     attempts = []
-    monkeypatch.setattr(socket, "create_connection",
-                        lambda *args, **kwargs: attempts.append(args))
+    monkeypatch.setattr(socket, "create_connection", lambda *args, **kwargs: attempts.append(args))
     monkeypatch.setattr(socket.socket, "connect", lambda *args, **kwargs: attempts.append(args))
 
     # When a document asks for a resource outside our files, then rendering stops with why
@@ -326,11 +346,20 @@ def test_it_imports_weasyprint_only_when_a_document_is_rendered():
         "import documents.rendering, documents.tasks, documents.views, documents.agreements; "
         "print('weasyprint' in sys.modules)"
     )
-    env = {"DJANGO_SETTINGS_MODULE": "secretary.settings", "SECRETARY_TESTING": "1",
-           "PATH": "/usr/bin:/bin"}
+    env = {
+        "DJANGO_SETTINGS_MODULE": "secretary.settings",
+        "SECRETARY_TESTING": "1",
+        "PATH": "/usr/bin:/bin",
+    }
 
-    output = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
-                            cwd=settings.BASE_DIR, env=env, check=True).stdout
+    output = subprocess.run(
+        [sys.executable, "-c", code],
+        capture_output=True,
+        text=True,
+        cwd=settings.BASE_DIR,
+        env=env,
+        check=True,
+    ).stdout
 
     # Then WeasyPrint (half a second to import) is not loaded until the first render
     assert output.strip() == "False"

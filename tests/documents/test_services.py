@@ -24,8 +24,12 @@ def stored_files() -> list[Path]:
 
 def request_letter(world, letter, **overrides):
     arguments = {
-        "practice": world.practice, "kind": DocumentKind.LETTER, "title": "Welcome letter",
-        "subject_type": TEST_SUBJECT, "subject_id": world.secretary.pk, "context": letter,
+        "practice": world.practice,
+        "kind": DocumentKind.LETTER,
+        "title": "Welcome letter",
+        "subject_type": TEST_SUBJECT,
+        "subject_id": world.secretary.pk,
+        "context": letter,
         "requested_by": world.secretary.user,
     }
     return services.document_request_render(**{**arguments, **overrides})
@@ -60,8 +64,10 @@ def test_it_renders_a_requested_document_after_commit(
     assert "Northwind Legal" in text and "Your secretary starts on Monday." in text
     assert document.preview.read().startswith(b"\x89PNG")
     assert document.created_by == world.secretary.user
-    assert ActivityEvent.objects.for_practice(world.practice).filter(
-        verb="document.requested").count() == 1
+    assert (
+        ActivityEvent.objects.for_practice(world.practice).filter(verb="document.requested").count()
+        == 1
+    )
 
 
 def test_it_returns_the_ready_document_for_the_same_data_without_a_second_file(
@@ -84,12 +90,15 @@ def test_it_returns_the_ready_document_for_the_same_data_without_a_second_file(
     assert Document.objects.for_practice(world.practice).count() == 1
 
 
-@pytest.mark.parametrize("change", [
-    {"context": {"signature": "Grace Hopper"}},
-    {"title": "Another title"},
-    {"brand": Brand(primary="#aa0000")},
-    {"subject_id": "other"},
-])
+@pytest.mark.parametrize(
+    "change",
+    [
+        {"context": {"signature": "Grace Hopper"}},
+        {"title": "Another title"},
+        {"brand": Brand(primary="#aa0000")},
+        {"subject_id": "other"},
+    ],
+)
 def test_it_makes_a_new_document_when_anything_rendered_changes(
     world, letter_context, django_capture_on_commit_callbacks, change
 ):
@@ -173,16 +182,20 @@ def test_a_failed_render_shows_a_readable_reason_and_can_be_retried(
     # When the template is fixed and a secretary retries
     monkeypatch.setattr("documents.tasks.builtin_template", builtins.builtin_template)
     with django_capture_on_commit_callbacks(execute=True):
-        services.document_retry(practice=world.practice, document=document,
-                                user=world.secretary.user)
+        services.document_retry(
+            practice=world.practice, document=document, user=world.secretary.user
+        )
 
     # Then the same document is rendered
     document.refresh_from_db()
     assert document.status == DocumentStatus.READY
     assert document.failure_reason == ""
     assert document.attempts == 2
-    assert ActivityEvent.objects.for_practice(world.practice).filter(
-        verb="document.retried", target_id=str(document.pk)).exists()
+    assert (
+        ActivityEvent.objects.for_practice(world.practice)
+        .filter(verb="document.retried", target_id=str(document.pk))
+        .exists()
+    )
 
 
 def test_retrying_queues_the_failed_document_after_commit(
@@ -191,8 +204,9 @@ def test_retrying_queues_the_failed_document_after_commit(
     document = DocumentFactory(practice=world.practice, failed=True)
 
     with django_capture_on_commit_callbacks(execute=False) as callbacks:
-        services.document_retry(practice=world.practice, document=document,
-                                user=world.secretary.user)
+        services.document_retry(
+            practice=world.practice, document=document, user=world.secretary.user
+        )
 
     document.refresh_from_db()
     assert document.status == DocumentStatus.QUEUED
@@ -205,16 +219,18 @@ def test_it_retries_only_failed_documents(world, trait):
     document = DocumentFactory(practice=world.practice, **({trait: True} if trait else {}))
 
     with pytest.raises(ApplicationError, match="Only a document that failed"):
-        services.document_retry(practice=world.practice, document=document,
-                                user=world.secretary.user)
+        services.document_retry(
+            practice=world.practice, document=document, user=world.secretary.user
+        )
 
 
 def test_it_does_not_retry_another_practices_document(world):
     document = DocumentFactory(practice=world.other_practice, failed=True)
 
     with pytest.raises(ApplicationError):
-        services.document_retry(practice=world.practice, document=document,
-                                user=world.secretary.user)
+        services.document_retry(
+            practice=world.practice, document=document, user=world.secretary.user
+        )
 
     document.refresh_from_db()
     assert document.status == DocumentStatus.FAILED
@@ -235,12 +251,15 @@ def test_asking_again_for_a_failed_document_queues_it_again(
     assert len(callbacks) == 1
 
 
-@pytest.mark.parametrize("change, message", [
-    ({"kind": DocumentKind.BROCHURE}, "no template for this kind"),
-    ({"brand": Brand(primary="not-a-colour")}, "is not a colour"),
-    ({"brand": Brand(logo=b"GIF89a but not really")}, "not an image"),
-    ({"context": {"recipient": object()}}, "can only hold text"),
-])
+@pytest.mark.parametrize(
+    "change, message",
+    [
+        ({"kind": DocumentKind.BROCHURE}, "no template for this kind"),
+        ({"brand": Brand(primary="not-a-colour")}, "is not a colour"),
+        ({"brand": Brand(logo=b"GIF89a but not really")}, "not an image"),
+        ({"context": {"recipient": object()}}, "can only hold text"),
+    ],
+)
 def test_it_refuses_bad_input_and_saves_nothing(
     world, letter_context, django_capture_on_commit_callbacks, change, message
 ):
@@ -269,7 +288,6 @@ def test_it_keeps_the_logo_once_for_the_worker(
     assert len(pages[0].images) == 1
 
 
-
 def test_asking_again_for_a_stalled_document_queues_it_again(
     world, letter_context, django_capture_on_commit_callbacks
 ):
@@ -279,7 +297,8 @@ def test_asking_again_for_a_stalled_document_queues_it_again(
         first = request_letter(world, letter_context)
     Document.objects.for_practice(world.practice).filter(pk=first.pk).update(
         status=DocumentStatus.RENDERING,
-        rendering_started_at=timezone.now() - services.STALE_RENDERING_AFTER * 2)
+        rendering_started_at=timezone.now() - services.STALE_RENDERING_AFTER * 2,
+    )
 
     with django_capture_on_commit_callbacks(execute=False) as callbacks:
         second = request_letter(world, letter_context)

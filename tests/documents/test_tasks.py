@@ -24,8 +24,11 @@ def queued(world, django_capture_on_commit_callbacks) -> Document:
     """A letter asked for, its task not run yet."""
     with django_capture_on_commit_callbacks(execute=False):
         return services.document_request_render(
-            practice=world.practice, kind=DocumentKind.LETTER, title="Welcome letter",
-            context=LETTER, requested_by=world.secretary.user,
+            practice=world.practice,
+            kind=DocumentKind.LETTER,
+            title="Welcome letter",
+            context=LETTER,
+            requested_by=world.secretary.user,
         )
 
 
@@ -79,7 +82,8 @@ def test_a_concurrent_second_run_finds_the_document_taken(queued):
 def test_it_claims_again_a_document_left_rendering_by_a_dead_worker(queued):
     services.document_claim(practice_id=queued.practice_id, document_id=queued.pk)
     Document.objects.for_practice(queued.practice_id).filter(pk=queued.pk).update(
-        rendering_started_at=timezone.now() - services.STALE_RENDERING_AFTER - timedelta(1))
+        rendering_started_at=timezone.now() - services.STALE_RENDERING_AFTER - timedelta(1)
+    )
 
     assert run(queued) == "ready"
 
@@ -92,7 +96,8 @@ def test_a_run_that_lost_its_claim_leaves_no_file(queued):
     # Given a run whose claim was taken over by another one
     stale = services.document_claim(practice_id=queued.practice_id, document_id=queued.pk)
     Document.objects.for_practice(queued.practice_id).filter(pk=queued.pk).update(
-        rendering_started_at=timezone.now() - services.STALE_RENDERING_AFTER - timedelta(1))
+        rendering_started_at=timezone.now() - services.STALE_RENDERING_AFTER - timedelta(1)
+    )
     fresh = services.document_claim(practice_id=queued.practice_id, document_id=queued.pk)
     assert fresh is not None
 
@@ -104,7 +109,8 @@ def test_a_run_that_lost_its_claim_leaves_no_file(queued):
 
 def test_it_ignores_a_document_of_another_practice(world, queued):
     result = render_document.apply(
-        kwargs={"practice_id": world.other_practice.pk, "document_id": queued.pk}).get()
+        kwargs={"practice_id": world.other_practice.pk, "document_id": queued.pk}
+    ).get()
 
     assert result == "skipped"
     queued.refresh_from_db()
@@ -195,7 +201,10 @@ def test_it_fails_when_the_logo_has_gone_missing(world, django_capture_on_commit
 
     with django_capture_on_commit_callbacks(execute=False):
         document = services.document_request_render(
-            practice=world.practice, kind=DocumentKind.LETTER, title="Letter", context=LETTER,
+            practice=world.practice,
+            kind=DocumentKind.LETTER,
+            title="Letter",
+            context=LETTER,
             brand=rendering.Brand(logo=png_bytes()),
         )
     default_storage.delete(document.brand["logo_name"])

@@ -27,8 +27,9 @@ def subject_kwargs(world) -> dict:
 
 
 def about_subject(world, **fields):
-    return DocumentFactory(practice=world.practice, subject_type=TEST_SUBJECT,
-                           subject_id=world.secretary.pk, **fields)
+    return DocumentFactory(
+        practice=world.practice, subject_type=TEST_SUBJECT, subject_id=world.secretary.pk, **fields
+    )
 
 
 def test_it_checks_ownership(world, outsider_client, contact_client):
@@ -61,11 +62,19 @@ def test_it_hides_another_practices_document_even_from_its_own_slug(world, outsi
     ready = about_subject(world, ready=True)
 
     # the outsider names its own practice with practice A's ids
-    response = outsider_client.get(reverse("document_download", kwargs={
-        "practice_slug": world.other_practice.slug, "document_id": ready.pk}))
+    response = outsider_client.get(
+        reverse(
+            "document_download",
+            kwargs={"practice_slug": world.other_practice.slug, "document_id": ready.pk},
+        )
+    )
     assert response.status_code == 404
-    response = outsider_client.get(reverse("subject_documents", kwargs={
-        "practice_slug": world.other_practice.slug, **subject_kwargs(world)}))
+    response = outsider_client.get(
+        reverse(
+            "subject_documents",
+            kwargs={"practice_slug": world.other_practice.slug, **subject_kwargs(world)},
+        )
+    )
     assert response.status_code == 404
 
 
@@ -125,10 +134,10 @@ def test_staff_views_of_a_regulated_clients_document_are_audited(world, secretar
     secretary_client.get(url("document_preview", world, document_id=audited.pk))
     secretary_client.get(url("document_download", world, document_id=not_audited.pk))
 
-    events = ActivityEvent.objects.for_practice(world.practice).filter(
-        verb="client.records_viewed")
+    events = ActivityEvent.objects.for_practice(world.practice).filter(verb="client.records_viewed")
     assert [(event.target_id, event.actor) for event in events] == [
-        (str(regulated.pk), world.secretary.user)] * 2
+        (str(regulated.pk), world.secretary.user)
+    ] * 2
 
 
 def test_downloads_answer_only_get(world, secretary_client):
@@ -149,8 +158,9 @@ def test_the_fragment_polls_every_two_seconds_while_a_document_is_pending(
     about_subject(world, ready=True, title="Older version")
     about_subject(world, status=status, title="Newer version")
 
-    response = secretary_client.get(url("subject_documents", world, **subject_kwargs(world)),
-                                    **HTMX)
+    response = secretary_client.get(
+        url("subject_documents", world, **subject_kwargs(world)), **HTMX
+    )
 
     body = response.content.decode()
     assert response.status_code == 200
@@ -164,8 +174,9 @@ def test_the_fragment_stops_polling_once_nothing_is_pending(world, secretary_cli
     ready = about_subject(world, ready=True, title="Service agreement v1")
     about_subject(world, failed=True, title="Service agreement v2")
 
-    response = secretary_client.get(url("subject_documents", world, **subject_kwargs(world)),
-                                    **HTMX)
+    response = secretary_client.get(
+        url("subject_documents", world, **subject_kwargs(world)), **HTMX
+    )
 
     body = response.content.decode()
     assert "hx-trigger" not in body
@@ -177,13 +188,22 @@ def test_the_fragment_stops_polling_once_nothing_is_pending(world, secretary_cli
 
 def test_the_fragment_shows_only_this_subjects_documents(world, secretary_client):
     about_subject(world, ready=True, title="About the secretary")
-    DocumentFactory(practice=world.practice, subject_type=TEST_SUBJECT,
-                    subject_id=world.owner.pk, title="About the owner")
-    DocumentFactory(practice=world.other_practice, subject_type=TEST_SUBJECT,
-                    subject_id=world.secretary.pk, title="Other practice's document")
+    DocumentFactory(
+        practice=world.practice,
+        subject_type=TEST_SUBJECT,
+        subject_id=world.owner.pk,
+        title="About the owner",
+    )
+    DocumentFactory(
+        practice=world.other_practice,
+        subject_type=TEST_SUBJECT,
+        subject_id=world.secretary.pk,
+        title="Other practice's document",
+    )
 
-    body = secretary_client.get(url("subject_documents", world, **subject_kwargs(world)),
-                                **HTMX).content.decode()
+    body = secretary_client.get(
+        url("subject_documents", world, **subject_kwargs(world)), **HTMX
+    ).content.decode()
 
     assert "About the secretary" in body
     assert "About the owner" not in body
@@ -217,12 +237,14 @@ def test_the_fragment_is_a_page_without_htmx(world, secretary_client):
     assert "css/documents.css" in body
 
 
-@pytest.mark.parametrize("kwargs", [
-    {"subject_type": "tests.unknown", "subject_id": 1},
-    {"subject_type": TEST_SUBJECT, "subject_id": 999_999},
-])
-def test_the_fragment_answers_404_for_a_subject_that_is_not_there(world, secretary_client,
-                                                                    kwargs):
+@pytest.mark.parametrize(
+    "kwargs",
+    [
+        {"subject_type": "tests.unknown", "subject_id": 1},
+        {"subject_type": TEST_SUBJECT, "subject_id": 999_999},
+    ],
+)
+def test_the_fragment_answers_404_for_a_subject_that_is_not_there(world, secretary_client, kwargs):
     response = secretary_client.get(url("subject_documents", world, **kwargs), **HTMX)
 
     assert response.status_code == 404
@@ -233,9 +255,11 @@ def test_the_include_loads_the_fragment_from_the_staff_url(world):
     request = RequestFactory().get("/")
     request.practice, request.membership = world.practice, world.secretary
 
-    html = render_to_string("documents/partials/subject_documents.html",
-                            {"subject_type": TEST_SUBJECT, "subject_id": world.secretary.pk},
-                            request=request)
+    html = render_to_string(
+        "documents/partials/subject_documents.html",
+        {"subject_type": TEST_SUBJECT, "subject_id": world.secretary.pk},
+        request=request,
+    )
 
     assert f'hx-get="{url("subject_documents", world, **subject_kwargs(world))}"' in html
     assert 'hx-trigger="load"' in html
@@ -251,8 +275,9 @@ def test_retry_queues_the_document_and_returns_the_polling_fragment(
     failed = about_subject(world, failed=True)
 
     with django_capture_on_commit_callbacks(execute=False) as callbacks:
-        response = secretary_client.post(url("document_retry", world, document_id=failed.pk),
-                                         **HTMX)
+        response = secretary_client.post(
+            url("document_retry", world, document_id=failed.pk), **HTMX
+        )
 
     failed.refresh_from_db()
     assert failed.status == DocumentStatus.QUEUED
@@ -267,25 +292,30 @@ def test_retry_of_a_document_already_queued_just_shows_its_status(
     queued = about_subject(world)
 
     with django_capture_on_commit_callbacks(execute=False) as callbacks:
-        response = secretary_client.post(url("document_retry", world, document_id=queued.pk),
-                                         **HTMX)
+        response = secretary_client.post(
+            url("document_retry", world, document_id=queued.pk), **HTMX
+        )
 
     assert response.status_code == 200
     assert callbacks == []
     assert 'hx-trigger="every 2s"' in response.content.decode()
 
 
-def test_retry_without_htmx_redirects_back_safely(world, secretary_client,
-                                                  django_capture_on_commit_callbacks):
+def test_retry_without_htmx_redirects_back_safely(
+    world, secretary_client, django_capture_on_commit_callbacks
+):
     failed = about_subject(world, failed=True)
     another = about_subject(world, failed=True)
     back = url("documents", world) + "?status=failed"
 
     with django_capture_on_commit_callbacks(execute=False):
-        response = secretary_client.post(url("document_retry", world, document_id=failed.pk),
-                                         {"next": back})
-        elsewhere = secretary_client.post(url("document_retry", world, document_id=another.pk),
-                                          {"next": "https://evil.example.com/"})
+        response = secretary_client.post(
+            url("document_retry", world, document_id=failed.pk), {"next": back}
+        )
+        elsewhere = secretary_client.post(
+            url("document_retry", world, document_id=another.pk),
+            {"next": "https://evil.example.com/"},
+        )
 
     assert response.status_code == 302 and response["Location"] == back
     assert elsewhere.status_code == 302 and elsewhere["Location"] == url("documents", world)
@@ -307,17 +337,20 @@ def test_retry_answers_only_post(world, secretary_client):
 def test_the_list_filters_by_kind_and_status(world, secretary_client):
     about_subject(world, ready=True, title="Ready letter")
     about_subject(world, failed=True, title="Failed letter")
-    DocumentFactory(practice=world.practice, kind=DocumentKind.SERVICE_AGREEMENT,
-                    title="Queued agreement")
+    DocumentFactory(
+        practice=world.practice, kind=DocumentKind.SERVICE_AGREEMENT, title="Queued agreement"
+    )
     DocumentFactory(practice=world.other_practice, title="Other practice letter")
 
     everything = secretary_client.get(url("documents", world)).content.decode()
     failed = secretary_client.get(url("documents", world), {"status": "failed"}).content.decode()
-    agreements = secretary_client.get(url("documents", world),
-                                      {"kind": "service_agreement"}).content.decode()
+    agreements = secretary_client.get(
+        url("documents", world), {"kind": "service_agreement"}
+    ).content.decode()
 
-    assert all(title in everything for title in ("Ready letter", "Failed letter",
-                                                 "Queued agreement"))
+    assert all(
+        title in everything for title in ("Ready letter", "Failed letter", "Queued agreement")
+    )
     assert "Other practice letter" not in everything
     assert "Failed letter" in failed and "Ready letter" not in failed
     assert "Queued agreement" in agreements and "Ready letter" not in agreements
@@ -383,8 +416,11 @@ def test_a_stalled_render_stops_polling_and_offers_retry(
     world, secretary_client, django_capture_on_commit_callbacks
 ):
     # Given a document left "rendering" by a worker that died long ago
-    stalled = about_subject(world, status=DocumentStatus.RENDERING,
-                            rendering_started_at=timezone.now() - STALE_RENDERING_AFTER * 2)
+    stalled = about_subject(
+        world,
+        status=DocumentStatus.RENDERING,
+        rendering_started_at=timezone.now() - STALE_RENDERING_AFTER * 2,
+    )
     address = url("subject_documents", world, **subject_kwargs(world))
 
     # Then the fragment stops polling and offers a retry
@@ -401,11 +437,13 @@ def test_a_stalled_render_stops_polling_and_offers_retry(
 
 
 def test_a_render_in_progress_cannot_be_retried(world, secretary_client):
-    rendering = about_subject(world, status=DocumentStatus.RENDERING,
-                              rendering_started_at=timezone.now())
+    rendering = about_subject(
+        world, status=DocumentStatus.RENDERING, rendering_started_at=timezone.now()
+    )
 
-    body = secretary_client.get(url("subject_documents", world, **subject_kwargs(world)),
-                                **HTMX).content.decode()
+    body = secretary_client.get(
+        url("subject_documents", world, **subject_kwargs(world)), **HTMX
+    ).content.decode()
     secretary_client.post(url("document_retry", world, document_id=rendering.pk))
 
     assert "Retry" not in body

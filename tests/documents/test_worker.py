@@ -28,19 +28,31 @@ def _no_proposal_email(monkeypatch):
 
 def test_a_real_worker_renders_the_agreement_of_a_proposed_engagement(world, celery_worker_live):
     # Given a US client buying Australian business hours
-    client = ClientFactory(practice=world.practice, name="Northwind Legal",
-                           time_zone="America/Los_Angeles", currency="AUD")
-    engagement = EngagementFactory(practice=world.practice, client=client, version=1,
-                                   currency="AUD", monthly_fee=Decimal("1200.00"),
-                                   included_hours=Decimal("20.00"),
-                                   coverage_time_zone="Australia/Sydney",
-                                   start_date=date(2026, 12, 1), weekdays=range(5))
+    client = ClientFactory(
+        practice=world.practice,
+        name="Northwind Legal",
+        time_zone="America/Los_Angeles",
+        currency="AUD",
+    )
+    engagement = EngagementFactory(
+        practice=world.practice,
+        client=client,
+        version=1,
+        currency="AUD",
+        monthly_fee=Decimal("1200.00"),
+        included_hours=Decimal("20.00"),
+        coverage_time_zone="Australia/Sydney",
+        start_date=date(2026, 12, 1),
+        weekdays=range(5),
+    )
 
     # When a secretary proposes it (the render is sent to the worker once this commits)
-    client_services.engagement_propose(practice=world.practice, actor=world.secretary,
-                                       engagement=engagement)
+    client_services.engagement_propose(
+        practice=world.practice, actor=world.secretary, engagement=engagement
+    )
     document = Document.objects.for_practice(world.practice).get(
-        kind=DocumentKind.SERVICE_AGREEMENT, subject_id=engagement.pk)
+        kind=DocumentKind.SERVICE_AGREEMENT, subject_id=engagement.pk
+    )
 
     def finished():
         document.refresh_from_db()

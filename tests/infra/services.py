@@ -2,7 +2,7 @@
 
 ``make test`` runs anywhere: on SQLite with in-process tasks when nothing is configured, and on
 PostgreSQL, Redis, a real Celery worker and Chromium where they are reachable. Tests that need
-one carry a marker (``postgres``, ``worker``, ``browser``); without the service they are skipped
+one carry a marker (``postgres``, ``redis``, ``worker``, ``browser``); without the service they are skipped
 with the reason, and under ``CI=true`` they fail instead, so CI never goes green on skips.
 """
 
@@ -14,7 +14,7 @@ import shutil
 from dataclasses import dataclass
 from urllib.parse import urlsplit, urlunsplit
 
-MARKERS = ("postgres", "worker", "browser")
+MARKERS = ("postgres", "redis", "worker", "browser")
 CHROMIUM_NAMES = ("chromium", "chromium-browser", "google-chrome", "google-chrome-stable")
 
 
@@ -46,6 +46,8 @@ class Services:
         """Why tests with ``marker`` cannot run here, or None when they can."""
         if marker == "postgres":
             return self.postgres_problem
+        if marker == "redis":
+            return self.redis_problem
         if marker == "worker":
             return self.postgres_problem or self.redis_problem
         if marker == "browser":
@@ -75,9 +77,13 @@ class Services:
         )
         return [
             f"services: database {database}; tasks "
-            + ("real Celery worker on " + redis if self.problem("worker") is None
-               else "in-process (eager)"),
+            + (
+                "real Celery worker on " + redis
+                if self.problem("worker") is None
+                else "in-process (eager)"
+            ),
             f"  postgres tests: {state('postgres', database)}",
+            f"  redis tests:    {state('redis', redis)}",
             f"  worker tests:   {state('worker', redis)}",
             f"  browser tests:  {state('browser', self.chromium or '')}",
             f"  {mode}",

@@ -79,8 +79,12 @@ def test_it_sends_no_invitation_email_when_the_transaction_rolls_back():
     # Given an owner who invites someone inside a transaction that then fails
     world = build_world()
     with pytest.raises(Rollback), transaction.atomic():
-        invitation_create(practice=world.practice, invited_by=world.owner,
-                          email="lost@example.com", role="secretary")
+        invitation_create(
+            practice=world.practice,
+            invited_by=world.owner,
+            email="lost@example.com",
+            role="secretary",
+        )
         raise Rollback
     # Then no email is sent
     assert mail.outbox == []
@@ -91,8 +95,12 @@ def test_it_sends_the_invitation_email_once_after_commit():
     # Given an owner who invites someone inside a transaction
     world = build_world()
     with transaction.atomic():
-        invitation_create(practice=world.practice, invited_by=world.owner,
-                          email="kept@example.com", role="secretary")
+        invitation_create(
+            practice=world.practice,
+            invited_by=world.owner,
+            email="kept@example.com",
+            role="secretary",
+        )
         assert mail.outbox == []
     # When it commits, then exactly one email is sent
     assert [message.to for message in mail.outbox] == [["kept@example.com"]]

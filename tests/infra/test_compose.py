@@ -86,15 +86,19 @@ def test_it_starts_the_app_once_the_database_and_broker_are_healthy(services):
         assert depends["redis"]["condition"] == "service_healthy", name
     for name in APP_SERVICES:
         assert services[name]["depends_on"]["migrate"]["condition"] == (
-            "service_completed_successfully"), name
+            "service_completed_successfully"
+        ), name
 
 
 def test_it_shares_the_media_volume_between_web_and_worker(compose, services):
     def media_mounts(service: dict) -> set[str]:
         return {v for v in service.get("volumes", []) if v.endswith(":/app/var/media")}
 
-    assert media_mounts(services["web"]) == media_mounts(services["worker"]) == {
-        "media:/app/var/media"}
+    assert (
+        media_mounts(services["web"])
+        == media_mounts(services["worker"])
+        == {"media:/app/var/media"}
+    )
     assert "media" in compose["volumes"]
     assert services["web"]["environment"]["MEDIA_ROOT"] == "/app/var/media"
     assert any(v.startswith("pgdata:") for v in services["postgres"]["volumes"])
@@ -114,8 +118,12 @@ def test_it_mounts_files_that_exist(services):
 def test_it_builds_a_slim_non_root_image_with_the_pdf_libraries_and_fonts(dockerfile):
     assert instruction(dockerfile, "FROM") == ["python:3.11-slim-bookworm"]
     runs = " ".join(instruction(dockerfile, "RUN"))
-    for package in ("libpango-1.0-0", "libpangoft2-1.0-0", "fonts-dejavu-core",
-                    "fonts-liberation2"):
+    for package in (
+        "libpango-1.0-0",
+        "libpangoft2-1.0-0",
+        "fonts-dejavu-core",
+        "fonts-liberation2",
+    ):
         assert package in runs, package
     assert "uv sync --locked --no-dev" in runs
     assert "manage.py collectstatic --noinput" in runs
@@ -145,13 +153,28 @@ def test_it_points_the_image_and_compose_at_code_that_exists(dockerfile, service
 def test_it_collects_the_static_files_as_the_image_build_does(tmp_path):
     # Given production settings (hashed file names: every url() in the CSS must resolve)
     base = {k: v for k, v in os.environ.items() if k in {"PATH", "HOME", "LANG", "TMPDIR"}}
-    env = {**base, "SECRETARY_TESTING": "0", "DEBUG": "0", "SECRET_KEY": "collectstatic-only",
-           "STATIC_ROOT": str(tmp_path / "static")}
+    env = {
+        **base,
+        "SECRETARY_TESTING": "0",
+        "DEBUG": "0",
+        "SECRET_KEY": "collectstatic-only",
+        "STATIC_ROOT": str(tmp_path / "static"),
+    }
     # When collectstatic runs, as in the Dockerfile
     result = subprocess.run(
-        [sys.executable, "manage.py", "collectstatic", "--noinput",
-         "--settings=tests.infra.manifest_settings"],
-        cwd=ROOT, env=env, capture_output=True, text=True, timeout=300, check=False,
+        [
+            sys.executable,
+            "manage.py",
+            "collectstatic",
+            "--noinput",
+            "--settings=tests.infra.manifest_settings",
+        ],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=300,
+        check=False,
     )
     # Then it succeeds and writes the manifest the app serves from
     assert result.returncode == 0, result.stdout + result.stderr
@@ -180,9 +203,13 @@ def test_it_configures_a_production_stack_that_passes_the_checks(services):
     base = {k: v for k, v in os.environ.items() if k in {"PATH", "HOME", "LANG", "TMPDIR"}}
     # When Django's deployment checklist runs with it
     result = subprocess.run(
-        [sys.executable, "manage.py", "check", "--deploy"], cwd=ROOT,
-        env={**base, **env, "SECRETARY_TESTING": "0"}, capture_output=True, text=True,
-        timeout=120, check=False,
+        [sys.executable, "manage.py", "check", "--deploy"],
+        cwd=ROOT,
+        env={**base, **env, "SECRETARY_TESTING": "0"},
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
     )
     # Then the only remark is the HTTPS redirect that the proxy in front takes care of
     output = result.stdout + result.stderr

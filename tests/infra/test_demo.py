@@ -36,12 +36,18 @@ def test_it_creates_the_documented_practices_and_logins():
     # When the demo is seeded
     demo = seed_demo()
     # Then the practices are the fixed ones
-    assert (demo.practice.slug, demo.practice.name, demo.practice.time_zone,
-            demo.practice.currency) == ("brightdesk", "Bright Desk Virtual Office",
-                                        "Australia/Sydney", "AUD")
-    assert (demo.other_practice.slug, demo.other_practice.name, demo.other_practice.time_zone,
-            demo.other_practice.currency) == ("quiet-hours", "Quiet Hours Admin",
-                                              "America/New_York", "USD")
+    assert (
+        demo.practice.slug,
+        demo.practice.name,
+        demo.practice.time_zone,
+        demo.practice.currency,
+    ) == ("brightdesk", "Bright Desk Virtual Office", "Australia/Sydney", "AUD")
+    assert (
+        demo.other_practice.slug,
+        demo.other_practice.name,
+        demo.other_practice.time_zone,
+        demo.other_practice.currency,
+    ) == ("quiet-hours", "Quiet Hours Admin", "America/New_York", "USD")
     # And each login signs in with the published password, with a verified primary address
     expected = {
         "owner@brightdesk.example": (demo.practice, Role.OWNER),
@@ -52,15 +58,20 @@ def test_it_creates_the_documented_practices_and_logins():
     for email, (practice, role) in expected.items():
         user = authenticate(email=email, password=DEMO_PASSWORD)
         assert user is not None, email
-        assert EmailAddress.objects.filter(user=user, email=email, verified=True,
-                                           primary=True).exists()
+        assert EmailAddress.objects.filter(
+            user=user, email=email, verified=True, primary=True
+        ).exists()
         membership = Membership.objects.for_practice(practice).get(user=user)
         assert membership.role == role
-    assert [m.role for m in (demo.owner, demo.secretary, demo.client_contact, demo.other_owner)] == [
-        Role.OWNER, Role.SECRETARY, Role.CLIENT, Role.OWNER]
+    assert [
+        m.role for m in (demo.owner, demo.secretary, demo.client_contact, demo.other_owner)
+    ] == [Role.OWNER, Role.SECRETARY, Role.CLIENT, Role.OWNER]
     # And the two practices are kept apart
-    assert not Membership.objects.for_practice(demo.other_practice).filter(
-        user=demo.owner.user).exists()
+    assert (
+        not Membership.objects.for_practice(demo.other_practice)
+        .filter(user=demo.owner.user)
+        .exists()
+    )
 
 
 @pytest.mark.django_db
@@ -82,8 +93,7 @@ def test_it_leaves_nothing_behind_when_an_app_seed_fails(monkeypatch):
     def broken(demo):
         raise RuntimeError("broken seed")
 
-    monkeypatch.setattr(demo_module, "project_demo_modules",
-                        lambda: [SimpleNamespace(seed=broken)])
+    monkeypatch.setattr(demo_module, "project_demo_modules", lambda: [SimpleNamespace(seed=broken)])
     # When the demo is seeded, then the error surfaces and nothing was created
     with pytest.raises(RuntimeError, match="broken seed"):
         seed_demo()
@@ -93,17 +103,22 @@ def test_it_leaves_nothing_behind_when_an_app_seed_fails(monkeypatch):
 def test_it_discovers_the_demo_modules_of_project_apps_only(tmp_path, monkeypatch, settings):
     # Given two project apps, one with a demo module, and a third-party app with one too
     project, elsewhere = tmp_path / "project", tmp_path / "site-packages"
-    for root, app, has_demo in ((project, "seeded_app", True), (project, "plain_app", False),
-                                (elsewhere, "library_app", True)):
+    for root, app, has_demo in (
+        (project, "seeded_app", True),
+        (project, "plain_app", False),
+        (elsewhere, "library_app", True),
+    ):
         (root / app).mkdir(parents=True)
         (root / app / "__init__.py").write_text("")
         if has_demo:
             (root / app / "demo.py").write_text("def seed(demo):\n    pass\n")
         monkeypatch.syspath_prepend(str(root))
     settings.BASE_DIR = project
-    configs = [SimpleNamespace(name="library_app", path=str(elsewhere / "library_app")),
-               SimpleNamespace(name="plain_app", path=str(project / "plain_app")),
-               SimpleNamespace(name="seeded_app", path=str(project / "seeded_app"))]
+    configs = [
+        SimpleNamespace(name="library_app", path=str(elsewhere / "library_app")),
+        SimpleNamespace(name="plain_app", path=str(project / "plain_app")),
+        SimpleNamespace(name="seeded_app", path=str(project / "seeded_app")),
+    ]
     monkeypatch.setattr(demo_module.apps, "get_app_configs", lambda: configs)
     # When the demo modules are collected
     modules = demo_module.project_demo_modules()
@@ -119,8 +134,12 @@ def test_it_prints_the_logins(settings, capsys):
     call_command("seed_demo")
     # Then it prints every login and the password
     out = capsys.readouterr().out
-    for email in ("owner@brightdesk.example", "secretary@brightdesk.example",
-                  "client@northwind.example", "owner@quiethours.example"):
+    for email in (
+        "owner@brightdesk.example",
+        "secretary@brightdesk.example",
+        "client@northwind.example",
+        "owner@quiethours.example",
+    ):
         assert email in out
     assert DEMO_PASSWORD in out
     assert "/app/brightdesk/" in out

@@ -17,8 +17,9 @@ def test_it_opens_with_the_two_commands():
 
 def test_it_documents_every_environment_variable_the_settings_read():
     source = (ROOT / "secretary" / "settings.py").read_text()
-    names = set(re.findall(r"""(?:environ\.get|env_bool|env_list)\(\s*["']([A-Z0-9_]+)["']""",
-                           source))
+    names = set(
+        re.findall(r"""(?:environ\.get|env_bool|env_list)\(\s*["']([A-Z0-9_]+)["']""", source)
+    )
     assert {"SECRET_KEY", "DATABASE_URL", "REDIS_URL"} <= names
     readme = (ROOT / "README.md").read_text()
     undocumented = sorted(name for name in names if f"`{name}`" not in readme)

@@ -8,30 +8,39 @@ import pytest
 from tests.infra.services import Services, redact
 
 EVERYTHING = Services(
-    ci=False, database_url="postgres://app:secret@127.0.0.1:5432/secretary",
-    redis_url="redis://127.0.0.1:6379/3", postgres_problem=None, redis_problem=None,
-    chromium="/usr/bin/chromium", browser_problem=None,
+    ci=False,
+    database_url="postgres://app:secret@127.0.0.1:5432/secretary",
+    redis_url="redis://127.0.0.1:6379/3",
+    postgres_problem=None,
+    redis_problem=None,
+    chromium="/usr/bin/chromium",
+    browser_problem=None,
 )
 NOTHING = replace(
-    EVERYTHING, database_url="", redis_url="", chromium=None,
-    postgres_problem="no PostgreSQL", redis_problem="no Redis", browser_problem="no Chromium",
+    EVERYTHING,
+    database_url="",
+    redis_url="",
+    chromium=None,
+    postgres_problem="no PostgreSQL",
+    redis_problem="no Redis",
+    browser_problem="no Chromium",
 )
 
 
-@pytest.mark.parametrize("marker", ["postgres", "worker", "browser"])
+@pytest.mark.parametrize("marker", ["postgres", "redis", "worker", "browser"])
 def test_it_runs_a_service_test_where_the_service_is_reachable(marker):
     assert EVERYTHING.gate(marker) is None
     assert replace(EVERYTHING, ci=True).gate(marker) is None
 
 
-@pytest.mark.parametrize("marker", ["postgres", "worker", "browser"])
+@pytest.mark.parametrize("marker", ["postgres", "redis", "worker", "browser"])
 def test_it_skips_a_service_test_with_the_reason_outside_ci(marker):
     action, reason = NOTHING.gate(marker)
     assert action == "skip"
     assert marker in reason and "no " in reason
 
 
-@pytest.mark.parametrize("marker", ["postgres", "worker", "browser"])
+@pytest.mark.parametrize("marker", ["postgres", "redis", "worker", "browser"])
 def test_it_fails_a_service_test_under_ci(marker):
     action, reason = replace(NOTHING, ci=True).gate(marker)
     assert action == "fail"

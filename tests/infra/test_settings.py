@@ -10,11 +10,26 @@ from storages.backends.s3 import S3Storage
 
 SETTINGS_FILE = Path(django_settings.BASE_DIR) / "secretary" / "settings.py"
 ENV_NAMES = (
-    "DEBUG", "SECRET_KEY", "ALLOWED_HOSTS", "DATABASE_URL", "REDIS_URL", "CONN_MAX_AGE",
-    "CELERY_BROKER_URL", "CELERY_RESULT_BACKEND", "AWS_STORAGE_BUCKET_NAME", "AWS_ACCESS_KEY_ID",
-    "AWS_SECRET_ACCESS_KEY", "S3_ENDPOINT_URL", "S3_REGION_NAME", "S3_ADDRESSING_STYLE",
-    "S3_CUSTOM_DOMAIN", "S3_MEDIA_PREFIX", "S3_URL_EXPIRE_SECONDS", "SECURE_SSL_REDIRECT",
+    "DEBUG",
+    "SECRET_KEY",
+    "ALLOWED_HOSTS",
+    "DATABASE_URL",
+    "REDIS_URL",
+    "CONN_MAX_AGE",
+    "CELERY_BROKER_URL",
+    "CELERY_RESULT_BACKEND",
+    "AWS_STORAGE_BUCKET_NAME",
+    "AWS_ACCESS_KEY_ID",
+    "AWS_SECRET_ACCESS_KEY",
+    "S3_ENDPOINT_URL",
+    "S3_REGION_NAME",
+    "S3_ADDRESSING_STYLE",
+    "S3_CUSTOM_DOMAIN",
+    "S3_MEDIA_PREFIX",
+    "S3_URL_EXPIRE_SECONDS",
+    "SECURE_SSL_REDIRECT",
     "EMAIL_BACKEND",
+    "TRUSTED_PROXY_COUNT",
 )
 PRODUCTION_KEY = "k" * 20 + "0123456789abcdefghijklmnopqrstuvwxyz-_=+"
 
@@ -35,8 +50,13 @@ def load_settings(monkeypatch):
 
 
 def production(**env: str) -> dict:
-    return {"SECRETARY_TESTING": "0", "DEBUG": "0", "SECRET_KEY": PRODUCTION_KEY,
-            "ALLOWED_HOSTS": "secretary.example", **env}
+    return {
+        "SECRETARY_TESTING": "0",
+        "DEBUG": "0",
+        "SECRET_KEY": PRODUCTION_KEY,
+        "ALLOWED_HOSTS": "secretary.example",
+        **env,
+    }
 
 
 def test_it_runs_on_sqlite_with_eager_tasks_when_nothing_is_configured(load_settings):
@@ -53,7 +73,11 @@ def test_it_uses_postgres_with_persistent_checked_connections(load_settings):
     database = loaded["DATABASES"]["default"]
     assert database["ENGINE"] == "django.db.backends.postgresql"
     assert (database["HOST"], database["PORT"], database["NAME"], database["USER"]) == (
-        "db.internal", 5433, "secretary", "app")
+        "db.internal",
+        5433,
+        "secretary",
+        "app",
+    )
     assert database["CONN_MAX_AGE"] == 600
     assert database["CONN_HEALTH_CHECKS"] is True
 
@@ -94,6 +118,8 @@ def test_it_secures_cookies_and_transport_in_production(load_settings):
     assert loaded["SESSION_COOKIE_SECURE"] is True
     assert loaded["CSRF_COOKIE_SECURE"] is True
     assert loaded["SESSION_COOKIE_HTTPONLY"] is True
+    assert loaded["CSRF_COOKIE_HTTPONLY"] is True
+    assert loaded["SESSION_COOKIE_SAMESITE"] == loaded["CSRF_COOKIE_SAMESITE"] == "Lax"
     assert loaded["SECURE_SSL_REDIRECT"] is True
     assert loaded["SECURE_HSTS_SECONDS"] >= 31536000
     assert loaded["ACCOUNT_EMAIL_VERIFICATION"] == "mandatory"
@@ -101,18 +127,32 @@ def test_it_secures_cookies_and_transport_in_production(load_settings):
 
 
 def test_it_stores_media_in_s3_compatible_storage_when_a_bucket_is_named(load_settings):
-    loaded = load_settings(**production(
-        AWS_STORAGE_BUCKET_NAME="secretary-media", AWS_ACCESS_KEY_ID="AKIDEXAMPLE",
-        AWS_SECRET_ACCESS_KEY="example-secret", S3_ENDPOINT_URL="https://objects.example:9000",
-        S3_REGION_NAME="eu-west-1", S3_ADDRESSING_STYLE="path",
-    ))
+    loaded = load_settings(
+        **production(
+            AWS_STORAGE_BUCKET_NAME="secretary-media",
+            AWS_ACCESS_KEY_ID="AKIDEXAMPLE",
+            AWS_SECRET_ACCESS_KEY="example-secret",
+            S3_ENDPOINT_URL="https://objects.example:9000",
+            S3_REGION_NAME="eu-west-1",
+            S3_ADDRESSING_STYLE="path",
+        )
+    )
     storage = loaded["STORAGES"]["default"]
     assert storage["BACKEND"] == "storages.backends.s3.S3Storage"
     # The options build a working storage: private objects behind short-lived signed URLs
     s3 = S3Storage(**storage["OPTIONS"])
     url = s3.url("documents/invoice.pdf")
-    assert url.startswith("https://objects.example:9000/secretary-media/media/documents/invoice.pdf?")
+    assert url.startswith(
+        "https://objects.example:9000/secretary-media/media/documents/invoice.pdf?"
+    )
     assert "X-Amz-Signature=" in url
     assert "X-Amz-Expires=300" in url
     assert s3.default_acl is None
     assert s3.file_overwrite is False
+
+
+def test_it_reads_forwarded_addresses_only_behind_the_proxies_named(load_settings):
+    # By default X-Forwarded-For is ignored (a client can forge it); login rate limits and the
+    # audit log both take the address from allauth's setting.
+    assert load_settings()["ALLAUTH_TRUSTED_PROXY_COUNT"] == 0
+    assert load_settings(TRUSTED_PROXY_COUNT="1")["ALLAUTH_TRUSTED_PROXY_COUNT"] == 1

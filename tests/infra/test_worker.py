@@ -33,8 +33,10 @@ def test_it_emails_an_invitation_made_by_a_web_request_from_the_worker(celery_wo
     try:
         url = reverse("member_invite", kwargs={"practice_slug": world.practice.slug})
     except NoReverseMatch:
-        pytest.skip("The member_invite page is not on this branch yet (the invitation path is "
-                    "covered through the service below).")
+        pytest.skip(
+            "The member_invite page is not on this branch yet (the invitation path is "
+            "covered through the service below)."
+        )
     owner = client_for(world.owner.user)
     # When they invite a secretary through the page
     response = owner.post(url, {"email": "new.secretary@example.com", "role": "secretary"})
@@ -58,7 +60,9 @@ def test_it_emails_an_invitation_created_in_a_committed_transaction_from_the_wor
     world = build_world()
     with transaction.atomic():
         invitation, token = invitation_create(
-            practice=world.practice, invited_by=world.owner, email="joiner@example.com",
+            practice=world.practice,
+            invited_by=world.owner,
+            email="joiner@example.com",
             role="secretary",
         )
     # When it commits, then the worker sends one email with the acceptance link
@@ -77,10 +81,17 @@ def test_it_emails_an_invitation_created_in_a_committed_transaction_from_the_wor
 def test_it_sends_one_email_when_the_invitation_task_runs_twice(celery_worker_live):
     # Given a pending invitation that has not been sent
     world = build_world()
-    invitation = InvitationFactory(practice=world.practice, invited_by=world.owner.user,
-                                   email="twice@example.com", token="twice-token")
-    kwargs = {"practice_id": world.practice.pk, "invitation_id": invitation.pk,
-              "token": "twice-token"}
+    invitation = InvitationFactory(
+        practice=world.practice,
+        invited_by=world.owner.user,
+        email="twice@example.com",
+        token="twice-token",
+    )
+    kwargs = {
+        "practice_id": world.practice.pk,
+        "invitation_id": invitation.pk,
+        "token": "twice-token",
+    }
     # When the task is delivered twice
     first = send_invitation.delay(**kwargs)
     second = send_invitation.delay(**kwargs)
@@ -94,10 +105,17 @@ def test_it_sends_one_email_when_the_invitation_task_runs_twice(celery_worker_li
 def test_it_sends_one_email_when_the_invitation_task_runs_twice_in_process(mailoutbox):
     # Given a pending invitation that has not been sent
     world = build_world()
-    invitation = InvitationFactory(practice=world.practice, invited_by=world.owner.user,
-                                   email="twice@example.com", token="twice-token")
-    kwargs = {"practice_id": world.practice.pk, "invitation_id": invitation.pk,
-              "token": "twice-token"}
+    invitation = InvitationFactory(
+        practice=world.practice,
+        invited_by=world.owner.user,
+        email="twice@example.com",
+        token="twice-token",
+    )
+    kwargs = {
+        "practice_id": world.practice.pk,
+        "invitation_id": invitation.pk,
+        "token": "twice-token",
+    }
     # When the task runs twice
     results = [send_invitation.apply(kwargs=kwargs).get() for _ in range(2)]
     # Then one email went out

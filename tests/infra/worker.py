@@ -46,8 +46,9 @@ class LiveWorker:
         self.media_root = root / "media"
         self.log_path = root / "worker.log"
 
-    def wait_for(self, predicate: Callable[[], T], timeout: float = 30.0,
-                 what: str = "the condition") -> T:
+    def wait_for(
+        self, predicate: Callable[[], T], timeout: float = 30.0, what: str = "the condition"
+    ) -> T:
         """Poll ``predicate`` until it returns something truthy, or fail after ``timeout`` s."""
         deadline = time.monotonic() + timeout
         while True:
@@ -55,7 +56,9 @@ class LiveWorker:
             if value:
                 return value
             if self.process.poll() is not None:
-                raise AssertionError(f"The Celery worker died waiting for {what}.\n{self.log_tail()}")
+                raise AssertionError(
+                    f"The Celery worker died waiting for {what}.\n{self.log_tail()}"
+                )
             if time.monotonic() >= deadline:
                 raise AssertionError(
                     f"Timed out after {timeout:.0f}s waiting for {what}.\n{self.log_tail()}"
@@ -75,7 +78,8 @@ class LiveWorker:
     def wait_for_messages(self, count: int = 1, timeout: float = 30.0) -> list[EmailMessage]:
         return self.wait_for(
             lambda: (found := self.messages()) and len(found) >= count and found,
-            timeout=timeout, what=f"{count} email(s)",
+            timeout=timeout,
+            what=f"{count} email(s)",
         )
 
     def clear_mail(self) -> None:
@@ -112,15 +116,30 @@ def start_worker(*, database_url: str, redis_url: str, root: Path) -> LiveWorker
         "PYTHONUNBUFFERED": "1",
     }
     command = [
-        sys.executable, "-m", "celery", "-A", "secretary", "worker",
-        "-Q", QUEUES, "--pool=solo", "--loglevel=INFO", "-n", hostname,
-        "--without-gossip", "--without-mingle",
+        sys.executable,
+        "-m",
+        "celery",
+        "-A",
+        "secretary",
+        "worker",
+        "-Q",
+        QUEUES,
+        "--pool=solo",
+        "--loglevel=INFO",
+        "-n",
+        hostname,
+        "--without-gossip",
+        "--without-mingle",
         # Messages left in our queues by an interrupted run name rows that no longer exist.
         "--purge",
     ]
     log = (root / "worker.log").open("wb")
     process = subprocess.Popen(
-        command, cwd=settings.BASE_DIR, env=env, stdout=log, stderr=subprocess.STDOUT,
+        command,
+        cwd=settings.BASE_DIR,
+        env=env,
+        stdout=log,
+        stderr=subprocess.STDOUT,
         stdin=subprocess.DEVNULL,
     )
     log.close()

@@ -192,6 +192,24 @@ def test_it_blocks_failed_logins_per_address_from_any_ip(world):
     assert "Too many failed login attempts" in blocked.content.decode()
 
 
+def test_it_counts_failed_logins_per_visitor_behind_our_proxy(world, settings):
+    # Given the app behind one trusted proxy: every request comes from the proxy's address
+    settings.ALLAUTH_TRUSTED_PROXY_COUNT = 1
+
+    def visitor(ip):
+        return Client(REMOTE_ADDR="10.0.0.2", HTTP_X_FORWARDED_FOR=ip)
+
+    # When one visitor fails to sign in ten times, with ten different addresses
+    for n in range(10):
+        sign_in(visitor("198.51.100.7"), f"guess{n}@example.com", password="wrong")
+
+    # Then that visitor is blocked, even with the right password and a forged header
+    blocked = sign_in(visitor("192.0.2.1, 198.51.100.7"), world.secretary.user.email)
+    assert "Too many failed login attempts" in blocked.content.decode()
+    # But another visitor behind the same proxy still signs in
+    assert sign_in(visitor("198.51.100.8"), world.secretary.user.email).status_code == 302
+
+
 def test_it_does_not_reveal_whether_an_address_has_an_account_on_password_reset(world, client):
     known = client.post(reverse("account_reset_password"), {"email": world.owner.user.email})
     unknown = client.post(reverse("account_reset_password"), {"email": "nobody@example.com"})

@@ -1,7 +1,9 @@
 """The UI shell: staff navigation, portal layout, practice switcher, friendly error pages."""
 
 import json
+import re
 
+from django.contrib.staticfiles import finders
 from django.urls import reverse
 
 from secretary import views
@@ -48,6 +50,17 @@ def test_it_shows_the_switcher_only_with_several_practices(world, owner_client):
     assert 'id="practice-switcher"' not in single
     assert 'id="practice-switcher"' in several
     assert '<option value="/app/harbour-desk/" selected>Harbour Desk</option>' in several
+
+
+def test_it_links_every_asset_of_the_layout_from_our_own_static_files(db, client):
+    page = client.get(reverse("home")).content.decode()
+
+    assets = re.findall(r'(?:href|src)="(/static/[^"]+)"', page)
+    assert {"/static/img/favicon.svg", "/static/css/app.css"} <= set(assets)
+    for asset in assets:
+        assert finders.find(asset.removeprefix("/static/")), asset
+    links = re.findall(r'(?:href|src)="([^"]+)"', page)
+    assert [link for link in links if "//" in link] == []  # nothing from another host
 
 
 def test_it_shows_friendly_error_pages(world, secretary_client, client):

@@ -257,6 +257,26 @@ def test_it_never_demotes_or_removes_the_last_owner(world, owner_client):
     )
 
 
+def test_it_offers_no_role_change_or_removal_for_the_last_owner(world, owner_client):
+    # Given a practice with one owner
+    # When the owner opens the members page
+    page = owner_client.get(url("members")).content.decode()
+
+    # Then their own row says why, and offers neither control; the others' rows do
+    assert "Last owner: cannot be removed or demoted" in page
+    assert url("member_role", membership_id=world.owner.pk) not in page
+    assert url("member_remove", membership_id=world.owner.pk) not in page
+    assert url("member_role", membership_id=world.admin.pk) in page
+    assert url("member_remove", membership_id=world.admin.pk) in page
+
+    # And once there is a second owner, both owners can be changed again
+    MembershipFactory(practice=world.practice, role=Role.OWNER)
+    page = owner_client.get(url("members")).content.decode()
+    assert "Last owner" not in page
+    assert url("member_role", membership_id=world.owner.pk) in page
+    assert url("member_remove", membership_id=world.owner.pk) in page
+
+
 def test_it_lets_an_owner_step_down_once_there_is_another_owner(world, owner_client):
     reauthenticate(owner_client)
     owner_client.post(url("member_role", membership_id=world.admin.pk), {"role": Role.OWNER})

@@ -9,7 +9,7 @@ from django.core import mail
 from django.test import Client
 from django.urls import reverse
 
-from secretary.models import Role
+from secretary.models import ActivityEvent, Role
 from tests.factories import PASSWORD, InvitationFactory
 from tests.secretary.conftest import reauthenticate
 
@@ -149,3 +149,54 @@ def test_it_keeps_invitation_tokens_out_of_request_logs(world, caplog):
     assert "/invitations/[redacted]" in caplog.text
     assert token not in caplog.text
     assert "forged-token" not in caplog.text
+
+
+def invite_from(client) -> None:
+    client.post(
+        reverse("member_invite", args=[SLUG]), {"email": "new@example.com", "role": Role.SECRETARY}
+    )
+
+
+def test_it_ignores_a_forged_forwarded_address_when_no_proxy_is_trusted(world, security_log):
+    # Given no proxy of ours in front of the app (the default)
+    client = Client(REMOTE_ADDR=IP, HTTP_X_FORWARDED_FOR="192.0.2.66")
+    client.force_login(world.owner.user)
+
+    # When a client claims another address in X-Forwarded-For
+    invite_from(client)
+
+    # Then the audit and security logs keep the address the request really came from
+    event = ActivityEvent.objects.for_practice(world.practice).get(verb="member.invited")
+    assert event.ip_address == IP
+    [line] = security_log("invitation.created")
+    assert f"ip={IP}" in line and "192.0.2.66" not in line
+
+
+def test_it_takes_the_address_our_proxy_saw_behind_a_trusted_proxy(world, settings, security_log):
+    # Given one trusted proxy, which appends the address it saw to what the client sent
+    settings.ALLAUTH_TRUSTED_PROXY_COUNT = 1
+    client = Client(REMOTE_ADDR="10.0.0.2", HTTP_X_FORWARDED_FOR=f"192.0.2.66, {IP}")
+    client.force_login(world.owner.user)
+
+    # When that client invites someone
+    invite_from(client)
+
+    # Then the logs hold the address the proxy saw, not the one the client made up
+    event = ActivityEvent.objects.for_practice(world.practice).get(verb="member.invited")
+    assert event.ip_address == IP
+    [line] = security_log("invitation.created")
+    assert f"ip={IP}" in line
+
+
+@pytest.mark.parametrize("forwarded", ["not-an-address", "", "999.1.1.1", "; DROP TABLE"])
+def test_it_records_only_valid_addresses(world, settings, forwarded):
+    # Given a trusted proxy that passes on a header it did not check
+    settings.ALLAUTH_TRUSTED_PROXY_COUNT = 1
+    client = Client(REMOTE_ADDR="10.0.0.2", HTTP_X_FORWARDED_FOR=forwarded)
+    client.force_login(world.owner.user)
+
+    # When the request writes to the audit log, it succeeds with a valid address
+    invite_from(client)
+
+    event = ActivityEvent.objects.for_practice(world.practice).get(verb="member.invited")
+    assert event.ip_address in {"10.0.0.2", None}

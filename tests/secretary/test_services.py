@@ -4,7 +4,7 @@ import pytest
 
 from secretary import services
 from secretary.errors import ApplicationError
-from secretary.models import Invitation, Membership, Role
+from secretary.models import ActivityEvent, Invitation, Membership, Role
 
 
 def test_it_refuses_an_invitation_to_a_malformed_address(world):
@@ -55,7 +55,9 @@ def test_it_lets_only_owners_grant_the_owner_role(world):
 def test_it_lets_secretaries_invite_client_contacts_only(world):
     # When a secretary invites a client contact; then the invitation exists
     invitation, _ = services.invitation_create(
-        practice=world.practice, invited_by=world.secretary, email="front@client.test",
+        practice=world.practice,
+        invited_by=world.secretary,
+        email="front@client.test",
         role=Role.CLIENT,
     )
     assert invitation.role == Role.CLIENT
@@ -63,14 +65,18 @@ def test_it_lets_secretaries_invite_client_contacts_only(world):
     for role in (Role.SECRETARY, Role.ADMIN, Role.OWNER):
         with pytest.raises(ApplicationError):
             services.invitation_create(
-                practice=world.practice, invited_by=world.secretary, email=f"{role}@x.test",
+                practice=world.practice,
+                invited_by=world.secretary,
+                email=f"{role}@x.test",
                 role=role,
             )
     assert Invitation.objects.for_practice(world.practice).count() == 1
     # And a client contact can invite nobody
     with pytest.raises(ApplicationError):
         services.invitation_create(
-            practice=world.practice, invited_by=world.client_contact, email="friend@x.test",
+            practice=world.practice,
+            invited_by=world.client_contact,
+            email="friend@x.test",
             role=Role.CLIENT,
         )
 
@@ -87,3 +93,53 @@ def test_it_never_leaves_a_practice_without_an_owner(world):
             practice=world.practice, actor=world.owner, membership=world.owner
         )
     assert Membership.objects.for_practice(world.practice).get(pk=world.owner.pk).role == Role.OWNER
+
+
+def test_it_decides_with_the_actors_role_as_it_is_now(world):
+    # Given an admin whose request loaded their membership, then was demoted meanwhile
+    acting_as = Membership.objects.for_practice(world.practice).get(pk=world.admin.pk)
+    services.membership_change_role(
+        practice=world.practice, actor=world.owner, membership=world.admin, role=Role.SECRETARY
+    )
+
+    # When that request goes on to change a role or remove someone, it is refused
+    with pytest.raises(ApplicationError, match="Only owners and admins"):
+        services.membership_change_role(
+            practice=world.practice, actor=acting_as, membership=world.secretary, role=Role.ADMIN
+        )
+    with pytest.raises(ApplicationError, match="Only owners and admins"):
+        services.membership_remove(
+            practice=world.practice, actor=acting_as, membership=world.secretary
+        )
+
+    # And a member removed meanwhile can do nothing at all
+    services.membership_remove(practice=world.practice, actor=world.owner, membership=world.admin)
+    with pytest.raises(ApplicationError, match="no longer a member"):
+        services.membership_remove(practice=world.practice, actor=acting_as, membership=acting_as)
+
+    assert Membership.objects.for_practice(world.practice).get(pk=world.secretary.pk).role == (
+        Role.SECRETARY
+    )
+
+
+def test_it_logs_an_invitation_by_address_and_role_in_words(world):
+    services.invitation_create(
+        practice=world.practice, invited_by=world.owner, email="sam@example.com", role=Role.ADMIN
+    )
+
+    event = ActivityEvent.objects.for_practice(world.practice).get(verb="member.invited")
+    assert event.target_repr == "sam@example.com (Admin)"
+
+
+def test_it_never_turns_a_client_contact_into_staff_or_back(world):
+    # What a client contact sees comes from their client: a role change cannot make that link
+    for member, role in ((world.client_contact, Role.ADMIN), (world.secretary, Role.CLIENT)):
+        with pytest.raises(ApplicationError) as error:
+            services.membership_change_role(
+                practice=world.practice, actor=world.owner, membership=member, role=role
+            )
+        assert "role" in error.value.errors
+
+    roles = dict(Membership.objects.for_practice(world.practice).values_list("pk", "role"))
+    assert roles[world.client_contact.pk] == Role.CLIENT
+    assert roles[world.secretary.pk] == Role.SECRETARY

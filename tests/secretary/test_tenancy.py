@@ -49,3 +49,75 @@ def test_it_accepts_a_foreign_key_inside_the_practice(world):
     token.save()
 
     assert ApiToken.objects.for_practice(world.practice).get() == token
+
+
+def test_it_rejects_a_bulk_create_into_another_practice(world):
+    # Given rows written without save(), as bulk_create and ManyToManyField.add/set do
+    rows = [
+        token_in_practice_a_for(world, world.secretary),
+        ApiToken(
+            practice=world.practice,
+            membership_id=world.outsider.pk,
+            name="forged",
+            token_hash=hash_secret("z"),
+            hint="sec_z",
+        ),
+    ]
+
+    # When one of them points into another practice, then nothing is written
+    with pytest.raises(ValidationError) as error:
+        ApiToken.objects.bulk_create(rows)
+
+    assert "membership" in error.value.message_dict
+    assert not ApiToken.objects.for_practice(world.practice).exists()
+
+
+def test_it_bulk_creates_rows_inside_the_practice_in_one_lookup(world, django_assert_num_queries):
+    rows = [
+        ApiToken(
+            practice=world.practice,
+            membership_id=member.pk,
+            name=f"token {n}",
+            token_hash=hash_secret(str(n)),
+            hint=f"sec_{n}",
+        )
+        for n, member in enumerate((world.owner, world.admin, world.secretary))
+    ]
+
+    # One query checks every membership, one inserts the rows
+    with django_assert_num_queries(2):
+        ApiToken.objects.bulk_create(rows)
+
+    assert ApiToken.objects.for_practice(world.practice).count() == 3
+
+
+def test_it_rejects_a_bulk_update_into_another_practice(world):
+    token = token_in_practice_a_for(world, world.secretary)
+    token.save()
+    token.membership_id = world.outsider.pk
+
+    with pytest.raises(ValidationError):
+        ApiToken.objects.bulk_update([token], ["membership"])
+
+    assert ApiToken.objects.for_practice(world.practice).get().membership_id == world.secretary.pk
+    # Fields that are not foreign keys update as usual
+    token.membership_id = world.secretary.pk
+    token.name = "renamed"
+    ApiToken.objects.bulk_update([token], ["name"])
+    assert ApiToken.objects.for_practice(world.practice).get().name == "renamed"
+
+
+@pytest.mark.parametrize("key", ["membership", "membership_id"])
+def test_it_rejects_an_update_pointing_into_another_practice(world, key):
+    token = token_in_practice_a_for(world, world.secretary)
+    token.save()
+    tokens = ApiToken.objects.for_practice(world.practice)
+    forged = world.outsider if key == "membership" else world.outsider.pk
+
+    with pytest.raises(ValidationError):
+        tokens.update(**{key: forged})
+
+    assert tokens.get().membership_id == world.secretary.pk
+    # Inside the practice it updates
+    tokens.update(**{key: world.owner if key == "membership" else world.owner.pk})
+    assert tokens.get().membership_id == world.owner.pk
