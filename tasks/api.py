@@ -558,7 +558,11 @@ class CalendarIcs(ContactMixin, APIView):
 def _feeds(request, contact):
     """Active feeds the caller may manage: a contact their client's, staff their own, admins
     every feed of the practice."""
-    feeds = CalendarFeed.objects.for_practice(request.practice).filter(revoked_at__isnull=True)
+    feeds = (
+        CalendarFeed.objects.for_practice(request.practice)
+        .filter(revoked_at__isnull=True)
+        .order_by("-created_at", "-pk")
+    )
     if contact is not None:
         return feeds.filter(client=contact.client)
     if request.membership.has_role_at_least(Role.ADMIN):
