@@ -101,7 +101,13 @@ def seed():
     )
     for client in clients:
         engagement = Engagement.objects.create(
-            practice=practice, client=client, status="active", coverage_time_zone="Australia/Sydney"
+            practice=practice,
+            client=client,
+            status="active",
+            currency="AUD",
+            included_hours=40,
+            start_date=(timezone.now() - timedelta(days=90)).date(),
+            coverage_time_zone="Australia/Sydney",
         )
         CoverageWindow.objects.bulk_create(
             [

@@ -63,17 +63,32 @@ class TaskFilterSet(django_filters.FilterSet):
         ]
 
 
+class ClientTaskFilterSet(django_filters.FilterSet):
+    """What a client contact may filter by: nothing staff-only (assignee, response times)."""
+
+    category = django_filters.NumberFilter(field_name="category_id")
+    status = django_filters.MultipleChoiceFilter(choices=Status.choices)
+    q = django_filters.CharFilter(field_name="title", lookup_expr="icontains")
+
+    class Meta:
+        model = Task
+        fields = ["category", "status", "q"]
+
+
 class ContactMixin(PracticeScopedMixin):
-    """Client contacts come in with their Contact; a membership without one gets 404."""
+    """Client contacts come in with their Contact; a membership without one, or a contact not
+    allowed the portal part (``contact_part``, as in ``clients.access.contact_view``), gets 404.
+    """
 
     allow_clients = True
+    contact_part: str | None = "requests"
 
     def initial(self, request, *args, **kwargs):
         super().initial(request, *args, **kwargs)
         self.contact = None
         if request.membership.is_client:
             self.contact = contact_for_membership(membership=request.membership)
-            if self.contact is None or not self.contact.portal_requests:
+            if self.contact is None or not self.contact.may_use(self.contact_part):
                 raise Http404
 
     def clients_may_write(self, request) -> bool:
@@ -100,10 +115,24 @@ class ContactMixin(PracticeScopedMixin):
 
 @extend_schema(tags=["tasks"])
 class TaskList(ContactMixin, generics.ListCreateAPIView):
-    filterset_class = TaskFilterSet
-    ordering_fields = ["created_at", "due_at", "sla_due_at", "priority", "title"]
+    """Tasks of the practice (staff), or the client's visible requests (client contacts).
+
+    Staff create tasks; a client contact's POST sends a request (its title is the subject).
+    """
+
     ordering = ["-created_at"]
     search_fields = ["title", "description"]
+
+    # A contact can neither filter nor sort by staff-only fields (that would reveal them).
+    @property
+    def filterset_class(self):
+        return ClientTaskFilterSet if self.is_contact else TaskFilterSet
+
+    @property
+    def ordering_fields(self):
+        if self.is_contact:
+            return ["created_at", "title"]
+        return ["created_at", "due_at", "sla_due_at", "priority", "title"]
 
     def get_queryset(self):
         return self.visible_tasks().order_by("-created_at", "-pk")
@@ -146,6 +175,8 @@ class TaskList(ContactMixin, generics.ListCreateAPIView):
 
 @extend_schema(tags=["tasks"])
 class TaskDetail(ContactMixin, generics.RetrieveUpdateAPIView):
+    """One task. Staff edit it; ``status`` moves only along the allowed transitions."""
+
     http_method_names = ["get", "patch", "head", "options"]
 
     def clients_may_write(self, request) -> bool:
@@ -174,6 +205,8 @@ class TaskDetail(ContactMixin, generics.RetrieveUpdateAPIView):
 
 @extend_schema(tags=["tasks"], request=TransitionSerializer, responses=TaskSerializer)
 class TaskTransition(ContactMixin, APIView):
+    """Move a task to another status (only along the allowed transitions; staff)."""
+
     allow_clients = False
 
     def post(self, request, practice_slug, task_id):
@@ -192,6 +225,8 @@ class TaskTransition(ContactMixin, APIView):
 
 @extend_schema(tags=["tasks"])
 class CommentList(ContactMixin, generics.ListCreateAPIView):
+    """A task's conversation: replies to the client and, for staff, internal notes."""
+
     serializer_class = CommentSerializer
     filterset_class = None
     search_fields: list = []
@@ -221,6 +256,9 @@ class CommentList(ContactMixin, generics.ListCreateAPIView):
 
 @extend_schema(tags=["tasks"])
 class AttachmentList(ContactMixin, generics.ListCreateAPIView):
+    """Files on a task or one of its comments; uploads are checked against the size and type
+    limits, named in the error."""
+
     serializer_class = AttachmentSerializer
     parser_classes = [MultiPartParser, FormParser]
     filterset_class = None
@@ -280,6 +318,8 @@ class AttachmentList(ContactMixin, generics.ListCreateAPIView):
 
 @extend_schema(tags=["tasks"], responses={(200, "application/octet-stream"): OpenApiTypes.BINARY})
 class AttachmentDownload(ContactMixin, APIView):
+    """Download one attachment (client contacts: only the visible ones of their client)."""
+
     def get(self, request, practice_slug, attachment_id):
         client = self.contact.client if self.is_contact else None
         attachment = selectors.attachment_get(
@@ -302,6 +342,8 @@ class TimeEntryFilterSet(django_filters.FilterSet):
 
 @extend_schema(tags=["time"])
 class TimeEntryList(PracticeScopedMixin, generics.ListCreateAPIView):
+    """Time entries (staff). POST logs time by hand: 1 minute to 24 hours, current period."""
+
     serializer_class = TimeEntrySerializer
     filterset_class = TimeEntryFilterSet
     ordering_fields = ["started_at", "minutes"]
@@ -332,6 +374,8 @@ class TimeEntryList(PracticeScopedMixin, generics.ListCreateAPIView):
 
 @extend_schema(tags=["time"])
 class TimeEntryDetail(PracticeScopedMixin, generics.RetrieveUpdateDestroyAPIView):
+    """One time entry; entries of a closed period cannot be changed or deleted."""
+
     serializer_class = TimeEntrySerializer
     http_method_names = ["get", "patch", "delete", "head", "options"]
 
@@ -370,6 +414,8 @@ class TimeEntryDetail(PracticeScopedMixin, generics.RetrieveUpdateDestroyAPIView
 
 @extend_schema(tags=["time"], request=TimerStartSerializer, responses={201: TimeEntrySerializer})
 class TimerStart(PracticeScopedMixin, APIView):
+    """Start your timer on a task (one running timer per member)."""
+
     def post(self, request, practice_slug):
         data = TimerStartSerializer(data=request.data, context={"request": request})
         data.is_valid(raise_exception=True)
@@ -388,6 +434,8 @@ class TimerStart(PracticeScopedMixin, APIView):
 
 @extend_schema(tags=["time"], request=None, responses=TimeEntrySerializer)
 class TimerStop(PracticeScopedMixin, APIView):
+    """Stop your running timer; it becomes a time entry."""
+
     def post(self, request, practice_slug, entry_id):
         entry = TimeEntry.objects.for_practice(request.practice).filter(pk=entry_id).first()
         if entry is None:
@@ -411,6 +459,7 @@ class EventFilterSet(django_filters.FilterSet):
 
 class EventMixin(ContactMixin):
     serializer_class = EventSerializer
+    contact_part = None  # the calendar is every contact's, as in the portal
 
     def clients_may_write(self, request) -> bool:
         return False
@@ -455,6 +504,9 @@ class EventMixin(ContactMixin):
 
 @extend_schema(tags=["calendar"])
 class EventList(EventMixin, generics.ListCreateAPIView):
+    """Calendar events (client contacts: their client's). Times are stored as instants; each
+    event keeps the time zone it was planned in."""
+
     filterset_class = EventFilterSet
     ordering_fields = ["starts_at"]
     search_fields = ["title", "location"]
@@ -465,6 +517,8 @@ class EventList(EventMixin, generics.ListCreateAPIView):
 
 @extend_schema(tags=["calendar"])
 class EventDetail(EventMixin, generics.RetrieveUpdateDestroyAPIView):
+    """One calendar event."""
+
     http_method_names = ["get", "patch", "delete", "head", "options"]
 
     def get_object(self):
@@ -489,6 +543,8 @@ class EventDetail(EventMixin, generics.RetrieveUpdateDestroyAPIView):
 class CalendarIcs(ContactMixin, APIView):
     """The signed-in member's events (or, for a client contact, the client's) as ICS."""
 
+    contact_part = None
+
     def get(self, request, practice_slug):
         if self.is_contact:
             body = event_services.feed_body(practice=request.practice, client=self.contact.client)
@@ -502,7 +558,11 @@ class CalendarIcs(ContactMixin, APIView):
 def _feeds(request, contact):
     """Active feeds the caller may manage: a contact their client's, staff their own, admins
     every feed of the practice."""
-    feeds = CalendarFeed.objects.for_practice(request.practice).filter(revoked_at__isnull=True)
+    feeds = (
+        CalendarFeed.objects.for_practice(request.practice)
+        .filter(revoked_at__isnull=True)
+        .order_by("-created_at", "-pk")
+    )
     if contact is not None:
         return feeds.filter(client=contact.client)
     if request.membership.has_role_at_least(Role.ADMIN):
@@ -513,6 +573,8 @@ def _feeds(request, contact):
 @extend_schema(tags=["calendar"])
 class FeedList(ContactMixin, generics.ListCreateAPIView):
     """Private feed links. Creating one returns its ``url`` once; the previous one stops."""
+
+    contact_part = None
 
     serializer_class = FeedSerializer
     filterset_class = None
@@ -552,6 +614,8 @@ class FeedList(ContactMixin, generics.ListCreateAPIView):
     tags=["calendar"], request=None, responses={204: OpenApiResponse(description="Revoked")}
 )
 class FeedRevoke(ContactMixin, APIView):
+    contact_part = None
+
     def post(self, request, practice_slug, feed_id):
         feed = _feeds(request, self.contact).filter(pk=feed_id).first()
         if feed is None:

@@ -176,6 +176,8 @@ def feed_by_token(*, practice_slug: str, token: str) -> CalendarFeed | None:
         )
         .first()
     )
+    if feed is not None and feed.membership is not None and not feed.membership.is_staff:
+        feed = None  # a member's feed shows staff work: it stops if they are no longer staff
     if feed is None:
         security_event("calendar.feed_rejected", practice=practice_slug)
         return None

@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import UTC, datetime
 from zoneinfo import ZoneInfo
 
 import django_filters
 from django import forms
 from django.db.models import Q
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -61,6 +62,19 @@ class DateInput(forms.DateInput):
 
 def _categories(practice):
     return ServiceCategory.objects.for_practice(practice).filter(archived=False).order_by("name")
+
+
+def _template_preview_attrs(practice, *, converting: bool = False) -> dict:
+    """HTMX attributes that show the checklist the chosen template (or service) brings."""
+    attrs = {
+        "hx-get": reverse("task_template_preview", args=[practice.slug]),
+        "hx-target": "#template-preview",
+        "hx-trigger": "change",
+        "hx-include": "closest form",
+    }
+    if converting:
+        attrs["hx-vals"] = '{"converting": "1"}'
+    return attrs
 
 
 class MemberChoiceField(forms.ModelChoiceField):
@@ -138,11 +152,7 @@ class TaskForm(forms.ModelForm):
             del self.fields["template"]
             del self.fields["checklist"]
         else:
-            preview = {
-                "hx-get": "template-preview/",
-                "hx-target": "#template-preview",
-                "hx-trigger": "change",
-            }
+            preview = _template_preview_attrs(practice)
             self.fields["template"].widget.attrs.update(preview)
             self.fields["category"].widget.attrs.update(preview)
             self.fields["category"].help_text = _("A service with a template brings its checklist.")
@@ -153,7 +163,16 @@ class ConvertForm(forms.Form):
 
     title = forms.CharField(label=_("Title"), max_length=200)
     category = forms.ModelChoiceField(
-        label=_("Service"), queryset=ServiceCategory.objects.none(), required=False
+        label=_("Service"),
+        queryset=ServiceCategory.objects.none(),
+        required=False,
+        help_text=_("A service with a template brings its checklist."),
+    )
+    template = forms.ModelChoiceField(
+        label=_("Template"),
+        queryset=TaskTemplate.objects.none(),
+        required=False,
+        help_text=_("Leave empty to use the service's template."),
     )
     priority = forms.TypedChoiceField(
         label=_("Priority"), choices=Priority.choices, coerce=int, initial=Priority.NORMAL
@@ -168,7 +187,13 @@ class ConvertForm(forms.Form):
     def __init__(self, *args, practice, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["category"].queryset = _categories(practice)
+        self.fields["template"].queryset = TaskTemplate.objects.for_practice(practice).filter(
+            archived=False
+        )
         self.fields["assignee"].queryset = staff_members(practice=practice)
+        preview = _template_preview_attrs(practice, converting=True)
+        self.fields["template"].widget.attrs.update(preview)
+        self.fields["category"].widget.attrs.update(preview)
 
 
 class StatusForm(forms.Form):
@@ -262,13 +287,29 @@ class RecurringTaskForm(forms.ModelForm):
         self.fields["frequency"].choices = Frequency.choices
 
 
+class WallClockField(forms.DateTimeField):
+    """A date and time as a wall clock shows it, kept naive: the form reads it in the zone
+    the user names, not in the viewer's zone (where it might not even exist)."""
+
+    def to_python(self, value):
+        with timezone.override(UTC):
+            result = super().to_python(value)
+        return result.replace(tzinfo=None) if result is not None else None
+
+
+def _skipped(value: datetime, zone: ZoneInfo) -> bool:
+    """True for a wall-clock time a daylight-saving change skips in ``zone``."""
+    moment = value.replace(tzinfo=zone)
+    return moment.astimezone(UTC).astimezone(zone).replace(tzinfo=None) != value
+
+
 class EventForm(forms.ModelForm):
-    starts_at = forms.DateTimeField(
+    starts_at = WallClockField(
         label=_("Starts"),
         widget=DateTimeLocalInput(),
         input_formats=["%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M"],
     )
-    ends_at = forms.DateTimeField(
+    ends_at = WallClockField(
         label=_("Ends"),
         widget=DateTimeLocalInput(),
         input_formats=["%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M"],
@@ -327,6 +368,22 @@ class EventForm(forms.ModelForm):
                 }
             )
 
+    def clean(self):
+        data = super().clean()
+        zone_name = data.get("time_zone")
+        for name in ("starts_at", "ends_at"):
+            value = data.get(name)
+            if value is not None and zone_name and _skipped(value, ZoneInfo(zone_name)):
+                self.add_error(
+                    name,
+                    _(
+                        "%(time)s does not exist on %(day)s in %(zone)s: the clocks skip it "
+                        "for daylight saving."
+                    )
+                    % {"time": f"{value:%H:%M}", "day": f"{value:%Y-%m-%d}", "zone": zone_name},
+                )
+        return data
+
     def _in_zone(self, value: datetime | None) -> datetime | None:
         zone_name = self.cleaned_data.get("time_zone")
         if value is None or not zone_name:
@@ -360,7 +417,7 @@ class NotificationPreferenceForm(forms.ModelForm):
 
 
 SORTS = {
-    "due": ("urgency_due", _("Due (soonest first)")),
+    "due": ("urgency", _("Due (soonest first)")),
     "sla": ("sla_due_at", _("Response due")),
     "-priority": ("-priority", _("Priority")),
     "-created": ("-created_at", _("Newest")),

@@ -5,8 +5,8 @@ from __future__ import annotations
 from datetime import datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
-from django.db.models import Count, F, Q, QuerySet, Sum
-from django.db.models.functions import Coalesce
+from django.db.models import Case, Count, DateTimeField, F, Q, QuerySet, Sum, Value, When
+from django.db.models.functions import Coalesce, Least
 from django.http import Http404
 from django.utils import timezone
 
@@ -21,6 +21,7 @@ from tasks.models import (
     Comment,
     Status,
     Task,
+    TaskTemplate,
     TimeEntry,
 )
 
@@ -36,6 +37,18 @@ def task_get(*, practice: Practice, task_id) -> Task:
     if task is None:
         raise Http404
     return task
+
+
+def template_for_category(*, practice: Practice, category) -> TaskTemplate | None:
+    """The template a service offers: its first active template by name (None without one)."""
+    if category is None:
+        return None
+    return (
+        TaskTemplate.objects.for_practice(practice)
+        .filter(category=category, archived=False)
+        .order_by("name")
+        .first()
+    )
 
 
 def client_tasks(*, practice: Practice, client: Client) -> QuerySet[Task]:
@@ -139,10 +152,25 @@ def my_tasks(*, practice: Practice, membership: Membership) -> QuerySet[Task]:
     )
 
 
-def _by_urgency(queryset: QuerySet[Task]) -> QuerySet[Task]:
-    return queryset.annotate(urgency=Coalesce("sla_due_at", "due_at")).order_by(
-        F("urgency").asc(nulls_last=True), "-priority", "created_at"
+def urgency():
+    """The nearer of a task's due time and its response due time, the latter only while the
+    response is still owed (an answered request is no more urgent for its old deadline)."""
+    owed = Case(
+        When(responded_at__isnull=True, then=F("sla_due_at")),
+        default=Value(None),
+        output_field=DateTimeField(),
     )
+    # Each side falls back on the other, so LEAST never sees a NULL (SQLite's MIN would
+    # answer NULL) and a task with neither deadline sorts last.
+    return Least(Coalesce(owed, "due_at"), Coalesce("due_at", owed))
+
+
+def by_urgency(queryset: QuerySet[Task], *then: str) -> QuerySet[Task]:
+    return queryset.annotate(urgency=urgency()).order_by(F("urgency").asc(nulls_last=True), *then)
+
+
+def _by_urgency(queryset: QuerySet[Task]) -> QuerySet[Task]:
+    return by_urgency(queryset, "-priority", "created_at")
 
 
 def events_for(

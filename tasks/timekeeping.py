@@ -15,7 +15,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from clients.selectors import engagement_active
+from clients.selectors import can_work_on, engagement_active
 from secretary.audit import activity_record
 from secretary.background import enqueue_on_commit
 from secretary.errors import ApplicationError
@@ -76,16 +76,25 @@ def _manual_start(client, day: date) -> datetime:
     return datetime.combine(day, time(12), tzinfo=billing_zone(client))
 
 
-def _check_staff(membership: Membership) -> None:
+def _check_staff(membership: Membership, task: Task) -> None:
     if not membership.is_staff:
         raise ApplicationError(_("Only staff can log time."))
+    if not can_work_on(client=task.client, membership=membership):
+        # A regulated client's work needs the member's signed agreement, time included.
+        raise ApplicationError(
+            _(
+                "You cannot work on %(client)s: a signed confidentiality agreement is "
+                "required for this client."
+            )
+            % {"client": task.client}
+        )
 
 
 @transaction.atomic
 def timer_start(
     *, practice: Practice, membership: Membership, task: Task, description: str = "", request=None
 ) -> TimeEntry:
-    _check_staff(membership)
+    _check_staff(membership, task)
     # Lock the member's row: two starts at once cannot both see "no running timer".
     Membership.objects.for_practice(practice).select_for_update().filter(pk=membership.pk).first()
     running = (
@@ -174,7 +183,7 @@ def time_entry_add(
     billable: bool = True,
     request=None,
 ) -> TimeEntry:
-    _check_staff(membership)
+    _check_staff(membership, task)
     minutes = _check_minutes(minutes)
     if day is None:
         raise ApplicationError(_("Enter the date."), errors={"date": _("This field is required.")})

@@ -38,6 +38,8 @@ from tasks.services.sla_clock import (
     task_sla_compute,
 )
 
+INITIAL_STATUSES = (Status.REQUESTED, Status.TODO, Status.IN_PROGRESS)
+
 
 def _staff_member(practice: Practice, membership_id) -> Membership | None:
     if membership_id is None:
@@ -218,6 +220,10 @@ def task_create(
         raise ApplicationError(
             _("Choose a valid source."), errors={"source": _("Choose a valid source.")}
         )
+    if status not in INITIAL_STATUSES:
+        # Later statuses are reached through transitions, which keep the clock and history.
+        message = _("A new task starts as requested, to do or in progress.")
+        raise ApplicationError(message, errors={"status": message})
     task = Task(
         practice=practice,
         client=client,
@@ -353,6 +359,7 @@ def task_update(
                 errors={"client": _("Time has been logged on this task.")},
             )
         task.client = fields["client"]
+        task_sla_compute(task)  # the response time follows the new client's engagement
     if "category" in fields:
         _check_category(practice, fields["category"])
         task.category = fields["category"]
@@ -425,6 +432,41 @@ def task_update(
         request=request,
         data={"fields": sorted(fields)},
     )
+    return task
+
+
+@transaction.atomic
+def task_convert(
+    *,
+    practice: Practice,
+    actor: Membership,
+    task: Task,
+    template: TaskTemplate | None = None,
+    request=None,
+    **fields,
+) -> Task:
+    """Accept a request as a task of the practice: triage its fields (as ``task_update``) and
+    give it the checklist of the chosen template, or else of its service's template.
+
+    A task that already has a checklist keeps it: converting never doubles the items.
+    """
+    from tasks.selectors import template_for_category
+
+    if template is not None and template.practice_id != practice.pk:
+        raise ApplicationError(
+            _("Choose a template of this practice."),
+            errors={"template": _("Choose a template of this practice.")},
+        )
+    task = task_update(practice=practice, actor=actor, task=task, request=request, **fields)
+    template = template or template_for_category(practice=practice, category=task.category)
+    if template is not None and not task.checklist.exists():
+        _apply_template(task, template, None)
+        task.template = template
+        changed = ["template", "updated_at"]
+        if not task.description and template.description:
+            task.description = template.description
+            changed.append("description")
+        task.save(update_fields=changed)
     return task
 
 
@@ -505,6 +547,18 @@ def comment_add(
     if from_client:
         verb = "task.client_replied"
         enqueue_on_commit(notify_staff_of_reply, practice_id=practice.pk, comment_id=comment.pk)
+        if task.status == Status.WAITING:
+            # The client answered: the task is no longer waiting on them (the clock resumes).
+            changed = _transition(task, Status.IN_PROGRESS, now)
+            task.save(update_fields=[*changed, "updated_at"])
+            activity_record(
+                practice=practice,
+                actor=author.user,
+                verb="task.status_changed",
+                target=task,
+                request=request,
+                data={"from": Status.WAITING, "to": Status.IN_PROGRESS},
+            )
     elif internal:
         verb = "task.noted"
     else:

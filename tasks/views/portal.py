@@ -52,7 +52,8 @@ def portal_home(request):
             "client": client,
             "engagement": engagement,
             "usage": period_usage(engagement=engagement) if engagement else None,
-            "open_requests": open_requests[:20],
+            # A contact who may not file requests does not follow them here either.
+            "open_requests": open_requests[:20] if contact.portal_requests else [],
             "proposals": selectors.proposed_engagements(practice=request.practice, client=client),
             "can_request": request.contact.portal_requests,
         },

@@ -8,6 +8,7 @@ from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_GET, require_http_methods
 
 from secretary.access import admin_view, staff_view
@@ -30,7 +31,13 @@ from tasks.models import (
 def task_template_list(request):
     if request.method == "POST":
         created = services.task_templates_seed(practice=request.practice)
-        messages.success(request, _("%(n)s default templates added.") % {"n": len(created)})
+        messages.success(
+            request,
+            ngettext(
+                "%(n)s default template added.", "%(n)s default templates added.", len(created)
+            )
+            % {"n": len(created)},
+        )
         return redirect("task_template_list", practice_slug=request.practice.slug)
     templates = TaskTemplate.objects.for_practice(request.practice).select_related("category")
     return render(request, "tasks/template_list.html", {"templates": templates})

@@ -6,6 +6,7 @@ from django.contrib import messages
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_http_methods, require_POST
 
 from secretary.access import staff_view
@@ -59,7 +60,11 @@ def timer_stop(request, entry_id: int):
     except ApplicationError as error:
         _fail(request, error)
     else:
-        messages.success(request, _("Timer stopped: %(n)s minutes.") % {"n": entry.minutes})
+        messages.success(
+            request,
+            ngettext("Timer stopped: %(n)s minute.", "Timer stopped: %(n)s minutes.", entry.minutes)
+            % {"n": entry.minutes},
+        )
     return redirect(_task_url(request, entry.task) + "#time")
 
 

@@ -6,11 +6,11 @@ from __future__ import annotations
 from django.contrib import messages
 from django.core.paginator import Paginator
 from django.db.models import F
-from django.db.models.functions import Coalesce
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from clients.services import regulated_view_record
@@ -45,9 +45,7 @@ def dashboard(request):
 
 def _sorted(queryset, sort: str):
     if sort == "due" or sort not in SORTS:
-        return queryset.annotate(urgency_due=Coalesce("sla_due_at", "due_at")).order_by(
-            F("urgency_due").asc(nulls_last=True), "-pk"
-        )
+        return selectors.by_urgency(queryset, "-pk")
     field = SORTS[sort][0]
     if field == "sla_due_at":
         return queryset.order_by(F("sla_due_at").asc(nulls_last=True), "-pk")
@@ -76,7 +74,11 @@ def task_list(request):
             except ApplicationError as error:
                 _fail(request, error)
             else:
-                messages.success(request, _("%(n)s tasks changed.") % {"n": changed})
+                messages.success(
+                    request,
+                    ngettext("%(n)s task changed.", "%(n)s tasks changed.", changed)
+                    % {"n": changed},
+                )
                 for problem in problems:
                     messages.warning(request, problem)
         else:
@@ -122,15 +124,10 @@ def task_new(request):
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         checklist = [line for line in data["checklist"].splitlines() if line.strip()]
-        template = data["template"]
-        if template is None and data["category"] is not None:
-            # Choosing a service offers its template: used unless another one is picked.
-            template = (
-                TaskTemplate.objects.for_practice(practice)
-                .filter(category=data["category"], archived=False)
-                .order_by("name")
-                .first()
-            )
+        # Choosing a service offers its template: used unless another one is picked.
+        template = data["template"] or selectors.template_for_category(
+            practice=practice, category=data["category"]
+        )
         try:
             task = services.task_create(
                 practice=practice,
@@ -166,7 +163,11 @@ def task_template_preview(request):
         template = templates.filter(pk=template_id).first()
     elif category_id and category_id.isdigit():
         template = templates.filter(category_id=category_id).order_by("name").first()
-    return render(request, "tasks/partials/template_preview.html", {"template": template})
+    return render(
+        request,
+        "tasks/partials/template_preview.html",
+        {"template": template, "converting": request.GET.get("converting") == "1"},
+    )
 
 
 def _detail_context(request, task, **forms) -> dict:
@@ -190,6 +191,11 @@ def _detail_context(request, task, **forms) -> dict:
         or TimeEntryForm(initial={"day": timezone.localdate(), "billable": True}),
         "attachment_form": forms.get("attachment_form") or AttachmentForm(),
         "checklist_form": ChecklistItemForm(),
+        "convert_template": selectors.template_for_category(
+            practice=practice, category=task.category
+        )
+        if task.status == Status.REQUESTED
+        else None,
         "convert_form": forms.get("convert_form")
         or ConvertForm(
             practice=practice,
@@ -241,7 +247,7 @@ def task_convert(request, task_id: int):
     form = ConvertForm(request.POST, practice=request.practice)
     if form.is_valid():
         try:
-            services.task_update(
+            services.task_convert(
                 practice=request.practice,
                 actor=request.membership,
                 task=task,

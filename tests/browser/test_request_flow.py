@@ -84,6 +84,7 @@ def test_it_takes_a_portal_request_through_to_done(
     portal.click("text=New request")
     portal.fill("input[name=subject]", "Book flights to Tokyo")
     portal.fill("textarea[name=details]", "Economy, aisle seat, 12-16 May.")
+    portal.select_option("select[name=category]", label="Travel arrangements")
     portal.set_input_files("input[name=attachments]", str(attachment))
     portal.click("button:has-text('Send request')")
     portal.wait_for_selector("text=Thank you, your request was sent.")
@@ -99,11 +100,22 @@ def test_it_takes_a_portal_request_through_to_done(
     assert "Book flights to Tokyo" in new_requests.inner_text()
     desk.screenshot(path=str(screenshot_dir / "dashboard.png"), full_page=True)
     new_requests.get_by_role("link", name="Book flights to Tokyo").click()
+    # The travel service's template offers its checklist; converting applies it
+    assert "Ground transport" in desk.inner_text("#template-preview")
     desk.fill("#convert input[name=title]", "Book Tokyo flights (12-16 May)")
     desk.click("#convert button[type=submit]")
     desk.wait_for_selector("text=The request is now a task.")
+    checklist = desk.locator("#checklist")
+    assert "Itinerary sent" in checklist.inner_text()
+    checklist.locator("li", has_text="Flights").get_by_role("button").click()
+    desk.wait_for_selector("#checklist li.done:has-text('Flights')")
 
-    # ...logs time, replies to the client and completes it
+    # ...times the work and logs more by hand, replies to the client, notes something for the
+    # team only, and completes it
+    desk.click("#time button:has-text('Start timer')")
+    desk.wait_for_selector("text=Timer started.")
+    desk.click("#time button:has-text('Stop timer')")
+    desk.wait_for_selector("text=Timer stopped: 1 minute.")
     desk.fill("#time input[name=minutes]", "45")
     desk.fill("#time input[name=description]", "Compared fares")
     desk.click("#time button:has-text('Log time')")
@@ -111,12 +123,17 @@ def test_it_takes_a_portal_request_through_to_done(
     desk.fill("#conversation textarea[name=body]", "Your flights are booked: QF25, seat 31C.")
     desk.click("#conversation button:has-text('Send')")
     desk.wait_for_selector("text=Reply sent to the client.")
+    desk.fill("#conversation textarea[name=body]", "Client is a frequent flyer: use the QF number.")
+    desk.check("#conversation input[name=internal]")
+    desk.click("#conversation button:has-text('Send')")
+    desk.wait_for_selector("text=Note added.")
     desk.click("button[name=status][value=done]")
     desk.wait_for_selector("text=Status changed.")
     desk.screenshot(path=str(screenshot_dir / "task.png"), full_page=True)
     task.refresh_from_db()
     assert task.status == Status.DONE
-    assert TimeEntry.objects.for_practice(office["practice"]).get().minutes == 45
+    minutes = TimeEntry.objects.for_practice(office["practice"]).values_list("minutes", flat=True)
+    assert sorted(minutes) == [1, 45]
 
     # The client was emailed the reply by a Celery task
     def reply_mailed():
@@ -130,14 +147,19 @@ def test_it_takes_a_portal_request_through_to_done(
         assert background.wait_for(reply_mailed, what="the reply email to the client")
     else:
         assert reply_mailed()
+    # ...and never the internal note
+    assert not [body for _to, body in client_emails(background) if "frequent flyer" in body]
 
     # The client sees the reply and the status
     portal.goto(f"{base}/portal/harbour-desk/requests/{task.pk}/")
     body = portal.inner_text("main")
     assert "Your flights are booked: QF25, seat 31C." in body
+    assert "frequent flyer" not in portal.content()
     assert "Done" in portal.inner_text("[data-status=done]")
     portal.screenshot(path=str(screenshot_dir / "portal-request.png"), full_page=True)
     desk.goto(f"{base}/app/harbour-desk/tasks/?status=done")
+    desk.check("input[data-select-all]")  # selects the page's tasks for a bulk change
+    assert desk.locator("input[name=tasks]:checked").count() == 1
     desk.screenshot(path=str(screenshot_dir / "task-list.png"), full_page=True)
     portal.goto(f"{base}/portal/harbour-desk/")
     portal.screenshot(path=str(screenshot_dir / "portal.png"), full_page=True)

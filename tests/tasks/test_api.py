@@ -8,7 +8,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 from django.utils import timezone
 
-from tasks.models import Attachment, Status, Task, TimeEntry
+from tasks.models import Attachment, CalendarEvent, Status, Task, TimeEntry
 from tasks.services import MAX_ATTACHMENT_BYTES
 from tests.tasks.factories import (
     AttachmentFactory,
@@ -54,6 +54,36 @@ def test_it_checks_ownership(world, desk, secretary_client, contact_client, outs
     assert response.status_code == 403
     # Staff see all three
     assert secretary_client.get(api(world, "api_task_list")).json()["count"] == 3
+
+
+def test_it_lets_a_contact_neither_filter_nor_sort_by_staff_only_fields(
+    world, desk, contact_client
+):
+    # Given two of the client's requests, one assigned, one answered sooner
+    now = timezone.now()
+    TaskFactory(
+        practice=world.practice,
+        client=desk.client,
+        title="Older",
+        assignee=world.secretary,
+        sla_due_at=now + timedelta(hours=5),
+        created_at=now - timedelta(days=2),
+    )
+    TaskFactory(
+        practice=world.practice,
+        client=desk.client,
+        title="Newer",
+        sla_due_at=now + timedelta(hours=1),
+        created_at=now - timedelta(days=1),
+    )
+    # When the contact filters by assignee and sorts by response time
+    response = contact_client.get(
+        api(world, "api_task_list"), {"assignee": world.secretary.pk, "ordering": "sla_due_at"}
+    )
+    # Then both are ignored: the answer is their requests, newest first
+    assert [t["title"] for t in response.json()["results"]] == ["Newer", "Older"]
+    by_status = contact_client.get(api(world, "api_task_list"), {"status": "todo", "q": "old"})
+    assert [t["title"] for t in by_status.json()["results"]] == ["Older"]
 
 
 def test_it_lets_a_contact_send_a_request_and_read_only_replies(world, desk, contact_client):
@@ -126,6 +156,17 @@ def test_it_rejects_an_illegal_transition_and_a_due_date_before_creation(
     assert ok.status_code == 200 and ok.json()["status"] == "todo"
 
 
+@pytest.mark.parametrize("status", ["done", "cancelled", "waiting"])
+def test_it_refuses_to_create_a_task_past_its_first_steps(world, desk, secretary_client, status):
+    response = secretary_client.post(
+        api(world, "api_task_list"),
+        {"client": desk.client.pk, "title": "Already finished", "status": status},
+        content_type="application/json",
+    )
+    assert response.status_code == 400 and "status" in response.json()["errors"]
+    assert not Task.objects.for_practice(world.practice).exists()
+
+
 @pytest.mark.parametrize("minutes", [-30, 0, 1441, 100000])
 def test_it_rejects_negative_or_absurd_durations(world, desk, secretary_client, minutes):
     task = TaskFactory(practice=world.practice, client=desk.client)
@@ -137,6 +178,51 @@ def test_it_rejects_negative_or_absurd_durations(world, desk, secretary_client, 
     assert response.status_code == 400
     assert "minutes" in response.json()["errors"]
     assert not TimeEntry.objects.for_practice(world.practice).exists()
+
+
+def test_it_refuses_time_and_events_on_another_practices_rows(world, desk, secretary_client):
+    # Given a task and a client of another practice, named by forged ids
+    foreign_task = TaskFactory(client=ClientFactory(practice=world.other_practice))
+    mine = TaskFactory(practice=world.practice, client=desk.client)
+    start = timezone.now() + timedelta(days=1)
+    attempts = [
+        ("api_time_entry_list", {"task": foreign_task.pk, "minutes": 30}, "task"),
+        ("api_timer_start", {"task": foreign_task.pk}, "task"),
+        (
+            "api_event_list",
+            {
+                "client": foreign_task.client_id,
+                "title": "Call",
+                "starts_at": start.isoformat(),
+                "ends_at": (start + timedelta(hours=1)).isoformat(),
+                "time_zone": "UTC",
+            },
+            "client",
+        ),
+        (
+            "api_event_list",
+            {
+                "client": desk.client.pk,
+                "task": foreign_task.pk,
+                "title": "Call",
+                "starts_at": start.isoformat(),
+                "ends_at": (start + timedelta(hours=1)).isoformat(),
+                "time_zone": "UTC",
+            },
+            "task",
+        ),
+    ]
+    for name, payload, field in attempts:
+        # When the secretary posts them
+        response = secretary_client.post(api(world, name), payload, content_type="application/json")
+        # Then each is a 400 naming the field, and the foreign row is not described
+        assert response.status_code == 400, (name, response.content)
+        assert field in response.json()["errors"]
+        assert foreign_task.title not in response.content.decode()
+    assert not TimeEntry.objects.for_practice(world.practice).exists()
+    assert not TimeEntry.objects.for_practice(world.other_practice).exists()
+    assert not CalendarEvent.objects.for_practice(world.practice).exists()
+    assert mine.time_entries.count() == 0
 
 
 def test_it_refuses_overlapping_timers(world, desk, secretary_client):

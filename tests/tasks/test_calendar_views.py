@@ -1,6 +1,6 @@
 """Calendar pages, recurring rules, time edits and preferences in HTML."""
 
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 import icalendar
@@ -9,7 +9,9 @@ from django.urls import reverse
 from django.utils import timezone
 
 from secretary.models import hash_secret
+from tasks import events
 from tasks.models import CalendarEvent, CalendarFeed, RecurringTask
+from tests.conftest import client_for
 from tests.tasks.factories import CalendarEventFactory, TaskFactory, TimeEntryFactory
 
 pytestmark = pytest.mark.django_db
@@ -51,6 +53,42 @@ def test_it_creates_an_event_in_its_own_time_zone(world, desk, secretary_client)
     ]
     page = secretary_client.get(url(world, "event_list"), {"scope": "all"}).content.decode()
     assert "Board call" in page and "America/Los_Angeles" in page
+
+
+def test_it_reads_event_times_in_the_events_zone_not_the_viewers(world, desk):
+    # Given a secretary in Sydney, where 02:30 on Sunday 6 October 2030 does not exist
+    world.secretary.user.time_zone = "Australia/Sydney"
+    world.secretary.user.save()
+    browser = client_for(world.secretary.user)
+    event = {"client": desk.client.pk, "kind": "call", "title": "Early call"}
+    # When they plan a call at that wall-clock time in UTC, where it exists
+    response = browser.post(
+        url(world, "event_new"),
+        {
+            **event,
+            "starts_at": "2030-10-06T02:30",
+            "ends_at": "2030-10-06T03:00",
+            "time_zone": "UTC",
+        },
+    )
+    # Then it is saved at that time in UTC
+    assert response.status_code == 302, response.context["form"].errors
+    saved = CalendarEvent.objects.for_practice(world.practice).get()
+    assert saved.starts_at == datetime(2030, 10, 6, 2, 30, tzinfo=UTC)
+    # But a time the event's own zone skips (New York springs forward on 10 March 2030) is
+    # refused with the reason, and nothing is saved
+    response = browser.post(
+        url(world, "event_new"),
+        {
+            **event,
+            "starts_at": "2030-03-10T02:30",
+            "ends_at": "2030-03-10T04:00",
+            "time_zone": "America/New_York",
+        },
+    )
+    assert response.status_code == 200
+    assert "the clocks skip it" in response.context["form"].errors["starts_at"][0]
+    assert CalendarEvent.objects.for_practice(world.practice).count() == 1
 
 
 def test_it_rejects_an_event_ending_before_it_starts_and_bad_attendees(
@@ -156,3 +194,17 @@ def test_it_edits_time_of_the_current_period_only(world, desk, secretary_client)
     assert "closed period" in response.content.decode()
     old.refresh_from_db()
     assert old.minutes == 60
+
+
+def test_it_stops_a_members_feed_when_they_are_no_longer_staff(world, desk, client):
+    # Given the secretary's private feed, working
+    _feed, token = events.feed_create(
+        practice=world.practice, actor=world.secretary, membership=world.secretary
+    )
+    feed_url = url(world, "calendar_feed", token=token)
+    assert client.get(feed_url).status_code == 200
+    # When their role becomes a client contact's
+    world.secretary.role = "client"
+    world.secretary.save()
+    # Then the feed of staff work is gone
+    assert client.get(feed_url).status_code == 404

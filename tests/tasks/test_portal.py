@@ -11,6 +11,7 @@ from tests.conftest import client_for
 from tests.factories import MembershipFactory
 from tests.tasks.factories import (
     AttachmentFactory,
+    CalendarEventFactory,
     ClientFactory,
     CommentFactory,
     ContactFactory,
@@ -85,6 +86,11 @@ def test_it_submits_a_request_with_attachments_and_computes_its_sla(world, desk,
             {"subject": "Bad type", "attachments": [SimpleUploadedFile("run.exe", b"MZ")]},
             "not an allowed file type. Allowed: PDF",
         ),
+        (
+            {"subject": "Too many", "attachments": [pdf(f"p{n}.pdf") for n in range(11)]},
+            "Attach at most 10 files at a time.",
+        ),
+        ({"subject": "Yesterday", "wanted_by": "2000-01-01"}, "cannot be in the past"),
     ],
 )
 def test_it_rejects_bad_requests_and_saves_nothing(world, desk, contact_client, data, message):
@@ -159,3 +165,22 @@ def test_it_lists_proposals_awaiting_the_clients_approval(world, desk, contact_c
     )
     body = contact_client.get(url(world, "portal_home")).content.decode()
     assert "Service plan proposal (version" in body
+
+
+def test_it_keeps_requests_from_a_contact_without_request_rights_but_not_the_calendar(
+    world, desk, contact_client
+):
+    # Given a contact who may not file requests, and a request and an event of their client
+    desk.contact.portal_requests = False
+    desk.contact.save()
+    TaskFactory(practice=world.practice, client=desk.client, title="Board pack")
+    CalendarEventFactory(practice=world.practice, client=desk.client, title="Board call")
+    # Then the portal home does not list requests, nor does the API serve them
+    home = contact_client.get(url(world, "portal_home")).content.decode()
+    assert "Board pack" not in home
+    assert contact_client.get(url(world, "api_task_list")).status_code == 404
+    # But their client's calendar is theirs, in the portal and the API alike
+    assert "Board call" in contact_client.get(url(world, "portal_calendar")).content.decode()
+    events = contact_client.get(url(world, "api_event_list")).json()["results"]
+    assert [e["title"] for e in events] == ["Board call"]
+    assert contact_client.get(url(world, "api_calendar_ics")).status_code == 200

@@ -12,10 +12,13 @@ from django.db import IntegrityError, transaction
 from clients.models import ConfidentialityAgreement
 from clients.usage import period_usage
 from secretary.errors import ApplicationError
+from secretary.models import ActivityEvent
 from tasks import services, timekeeping
 from tasks.models import NotificationPreference, Status, Task, TaskTemplate
 from tasks.tasks import create_recurring_tasks, notify_sla_breach
 from tests.tasks.factories import (
+    ClientFactory,
+    EngagementFactory,
     RecurringTaskFactory,
     TaskFactory,
 )
@@ -41,6 +44,54 @@ def test_it_computes_the_response_due_time_from_the_engagement(world, desk):
     assert task.sla_due_at == datetime(2025, 3, 17, 10, 30, tzinfo=SYDNEY)
 
 
+def test_it_marks_the_friday_request_late_only_after_monday_1030_sydney(
+    world, desk, django_capture_on_commit_callbacks
+):
+    # Given the spec's request: Friday 16:30 Sydney, 2-hour target, Mon-Fri 09:00-17:00
+    with at(datetime(2025, 3, 14, 16, 30, tzinfo=SYDNEY)):
+        task = services.task_request_submit(
+            practice=world.practice,
+            contact=desk.contact,
+            membership=world.client_contact,
+            subject="Visa",
+        )
+    with django_capture_on_commit_callbacks(execute=True):
+        # When the beat job runs over the weekend and just before 10:30 on Monday
+        for moment in (
+            datetime(2025, 3, 15, 12, 0, tzinfo=SYDNEY),
+            datetime(2025, 3, 17, 10, 29, tzinfo=SYDNEY),
+        ):
+            # Then nothing is late
+            assert services.sla_breaches_mark(practice=world.practice, now=moment) == []
+        # And just after, the request is late and its assignee told once
+        late = datetime(2025, 3, 17, 10, 31, tzinfo=SYDNEY)
+        assert services.sla_breaches_mark(practice=world.practice, now=late) == [task.pk]
+    assert [m.subject for m in mail.outbox if "Response time missed" in m.subject] == [
+        "Response time missed: Visa"
+    ]
+
+
+def test_it_recomputes_the_response_time_when_a_request_moves_to_another_client(world, desk):
+    # Given the Friday request, filed under the wrong client
+    with at(datetime(2025, 3, 14, 16, 30, tzinfo=SYDNEY)):
+        task = services.task_request_submit(
+            practice=world.practice,
+            contact=desk.contact,
+            membership=world.client_contact,
+            subject="Visa",
+        )
+    on_call = ClientFactory(practice=world.practice, name="Nightjar")
+    EngagementFactory(
+        practice=world.practice, client=on_call, on_call=True, response_target_hours=1, windows=[]
+    )
+    # When it moves to a client with 24/7 cover and a 1-hour target
+    task = services.task_update(
+        practice=world.practice, actor=world.secretary, task=task, client=on_call
+    )
+    # Then its response is due an hour after it was sent
+    assert task.sla_due_at == datetime(2025, 3, 14, 17, 30, tzinfo=SYDNEY)
+
+
 def test_it_pauses_the_clock_while_waiting_on_the_client(world, desk):
     with at(datetime(2025, 3, 17, 9, 0, tzinfo=SYDNEY)):
         task = services.task_request_submit(
@@ -61,6 +112,36 @@ def test_it_pauses_the_clock_while_waiting_on_the_client(world, desk):
     # Five hours waiting moved the due time by five hours
     assert task.sla_due_at == datetime(2025, 3, 17, 16, 0, tzinfo=SYDNEY)
     assert task.sla_paused_since is None and len(task.sla_pauses) == 1
+
+
+def test_it_stops_waiting_and_resumes_the_clock_when_the_client_answers(world, desk):
+    # Given a request put on hold at 10:00 Monday to wait for the client
+    with at(datetime(2025, 3, 17, 9, 0, tzinfo=SYDNEY)):
+        task = services.task_request_submit(
+            practice=world.practice,
+            contact=desk.contact,
+            membership=world.client_contact,
+            subject="Which hotel?",
+        )
+    with at(datetime(2025, 3, 17, 10, 0, tzinfo=SYDNEY)):
+        services.task_transition(
+            practice=world.practice, actor=world.secretary, task=task, status=Status.WAITING
+        )
+    # When the client answers at 14:00
+    with at(datetime(2025, 3, 17, 14, 0, tzinfo=SYDNEY)):
+        services.comment_add(
+            practice=world.practice, author=world.client_contact, task=task, body="The Park one"
+        )
+    # Then the task is back in progress, the four hours waited do not count, and the history
+    # says so
+    task.refresh_from_db()
+    assert task.status == Status.IN_PROGRESS and task.sla_paused_since is None
+    assert task.sla_due_at == datetime(2025, 3, 17, 15, 0, tzinfo=SYDNEY)
+    assert (
+        ActivityEvent.objects.for_practice(world.practice)
+        .filter(verb="task.status_changed", actor=world.client_contact.user)
+        .exists()
+    )
 
 
 def test_it_stops_the_clock_at_the_first_reply_to_the_client(world, desk):
@@ -213,6 +294,23 @@ def test_it_assigns_a_regulated_clients_task_only_to_members_with_an_agreement(w
     assert task.assignee_id == world.admin.pk
 
 
+def test_it_lets_only_members_with_an_agreement_log_time_on_a_regulated_client(world, desk):
+    desk.client.is_regulated = True
+    desk.client.save()
+    task = TaskFactory(practice=world.practice, client=desk.client)
+    today = datetime.now(SYDNEY).date()
+    for log in (
+        lambda: timekeeping.timer_start(practice=world.practice, membership=world.admin, task=task),
+        lambda: timekeeping.time_entry_add(
+            practice=world.practice, membership=world.admin, task=task, day=today, minutes=30
+        ),
+    ):
+        with pytest.raises(ApplicationError) as error:
+            log()
+        assert "confidentiality agreement" in error.value.message
+    assert not task.time_entries.exists()
+
+
 def test_it_feeds_billable_minutes_to_usage_and_checks_the_alert(
     world, desk, django_capture_on_commit_callbacks
 ):
@@ -288,3 +386,46 @@ def test_it_does_not_email_members_who_assign_work_to_themselves(
             assignee=world.secretary,
         )
     assert mail.outbox == []
+
+
+def test_it_writes_plain_emails_unescaped_with_the_clients_zone_beside(
+    world, desk, django_capture_on_commit_callbacks
+):
+    # Given a secretary in UTC and a client in Los Angeles
+    due = datetime(2030, 7, 1, 16, 0, tzinfo=ZoneInfo("UTC"))
+    with django_capture_on_commit_callbacks(execute=True):
+        task = services.task_create(
+            practice=world.practice,
+            actor=world.owner,
+            client=desk.client,
+            title="O'Brien & Sons' renewal",
+            assignee=world.secretary,
+            due_at=due,
+        )
+    with django_capture_on_commit_callbacks(execute=True):
+        services.comment_add(
+            practice=world.practice,
+            author=world.secretary,
+            task=task,
+            body="It's booked: <QF25> & seat 31C.",
+        )
+    assignment, reply = mail.outbox
+    # Then the text reads as written, not as HTML
+    assert assignment.subject == "Assigned to you: O'Brien & Sons' renewal (Northwind Legal)"
+    assert "&#x27;" not in assignment.body and "&amp;" not in reply.body
+    assert "It's booked: <QF25> & seat 31C." in reply.body
+    assert reply.subject.endswith("replied: O'Brien & Sons' renewal")
+    # And the due time is in the assignee's zone with the client's beside it
+    assert "Due: Mon 1 Jul 2030 16:00 UTC (Mon 1 Jul 09:00 PDT, America/Los_Angeles)" in (
+        assignment.body
+    )
+
+
+def test_it_puts_the_breach_and_recurring_sweeps_on_the_beat_schedule():
+    from secretary.celery import app
+    from tasks.tasks import mark_sla_breaches
+
+    schedule = app.conf.beat_schedule
+    jobs = {entry["task"] for entry in schedule.values()}
+    assert {mark_sla_breaches.name, create_recurring_tasks.name} <= jobs
+    assert {mark_sla_breaches.name, create_recurring_tasks.name} <= set(app.tasks.keys())

@@ -7,12 +7,15 @@ from django.core import mail
 from django.urls import reverse
 from django.utils import timezone
 
+from clients.models import ServiceCategory
 from secretary.models import ActivityEvent
+from tasks import services
 from tasks.models import Comment, Status, Task, TimeEntry
 from tests.conftest import client_for
 from tests.tasks.factories import (
     AttachmentFactory,
     ClientFactory,
+    ServiceCategoryFactory,
     TaskFactory,
     TaskTemplateFactory,
 )
@@ -61,20 +64,26 @@ def test_it_shows_new_requests_and_usage_on_the_dashboard(world, desk, secretary
     assert "Northwind Legal" in body and 'role="meter"' in body
 
 
-def _seed(world, client, count):
+def _seed(world, clients, count, start=0):
+    """Tasks spread over clients, services, assignees (or none) and every open status, some
+    late, some with a response owed: every list on the pages has rows of each kind."""
+    now = timezone.now()
+    services = list(ServiceCategory.objects.for_practice(world.practice)[:3])
+    statuses = [Status.REQUESTED, Status.TODO, Status.IN_PROGRESS, Status.WAITING]
     Task.objects.bulk_create(
         [
             Task(
                 practice=world.practice,
-                client=client,
+                client=clients[n % len(clients)],
+                category=services[n % len(services)],
                 title=f"Bulk {n}",
-                status=Status.TODO,
-                assignee=world.secretary,
-                due_at=timezone.now() + timedelta(hours=n),
-                sla_due_at=timezone.now() + timedelta(hours=n),
-                source="portal",
+                status=statuses[n % len(statuses)],
+                assignee=world.secretary if n % 3 else None,
+                due_at=now + timedelta(hours=n - 5),
+                sla_due_at=now + timedelta(hours=n % 7 - 3) if n % 2 else None,
+                source="portal" if n % 2 else "staff",
             )
-            for n in range(count)
+            for n in range(start, start + count)
         ]
     )
 
@@ -83,8 +92,12 @@ def _seed(world, client, count):
 def test_it_keeps_the_query_count_flat_as_tasks_grow(
     world, desk, secretary_client, django_assert_num_queries, name
 ):
-    # Given 10 tasks, the page costs N queries
-    _seed(world, desk.client, 10)
+    # Given 10 tasks of three clients the secretary serves, the page costs N queries
+    clients = [
+        desk.client,
+        *(ClientFactory(practice=world.practice, primary_secretary=world.secretary) for _ in "ab"),
+    ]
+    _seed(world, clients, 10)
     page = url(world, name)
     secretary_client.get(page)  # warm caches (sessions, content types)
     from django.db import connection
@@ -93,7 +106,7 @@ def test_it_keeps_the_query_count_flat_as_tasks_grow(
     with CaptureQueriesContext(connection) as small:
         assert secretary_client.get(page).status_code == 200
     # When there are 500 tasks
-    _seed(world, desk.client, 490)
+    _seed(world, clients, 490, start=10)
     # Then the page costs exactly the same number of queries
     with django_assert_num_queries(len(small.captured_queries)):
         assert secretary_client.get(page).status_code == 200
@@ -115,6 +128,30 @@ def test_it_filters_sorts_and_paginates_the_task_list(world, desk, secretary_cli
     assert first.context["tasks"][0].title == "Invoice run"
     partial = secretary_client.get(url(world, "task_list"), HTTP_HX_REQUEST="true")
     assert b"<html" not in partial.content
+
+
+def test_it_sorts_by_the_nearest_deadline_still_owed(world, desk, secretary_client):
+    now = timezone.now()
+    # Given a request whose response is owed in 3 hours, a task due tomorrow, a task due in
+    # two days whose response (due in an hour) was already given, and one without deadlines
+    common = {"practice": world.practice, "client": desk.client, "assignee": world.secretary}
+    TaskFactory(**common, title="No deadline")
+    TaskFactory(
+        **common,
+        title="Answered",
+        due_at=now + timedelta(days=2),
+        sla_due_at=now + timedelta(hours=1),
+        responded_at=now - timedelta(hours=1),
+    )
+    TaskFactory(**common, title="Tomorrow", due_at=now + timedelta(days=1))
+    TaskFactory(**common, title="Owed", sla_due_at=now + timedelta(hours=3))
+    expected = ["Owed", "Tomorrow", "Answered", "No deadline"]
+    # When the list is sorted by due time, and the dashboard lists the secretary's tasks
+    listed = secretary_client.get(url(world, "task_list"), {"sort": "due"}).context["tasks"]
+    dashboard = secretary_client.get(url(world, "dashboard")).context["open_tasks"]
+    # Then both put the nearest deadline still owed first
+    assert [t.title for t in listed] == expected
+    assert [t.title for t in dashboard] == expected
 
 
 def test_it_changes_status_and_assignee_in_bulk_and_reports_illegal_moves(
@@ -166,6 +203,98 @@ def test_it_converts_a_request_into_a_task(world, desk, secretary_client):
         .values_list("verb", flat=True)
     )
     assert {"task.status_changed", "task.updated"} <= verbs
+
+
+def test_it_gives_a_converted_request_the_checklist_of_its_service(world, desk, secretary_client):
+    # Given a request for a service whose template carries a checklist
+    service = ServiceCategoryFactory(practice=world.practice, name="Calls", slug="calls")
+    TaskTemplateFactory(
+        practice=world.practice,
+        category=service,
+        name="Conference call",
+        checklist=["Invitations sent", "Dial-in tested", "Agenda", "Minutes"],
+    )
+    task = TaskFactory(
+        practice=world.practice,
+        client=desk.client,
+        status=Status.REQUESTED,
+        source="portal",
+        category=service,
+    )
+    # The request page already shows what converting brings
+    page = secretary_client.get(url(world, "task_detail", task_id=task.pk)).content.decode()
+    assert "Dial-in tested" in page
+    # When the secretary converts it
+    form = {"title": "Partners' call", "category": service.pk, "priority": 2, "status": "todo"}
+    response = secretary_client.post(url(world, "task_convert", task_id=task.pk), form)
+    assert response.status_code == 302
+    # Then the task has the template's checklist, once, even if converted again
+    services.task_convert(
+        practice=world.practice, actor=world.secretary, task=task, status=Status.TODO
+    )
+    task.refresh_from_db()
+    assert [i.text for i in task.checklist.all()] == [
+        "Invitations sent",
+        "Dial-in tested",
+        "Agenda",
+        "Minutes",
+    ]
+    assert task.template.name == "Conference call"
+
+
+def test_it_converts_with_the_template_chosen_over_the_services(world, desk, secretary_client):
+    service = ServiceCategoryFactory(practice=world.practice, name="Trips", slug="trips")
+    TaskTemplateFactory(practice=world.practice, category=service, checklist=["Flights"])
+    chosen = TaskTemplateFactory(practice=world.practice, checklist=["Proof", "Order"])
+    foreign = TaskTemplateFactory(practice=world.other_practice, checklist=["Leak"])
+    task = TaskFactory(
+        practice=world.practice, client=desk.client, status=Status.REQUESTED, source="portal"
+    )
+    form = {"title": "Cards", "category": service.pk, "priority": 2, "status": "todo"}
+    # Another practice's template by forged id is refused and changes nothing
+    response = secretary_client.post(
+        url(world, "task_convert", task_id=task.pk), {**form, "template": foreign.pk}
+    )
+    assert response.status_code == 400 and response.context["convert_form"].errors["template"]
+    task.refresh_from_db()
+    assert task.status == Status.REQUESTED and not task.checklist.exists()
+    # The template picked wins over the service's
+    secretary_client.post(
+        url(world, "task_convert", task_id=task.pk), {**form, "template": chosen.pk}
+    )
+    assert [i.text for i in task.checklist.all()] == ["Proof", "Order"]
+    preview = secretary_client.get(
+        url(world, "task_template_preview"), {"category": service.pk, "converting": "1"}
+    )
+    assert "Flights" in preview.content.decode() and "Converting" in preview.content.decode()
+
+
+def test_it_records_reassignments_and_due_date_moves_in_the_history(world, desk, secretary_client):
+    # Given a task assigned to the secretary
+    task = TaskFactory(practice=world.practice, client=desk.client, assignee=world.secretary)
+    due = timezone.now() + timedelta(days=3)
+    # When it is given to the admin with a due date, then moved to in progress
+    response = secretary_client.post(
+        url(world, "task_edit", task_id=task.pk),
+        {
+            "client": desk.client.pk,
+            "title": task.title,
+            "priority": 2,
+            "assignee": world.admin.pk,
+            "due_at": due.astimezone(timezone.get_default_timezone()).strftime("%Y-%m-%dT%H:%M"),
+            "client_visible": "on",
+        },
+    )
+    assert response.status_code == 302
+    secretary_client.post(url(world, "task_status", task_id=task.pk), {"status": "in_progress"})
+    # Then the history holds each change, and the task page shows them
+    events = ActivityEvent.objects.for_practice(world.practice).filter(target_id=str(task.pk))
+    verbs = {e.verb: e.data for e in events}
+    assert verbs["task.reassigned"]["to"] == world.admin.pk
+    assert verbs["task.due_moved"]["from"] is None and verbs["task.due_moved"]["to"]
+    assert verbs["task.status_changed"] == {"from": "todo", "to": "in_progress"}
+    page = secretary_client.get(url(world, "task_detail", task_id=task.pk)).content.decode()
+    assert "reassigned the task" in page and "moved the due date" in page
 
 
 def test_it_refuses_an_illegal_transition(world, desk, secretary_client):
@@ -262,13 +391,14 @@ def test_it_runs_one_timer_at_a_time(world, desk, secretary_client):
     response = secretary_client.post(url(world, "timer_start", task_id=second.pk), follow=True)
     assert "already running" in response.content.decode()
     entry = TimeEntry.objects.for_practice(world.practice).get()
-    secretary_client.post(url(world, "timer_stop", entry_id=entry.pk))
+    stopped = secretary_client.post(url(world, "timer_stop", entry_id=entry.pk), follow=True)
+    assert "Timer stopped: 1 minute." in stopped.content.decode()
     entry.refresh_from_db()
     assert entry.minutes == 1 and entry.ended_at is not None
 
 
 def test_it_serves_attachments_only_to_staff_of_the_practice(
-    world, desk, secretary_client, outsider_client
+    world, desk, secretary_client, outsider_client, contact_client
 ):
     attachment = AttachmentFactory(
         practice=world.practice, task=TaskFactory(practice=world.practice, client=desk.client)
@@ -283,6 +413,15 @@ def test_it_serves_attachments_only_to_staff_of_the_practice(
         ).status_code
         == 404
     )
+    # A client contact does not use the staff route, and another practice's id is not found
+    assert (
+        contact_client.get(url(world, "attachment_download", attachment_id=attachment.pk))
+    ).status_code == 404
+    foreign = AttachmentFactory(
+        task=TaskFactory(client=ClientFactory(practice=world.other_practice))
+    )
+    response = secretary_client.get(url(world, "attachment_download", attachment_id=foreign.pk))
+    assert response.status_code == 404 and foreign.original_name not in response.content.decode()
 
 
 def test_it_records_staff_views_of_a_regulated_clients_task(world, desk, secretary_client):
