@@ -330,6 +330,13 @@ practice you do not belong to does not exist for you (404); a role too low for a
         {"name": "invitations", "description": "Inviting people to a practice."},
         {"name": "activity", "description": "The audit log of a practice."},
         {"name": "tokens", "description": "Your personal access tokens (browser session only)."},
+        {"name": "catalog", "description": "Service categories and plans the practice sells."},
+        {"name": "clients", "description": "Client businesses and their contacts."},
+        {"name": "onboarding", "description": "Intake questionnaires and their answers."},
+        {"name": "engagements", "description": "Each client's customized plan and its versions."},
+        {"name": "tasks", "description": "Client requests and tasks, comments and attachments."},
+        {"name": "time", "description": "Time entries and timers."},
+        {"name": "calendar", "description": "Calendar events and private calendar feeds."},
     ],
     "ENUM_NAME_OVERRIDES": {
         "RoleEnum": "secretary.models.Role",
