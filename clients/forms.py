@@ -27,6 +27,9 @@ from clients.models import (
     Specialty,
 )
 from clients.schedule import format_windows, parse_windows
+from clients.services.catalog import CATEGORY_FIELDS
+from clients.services.clients import CLIENT_FIELDS, CONTACT_FIELDS
+from clients.services.onboarding import ANSWER_FIELDS
 from secretary.models import CURRENCIES, Practice, time_zone_choices, validate_time_zone
 
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
@@ -116,7 +119,7 @@ class CategoriesField(forms.ModelMultipleChoiceField):
 class CategoryForm(forms.ModelForm):
     class Meta:
         model = ServiceCategory
-        fields = ["name", "slug", "description", "is_specialty", "archived", "position"]
+        fields = list(CATEGORY_FIELDS)
         widgets = {"description": forms.Textarea(attrs={"rows": 3})}
 
     def __init__(self, *args, practice: Practice, **kwargs):
@@ -221,18 +224,7 @@ class ClientForm(forms.ModelForm):
 
     class Meta:
         model = Client
-        fields = [
-            "name",
-            "status",
-            "specialty",
-            "is_regulated",
-            "time_zone",
-            "currency",
-            "billing_email",
-            "address",
-            "tax_id",
-            "notes",
-        ]
+        fields = list(CLIENT_FIELDS)
         widgets = {
             "address": forms.Textarea(attrs={"rows": 3}),
             "notes": forms.Textarea(attrs={"rows": 3}),
@@ -261,16 +253,7 @@ class ClientForm(forms.ModelForm):
 class ContactForm(forms.ModelForm):
     class Meta:
         model = Contact
-        fields = [
-            "name",
-            "title",
-            "email",
-            "phone",
-            "is_primary",
-            "portal_requests",
-            "portal_documents",
-            "portal_billing",
-        ]
+        fields = list(CONTACT_FIELDS)
         help_texts = {
             "portal_requests": _("Operations contacts file requests."),
             "portal_billing": _("Finance contacts see invoices."),
@@ -326,20 +309,7 @@ class QuestionnaireForm(forms.ModelForm):
 
     class Meta:
         model = Questionnaire
-        fields = [
-            "services",
-            "expected_hours_per_month",
-            "coverage_needs",
-            "coverage_time_zone",
-            "needs_on_call",
-            "response_expectations",
-            "preferred_channels",
-            "tools",
-            "confidentiality",
-            "confidentiality_notes",
-            "start_date",
-            "other_notes",
-        ]
+        fields = ["services", *ANSWER_FIELDS]
         widgets = {
             "start_date": DATE,
             "coverage_needs": forms.Textarea(attrs={"rows": 2}),

@@ -17,6 +17,9 @@ from clients.models import (
     ServiceCategory,
     ServicePlan,
 )
+from clients.services.catalog import CATEGORY_FIELDS
+from clients.services.clients import CLIENT_FIELDS, CONTACT_FIELDS
+from clients.services.onboarding import ANSWER_FIELDS
 from secretary.models import Membership, Role, validate_time_zone
 
 
@@ -91,7 +94,7 @@ HOURS = {"max_digits": 7, "decimal_places": 2, "min_value": 0}
 class CategorySerializer(serializers.ModelSerializer):
     class Meta:
         model = ServiceCategory
-        fields = ["id", "name", "slug", "description", "is_specialty", "archived", "position"]
+        fields = ["id", *CATEGORY_FIELDS]
         read_only_fields = ["id"]
         extra_kwargs = {"slug": {"required": False, "allow_blank": True, "validators": []}}
 
@@ -185,16 +188,7 @@ class ClientSerializer(serializers.ModelSerializer):
         model = Client
         fields = [
             "id",
-            "name",
-            "status",
-            "specialty",
-            "is_regulated",
-            "time_zone",
-            "currency",
-            "billing_email",
-            "address",
-            "tax_id",
-            "notes",
+            *CLIENT_FIELDS,
             "primary_secretary",
             "team",
             "created_at",
@@ -244,14 +238,7 @@ class ContactSerializer(serializers.ModelSerializer):
         fields = [
             "id",
             "client",
-            "name",
-            "title",
-            "email",
-            "phone",
-            "is_primary",
-            "portal_requests",
-            "portal_documents",
-            "portal_billing",
+            *CONTACT_FIELDS,
             "has_portal_login",
         ]
         read_only_fields = fields
@@ -286,17 +273,7 @@ class QuestionnaireSerializer(serializers.ModelSerializer):
             "contact",
             "status",
             "services",
-            "expected_hours_per_month",
-            "coverage_needs",
-            "coverage_time_zone",
-            "needs_on_call",
-            "response_expectations",
-            "preferred_channels",
-            "tools",
-            "confidentiality",
-            "confidentiality_notes",
-            "start_date",
-            "other_notes",
+            *ANSWER_FIELDS,
             "sent_at",
             "submitted_at",
             "filled_by_staff",

@@ -15,8 +15,8 @@ from django.utils import translation
 from clients.models import Client, Contact, Engagement, NoticeSent, Questionnaire, UsageAlert
 from clients.selectors import engagement_active
 from clients.usage import period_usage
+from secretary.background import practice_object
 from secretary.models import Practice
-from secretary.tenancy import practice_scope
 
 MAX_PERCENT = Decimal("99999.99")  # what the alert row stores; tiny plans can go far beyond
 
@@ -57,16 +57,9 @@ def _staff_recipient(client: Client) -> list[str]:
 def check_usage_alert(*, practice_id: int, client_id: int) -> bool:
     """Tell the primary secretary and the client's contacts when the hours used cross the
     engagement's alert threshold. At most once per engagement and period (a unique row)."""
-    practice = Practice.objects.filter(pk=practice_id).first()
-    if practice is None:
-        return False
-    with practice_scope(practice):
-        client = (
-            Client.objects.for_practice(practice)
-            .select_related("primary_secretary__user")
-            .filter(pk=client_id)
-            .first()
-        )
+    with practice_object(
+        Client, practice_id=practice_id, object_id=client_id, related=("primary_secretary__user",)
+    ) as (practice, client):
         if client is None:
             return False
         engagement = engagement_active(practice=practice, client=client)
@@ -113,16 +106,12 @@ def check_usage_alert(*, practice_id: int, client_id: int) -> bool:
 @shared_task(autoretry_for=(OSError,), retry_backoff=True, max_retries=5)
 def send_questionnaire(*, practice_id: int, questionnaire_id: int) -> bool:
     """Email the contact a link to the intake questionnaire in the portal (once per sending)."""
-    practice = Practice.objects.filter(pk=practice_id).first()
-    if practice is None:
-        return False
-    with practice_scope(practice):
-        questionnaire = (
-            Questionnaire.objects.for_practice(practice)
-            .select_related("client", "contact", "sent_by")
-            .filter(pk=questionnaire_id)
-            .first()
-        )
+    with practice_object(
+        Questionnaire,
+        practice_id=practice_id,
+        object_id=questionnaire_id,
+        related=("client", "contact", "sent_by"),
+    ) as (practice, questionnaire):
         if questionnaire is None or questionnaire.is_submitted or questionnaire.contact is None:
             return False
         contact = questionnaire.contact
@@ -141,16 +130,12 @@ def send_questionnaire(*, practice_id: int, questionnaire_id: int) -> bool:
 
 @shared_task(autoretry_for=(OSError,), retry_backoff=True, max_retries=5)
 def notify_questionnaire_answered(*, practice_id: int, questionnaire_id: int) -> bool:
-    practice = Practice.objects.filter(pk=practice_id).first()
-    if practice is None:
-        return False
-    with practice_scope(practice):
-        questionnaire = (
-            Questionnaire.objects.for_practice(practice)
-            .select_related("client__primary_secretary__user")
-            .filter(pk=questionnaire_id)
-            .first()
-        )
+    with practice_object(
+        Questionnaire,
+        practice_id=practice_id,
+        object_id=questionnaire_id,
+        related=("client__primary_secretary__user",),
+    ) as (practice, questionnaire):
         if questionnaire is None or not questionnaire.is_submitted:
             return False
         client = questionnaire.client
@@ -170,16 +155,9 @@ def notify_questionnaire_answered(*, practice_id: int, questionnaire_id: int) ->
 @shared_task(autoretry_for=(OSError,), retry_backoff=True, max_retries=5)
 def notify_engagement_proposed(*, practice_id: int, engagement_id: int) -> bool:
     """Tell the client's contacts who may approve that a plan awaits their review."""
-    practice = Practice.objects.filter(pk=practice_id).first()
-    if practice is None:
-        return False
-    with practice_scope(practice):
-        engagement = (
-            Engagement.objects.for_practice(practice)
-            .select_related("client")
-            .filter(pk=engagement_id)
-            .first()
-        )
+    with practice_object(
+        Engagement, practice_id=practice_id, object_id=engagement_id, related=("client",)
+    ) as (practice, engagement):
         if engagement is None or engagement.status != "proposed":
             return False
         recipients = [
@@ -201,16 +179,12 @@ def notify_engagement_proposed(*, practice_id: int, engagement_id: int) -> bool:
 
 @shared_task(autoretry_for=(OSError,), retry_backoff=True, max_retries=5)
 def notify_changes_requested(*, practice_id: int, engagement_id: int) -> bool:
-    practice = Practice.objects.filter(pk=practice_id).first()
-    if practice is None:
-        return False
-    with practice_scope(practice):
-        engagement = (
-            Engagement.objects.for_practice(practice)
-            .select_related("client__primary_secretary__user", "changes_requested_by")
-            .filter(pk=engagement_id)
-            .first()
-        )
+    with practice_object(
+        Engagement,
+        practice_id=practice_id,
+        object_id=engagement_id,
+        related=("client__primary_secretary__user", "changes_requested_by"),
+    ) as (practice, engagement):
         if engagement is None or engagement.changes_requested_at is None:
             return False
         context = {

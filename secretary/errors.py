@@ -1,3 +1,6 @@
+from django.contrib import messages
+
+
 class ApplicationError(Exception):
     """A rule of the product was broken; ``message`` is fit to show the user.
 
@@ -18,6 +21,26 @@ class ApplicationError(Exception):
         if not self.errors:
             form.add_error(None, self.message)
             return
-        for field, messages in self.errors.items():
-            for message in messages:
+        for field, field_messages in self.errors.items():
+            for message in field_messages:
                 form.add_error(field if field in form.fields else None, message)
+
+
+def form_submit(request, form, action, *, success=None) -> tuple[bool, object]:
+    """Run ``action(form.cleaned_data)`` when the bound form is valid.
+
+    A broken rule (``ApplicationError``) lands on the form, so the page can show it again.
+    On success, ``success`` (a message, or a callable taking the action's result and
+    returning one) is flashed. Returns ``(True, result)`` when the action ran, otherwise
+    ``(False, None)``.
+    """
+    if not form.is_valid():
+        return False, None
+    try:
+        result = action(form.cleaned_data)
+    except ApplicationError as error:
+        error.add_to_form(form)
+        return False, None
+    if success is not None:
+        messages.success(request, success(result) if callable(success) else success)
+    return True, result

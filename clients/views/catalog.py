@@ -14,7 +14,7 @@ from clients.models import CoverageWindow, ServiceCategory, ServicePlan
 from clients.schedule import describe
 from clients.views._common import render_form
 from secretary.access import admin_view, staff_view
-from secretary.errors import ApplicationError
+from secretary.errors import form_submit
 
 
 @staff_view
@@ -56,25 +56,23 @@ def plan_detail(request, plan_id: int):
 
 def _plan_form(request, plan: ServicePlan | None):
     form = PlanForm(request.POST or None, instance=plan, practice=request.practice)
-    if request.method == "POST" and form.is_valid():
+
+    def save(data):
         kwargs = {
             "practice": request.practice,
             "actor": request.membership,
             "data": form.terms(),
-            "windows": form.cleaned_data["windows"],
-            "categories": form.cleaned_data["categories"],
+            "windows": data["windows"],
+            "categories": data["categories"],
             "request": request,
         }
-        try:
-            if plan is None:
-                plan = services.plan_create(**kwargs)
-            else:
-                plan = services.plan_update(plan=plan, **kwargs)
-        except ApplicationError as error:
-            error.add_to_form(form)
-        else:
-            messages.success(request, _("Plan saved."))
-            return redirect("plan_detail", practice_slug=request.practice.slug, plan_id=plan.pk)
+        if plan is None:
+            return services.plan_create(**kwargs)
+        return services.plan_update(plan=plan, **kwargs)
+
+    done, saved = form_submit(request, form, save, success=_("Plan saved."))
+    if done:
+        return redirect("plan_detail", practice_slug=request.practice.slug, plan_id=saved.pk)
     return render_form(
         request,
         "clients/plan_form.html",
@@ -126,28 +124,23 @@ def category_list(request):
 
 def _category_form(request, category: ServiceCategory | None):
     form = CategoryForm(request.POST or None, instance=category, practice=request.practice)
-    if request.method == "POST" and form.is_valid():
-        try:
-            if category is None:
-                services.category_create(
-                    practice=request.practice,
-                    actor=request.membership,
-                    data=form.cleaned_data,
-                    request=request,
-                )
-            else:
-                services.category_update(
-                    practice=request.practice,
-                    actor=request.membership,
-                    category=category,
-                    data=form.cleaned_data,
-                    request=request,
-                )
-        except ApplicationError as error:
-            error.add_to_form(form)
-        else:
-            messages.success(request, _("Category saved."))
-            return redirect("category_list", practice_slug=request.practice.slug)
+
+    def save(data):
+        if category is None:
+            return services.category_create(
+                practice=request.practice, actor=request.membership, data=data, request=request
+            )
+        return services.category_update(
+            practice=request.practice,
+            actor=request.membership,
+            category=category,
+            data=data,
+            request=request,
+        )
+
+    done, _category = form_submit(request, form, save, success=_("Category saved."))
+    if done:
+        return redirect("category_list", practice_slug=request.practice.slug)
     return render_form(
         request,
         "clients/category_form.html",

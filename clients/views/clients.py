@@ -15,10 +15,14 @@ from clients.models import Contact
 from clients.usage import period_usage, usage_for_clients
 from clients.views._common import client_for, render_form, usage_chart
 from secretary.access import admin_view, staff_view
-from secretary.errors import ApplicationError
+from secretary.errors import ApplicationError, form_submit
 from secretary.models import Invitation, Role
 
 PAGE_SIZE = 25
+
+
+def _to_client(request, client):
+    return redirect("client_detail", practice_slug=request.practice.slug, client_id=client.pk)
 
 
 @staff_view
@@ -58,21 +62,23 @@ def client_list(request):
 @require_http_methods(["GET", "POST"])
 def client_create(request):
     form = ClientForm(request.POST or None, practice=request.practice)
-    if request.method == "POST" and form.is_valid():
-        data = dict(form.cleaned_data)
+
+    def create(cleaned):
+        data = dict(cleaned)
         if data.get("primary_secretary") is None:
             data.pop("primary_secretary", None)
-        try:
-            client = services.client_create(
-                practice=request.practice, actor=request.membership, data=data, request=request
-            )
-        except ApplicationError as error:
-            error.add_to_form(form)
-        else:
-            messages.success(request, _("%(name)s was added.") % {"name": client.name})
-            return redirect(
-                "client_detail", practice_slug=request.practice.slug, client_id=client.pk
-            )
+        return services.client_create(
+            practice=request.practice, actor=request.membership, data=data, request=request
+        )
+
+    done, client = form_submit(
+        request,
+        form,
+        create,
+        success=lambda client: _("%(name)s was added.") % {"name": client.name},
+    )
+    if done:
+        return _to_client(request, client)
     return render_form(
         request, "clients/client_form.html", {"form": form}, failed=request.method == "POST"
     )
@@ -135,22 +141,20 @@ def client_detail(request, client_id: int):
 def client_edit(request, client_id: int):
     client = client_for(request, client_id)
     form = ClientForm(request.POST or None, instance=client, practice=request.practice)
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.client_update(
-                practice=request.practice,
-                actor=request.membership,
-                client=client,
-                data=dict(form.cleaned_data),
-                request=request,
-            )
-        except ApplicationError as error:
-            error.add_to_form(form)
-        else:
-            messages.success(request, _("Saved."))
-            return redirect(
-                "client_detail", practice_slug=request.practice.slug, client_id=client.pk
-            )
+    done, _client = form_submit(
+        request,
+        form,
+        lambda data: services.client_update(
+            practice=request.practice,
+            actor=request.membership,
+            client=client,
+            data=dict(data),
+            request=request,
+        ),
+        success=_("Saved."),
+    )
+    if done:
+        return _to_client(request, client)
     return render_form(
         request,
         "clients/client_form.html",
@@ -164,22 +168,20 @@ def client_edit(request, client_id: int):
 def contact_create(request, client_id: int):
     client = client_for(request, client_id)
     form = ContactForm(request.POST or None, practice=request.practice)
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.contact_create(
-                practice=request.practice,
-                actor=request.membership,
-                client=client,
-                data=form.cleaned_data,
-                request=request,
-            )
-        except ApplicationError as error:
-            error.add_to_form(form)
-        else:
-            messages.success(request, _("Contact added."))
-            return redirect(
-                "client_detail", practice_slug=request.practice.slug, client_id=client.pk
-            )
+    done, _contact = form_submit(
+        request,
+        form,
+        lambda data: services.contact_create(
+            practice=request.practice,
+            actor=request.membership,
+            client=client,
+            data=data,
+            request=request,
+        ),
+        success=_("Contact added."),
+    )
+    if done:
+        return _to_client(request, client)
     return render_form(
         request,
         "clients/contact_form.html",
@@ -194,22 +196,20 @@ def contact_edit(request, client_id: int, contact_id: int):
     client = client_for(request, client_id)
     contact = selectors.contact_get(practice=request.practice, client=client, contact_id=contact_id)
     form = ContactForm(request.POST or None, instance=contact, practice=request.practice)
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.contact_update(
-                practice=request.practice,
-                actor=request.membership,
-                contact=contact,
-                data=form.cleaned_data,
-                request=request,
-            )
-        except ApplicationError as error:
-            error.add_to_form(form)
-        else:
-            messages.success(request, _("Contact saved."))
-            return redirect(
-                "client_detail", practice_slug=request.practice.slug, client_id=client.pk
-            )
+    done, _contact = form_submit(
+        request,
+        form,
+        lambda data: services.contact_update(
+            practice=request.practice,
+            actor=request.membership,
+            contact=contact,
+            data=data,
+            request=request,
+        ),
+        success=_("Contact saved."),
+    )
+    if done:
+        return _to_client(request, client)
     return render_form(
         request,
         "clients/contact_form.html",
@@ -231,7 +231,7 @@ def contact_delete(request, client_id: int, contact_id: int):
         messages.error(request, error.message)
     else:
         messages.success(request, _("Contact removed."))
-    return redirect("client_detail", practice_slug=request.practice.slug, client_id=client.pk)
+    return _to_client(request, client)
 
 
 @staff_view
@@ -248,7 +248,7 @@ def contact_invite(request, client_id: int, contact_id: int):
         messages.error(request, error.message)
     else:
         messages.success(request, _("%(name)s was invited to the portal.") % {"name": contact.name})
-    return redirect("client_detail", practice_slug=request.practice.slug, client_id=client.pk)
+    return _to_client(request, client)
 
 
 @admin_view
@@ -259,22 +259,20 @@ def agreement_create(request, client_id: int):
     form = AgreementForm(
         request.POST or None, request.FILES or None, practice=request.practice, client=client
     )
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.agreement_record(
-                practice=request.practice,
-                actor=request.membership,
-                client=client,
-                request=request,
-                **form.cleaned_data,
-            )
-        except ApplicationError as error:
-            error.add_to_form(form)
-        else:
-            messages.success(request, _("Agreement recorded."))
-            return redirect(
-                "client_detail", practice_slug=request.practice.slug, client_id=client.pk
-            )
+    done, _agreement = form_submit(
+        request,
+        form,
+        lambda data: services.agreement_record(
+            practice=request.practice,
+            actor=request.membership,
+            client=client,
+            request=request,
+            **data,
+        ),
+        success=_("Agreement recorded."),
+    )
+    if done:
+        return _to_client(request, client)
     return render_form(
         request,
         "clients/agreement_form.html",

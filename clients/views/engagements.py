@@ -22,7 +22,7 @@ from clients.views._common import (
     usage_chart,
 )
 from secretary.access import staff_view
-from secretary.errors import ApplicationError
+from secretary.errors import ApplicationError, form_submit
 from secretary.models import validate_time_zone
 
 # Statuses a client contact may see (drafts stay with the practice).
@@ -79,22 +79,22 @@ def engagement_create(request, client_id: int):
     """Start the client's customized plan from a catalog plan or from scratch."""
     client = client_for(request, client_id)
     form = EngagementStartForm(request.POST or None, practice=request.practice)
-    if request.method == "POST" and form.is_valid():
-        try:
-            engagement = services.engagement_create(
-                practice=request.practice,
-                actor=request.membership,
-                client=client,
-                plan=form.cleaned_data["plan"],
-                request=request,
-            )
-        except ApplicationError as error:
-            error.add_to_form(form)
-        else:
-            messages.success(request, _("Draft created: adjust any term, then propose it."))
-            return redirect(
-                "engagement_edit", practice_slug=request.practice.slug, engagement_id=engagement.pk
-            )
+    done, engagement = form_submit(
+        request,
+        form,
+        lambda data: services.engagement_create(
+            practice=request.practice,
+            actor=request.membership,
+            client=client,
+            plan=data["plan"],
+            request=request,
+        ),
+        success=_("Draft created: adjust any term, then propose it."),
+    )
+    if done:
+        return redirect(
+            "engagement_edit", practice_slug=request.practice.slug, engagement_id=engagement.pk
+        )
     context = {
         "form": form,
         "client": client,
@@ -132,26 +132,24 @@ def engagement_edit(request, engagement_id: int):
     if request.method == "POST" and request.POST.get("preview"):
         return _coverage_preview(request, engagement)
     form = EngagementForm(request.POST or None, instance=engagement, practice=request.practice)
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.engagement_update(
-                practice=request.practice,
-                actor=request.membership,
-                engagement=engagement,
-                data=form.terms(),
-                windows=form.cleaned_data["windows"],
-                categories=form.cleaned_data["categories"],
-                request=request,
-            )
-        except ApplicationError as error:
-            error.add_to_form(form)
-        else:
-            messages.success(request, _("Saved."))
-            return redirect(
-                "engagement_detail",
-                practice_slug=request.practice.slug,
-                engagement_id=engagement.pk,
-            )
+    done, _engagement_saved = form_submit(
+        request,
+        form,
+        lambda data: services.engagement_update(
+            practice=request.practice,
+            actor=request.membership,
+            engagement=engagement,
+            data=form.terms(),
+            windows=data["windows"],
+            categories=data["categories"],
+            request=request,
+        ),
+        success=_("Saved."),
+    )
+    if done:
+        return redirect(
+            "engagement_detail", practice_slug=request.practice.slug, engagement_id=engagement.pk
+        )
     engagement = selectors.engagement_get(practice=request.practice, engagement_id=engagement.pk)
     typed = None
     if form.is_bound and {"windows", "coverage_time_zone"} <= set(form.cleaned_data):
@@ -358,24 +356,22 @@ def portal_engagement_accept(request, engagement_id: int):
 def portal_engagement_changes(request, engagement_id: int):
     engagement = _portal_engagement(request, engagement_id)
     form = ChangeRequestForm(request.POST)
-    if form.is_valid():
-        try:
-            services.engagement_request_changes(
-                practice=request.practice,
-                engagement=engagement,
-                membership=request.membership,
-                comment=form.cleaned_data["comment"],
-                request=request,
-            )
-        except ApplicationError as error:
-            error.add_to_form(form)
-        else:
-            messages.success(request, _("Your comments were sent to the practice."))
-            return redirect(
-                "portal_engagement",
-                practice_slug=request.practice.slug,
-                engagement_id=engagement.pk,
-            )
+    done, _engagement_saved = form_submit(
+        request,
+        form,
+        lambda data: services.engagement_request_changes(
+            practice=request.practice,
+            engagement=engagement,
+            membership=request.membership,
+            comment=data["comment"],
+            request=request,
+        ),
+        success=_("Your comments were sent to the practice."),
+    )
+    if done:
+        return redirect(
+            "portal_engagement", practice_slug=request.practice.slug, engagement_id=engagement.pk
+        )
     context = _engagement_context(
         request,
         engagement,

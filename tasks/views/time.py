@@ -10,7 +10,7 @@ from django.utils.translation import ngettext
 from django.views.decorators.http import require_http_methods, require_POST
 
 from secretary.access import staff_view
-from secretary.errors import ApplicationError
+from secretary.errors import ApplicationError, form_submit
 from tasks import timekeeping
 from tasks.forms import (
     TimeEntryForm,
@@ -19,7 +19,7 @@ from tasks.models import (
     TimeEntry,
 )
 from tasks.views.common import _fail, _staff_task, _task_url
-from tasks.views.work import _detail_context
+from tasks.views.work import _detail_submit
 
 
 def _entry(request, entry_id) -> TimeEntry:
@@ -86,29 +86,23 @@ def timer_discard(request, entry_id: int):
 def time_add(request, task_id: int):
     task = _staff_task(request, task_id)
     form = TimeEntryForm(request.POST)
-    if form.is_valid():
-        data = form.cleaned_data
-        try:
-            timekeeping.time_entry_add(
-                practice=request.practice,
-                membership=request.membership,
-                task=task,
-                day=data["day"],
-                minutes=data["minutes"],
-                description=data["description"],
-                billable=data["billable"],
-                request=request,
-            )
-        except ApplicationError as error:
-            error.add_to_form(form)
-        else:
-            messages.success(request, _("Time logged."))
-            return redirect(_task_url(request, task) + "#time")
-    return render(
+    return _detail_submit(
         request,
-        "tasks/task_detail.html",
-        _detail_context(request, task, time_form=form),
-        status=400,
+        task,
+        form,
+        lambda data: timekeeping.time_entry_add(
+            practice=request.practice,
+            membership=request.membership,
+            task=task,
+            day=data["day"],
+            minutes=data["minutes"],
+            description=data["description"],
+            billable=data["billable"],
+            request=request,
+        ),
+        success=_("Time logged."),
+        form_key="time_form",
+        anchor="#time",
     )
 
 
@@ -126,24 +120,23 @@ def time_edit(request, entry_id: int):
             "billable": entry.billable,
         },
     )
-    if request.method == "POST" and form.is_valid():
-        data = form.cleaned_data
-        try:
-            timekeeping.time_entry_update(
-                practice=request.practice,
-                actor=request.membership,
-                entry=entry,
-                day=data["day"],
-                minutes=data["minutes"],
-                description=data["description"],
-                billable=data["billable"],
-                request=request,
-            )
-        except ApplicationError as error:
-            error.add_to_form(form)
-        else:
-            messages.success(request, _("Time entry saved."))
-            return redirect(_task_url(request, entry.task) + "#time")
+    done, _entry_saved = form_submit(
+        request,
+        form,
+        lambda data: timekeeping.time_entry_update(
+            practice=request.practice,
+            actor=request.membership,
+            entry=entry,
+            day=data["day"],
+            minutes=data["minutes"],
+            description=data["description"],
+            billable=data["billable"],
+            request=request,
+        ),
+        success=_("Time entry saved."),
+    )
+    if done:
+        return redirect(_task_url(request, entry.task) + "#time")
     return render(
         request,
         "tasks/time_form.html",

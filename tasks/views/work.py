@@ -15,7 +15,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from clients.services import regulated_view_record
 from secretary.access import staff_view
-from secretary.errors import ApplicationError
+from secretary.errors import ApplicationError, form_submit
 from tasks import selectors, services
 from tasks.forms import (
     SORTS,
@@ -121,34 +121,32 @@ def task_new(request):
     form = TaskForm(
         request.POST or None, practice=practice, initial={"client": request.GET.get("client")}
     )
-    if request.method == "POST" and form.is_valid():
-        data = form.cleaned_data
+
+    def create(data):
         checklist = [line for line in data["checklist"].splitlines() if line.strip()]
         # Choosing a service offers its template: used unless another one is picked.
         template = data["template"] or selectors.template_for_category(
             practice=practice, category=data["category"]
         )
-        try:
-            task = services.task_create(
-                practice=practice,
-                actor=request.membership,
-                client=data["client"],
-                title=data["title"],
-                description=data["description"],
-                category=data["category"],
-                priority=data["priority"],
-                assignee=data["assignee"],
-                due_at=data["due_at"],
-                client_visible=data["client_visible"],
-                template=template,
-                checklist=checklist or None,
-                request=request,
-            )
-        except ApplicationError as error:
-            error.add_to_form(form)
-        else:
-            messages.success(request, _("Task created."))
-            return redirect(_task_url(request, task))
+        return services.task_create(
+            practice=practice,
+            actor=request.membership,
+            client=data["client"],
+            title=data["title"],
+            description=data["description"],
+            category=data["category"],
+            priority=data["priority"],
+            assignee=data["assignee"],
+            due_at=data["due_at"],
+            client_visible=data["client_visible"],
+            template=template,
+            checklist=checklist or None,
+            request=request,
+        )
+
+    done, task = form_submit(request, form, create, success=_("Task created."))
+    if done:
+        return redirect(_task_url(request, task))
     return render(request, "tasks/task_form.html", {"form": form, "creating": True})
 
 
@@ -209,6 +207,20 @@ def _detail_context(request, task, **forms) -> dict:
     }
 
 
+def _detail_submit(request, task, form, action, *, success, form_key: str, anchor: str = ""):
+    """A form posted from the task page: back to the page when done, else the page again
+    with the form's errors (400)."""
+    done, _result = form_submit(request, form, action, success=success)
+    if done:
+        return redirect(_task_url(request, task) + anchor)
+    return render(
+        request,
+        "tasks/task_detail.html",
+        _detail_context(request, task, **{form_key: form}),
+        status=400,
+    )
+
+
 @staff_view
 @require_GET
 def task_detail(request, task_id: int):
@@ -221,21 +233,20 @@ def task_detail(request, task_id: int):
 def task_edit(request, task_id: int):
     task = _staff_task(request, task_id)
     form = TaskForm(request.POST or None, instance=task, practice=request.practice, creating=False)
-    if request.method == "POST" and form.is_valid():
-        fields = {name: form.cleaned_data[name] for name in form.changed_data}
-        try:
-            services.task_update(
-                practice=request.practice,
-                actor=request.membership,
-                task=task,
-                request=request,
-                **fields,
-            )
-        except ApplicationError as error:
-            error.add_to_form(form)
-        else:
-            messages.success(request, _("Task saved."))
-            return redirect(_task_url(request, task))
+    done, _task = form_submit(
+        request,
+        form,
+        lambda data: services.task_update(
+            practice=request.practice,
+            actor=request.membership,
+            task=task,
+            request=request,
+            **{name: data[name] for name in form.changed_data},
+        ),
+        success=_("Task saved."),
+    )
+    if done:
+        return redirect(_task_url(request, task))
     return render(request, "tasks/task_form.html", {"form": form, "task": task, "creating": False})
 
 
@@ -245,25 +256,19 @@ def task_convert(request, task_id: int):
     """Accept a portal request as a task of the practice."""
     task = _staff_task(request, task_id)
     form = ConvertForm(request.POST, practice=request.practice)
-    if form.is_valid():
-        try:
-            services.task_convert(
-                practice=request.practice,
-                actor=request.membership,
-                task=task,
-                request=request,
-                **form.cleaned_data,
-            )
-        except ApplicationError as error:
-            error.add_to_form(form)
-        else:
-            messages.success(request, _("The request is now a task."))
-            return redirect(_task_url(request, task))
-    return render(
+    return _detail_submit(
         request,
-        "tasks/task_detail.html",
-        _detail_context(request, task, convert_form=form),
-        status=400,
+        task,
+        form,
+        lambda data: services.task_convert(
+            practice=request.practice,
+            actor=request.membership,
+            task=task,
+            request=request,
+            **data,
+        ),
+        success=_("The request is now a task."),
+        form_key="convert_form",
     )
 
 
@@ -295,32 +300,24 @@ def task_status(request, task_id: int):
 def task_comment(request, task_id: int):
     task = _staff_task(request, task_id)
     form = CommentForm(request.POST, request.FILES)
-    if form.is_valid():
-        try:
-            services.comment_add(
-                practice=request.practice,
-                author=request.membership,
-                task=task,
-                body=form.cleaned_data["body"],
-                internal=form.cleaned_data["internal"],
-                files=form.cleaned_data["attachments"],
-                request=request,
-            )
-        except ApplicationError as error:
-            error.add_to_form(form)
-        else:
-            messages.success(
-                request,
-                _("Note added.")
-                if form.cleaned_data["internal"]
-                else _("Reply sent to the client."),
-            )
-            return redirect(_task_url(request, task) + "#conversation")
-    return render(
+    return _detail_submit(
         request,
-        "tasks/task_detail.html",
-        _detail_context(request, task, comment_form=form),
-        status=400,
+        task,
+        form,
+        lambda data: services.comment_add(
+            practice=request.practice,
+            author=request.membership,
+            task=task,
+            body=data["body"],
+            internal=data["internal"],
+            files=data["attachments"],
+            request=request,
+        ),
+        success=lambda _comment: (
+            _("Note added.") if form.cleaned_data["internal"] else _("Reply sent to the client.")
+        ),
+        form_key="comment_form",
+        anchor="#conversation",
     )
 
 
@@ -329,26 +326,20 @@ def task_comment(request, task_id: int):
 def task_attach(request, task_id: int):
     task = _staff_task(request, task_id)
     form = AttachmentForm(request.POST, request.FILES)
-    if form.is_valid():
-        try:
-            services.attachment_add(
-                practice=request.practice,
-                task=task,
-                files=form.cleaned_data["attachments"],
-                user=request.user,
-                internal=form.cleaned_data["internal"],
-                request=request,
-            )
-        except ApplicationError as error:
-            error.add_to_form(form)
-        else:
-            messages.success(request, _("Files attached."))
-            return redirect(_task_url(request, task))
-    return render(
+    return _detail_submit(
         request,
-        "tasks/task_detail.html",
-        _detail_context(request, task, attachment_form=form),
-        status=400,
+        task,
+        form,
+        lambda data: services.attachment_add(
+            practice=request.practice,
+            task=task,
+            files=data["attachments"],
+            user=request.user,
+            internal=data["internal"],
+            request=request,
+        ),
+        success=_("Files attached."),
+        form_key="attachment_form",
     )
 
 
