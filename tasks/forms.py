@@ -438,13 +438,17 @@ class MemberFilter(django_filters.ModelChoiceFilter):
 
 class TaskFilter(django_filters.FilterSet):
     q = django_filters.CharFilter(label=_("Search"), method="search")
-    client = django_filters.ModelChoiceFilter(label=_("Client"), queryset=Client.objects.none())
+    client = django_filters.ModelChoiceFilter(
+        label=_("Client"), queryset=Client.objects.none(), empty_label=_("Any client")
+    )
     status = django_filters.MultipleChoiceFilter(
         label=_("Status"), choices=Status.choices, widget=forms.SelectMultiple(attrs={"size": 3})
     )
-    assignee = MemberFilter(label=_("Assignee"), queryset=None, null_label=_("Unassigned"))
+    assignee = MemberFilter(
+        label=_("Assignee"), queryset=None, null_label=_("Unassigned"), empty_label=_("Anyone")
+    )
     category = django_filters.ModelChoiceFilter(
-        label=_("Service"), queryset=ServiceCategory.objects.none()
+        label=_("Service"), queryset=ServiceCategory.objects.none(), empty_label=_("Any service")
     )
     due_after = django_filters.DateFilter(
         label=_("Due from"), field_name="due_at", lookup_expr="date__gte", widget=DateInput

@@ -507,3 +507,11 @@ def test_it_welcomes_a_client_login_not_linked_to_a_client(world, contact_client
     # Then they see an explanation instead of a dead end, and nothing of any client
     assert response.status_code == 200
     assert "not linked to a client" in response.content.decode()
+
+
+def test_it_names_the_empty_choice_of_each_task_list_filter(world, desk, secretary_client):
+    # When the secretary opens the task list; then each filter says what "no choice" means
+    body = secretary_client.get(reverse("task_list", args=[world.practice.slug])).content.decode()
+    for label in ("Any client", "Anyone", "Any service"):
+        assert f">{label}</option>" in body
+    assert ">---------</option>" not in body
