@@ -225,6 +225,7 @@ SERVER_EMAIL = DEFAULT_FROM_EMAIL
 LANGUAGE_CODE = "en"
 LANGUAGES = [("en", _("English"))]
 LOCALE_PATHS = [BASE_DIR / "locale"]
+FORMAT_MODULE_PATH = ["secretary.formats"]
 TIME_ZONE = "UTC"
 USE_I18N = True
 USE_TZ = True

@@ -61,7 +61,7 @@ def test_it_shows_times_in_the_viewers_time_zone(world, admin_client_):
 
     # 23:30 UTC on 1 March is 10:30 on 2 March in Sydney (daylight saving time).
     assert 'datetime="2025-03-02T10:30:00+11:00"' in page
-    assert "March 2, 2025, 10:30 a.m." in page
+    assert "2 Mar 2025 10:30" in page
     assert "Times are shown in Australia/Sydney." in page
 
 
