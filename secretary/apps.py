@@ -12,6 +12,12 @@ class SecretaryConfig(AppConfig):
         from secretary.navigation import register_staff_nav
 
         # After the feature apps' items (they use the default order, 50).
-        register_staff_nav("members", _("Members"), min_role=Role.SECRETARY, order=80)
-        register_staff_nav("activity", _("Activity"), min_role=Role.ADMIN, order=85)
-        register_staff_nav("api_tokens", _("API tokens"), min_role=Role.SECRETARY, order=90)
+        register_staff_nav(
+            "members", _("Members"), min_role=Role.SECRETARY, order=80, group="settings"
+        )
+        register_staff_nav(
+            "activity", _("Activity"), min_role=Role.ADMIN, order=85, group="settings"
+        )
+        register_staff_nav(
+            "api_tokens", _("API tokens"), min_role=Role.SECRETARY, order=90, group="settings"
+        )

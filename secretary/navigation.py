@@ -15,6 +15,9 @@ class NavItem:
     label: Any
     min_role: str = Role.SECRETARY
     order: int = 50
+    # "main" items sit in the top bar; "settings" items (people, logs, tokens, templates) sit in
+    # one Settings menu so the bar stays on one line.
+    group: str = "main"
 
 
 STAFF_NAV: list[NavItem] = []
@@ -22,10 +25,17 @@ PORTAL_NAV: list[NavItem] = []
 
 
 def register_staff_nav(
-    url_name: str, label: Any, *, min_role: str = Role.SECRETARY, order: int = 50
+    url_name: str,
+    label: Any,
+    *,
+    min_role: str = Role.SECRETARY,
+    order: int = 50,
+    group: str = "main",
 ) -> None:
+    if group not in ("main", "settings"):
+        raise ValueError(f"Unknown navigation group {group!r}.")
     if all(item.url_name != url_name for item in STAFF_NAV):
-        STAFF_NAV.append(NavItem(url_name, label, min_role, order))
+        STAFF_NAV.append(NavItem(url_name, label, min_role, order, group))
         STAFF_NAV.sort(key=lambda item: item.order)
 
 

@@ -32,7 +32,13 @@ class TasksConfig(AppConfig):
         register_minutes_source(timekeeping.minutes_source)
         register_staff_nav("task_list", _("Tasks"), order=20)
         register_staff_nav("event_list", _("Calendar"), order=30)
-        register_staff_nav("task_template_list", _("Task templates"), min_role="admin", order=80)
+        register_staff_nav(
+            "task_template_list",
+            _("Task templates"),
+            min_role="admin",
+            order=82,
+            group="settings",
+        )
         register_portal_nav("portal_request_list", _("Requests"), order=10)
         register_portal_nav("portal_calendar", _("Calendar"), order=40)
         post_save.connect(

@@ -38,7 +38,7 @@ def _links(context, items, allowed):
             continue
         url = reverse(item.url_name, args=[practice.slug])
         active = request.path.startswith(url) and url.rstrip("/").count("/") > 2
-        links.append({"url": url, "label": item.label, "active": active})
+        links.append({"url": url, "label": item.label, "active": active, "group": item.group})
     return links
 
 
@@ -64,3 +64,9 @@ def in_time_zone(value, tz_name):
         return timezone.localtime(value, zoneinfo.ZoneInfo(str(tz_name)))
     except (zoneinfo.ZoneInfoNotFoundError, ValueError):
         return value
+
+
+@register.filter
+def nav_group(links, group):
+    """The navigation links of one group ("main" or "settings")."""
+    return [link for link in links if link["group"] == group]

@@ -48,3 +48,17 @@ document.addEventListener("DOMContentLoaded", () => {
   focusFirstError();
 });
 document.addEventListener("htmx:afterSettle", focusFirstError);
+
+// The Settings menu closes on a click elsewhere or on Escape (focus returns to its button).
+document.addEventListener("click", (event) => {
+  document.querySelectorAll(".nav-more details[open]").forEach((menu) => {
+    if (!menu.contains(event.target)) menu.removeAttribute("open");
+  });
+});
+document.addEventListener("keydown", (event) => {
+  if (event.key !== "Escape") return;
+  document.querySelectorAll(".nav-more details[open]").forEach((menu) => {
+    menu.removeAttribute("open");
+    menu.querySelector("summary").focus();
+  });
+});

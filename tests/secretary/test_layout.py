@@ -28,6 +28,19 @@ def test_it_shows_staff_the_nav_items_their_role_allows(world, owner_client, sec
     assert f'href="/app/{SLUG}/settings/tokens/"' in secretary_page
 
 
+def test_it_keeps_people_logs_and_tokens_in_the_settings_menu(world, owner_client):
+    # When the owner opens the dashboard
+    page = owner_client.get(reverse("dashboard", args=[SLUG])).content.decode()
+    # Then the day-to-day pages sit in the bar and the rest in one Settings menu
+    menu = page[page.index('<li class="nav-more">') :]
+    menu = menu[: menu.index("</details>")]
+    for address in ("members/", "activity/", "settings/tokens/"):
+        assert f'href="/app/{SLUG}/{address}"' in menu
+    bar = page[page.index("<nav") : page.index('<li class="nav-more">')]
+    assert f'href="/app/{SLUG}/clients/"' in bar
+    assert f'href="/app/{SLUG}/members/"' not in bar
+
+
 def test_it_marks_the_current_page_in_the_nav(world, owner_client):
     page = owner_client.get(reverse("members", args=[SLUG])).content.decode()
 
