@@ -4,7 +4,7 @@ from django import template
 from django.urls import reverse
 from django.utils import timezone
 
-from secretary.models import Membership
+from secretary import selectors
 from secretary.navigation import PORTAL_NAV, STAFF_NAV
 
 register = template.Library()
@@ -12,16 +12,9 @@ register = template.Library()
 
 @register.simple_tag
 def user_memberships(user):
-    if not user.is_authenticated:
-        return []
     from secretary.views import membership_home_url
 
-    memberships = list(
-        Membership.objects.unscoped()
-        .filter(user=user)
-        .select_related("practice")
-        .order_by("practice__name")
-    )
+    memberships = selectors.user_memberships(user=user)
     for membership in memberships:
         membership.home_url = membership_home_url(membership)
     return memberships
