@@ -10,7 +10,6 @@ from django.contrib import messages
 from django.core.paginator import Paginator
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
-from django.utils.cache import patch_cache_control
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
@@ -24,30 +23,20 @@ from documents.models import Document
 from documents.subjects import subject_exists
 from secretary.access import staff_view
 from secretary.errors import ApplicationError
+from secretary.files import stored_file_response
 
 PAGE_SIZE = 50
 
 
 def _serve(document: Document, *, preview: bool) -> FileResponse:
-    field = document.preview if preview else document.file
-    if not field:
-        raise Http404
-    try:
-        handle = field.open("rb")
-    except FileNotFoundError as error:
-        raise Http404 from error
-    if preview:
-        response = FileResponse(handle, content_type="image/png")
-    else:
-        response = FileResponse(
-            handle,
-            as_attachment=True,
-            content_type="application/pdf",
-            filename=f"{slugify(document.title) or 'document'}.pdf",
-        )
+    name = slugify(document.title) or "document"
     # A ready document's files never change; only this user's browser may keep them.
-    patch_cache_control(response, private=True, max_age=300)
-    return response
+    return stored_file_response(
+        document.preview if preview else document.file,
+        filename=f"{name}.png" if preview else f"{name}.pdf",
+        inline=preview,
+        max_age=300,
+    )
 
 
 def _subject_fragment(

@@ -9,6 +9,7 @@ import sys
 from pathlib import Path
 
 import dj_database_url
+from csp.constants import NONCE, NONE, SELF, UNSAFE_INLINE
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
@@ -66,6 +67,8 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "csp.middleware.CSPMiddleware",
+    "secretary.middleware.MediaOriginMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
@@ -97,6 +100,7 @@ TEMPLATES = [
                 "django.template.context_processors.i18n",
                 "django.template.context_processors.tz",
                 "secretary.context_processors.practice",
+                "csp.context_processors.nonce",
             ],
         },
     },
@@ -360,6 +364,32 @@ X_FRAME_OPTIONS = "DENY"
 SECURE_REDIRECT_EXEMPT = [r"^healthz$"]
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
+# Content-Security-Policy on every response. Scripts and style sheets come from our own origin
+# (or carry the response's nonce); style attributes stay allowed for the widths of bars and
+# the colours of brand previews, which no script can hide in. Stored files get a stricter
+# policy of their own (secretary/files.py).
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": [SELF],
+        "script-src": [SELF, NONCE],
+        "style-src": [SELF, NONCE],
+        "style-src-attr": [UNSAFE_INLINE],
+        "img-src": [SELF, "data:"],
+        "font-src": [SELF],
+        "connect-src": [SELF],
+        "form-action": [SELF],
+        "object-src": [NONE],
+        "base-uri": [NONE],
+        "frame-ancestors": [NONE],
+    }
+}
+# User files on an origin of their own (e.g. files.secretary.example), in production: a file
+# that slipped past every check still cannot reach the application's cookies or pages.
+MEDIA_DOMAIN = os.environ.get("MEDIA_DOMAIN", "").strip()
+if MEDIA_DOMAIN:
+    _media_origin = MEDIA_DOMAIN if "://" in MEDIA_DOMAIN else f"https://{MEDIA_DOMAIN}"
+    ALLOWED_HOSTS.append(_media_origin.split("://", 1)[1].rstrip("/"))
+    CONTENT_SECURITY_POLICY["DIRECTIVES"]["img-src"].append(_media_origin.rstrip("/"))
 if not DEBUG and not TESTING:
     SESSION_COOKIE_SECURE = True
     CSRF_COOKIE_SECURE = True

@@ -4,7 +4,7 @@
 from allauth.account.decorators import secure_admin_login
 from django.contrib import admin
 from django.urls import include, path
-from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
+from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 
 import billing.api
 import billing.urls
@@ -16,6 +16,7 @@ import tasks.api
 import tasks.urls
 from secretary import api as core_api
 from secretary import views
+from secretary.files import media_file
 
 # The admin signs in through allauth: same rate limits, same two-factor authentication.
 admin.site.login = secure_admin_login(admin.site.login)
@@ -46,8 +47,9 @@ urlpatterns = [
     path("api/v1/", include(core_api.user_patterns)),
     path("api/v1/practices/<slug:practice_slug>/", include(api_practice_patterns)),
     path("api/schema/", SpectacularAPIView.as_view(), name="api_schema"),
-    path("api/docs/", SpectacularSwaggerView.as_view(url_name="api_schema"), name="api_docs"),
+    path("api/docs/", SpectacularSwaggerSplitView.as_view(url_name="api_schema"), name="api_docs"),
     path("healthz", views.healthz, name="healthz"),
+    path("files/<str:token>/", media_file, name="media_file"),
 ]
 
 # Media files are never served by URL: uploads and rendered documents go through

@@ -69,8 +69,6 @@ def test_it_hides_every_practice_route_from_another_practice(world, registry):
 UNCONFIRMED = {
     # Opened by the secret token in its URL, not by a membership: no member reaches a forged one.
     "calendar_feed": "token-authenticated feed",
-    # The registered brand kit has no logo file, so everyone gets 404.
-    "brand_logo": "kit without a logo",
     # The world's client contact is not a contact of the registered engagement's client.
     "portal_engagement": "contact not linked to the client",
 }

@@ -15,6 +15,7 @@ from clients.services._common import (
     validated_save,
 )
 from secretary.audit import activity_record
+from secretary.files import RASTER_IMAGES, named_for, sniff
 from secretary.models import Membership, Practice
 
 BRAND_FIELDS = (
@@ -43,7 +44,8 @@ def logo_problem(file) -> str | None:
         return _("The logo must be a PNG, JPEG, GIF or WebP image.")
     finally:
         file.seek(0)
-    if image_format not in LOGO_FORMATS:
+    kind = sniff(file)
+    if image_format not in LOGO_FORMATS or kind is None or kind.mime not in RASTER_IMAGES:
         return _("The logo must be a PNG, JPEG, GIF or WebP image.")
     if max(size) > LOGO_MAX_PIXELS:
         return _("The logo is larger than %(px)s pixels on a side.") % {"px": LOGO_MAX_PIXELS}
@@ -78,6 +80,8 @@ def brand_kit_save(
         problem = logo_problem(logo)
         if problem:
             raise invalid({"logo": [problem]})
+        # The stored name takes the extension of the bytes, whatever the upload was called.
+        logo.name = named_for("logo", sniff(logo))
         kit.logo = logo
     elif clear_logo:
         kit.logo = None

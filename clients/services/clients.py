@@ -21,6 +21,7 @@ from clients.services._common import (
 )
 from secretary.audit import activity_record
 from secretary.errors import ApplicationError
+from secretary.files import named_for, sniff
 from secretary.models import Invitation, Membership, Practice, Role
 
 CLIENT_FIELDS = (
@@ -46,7 +47,7 @@ CONTACT_FIELDS = (
     "portal_billing",
 )
 AGREEMENT_MAX_BYTES = 10 * 1024 * 1024
-AGREEMENT_TYPES = (".pdf", ".png", ".jpg", ".jpeg")
+AGREEMENT_TYPES = frozenset({"application/pdf", "image/png", "image/jpeg"})
 
 
 def regulated_view_record(*, request, client: Client) -> None:
@@ -382,12 +383,14 @@ def agreement_record(
         errors["signed_on"] = [_("The signing date cannot be in the future.")]
     if not file:
         errors["file"] = [_("Attach the signed agreement.")]
+    elif file.size > AGREEMENT_MAX_BYTES:
+        errors["file"] = [_("The file is larger than 10 MB.")]
     else:
-        name = (getattr(file, "name", "") or "").lower()
-        if not name.endswith(AGREEMENT_TYPES):
+        file_type = sniff(file)
+        if file_type is None or file_type.mime not in AGREEMENT_TYPES:
             errors["file"] = [_("Upload the signed agreement as a PDF, PNG or JPEG file.")]
-        elif file.size > AGREEMENT_MAX_BYTES:
-            errors["file"] = [_("The file is larger than 10 MB.")]
+        else:
+            file.name = named_for(file.name, file_type)
     if errors:
         raise invalid(errors)
     agreement = ConfidentialityAgreement(

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from django.contrib import messages
-from django.http import FileResponse, Http404
+from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
@@ -14,6 +14,7 @@ from clients.models import BrandKit
 from clients.views._common import client_for, render_form
 from secretary.access import admin_view, staff_view
 from secretary.errors import ApplicationError
+from secretary.files import stored_file_response
 
 
 def _brand_page(request, *, client, done_url: str):
@@ -72,4 +73,4 @@ def brand_logo(request, kit_id: int):
     kit = BrandKit.objects.for_practice(request.practice).filter(pk=kit_id).first()
     if kit is None or not kit.logo:
         raise Http404
-    return FileResponse(kit.logo.open("rb"))
+    return stored_file_response(kit.logo, filename=kit.logo.name, inline=True)

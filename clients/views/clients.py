@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.core.paginator import Paginator
-from django.http import FileResponse, Http404
+from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
@@ -16,6 +16,7 @@ from clients.usage import period_usage, usage_for_clients
 from clients.views._common import client_for, render_form, usage_chart
 from secretary.access import admin_view, staff_view
 from secretary.errors import ApplicationError, form_submit
+from secretary.files import stored_file_response
 from secretary.models import Invitation, Role
 
 PAGE_SIZE = 25
@@ -287,8 +288,4 @@ def agreement_file(request, client_id: int, agreement_id: int):
     agreement = selectors.agreements_of(client=client).filter(pk=agreement_id).first()
     if agreement is None or not agreement.file:
         raise Http404
-    return FileResponse(
-        agreement.file.open("rb"),
-        as_attachment=True,
-        filename=agreement.file.name.rsplit("/", 1)[-1],
-    )
+    return stored_file_response(agreement.file, filename=agreement.file.name)

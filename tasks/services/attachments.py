@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import mimetypes
 import os
 from collections.abc import Iterable, Sequence
 
@@ -11,6 +10,7 @@ from django.utils.translation import gettext as _
 
 from secretary.audit import activity_record
 from secretary.errors import ApplicationError
+from secretary.files import named_for, sniff
 from secretary.models import Practice
 from tasks.models import (
     Attachment,
@@ -61,8 +61,15 @@ def attachment_problems(files: Sequence) -> list[str]:
         )
     for upload in files:
         name = os.path.basename(upload.name or "")
-        extension = os.path.splitext(name)[1].lower()
-        if extension not in ALLOWED_EXTENSIONS:
+        if upload.size > MAX_ATTACHMENT_BYTES:
+            problems.append(
+                _("“%(name)s” is larger than the %(size)s MB limit.")
+                % {"name": name, "size": MAX_ATTACHMENT_BYTES // (1024 * 1024)}
+            )
+        elif upload.size == 0:
+            problems.append(_("“%(name)s” is empty.") % {"name": name})
+        elif sniff(upload, name=name) is None:
+            # The type is what the bytes are: a renamed program or web page is refused.
             problems.append(
                 _("“%(name)s” is not an allowed file type. Allowed: %(types)s.")
                 % {
@@ -70,13 +77,6 @@ def attachment_problems(files: Sequence) -> list[str]:
                     "types": ", ".join(e.lstrip(".").upper() for e in ALLOWED_EXTENSIONS),
                 }
             )
-        elif upload.size > MAX_ATTACHMENT_BYTES:
-            problems.append(
-                _("“%(name)s” is larger than the %(size)s MB limit.")
-                % {"name": name, "size": MAX_ATTACHMENT_BYTES // (1024 * 1024)}
-            )
-        elif upload.size == 0:
-            problems.append(_("“%(name)s” is empty.") % {"name": name})
     return problems
 
 
@@ -91,8 +91,9 @@ def _store_attachments(
 ) -> list[Attachment]:
     stored = []
     for upload in files:
-        name = os.path.basename(upload.name)[:200]
-        content_type = mimetypes.guess_type(name)[0] or "application/octet-stream"
+        kind = sniff(upload, name=upload.name)
+        name = named_for(upload.name, kind)[-200:]
+        content_type = kind.mime if kind else "application/octet-stream"
         attachment = Attachment(
             practice_id=task.practice_id,
             task=task,

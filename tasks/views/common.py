@@ -2,14 +2,13 @@
 
 from __future__ import annotations
 
-import mimetypes
-
 from django.contrib import messages
 from django.http import FileResponse
 from django.urls import reverse
 
 from clients.services import regulated_view_record
 from secretary.errors import ApplicationError
+from secretary.files import stored_file_response
 from tasks import selectors
 
 PAGE_SIZE = 25
@@ -31,16 +30,7 @@ def _staff_task(request, task_id):
 
 
 def _serve(attachment) -> FileResponse:
-    content_type = attachment.content_type or mimetypes.guess_type(attachment.original_name)[0]
-    response = FileResponse(
-        attachment.file.open("rb"),
-        as_attachment=True,
-        filename=attachment.original_name,
-        content_type=content_type or "application/octet-stream",
-    )
-    response["X-Content-Type-Options"] = "nosniff"
-    response["Cache-Control"] = "private, no-store"
-    return response
+    return stored_file_response(attachment.file, filename=attachment.original_name)
 
 
 def _feed_url(request, token: str) -> str:

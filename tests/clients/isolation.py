@@ -1,5 +1,7 @@
 """Routes of the clients app for the isolation harness (objects of practice A)."""
 
+from django.core.files.base import ContentFile
+
 from clients.models import EngagementStatus
 from tests.clients.factories import (
     AgreementFactory,
@@ -11,6 +13,8 @@ from tests.clients.factories import (
     ServiceCategoryFactory,
     ServicePlanFactory,
 )
+
+TINY_GIF = b"GIF89a\x01\x00\x01\x00\x80\x00\x00\x00\x00\x00\xff\xff\xff!\xf9\x04\x01\x00\x00\x00\x00,\x00\x00\x00\x00\x01\x00\x01\x00\x00\x02\x02D\x01\x00;"
 
 
 def routes(world) -> dict[str, dict]:
@@ -24,6 +28,7 @@ def routes(world) -> dict[str, dict]:
     plan = ServicePlanFactory(practice=practice)
     category = ServiceCategoryFactory(practice=practice)
     kit = BrandKitFactory(practice=practice, client=client)
+    kit.logo.save("logo.gif", ContentFile(TINY_GIF))
     questionnaire = QuestionnaireFactory(client=client, contact=contact)
     c = {"client_id": client.pk}
     e = {"engagement_id": engagement.pk}

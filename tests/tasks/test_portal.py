@@ -69,7 +69,8 @@ def test_it_submits_a_request_with_attachments_and_computes_its_sla(world, desk,
     )
     assert task.assignee_id == world.secretary.pk
     assert task.sla_due_at is not None and task.sla_due_at > task.created_at
-    assert sorted(a.original_name for a in task.attachments.all()) == ["brief.pdf", "passport.png"]
+    # A file is named after what its bytes are: this "passport.png" holds a PDF
+    assert sorted(a.original_name for a in task.attachments.all()) == ["brief.pdf", "passport.pdf"]
     page = contact_client.get(response["Location"])
     assert "Book flights to Tokyo" in page.content.decode()
 
