@@ -21,7 +21,6 @@ class MediaOriginMiddleware:
         return self.get_response(request)
 
 
-
 class UserTimezoneMiddleware:
     """Show times in the signed-in user's own time zone (stored in UTC)."""
 
