@@ -84,19 +84,20 @@ def _jpeg() -> bytes:
 
 # --- Brand-kit logos: the stored-script finding --------------------------------------------
 
+KIT = {
+    "primary_color": "#123456",
+    "secondary_color": "#abcdef",
+    "accent_color": "#ff8800",
+    "font": "DejaVu Serif",
+}
+
 
 @pytest.mark.parametrize("name", ["logo.html", "logo.svg", "logo.htm"])
 def test_it_serves_a_gif_named_html_as_an_inline_gif(world, admin_client_, name):
     # Given an admin uploads a valid GIF carrying a script, named like a web page
     response = admin_client_.post(
         url("practice_brand", world),
-        {
-            "primary_color": "#123456",
-            "secondary_color": "#abcdef",
-            "accent_color": "#ff8800",
-            "font": "DejaVu Serif",
-            "logo": SimpleUploadedFile(name, gif_with_script(), "text/html"),
-        },
+        {**KIT, "logo": SimpleUploadedFile(name, gif_with_script(), "text/html")},
     )
     assert response.status_code == 302
     kit = BrandKit.objects.for_practice(world.practice).get(client=None)
@@ -140,13 +141,7 @@ def test_it_refuses_an_svg_logo(world, admin_client_):
     svg = b"<svg xmlns='http://www.w3.org/2000/svg'><script>alert(1)</script></svg>"
     response = admin_client_.post(
         url("practice_brand", world),
-        {
-            "primary_color": "#123456",
-            "secondary_color": "#abcdef",
-            "accent_color": "#ff8800",
-            "font": "DejaVu Serif",
-            "logo": SimpleUploadedFile("logo.png", svg, "image/png"),
-        },
+        {**KIT, "logo": SimpleUploadedFile("logo.png", svg, "image/png")},
     )
     assert response.status_code == 400
     assert "must be a PNG, JPEG, GIF or WebP image" in response.content.decode()
