@@ -1,4 +1,4 @@
-# The two commands: `make run` (the app on the embedded default, with demo data) and
+# The two commands: `make run` (web, worker and beat on the embedded default, with demo data) and
 # `make test` (the whole suite). Each sets up what it needs by itself.
 PYTHON ?= python3
 UV_VERSION := 0.13.9
@@ -21,8 +21,7 @@ $(VENV)/.synced: $(UV) pyproject.toml uv.lock
 run: $(VENV)/.synced
 	DEBUG=1 $(PY) manage.py migrate --noinput
 	DEBUG=1 SITE_URL=http://$(HOST):$(PORT) $(PY) manage.py seed_demo
-	@echo "Secretary is running at http://$(HOST):$(PORT)/  (Ctrl-C stops it)"
-	DEBUG=1 SITE_URL=http://$(HOST):$(PORT) $(PY) manage.py runserver $(HOST):$(PORT)
+	DEBUG=1 SITE_URL=http://$(HOST):$(PORT) $(PY) manage.py run_all $(HOST):$(PORT)
 
 migrate: $(VENV)/.synced
 	DEBUG=$${DEBUG:-1} $(PY) manage.py migrate --noinput

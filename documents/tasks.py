@@ -60,6 +60,7 @@ def render_document(self, *, practice_id: int, document_id: int) -> str:
                 brand=services.brand_from_json(document.brand),
             )
             services.document_store_result(document=document, result=result)
+            logger.info("Document %s (%s) rendered", document_id, document.kind)
         except (rendering.RenderError, ApplicationError) as error:
             services.document_fail(document=document, reason=error.message)
             return "failed"

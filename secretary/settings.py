@@ -1,7 +1,7 @@
 """Settings for Secretary, read from the environment (12-factor).
 
-With no DATABASE_URL and no REDIS_URL the app runs on the embedded default: a SQLite file and
-Celery tasks executed eagerly in-process, so a newcomer needs nothing installed.
+With no DATABASE_URL and no REDIS_URL the app runs on the embedded default: a SQLite file and a
+Celery broker made of files under var/broker, so a newcomer needs nothing installed.
 """
 
 import os
@@ -121,7 +121,14 @@ else:
         "default": {
             "ENGINE": "django.db.backends.sqlite3",
             "NAME": os.environ.get("SQLITE_PATH", str(BASE_DIR / "db.sqlite3")),
-            "OPTIONS": {"timeout": 20},
+            # Web, worker and beat share the file: readers do not block the writer (WAL), a
+            # writer waits for the lock up to 20 s, and transactions take it when they begin
+            # (no "database is locked" when a read turns into a write).
+            "OPTIONS": {
+                "timeout": 20,
+                "transaction_mode": "IMMEDIATE",
+                "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
+            },
         }
     }
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
@@ -139,10 +146,18 @@ if REDIS_URL:
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 
-CELERY_BROKER_URL = os.environ.get("CELERY_BROKER_URL", REDIS_URL or "memory://")
+# Embedded default (no REDIS_URL): a broker made of files under var/broker (kombu's filesystem
+# transport), shared by the web, worker and beat processes of one checkout (`make run` starts
+# all three), so documents render and periodic jobs run in the background as in production.
+# No result backend: nothing reads task results. The suite keeps tasks in-process ("memory").
+CELERY_BROKER_DIR = Path(os.environ.get("CELERY_BROKER_DIR", BASE_DIR / "var" / "broker"))
+CELERY_BROKER_URL = os.environ.get(
+    "CELERY_BROKER_URL", REDIS_URL or ("memory://" if TESTING else "filesystem://localhost/")
+)
 CELERY_RESULT_BACKEND = os.environ.get("CELERY_RESULT_BACKEND", REDIS_URL or None)
-# Embedded default: without a broker, tasks run in-process (still only after commit).
-CELERY_TASK_ALWAYS_EAGER = not REDIS_URL
+# With the in-memory broker no other process could receive a task: run it in-process instead
+# (still only after commit). A worker refuses to start on it (secretary/celery.py).
+CELERY_TASK_ALWAYS_EAGER = CELERY_BROKER_URL.startswith("memory://")
 CELERY_TASK_EAGER_PROPAGATES = True
 CELERY_TASK_ACKS_LATE = True
 CELERY_TASK_REJECT_ON_WORKER_LOST = True
@@ -152,6 +167,16 @@ CELERY_TASK_SOFT_TIME_LIMIT = 240
 CELERY_TASK_DEFAULT_QUEUE = "default"
 CELERY_TASK_ROUTES = {"documents.tasks.*": {"queue": "documents"}}
 CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": 3600}
+if CELERY_BROKER_URL.startswith("filesystem://"):
+    # One folder written and read by every process (the folders are made by secretary/celery.py).
+    CELERY_BROKER_TRANSPORT_OPTIONS |= {
+        "data_folder_in": str(CELERY_BROKER_DIR / "queue"),
+        "data_folder_out": str(CELERY_BROKER_DIR / "queue"),
+        "control_folder": str(CELERY_BROKER_DIR / "control"),
+        "processed_folder": str(CELERY_BROKER_DIR / "processed"),
+        "store_processed": False,
+        "polling_interval": 0.5,
+    }
 CELERY_RESULT_EXPIRES = 24 * 3600
 CELERY_BEAT_SCHEDULE: dict = {}
 CELERY_BEAT_SCHEDULE_FILENAME = os.environ.get(
@@ -416,6 +441,8 @@ LOGGING = {
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "INFO")},
     "loggers": {
         "django.db.backends": {"level": "WARNING"},
+        # WeasyPrint's font subsetting logs a line per table of every font at INFO.
+        "fontTools": {"level": "WARNING"},
         # "Not Found: /invitations/<token>/" and the like: keep tokens out of the logs.
         "django.request": {"filters": ["redact_tokens"]},
         "secretary.security": {"level": "INFO"},

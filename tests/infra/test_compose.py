@@ -7,10 +7,13 @@ import json
 import os
 import re
 import shlex
+import shutil
 import stat
 import subprocess
 import sys
 import tomllib
+import urllib.parse
+import urllib.request
 from pathlib import Path
 
 import pytest
@@ -215,3 +218,108 @@ def test_it_configures_a_production_stack_that_passes_the_checks(services):
     output = result.stdout + result.stderr
     assert result.returncode == 0, output
     assert re.findall(r"\((\w+\.[WE]\d+)\)", output) == ["security.W008"], output
+
+
+# Variables of the README's table that mean nothing in the compose stack, and why.
+NOT_FOR_COMPOSE = {
+    "SQLITE_PATH": "the stack runs PostgreSQL (DATABASE_URL)",
+    "CELERY_BROKER_DIR": "the stack's broker is Redis, not the embedded filesystem broker",
+}
+
+
+def readme_variables() -> set[str]:
+    """Every name in the first column of the README's configuration table."""
+    lines = (ROOT / "README.md").read_text().splitlines()
+    start = next(i for i, line in enumerate(lines) if line.startswith("| Variable |"))
+    names: set[str] = set()
+    for line in lines[start + 2 :]:
+        if not line.startswith("|"):
+            break
+        names |= set(re.findall(r"`([A-Z][A-Z0-9_]+)`", line.split("|")[1]))
+    return names
+
+
+def test_it_passes_every_documented_variable_to_the_app_containers(services):
+    # Given the variables the README's configuration table documents
+    documented = readme_variables()
+    assert {"SECRET_KEY", "WEB_CONCURRENCY", "S3_URL_EXPIRE_SECONDS"} <= documented
+    # Then web, worker, beat and migrate receive each of them
+    for name in (*APP_SERVICES, "migrate"):
+        environment = set(services[name]["environment"])
+        missing = sorted(documented - environment - set(NOT_FOR_COMPOSE))
+        assert missing == [], f"{name} never receives {missing}"
+
+
+def test_it_passes_defaults_that_the_settings_read_as_their_own(services):
+    # Given the compose environment with nothing set but SECRET_KEY
+    env = compose_env_with_defaults(services["web"]["environment"])
+    # Then an empty value never replaces a setting's default with nothing
+    for name in ("CELERY_BROKER_URL", "CONN_MAX_AGE", "S3_MEDIA_PREFIX", "API_TOKEN_RATE"):
+        assert env[name], name
+    assert env["CELERY_BROKER_URL"] == env["REDIS_URL"]
+
+
+def healthcheck_request(service: dict, allowed_hosts: str, monkeypatch) -> urllib.request.Request:
+    """The request the container's health check sends, given ALLOWED_HOSTS."""
+    test = service["healthcheck"]["test"]
+    assert test[:3] == ["CMD", "python", "-c"], test
+    sent: list[urllib.request.Request] = []
+    monkeypatch.setenv("ALLOWED_HOSTS", allowed_hosts)
+    monkeypatch.setattr(urllib.request, "urlopen", lambda request, timeout: sent.append(request))
+    # The file's own probe, run against a fake urlopen.
+    exec(test[3], {})
+    [request] = sent
+    return request
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    "allowed_hosts",
+    ["secretary.example", " .secretary.example, www.secretary.example", "*", "localhost,127.0.0.1"],
+)
+def test_it_health_checks_web_with_a_host_that_django_accepts(
+    services, allowed_hosts, monkeypatch, settings, client
+):
+    # Given ALLOWED_HOSTS set as the README says
+    settings.ALLOWED_HOSTS = [h.strip() for h in allowed_hosts.split(",") if h.strip()]
+    # When the web container's health check probes /healthz
+    request = healthcheck_request(services["web"], allowed_hosts, monkeypatch)
+    assert request.full_url == "http://127.0.0.1:8000/healthz"
+    host = request.get_header("Host") or urllib.parse.urlsplit(request.full_url).netloc
+    # Then Django answers 200, not 400 DisallowedHost
+    response = client.get("/healthz", HTTP_HOST=host)
+    assert response.status_code == 200
+
+
+def compose_binaries() -> list[list[str]]:
+    found = []
+    if shutil.which("docker-compose"):
+        found.append(["docker-compose"])
+    if shutil.which("docker"):
+        probe = subprocess.run(
+            ["docker", "compose", "version"], capture_output=True, timeout=30, check=False
+        )
+        if probe.returncode == 0:
+            found.append(["docker", "compose"])
+    return found
+
+
+def test_it_is_a_valid_file_for_the_compose_clients_installed(tmp_path):
+    # Given the compose clients on this machine (CI installs docker-compose 1.29 from Debian)
+    binaries = compose_binaries()
+    if not binaries:
+        pytest.skip("Neither docker-compose nor docker compose is installed here.")
+    base = {k: v for k, v in os.environ.items() if k in {"PATH", "HOME", "LANG"}}
+    for binary in binaries:
+        # When each validates the file (no engine needed)
+        result = subprocess.run(
+            [*binary, "-f", str(ROOT / "docker-compose.yml"), "config", "-q"],
+            cwd=tmp_path,
+            env={**base, "SECRET_KEY": "x" * 50},
+            capture_output=True,
+            text=True,
+            timeout=60,
+            check=False,
+        )
+        # Then it accepts it
+        assert result.returncode == 0, f"{' '.join(binary)}: {result.stdout}{result.stderr}"

@@ -18,6 +18,7 @@ ENV_NAMES = (
     "CONN_MAX_AGE",
     "CELERY_BROKER_URL",
     "CELERY_RESULT_BACKEND",
+    "CELERY_BROKER_DIR",
     "AWS_STORAGE_BUCKET_NAME",
     "AWS_ACCESS_KEY_ID",
     "AWS_SECRET_ACCESS_KEY",
@@ -66,6 +67,24 @@ def test_it_runs_on_sqlite_with_eager_tasks_when_nothing_is_configured(load_sett
     assert loaded["CELERY_BROKER_URL"] == "memory://"
     assert loaded["CACHES"]["default"]["BACKEND"].endswith("LocMemCache")
     assert loaded["STORAGES"]["default"]["BACKEND"].endswith("FileSystemStorage")
+
+
+def test_it_runs_a_real_broker_in_files_when_nothing_is_configured_outside_the_suite(
+    load_settings, tmp_path
+):
+    # Given a developer's machine: nothing configured, not the test suite
+    loaded = load_settings(SECRETARY_TESTING="0", DEBUG="1", CELERY_BROKER_DIR=str(tmp_path))
+    # Then tasks go to a broker made of files that web, worker and beat share, not in-process
+    assert loaded["CELERY_BROKER_URL"].startswith("filesystem://")
+    assert loaded["CELERY_TASK_ALWAYS_EAGER"] is False
+    assert loaded["CELERY_RESULT_BACKEND"] is None
+    options = loaded["CELERY_BROKER_TRANSPORT_OPTIONS"]
+    assert options["data_folder_in"] == options["data_folder_out"] == str(tmp_path / "queue")
+    # And the SQLite file takes several processes: WAL, a busy timeout, locks taken up front
+    sqlite = loaded["DATABASES"]["default"]["OPTIONS"]
+    assert "journal_mode=WAL" in sqlite["init_command"]
+    assert sqlite["timeout"] == 20
+    assert sqlite["transaction_mode"] == "IMMEDIATE"
 
 
 def test_it_uses_postgres_with_persistent_checked_connections(load_settings):
