@@ -5,10 +5,16 @@ from secretary.scope import current_practice
 
 
 class PracticeContextFilter(logging.Filter):
-    """Adds the practice being served (if any) to every log record."""
+    """Adds the practice being served (if any) to every log record.
+
+    Django logs a request's error or 404 after its view has returned and left the practice
+    scope; such records carry the request, which still names its practice.
+    """
 
     def filter(self, record: logging.LogRecord) -> bool:
         practice = current_practice()
+        if practice is None:
+            practice = getattr(getattr(record, "request", None), "practice", None)
         record.practice = getattr(practice, "slug", "-") if practice is not None else "-"
         return True
 
