@@ -3,12 +3,17 @@
 import base64
 import hashlib
 import hmac
+import os
 import re
+import runpy
 import struct
 import time
+from pathlib import Path
 
 from allauth.mfa.models import Authenticator
 from allauth.mfa.totp.internal.auth import TOTP
+from django.conf import settings as django_settings
+from django.contrib.auth.hashers import MD5PasswordHasher
 from django.contrib.sessions.models import Session
 from django.core import mail
 from django.test import Client
@@ -101,6 +106,79 @@ def test_it_does_not_reveal_a_taken_email_at_signup(world, client):
     assert User.objects.filter(email__iexact=world.owner.user.email).count() == 1
     to_owner = [m for m in mail.outbox if m.to == [world.owner.user.email]]
     assert len(to_owner) == 1 and "already" in to_owner[0].body.lower()
+
+
+class CountingHasher(MD5PasswordHasher):
+    """The test suite's fast hasher, remembering what it hashed."""
+
+    hashed: list[str] = []
+
+    def encode(self, password, salt):
+        self.hashed.append(password)
+        return super().encode(password, salt)
+
+
+def test_it_hashes_the_password_and_sends_one_email_for_a_taken_email_at_signup(world, settings):
+    # Given a hasher that remembers its work
+    settings.PASSWORD_HASHERS = ["tests.secretary.test_accounts.CountingHasher"]
+    CountingHasher.hashed.clear()
+
+    # When someone signs up with a taken address, and someone else with a fresh one
+    taken = signup(Client(), world.owner.user.email)
+    hashed_for_taken = list(CountingHasher.hashed)
+    CountingHasher.hashed.clear()
+    fresh = signup(Client(), "fresh@example.com")
+    hashed_for_fresh = list(CountingHasher.hashed)
+
+    # Then both hash the submitted password once (the slow part of a signup), both send one
+    # email to the address, and both land on the same page
+    assert hashed_for_taken == hashed_for_fresh == [STRONG]
+    assert [m.to for m in mail.outbox] == [[world.owner.user.email], ["fresh@example.com"]]
+    assert taken["Location"] == fresh["Location"] == reverse("account_email_verification_sent")
+
+
+def test_it_answers_a_taken_email_at_signup_in_the_same_words_with_debug_on(world, settings):
+    # Given the settings a developer runs with (DEBUG on)
+    settings.DEBUG = True
+    settings.ACCOUNT_EMAIL_VERIFICATION = development_settings()["ACCOUNT_EMAIL_VERIFICATION"]
+
+    # When someone signs up with a taken address, and someone else with a fresh one
+    taken_client, fresh_client = Client(), Client()
+    taken = signup(taken_client, world.owner.user.email)
+    fresh = signup(fresh_client, "fresh@example.com")
+
+    # Then neither is told anything about the address: the same redirect to the same page
+    assert taken.status_code == fresh.status_code == 302
+    assert taken["Location"] == fresh["Location"]
+    taken_page, fresh_page = (
+        without_csrf_tokens(c.get(taken["Location"]).content.decode()).replace(email, "ADDRESS")
+        for c, email in (
+            (taken_client, world.owner.user.email),
+            (fresh_client, "fresh@example.com"),
+        )
+    )
+    assert "already" not in taken_page.lower()
+    assert taken_page == fresh_page
+
+
+def without_csrf_tokens(page: str) -> str:
+    """The page with its per-session CSRF tokens blanked (they differ between any two visitors)."""
+    page = re.sub(r'(name="csrf-token" content=")[^"]+', r"\1", page)
+    page = re.sub(r'(name="csrfmiddlewaretoken" value=")[^"]+', r"\1", page)
+    return re.sub(r'("X-CSRFToken": ")[^"]+', r"\1", page)
+
+
+def development_settings() -> dict:
+    """settings.py as ``make run`` evaluates it (DEBUG=1, nothing else set)."""
+    saved = {name: os.environ.pop(name, None) for name in ("DEBUG", "ACCOUNT_EMAIL_VERIFICATION")}
+    os.environ["DEBUG"] = "1"
+    try:
+        return runpy.run_path(str(Path(django_settings.BASE_DIR) / "secretary" / "settings.py"))
+    finally:
+        for name, value in saved.items():
+            os.environ.pop(name, None)
+            if value is not None:
+                os.environ[name] = value
 
 
 def test_it_refuses_a_weak_password_with_a_clear_message(db, client):
