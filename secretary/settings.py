@@ -194,7 +194,9 @@ ACCOUNT_EMAIL_SUBJECT_PREFIX = "[Secretary] "
 ACCOUNT_ADAPTER = "secretary.adapters.AccountAdapter"
 # Full name and the browser's time zone, next to email and password.
 ACCOUNT_SIGNUP_FORM_CLASS = "secretary.forms.SignupExtraForm"
-# Failed sign-ins per IP and per address; counted in the shared cache (Redis when configured).
+# Failed sign-ins per IP, and per address from one IP (the adapter makes the "key" that pair:
+# per address alone, anyone could lock anyone out); counted in the shared cache (Redis when
+# configured).
 # The IP is the peer's, or, behind our own proxies, the one the last of them put in
 # X-Forwarded-For (clients can forge the rest); the audit log uses the same address.
 ALLAUTH_TRUSTED_PROXY_COUNT = int(os.environ.get("TRUSTED_PROXY_COUNT", "0"))

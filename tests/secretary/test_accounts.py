@@ -260,13 +260,32 @@ def test_it_blocks_repeated_failed_logins(world, client):
     assert "_auth_user_id" not in client.session
 
 
-def test_it_blocks_failed_logins_per_address_from_any_ip(world):
+def test_it_does_not_let_a_stranger_lock_someone_out_with_wrong_passwords(world):
+    # Given a stranger who fails to sign in as the owner until they are blocked
     email = world.owner.user.email
-    for n in range(5):
-        sign_in(Client(), email, password="wrong", REMOTE_ADDR=f"198.51.100.{n}")
+    stranger = Client(REMOTE_ADDR="198.51.100.66")
+    for _ in range(5):
+        sign_in(stranger, email, password="wrong")
+    assert "Too many failed login attempts" in sign_in(stranger, email).content.decode()
 
-    blocked = sign_in(Client(), email, REMOTE_ADDR="198.51.100.200")
+    # When the owner signs in from their own address
+    owner = Client(REMOTE_ADDR="203.0.113.10")
+    response = sign_in(owner, email)
 
+    # Then they get in
+    assert response.status_code == 302
+    assert owner.session["_auth_user_id"] == str(world.owner.user.pk)
+
+
+def test_it_blocks_failed_logins_per_ip_across_addresses(world):
+    # Given someone at one IP who tries ten wrong passwords, for five people, two each
+    members = [world.owner, world.admin, world.secretary, world.client_contact, world.outsider]
+    for membership in members:
+        for _ in range(2):
+            sign_in(Client(), membership.user.email, password="wrong", REMOTE_ADDR="198.51.100.9")
+
+    # Then that IP is blocked, for any address, even with the right password
+    blocked = sign_in(Client(), world.owner.user.email, REMOTE_ADDR="198.51.100.9")
     assert "Too many failed login attempts" in blocked.content.decode()
 
 
