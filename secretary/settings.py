@@ -378,19 +378,40 @@ LOGGING = {
     "disable_existing_loggers": False,
     "filters": {
         "practice": {"()": "secretary.log_filters.PracticeContextFilter"},
-        "redact_tokens": {"()": "secretary.log_filters.RedactInvitationTokens"},
+        "redact_url_secrets": {"()": "secretary.log_filters.RedactUrlSecrets"},
     },
     "formatters": {
-        "plain": {"format": "%(asctime)s %(levelname)s %(name)s practice=%(practice)s %(message)s"}
+        "plain": {"format": "%(asctime)s %(levelname)s %(name)s practice=%(practice)s %(message)s"},
+        "django.server": {
+            "()": "django.utils.log.ServerFormatter",
+            "format": "[{server_time}] {message}",
+            "style": "{",
+        },
     },
     "handlers": {
-        "console": {"class": "logging.StreamHandler", "formatter": "plain", "filters": ["practice"]}
+        "console": {
+            "class": "logging.StreamHandler",
+            "formatter": "plain",
+            "filters": ["practice", "redact_url_secrets"],
+        },
+        "django.server": {
+            "class": "logging.StreamHandler",
+            "formatter": "django.server",
+            "level": "INFO",
+        },
     },
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "INFO")},
     "loggers": {
         "django.db.backends": {"level": "WARNING"},
-        # "Not Found: /invitations/<token>/" and the like: keep tokens out of the logs.
-        "django.request": {"filters": ["redact_tokens"]},
+        # "Not Found: /app/<slug>/calendar/feed/<token>.ics", "Gone: /invitations/<token>/", the
+        # development server's request lines: keep the secrets in URLs out of the logs.
+        "django.request": {"filters": ["redact_url_secrets"]},
+        "django.server": {
+            "handlers": ["django.server"],
+            "filters": ["redact_url_secrets"],
+            "level": "INFO",
+            "propagate": False,
+        },
         "secretary.security": {"level": "INFO"},
     },
 }
