@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from allauth.account.adapter import DefaultAccountAdapter
+from allauth.core.internal.ratelimit import get_ip
 from django.urls import reverse
 
 from secretary import services
@@ -31,6 +32,16 @@ class AccountAdapter(DefaultAccountAdapter):
 
     def get_signup_redirect_url(self, request):
         return reverse("home")
+
+    def _get_login_attempts_cache_key(self, request, **credentials) -> str:
+        """What the ``key`` of the ``login_failed`` rate limit counts: an address from one IP.
+
+        allauth counts failed sign-ins per address; then five wrong passwords from anywhere
+        would lock anyone out of their account. Counted per (address, IP) pair, and per IP by
+        the other rate, a stranger only locks themselves out. (allauth reads this key when it
+        counts a failure and when a password reset clears the count.)
+        """
+        return f"{super()._get_login_attempts_cache_key(request, **credentials)}@{get_ip(request)}"
 
     def is_email_verified(self, request, email: str) -> bool:
         """An address is proven when the person signs up through an invitation link sent to it.

@@ -118,16 +118,23 @@ class PracticeScopedMixin:
             raise Http404
         request.practice = membership.practice
         request.membership = membership
+        # Django logs an uncaught error with the plain HttpRequest: let that line name it too.
+        request._request.practice = membership.practice
         self._practice_scope = practice_scope(membership.practice)
         self._practice_scope.__enter__()
         self.check_role(request, membership)
 
-    def finalize_response(self, request, response, *args, **kwargs):
-        scope = getattr(self, "_practice_scope", None)
-        if scope is not None:
-            scope.__exit__(None, None, None)
-            self._practice_scope = None
-        return super().finalize_response(request, response, *args, **kwargs)
+    def dispatch(self, request, *args, **kwargs):
+        # The practice scope opened in ``initial`` ends with the request however it ends: an
+        # uncaught exception (a 500) skips ``finalize_response``, and the worker's next,
+        # unrelated requests would otherwise be logged under this practice.
+        try:
+            return super().dispatch(request, *args, **kwargs)
+        finally:
+            scope = getattr(self, "_practice_scope", None)
+            if scope is not None:
+                self._practice_scope = None
+                scope.__exit__(None, None, None)
 
     def check_role(self, request, membership: Membership) -> None:
         if membership.is_client:

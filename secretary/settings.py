@@ -211,10 +211,11 @@ ACCOUNT_USER_MODEL_USERNAME_FIELD = None
 ACCOUNT_LOGIN_METHODS = {"email"}
 ACCOUNT_SIGNUP_FIELDS = ["email*", "password1*", "password2*"]
 ACCOUNT_UNIQUE_EMAIL = True
-ACCOUNT_EMAIL_VERIFICATION = os.environ.get(
-    "ACCOUNT_EMAIL_VERIFICATION", "optional" if DEBUG else "mandatory"
-)
+# Mandatory in development too: with optional verification a new address is signed in at once,
+# so signing up with a taken one must say "already registered" and reveals who has an account.
+ACCOUNT_EMAIL_VERIFICATION = os.environ.get("ACCOUNT_EMAIL_VERIFICATION", "mandatory")
 ACCOUNT_PREVENT_ENUMERATION = True
+ACCOUNT_FORMS = {"signup": "secretary.account_forms.SignupForm"}
 ACCOUNT_LOGIN_ON_EMAIL_CONFIRMATION = True
 ACCOUNT_LOGOUT_ON_PASSWORD_CHANGE = False
 ACCOUNT_REAUTHENTICATION_TIMEOUT = 300
@@ -222,7 +223,9 @@ ACCOUNT_EMAIL_SUBJECT_PREFIX = "[Secretary] "
 ACCOUNT_ADAPTER = "secretary.adapters.AccountAdapter"
 # Full name and the browser's time zone, next to email and password.
 ACCOUNT_SIGNUP_FORM_CLASS = "secretary.forms.SignupExtraForm"
-# Failed sign-ins per IP and per address; counted in the shared cache (Redis when configured).
+# Failed sign-ins per IP, and per address from one IP (the adapter makes the "key" that pair:
+# per address alone, anyone could lock anyone out); counted in the shared cache (Redis when
+# configured).
 # The IP is the peer's, or, behind our own proxies, the one the last of them put in
 # X-Forwarded-For (clients can forge the rest); the audit log uses the same address.
 ALLAUTH_TRUSTED_PROXY_COUNT = int(os.environ.get("TRUSTED_PROXY_COUNT", "0"))
@@ -430,21 +433,42 @@ LOGGING = {
     "disable_existing_loggers": False,
     "filters": {
         "practice": {"()": "secretary.log_filters.PracticeContextFilter"},
-        "redact_tokens": {"()": "secretary.log_filters.RedactInvitationTokens"},
+        "redact_url_secrets": {"()": "secretary.log_filters.RedactUrlSecrets"},
     },
     "formatters": {
-        "plain": {"format": "%(asctime)s %(levelname)s %(name)s practice=%(practice)s %(message)s"}
+        "plain": {"format": "%(asctime)s %(levelname)s %(name)s practice=%(practice)s %(message)s"},
+        "django.server": {
+            "()": "django.utils.log.ServerFormatter",
+            "format": "[{server_time}] {message}",
+            "style": "{",
+        },
     },
     "handlers": {
-        "console": {"class": "logging.StreamHandler", "formatter": "plain", "filters": ["practice"]}
+        "console": {
+            "class": "logging.StreamHandler",
+            "formatter": "plain",
+            "filters": ["practice", "redact_url_secrets"],
+        },
+        "django.server": {
+            "class": "logging.StreamHandler",
+            "formatter": "django.server",
+            "level": "INFO",
+        },
     },
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "INFO")},
     "loggers": {
         "django.db.backends": {"level": "WARNING"},
         # WeasyPrint's font subsetting logs a line per table of every font at INFO.
         "fontTools": {"level": "WARNING"},
-        # "Not Found: /invitations/<token>/" and the like: keep tokens out of the logs.
-        "django.request": {"filters": ["redact_tokens"]},
+        # "Not Found: /app/<slug>/calendar/feed/<token>.ics", "Gone: /invitations/<token>/", the
+        # development server's request lines: keep the secrets in URLs out of the logs.
+        "django.request": {"filters": ["redact_url_secrets"]},
+        "django.server": {
+            "handlers": ["django.server"],
+            "filters": ["redact_url_secrets"],
+            "level": "INFO",
+            "propagate": False,
+        },
         "secretary.security": {"level": "INFO"},
     },
 }

@@ -28,6 +28,7 @@ from tasks.models import Attachment, CalendarEvent, CalendarFeed, Comment, Statu
 from tasks.serializers import (
     AttachmentSerializer,
     AttachmentUploadSerializer,
+    ClientEventSerializer,
     ClientTaskSerializer,
     CommentSerializer,
     EventSerializer,
@@ -463,6 +464,9 @@ class EventMixin(ContactMixin):
 
     def clients_may_write(self, request) -> bool:
         return False
+
+    def get_serializer_class(self):
+        return ClientEventSerializer if self.is_contact else EventSerializer
 
     def get_queryset(self):
         if getattr(self, "swagger_fake_view", False):

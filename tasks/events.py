@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import timedelta
 from email.utils import getaddresses
+from types import SimpleNamespace
 
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
@@ -19,6 +20,68 @@ from tasks.ics import FeedEvent, feed_ics
 from tasks.models import CalendarEvent, CalendarFeed, Task
 
 MAX_ATTENDEES = 50
+
+# What each audience may see of an event, wherever it is shown. Staff see everything; a client
+# contact sees when and where, never the practice's notes, the other attendees, which task or
+# secretary it belongs to. The portal page, the API answering a contact and the client's ICS
+# feed all read this one list.
+EVENT_FIELDS_FOR_STAFF = frozenset(
+    {
+        "id",
+        "client",
+        "task",
+        "secretary",
+        "kind",
+        "title",
+        "starts_at",
+        "ends_at",
+        "time_zone",
+        "starts_in_client_zone",
+        "location",
+        "video_link",
+        "dial_in",
+        "attendees",
+        "notes",
+        "cancelled",
+        "updated_at",
+    }
+)
+EVENT_FIELDS_FOR_CLIENTS = frozenset(
+    {
+        "id",
+        "client",
+        "kind",
+        "title",
+        "starts_at",
+        "ends_at",
+        "time_zone",
+        "starts_in_client_zone",
+        "location",
+        "video_link",
+        "dial_in",
+        "cancelled",
+        "updated_at",
+    }
+)
+
+
+def event_fields(*, for_client: bool) -> frozenset[str]:
+    """The fields of an event a client contact (``for_client``) or a staff member may see."""
+    return EVENT_FIELDS_FOR_CLIENTS if for_client else EVENT_FIELDS_FOR_STAFF
+
+
+def event_shown(event: CalendarEvent, *, for_client: bool) -> SimpleNamespace:
+    """The event as its audience may see it: only the fields of ``event_fields``.
+
+    Pages render this, not the row, so a template cannot show a field its audience may not see.
+    """
+    return SimpleNamespace(
+        **{
+            name: getattr(event, name)
+            for name in event_fields(for_client=for_client)
+            if name != "starts_in_client_zone"
+        }
+    )
 
 
 def attendees_parse(text: str) -> list[dict]:
@@ -213,24 +276,26 @@ def feed_body(
         others = [viewer_zone, event.client.time_zone]
         if event.secretary is not None:
             others.append(event.secretary.user.time_zone)
-        extra = []
-        if event.dial_in:
-            extra.append(_("Dial-in: %(number)s") % {"number": event.dial_in})
+        # A client's feed shows what the portal shows (``event_shown``), staff feeds all of it.
+        shown = event_shown(event, for_client=client is not None)
+        dial_in = getattr(shown, "dial_in", "")
         items.append(
             FeedEvent(
                 uid=f"{event.uid}@secretary",
-                title=event.title,
-                start=event.starts_at,
-                end=event.ends_at,
-                time_zone=event.time_zone,
-                updated=event.updated_at,
-                location=event.location,
-                link=event.video_link,
-                notes=event.notes,
-                attendees=tuple((a.get("name", ""), a["email"]) for a in event.attendees),
+                title=shown.title,
+                start=shown.starts_at,
+                end=shown.ends_at,
+                time_zone=shown.time_zone,
+                updated=shown.updated_at,
+                location=getattr(shown, "location", ""),
+                link=getattr(shown, "video_link", ""),
+                notes=getattr(shown, "notes", ""),
+                attendees=tuple(
+                    (a.get("name", ""), a["email"]) for a in getattr(shown, "attendees", ())
+                ),
                 also_in=tuple(z for z in others if z),
-                cancelled=event.cancelled,
-                extra_lines=tuple(extra),
+                cancelled=shown.cancelled,
+                extra_lines=(_("Dial-in: %(number)s") % {"number": dial_in},) if dial_in else (),
             )
         )
     name = client.name if client is not None else f"{practice.name}: {membership.user}"

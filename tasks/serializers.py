@@ -12,6 +12,7 @@ from rest_framework import serializers
 
 from clients.models import Client, ServiceCategory
 from secretary.models import Membership
+from tasks.events import event_fields
 from tasks.models import (
     Attachment,
     CalendarEvent,
@@ -272,6 +273,17 @@ class EventSerializer(serializers.ModelSerializer):
     @extend_schema_field(serializers.DateTimeField())
     def get_starts_in_client_zone(self, event):
         return event.starts_at.astimezone(ZoneInfo(event.client.time_zone)).isoformat()
+
+
+class ClientEventSerializer(EventSerializer):
+    """An event as a client contact sees it: the fields of ``EVENT_FIELDS_FOR_CLIENTS``, as in
+    the portal and the client's feed (no notes, no attendees)."""
+
+    class Meta(EventSerializer.Meta):
+        fields = [
+            name for name in EventSerializer.Meta.fields if name in event_fields(for_client=True)
+        ]
+        read_only_fields = fields
 
 
 class FeedSerializer(serializers.ModelSerializer):

@@ -197,7 +197,7 @@ def portal_calendar(request):
         request,
         "tasks/portal_calendar.html",
         {
-            "events": events,
+            "events": [event_services.event_shown(event, for_client=True) for event in events],
             "feed": selectors.feeds_for(practice=request.practice, client=request.client).first(),
             "feed_url": _feed_url(request, new_token) if new_token else None,
         },

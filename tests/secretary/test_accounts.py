@@ -3,12 +3,17 @@
 import base64
 import hashlib
 import hmac
+import os
 import re
+import runpy
 import struct
 import time
+from pathlib import Path
 
 from allauth.mfa.models import Authenticator
 from allauth.mfa.totp.internal.auth import TOTP
+from django.conf import settings as django_settings
+from django.contrib.auth.hashers import MD5PasswordHasher
 from django.contrib.sessions.models import Session
 from django.core import mail
 from django.test import Client
@@ -103,6 +108,79 @@ def test_it_does_not_reveal_a_taken_email_at_signup(world, client):
     assert len(to_owner) == 1 and "already" in to_owner[0].body.lower()
 
 
+class CountingHasher(MD5PasswordHasher):
+    """The test suite's fast hasher, remembering what it hashed."""
+
+    hashed: list[str] = []
+
+    def encode(self, password, salt):
+        self.hashed.append(password)
+        return super().encode(password, salt)
+
+
+def test_it_hashes_the_password_and_sends_one_email_for_a_taken_email_at_signup(world, settings):
+    # Given a hasher that remembers its work
+    settings.PASSWORD_HASHERS = ["tests.secretary.test_accounts.CountingHasher"]
+    CountingHasher.hashed.clear()
+
+    # When someone signs up with a taken address, and someone else with a fresh one
+    taken = signup(Client(), world.owner.user.email)
+    hashed_for_taken = list(CountingHasher.hashed)
+    CountingHasher.hashed.clear()
+    fresh = signup(Client(), "fresh@example.com")
+    hashed_for_fresh = list(CountingHasher.hashed)
+
+    # Then both hash the submitted password once (the slow part of a signup), both send one
+    # email to the address, and both land on the same page
+    assert hashed_for_taken == hashed_for_fresh == [STRONG]
+    assert [m.to for m in mail.outbox] == [[world.owner.user.email], ["fresh@example.com"]]
+    assert taken["Location"] == fresh["Location"] == reverse("account_email_verification_sent")
+
+
+def test_it_answers_a_taken_email_at_signup_in_the_same_words_with_debug_on(world, settings):
+    # Given the settings a developer runs with (DEBUG on)
+    settings.DEBUG = True
+    settings.ACCOUNT_EMAIL_VERIFICATION = development_settings()["ACCOUNT_EMAIL_VERIFICATION"]
+
+    # When someone signs up with a taken address, and someone else with a fresh one
+    taken_client, fresh_client = Client(), Client()
+    taken = signup(taken_client, world.owner.user.email)
+    fresh = signup(fresh_client, "fresh@example.com")
+
+    # Then neither is told anything about the address: the same redirect to the same page
+    assert taken.status_code == fresh.status_code == 302
+    assert taken["Location"] == fresh["Location"]
+    taken_page, fresh_page = (
+        without_csrf_tokens(c.get(taken["Location"]).content.decode()).replace(email, "ADDRESS")
+        for c, email in (
+            (taken_client, world.owner.user.email),
+            (fresh_client, "fresh@example.com"),
+        )
+    )
+    assert "already" not in taken_page.lower()
+    assert taken_page == fresh_page
+
+
+def without_csrf_tokens(page: str) -> str:
+    """The page with its per-session CSRF tokens blanked (they differ between any two visitors)."""
+    page = re.sub(r'(name="csrf-token" content=")[^"]+', r"\1", page)
+    page = re.sub(r'(name="csrfmiddlewaretoken" value=")[^"]+', r"\1", page)
+    return re.sub(r'("X-CSRFToken": ")[^"]+', r"\1", page)
+
+
+def development_settings() -> dict:
+    """settings.py as ``make run`` evaluates it (DEBUG=1, nothing else set)."""
+    saved = {name: os.environ.pop(name, None) for name in ("DEBUG", "ACCOUNT_EMAIL_VERIFICATION")}
+    os.environ["DEBUG"] = "1"
+    try:
+        return runpy.run_path(str(Path(django_settings.BASE_DIR) / "secretary" / "settings.py"))
+    finally:
+        for name, value in saved.items():
+            os.environ.pop(name, None)
+            if value is not None:
+                os.environ[name] = value
+
+
 def test_it_refuses_a_weak_password_with_a_clear_message(db, client):
     response = signup(client, "weak@example.com", password="password")
 
@@ -182,13 +260,32 @@ def test_it_blocks_repeated_failed_logins(world, client):
     assert "_auth_user_id" not in client.session
 
 
-def test_it_blocks_failed_logins_per_address_from_any_ip(world):
+def test_it_does_not_let_a_stranger_lock_someone_out_with_wrong_passwords(world):
+    # Given a stranger who fails to sign in as the owner until they are blocked
     email = world.owner.user.email
-    for n in range(5):
-        sign_in(Client(), email, password="wrong", REMOTE_ADDR=f"198.51.100.{n}")
+    stranger = Client(REMOTE_ADDR="198.51.100.66")
+    for _ in range(5):
+        sign_in(stranger, email, password="wrong")
+    assert "Too many failed login attempts" in sign_in(stranger, email).content.decode()
 
-    blocked = sign_in(Client(), email, REMOTE_ADDR="198.51.100.200")
+    # When the owner signs in from their own address
+    owner = Client(REMOTE_ADDR="203.0.113.10")
+    response = sign_in(owner, email)
 
+    # Then they get in
+    assert response.status_code == 302
+    assert owner.session["_auth_user_id"] == str(world.owner.user.pk)
+
+
+def test_it_blocks_failed_logins_per_ip_across_addresses(world):
+    # Given someone at one IP who tries ten wrong passwords, for five people, two each
+    members = [world.owner, world.admin, world.secretary, world.client_contact, world.outsider]
+    for membership in members:
+        for _ in range(2):
+            sign_in(Client(), membership.user.email, password="wrong", REMOTE_ADDR="198.51.100.9")
+
+    # Then that IP is blocked, for any address, even with the right password
+    blocked = sign_in(Client(), world.owner.user.email, REMOTE_ADDR="198.51.100.9")
     assert "Too many failed login attempts" in blocked.content.decode()
 
 

@@ -146,7 +146,7 @@ def test_it_keeps_invitation_tokens_out_of_request_logs(world, caplog):
     assert client.post(reverse("invitation_accept", args=[token])).status_code == 400
     assert client.get(reverse("invitation_accept", args=["forged-token"])).status_code == 404
 
-    assert "/invitations/[redacted]" in caplog.text
+    assert "/invitations/***" in caplog.text
     assert token not in caplog.text
     assert "forged-token" not in caplog.text
 
