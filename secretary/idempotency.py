@@ -12,6 +12,9 @@ body answers 422.
 Either way the key is written in the transaction that makes the object (``IdempotencyKey``,
 unique on practice, user, scope and key), so two posts racing with one key make one object: the
 second waits for the first to commit, then answers what it made. Keys are kept 24 hours.
+
+The stored answer is kept for a day, so creates whose answer holds a secret (personal access
+tokens, calendar feed URLs) do not take the header, and their forms no token.
 """
 
 from __future__ import annotations
