@@ -9,6 +9,7 @@ from types import SimpleNamespace
 
 import pytest
 from django.db import connection, connections
+from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
@@ -406,3 +407,64 @@ def test_it_makes_one_request_when_two_posts_race_with_one_token():
     assert not isinstance(outcome["second"], BaseException | ApplicationError), outcome["second"]
     task = Task.objects.for_practice(world.practice).get()
     assert outcome["first"].pk == outcome["second"].pk == task.pk
+
+
+@pytest.mark.postgres
+@pytest.mark.django_db(transaction=True)
+def test_it_makes_one_task_when_two_api_calls_race_with_one_key(monkeypatch):
+    # Given two API calls with the same key and body, the first held open after creating
+    world = build_world()
+    client = ClientFactory(practice=world.practice, primary_secretary=world.secretary)
+    first_made, first_may_commit = threading.Event(), threading.Event()
+    second_pid: list[int] = []
+    outcome: dict[str, object] = {}
+    real_create = services.task_create
+
+    def held_create(**kwargs):
+        task = real_create(**kwargs)
+        if threading.current_thread().name == "first":
+            first_made.set()
+            assert first_may_commit.wait(DEADLINE)
+        return task
+
+    monkeypatch.setattr(services, "task_create", held_create)
+    body = {"client": client.pk, "title": "Renew the lease"}
+
+    def call():
+        name = threading.current_thread().name
+        try:
+            if name == "second":
+                with connections["default"].cursor() as cursor:
+                    cursor.execute("SELECT pg_backend_pid()")
+                    second_pid.append(cursor.fetchone()[0])
+            http = Client()
+            http.force_login(world.secretary.user)
+            outcome[name] = post_task(http, world, body, key="race-key")
+        except BaseException as error:  # reported by the main thread
+            outcome[name] = error
+            first_made.set()
+        finally:
+            connections.close_all()
+
+    first = threading.Thread(target=call, name="first")
+    first.start()
+    assert first_made.wait(DEADLINE)
+    second = threading.Thread(target=call, name="second")
+    second.start()
+    # When the second call waits on the first one's key, the first commits
+    wait_for(lambda: bool(second_pid) or "second" in outcome, "the second call to start")
+    wait_for(
+        lambda: "second" in outcome or backend_is_waiting_for_a_lock(second_pid[0]),
+        "the second call to wait",
+    )
+    first_may_commit.set()
+    first.join(DEADLINE)
+    second.join(DEADLINE)
+    # Then one task exists and both calls answer it
+    first_response, second_response = outcome["first"], outcome["second"]
+    assert not isinstance(first_response, BaseException), first_response
+    assert not isinstance(second_response, BaseException), second_response
+    assert first_response.status_code == second_response.status_code == 201
+    assert second_response.json() == first_response.json()
+    assert second_response["Idempotent-Replayed"] == "true"
+    assert Task.objects.for_practice(world.practice).count() == 1
