@@ -9,13 +9,14 @@ from types import SimpleNamespace
 
 import pytest
 from django.db import connection, connections
-from django.test import Client
+from django.test import Client as HttpClient
 from django.urls import reverse
 from django.utils import timezone
 
+from clients.models import Client
 from secretary.errors import ApplicationError
 from secretary.idempotency import TOKEN_FIELD, idempotency_keys_purge, submit_once
-from secretary.models import IdempotencyKey
+from secretary.models import IdempotencyKey, Invitation
 from tasks import services
 from tasks.forms import RequestForm
 from tasks.models import Comment, Task, TimeEntry
@@ -37,6 +38,18 @@ def url(world, name, **kwargs):
 def token_in(response) -> str:
     found = re.search(rf'name="{TOKEN_FIELD}" value="([^"]+)"', response.content.decode())
     assert found, "the form has no idempotency token"
+    return found.group(1)
+
+
+def token_in_page(page: str) -> bool:
+    return f'name="{TOKEN_FIELD}"' in page
+
+
+def token_of_form(page: str, action: str) -> str:
+    form = re.search(rf'<form[^>]*action="{re.escape(action)}".*?</form>', page, re.S)
+    assert form, f"no form posts to {action}"
+    found = re.search(rf'name="{TOKEN_FIELD}" value="([^"]+)"', form.group(0))
+    assert found, f"the form posting to {action} has no idempotency token"
     return found.group(1)
 
 
@@ -102,7 +115,8 @@ def test_it_adds_one_comment_and_one_time_entry_when_sent_twice(world, desk, sec
     # Given a task page with its comment and time forms
     task = TaskFactory(practice=world.practice, client=desk.client)
     page = secretary_client.get(url(world, "task_detail", task_id=task.pk)).content.decode()
-    comment_token, time_token = re.findall(rf'name="{TOKEN_FIELD}" value="([^"]+)"', page)[1:3]
+    comment_token = token_of_form(page, url(world, "task_comment", task_id=task.pk))
+    time_token = token_of_form(page, url(world, "time_add", task_id=task.pk))
     comment = {"body": "Called them", "internal": "on", TOKEN_FIELD: comment_token}
     entry = {
         "day": timezone.localdate().isoformat(),
@@ -122,6 +136,72 @@ def test_it_adds_one_comment_and_one_time_entry_when_sent_twice(world, desk, sec
     # Then there is one of each
     assert Comment.objects.for_practice(world.practice).filter(task=task).count() == 1
     assert TimeEntry.objects.for_practice(world.practice).filter(task=task).count() == 1
+
+
+@pytest.mark.django_db
+def test_it_puts_a_token_in_every_form_that_creates(world, desk, owner_client):
+    # Given the pages whose forms create rows (staff side; the portal's are tested above)
+    c = {"client_id": desk.client.pk}
+    task = TaskFactory(practice=world.practice, client=desk.client)
+    pages = {
+        "task_new": ({}, ["task_new"]),
+        "task_detail": (
+            {"task_id": task.pk},
+            ["task_comment", "time_add", "task_attach", "checklist_add"],
+        ),
+        "client_create": ({}, ["client_create"]),
+        "contact_create": (c, ["contact_create"]),
+        "agreement_create": (c, ["agreement_create"]),
+        "engagement_create": (c, ["engagement_create"]),
+        "plan_create": ({}, ["plan_create"]),
+        "category_create": ({}, ["category_create"]),
+        "event_new": ({}, ["event_new"]),
+        "task_template_new": ({}, ["task_template_new"]),
+        "recurring_new": ({}, ["recurring_new"]),
+        "members": ({}, ["member_invite"]),
+    }
+    for page_name, (kwargs, actions) in pages.items():
+        page = owner_client.get(url(world, page_name, **kwargs)).content.decode()
+        for action in actions:
+            action_kwargs = {"task_id": task.pk} if page_name == "task_detail" else kwargs
+            target = url(world, action, **action_kwargs)
+            if f'action="{target}"' in page:
+                token_of_form(page, target)
+            else:  # a form that posts to its own page
+                assert token_in_page(page), page_name
+
+
+@pytest.mark.django_db
+def test_it_adds_one_client_and_sends_one_invitation_when_sent_twice(world, owner_client):
+    # Given the new-client form and the members page's invitation form
+    client_token = token_in(owner_client.get(url(world, "client_create")))
+    invite_page = owner_client.get(url(world, "members")).content.decode()
+    invite_token = token_of_form(invite_page, url(world, "member_invite"))
+    client_data = {
+        "name": "Fabrikam",
+        "status": "prospect",
+        "specialty": "general",
+        "time_zone": "UTC",
+        "currency": "USD",
+        TOKEN_FIELD: client_token,
+    }
+    invite_data = {
+        "email": "new.person@example.com",
+        "role": "secretary",
+        TOKEN_FIELD: invite_token,
+    }
+    # When each is sent twice
+    for _ in range(2):
+        created = owner_client.post(url(world, "client_create"), client_data)
+        assert created.status_code == 302, created.content.decode()[:3000]
+        owner_client.post(url(world, "member_invite"), invite_data)
+    # Then one client and one invitation exist
+    assert Client.objects.for_practice(world.practice).filter(name="Fabrikam").count() == 1
+    invitations = Invitation.objects.for_practice(world.practice).filter(
+        email="new.person@example.com"
+    )
+    assert invitations.count() == 1
+    assert invitations.get().revoked_at is None
 
 
 @pytest.mark.django_db
@@ -437,7 +517,7 @@ def test_it_makes_one_task_when_two_api_calls_race_with_one_key(monkeypatch):
                 with connections["default"].cursor() as cursor:
                     cursor.execute("SELECT pg_backend_pid()")
                     second_pid.append(cursor.fetchone()[0])
-            http = Client()
+            http = HttpClient()
             http.force_login(world.secretary.user)
             outcome[name] = post_task(http, world, body, key="race-key")
         except BaseException as error:  # reported by the main thread
