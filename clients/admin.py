@@ -1,10 +1,13 @@
 """Site-administrator views of the clients app (every practice, explicitly unscoped)."""
 
-from django.contrib import admin
+from django.contrib import admin, messages
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from clients.models import (
     BrandKit,
     Client,
+    ClientStatus,
     ConfidentialityAgreement,
     Contact,
     CoverageWindow,
@@ -56,6 +59,28 @@ class ClientAdmin(TenantAdmin):
     list_filter = ("practice", "status", "specialty", "is_regulated")
     search_fields = ("name", "billing_email")
     exclude = ("team",)
+    actions = ["archive"]
+
+    def get_deleted_objects(self, objs, request):
+        # A client with history is protected (tasks, time, documents... ``on_delete=PROTECT``):
+        # Django lists what protects it and refuses; say what to do instead.
+        deleted, counts, perms_needed, protected = super().get_deleted_objects(objs, request)
+        if protected:
+            messages.warning(
+                request,
+                _(
+                    "Clients with work, time or documents on record are archived, not deleted: "
+                    "use the “Archive” action (status “Ended”)."
+                ),
+            )
+        return deleted, counts, perms_needed, protected
+
+    @admin.action(description=gettext_lazy("Archive (status “Ended”)"))
+    def archive(self, request, queryset):
+        count = queryset.exclude(status=ClientStatus.ENDED).update(status=ClientStatus.ENDED)
+        self.message_user(
+            request, _("%(count)d client(s) archived.") % {"count": count}, messages.SUCCESS
+        )
 
 
 @admin.register(Contact)

@@ -20,6 +20,7 @@ class ClientsConfig(AppConfig):
             {
                 "client.created": _("added a client"),
                 "client.updated": _("updated a client"),
+                "client.archived": _("archived a client"),
                 "client.team_joined": _("added a member to a client's team"),
                 "client.agreement_recorded": _("recorded a confidentiality agreement"),
                 "client.records_viewed": _("viewed a regulated client's records"),

@@ -30,6 +30,7 @@ from clients.schedule import format_windows, parse_windows
 from clients.services.catalog import CATEGORY_FIELDS
 from clients.services.clients import CLIENT_FIELDS, CONTACT_FIELDS
 from clients.services.onboarding import ANSWER_FIELDS
+from secretary.idempotency import IdempotentFormMixin
 from secretary.models import CURRENCIES, Practice, time_zone_choices, validate_time_zone
 
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
@@ -116,7 +117,7 @@ class CategoriesField(forms.ModelMultipleChoiceField):
 # --- Catalog ------------------------------------------------------------------------------
 
 
-class CategoryForm(forms.ModelForm):
+class CategoryForm(IdempotentFormMixin, forms.ModelForm):
     class Meta:
         model = ServiceCategory
         fields = list(CATEGORY_FIELDS)
@@ -131,7 +132,7 @@ class CategoryForm(forms.ModelForm):
         pass  # the service validates (and checks the short name within the practice)
 
 
-class PlanForm(forms.ModelForm):
+class PlanForm(IdempotentFormMixin, forms.ModelForm):
     coverage_time_zone = TimeZoneField(label=_("Coverage time zone"))
     currency = forms.ChoiceField(label=_("Currency"), choices=CURRENCIES)
     windows = CoverageField()
@@ -212,7 +213,7 @@ class ClientFilterForm(forms.Form):
         self.fields["secretary"].label_from_instance = _member_label
 
 
-class ClientForm(forms.ModelForm):
+class ClientForm(IdempotentFormMixin, forms.ModelForm):
     time_zone = TimeZoneField(label=_("Time zone"))
     currency = forms.ChoiceField(label=_("Currency"), choices=CURRENCIES)
     primary_secretary = forms.ModelChoiceField(
@@ -250,7 +251,7 @@ class ClientForm(forms.ModelForm):
         pass
 
 
-class ContactForm(forms.ModelForm):
+class ContactForm(IdempotentFormMixin, forms.ModelForm):
     class Meta:
         model = Contact
         fields = list(CONTACT_FIELDS)
@@ -266,7 +267,7 @@ class ContactForm(forms.ModelForm):
         pass
 
 
-class AgreementForm(forms.ModelForm):
+class AgreementForm(IdempotentFormMixin, forms.ModelForm):
     membership = forms.ModelChoiceField(label=_("Staff member"), queryset=None)
 
     class Meta:
@@ -343,7 +344,7 @@ class QuestionnaireForm(forms.ModelForm):
 # --- Engagements --------------------------------------------------------------------------
 
 
-class EngagementStartForm(forms.Form):
+class EngagementStartForm(IdempotentFormMixin, forms.Form):
     plan = forms.ModelChoiceField(
         label=_("Start from"),
         required=False,

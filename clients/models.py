@@ -18,6 +18,7 @@ from django.core.validators import (
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from clients.coverage import Coverage, Window
@@ -331,10 +332,18 @@ def agreement_upload_to(instance, filename: str) -> str:
 class ConfidentialityAgreement(TenantModel):
     """A staff member's signed confidentiality agreement for one client."""
 
-    client = models.ForeignKey(Client, on_delete=models.CASCADE, related_name="agreements")
+    client = models.ForeignKey(Client, on_delete=models.RESTRICT, related_name="agreements")
+    # A signed agreement stays on record when the member leaves: the link is cleared and their
+    # name kept in ``member_name`` (written when the membership is deleted, see receivers).
     membership = models.ForeignKey(
-        Membership, on_delete=models.CASCADE, related_name="+", verbose_name=_("staff member")
+        Membership,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name=_("staff member"),
     )
+    member_name = models.CharField(_("staff member"), max_length=150, blank=True, editable=False)
     kind = models.CharField(_("kind"), max_length=8, choices=AgreementKind.choices)
     signed_on = models.DateField(_("signed on"))
     file = models.FileField(_("signed file"), upload_to=agreement_upload_to)
@@ -353,6 +362,13 @@ class ConfidentialityAgreement(TenantModel):
 
     def __str__(self) -> str:
         return f"{self.get_kind_display()} · {self.signed_on}"
+
+    @property
+    def member_label(self) -> str:
+        """Who signed: the member, or the name they had when they were removed."""
+        if self.membership_id is not None:
+            return str(self.membership.user)
+        return self.member_name or gettext("Former member")
 
 
 # --- Onboarding ---------------------------------------------------------------------------
@@ -505,7 +521,7 @@ class Engagement(TenantModel, CoverageTerms):
     is active (a partial unique constraint). Changing an active engagement drafts a new
     version that replaces it when accepted."""
 
-    client = models.ForeignKey(Client, on_delete=models.CASCADE, related_name="engagements")
+    client = models.ForeignKey(Client, on_delete=models.RESTRICT, related_name="engagements")
     plan = models.ForeignKey(
         ServicePlan,
         null=True,

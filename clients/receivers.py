@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
-from django.db.models.signals import post_save
+from django.db.models.signals import post_save, pre_delete
 from django.dispatch import receiver
 
+from clients.models import ConfidentialityAgreement
 from clients.services import categories_seed, contact_link_invitation
-from secretary.models import Practice
+from secretary.models import Membership, Practice
 from secretary.services import invitation_accepted
 
 
@@ -21,3 +22,12 @@ def seed_categories_for_new_practice(
 @receiver(invitation_accepted, dispatch_uid="clients.link_contact")
 def link_contact_on_invitation_accepted(sender, invitation, membership, **kwargs) -> None:
     contact_link_invitation(invitation=invitation, membership=membership)
+
+
+@receiver(pre_delete, sender=Membership, dispatch_uid="clients.keep_agreements")
+def keep_agreements_of_a_leaving_member(sender, instance: Membership, **kwargs) -> None:
+    """Signed agreements stay on record when a member is removed: keep the name they had (the
+    link itself is cleared by ``on_delete=SET_NULL``)."""
+    ConfidentialityAgreement.objects.for_practice(instance.practice_id).filter(
+        membership=instance
+    ).update(member_name=str(instance.user)[:150])

@@ -10,6 +10,7 @@ staff_patterns: list = [
     path("clients/new/", clients.client_create, name="client_create"),
     path("clients/<int:client_id>/", clients.client_detail, name="client_detail"),
     path("clients/<int:client_id>/edit/", clients.client_edit, name="client_edit"),
+    path("clients/<int:client_id>/archive/", clients.client_archive, name="client_archive"),
     path("clients/<int:client_id>/contacts/new/", clients.contact_create, name="contact_create"),
     path(
         "clients/<int:client_id>/contacts/<int:contact_id>/edit/",

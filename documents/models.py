@@ -58,7 +58,9 @@ class Document(TenantModel):
         "clients.Client",
         null=True,
         blank=True,
-        on_delete=models.SET_NULL,
+        # RESTRICT (see Task.client): a client's documents never silently become the
+        # practice's own; the client is archived instead.
+        on_delete=models.RESTRICT,
         related_name="documents",
         verbose_name=_("client"),
     )

@@ -1,5 +1,15 @@
+from celery.schedules import crontab
 from django.apps import AppConfig
+from django.conf import settings
 from django.utils.translation import gettext_lazy as _
+
+# The beat jobs of the core, merged into CELERY_BEAT_SCHEDULE when the app loads.
+BEAT_SCHEDULE = {
+    "secretary-purge-idempotency-keys": {
+        "task": "secretary.tasks.purge_idempotency_keys",
+        "schedule": crontab(minute=17),
+    },
+}
 
 
 class SecretaryConfig(AppConfig):
@@ -11,6 +21,7 @@ class SecretaryConfig(AppConfig):
         from secretary.models import Role
         from secretary.navigation import register_staff_nav
 
+        settings.CELERY_BEAT_SCHEDULE.update(BEAT_SCHEDULE)
         # After the feature apps' items (they use the default order, 50).
         register_staff_nav(
             "members", _("Members"), min_role=Role.SECRETARY, order=80, group="settings"

@@ -33,11 +33,17 @@ def form_submit(request, form, action, *, success=None) -> tuple[bool, object]:
     On success, ``success`` (a message, or a callable taking the action's result and
     returning one) is flashed. Returns ``(True, result)`` when the action ran, otherwise
     ``(False, None)``.
+
+    A form with a single-use token (``IdempotentFormMixin``) runs the action once per token:
+    the same form posted again gives ``(True, the row the first post made)``.
     """
+    # Imported here: the idempotency helpers raise ApplicationError from this module.
+    from secretary.idempotency import submit_once
+
     if not form.is_valid():
         return False, None
     try:
-        result = action(form.cleaned_data)
+        result = submit_once(request, form, lambda: action(form.cleaned_data))
     except ApplicationError as error:
         error.add_to_form(form)
         return False, None

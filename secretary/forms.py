@@ -9,6 +9,7 @@ from django.utils.translation import gettext_lazy as _
 
 from secretary import selectors
 from secretary.audit import VERB_LABELS
+from secretary.idempotency import IdempotentFormMixin
 from secretary.models import (
     CURRENCIES,
     Membership,
@@ -83,7 +84,7 @@ def grantable_roles(actor: Membership) -> list[tuple[str, str]]:
     return [(role.value, role.label) for role in roles]
 
 
-class MemberInviteForm(forms.Form):
+class MemberInviteForm(IdempotentFormMixin, forms.Form):
     email = forms.EmailField(
         label=_("Email address"), widget=forms.EmailInput(attrs={"autocomplete": "off"})
     )

@@ -276,3 +276,36 @@ class ActivityEvent(TenantModel):
 
     def __str__(self) -> str:
         return f"{self.verb} {self.target_repr}"
+
+
+class IdempotencyKey(TenantModel):
+    """A create made once for a person and a key: a form's single-use token, or the
+    ``Idempotency-Key`` header of an API call.
+
+    The row is written in the transaction that makes the object, so the same key again (a double
+    click, a retried call) finds it and gets what the first call made instead of a second object.
+    ``fingerprint`` is a hash of what was sent: the same key with other data is refused. Rows
+    are kept for ``secretary.idempotency.KEY_TTL`` (24 hours), then purged.
+    """
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    scope = models.CharField(max_length=200)
+    key = models.CharField(max_length=200)
+    fingerprint = models.CharField(max_length=64)
+    # What the first call made: a row (HTML forms go back to it) ...
+    target_type = models.CharField(max_length=100, blank=True)
+    target_id = models.CharField(max_length=64, blank=True)
+    # ... and, for the API, the answer it gave (replayed as it was).
+    response_status = models.PositiveSmallIntegerField(null=True, blank=True)
+    response_body = models.JSONField(null=True, blank=True)
+    created_at = models.DateTimeField(default=timezone.now, db_index=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["practice", "user", "scope", "key"], name="idempotencykey_unique"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.scope} {self.key[:12]}"

@@ -6,6 +6,7 @@ from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 
+from secretary.idempotency import idempotency_keys_purge
 from secretary.models import Invitation
 from secretary.tenancy import practice_scope
 
@@ -36,3 +37,9 @@ def send_invitation(*, practice_id: int, invitation_id: int, token: str) -> bool
             invitation.sent_at = timezone.now()
             invitation.save(update_fields=["sent_at"])
     return True
+
+
+@shared_task
+def purge_idempotency_keys() -> int:
+    """Forget the keys of creates older than a day (see ``secretary.idempotency``)."""
+    return idempotency_keys_purge()

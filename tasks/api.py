@@ -21,6 +21,7 @@ from rest_framework.views import APIView
 from clients.selectors import contact_for_membership
 from clients.services import regulated_view_record
 from secretary.api_base import PracticeScopedMixin
+from secretary.idempotency import IdempotentCreateMixin
 from secretary.models import Role
 from tasks import events as event_services
 from tasks import selectors, services, timekeeping
@@ -115,7 +116,7 @@ class ContactMixin(PracticeScopedMixin):
 
 
 @extend_schema(tags=["tasks"])
-class TaskList(ContactMixin, generics.ListCreateAPIView):
+class TaskList(IdempotentCreateMixin, ContactMixin, generics.ListCreateAPIView):
     """Tasks of the practice (staff), or the client's visible requests (client contacts).
 
     Staff create tasks; a client contact's POST sends a request (its title is the subject).
@@ -225,7 +226,7 @@ class TaskTransition(ContactMixin, APIView):
 
 
 @extend_schema(tags=["tasks"])
-class CommentList(ContactMixin, generics.ListCreateAPIView):
+class CommentList(IdempotentCreateMixin, ContactMixin, generics.ListCreateAPIView):
     """A task's conversation: replies to the client and, for staff, internal notes."""
 
     serializer_class = CommentSerializer
@@ -256,7 +257,7 @@ class CommentList(ContactMixin, generics.ListCreateAPIView):
 
 
 @extend_schema(tags=["tasks"])
-class AttachmentList(ContactMixin, generics.ListCreateAPIView):
+class AttachmentList(IdempotentCreateMixin, ContactMixin, generics.ListCreateAPIView):
     """Files on a task or one of its comments; uploads are checked against the size and type
     limits, named in the error."""
 
@@ -342,7 +343,7 @@ class TimeEntryFilterSet(django_filters.FilterSet):
 
 
 @extend_schema(tags=["time"])
-class TimeEntryList(PracticeScopedMixin, generics.ListCreateAPIView):
+class TimeEntryList(IdempotentCreateMixin, PracticeScopedMixin, generics.ListCreateAPIView):
     """Time entries (staff). POST logs time by hand: 1 minute to 24 hours, current period."""
 
     serializer_class = TimeEntrySerializer
@@ -507,7 +508,7 @@ class EventMixin(ContactMixin):
 
 
 @extend_schema(tags=["calendar"])
-class EventList(EventMixin, generics.ListCreateAPIView):
+class EventList(IdempotentCreateMixin, EventMixin, generics.ListCreateAPIView):
     """Calendar events (client contacts: their client's). Times are stored as instants; each
     event keeps the time zone it was planned in."""
 

@@ -21,10 +21,10 @@ class TasksConfig(AppConfig):
     verbose_name = _("Tasks and time")
 
     def ready(self) -> None:
-        from django.db.models.signals import post_save
+        from django.db.models.signals import post_save, pre_delete
 
         from clients.usage import register_minutes_source
-        from secretary.models import Practice
+        from secretary.models import Membership, Practice
         from secretary.navigation import register_portal_nav, register_staff_nav
         from tasks import signals, timekeeping
 
@@ -43,4 +43,7 @@ class TasksConfig(AppConfig):
         register_portal_nav("portal_calendar", _("Calendar"), order=40)
         post_save.connect(
             signals.seed_templates, sender=Practice, dispatch_uid="tasks.seed_templates"
+        )
+        pre_delete.connect(
+            signals.keep_member_history, sender=Membership, dispatch_uid="tasks.keep_member_history"
         )

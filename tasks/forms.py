@@ -13,6 +13,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from clients.models import Client, ServiceCategory
+from secretary.idempotency import IdempotentFormMixin
 from secretary.models import time_zone_choices
 from tasks import services
 from tasks.models import (
@@ -82,7 +83,7 @@ class MemberChoiceField(forms.ModelChoiceField):
         return str(obj.user)
 
 
-class RequestForm(forms.Form):
+class RequestForm(IdempotentFormMixin, forms.Form):
     """A client contact's request in the portal."""
 
     subject = forms.CharField(label=_("Subject"), max_length=200)
@@ -101,7 +102,7 @@ class RequestForm(forms.Form):
         self.fields["category"].queryset = categories
 
 
-class ReplyForm(forms.Form):
+class ReplyForm(IdempotentFormMixin, forms.Form):
     body = forms.CharField(label=_("Message"), widget=forms.Textarea(attrs={"rows": 4}))
     attachments = MultipleFileField(label=_("Attachments"))
 
@@ -112,7 +113,7 @@ class CommentForm(ReplyForm):
     )
 
 
-class TaskForm(forms.ModelForm):
+class TaskForm(IdempotentFormMixin, forms.ModelForm):
     checklist = forms.CharField(
         label=_("Checklist"),
         required=False,
@@ -200,7 +201,7 @@ class StatusForm(forms.Form):
     status = forms.ChoiceField(label=_("Status"), choices=Status.choices)
 
 
-class ChecklistItemForm(forms.Form):
+class ChecklistItemForm(IdempotentFormMixin, forms.Form):
     text = forms.CharField(
         label=_("New item"),
         max_length=200,
@@ -210,21 +211,21 @@ class ChecklistItemForm(forms.Form):
     )
 
 
-class AttachmentForm(forms.Form):
+class AttachmentForm(IdempotentFormMixin, forms.Form):
     attachments = MultipleFileField(label=_("Attach files"), required=True)
     internal = forms.BooleanField(
         label=_("Internal (the client does not see them)"), required=False
     )
 
 
-class TimeEntryForm(forms.Form):
+class TimeEntryForm(IdempotentFormMixin, forms.Form):
     day = forms.DateField(label=_("Date"), widget=DateInput)
     minutes = forms.IntegerField(label=_("Minutes"), help_text=_("At most 1440 (24 hours)."))
     description = forms.CharField(label=_("Description"), max_length=300, required=False)
     billable = forms.BooleanField(label=_("Billable"), required=False, initial=True)
 
 
-class TaskTemplateForm(forms.Form):
+class TaskTemplateForm(IdempotentFormMixin, forms.Form):
     name = forms.CharField(label=_("Name"), max_length=120)
     title = forms.CharField(label=_("Task title"), max_length=200)
     category = forms.ModelChoiceField(
@@ -247,7 +248,7 @@ class TaskTemplateForm(forms.Form):
         self.fields["category"].queryset = _categories(practice)
 
 
-class RecurringTaskForm(forms.ModelForm):
+class RecurringTaskForm(IdempotentFormMixin, forms.ModelForm):
     weekday = forms.TypedChoiceField(
         label=_("On (weekly)"),
         required=False,
@@ -303,7 +304,7 @@ def _skipped(value: datetime, zone: ZoneInfo) -> bool:
     return moment.astimezone(UTC).astimezone(zone).replace(tzinfo=None) != value
 
 
-class EventForm(forms.ModelForm):
+class EventForm(IdempotentFormMixin, forms.ModelForm):
     starts_at = WallClockField(
         label=_("Starts"),
         widget=DateTimeLocalInput(),

@@ -12,6 +12,7 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from secretary.models import hash_secret, validate_time_zone
@@ -158,8 +159,11 @@ class RecurringTask(TenantModel):
 
 
 class Task(TenantModel):
+    # RESTRICT (the client's other history rows too): a client with work on record is archived
+    # (status "ended"), never deleted. Unlike PROTECT, deleting the whole practice still works:
+    # these rows go with it through their own ``practice``.
     client = models.ForeignKey(
-        "clients.Client", on_delete=models.CASCADE, related_name="tasks", verbose_name=_("client")
+        "clients.Client", on_delete=models.RESTRICT, related_name="tasks", verbose_name=_("client")
     )
     source = models.CharField(
         _("source"), max_length=10, choices=Source.choices, default=Source.STAFF
@@ -334,10 +338,13 @@ class TimeEntry(TenantModel):
     """Time spent on a task: a running timer (no end yet) or a finished/manual entry."""
 
     task = models.ForeignKey(Task, on_delete=models.CASCADE, related_name="time_entries")
-    client = models.ForeignKey("clients.Client", on_delete=models.CASCADE, related_name="+")
+    client = models.ForeignKey("clients.Client", on_delete=models.RESTRICT, related_name="+")
+    # Logged time outlives the member's removal: the link is cleared and their name kept in
+    # ``member_name`` (written when the membership is deleted, see tasks.signals).
     membership = models.ForeignKey(
-        "secretary.Membership", on_delete=models.CASCADE, related_name="+"
+        "secretary.Membership", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
+    member_name = models.CharField(_("member"), max_length=150, blank=True, editable=False)
     started_at = models.DateTimeField()
     ended_at = models.DateTimeField(null=True, blank=True)
     minutes = models.PositiveIntegerField(null=True, blank=True)
@@ -369,6 +376,13 @@ class TimeEntry(TenantModel):
     def is_running(self) -> bool:
         return self.ended_at is None and not self.manual
 
+    @property
+    def member_label(self) -> str:
+        """Who logged it: the member, or the name they had when they were removed."""
+        if self.membership_id is not None:
+            return str(self.membership.user)
+        return self.member_name or gettext("Former member")
+
 
 class EventKind(models.TextChoices):
     CALL = "call", _("Conference or video call")
@@ -379,7 +393,7 @@ class EventKind(models.TextChoices):
 
 class CalendarEvent(TenantModel):
     client = models.ForeignKey(
-        "clients.Client", on_delete=models.CASCADE, related_name="+", verbose_name=_("client")
+        "clients.Client", on_delete=models.RESTRICT, related_name="+", verbose_name=_("client")
     )
     task = models.ForeignKey(
         Task,

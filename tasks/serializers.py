@@ -208,7 +208,7 @@ class TimeEntrySerializer(serializers.ModelSerializer):
         help_text=_("1 to %(max)s.") % {"max": MAX_ENTRY_MINUTES},
     )
     running = serializers.BooleanField(source="is_running", read_only=True)
-    member = serializers.CharField(source="membership.user", read_only=True)
+    member = serializers.CharField(source="member_label", read_only=True)
 
     class Meta:
         model = TimeEntry

@@ -1,4 +1,5 @@
 from django.db import transaction
+from django.utils import timezone
 
 
 def seed_templates(sender, instance, created, raw=False, **kwargs):
@@ -7,3 +8,24 @@ def seed_templates(sender, instance, created, raw=False, **kwargs):
         from tasks.services import task_templates_seed
 
         transaction.on_commit(lambda: task_templates_seed(practice=instance))
+
+
+def keep_member_history(sender, instance, **kwargs):
+    """Before a membership is deleted (the member is removed, or their user deleted): their
+    running timer stops now, and their logged time keeps the name they had. The link itself is
+    cleared by ``on_delete=SET_NULL``: time, like comments and the activity log, outlives them.
+    """
+    from tasks.models import TimeEntry
+    from tasks.timekeeping import MAX_ENTRY_MINUTES
+
+    entries = TimeEntry.objects.for_practice(instance.practice_id).filter(membership=instance)
+    now = timezone.now()
+    for entry in entries.filter(ended_at__isnull=True, manual=False):
+        minutes = max(1, round((now - entry.started_at).total_seconds() / 60))
+        if minutes > MAX_ENTRY_MINUTES:
+            # More than one entry may hold: nobody is left to enter it by hand, so it goes.
+            entry.delete()
+            continue
+        entry.ended_at, entry.minutes = now, minutes
+        entry.save(update_fields=["ended_at", "minutes"])
+    entries.update(member_name=str(instance.user)[:150])

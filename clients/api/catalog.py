@@ -19,6 +19,7 @@ from clients.serializers import (
     PlanSerializer,
 )
 from secretary.api_base import PracticeScopedMixin
+from secretary.idempotency import IdempotentCreateMixin
 from secretary.models import Role
 
 # --- Catalog ------------------------------------------------------------------------------
@@ -34,7 +35,7 @@ class CategoryFilter(django_filters.FilterSet):
     get=extend_schema(tags=["catalog"], summary=_("Service categories")),
     post=extend_schema(tags=["catalog"], summary=_("Add a service category (owners and admins)")),
 )
-class CategoryListView(PracticeScopedMixin, generics.ListCreateAPIView):
+class CategoryListView(IdempotentCreateMixin, PracticeScopedMixin, generics.ListCreateAPIView):
     write_role = Role.ADMIN
     serializer_class = CategorySerializer
     queryset = ServiceCategory.objects.none()
@@ -112,7 +113,7 @@ def _plan_kwargs(data: dict) -> dict:
         responses={201: PlanSerializer},
     ),
 )
-class PlanListView(PracticeScopedMixin, generics.ListCreateAPIView):
+class PlanListView(IdempotentCreateMixin, PracticeScopedMixin, generics.ListCreateAPIView):
     write_role = Role.ADMIN
     serializer_class = PlanSerializer
     queryset = ServicePlan.objects.none()

@@ -25,6 +25,7 @@ from clients.serializers import (
     ContactInputSerializer,
     ContactSerializer,
 )
+from secretary.idempotency import IdempotentCreateMixin
 
 # --- Clients and contacts -----------------------------------------------------------------
 
@@ -69,7 +70,7 @@ class ClientFilter(django_filters.FilterSet):
         responses={201: ClientSerializer},
     ),
 )
-class ClientListView(ContactScopedMixin, generics.ListCreateAPIView):
+class ClientListView(IdempotentCreateMixin, ContactScopedMixin, generics.ListCreateAPIView):
     serializer_class = ClientSerializer
     queryset = Client.objects.none()
     filter_backends = LIST_BACKENDS
@@ -175,7 +176,7 @@ class ContactFilter(django_filters.FilterSet):
         responses={201: ContactSerializer},
     ),
 )
-class ContactListView(ContactScopedMixin, generics.ListCreateAPIView):
+class ContactListView(IdempotentCreateMixin, ContactScopedMixin, generics.ListCreateAPIView):
     serializer_class = ContactSerializer
     audit_client_of = "client_id"
     queryset = Contact.objects.none()

@@ -23,6 +23,7 @@ from clients.serializers import (
     EngagementSerializer,
     EngagementTermsSerializer,
 )
+from secretary.idempotency import IdempotentCreateMixin
 
 # --- Engagements --------------------------------------------------------------------------
 
@@ -84,7 +85,7 @@ def _terms(validated: dict) -> dict:
         responses={201: EngagementSerializer},
     ),
 )
-class EngagementListView(EngagementScopedMixin, generics.ListCreateAPIView):
+class EngagementListView(IdempotentCreateMixin, EngagementScopedMixin, generics.ListCreateAPIView):
     serializer_class = EngagementSerializer
     filter_backends = [DjangoFilterBackend, filters.OrderingFilter]
     filterset_class = EngagementFilter

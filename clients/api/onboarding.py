@@ -19,6 +19,7 @@ from clients.serializers import (
     QuestionnaireSendSerializer,
     QuestionnaireSerializer,
 )
+from secretary.idempotency import IdempotentCreateMixin
 
 # --- Onboarding ---------------------------------------------------------------------------
 
@@ -41,7 +42,7 @@ class QuestionnaireFilter(django_filters.FilterSet):
         responses={201: QuestionnaireSerializer},
     ),
 )
-class QuestionnaireListView(ContactScopedMixin, generics.ListCreateAPIView):
+class QuestionnaireListView(IdempotentCreateMixin, ContactScopedMixin, generics.ListCreateAPIView):
     serializer_class = QuestionnaireSerializer
     audit_client_of = "client_id"
     queryset = Questionnaire.objects.none()

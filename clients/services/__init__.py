@@ -12,6 +12,7 @@ from clients.services.catalog import (
 )
 from clients.services.clients import (
     agreement_record,
+    client_archive,
     client_create,
     client_team_add,
     client_update,
@@ -51,6 +52,7 @@ __all__ = [
     "categories_seed",
     "category_create",
     "category_update",
+    "client_archive",
     "client_create",
     "client_team_add",
     "client_update",

@@ -8,9 +8,11 @@ from django.utils.translation import gettext as _
 
 from clients.models import (
     Client,
+    ClientStatus,
     ClientTeamMember,
     ConfidentialityAgreement,
     Contact,
+    EngagementStatus,
 )
 from clients.selectors import can_work_on, members_cleared_for
 from clients.services._common import (
@@ -198,6 +200,29 @@ def client_update(
     )
     activity_record(
         practice=practice, actor=actor.user, verb="client.updated", target=client, request=request
+    )
+    return client
+
+
+@transaction.atomic
+def client_archive(
+    *, practice: Practice, actor: Membership, client: Client, request=None
+) -> Client:
+    """Archive a client: its status becomes "ended", and its tasks, time, documents and
+    agreements stay on record. A client with history is archived, never deleted (its rows
+    protect it: ``on_delete=PROTECT``). Archiving an archived client changes nothing."""
+    require_staff(actor)
+    client = Client.objects.for_practice(practice).select_for_update().get(pk=client.pk)
+    if client.status == ClientStatus.ENDED:
+        return client
+    if client.engagements.filter(status=EngagementStatus.ACTIVE).exists():
+        raise ApplicationError(
+            _("This client has an active engagement: end it first, then archive the client.")
+        )
+    client.status = ClientStatus.ENDED
+    client.save(update_fields=["status", "updated_at"])
+    activity_record(
+        practice=practice, actor=actor.user, verb="client.archived", target=client, request=request
     )
     return client
 

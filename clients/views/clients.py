@@ -221,6 +221,26 @@ def contact_edit(request, client_id: int, contact_id: int):
 
 @staff_view
 @require_POST
+def client_archive(request, client_id: int):
+    """Archive a client (clients with history are archived, never deleted)."""
+    client = client_for(request, client_id)
+    try:
+        services.client_archive(
+            practice=request.practice, actor=request.membership, client=client, request=request
+        )
+    except ApplicationError as error:
+        messages.error(request, error.message)
+    else:
+        messages.success(
+            request,
+            _("%(name)s was archived; its work and documents stay on record.")
+            % {"name": client.name},
+        )
+    return _to_client(request, client)
+
+
+@staff_view
+@require_POST
 def contact_delete(request, client_id: int, contact_id: int):
     client = client_for(request, client_id)
     contact = selectors.contact_get(practice=request.practice, client=client, contact_id=contact_id)

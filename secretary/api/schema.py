@@ -10,6 +10,7 @@ from drf_spectacular.utils import OpenApiParameter
 from rest_framework import serializers
 
 from secretary.api_base import PracticeScopedMixin
+from secretary.idempotency import KEY_HEADER, KEY_SCHEMA, IdempotentCreateMixin
 
 
 class ErrorSerializer(serializers.Serializer):
@@ -38,7 +39,26 @@ class AutoSchema(openapi.AutoSchema):
                     description=_("The practice's address, as in /app/<practice_slug>/."),
                 )
             )
+        if self._is_idempotent_create():
+            parameters.append(
+                OpenApiParameter(
+                    KEY_HEADER,
+                    KEY_SCHEMA,
+                    OpenApiParameter.HEADER,
+                    required=False,
+                    description=_(
+                        "A key you choose (a UUID, for example) to send this create safely "
+                        "again: the same key with the same body within 24 hours makes nothing "
+                        "new and answers the first response again, with the header "
+                        "Idempotent-Replayed: true; the same key with another body answers "
+                        "422."
+                    ),
+                )
+            )
         return parameters
+
+    def _is_idempotent_create(self) -> bool:
+        return self.method == "POST" and isinstance(self.view, IdempotentCreateMixin)
 
     def get_operation(self, *args, **kwargs):
         operation = super().get_operation(*args, **kwargs)
@@ -53,6 +73,8 @@ class AutoSchema(openapi.AutoSchema):
         }
         if self.method != "GET" or getattr(self.view, "filterset_class", None):
             codes["400"] = _("Invalid input: field errors in “errors”, or a rule of the product.")
+        if self._is_idempotent_create():
+            codes["422"] = _("This Idempotency-Key was already used with another request body.")
         if isinstance(self.view, PracticeScopedMixin):
             codes["403"] = _("Your role in this practice does not allow this.")
             codes["404"] = _("No such practice or object, or you are not a member.")

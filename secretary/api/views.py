@@ -25,6 +25,7 @@ from rest_framework.response import Response
 from secretary import services
 from secretary.api_auth import token_of
 from secretary.api_base import PracticeScopedMixin, require_recent_authentication, require_session
+from secretary.idempotency import IdempotentCreateMixin
 from secretary.models import ActivityEvent, ApiToken, Invitation, Membership, Role
 from secretary.serializers import (
     ActivityEventSerializer,
@@ -209,7 +210,7 @@ def pending_invitations(practice):
         responses={201: InvitationSerializer},
     ),
 )
-class InvitationListView(PracticeScopedMixin, generics.ListCreateAPIView):
+class InvitationListView(IdempotentCreateMixin, PracticeScopedMixin, generics.ListCreateAPIView):
     min_role = Role.ADMIN
     serializer_class = InvitationSerializer
     queryset = Invitation.objects.none()

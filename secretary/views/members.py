@@ -18,6 +18,7 @@ from secretary import selectors, services
 from secretary.access import admin_view, staff_view
 from secretary.errors import ApplicationError
 from secretary.forms import MemberInviteForm, MemberRoleForm
+from secretary.idempotency import submit_once
 from secretary.models import Membership, Role
 from secretary.views.reauth import back_to_page, require_reauthentication
 
@@ -92,12 +93,16 @@ def member_invite(request):
     form = MemberInviteForm(request.POST, actor=request.membership)
     if form.is_valid():
         try:
-            invitation, _token = services.invitation_create(
-                practice=request.practice,
-                invited_by=request.membership,
-                email=form.cleaned_data["email"],
-                role=form.cleaned_data["role"],
-                request=request,
+            invitation = submit_once(
+                request,
+                form,
+                lambda: services.invitation_create(
+                    practice=request.practice,
+                    invited_by=request.membership,
+                    email=form.cleaned_data["email"],
+                    role=form.cleaned_data["role"],
+                    request=request,
+                )[0],
             )
         except ApplicationError as error:
             error.add_to_form(form)

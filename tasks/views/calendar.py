@@ -14,6 +14,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from clients.selectors import client_get
 from secretary.access import staff_view
 from secretary.errors import ApplicationError
+from secretary.idempotency import submit_once
 from tasks import events as event_services
 from tasks import selectors
 from tasks.forms import (
@@ -94,12 +95,16 @@ def event_edit(request, event_id: int | None = None):
     )
     if request.method == "POST" and form.is_valid():
         try:
-            event_services.event_save(
-                practice=request.practice,
-                actor=request.membership,
-                event=event,
-                request=request,
-                **form.event_fields(),
+            submit_once(
+                request,
+                form,
+                lambda: event_services.event_save(
+                    practice=request.practice,
+                    actor=request.membership,
+                    event=event,
+                    request=request,
+                    **form.event_fields(),
+                ),
             )
         except ApplicationError as error:
             error.add_to_form(form)

@@ -17,6 +17,7 @@ from clients.selectors import contact_for_membership, engagement_active
 from clients.usage import period_usage
 from secretary.access import portal_view
 from secretary.errors import ApplicationError
+from secretary.idempotency import submit_once
 from tasks import events as event_services
 from tasks import selectors, services
 from tasks.forms import (
@@ -87,16 +88,20 @@ def portal_request_new(request):
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
-            task = services.task_request_submit(
-                practice=request.practice,
-                contact=request.contact,
-                membership=request.membership,
-                subject=data["subject"],
-                details=data["details"],
-                category=data["category"],
-                wanted_by=data["wanted_by"],
-                files=data["attachments"],
-                request=request,
+            task = submit_once(
+                request,
+                form,
+                lambda: services.task_request_submit(
+                    practice=request.practice,
+                    contact=request.contact,
+                    membership=request.membership,
+                    subject=data["subject"],
+                    details=data["details"],
+                    category=data["category"],
+                    wanted_by=data["wanted_by"],
+                    files=data["attachments"],
+                    request=request,
+                ),
             )
         except ApplicationError as error:
             error.add_to_form(form)
@@ -124,13 +129,17 @@ def portal_request_detail(request, task_id: int):
     if request.method == "POST":
         if form.is_valid():
             try:
-                services.comment_add(
-                    practice=request.practice,
-                    author=request.membership,
-                    task=task,
-                    body=form.cleaned_data["body"],
-                    files=form.cleaned_data["attachments"],
-                    request=request,
+                submit_once(
+                    request,
+                    form,
+                    lambda: services.comment_add(
+                        practice=request.practice,
+                        author=request.membership,
+                        task=task,
+                        body=form.cleaned_data["body"],
+                        files=form.cleaned_data["attachments"],
+                        request=request,
+                    ),
                 )
             except ApplicationError as error:
                 error.add_to_form(form)

@@ -13,6 +13,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 
 from secretary.access import admin_view, staff_view
 from secretary.errors import ApplicationError
+from secretary.idempotency import submit_once
 from tasks import services
 from tasks.forms import (
     NotificationPreferenceForm,
@@ -66,8 +67,12 @@ def task_template_edit(request, template_id: int | None = None):
     form = TaskTemplateForm(request.POST or None, practice=request.practice, initial=initial)
     if request.method == "POST" and form.is_valid():
         try:
-            services.task_template_save(
-                practice=request.practice, template=template, **form.cleaned_data
+            submit_once(
+                request,
+                form,
+                lambda: services.task_template_save(
+                    practice=request.practice, template=template, **form.cleaned_data
+                ),
             )
         except ApplicationError as error:
             error.add_to_form(form)
@@ -102,11 +107,15 @@ def recurring_edit(request, rule_id: int | None = None):
     )
     if request.method == "POST" and form.is_valid():
         try:
-            services.recurring_task_save(
-                practice=request.practice,
-                actor=request.membership,
-                recurring=rule,
-                **form.cleaned_data,
+            submit_once(
+                request,
+                form,
+                lambda: services.recurring_task_save(
+                    practice=request.practice,
+                    actor=request.membership,
+                    recurring=rule,
+                    **form.cleaned_data,
+                ),
             )
         except ApplicationError as error:
             error.add_to_form(form)

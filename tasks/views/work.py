@@ -16,6 +16,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from clients.services import regulated_view_record
 from secretary.access import staff_view
 from secretary.errors import ApplicationError, form_submit
+from secretary.idempotency import submit_once
 from tasks import selectors, services
 from tasks.forms import (
     SORTS,
@@ -349,9 +350,16 @@ def checklist_add(request, task_id: int):
     task = _staff_task(request, task_id)
     form = ChecklistItemForm(request.POST)
     if form.is_valid():
-        services.checklist_item_add(
-            practice=request.practice, task=task, text=form.cleaned_data["text"]
-        )
+        try:
+            submit_once(
+                request,
+                form,
+                lambda: services.checklist_item_add(
+                    practice=request.practice, task=task, text=form.cleaned_data["text"]
+                ),
+            )
+        except ApplicationError as error:
+            messages.error(request, error.message)
     else:
         messages.error(request, _("Write the item."))
     return redirect(_task_url(request, task) + "#checklist")

@@ -47,6 +47,19 @@ def test_it_documents_errors_and_token_auth(schema):
     assert tokens["post"]["security"] == [{"cookieAuth": []}]
 
 
+def test_it_documents_the_idempotency_key_on_creates(schema):
+    paths = schema["paths"]
+    tasks = paths["/api/v1/practices/{practice_slug}/tasks/"]
+    header = next(p for p in tasks["post"]["parameters"] if p["name"] == "Idempotency-Key")
+    assert header["in"] == "header" and not header.get("required", False)
+    assert header["schema"]["maxLength"] == 200 and header["schema"]["pattern"]
+    assert "422" in tasks["post"]["responses"]
+    # Only on creates: not on reads, and not where the answer holds a secret (tokens)
+    assert all(p["name"] != "Idempotency-Key" for p in tasks["get"].get("parameters", []))
+    tokens = paths["/api/v1/practices/{practice_slug}/tokens/"]["post"]
+    assert all(p["name"] != "Idempotency-Key" for p in tokens.get("parameters", []))
+
+
 def test_it_serves_the_schema(db):
     response = Client().get(reverse("api_schema"), headers={"accept": "application/json"})
 

@@ -38,6 +38,7 @@ def routes(world) -> dict[str, dict]:
         "client_create": {},
         "client_detail": c,
         "client_edit": c,
+        "client_archive": c,
         "contact_create": c,
         "contact_edit": {**c, "contact_id": contact.pk},
         "contact_delete": {**c, "contact_id": contact.pk},
