@@ -372,3 +372,46 @@ def test_it_documents_filters_and_pagination_in_the_schema(world, secretary_clie
     operation = schema["paths"]["/api/v1/practices/{practice_slug}/tasks/"]["get"]
     names = {p["name"] for p in operation["parameters"]}
     assert {"client", "status", "assignee", "due_after", "page", "ordering", "search"} <= names
+
+
+def test_it_refuses_to_hand_a_conversation_to_another_client(
+    world, desk, secretary_client, contact_client
+):
+    # Given a request of Northwind's contact, with a reply and a file it may download
+    created = contact_client.post(
+        api(world, "api_task_list"), {"title": "Visa"}, content_type="application/json"
+    )
+    task = Task.objects.for_practice(world.practice).get(pk=created.json()["id"])
+    CommentFactory(practice=world.practice, task=task, body="Your visa is booked")
+    AttachmentFactory(practice=world.practice, task=task)
+    other = ClientFactory(practice=world.practice, name="Nightjar")
+    # When staff move it to another client
+    response = secretary_client.patch(
+        api(world, "api_task_detail", task_id=task.pk),
+        {"client": other.pk},
+        content_type="application/json",
+    )
+    # Then the API answers 400 on the client field, and Northwind's contact keeps its request
+    assert response.status_code == 400
+    assert response.json()["errors"]["client"]
+    task.refresh_from_db()
+    assert task.client == desk.client
+    mine = contact_client.get(api(world, "api_task_detail", task_id=task.pk))
+    assert mine.status_code == 200
+
+
+def test_it_moves_a_staff_task_without_client_visible_history(world, desk, secretary_client):
+    # Given a staff task with an internal note only
+    task = TaskFactory(practice=world.practice, client=desk.client)
+    CommentFactory(practice=world.practice, task=task, body="Internal", internal=True)
+    other = ClientFactory(practice=world.practice, name="Nightjar")
+    # When staff move it to another client
+    response = secretary_client.patch(
+        api(world, "api_task_detail", task_id=task.pk),
+        {"client": other.pk},
+        content_type="application/json",
+    )
+    # Then it moves
+    assert response.status_code == 200
+    task.refresh_from_db()
+    assert task.client == other
