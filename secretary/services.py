@@ -30,6 +30,9 @@ from secretary.models import (
 # Sent inside the accepting transaction with ``invitation`` and ``membership``; feature apps
 # apply the invitation's ``grants`` (e.g. link a client contact to its client).
 invitation_accepted = Signal()
+# Sent inside the removing transaction, before the row goes, with ``membership``, ``actor`` and
+# ``request``; feature apps stop what the membership made or held (calendar links...).
+membership_removed = Signal()
 
 
 def unique_practice_slug(name: str) -> str:
@@ -334,6 +337,7 @@ def membership_remove(
     ApiToken.objects.for_practice(practice).filter(membership=membership).update(
         revoked_at=timezone.now()
     )
+    membership_removed.send(sender=Membership, membership=membership, actor=actor, request=request)
     membership.delete()
 
 
@@ -396,6 +400,7 @@ __all__ = [
     "invitation_revoke",
     "membership_change_role",
     "membership_remove",
+    "membership_removed",
     "practice_create",
     "token_create",
     "token_revoke",

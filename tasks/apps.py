@@ -26,6 +26,7 @@ class TasksConfig(AppConfig):
         from clients.usage import register_minutes_source
         from secretary.models import Practice
         from secretary.navigation import register_portal_nav, register_staff_nav
+        from secretary.services import membership_removed
         from tasks import signals, timekeeping
 
         settings.CELERY_BEAT_SCHEDULE.update(BEAT_SCHEDULE)
@@ -43,4 +44,7 @@ class TasksConfig(AppConfig):
         register_portal_nav("portal_calendar", _("Calendar"), order=40)
         post_save.connect(
             signals.seed_templates, sender=Practice, dispatch_uid="tasks.seed_templates"
+        )
+        membership_removed.connect(
+            signals.revoke_feeds_of_removed_member, dispatch_uid="tasks.revoke_member_feeds"
         )
