@@ -11,9 +11,11 @@ from clients.services.catalog import (
     plan_update,
 )
 from clients.services.clients import (
+    UnsignedMembers,
     agreement_record,
     client_create,
     client_team_add,
+    client_team_remove,
     client_update,
     contact_create,
     contact_delete,
@@ -46,6 +48,7 @@ __all__ = [
     "LOGO_MAX_BYTES",
     "AlreadySubmitted",
     "SecondActiveEngagement",
+    "UnsignedMembers",
     "agreement_record",
     "brand_kit_save",
     "categories_seed",
@@ -53,6 +56,7 @@ __all__ = [
     "category_update",
     "client_create",
     "client_team_add",
+    "client_team_remove",
     "client_update",
     "contact_create",
     "contact_delete",
