@@ -75,9 +75,12 @@ def _check_client(practice: Practice, client: Client) -> None:
         )
 
 
-def _check_movable(task: Task) -> None:
-    """A task whose history the client has seen (their own request, a reply, a file they may
-    download) stays with that client: moving it would hand the conversation to another one."""
+def task_move_blocker(task: Task) -> str | None:
+    """Why the task must stay with its client, or None when it may move.
+
+    A task whose history the client has seen (its own request, a reply, a file it may
+    download) stays with that client: moving it would hand the conversation to another one.
+    """
     if task.source == Source.PORTAL:
         reason = _("This request was sent by %(client)s through the portal.")
     elif task.comments.filter(internal=False).exists():
@@ -85,12 +88,17 @@ def _check_movable(task: Task) -> None:
     elif task.attachments.filter(internal=False).exists():
         reason = _("%(client)s can see files attached to this task.")
     else:
-        return
+        return None
     reason = reason % {"client": task.client}
-    message = _(
+    return _(
         "%(reason)s Its client cannot change: create a new task for the other client instead."
     ) % {"reason": reason}
-    raise ApplicationError(message, errors={"client": message})
+
+
+def _check_movable(task: Task) -> None:
+    message = task_move_blocker(task)
+    if message is not None:
+        raise ApplicationError(message, errors={"client": message})
 
 
 def _check_category(practice: Practice, category: ServiceCategory | None) -> None:

@@ -523,7 +523,10 @@ def test_it_refuses_to_move_a_task_with_replies_to_another_client(world, desk, s
     task = TaskFactory(practice=world.practice, client=desk.client, title="Visa")
     CommentFactory(practice=world.practice, task=task, body="Your visa is booked")
     other = ClientFactory(practice=world.practice, name="Nightjar")
-    # When staff move it to another client on the edit page
+    # Then the edit page says up front that its client stays
+    page = secretary_client.get(url(world, "task_edit", task_id=task.pk))
+    assert "has replies on this task" in page.context["form"].fields["client"].help_text
+    # When staff move it to another client on the edit page anyway
     response = secretary_client.post(
         url(world, "task_edit", task_id=task.pk),
         {"client": other.pk, "title": "Visa", "priority": 2, "client_visible": "on"},
