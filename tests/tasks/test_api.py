@@ -425,6 +425,8 @@ def test_it_stops_what_a_removed_contact_held(world, desk, contact_client, clien
     CalendarEventFactory(practice=world.practice, client=desk.client, title="Board call")
     created = contact_client.post(api(world, "api_feed_list"), {}, content_type="application/json")
     feed_url = created.json()["url"]
+    [listed] = contact_client.get(api(world, "api_feed_list")).json()["results"]
+    assert listed["issued_by"] == world.client_contact.pk
     _token, secret = secretary_services.token_create(membership=world.client_contact, name="Sync")
     by_token = Client(headers={"authorization": f"Bearer {secret}"})
     assert by_token.get(api(world, "api_calendar_ics")).status_code == 200
