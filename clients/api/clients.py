@@ -71,6 +71,10 @@ class ClientFilter(django_filters.FilterSet):
     post=extend_schema(
         tags=["clients"],
         summary=_("Add a client"),
+        description=_(
+            "Any member of staff may add a client as regulated (`is_regulated`: that only "
+            "narrows who may work on it); changing the flag afterwards is for owners and admins."
+        ),
         request=ClientInputSerializer,
         responses={201: ClientSerializer},
     ),
