@@ -22,6 +22,8 @@ class ClientsConfig(AppConfig):
                 "client.updated": _("updated a client"),
                 "client.archived": _("archived a client"),
                 "client.team_joined": _("added a member to a client's team"),
+                "client.team_left": _("took a member off a client's team"),
+                "client.regulation_changed": _("changed whether a client is regulated"),
                 "client.agreement_recorded": _("recorded a confidentiality agreement"),
                 "client.records_viewed": _("viewed a regulated client's records"),
                 "contact.created": _("added a contact"),

@@ -31,7 +31,13 @@ from clients.services.catalog import CATEGORY_FIELDS
 from clients.services.clients import CLIENT_FIELDS, CONTACT_FIELDS
 from clients.services.onboarding import ANSWER_FIELDS
 from secretary.idempotency import IdempotentFormMixin
-from secretary.models import CURRENCIES, Practice, time_zone_choices, validate_time_zone
+from secretary.models import (
+    CURRENCIES,
+    Membership,
+    Practice,
+    time_zone_choices,
+    validate_time_zone,
+)
 
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 MONEY_AND_HOURS = (
@@ -231,7 +237,7 @@ class ClientForm(IdempotentFormMixin, forms.ModelForm):
             "notes": forms.Textarea(attrs={"rows": 3}),
         }
 
-    def __init__(self, *args, practice: Practice, **kwargs):
+    def __init__(self, *args, practice: Practice, membership: Membership | None = None, **kwargs):
         super().__init__(*args, **kwargs)
         staff = selectors.staff_memberships(practice=practice)
         for name in ("primary_secretary", "team"):
@@ -240,6 +246,13 @@ class ClientForm(IdempotentFormMixin, forms.ModelForm):
         if self.instance.pk:
             self.initial["primary_secretary"] = self.instance.primary_secretary_id
             self.initial["team"] = [m.pk for m in selectors.team_of(client=self.instance)]
+            if membership is not None and not membership.is_admin:
+                # Only owners and admins change the confidentiality rule (the service refuses
+                # it too); a disabled field keeps its current value whatever is posted.
+                locked = ["is_regulated"] + (["specialty"] if self.instance.is_regulated else [])
+                for name in locked:
+                    self.fields[name].disabled = True
+                    self.fields[name].help_text = _("Only owners and admins can change this.")
         else:
             self.initial.setdefault("currency", practice.currency)
             self.initial.setdefault("time_zone", practice.time_zone)

@@ -28,6 +28,11 @@ staff_patterns: list = [
         name="contact_invite",
     ),
     path(
+        "clients/<int:client_id>/team/<int:membership_id>/remove/",
+        clients.client_team_remove,
+        name="client_team_remove",
+    ),
+    path(
         "clients/<int:client_id>/agreements/new/", clients.agreement_create, name="agreement_create"
     ),
     path(

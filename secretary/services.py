@@ -30,6 +30,9 @@ from secretary.models import (
 # Sent inside the accepting transaction with ``invitation`` and ``membership``; feature apps
 # apply the invitation's ``grants`` (e.g. link a client contact to its client).
 invitation_accepted = Signal()
+# Sent inside the removing transaction, before the row goes, with ``membership``, ``actor`` and
+# ``request``; feature apps stop what the membership made or held (calendar links...).
+membership_removed = Signal()
 
 
 def unique_practice_slug(name: str) -> str:
@@ -166,7 +169,50 @@ def invitation_problem(invitation: Invitation | None) -> str | None:
         return _("This invitation has already been used.")
     if invitation.expires_at <= timezone.now():
         return _("This invitation has expired. Ask for a new one.")
+    if invitation.invited_by_id is not None and not _inviter_may_grant(invitation):
+        # An invitation speaks for the member who sent it: it stops when they leave or lose
+        # the role that let them grant it.
+        return _("The person who invited you can no longer do so. Ask for a new invitation.")
     return None
+
+
+def _inviter_may_grant(invitation: Invitation) -> bool:
+    inviter = (
+        Membership.objects.for_practice(invitation.practice_id)
+        .filter(user_id=invitation.invited_by_id)
+        .first()
+    )
+    return inviter is not None and _may_grant(inviter, invitation.role)
+
+
+def _may_grant(membership: Membership, role: str) -> bool:
+    try:
+        _check_can_grant(membership, role)
+    except ApplicationError:
+        return False
+    return True
+
+
+def _revoke_invitations_beyond(
+    practice: Practice, membership: Membership, *, actor: Membership, request, removed: bool
+) -> None:
+    """Withdraw the pending invitations ``membership`` sent that it can no longer grant."""
+    pending = Invitation.objects.for_practice(practice).filter(
+        invited_by_id=membership.user_id, accepted_at__isnull=True, revoked_at__isnull=True
+    )
+    for invitation in pending:
+        if not removed and _may_grant(membership, invitation.role):
+            continue
+        invitation.revoked_at = timezone.now()
+        invitation.save(update_fields=["revoked_at"])
+        activity_record(
+            practice=practice,
+            actor=actor.user,
+            verb="invitation.revoked",
+            target=invitation,
+            data={"reason": "member_removed" if removed else "role_changed"},
+            request=request,
+        )
 
 
 @transaction.atomic
@@ -280,6 +326,7 @@ def membership_change_role(
         )
     membership.role = role
     membership.save(update_fields=["role"])
+    _revoke_invitations_beyond(practice, membership, actor=actor, request=request, removed=False)
     activity_record(
         practice=practice,
         actor=actor.user,
@@ -334,6 +381,8 @@ def membership_remove(
     ApiToken.objects.for_practice(practice).filter(membership=membership).update(
         revoked_at=timezone.now()
     )
+    _revoke_invitations_beyond(practice, membership, actor=actor, request=request, removed=True)
+    membership_removed.send(sender=Membership, membership=membership, actor=actor, request=request)
     membership.delete()
 
 
@@ -396,6 +445,7 @@ __all__ = [
     "invitation_revoke",
     "membership_change_role",
     "membership_remove",
+    "membership_removed",
     "practice_create",
     "token_create",
     "token_revoke",

@@ -177,7 +177,12 @@ class TaskList(IdempotentCreateMixin, ContactMixin, generics.ListCreateAPIView):
 
 @extend_schema(tags=["tasks"])
 class TaskDetail(ContactMixin, generics.RetrieveUpdateAPIView):
-    """One task. Staff edit it; ``status`` moves only along the allowed transitions."""
+    """One task. Staff edit it; ``status`` moves only along the allowed transitions.
+
+    ``client`` changes only while the client has seen nothing of the task: a portal request,
+    or a task with a reply or a file visible to the client, stays with its client (400 with
+    an error on ``client``; create a new task for the other client instead).
+    """
 
     http_method_names = ["get", "patch", "head", "options"]
 

@@ -26,6 +26,7 @@ class TasksConfig(AppConfig):
         from clients.usage import register_minutes_source
         from secretary.models import Membership, Practice
         from secretary.navigation import register_portal_nav, register_staff_nav
+        from secretary.services import membership_removed
         from tasks import signals, timekeeping
 
         settings.CELERY_BEAT_SCHEDULE.update(BEAT_SCHEDULE)
@@ -46,4 +47,7 @@ class TasksConfig(AppConfig):
         )
         pre_delete.connect(
             signals.keep_member_history, sender=Membership, dispatch_uid="tasks.keep_member_history"
+        )
+        membership_removed.connect(
+            signals.revoke_feeds_of_removed_member, dispatch_uid="tasks.revoke_member_feeds"
         )

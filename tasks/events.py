@@ -9,10 +9,12 @@ from types import SimpleNamespace
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
 from django.db import transaction
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from clients.models import Client
+from clients.selectors import contact_for_membership
 from secretary.audit import activity_record, security_event
 from secretary.errors import ApplicationError
 from secretary.models import Membership, Practice, hash_secret, validate_time_zone
@@ -206,7 +208,7 @@ def feed_create(
     )
     token, token_hash = CalendarFeed.new_token()
     feed = CalendarFeed.objects.create(
-        practice=practice, token_hash=token_hash, hint=token[:6], **owner
+        practice=practice, token_hash=token_hash, hint=token[:6], issued_by=actor, **owner
     )
     activity_record(
         practice=practice, actor=actor.user, verb="feed.created", target=feed, request=request
@@ -227,13 +229,50 @@ def feed_revoke(
     return feed
 
 
+def feed_issuer_qualifies(feed: CalendarFeed) -> bool:
+    """A client's feed lives on the membership that made it: a member of staff, or a contact
+    of that client. Checked on every use, so a removed or unlinked issuer's link stops."""
+    issuer = feed.issued_by
+    if issuer is None:
+        return False
+    if issuer.is_staff:
+        return True
+    contact = contact_for_membership(membership=issuer)
+    return contact is not None and contact.client_id == feed.client_id
+
+
+@transaction.atomic
+def feeds_revoke_for_membership(
+    *, practice: Practice, membership: Membership, actor: Membership | None = None, request=None
+) -> int:
+    """Stop every feed a membership owns or issued (it is being removed from the practice)."""
+    feeds = list(
+        CalendarFeed.objects.for_practice(practice)
+        .filter(revoked_at__isnull=True)
+        .filter(Q(membership=membership) | Q(issued_by=membership))
+    )
+    now = timezone.now()
+    for feed in feeds:
+        feed.revoked_at = now
+        feed.save(update_fields=["revoked_at"])
+        activity_record(
+            practice=practice,
+            actor=actor.user if actor is not None else None,
+            verb="feed.revoked",
+            target=feed,
+            data={"reason": "member_removed", "member": membership.user.email},
+            request=request,
+        )
+    return len(feeds)
+
+
 def feed_by_token(*, practice_slug: str, token: str) -> CalendarFeed | None:
     """The active feed a secret names inside the practice of the slug (None when forged)."""
     if not token:
         return None
     feed = (
         CalendarFeed.objects.unscoped()
-        .select_related("practice", "client", "membership__user")
+        .select_related("practice", "client", "membership__user", "issued_by")
         .filter(
             token_hash=hash_secret(token), practice__slug=practice_slug, revoked_at__isnull=True
         )
@@ -241,6 +280,8 @@ def feed_by_token(*, practice_slug: str, token: str) -> CalendarFeed | None:
     )
     if feed is not None and feed.membership is not None and not feed.membership.is_staff:
         feed = None  # a member's feed shows staff work: it stops if they are no longer staff
+    if feed is not None and feed.client is not None and not feed_issuer_qualifies(feed):
+        feed = None  # whoever made the link left, or no longer speaks for this client
     if feed is None:
         security_event("calendar.feed_rejected", practice=practice_slug)
         return None

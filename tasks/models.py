@@ -447,6 +447,15 @@ class CalendarFeed(TenantModel):
     membership = models.ForeignKey(
         "secretary.Membership", null=True, blank=True, on_delete=models.CASCADE, related_name="+"
     )
+    # Who made the link: it works only while that membership exists and still qualifies (staff,
+    # or a contact of this client), since they hold the secret.
+    issued_by = models.ForeignKey(
+        "secretary.Membership",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
     token_hash = models.CharField(max_length=64, unique=True, editable=False)
     hint = models.CharField(max_length=8, editable=False)
     created_at = models.DateTimeField(auto_now_add=True)

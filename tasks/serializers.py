@@ -291,5 +291,29 @@ class FeedSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = CalendarFeed
-        fields = ["id", "client", "membership", "hint", "created_at", "revoked_at", "last_used_at"]
-        read_only_fields = ["membership", "hint", "created_at", "revoked_at", "last_used_at"]
+        fields = [
+            "id",
+            "client",
+            "membership",
+            "issued_by",
+            "hint",
+            "created_at",
+            "revoked_at",
+            "last_used_at",
+        ]
+        read_only_fields = [
+            "membership",
+            "issued_by",
+            "hint",
+            "created_at",
+            "revoked_at",
+            "last_used_at",
+        ]
+        extra_kwargs = {
+            "issued_by": {
+                "help_text": _(
+                    "Membership that made the link; it works only while that member is staff "
+                    "or a contact of this client."
+                )
+            }
+        }

@@ -29,3 +29,13 @@ def keep_member_history(sender, instance, **kwargs):
         entry.ended_at, entry.minutes = now, minutes
         entry.save(update_fields=["ended_at", "minutes"])
     entries.update(member_name=str(instance.user)[:150])
+
+
+def revoke_feeds_of_removed_member(sender, membership, actor=None, request=None, **kwargs):
+    """A member leaving the practice takes their calendar links with them (those they own and
+    those they made for a client: they hold the secret)."""
+    from tasks.events import feeds_revoke_for_membership
+
+    feeds_revoke_for_membership(
+        practice=membership.practice, membership=membership, actor=actor, request=request
+    )

@@ -99,7 +99,8 @@ def notify_client_reply(*, practice_id: int, comment_id: int) -> bool:
         )
         contacts = list(
             Contact.objects.for_practice(practice_id)
-            .filter(client_id=task.client_id, portal_requests=True)
+            # Only contacts who still have a portal login: a removed contact hears no more.
+            .filter(client_id=task.client_id, portal_requests=True, membership__isnull=False)
             .exclude(email="")
         )
         recipients = sorted({c.email for c in contacts})

@@ -4,9 +4,15 @@ from __future__ import annotations
 
 import django_filters
 from django.db.models import Prefetch
+from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
-from drf_spectacular.utils import extend_schema, extend_schema_view
-from rest_framework import exceptions, generics
+from drf_spectacular.utils import (
+    OpenApiResponse,
+    extend_schema,
+    extend_schema_view,
+    inline_serializer,
+)
+from rest_framework import exceptions, generics, serializers, status
 from rest_framework.response import Response
 
 from clients import services
@@ -66,6 +72,10 @@ class ClientFilter(django_filters.FilterSet):
     post=extend_schema(
         tags=["clients"],
         summary=_("Add a client"),
+        description=_(
+            "Any member of staff may add a client as regulated (`is_regulated`: that only "
+            "narrows who may work on it); changing the flag afterwards is for owners and admins."
+        ),
         request=ClientInputSerializer,
         responses={201: ClientSerializer},
     ),
@@ -119,8 +129,43 @@ def _contact_clients(view, request) -> Response:
     patch=extend_schema(
         tags=["clients"],
         summary=_("Change a client, its primary secretary or team"),
+        description=_(
+            "Only owners and admins change `is_regulated`, or the `specialty` of a regulated "
+            "client: a secretary's request that would change either is refused with 400 and "
+            "a field error on that field (sending the current value is accepted). Every change "
+            "of either is written to the audit log (`client.regulation_changed`). A regulated "
+            "client needs a signed agreement from everyone on its team: when someone has none "
+            "(for example when `is_regulated` is turned on), the 400 lists them in "
+            "`unsigned_members`, each with the page to record their agreement and the page "
+            "action taking them off the team (or send `team` without them)."
+        ),
         request=ClientInputSerializer,
-        responses=ClientSerializer,
+        responses={
+            200: ClientSerializer,
+            400: OpenApiResponse(
+                response=inline_serializer(
+                    "ClientUpdateError",
+                    {
+                        "message": serializers.CharField(),
+                        "errors": serializers.DictField(
+                            child=serializers.ListField(child=serializers.CharField())
+                        ),
+                        "unsigned_members": inline_serializer(
+                            "UnsignedMember",
+                            {
+                                "id": serializers.IntegerField(),
+                                "name": serializers.CharField(),
+                                "record_agreement_url": serializers.URLField(),
+                                "remove_from_team_url": serializers.URLField(),
+                            },
+                            many=True,
+                            required=False,
+                        ),
+                    },
+                ),
+                description=_("A rule was broken; nothing was saved."),
+            ),
+        },
     ),
 )
 class ClientDetailView(ContactScopedMixin, generics.RetrieveUpdateAPIView):
@@ -145,14 +190,42 @@ class ClientDetailView(ContactScopedMixin, generics.RetrieveUpdateAPIView):
             data=request.data, partial=True, context={"request": request}
         )
         serializer.is_valid(raise_exception=True)
-        client = services.client_update(
-            practice=request.practice,
-            actor=request.membership,
-            client=client,
-            data=dict(serializer.validated_data),
-            request=request,
-        )
+        try:
+            client = services.client_update(
+                practice=request.practice,
+                actor=request.membership,
+                client=client,
+                data=dict(serializer.validated_data),
+                request=request,
+            )
+        except services.UnsignedMembers as error:
+            return _unsigned_response(request, client, error)
         return ok_response(ClientSerializer, client, request)
+
+
+def _unsigned_response(request, client, error) -> Response:
+    """The 400 of a regulated team with unsigned members: who, and where to fix each."""
+    slug = request.practice.slug
+
+    def link(name, *args):
+        return request.build_absolute_uri(reverse(name, args=[slug, client.pk, *args]))
+
+    return Response(
+        {
+            "message": str(error.message),
+            "errors": error.errors,
+            "unsigned_members": [
+                {
+                    "id": member.pk,
+                    "name": str(member.user),
+                    "record_agreement_url": link("agreement_create") + f"?membership={member.pk}",
+                    "remove_from_team_url": link("client_team_remove", member.pk),
+                }
+                for member in error.members
+            ],
+        },
+        status=status.HTTP_400_BAD_REQUEST,
+    )
 
 
 class ContactFilter(django_filters.FilterSet):

@@ -11,10 +11,12 @@ from clients.services.catalog import (
     plan_update,
 )
 from clients.services.clients import (
+    UnsignedMembers,
     agreement_record,
     client_archive,
     client_create,
     client_team_add,
+    client_team_remove,
     client_update,
     contact_create,
     contact_delete,
@@ -47,6 +49,7 @@ __all__ = [
     "LOGO_MAX_BYTES",
     "AlreadySubmitted",
     "SecondActiveEngagement",
+    "UnsignedMembers",
     "agreement_record",
     "brand_kit_save",
     "categories_seed",
@@ -55,6 +58,7 @@ __all__ = [
     "client_archive",
     "client_create",
     "client_team_add",
+    "client_team_remove",
     "client_update",
     "contact_create",
     "contact_delete",

@@ -84,6 +84,16 @@ def _staff_of(practice: Practice, memberships) -> list[Membership]:
     return found
 
 
+class UnsignedMembers(ApplicationError):
+    """Some members on a regulated client's team (or its primary secretary) have no signed
+    agreement; ``members`` names them, so the page and the API can offer to record their
+    agreement or take them off the team."""
+
+    def __init__(self, message, *, errors: dict, members: list[Membership]):
+        super().__init__(message, errors=errors)
+        self.members = members
+
+
 def _check_cleared(client: Client, memberships: list[Membership], field: str) -> None:
     """Regulated clients: everyone on the team (and the primary secretary) must have signed."""
     if not client.is_regulated or not memberships:
@@ -92,11 +102,44 @@ def _check_cleared(client: Client, memberships: list[Membership], field: str) ->
     missing = [m for m in memberships if m.pk not in cleared]
     if missing:
         names = ", ".join(str(m.user) for m in missing)
-        message = _("%(names)s must sign this client's %(kind)s before working on it.") % {
-            "names": names,
-            "kind": client.required_agreement_label,
-        }
-        raise invalid({field: [message]}, message)
+        message = _(
+            "%(names)s must sign this client's %(kind)s before working on it: record their "
+            "agreement, or take them off the team."
+        ) % {"names": names, "kind": client.required_agreement_label}
+        raise UnsignedMembers(message, errors={field: [message]}, members=missing)
+
+
+def _check_may_regulate(actor: Membership, client: Client, old_regulated: bool, old_specialty):
+    """Only owners and admins change whether a client is regulated, or (while it is) which
+    agreement it requires (its specialty): secretaries could otherwise lift the rule that
+    keeps them off its records."""
+    if actor.is_admin:
+        return
+    if client.is_regulated != old_regulated:
+        message = _("Only owners and admins can change whether a client is regulated.")
+        raise invalid({"is_regulated": [message]}, message)
+    if (old_regulated or client.is_regulated) and client.specialty != old_specialty:
+        message = _("Only owners and admins can change the specialty of a regulated client.")
+        raise invalid({"specialty": [message]}, message)
+
+
+def _record_regulation_change(
+    *, practice: Practice, actor: Membership, client: Client, old_regulated, old_specialty, request
+) -> None:
+    changes = {}
+    if client.is_regulated != old_regulated:
+        changes["is_regulated"] = {"from": old_regulated, "to": client.is_regulated}
+    if (old_regulated or client.is_regulated) and client.specialty != old_specialty:
+        changes["specialty"] = {"from": old_specialty, "to": client.specialty}
+    if changes:
+        activity_record(
+            practice=practice,
+            actor=actor.user,
+            verb="client.regulation_changed",
+            target=client,
+            data=changes,
+            request=request,
+        )
 
 
 def _current_team(client: Client) -> list[Membership]:
@@ -138,7 +181,12 @@ def client_create(*, practice: Practice, actor: Membership, data: dict, request=
     if primary is not None:
         ClientTeamMember.objects.create(practice=practice, client=client, membership=primary)
     activity_record(
-        practice=practice, actor=actor.user, verb="client.created", target=client, request=request
+        practice=practice,
+        actor=actor.user,
+        verb="client.created",
+        target=client,
+        data={"is_regulated": True} if client.is_regulated else None,
+        request=request,
     )
     return client
 
@@ -151,7 +199,9 @@ def client_update(
     require_staff(actor)
     client = Client.objects.for_practice(practice).select_for_update().get(pk=client.pk)
     old_currency = client.currency
+    old_regulated, old_specialty = client.is_regulated, client.specialty
     apply_fields(client, data, CLIENT_FIELDS)
+    _check_may_regulate(actor, client, old_regulated, old_specialty)
     if "name" in data:
         client.name = (client.name or "").strip()
     team = _staff_of(practice, data["team"]) if "team" in data else _current_team(client)
@@ -179,6 +229,9 @@ def client_update(
                 ]
             }
         )
+    if client.is_regulated and not old_regulated:
+        # Turning the rule on: name everyone who must sign or leave, on the flag itself.
+        _check_cleared(client, team, "is_regulated")
     _check_cleared(client, [primary] if primary is not None else [], "primary_secretary")
     _check_cleared(client, team, "team" if "team" in data else "is_regulated")
     client.primary_secretary = primary
@@ -200,6 +253,14 @@ def client_update(
     )
     activity_record(
         practice=practice, actor=actor.user, verb="client.updated", target=client, request=request
+    )
+    _record_regulation_change(
+        practice=practice,
+        actor=actor,
+        client=client,
+        old_regulated=old_regulated,
+        old_specialty=old_specialty,
+        request=request,
     )
     return client
 
@@ -225,6 +286,32 @@ def client_archive(
         practice=practice, actor=actor.user, verb="client.archived", target=client, request=request
     )
     return client
+
+
+def client_team_remove(
+    *, practice: Practice, actor: Membership, client: Client, membership: Membership, request=None
+) -> None:
+    """Take a member off a client's team (and off being its primary secretary)."""
+    require_staff(actor)
+    client = Client.objects.for_practice(practice).select_for_update().get(pk=client.pk)
+    removed, _count = (
+        ClientTeamMember.objects.for_practice(practice)
+        .filter(client=client, membership=membership)
+        .delete()
+    )
+    was_primary = client.primary_secretary_id == membership.pk
+    if was_primary:
+        client.primary_secretary = None
+        client.save(update_fields=["primary_secretary", "updated_at"])
+    if removed or was_primary:
+        activity_record(
+            practice=practice,
+            actor=actor.user,
+            verb="client.team_left",
+            target=client,
+            data={"member": membership.user.email, "was_primary": was_primary},
+            request=request,
+        )
 
 
 @transaction.atomic
@@ -397,8 +484,10 @@ def agreement_record(
     file,
     request=None,
 ) -> ConfidentialityAgreement:
-    """Record that a staff member signed a client's confidentiality agreement."""
-    require_staff(actor)
+    """Record that a staff member signed a client's confidentiality agreement (owners and
+    admins vouch for it: an agreement is what lets someone onto a regulated client)."""
+    if actor is None or not actor.is_admin:
+        raise ApplicationError(_("Only owners and admins can record confidentiality agreements."))
     errors: dict[str, list] = {}
     try:
         membership = _staff_of(practice, [membership])[0]

@@ -18,6 +18,7 @@ from secretary.access import admin_view, staff_view
 from secretary.errors import ApplicationError, form_submit
 from secretary.files import stored_file_response
 from secretary.models import Invitation, Role
+from secretary.selectors import membership_get
 
 PAGE_SIZE = 25
 
@@ -62,7 +63,9 @@ def client_list(request):
 @staff_view
 @require_http_methods(["GET", "POST"])
 def client_create(request):
-    form = ClientForm(request.POST or None, practice=request.practice)
+    form = ClientForm(
+        request.POST or None, practice=request.practice, membership=request.membership
+    )
 
     def create(cleaned):
         data = dict(cleaned)
@@ -141,27 +144,58 @@ def client_detail(request, client_id: int):
 @require_http_methods(["GET", "POST"])
 def client_edit(request, client_id: int):
     client = client_for(request, client_id)
-    form = ClientForm(request.POST or None, instance=client, practice=request.practice)
-    done, _client = form_submit(
-        request,
-        form,
-        lambda data: services.client_update(
-            practice=request.practice,
-            actor=request.membership,
-            client=client,
-            data=dict(data),
-            request=request,
-        ),
-        success=_("Saved."),
+    form = ClientForm(
+        request.POST or None,
+        instance=client,
+        practice=request.practice,
+        membership=request.membership,
     )
+    unsigned = []
+
+    def update(data):
+        try:
+            return services.client_update(
+                practice=request.practice,
+                actor=request.membership,
+                client=client,
+                data=dict(data),
+                request=request,
+            )
+        except services.UnsignedMembers as error:
+            # Not a dead end: the page lists who must sign or leave, with the way to do each.
+            unsigned.extend(error.members)
+            raise
+
+    done, _client = form_submit(request, form, update, success=_("Saved."))
     if done:
         return _to_client(request, client)
     return render_form(
         request,
         "clients/client_form.html",
-        {"form": form, "client": client},
+        {"form": form, "client": client, "unsigned": unsigned},
         failed=request.method == "POST",
     )
+
+
+@staff_view
+@require_POST
+def client_team_remove(request, client_id: int, membership_id: int):
+    """Take a member off the client's team (and off being its primary secretary)."""
+    client = client_for(request, client_id)
+    membership = membership_get(practice=request.practice, membership_id=membership_id)
+    services.client_team_remove(
+        practice=request.practice,
+        actor=request.membership,
+        client=client,
+        membership=membership,
+        request=request,
+    )
+    messages.success(
+        request,
+        _("%(name)s is no longer on the team of %(client)s.")
+        % {"name": membership.user, "client": client.name},
+    )
+    return _to_client(request, client)
 
 
 @staff_view
@@ -278,7 +312,11 @@ def agreement_create(request, client_id: int):
     """Record a signed confidentiality agreement (owners and admins vouch for it)."""
     client = client_for(request, client_id)
     form = AgreementForm(
-        request.POST or None, request.FILES or None, practice=request.practice, client=client
+        request.POST or None,
+        request.FILES or None,
+        practice=request.practice,
+        client=client,
+        initial={"membership": request.GET.get("membership")},
     )
     done, _agreement = form_submit(
         request,

@@ -75,6 +75,32 @@ def _check_client(practice: Practice, client: Client) -> None:
         )
 
 
+def task_move_blocker(task: Task) -> str | None:
+    """Why the task must stay with its client, or None when it may move.
+
+    A task whose history the client has seen (its own request, a reply, a file it may
+    download) stays with that client: moving it would hand the conversation to another one.
+    """
+    if task.source == Source.PORTAL:
+        reason = _("This request was sent by %(client)s through the portal.")
+    elif task.comments.filter(internal=False).exists():
+        reason = _("%(client)s has replies on this task.")
+    elif task.attachments.filter(internal=False).exists():
+        reason = _("%(client)s can see files attached to this task.")
+    else:
+        return None
+    reason = reason % {"client": task.client}
+    return _(
+        "%(reason)s Its client cannot change: create a new task for the other client instead."
+    ) % {"reason": reason}
+
+
+def _check_movable(task: Task) -> None:
+    message = task_move_blocker(task)
+    if message is not None:
+        raise ApplicationError(message, errors={"client": message})
+
+
 def _check_category(practice: Practice, category: ServiceCategory | None) -> None:
     if category is not None and category.practice_id != practice.pk:
         raise ApplicationError(
@@ -358,6 +384,7 @@ def task_update(
                 _("Time has been logged on this task; its client cannot change."),
                 errors={"client": _("Time has been logged on this task.")},
             )
+        _check_movable(task)
         task.client = fields["client"]
         task_sla_compute(task)  # the response time follows the new client's engagement
     if "category" in fields:

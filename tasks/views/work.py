@@ -234,6 +234,9 @@ def task_detail(request, task_id: int):
 def task_edit(request, task_id: int):
     task = _staff_task(request, task_id)
     form = TaskForm(request.POST or None, instance=task, practice=request.practice, creating=False)
+    stays = services.task_move_blocker(task)
+    if stays:
+        form.fields["client"].help_text = stays
     done, _task = form_submit(
         request,
         form,

@@ -44,6 +44,7 @@ def routes(world) -> dict[str, dict]:
         "contact_delete": {**c, "contact_id": contact.pk},
         "contact_invite": {**c, "contact_id": contact.pk},
         "agreement_create": c,
+        "client_team_remove": {**c, "membership_id": world.secretary.pk},
         "agreement_file": {**c, "agreement_id": agreement.pk},
         "client_onboarding": c,
         "onboarding_send": c,

@@ -1,12 +1,14 @@
 """The clients API: catalog, clients, contacts, onboarding answers and engagements."""
 
 import json
+from datetime import date
 from decimal import Decimal
 
 import pytest
 from django.urls import reverse
 
-from clients.models import Client, Engagement, EngagementStatus, ServicePlan
+from clients.models import Client, ClientTeamMember, Engagement, EngagementStatus, ServicePlan
+from secretary.models import ActivityEvent
 from tests.clients.factories import (
     ClientFactory,
     ContactFactory,
@@ -345,3 +347,80 @@ def test_contacts_list_is_limited_to_the_own_client(world, northwind, contact_cl
         c["name"] for c in contact_client.get(api("api_contact_list", world)).json()["results"]
     ]
     assert names == ["Nora North"]
+
+
+def test_it_keeps_the_regulated_flag_out_of_a_secretarys_hands(world, northwind, secretary_client):
+    # Given Northwind is regulated (legal) and the secretary has signed nothing
+    ClientTeamMember.objects.for_practice(world.practice).filter(client=northwind).delete()
+    Client.objects.for_practice(world.practice).filter(pk=northwind.pk).update(
+        is_regulated=True, specialty="legal", primary_secretary=None
+    )
+    detail = api("api_client_detail", world, client_id=northwind.pk)
+    # When the secretary switches the rule off, or changes which agreement it needs
+    off = patch(secretary_client, detail, {"is_regulated": False})
+    specialty = patch(secretary_client, detail, {"specialty": "medical"})
+    # Then each is a 400 with a field error, and nothing changed
+    assert off.status_code == 400 and "is_regulated" in off.json()["errors"]
+    assert specialty.status_code == 400 and "specialty" in specialty.json()["errors"]
+    northwind.refresh_from_db()
+    assert northwind.is_regulated and northwind.specialty == "legal"
+    # And they still cannot join its team
+    joined = patch(secretary_client, detail, {"team": [world.secretary.pk]})
+    assert joined.status_code == 400
+    # Sending the current value is no change, and is accepted
+    same = patch(secretary_client, detail, {"is_regulated": True, "notes": "VIP"})
+    assert same.status_code == 200
+
+
+def test_it_lists_who_must_sign_or_leave_when_the_owner_regulates(world, northwind, owner_client):
+    # Given the secretary (primary, on the team) has signed nothing for Northwind
+    detail = api("api_client_detail", world, client_id=northwind.pk)
+    # When the owner turns the rule on
+    response = patch(owner_client, detail, {"is_regulated": True})
+    # Then the 400 names the secretary, with where to record their agreement or remove them
+    assert response.status_code == 400
+    body = response.json()
+    assert "is_regulated" in body["errors"]
+    [member] = body["unsigned_members"]
+    assert member["id"] == world.secretary.pk and member["name"] == str(world.secretary.user)
+    assert member["record_agreement_url"].endswith(
+        api("agreement_create", world, client_id=northwind.pk) + f"?membership={world.secretary.pk}"
+    )
+    assert member["remove_from_team_url"].endswith(
+        api("client_team_remove", world, client_id=northwind.pk, membership_id=world.secretary.pk)
+    )
+    # When the owner sends the team without them (and no primary secretary); then it is on
+    response = patch(
+        owner_client, detail, {"is_regulated": True, "team": [], "primary_secretary": None}
+    )
+    assert response.status_code == 200 and response.json()["is_regulated"] is True
+    # And switching it off again is the owner's to do, audited each time
+    assert patch(owner_client, detail, {"is_regulated": False}).status_code == 200
+    changes = ActivityEvent.objects.for_practice(world.practice).filter(
+        verb="client.regulation_changed", actor=world.owner.user
+    )
+    assert sorted(e.data["is_regulated"]["to"] for e in changes) == [False, True]
+
+
+def test_it_lets_only_owners_and_admins_record_agreements(world, northwind):
+    # Given a regulated client; when a secretary records their own agreement
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from clients import services
+    from secretary.errors import ApplicationError
+
+    def record(actor):
+        return services.agreement_record(
+            practice=world.practice,
+            actor=actor,
+            client=northwind,
+            membership=world.secretary,
+            kind="nda",
+            signed_on=date(2025, 1, 2),
+            file=SimpleUploadedFile("nda.pdf", b"%PDF-1.4 signed"),
+        )
+
+    # Then it is refused; an admin's goes through
+    with pytest.raises(ApplicationError):
+        record(world.secretary)
+    assert record(world.admin).membership == world.secretary

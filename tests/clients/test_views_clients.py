@@ -170,8 +170,8 @@ def test_it_refuses_a_team_member_of_another_practice(world, northwind, secretar
     assert "team" in response.context["form"].errors
 
 
-def test_it_requires_an_agreement_to_join_a_regulated_team(world, northwind, secretary_client):
-    # Given Northwind becomes regulated while the secretary has signed nothing
+def test_it_requires_an_agreement_to_join_a_regulated_team(world, northwind, owner_client):
+    # Given the owner makes Northwind regulated while the secretary has signed nothing
     data = {
         "name": "Northwind Legal",
         "status": "active",
@@ -182,14 +182,14 @@ def test_it_requires_an_agreement_to_join_a_regulated_team(world, northwind, sec
         "primary_secretary": world.secretary.pk,
         "team": [world.secretary.pk],
     }
-    response = secretary_client.post(url("client_edit", world, client_id=northwind.pk), data)
+    response = owner_client.post(url("client_edit", world, client_id=northwind.pk), data)
     # Then it is refused and nothing changes
     assert response.status_code == 400
     northwind.refresh_from_db()
     assert not northwind.is_regulated
     # When an NDA is on record; then it goes through
     AgreementFactory(client=northwind, membership=world.secretary, kind="nda")
-    response = secretary_client.post(url("client_edit", world, client_id=northwind.pk), data)
+    response = owner_client.post(url("client_edit", world, client_id=northwind.pk), data)
     assert response.status_code == 302
     northwind.refresh_from_db()
     assert northwind.is_regulated
@@ -319,3 +319,93 @@ def test_it_lets_a_secretary_invite_a_contact_to_the_portal(world, northwind, se
     invitation = Invitation.objects.for_practice(world.practice).get(email="pat@client.test")
     assert invitation.role == "client"
     assert invitation.grants["client_id"] == northwind.pk
+
+
+REGULATED_FORM = {
+    "name": "Northwind Legal",
+    "status": "active",
+    "specialty": "general",
+    "time_zone": "America/Los_Angeles",
+    "currency": "AUD",
+}
+
+
+def test_it_keeps_the_regulated_flag_out_of_a_secretarys_hands(world, northwind, secretary_client):
+    # Given Northwind is regulated and the secretary has signed nothing
+    Client.objects.for_practice(world.practice).filter(pk=northwind.pk).update(is_regulated=True)
+    ClientTeamMember.objects.for_practice(world.practice).filter(client=northwind).delete()
+    Client.objects.for_practice(world.practice).filter(pk=northwind.pk).update(
+        primary_secretary=None
+    )
+    edit = url("client_edit", world, client_id=northwind.pk)
+    # When the secretary opens the edit page; then the flag (and the specialty) are locked
+    form = secretary_client.get(edit).context["form"]
+    assert form.fields["is_regulated"].disabled and form.fields["specialty"].disabled
+    # When they post the flag off, the specialty changed and themselves on the team
+    response = secretary_client.post(
+        edit, {**REGULATED_FORM, "specialty": "medical", "team": [world.secretary.pk]}
+    )
+    # Then the client stays regulated and general, and they are not on its team
+    assert response.status_code == 400
+    northwind.refresh_from_db()
+    assert northwind.is_regulated and northwind.specialty == "general"
+    assert not ClientTeamMember.objects.for_practice(world.practice).filter(client=northwind)
+    # And an edit that leaves the rule alone still goes through
+    response = secretary_client.post(edit, {**REGULATED_FORM, "name": "Northwind Law"})
+    assert response.status_code == 302
+    northwind.refresh_from_db()
+    assert northwind.name == "Northwind Law" and northwind.is_regulated
+
+
+def test_it_shows_who_must_sign_or_leave_when_the_owner_regulates(world, northwind, owner_client):
+    # Given the secretary (primary, on the team) has signed nothing for Northwind
+    edit = url("client_edit", world, client_id=northwind.pk)
+    data = {
+        **REGULATED_FORM,
+        "is_regulated": "on",
+        "primary_secretary": world.secretary.pk,
+        "team": [world.secretary.pk],
+    }
+    # When the owner makes it regulated
+    response = owner_client.post(edit, data)
+    # Then the page names the secretary, with a link to record their agreement and a button
+    # taking them off the team
+    assert response.status_code == 400
+    assert response.context["unsigned"] == [world.secretary]
+    body = response.content.decode()
+    record = url("agreement_create", world, client_id=northwind.pk)
+    remove = url(
+        "client_team_remove", world, client_id=northwind.pk, membership_id=world.secretary.pk
+    )
+    assert f"{record}?membership={world.secretary.pk}" in body and remove in body
+    # When the owner takes the secretary off the team, and saves again without them
+    assert owner_client.post(remove).status_code == 302
+    northwind.refresh_from_db()
+    assert northwind.primary_secretary is None
+    response = owner_client.post(edit, {**REGULATED_FORM, "is_regulated": "on"})
+    # Then Northwind is regulated, and the change is in the audit log
+    assert response.status_code == 302
+    northwind.refresh_from_db()
+    assert northwind.is_regulated
+    log = ActivityEvent.objects.for_practice(world.practice)
+    assert log.get(verb="client.team_left").data["member"] == world.secretary.user.email
+    changed = log.get(verb="client.regulation_changed")
+    assert changed.actor == world.owner.user
+    assert changed.data == {"is_regulated": {"from": False, "to": True}}
+
+
+def test_it_preselects_the_member_whose_agreement_is_recorded(world, northwind, owner_client):
+    # When the owner follows the link to record the secretary's agreement
+    page = owner_client.get(
+        url("agreement_create", world, client_id=northwind.pk) + f"?membership={world.secretary.pk}"
+    )
+    # Then the form is set to that member
+    assert page.context["form"]["membership"].value() == str(world.secretary.pk)
+
+
+def test_it_lets_no_contact_take_someone_off_a_team(world, northwind, contact_client):
+    remove = url(
+        "client_team_remove", world, client_id=northwind.pk, membership_id=world.secretary.pk
+    )
+    assert contact_client.post(remove).status_code == 404
+    assert ClientTeamMember.objects.for_practice(world.practice).filter(client=northwind).exists()

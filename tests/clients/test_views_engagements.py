@@ -399,3 +399,37 @@ def test_it_previews_the_coverage_while_typing(world, northwind, secretary_clien
     )
     assert "must end after it starts" in response.content.decode()
     assert not draft.windows.exists()
+
+
+def test_it_stops_a_pending_approval_when_the_contact_loses_the_documents_part(
+    world, northwind, proposed, secretary_client, contact_client
+):
+    # Given a proposal awaiting Northwind's answer; when staff take the contact's right to
+    # see documents and approve
+    contact = northwind.contacts.get()
+    response = secretary_client.post(
+        url("contact_edit", world, client_id=northwind.pk, contact_id=contact.pk),
+        {"name": contact.name, "email": contact.email, "portal_requests": "on"},
+    )
+    assert response.status_code == 302
+    # Then the contact can neither accept it in the portal nor through the API
+    page = contact_client.post(url("portal_engagement_accept", world, engagement_id=proposed.pk))
+    api = contact_client.post(url("api_engagement_accept", world, engagement_id=proposed.pk))
+    assert (page.status_code, api.status_code) == (404, 403)
+    proposed.refresh_from_db()
+    assert proposed.status == "proposed"
+
+
+def test_it_stops_a_pending_approval_when_the_contact_is_removed(
+    world, northwind, proposed, contact_client
+):
+    # Given a proposal awaiting Northwind's answer; when the owner removes the contact
+    from secretary.services import membership_remove
+
+    membership_remove(practice=world.practice, actor=world.owner, membership=world.client_contact)
+    # Then the former contact cannot answer it any more
+    page = contact_client.post(url("portal_engagement_accept", world, engagement_id=proposed.pk))
+    api = contact_client.post(url("api_engagement_accept", world, engagement_id=proposed.pk))
+    assert (page.status_code, api.status_code) == (404, 404)
+    proposed.refresh_from_db()
+    assert proposed.status == "proposed"

@@ -197,3 +197,57 @@ def test_it_checks_ownership(world, invitation):
     joiner = client_for(UserFactory(email="joiner@example.com"))
     assert joiner.post(link()).status_code == 302
     assert client_for(UserFactory(email="late@example.com")).get(link()).status_code == 410
+
+
+def test_it_withdraws_the_invitations_of_an_admin_who_is_removed(world):
+    # Given the admin invited a second address of theirs as an admin
+    from secretary import services
+
+    sent, token = services.invitation_create(
+        practice=world.practice, invited_by=world.admin, email="me-again@example.com", role="admin"
+    )
+    # When the owner removes the admin
+    services.membership_remove(practice=world.practice, actor=world.owner, membership=world.admin)
+    # Then the invitation is withdrawn (and says so), and accepting it lets nobody back in
+    sent.refresh_from_db()
+    assert sent.revoked_at is not None
+    client = client_for(UserFactory(email="me-again@example.com"))
+    response = client.post(link(token))
+    assert response.status_code == 410
+    assert not members_of(world.practice, "me-again@example.com").exists()
+    event = ActivityEvent.objects.for_practice(world.practice).get(verb="invitation.revoked")
+    assert event.data == {"reason": "member_removed"}
+
+
+def test_it_withdraws_what_a_demoted_admin_can_no_longer_grant(world):
+    # Given the admin invited a secretary and a client contact
+    from secretary import services
+
+    staff, _token = services.invitation_create(
+        practice=world.practice, invited_by=world.admin, email="staff@example.com", role="secretary"
+    )
+    contact, _token = services.invitation_create(
+        practice=world.practice, invited_by=world.admin, email="client@example.com", role="client"
+    )
+    # When the owner makes the admin a secretary
+    services.membership_change_role(
+        practice=world.practice, actor=world.owner, membership=world.admin, role="secretary"
+    )
+    # Then the staff invitation is withdrawn; the contact's (secretaries may send those) stays
+    staff.refresh_from_db()
+    contact.refresh_from_db()
+    assert staff.revoked_at is not None and contact.revoked_at is None
+
+
+def test_it_refuses_an_invitation_whose_sender_left_by_any_path(world, invitation):
+    # Given the owner's invitation, and the owner's membership gone without the service
+    # (nothing withdrew the invitation)
+    world.admin.role = Role.OWNER
+    world.admin.save(update_fields=["role"])
+    Membership.objects.for_practice(world.practice).filter(pk=world.owner.pk).delete()
+    client = client_for(UserFactory(email="joiner@example.com"))
+    # When the invitee accepts; then it is refused and nobody joins
+    response = client.post(link())
+    assert response.status_code == 410
+    assert "can no longer do so" in response.content.decode()
+    assert not members_of(world.practice, "joiner@example.com").exists()

@@ -34,7 +34,11 @@ def routes(world) -> dict[str, dict]:
     rule = RecurringTaskFactory(practice=practice, client=client)
     event = CalendarEventFactory(practice=practice, client=client, task=task)
     feed = CalendarFeed.objects.create(
-        practice=practice, client=client, token_hash="x" * 64, hint="xxxxxx"
+        practice=practice,
+        client=client,
+        token_hash="x" * 64,
+        hint="xxxxxx",
+        issued_by=world.client_contact,
     )
     by_task = {"task_id": task.pk}
     return {

@@ -4,10 +4,13 @@ from datetime import timedelta
 
 import icalendar
 import pytest
+from django.core import mail
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
+from secretary import services as secretary_services
 from tasks.models import Attachment, CalendarEvent, Status, Task, TimeEntry
 from tasks.services import MAX_ATTACHMENT_BYTES
 from tests.tasks.factories import (
@@ -372,3 +375,88 @@ def test_it_documents_filters_and_pagination_in_the_schema(world, secretary_clie
     operation = schema["paths"]["/api/v1/practices/{practice_slug}/tasks/"]["get"]
     names = {p["name"] for p in operation["parameters"]}
     assert {"client", "status", "assignee", "due_after", "page", "ordering", "search"} <= names
+
+
+def test_it_refuses_to_hand_a_conversation_to_another_client(
+    world, desk, secretary_client, contact_client
+):
+    # Given a request of Northwind's contact, with a reply and a file it may download
+    created = contact_client.post(
+        api(world, "api_task_list"), {"title": "Visa"}, content_type="application/json"
+    )
+    task = Task.objects.for_practice(world.practice).get(pk=created.json()["id"])
+    CommentFactory(practice=world.practice, task=task, body="Your visa is booked")
+    AttachmentFactory(practice=world.practice, task=task)
+    other = ClientFactory(practice=world.practice, name="Nightjar")
+    # When staff move it to another client
+    response = secretary_client.patch(
+        api(world, "api_task_detail", task_id=task.pk),
+        {"client": other.pk},
+        content_type="application/json",
+    )
+    # Then the API answers 400 on the client field, and Northwind's contact keeps its request
+    assert response.status_code == 400
+    assert response.json()["errors"]["client"]
+    task.refresh_from_db()
+    assert task.client == desk.client
+    mine = contact_client.get(api(world, "api_task_detail", task_id=task.pk))
+    assert mine.status_code == 200
+
+
+def test_it_moves_a_staff_task_without_client_visible_history(world, desk, secretary_client):
+    # Given a staff task with an internal note only
+    task = TaskFactory(practice=world.practice, client=desk.client)
+    CommentFactory(practice=world.practice, task=task, body="Internal", internal=True)
+    other = ClientFactory(practice=world.practice, name="Nightjar")
+    # When staff move it to another client
+    response = secretary_client.patch(
+        api(world, "api_task_detail", task_id=task.pk),
+        {"client": other.pk},
+        content_type="application/json",
+    )
+    # Then it moves
+    assert response.status_code == 200
+    task.refresh_from_db()
+    assert task.client == other
+
+
+def test_it_stops_what_a_removed_contact_held(world, desk, contact_client, client):
+    # Given the contact made a calendar link and a personal token through the API
+    CalendarEventFactory(practice=world.practice, client=desk.client, title="Board call")
+    created = contact_client.post(api(world, "api_feed_list"), {}, content_type="application/json")
+    feed_url = created.json()["url"]
+    [listed] = contact_client.get(api(world, "api_feed_list")).json()["results"]
+    assert listed["issued_by"] == world.client_contact.pk
+    _token, secret = secretary_services.token_create(membership=world.client_contact, name="Sync")
+    by_token = Client(headers={"authorization": f"Bearer {secret}"})
+    assert by_token.get(api(world, "api_calendar_ics")).status_code == 200
+    assert client.get(feed_url).status_code == 200
+    # When the owner removes the contact through the API (a token: no password to confirm)
+    _owner_token, owner_secret = secretary_services.token_create(membership=world.owner, name="A")
+    owner = Client(headers={"authorization": f"Bearer {owner_secret}"})
+    removed = owner.delete(api(world, "api_member_detail", member_id=world.client_contact.pk))
+    assert removed.status_code == 204
+    # Then neither the calendar link nor the token opens the client's data
+    assert client.get(feed_url).status_code == 404
+    assert by_token.get(api(world, "api_calendar_ics")).status_code == 401
+    assert contact_client.get(api(world, "api_feed_list")).status_code == 404
+
+
+def test_it_emails_replies_only_to_contacts_who_still_have_a_portal_login(
+    world, desk, secretary_client, django_capture_on_commit_callbacks
+):
+    # Given Northwind's contact was removed from the practice (its contact row stays)
+    secretary_services.membership_remove(
+        practice=world.practice, actor=world.owner, membership=world.client_contact
+    )
+    task = TaskFactory(practice=world.practice, client=desk.client)
+    # When staff reply on its task
+    with django_capture_on_commit_callbacks(execute=True):
+        response = secretary_client.post(
+            api(world, "api_task_comments", task_id=task.pk),
+            {"body": "Your flights are booked."},
+            content_type="application/json",
+        )
+    # Then the removed contact is not emailed the reply
+    assert response.status_code == 201
+    assert mail.outbox == []

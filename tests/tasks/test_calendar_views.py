@@ -8,10 +8,12 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
-from secretary.models import hash_secret
+from secretary import services
+from secretary.models import ActivityEvent, hash_secret
 from tasks import events
 from tasks.models import CalendarEvent, CalendarFeed, RecurringTask
 from tests.conftest import client_for
+from tests.secretary.conftest import reauthenticate
 from tests.tasks.factories import CalendarEventFactory, TaskFactory, TimeEntryFactory
 
 pytestmark = pytest.mark.django_db
@@ -208,3 +210,65 @@ def test_it_stops_a_members_feed_when_they_are_no_longer_staff(world, desk, clie
     world.secretary.save()
     # Then the feed of staff work is gone
     assert client.get(feed_url).status_code == 404
+
+
+def test_it_stops_a_removed_contacts_calendar_link(
+    world, desk, contact_client, owner_client, client
+):
+    # Given the contact made a private calendar link for Northwind in the portal
+    CalendarEventFactory(practice=world.practice, client=desk.client, title="Board call")
+    portal = contact_client.post(url(world, "portal_calendar"), {"action": "create"})
+    feed_url = portal.context["feed_url"]
+    assert client.get(feed_url).status_code == 200
+    # When the owner removes the contact from the practice on the members page
+    reauthenticate(owner_client)
+    removed = owner_client.post(url(world, "member_remove", membership_id=world.client_contact.pk))
+    assert removed.status_code == 302
+    # Then the portal and the calendar link both answer 404, and the link is revoked
+    assert contact_client.get(url(world, "portal_calendar")).status_code == 404
+    assert client.get(feed_url).status_code == 404
+    assert not CalendarFeed.objects.for_practice(world.practice).filter(revoked_at=None).exists()
+
+
+def test_it_stops_a_link_whose_maker_no_longer_speaks_for_the_client(world, desk, client):
+    # Given a link the contact made, then the contact unlinked from Northwind by other means
+    # (nothing revoked the link when it happened)
+    _feed, token = events.feed_create(
+        practice=world.practice, actor=world.client_contact, client=desk.client
+    )
+    feed_url = url(world, "calendar_feed", token=token)
+    assert client.get(feed_url).status_code == 200
+    desk.contact.membership = None
+    desk.contact.save(update_fields=["membership"])
+    # When the link is used, then it is not found
+    assert client.get(feed_url).status_code == 404
+
+
+def test_it_stops_a_client_link_made_by_a_secretary_who_left(world, desk, secretary_client, client):
+    # Given a secretary made Northwind's calendar link on the staff calendar page
+    page = secretary_client.post(
+        url(world, "event_list"), {"action": "create", "client": desk.client.pk}
+    )
+    feed_url = page.context["feed_url"]
+    assert client.get(feed_url).status_code == 200
+    # When the secretary leaves the practice
+    services.membership_remove(
+        practice=world.practice, actor=world.owner, membership=world.secretary
+    )
+    # Then the link they hold no longer opens the client's calendar
+    assert client.get(feed_url).status_code == 404
+    revoked = ActivityEvent.objects.for_practice(world.practice).filter(verb="feed.revoked")
+    assert revoked.get().data["reason"] == "member_removed"
+
+
+def test_it_keeps_a_client_link_made_by_a_member_still_there(world, desk, client):
+    # Given links made by the contact and by the owner
+    _feed, by_contact = events.feed_create(
+        practice=world.practice, actor=world.client_contact, client=desk.client
+    )
+    # When someone else (the secretary) leaves
+    services.membership_remove(
+        practice=world.practice, actor=world.owner, membership=world.secretary
+    )
+    # Then the contact's link still works
+    assert client.get(url(world, "calendar_feed", token=by_contact)).status_code == 200

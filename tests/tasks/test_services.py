@@ -14,10 +14,12 @@ from clients.usage import period_usage
 from secretary.errors import ApplicationError
 from secretary.models import ActivityEvent
 from tasks import services, timekeeping
-from tasks.models import NotificationPreference, Status, Task, TaskTemplate
+from tasks.models import NotificationPreference, Source, Status, Task, TaskTemplate
 from tasks.tasks import create_recurring_tasks, notify_sla_breach
 from tests.tasks.factories import (
+    AttachmentFactory,
     ClientFactory,
+    CommentFactory,
     EngagementFactory,
     RecurringTaskFactory,
     TaskFactory,
@@ -72,13 +74,18 @@ def test_it_marks_the_friday_request_late_only_after_monday_1030_sydney(
 
 
 def test_it_recomputes_the_response_time_when_a_request_moves_to_another_client(world, desk):
-    # Given the Friday request, filed under the wrong client
-    with at(datetime(2025, 3, 14, 16, 30, tzinfo=SYDNEY)):
-        task = services.task_request_submit(
+    # Given the Friday request, received by email and filed under the wrong client (a portal
+    # request cannot be misfiled: it comes from the client's own contact)
+    moment = datetime(2025, 3, 14, 16, 30, tzinfo=SYDNEY)
+    with at(moment):
+        task = services.task_create(
             practice=world.practice,
-            contact=desk.contact,
-            membership=world.client_contact,
-            subject="Visa",
+            actor=world.secretary,
+            client=desk.client,
+            title="Visa",
+            source=Source.EMAIL,
+            status=Status.REQUESTED,
+            created_at=moment,
         )
     on_call = ClientFactory(practice=world.practice, name="Nightjar")
     EngagementFactory(
@@ -90,6 +97,54 @@ def test_it_recomputes_the_response_time_when_a_request_moves_to_another_client(
     )
     # Then its response is due an hour after it was sent
     assert task.sla_due_at == datetime(2025, 3, 14, 17, 30, tzinfo=SYDNEY)
+
+
+@pytest.mark.parametrize("history", ["portal", "reply", "client_reply", "attachment"])
+def test_it_keeps_a_task_with_client_visible_history_with_its_client(world, desk, history):
+    # Given a task whose history the client has seen: its own portal request, a reply to it,
+    # its own reply, or a file it may download
+    if history == "portal":
+        task = services.task_request_submit(
+            practice=world.practice,
+            contact=desk.contact,
+            membership=world.client_contact,
+            subject="Visa",
+        )
+    else:
+        task = TaskFactory(practice=world.practice, client=desk.client, source=Source.STAFF)
+        if history == "attachment":
+            AttachmentFactory(practice=world.practice, task=task)
+        else:
+            CommentFactory(
+                practice=world.practice,
+                task=task,
+                body="Passport attached",
+                from_client=history == "client_reply",
+            )
+    other = ClientFactory(practice=world.practice, name="Nightjar")
+    # When staff move it to another client
+    with pytest.raises(ApplicationError) as refused:
+        services.task_update(
+            practice=world.practice, actor=world.secretary, task=task, client=other
+        )
+    # Then the move is refused with the reason, on the client field
+    assert "client" in refused.value.errors
+    assert "cannot change" in refused.value.message
+    task.refresh_from_db()
+    assert task.client == desk.client
+
+
+def test_it_moves_a_task_whose_history_the_client_has_not_seen(world, desk):
+    # Given a staff task with only an internal note and an internal file
+    task = TaskFactory(practice=world.practice, client=desk.client, source=Source.STAFF)
+    CommentFactory(practice=world.practice, task=task, body="Call them", internal=True)
+    AttachmentFactory(practice=world.practice, task=task, internal=True)
+    other = ClientFactory(practice=world.practice, name="Nightjar")
+    # When it moves to another client
+    services.task_update(practice=world.practice, actor=world.secretary, task=task, client=other)
+    # Then it belongs to that client
+    task.refresh_from_db()
+    assert task.client == other
 
 
 def test_it_pauses_the_clock_while_waiting_on_the_client(world, desk):

@@ -15,6 +15,7 @@ from tests.conftest import client_for
 from tests.tasks.factories import (
     AttachmentFactory,
     ClientFactory,
+    CommentFactory,
     ServiceCategoryFactory,
     TaskFactory,
     TaskTemplateFactory,
@@ -515,3 +516,38 @@ def test_it_names_the_empty_choice_of_each_task_list_filter(world, desk, secreta
     for label in ("Any client", "Anyone", "Any service"):
         assert f">{label}</option>" in body
     assert ">---------</option>" not in body
+
+
+def test_it_refuses_to_move_a_task_with_replies_to_another_client(world, desk, secretary_client):
+    # Given a task of Northwind with a reply its contact has read
+    task = TaskFactory(practice=world.practice, client=desk.client, title="Visa")
+    CommentFactory(practice=world.practice, task=task, body="Your visa is booked")
+    other = ClientFactory(practice=world.practice, name="Nightjar")
+    # Then the edit page says up front that its client stays
+    page = secretary_client.get(url(world, "task_edit", task_id=task.pk))
+    assert "has replies on this task" in page.context["form"].fields["client"].help_text
+    # When staff move it to another client on the edit page anyway
+    response = secretary_client.post(
+        url(world, "task_edit", task_id=task.pk),
+        {"client": other.pk, "title": "Visa", "priority": 2, "client_visible": "on"},
+    )
+    # Then the form says why on the client field, and the task stays with Northwind
+    assert response.status_code == 200
+    assert "cannot change" in " ".join(response.context["form"].errors["client"])
+    task.refresh_from_db()
+    assert task.client == desk.client
+
+
+def test_it_moves_a_task_the_client_has_not_seen_from_the_edit_page(world, desk, secretary_client):
+    # Given a staff task with nothing the client has seen
+    task = TaskFactory(practice=world.practice, client=desk.client, title="Visa")
+    other = ClientFactory(practice=world.practice, name="Nightjar")
+    # When it is moved on the edit page
+    response = secretary_client.post(
+        url(world, "task_edit", task_id=task.pk),
+        {"client": other.pk, "title": "Visa", "priority": 2, "client_visible": "on"},
+    )
+    # Then it belongs to the other client
+    assert response.status_code == 302
+    task.refresh_from_db()
+    assert task.client == other
