@@ -10,7 +10,7 @@ from secretary.models import Invitation
 from secretary.tenancy import practice_scope
 
 
-@shared_task(autoretry_for=(OSError,), retry_backoff=True, max_retries=5)
+@shared_task
 def send_invitation(*, practice_id: int, invitation_id: int, token: str) -> bool:
     """Email an invitation once. Idempotent: a second run finds ``sent_at`` set and does nothing.
 
@@ -36,3 +36,11 @@ def send_invitation(*, practice_id: int, invitation_id: int, token: str) -> bool
             invitation.sent_at = timezone.now()
             invitation.save(update_fields=["sent_at"])
     return True
+
+
+@shared_task
+def relay_outbox() -> dict[str, int]:
+    """Beat: publish again the jobs the broker never got or no worker finished."""
+    from secretary.outbox import outbox_relay
+
+    return outbox_relay()

@@ -395,7 +395,11 @@ def test_the_agreement_is_enqueued_only_once_the_proposal_commits(
     from documents.tasks import render_document
 
     sent = []
-    monkeypatch.setattr(render_document, "delay", lambda **kwargs: sent.append(kwargs))
+    monkeypatch.setattr(
+        render_document,
+        "apply_async",
+        lambda args=(), kwargs=None, **options: sent.append(kwargs),
+    )
 
     # When the proposal is made, nothing is sent before commit
     with django_capture_on_commit_callbacks(execute=False) as callbacks:

@@ -82,7 +82,7 @@ def test_a_concurrent_second_run_finds_the_document_taken(queued):
 def test_it_claims_again_a_document_left_rendering_by_a_dead_worker(queued):
     services.document_claim(practice_id=queued.practice_id, document_id=queued.pk)
     Document.objects.for_practice(queued.practice_id).filter(pk=queued.pk).update(
-        rendering_started_at=timezone.now() - services.STALE_RENDERING_AFTER - timedelta(1)
+        claimed_until=timezone.now() - timedelta(seconds=1)
     )
 
     assert run(queued) == "ready"
@@ -96,7 +96,7 @@ def test_a_run_that_lost_its_claim_leaves_no_file(queued):
     # Given a run whose claim was taken over by another one
     stale = services.document_claim(practice_id=queued.practice_id, document_id=queued.pk)
     Document.objects.for_practice(queued.practice_id).filter(pk=queued.pk).update(
-        rendering_started_at=timezone.now() - services.STALE_RENDERING_AFTER - timedelta(1)
+        claimed_until=timezone.now() - timedelta(seconds=1)
     )
     fresh = services.document_claim(practice_id=queued.practice_id, document_id=queued.pk)
     assert fresh is not None

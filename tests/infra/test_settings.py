@@ -91,8 +91,10 @@ def test_it_sends_tasks_to_redis_and_caches_there_when_redis_is_configured(load_
     loaded = load_settings(REDIS_URL="redis://cache.internal:6379/2")
     assert loaded["CELERY_TASK_ALWAYS_EAGER"] is False
     assert loaded["CELERY_BROKER_URL"] == "redis://cache.internal:6379/2"
-    assert loaded["CELERY_RESULT_BACKEND"] == "redis://cache.internal:6379/2"
-    assert loaded["CACHES"]["default"]["BACKEND"] == "django.core.cache.backends.redis.RedisCache"
+    # Nothing reads results: no result backend for a publish to wait on
+    assert loaded["CELERY_RESULT_BACKEND"] is None
+    assert loaded["CELERY_TASK_IGNORE_RESULT"] is True
+    assert loaded["CACHES"]["default"]["BACKEND"] == "secretary.cache.FallbackRedisCache"
     assert loaded["CACHES"]["default"]["LOCATION"] == "redis://cache.internal:6379/2"
     # The queues and delivery guarantees of the design
     assert loaded["CELERY_TASK_DEFAULT_QUEUE"] == "default"
