@@ -170,7 +170,7 @@ CELERY_RESULT_EXPIRES = 24 * 3600
 # The outbox: jobs are recorded with the transaction that asks for them and published after
 # commit within OUTBOX_PUBLISH_TIMEOUT seconds; the relay (beat) sends again what the worker has
 # not finished: after a failed publish (backoff), or OUTBOX_RESEND_AFTER seconds after a send.
-OUTBOX_PUBLISH_TIMEOUT = float(os.environ.get("OUTBOX_PUBLISH_TIMEOUT", "1.0"))
+OUTBOX_PUBLISH_TIMEOUT = float(os.environ.get("OUTBOX_PUBLISH_TIMEOUT", "0.5"))
 OUTBOX_RELAY_INTERVAL = int(os.environ.get("OUTBOX_RELAY_INTERVAL", "30"))
 OUTBOX_RESEND_AFTER = int(os.environ.get("OUTBOX_RESEND_AFTER", "660"))
 OUTBOX_MAX_DELIVERIES = 5
