@@ -33,13 +33,12 @@ from documents.models import Document, DocumentKind, DocumentStatus
 from documents.tasks import requeue_stalled_documents
 from secretary.celery import app
 from secretary.models import Invitation, Outbox
-from secretary.outbox import reset_publish_connections
 from tasks.models import Task
 from tests.conftest import build_world, client_for
 from tests.documents.conftest import LETTER
 from tests.factories import PASSWORD
 from tests.infra import services
-from tests.infra.worker import LiveWorker, start_worker, url_for_database
+from tests.infra.worker import LiveWorker, point_celery_at, start_worker, url_for_database
 from tests.tasks.factories import ClientFactory, ContactFactory, EngagementFactory
 
 pytestmark = [
@@ -115,16 +114,6 @@ class OwnRedis:
             os.kill(self.process.pid, signal.SIGCONT)
             self.process.kill()
             self.process.wait(timeout=15)
-
-
-def point_celery_at(broker_url: str) -> None:
-    """Make this process publish to ``broker_url`` (drop connections made for another)."""
-    app.conf.broker_url = broker_url
-    if app._pool is not None:
-        app._pool.force_close_all()
-        app._pool = None
-    app.amqp._producer_pool = None
-    reset_publish_connections()
 
 
 @pytest.fixture

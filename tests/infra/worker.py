@@ -190,3 +190,15 @@ def _node_host() -> str:
     import socket
 
     return socket.gethostname()
+
+
+def point_celery_at(broker_url: str) -> None:
+    """Make this process publish to ``broker_url`` (drop connections made for another)."""
+    from secretary.celery import app
+    from secretary.outbox import reset_publish_connections
+
+    app.conf.broker_url = broker_url
+    # kombu keeps one pool per broker (shared, never closed here): forget the app's handles.
+    app._pool = None
+    app.amqp._producer_pool = None
+    reset_publish_connections()
