@@ -37,7 +37,7 @@ def _import_weasyprint(**kwargs) -> None:
     reject_on_worker_lost=True,
     autoretry_for=TRANSIENT_ERRORS,
     retry_backoff=5,
-    retry_backoff_max=300,
+    retry_backoff_max=120,
     retry_jitter=True,
     max_retries=MAX_RETRIES,
     soft_time_limit=RENDER_TIME_LIMIT - 30,

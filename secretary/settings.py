@@ -154,8 +154,8 @@ CELERY_TASK_SOFT_TIME_LIMIT = 240
 CELERY_TASK_DEFAULT_QUEUE = "default"
 CELERY_TASK_ROUTES = {"documents.tasks.*": {"queue": "documents"}}
 # An unacknowledged message goes to another worker after this long: above the longest hard time
-# limit plus the longest retry countdown (BackgroundTask.retry_backoff_max, the render task's
-# 300 s), so a job that is running or waiting for its retry is not delivered twice.
+# limit plus the longest retry countdown (120 s, BackgroundTask.retry_backoff_max), so a job that
+# is running or waiting for its retry is not delivered twice.
 CELERY_BROKER_TRANSPORT_OPTIONS: dict = {"visibility_timeout": 600}
 # Workers and beat publish with bounded retries (requests publish through the outbox).
 CELERY_TASK_PUBLISH_RETRY_POLICY = {
