@@ -39,7 +39,7 @@ def _no_proposal_email(monkeypatch):
     """The clients app emails the proposal on commit too; that is not under test here."""
     from clients.tasks import notify_engagement_proposed
 
-    monkeypatch.setattr(notify_engagement_proposed, "delay", lambda **kwargs: None)
+    monkeypatch.setattr(notify_engagement_proposed, "apply_async", lambda *args, **kwargs: None)
 
 
 @pytest.fixture
