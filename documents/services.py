@@ -283,19 +283,20 @@ def document_release(*, document: Document) -> bool:
 
 def document_lease_left(*, practice_id: int, document_id: int) -> float | None:
     """Seconds until another run may claim the document, when a live claim holds it."""
-    claimed_until = (
+    claim = (
         Document.objects.for_practice(practice_id)
         .filter(pk=document_id, status=DocumentStatus.RENDERING)
         .values_list("claimed_until", "rendering_started_at")
         .first()
     )
+    if claim is None:
+        return None
+    claimed_until, started_at = claim
+    if claimed_until is None and started_at is not None:
+        claimed_until = started_at + STALE_RENDERING_AFTER  # claimed before leases were kept
     if claimed_until is None:
         return None
-    until = claimed_until[0] or (
-        claimed_until[1] + STALE_RENDERING_AFTER if claimed_until[1] else None
-    )
-    if until is None:
-        return None
+    until = claimed_until
     left = (until - timezone.now()).total_seconds()
     return left if left > 0 else None
 
