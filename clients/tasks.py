@@ -53,7 +53,7 @@ def _staff_recipient(client: Client) -> list[str]:
     return [primary.user.email] if primary is not None else []
 
 
-@shared_task(autoretry_for=(OSError,), retry_backoff=True, max_retries=5)
+@shared_task
 def check_usage_alert(*, practice_id: int, client_id: int) -> bool:
     """Tell the primary secretary and the client's contacts when the hours used cross the
     engagement's alert threshold. At most once per engagement and period (a unique row)."""
@@ -103,7 +103,7 @@ def check_usage_alert(*, practice_id: int, client_id: int) -> bool:
     return True
 
 
-@shared_task(autoretry_for=(OSError,), retry_backoff=True, max_retries=5)
+@shared_task
 def send_questionnaire(*, practice_id: int, questionnaire_id: int) -> bool:
     """Email the contact a link to the intake questionnaire in the portal (once per sending)."""
     with practice_object(
@@ -128,7 +128,7 @@ def send_questionnaire(*, practice_id: int, questionnaire_id: int) -> bool:
         return _send_once(practice, key, [_message("questionnaire", context, [contact.email])])
 
 
-@shared_task(autoretry_for=(OSError,), retry_backoff=True, max_retries=5)
+@shared_task
 def notify_questionnaire_answered(*, practice_id: int, questionnaire_id: int) -> bool:
     with practice_object(
         Questionnaire,
@@ -152,7 +152,7 @@ def notify_questionnaire_answered(*, practice_id: int, questionnaire_id: int) ->
         )
 
 
-@shared_task(autoretry_for=(OSError,), retry_backoff=True, max_retries=5)
+@shared_task
 def notify_engagement_proposed(*, practice_id: int, engagement_id: int) -> bool:
     """Tell the client's contacts who may approve that a plan awaits their review."""
     with practice_object(
@@ -177,7 +177,7 @@ def notify_engagement_proposed(*, practice_id: int, engagement_id: int) -> bool:
         return _send_once(practice, key, [_message("engagement_proposed", context, recipients)])
 
 
-@shared_task(autoretry_for=(OSError,), retry_backoff=True, max_retries=5)
+@shared_task
 def notify_changes_requested(*, practice_id: int, engagement_id: int) -> bool:
     with practice_object(
         Engagement,

@@ -1,7 +1,17 @@
 import logging
 
 from django.apps import AppConfig
+from django.conf import settings
 from django.utils.translation import gettext_lazy as _
+
+# The beat jobs of this app, merged into CELERY_BEAT_SCHEDULE when the app loads.
+BEAT_SCHEDULE = {
+    "documents-requeue-stalled": {
+        "task": "documents.tasks.requeue_stalled_documents",
+        "schedule": 60.0,
+        "options": {"expires": 60, "queue": "default"},
+    },
+}
 
 
 class DocumentsConfig(AppConfig):
@@ -17,6 +27,7 @@ class DocumentsConfig(AppConfig):
         register_subject_type(
             "clients.engagement", model="clients.Engagement", client_field="client"
         )
+        settings.CELERY_BEAT_SCHEDULE.update(BEAT_SCHEDULE)
         register_staff_nav("documents", _("Documents"), order=60)
         register_verbs(
             {

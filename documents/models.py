@@ -32,11 +32,26 @@ class DocumentStatus(models.TextChoices):
 
 
 PENDING_STATUSES = (DocumentStatus.QUEUED, DocumentStatus.RENDERING)
-# The render task's hard time limit (seconds). A row still "rendering" this long after its
-# start (plus a margin) was left by a worker that died or was killed: it is stalled, and may be
-# claimed or retried again.
+# The render task's hard time limit (seconds). A worker claims a document for a lease longer
+# than that (plus a margin): a row still "rendering" once its lease has expired was left by a
+# worker that died or was killed. It is stalled: the sweep queues it again (and people may retry).
 RENDER_TIME_LIMIT = 180
 STALE_RENDERING_AFTER = timedelta(seconds=RENDER_TIME_LIMIT + 60)
+
+
+def render_lease() -> timedelta:
+    """How long a claim on a document lasts (``DOCUMENT_RENDER_LEASE_SECONDS`` to tune)."""
+    seconds = getattr(settings, "DOCUMENT_RENDER_LEASE_SECONDS", None)
+    return timedelta(seconds=seconds) if seconds else STALE_RENDERING_AFTER
+
+
+def stalled_q(now) -> models.Q:
+    """Documents left rendering by a worker whose claim has expired."""
+    return models.Q(status=DocumentStatus.RENDERING) & (
+        models.Q(claimed_until__lt=now)
+        # Claimed before leases were recorded: the start time and the fixed lease.
+        | models.Q(claimed_until__isnull=True, rendering_started_at__lt=now - STALE_RENDERING_AFTER)
+    )
 
 
 def _upload_to(instance: Document, filename: str) -> str:
@@ -93,6 +108,8 @@ class Document(TenantModel):
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
     rendering_started_at = models.DateTimeField(null=True, blank=True)
+    # The rendering worker's lease: past it, another run (or the sweep) may take the document.
+    claimed_until = models.DateTimeField(null=True, blank=True)
     rendered_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
@@ -115,10 +132,14 @@ class Document(TenantModel):
 
     @property
     def is_stalled(self) -> bool:
+        if self.status != DocumentStatus.RENDERING:
+            return False
+        now = timezone.now()
+        if self.claimed_until is not None:
+            return self.claimed_until < now
         return (
-            self.status == DocumentStatus.RENDERING
-            and self.rendering_started_at is not None
-            and self.rendering_started_at < timezone.now() - STALE_RENDERING_AFTER
+            self.rendering_started_at is not None
+            and self.rendering_started_at < now - STALE_RENDERING_AFTER
         )
 
     @property

@@ -17,7 +17,13 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from documents.builtins import builtin_template
-from documents.models import STALE_RENDERING_AFTER, Document, DocumentStatus
+from documents.models import (
+    STALE_RENDERING_AFTER,
+    Document,
+    DocumentStatus,
+    render_lease,
+    stalled_q,
+)
 from documents.rendering import Brand, RenderedDocument, RenderError, plain
 from secretary.audit import activity_record
 from secretary.background import enqueue_on_commit
@@ -172,7 +178,8 @@ def document_request_render(
 def _requeue(document: Document) -> None:
     document.status = DocumentStatus.QUEUED
     document.failure_reason = ""
-    document.save(update_fields=["status", "failure_reason", "updated_at"])
+    document.claimed_until = None
+    document.save(update_fields=["status", "failure_reason", "claimed_until", "updated_at"])
 
 
 @transaction.atomic
@@ -197,17 +204,16 @@ def document_retry(*, practice: Practice, document: Document, user: User) -> Doc
 
 
 def document_claim(*, practice_id: int, document_id: int) -> Document | None:
-    """Move a queued document to rendering; None if it is not this run's to render.
+    """Move a queued document to rendering under a lease; None if it is not this run's to
+    render.
 
     One conditional UPDATE makes the transition atomic: of two concurrent runs only one
     changes the row, so only one renders and stores a file. A ready or failed document is
     never claimed (the task is idempotent). A row left "rendering" by a dead worker is
-    claimed again once it is older than the task's hard time limit.
+    claimed again once its lease (longer than the task's hard time limit) has expired.
     """
     now = timezone.now()
-    claimable = Q(status=DocumentStatus.QUEUED) | Q(
-        status=DocumentStatus.RENDERING, rendering_started_at__lt=now - STALE_RENDERING_AFTER
-    )
+    claimable = Q(status=DocumentStatus.QUEUED) | stalled_q(now)
     with transaction.atomic():
         claimed = (
             Document.objects.for_practice(practice_id)
@@ -215,6 +221,7 @@ def document_claim(*, practice_id: int, document_id: int) -> Document | None:
             .update(
                 status=DocumentStatus.RENDERING,
                 rendering_started_at=now,
+                claimed_until=now + render_lease(),
                 attempts=F("attempts") + 1,
                 updated_at=now,
             )
@@ -271,4 +278,49 @@ def document_fail(*, document: Document, reason: str) -> bool:
 
 def document_release(*, document: Document) -> bool:
     """Give the claim back (a transient error): the retried task can claim it again."""
-    return _finish(document, status=DocumentStatus.QUEUED)
+    return _finish(document, status=DocumentStatus.QUEUED, claimed_until=None)
+
+
+def document_lease_left(*, practice_id: int, document_id: int) -> float | None:
+    """Seconds until another run may claim the document, when a live claim holds it."""
+    claim = (
+        Document.objects.for_practice(practice_id)
+        .filter(pk=document_id, status=DocumentStatus.RENDERING)
+        .values_list("claimed_until", "rendering_started_at")
+        .first()
+    )
+    if claim is None:
+        return None
+    claimed_until, started_at = claim
+    if claimed_until is None and started_at is not None:
+        claimed_until = started_at + STALE_RENDERING_AFTER  # claimed before leases were kept
+    if claimed_until is None:
+        return None
+    until = claimed_until
+    left = (until - timezone.now()).total_seconds()
+    return left if left > 0 else None
+
+
+def documents_requeue_stalled(*, practice: Practice) -> list[int]:
+    """Queue again the practice's documents whose rendering worker died (expired lease), and
+    return their ids. Each is enqueued once per expiry: the row goes back to queued."""
+    from documents.tasks import render_document
+
+    now = timezone.now()
+    requeued = []
+    with transaction.atomic():
+        stalled = list(
+            Document.objects.for_practice(practice)
+            .filter(stalled_q(now))
+            .values_list("pk", flat=True)
+        )
+        for document_id in stalled:
+            moved = (
+                Document.objects.for_practice(practice)
+                .filter(stalled_q(now), pk=document_id)
+                .update(status=DocumentStatus.QUEUED, claimed_until=None, updated_at=now)
+            )
+            if moved:
+                enqueue_on_commit(render_document, practice_id=practice.pk, document_id=document_id)
+                requeued.append(document_id)
+    return requeued

@@ -6,7 +6,8 @@ import logging
 
 from celery import shared_task
 from celery.exceptions import SoftTimeLimitExceeded
-from celery.signals import worker_process_init
+from celery.signals import worker_init
+from django.db import DatabaseError
 from django.utils.translation import gettext as _
 
 from documents import rendering, services
@@ -14,6 +15,7 @@ from documents.builtins import builtin_template
 from documents.models import RENDER_TIME_LIMIT
 from secretary.errors import ApplicationError
 from secretary.models import Practice
+from secretary.outbox import TRANSIENT_ERRORS
 from secretary.tenancy import practice_scope
 
 logger = logging.getLogger(__name__)
@@ -21,9 +23,11 @@ logger = logging.getLogger(__name__)
 MAX_RETRIES = 5
 
 
-@worker_process_init.connect
+@worker_init.connect
 def _import_weasyprint(**kwargs) -> None:
-    """Pay WeasyPrint's import once per worker process, not on its first document."""
+    """Import WeasyPrint in the worker's main process, before the pool forks: children start
+    with it loaded, instead of each paying the import within Celery's start-up timeout (on a
+    busy host they missed it and were replaced in a loop)."""
     rendering.warm_up()
 
 
@@ -31,9 +35,9 @@ def _import_weasyprint(**kwargs) -> None:
     bind=True,
     acks_late=True,
     reject_on_worker_lost=True,
-    autoretry_for=(OSError,),
+    autoretry_for=TRANSIENT_ERRORS,
     retry_backoff=5,
-    retry_backoff_max=300,
+    retry_backoff_max=120,
     retry_jitter=True,
     max_retries=MAX_RETRIES,
     soft_time_limit=RENDER_TIME_LIMIT - 30,
@@ -43,12 +47,17 @@ def render_document(self, *, practice_id: int, document_id: int) -> str:
     """Render one queued document and store its PDF and preview.
 
     Idempotent: only the run that moves the row from queued to rendering does the work, so a
-    ready document is never rendered again and two concurrent runs make one file. Template and
-    data problems end as ``failed`` with a readable reason (retryable by a user); storage
-    errors (OSError) are retried with backoff.
+    ready document is never rendered again and two concurrent runs make one file. A run that
+    finds another one's live claim (a redelivered message whose worker died, or a duplicate)
+    comes back when that lease expires, and then renders or finds the document done. Template
+    and data problems end as ``failed`` with a readable reason (retryable by a user); transient
+    storage, database and broker errors are retried with backoff.
     """
     document = services.document_claim(practice_id=practice_id, document_id=document_id)
     if document is None:
+        lease_left = services.document_lease_left(practice_id=practice_id, document_id=document_id)
+        if lease_left is not None and not self.request.is_eager:
+            raise self.retry(countdown=lease_left + 1, max_retries=None)
         return "skipped"
     practice = Practice.objects.get(pk=practice_id)
     with practice_scope(practice):
@@ -70,7 +79,7 @@ def render_document(self, *, practice_id: int, document_id: int) -> str:
                 reason=_("Rendering took too long. Shorten the document and try again."),
             )
             return "failed"
-        except OSError:
+        except TRANSIENT_ERRORS:
             if self.request.retries >= MAX_RETRIES:
                 logger.exception("Document %s: giving up after transient errors", document_id)
                 services.document_fail(
@@ -78,7 +87,10 @@ def render_document(self, *, practice_id: int, document_id: int) -> str:
                     reason=_("A temporary problem stopped the rendering. Try again."),
                 )
                 return "failed"
-            services.document_release(document=document)
+            try:
+                services.document_release(document=document)
+            except DatabaseError:
+                pass  # the database is away: the retry comes back when the lease expires
             raise  # autoretry_for: retried with backoff
         except Exception:
             logger.exception("Document %s could not be rendered", document_id)
@@ -91,3 +103,15 @@ def render_document(self, *, practice_id: int, document_id: int) -> str:
             )
             return "failed"
     return "ready"
+
+
+@shared_task
+def requeue_stalled_documents() -> int:
+    """Beat: queue again every document whose rendering worker died (its lease expired)."""
+    requeued = 0
+    for practice in Practice.objects.order_by("pk"):
+        with practice_scope(practice):
+            requeued += len(services.documents_requeue_stalled(practice=practice))
+    if requeued:
+        logger.warning("Re-queued %s document(s) left rendering by a lost worker", requeued)
+    return requeued

@@ -1,7 +1,15 @@
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
 
-from secretary.models import ActivityEvent, ApiToken, Invitation, Membership, Practice, User
+from secretary.models import (
+    ActivityEvent,
+    ApiToken,
+    Invitation,
+    Membership,
+    Outbox,
+    Practice,
+    User,
+)
 
 
 class TenantAdmin(admin.ModelAdmin):
@@ -55,3 +63,28 @@ class ApiTokenAdmin(TenantAdmin):
 @admin.register(ActivityEvent)
 class ActivityEventAdmin(TenantAdmin):
     list_display = ("created_at", "practice", "actor", "verb", "target_repr", "ip_address")
+
+
+@admin.register(Outbox)
+class OutboxAdmin(admin.ModelAdmin):
+    """Background jobs, for operators: what waits, what failed to publish, what was abandoned.
+    Read-only, and without arguments (they may hold a secret until the job is done)."""
+
+    list_display = (
+        "task_name",
+        "practice",
+        "created_at",
+        "sent_at",
+        "deliveries",
+        "failures",
+        "done_at",
+        "last_error",
+    )
+    list_filter = ("task_name",)
+    exclude = ("args", "kwargs")
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False

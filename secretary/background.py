@@ -8,19 +8,22 @@ from contextlib import contextmanager
 from typing import Any
 
 from celery import Task
-from django.db import transaction
 
 from secretary.models import Practice
+from secretary.outbox import outbox_record
 from secretary.scope import practice_scope
 
 
 def enqueue_on_commit(task: Task, *args: Any, **kwargs: Any) -> None:
-    """Send ``task`` after commit; a rolled-back transaction sends nothing.
+    """Record ``task`` in the current transaction and send it after commit; a rolled-back
+    transaction records and sends nothing.
 
     Tasks take ids and re-read state, so they must be enqueued only when the rows they name are
-    visible to the worker.
+    visible to the worker. Arguments are stored as JSON (ids, short strings). The job is kept in
+    the outbox until the worker has run it: if the broker is down it is sent again by the relay,
+    and the request never waits for, or fails because of, the broker.
     """
-    transaction.on_commit(lambda: task.delay(*args, **kwargs))
+    outbox_record(task, args, kwargs)
 
 
 @contextmanager

@@ -309,3 +309,51 @@ class IdempotencyKey(TenantModel):
 
     def __str__(self) -> str:
         return f"{self.scope} {self.key[:12]}"
+
+
+class Outbox(models.Model):
+    """A background job recorded in the transaction that asked for it (the transactional outbox).
+
+    ``secretary.background.enqueue_on_commit`` writes the row with the caller's data, publishes
+    it after commit, and the relay publishes again whatever the worker has not marked ``done_at``
+    (the broker was down, a worker died with it). The Celery task id is ``task_id``, so a
+    redelivered or re-published message finds its row done and does nothing.
+
+    Not a tenant model: the relay reads it across practices by design, and it holds only task
+    names and ids (a secret argument, such as an invitation token, is wiped when the job is
+    done). ``practice`` says whose job it is, when the job names one.
+    """
+
+    task_id = models.UUIDField(unique=True, editable=False)
+    task_name = models.CharField(max_length=200)
+    queue = models.CharField(max_length=64, blank=True)
+    args = models.JSONField(default=list, blank=True)
+    kwargs = models.JSONField(default=dict, blank=True)
+    practice = models.ForeignKey(
+        Practice, null=True, blank=True, on_delete=models.CASCADE, related_name="+"
+    )
+    created_at = models.DateTimeField(default=timezone.now)
+    # Publishing: times it reached the broker, failures in a row since, when to send again.
+    deliveries = models.PositiveIntegerField(default=0)
+    failures = models.PositiveIntegerField(default=0)
+    sent_at = models.DateTimeField(null=True, blank=True)
+    next_attempt_at = models.DateTimeField()
+    last_error = models.CharField(max_length=500, blank=True)
+    # Set by the worker once the job has run (or failed for good): nothing more to send.
+    done_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("background job")
+        verbose_name_plural = _("background jobs")
+        ordering = ["created_at", "id"]
+        indexes = [
+            models.Index(
+                fields=["next_attempt_at"],
+                name="outbox_due_idx",
+                condition=models.Q(done_at__isnull=True),
+            ),
+            models.Index(fields=["done_at"], name="outbox_done_idx"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.task_name} {self.task_id}"

@@ -138,9 +138,12 @@ REDIS_URL = os.environ.get("REDIS_URL", "")
 if REDIS_URL:
     CACHES = {
         "default": {
-            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            # Redis, and this process's memory while Redis does not answer: rate limits (sign-in,
+            # API tokens) keep counting through a Redis outage instead of answering 500.
+            "BACKEND": "secretary.cache.FallbackRedisCache",
             "LOCATION": REDIS_URL,
             "KEY_PREFIX": os.environ.get("CACHE_KEY_PREFIX", "secretary"),
+            "OPTIONS": {"socket_connect_timeout": 0.5, "socket_timeout": 0.5},
         }
     }
 else:
@@ -149,12 +152,15 @@ else:
 # Embedded default (no REDIS_URL): a broker made of files under var/broker (kombu's filesystem
 # transport), shared by the web, worker and beat processes of one checkout (`make run` starts
 # all three), so documents render and periodic jobs run in the background as in production.
-# No result backend: nothing reads task results. The suite keeps tasks in-process ("memory").
+# The suite keeps tasks in-process ("memory").
 CELERY_BROKER_DIR = Path(os.environ.get("CELERY_BROKER_DIR", BASE_DIR / "var" / "broker"))
 CELERY_BROKER_URL = os.environ.get(
     "CELERY_BROKER_URL", REDIS_URL or ("memory://" if TESTING else "filesystem://localhost/")
 )
-CELERY_RESULT_BACKEND = os.environ.get("CELERY_RESULT_BACKEND", REDIS_URL or None)
+# No result backend: nothing reads task results, and publishing through one made every request
+# wait on (and fail with) Redis. Set CELERY_RESULT_BACKEND to opt in.
+CELERY_RESULT_BACKEND = os.environ.get("CELERY_RESULT_BACKEND") or None
+CELERY_TASK_IGNORE_RESULT = True
 # With the in-memory broker no other process could receive a task: run it in-process instead
 # (still only after commit). A worker refuses to start on it (secretary/celery.py).
 CELERY_TASK_ALWAYS_EAGER = CELERY_BROKER_URL.startswith("memory://")
@@ -166,7 +172,19 @@ CELERY_TASK_TIME_LIMIT = 300
 CELERY_TASK_SOFT_TIME_LIMIT = 240
 CELERY_TASK_DEFAULT_QUEUE = "default"
 CELERY_TASK_ROUTES = {"documents.tasks.*": {"queue": "documents"}}
-CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": 3600}
+# An unacknowledged message goes to another worker after this long: above the longest hard time
+# limit plus the longest retry countdown (120 s, BackgroundTask.retry_backoff_max), so a job that
+# is running or waiting for its retry is not delivered twice.
+CELERY_BROKER_TRANSPORT_OPTIONS: dict = {"visibility_timeout": 600}
+# Workers and beat publish with bounded retries (requests publish through the outbox).
+CELERY_TASK_PUBLISH_RETRY_POLICY = {
+    "max_retries": 3,
+    "interval_start": 0,
+    "interval_step": 0.5,
+    "interval_max": 1,
+}
+# Pool children get time to start on a busy host (WeasyPrint is imported before the fork).
+CELERY_WORKER_PROC_ALIVE_TIMEOUT = 30
 if CELERY_BROKER_URL.startswith("filesystem://"):
     # One folder written and read by every process (the folders are made by secretary/celery.py).
     CELERY_BROKER_TRANSPORT_OPTIONS |= {
@@ -178,13 +196,33 @@ if CELERY_BROKER_URL.startswith("filesystem://"):
         "polling_interval": 0.5,
     }
 CELERY_RESULT_EXPIRES = 24 * 3600
-CELERY_BEAT_SCHEDULE: dict = {}
+# The outbox: jobs are recorded with the transaction that asks for them and published after
+# commit within OUTBOX_PUBLISH_TIMEOUT seconds; the relay (beat) sends again what the worker has
+# not finished: after a failed publish (backoff), or OUTBOX_RESEND_AFTER seconds after a send.
+OUTBOX_PUBLISH_TIMEOUT = float(os.environ.get("OUTBOX_PUBLISH_TIMEOUT", "0.5"))
+OUTBOX_RELAY_INTERVAL = int(os.environ.get("OUTBOX_RELAY_INTERVAL", "30"))
+OUTBOX_RESEND_AFTER = int(os.environ.get("OUTBOX_RESEND_AFTER", "660"))
+OUTBOX_MAX_DELIVERIES = 5
+OUTBOX_KEEP_DONE_DAYS = 7
+CELERY_BEAT_SCHEDULE: dict = {
+    "outbox-relay": {
+        "task": "secretary.tasks.relay_outbox",
+        "schedule": float(OUTBOX_RELAY_INTERVAL),
+        "options": {"expires": OUTBOX_RELAY_INTERVAL},
+    },
+}
 CELERY_BEAT_SCHEDULE_FILENAME = os.environ.get(
     "CELERY_BEAT_SCHEDULE_FILENAME", str(BASE_DIR / "var" / "celerybeat-schedule")
 )
 CELERY_TIMEZONE = "UTC"
 # Keep retrying the broker at start-up (a worker may boot before Redis answers).
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
+if REDIS_URL:
+    # Redis as the broker: a frozen Redis makes workers and beat reconnect within seconds
+    # instead of waiting on a dead socket.
+    CELERY_BROKER_TRANSPORT_OPTIONS.update(
+        {"socket_timeout": 10, "socket_connect_timeout": 5, "socket_keepalive": True}
+    )
 
 # --- Auth (allauth) -----------------------------------------------------------------------
 AUTH_USER_MODEL = "secretary.User"

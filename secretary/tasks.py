@@ -11,7 +11,7 @@ from secretary.models import Invitation
 from secretary.tenancy import practice_scope
 
 
-@shared_task(autoretry_for=(OSError,), retry_backoff=True, max_retries=5)
+@shared_task
 def send_invitation(*, practice_id: int, invitation_id: int, token: str) -> bool:
     """Email an invitation once. Idempotent: a second run finds ``sent_at`` set and does nothing.
 
@@ -43,3 +43,10 @@ def send_invitation(*, practice_id: int, invitation_id: int, token: str) -> bool
 def purge_idempotency_keys() -> int:
     """Forget the keys of creates older than a day (see ``secretary.idempotency``)."""
     return idempotency_keys_purge()
+
+
+def relay_outbox() -> dict[str, int]:
+    """Beat: publish again the jobs the broker never got or no worker finished."""
+    from secretary.outbox import outbox_relay
+
+    return outbox_relay()

@@ -48,7 +48,7 @@ def _once(practice_id: int, key: str) -> bool:
     return True
 
 
-@shared_task(autoretry_for=(OSError,), retry_backoff=True, max_retries=5)
+@shared_task
 def notify_assignment(*, practice_id: int, task_id: int, membership_id: int, event_id: int) -> bool:
     with transaction.atomic():
         task = (
@@ -78,7 +78,7 @@ def notify_assignment(*, practice_id: int, task_id: int, membership_id: int, eve
     return True
 
 
-@shared_task(autoretry_for=(OSError,), retry_backoff=True, max_retries=5)
+@shared_task
 def notify_client_reply(*, practice_id: int, comment_id: int) -> bool:
     """Email the client's portal contacts that the practice replied on their request."""
     from clients.models import Contact
@@ -116,7 +116,7 @@ def notify_client_reply(*, practice_id: int, comment_id: int) -> bool:
     return True
 
 
-@shared_task(autoretry_for=(OSError,), retry_backoff=True, max_retries=5)
+@shared_task
 def notify_staff_of_reply(*, practice_id: int, comment_id: int) -> bool:
     """Email the assignee (or the primary secretary) that the client replied."""
     with transaction.atomic():
@@ -149,7 +149,7 @@ def notify_staff_of_reply(*, practice_id: int, comment_id: int) -> bool:
     return True
 
 
-@shared_task(autoretry_for=(OSError,), retry_backoff=True, max_retries=5)
+@shared_task
 def notify_sla_breach(*, practice_id: int, task_id: int) -> bool:
     """Tell the assignee (or the primary secretary) once that a response is late."""
     with transaction.atomic():

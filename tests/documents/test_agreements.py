@@ -39,7 +39,7 @@ def _no_proposal_email(monkeypatch):
     """The clients app emails the proposal on commit too; that is not under test here."""
     from clients.tasks import notify_engagement_proposed
 
-    monkeypatch.setattr(notify_engagement_proposed, "delay", lambda **kwargs: None)
+    monkeypatch.setattr(notify_engagement_proposed, "apply_async", lambda *args, **kwargs: None)
 
 
 @pytest.fixture
@@ -395,7 +395,11 @@ def test_the_agreement_is_enqueued_only_once_the_proposal_commits(
     from documents.tasks import render_document
 
     sent = []
-    monkeypatch.setattr(render_document, "delay", lambda **kwargs: sent.append(kwargs))
+    monkeypatch.setattr(
+        render_document,
+        "apply_async",
+        lambda args=(), kwargs=None, **options: sent.append(kwargs),
+    )
 
     # When the proposal is made, nothing is sent before commit
     with django_capture_on_commit_callbacks(execute=False) as callbacks:

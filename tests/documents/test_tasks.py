@@ -82,7 +82,7 @@ def test_a_concurrent_second_run_finds_the_document_taken(queued):
 def test_it_claims_again_a_document_left_rendering_by_a_dead_worker(queued):
     services.document_claim(practice_id=queued.practice_id, document_id=queued.pk)
     Document.objects.for_practice(queued.practice_id).filter(pk=queued.pk).update(
-        rendering_started_at=timezone.now() - services.STALE_RENDERING_AFTER - timedelta(1)
+        claimed_until=timezone.now() - timedelta(seconds=1)
     )
 
     assert run(queued) == "ready"
@@ -96,7 +96,7 @@ def test_a_run_that_lost_its_claim_leaves_no_file(queued):
     # Given a run whose claim was taken over by another one
     stale = services.document_claim(practice_id=queued.practice_id, document_id=queued.pk)
     Document.objects.for_practice(queued.practice_id).filter(pk=queued.pk).update(
-        rendering_started_at=timezone.now() - services.STALE_RENDERING_AFTER - timedelta(1)
+        claimed_until=timezone.now() - timedelta(seconds=1)
     )
     fresh = services.document_claim(practice_id=queued.practice_id, document_id=queued.pk)
     assert fresh is not None
@@ -222,3 +222,98 @@ def test_it_goes_to_the_documents_queue():
     assert route["queue"].name == "documents"
     assert render_document.acks_late is True
     assert render_document.time_limit and render_document.soft_time_limit
+
+
+# --- Leases: a worker that dies mid-render ------------------------------------------------------
+
+
+class RetryLater(Exception):
+    def __init__(self, countdown):
+        self.countdown = countdown
+
+
+def run_as_worker(document: Document, monkeypatch):
+    """Run the task as a worker does (not in-process), catching the retry it schedules."""
+
+    def retry(*args, countdown=None, **kwargs):
+        raise RetryLater(countdown)
+
+    monkeypatch.setattr(render_document, "retry", retry)
+    render_document.push_request(id="redelivered", is_eager=False, called_directly=False)
+    try:
+        return render_document.run(practice_id=document.practice_id, document_id=document.pk)
+    finally:
+        render_document.pop_request()
+
+
+def test_a_claim_is_a_lease_of_the_configured_length(queued, settings):
+    settings.DOCUMENT_RENDER_LEASE_SECONDS = 90
+    before = timezone.now()
+    claimed = services.document_claim(practice_id=queued.practice_id, document_id=queued.pk)
+    assert before + timedelta(seconds=89) < claimed.claimed_until
+    assert claimed.claimed_until < timezone.now() + timedelta(seconds=91)
+
+
+def test_a_redelivered_message_comes_back_when_the_lease_expires(queued, monkeypatch):
+    # Given a document claimed by a worker that has since died (its lease still runs)
+    services.document_claim(practice_id=queued.practice_id, document_id=queued.pk)
+
+    # When the message is delivered again to another worker
+    with pytest.raises(RetryLater) as retried:
+        run_as_worker(queued, monkeypatch)
+
+    # Then it is retried once the lease has expired, instead of being dropped
+    lease_left = services.STALE_RENDERING_AFTER.total_seconds()
+    assert lease_left - 5 < retried.value.countdown <= lease_left + 1
+    queued.refresh_from_db()
+    assert queued.status == DocumentStatus.RENDERING
+
+
+def test_a_redelivered_message_of_a_ready_document_does_nothing(queued, monkeypatch):
+    run(queued)
+    assert run_as_worker(queued, monkeypatch) == "skipped"
+    assert len(stored_pdfs()) == 1
+
+
+def test_the_sweep_queues_again_a_document_whose_lease_expired(
+    world, queued, django_capture_on_commit_callbacks
+):
+    from documents.tasks import requeue_stalled_documents
+
+    # Given a document whose worker died (lease expired), and one being rendered (lease live)
+    services.document_claim(practice_id=queued.practice_id, document_id=queued.pk)
+    Document.objects.for_practice(queued.practice_id).filter(pk=queued.pk).update(
+        claimed_until=timezone.now() - timedelta(seconds=1)
+    )
+    busy = services.document_request_render(
+        practice=world.practice,
+        kind=DocumentKind.LETTER,
+        title="Busy letter",
+        context={**LETTER, "subject": "Busy"},
+    )
+    services.document_claim(practice_id=busy.practice_id, document_id=busy.pk)
+
+    # When the sweep runs (beat), then only the stalled one is queued again, and rendered
+    with django_capture_on_commit_callbacks(execute=True):
+        assert requeue_stalled_documents() == 1
+    queued.refresh_from_db()
+    assert queued.status == DocumentStatus.READY
+    assert queued.attempts == 2
+    busy.refresh_from_db()
+    assert busy.status == DocumentStatus.RENDERING
+
+
+def test_the_sweep_is_on_the_beat_schedule():
+    from secretary.celery import app
+
+    tasks = {entry["task"] for entry in app.conf.beat_schedule.values()}
+    assert {"documents.tasks.requeue_stalled_documents", "secretary.tasks.relay_outbox"} <= tasks
+
+
+def test_the_worker_imports_weasyprint_before_it_forks():
+    from celery.signals import worker_init, worker_process_init
+
+    from documents.tasks import _import_weasyprint
+
+    assert _import_weasyprint in worker_init._live_receivers(None)
+    assert _import_weasyprint not in worker_process_init._live_receivers(None)

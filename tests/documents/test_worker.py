@@ -23,7 +23,7 @@ def _no_proposal_email(monkeypatch):
     """The clients app emails the proposal too; that is not under test here."""
     from clients.tasks import notify_engagement_proposed
 
-    monkeypatch.setattr(notify_engagement_proposed, "delay", lambda **kwargs: None)
+    monkeypatch.setattr(notify_engagement_proposed, "apply_async", lambda *args, **kwargs: None)
 
 
 def test_a_real_worker_renders_the_agreement_of_a_proposed_engagement(world, celery_worker_live):

@@ -5,8 +5,10 @@ import pytest
 import redis
 from django.conf import settings as django_settings
 from django.core.cache import caches
+from django.core.cache.backends.redis import RedisCache
 from django.test import Client
 from django.urls import reverse
+from django.utils.module_loading import import_string
 
 from tests.factories import PASSWORD
 from tests.infra import services
@@ -22,7 +24,8 @@ def sign_in(email: str, password: str, ip: str = "198.51.100.20"):
 def shared_redis(settings):
     """The cache the settings build from REDIS_URL, under this test's own key prefix; a plain
     Redis connection to it, standing for another web host; our keys are removed afterwards."""
-    assert settings.CACHES["default"]["BACKEND"] == "django.core.cache.backends.redis.RedisCache"
+    backend = import_string(settings.CACHES["default"]["BACKEND"])
+    assert issubclass(backend, RedisCache), backend
     prefix = settings.CACHES["default"]["KEY_PREFIX"]
     connection = redis.Redis.from_url(services.detect().redis_url)
     yield connection, prefix

@@ -110,8 +110,10 @@ def test_it_sends_tasks_to_redis_and_caches_there_when_redis_is_configured(load_
     loaded = load_settings(REDIS_URL="redis://cache.internal:6379/2")
     assert loaded["CELERY_TASK_ALWAYS_EAGER"] is False
     assert loaded["CELERY_BROKER_URL"] == "redis://cache.internal:6379/2"
-    assert loaded["CELERY_RESULT_BACKEND"] == "redis://cache.internal:6379/2"
-    assert loaded["CACHES"]["default"]["BACKEND"] == "django.core.cache.backends.redis.RedisCache"
+    # Nothing reads results: no result backend for a publish to wait on
+    assert loaded["CELERY_RESULT_BACKEND"] is None
+    assert loaded["CELERY_TASK_IGNORE_RESULT"] is True
+    assert loaded["CACHES"]["default"]["BACKEND"] == "secretary.cache.FallbackRedisCache"
     assert loaded["CACHES"]["default"]["LOCATION"] == "redis://cache.internal:6379/2"
     # The queues and delivery guarantees of the design
     assert loaded["CELERY_TASK_DEFAULT_QUEUE"] == "default"
@@ -175,3 +177,27 @@ def test_it_reads_forwarded_addresses_only_behind_the_proxies_named(load_setting
     # audit log both take the address from allauth's setting.
     assert load_settings()["ALLAUTH_TRUSTED_PROXY_COUNT"] == 0
     assert load_settings(TRUSTED_PROXY_COUNT="1")["ALLAUTH_TRUSTED_PROXY_COUNT"] == 1
+
+
+def test_it_sizes_broker_redelivery_above_every_time_limit_and_retry(load_settings):
+    from documents.models import RENDER_TIME_LIMIT, render_lease
+    from documents.tasks import render_document
+    from secretary.outbox import BackgroundTask
+
+    loaded = load_settings(REDIS_URL="redis://cache.internal:6379/2")
+    visibility = loaded["CELERY_BROKER_TRANSPORT_OPTIONS"]["visibility_timeout"]
+    longest_wait = max(BackgroundTask.retry_backoff_max, render_document.retry_backoff_max)
+    # A running job, or one waiting for its retry, is never handed to a second worker
+    assert visibility > loaded["CELERY_TASK_TIME_LIMIT"] + longest_wait
+    assert visibility > RENDER_TIME_LIMIT + longest_wait
+    # And a lost one comes back within minutes, not an hour
+    assert visibility <= 15 * 60
+    # The relay re-sends only what the broker would no longer deliver itself
+    assert loaded["OUTBOX_RESEND_AFTER"] > visibility
+    # A render's lease outlasts its hard time limit
+    assert render_lease().total_seconds() > RENDER_TIME_LIMIT
+    # Publishing and Redis sockets are bounded; pool children get time to start
+    assert loaded["OUTBOX_PUBLISH_TIMEOUT"] <= 1
+    assert loaded["CELERY_BROKER_TRANSPORT_OPTIONS"]["socket_timeout"] <= 10
+    assert loaded["CACHES"]["default"]["OPTIONS"]["socket_timeout"] <= 1
+    assert loaded["CELERY_WORKER_PROC_ALIVE_TIMEOUT"] >= 30

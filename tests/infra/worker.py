@@ -39,9 +39,12 @@ def url_for_database(database_url: str, test_name: str) -> str:
 class LiveWorker:
     """Handle on the running worker, for tests: wait for effects, read the emails it sent."""
 
-    def __init__(self, process: subprocess.Popen, hostname: str, root: Path) -> None:
+    def __init__(
+        self, process: subprocess.Popen, hostname: str, root: Path, broker_url: str = ""
+    ) -> None:
         self.process = process
         self.hostname = hostname
+        self.broker_url = broker_url
         self.mail_dir = root / "mail"
         self.media_root = root / "media"
         self.log_path = root / "worker.log"
@@ -96,14 +99,30 @@ class LiveWorker:
     def ping(self) -> bool:
         from secretary.celery import app
 
-        return bool(app.control.ping(destination=[self.hostname], timeout=0.5))
+        with app.connection_for_write(self.broker_url or None) as connection:
+            return bool(
+                app.control.ping(destination=[self.hostname], timeout=0.5, connection=connection)
+            )
 
 
-def start_worker(*, database_url: str, redis_url: str, root: Path) -> LiveWorker:
-    """Start the worker against ``database_url`` and wait until it answers a ping."""
+def start_worker(
+    *,
+    database_url: str,
+    redis_url: str,
+    root: Path,
+    app: str = "secretary",
+    name: str = "pytest",
+    purge: bool = True,
+    extra_env: dict[str, str] | None = None,
+) -> LiveWorker:
+    """Start the worker against ``database_url`` and wait until it answers a ping.
+
+    ``app`` is the module ``celery -A`` loads (a test may wrap the real app), ``purge`` drops
+    messages left in the queues first, ``extra_env`` adds to the worker's environment.
+    """
     for folder in ("mail", "media"):
         (root / folder).mkdir(parents=True, exist_ok=True)
-    hostname = f"pytest-{os.getpid()}@%h"
+    hostname = f"{name}-{os.getpid()}@%h"
     env = {
         **os.environ,
         "DATABASE_URL": database_url,
@@ -114,13 +133,14 @@ def start_worker(*, database_url: str, redis_url: str, root: Path) -> LiveWorker
         "MEDIA_ROOT": str(root / "media"),
         "SECRETARY_TESTING": "1",
         "PYTHONUNBUFFERED": "1",
+        **(extra_env or {}),
     }
     command = [
         sys.executable,
         "-m",
         "celery",
         "-A",
-        "secretary",
+        app,
         "worker",
         "-Q",
         QUEUES,
@@ -130,9 +150,10 @@ def start_worker(*, database_url: str, redis_url: str, root: Path) -> LiveWorker
         hostname,
         "--without-gossip",
         "--without-mingle",
-        # Messages left in our queues by an interrupted run name rows that no longer exist.
-        "--purge",
     ]
+    if purge:
+        # Messages left in our queues by an interrupted run name rows that no longer exist.
+        command.append("--purge")
     log = (root / "worker.log").open("wb")
     process = subprocess.Popen(
         command,
@@ -144,7 +165,7 @@ def start_worker(*, database_url: str, redis_url: str, root: Path) -> LiveWorker
     )
     log.close()
     # Celery expands %h to the host name in the node name it answers pings with.
-    worker = LiveWorker(process, hostname.replace("%h", _node_host()), root)
+    worker = LiveWorker(process, hostname.replace("%h", _node_host()), root, redis_url)
     try:
         worker.wait_for(worker.ping, timeout=START_TIMEOUT, what="the worker to answer a ping")
     except BaseException:
@@ -153,13 +174,13 @@ def start_worker(*, database_url: str, redis_url: str, root: Path) -> LiveWorker
     return worker
 
 
-def stop_worker(worker: LiveWorker) -> None:
+def stop_worker(worker: LiveWorker, timeout: float = STOP_TIMEOUT) -> None:
     """Warm shutdown (finish the current task), then kill if it does not stop in time."""
     if worker.process.poll() is not None:
         return
     worker.process.terminate()
     try:
-        worker.process.wait(timeout=STOP_TIMEOUT)
+        worker.process.wait(timeout=timeout)
     except subprocess.TimeoutExpired:
         worker.process.kill()
         worker.process.wait()
@@ -169,3 +190,15 @@ def _node_host() -> str:
     import socket
 
     return socket.gethostname()
+
+
+def point_celery_at(broker_url: str) -> None:
+    """Make this process publish to ``broker_url`` (drop connections made for another)."""
+    from secretary.celery import app
+    from secretary.outbox import reset_publish_connections
+
+    app.conf.broker_url = broker_url
+    # kombu keeps one pool per broker (shared, never closed here): forget the app's handles.
+    app._pool = None
+    app.amqp._producer_pool = None
+    reset_publish_connections()

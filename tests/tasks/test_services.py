@@ -372,7 +372,7 @@ def test_it_feeds_billable_minutes_to_usage_and_checks_the_alert(
     task = TaskFactory(practice=world.practice, client=desk.client)
     today = datetime.now(SYDNEY).date()
     with (
-        mock.patch("clients.tasks.check_usage_alert.delay") as alert,
+        mock.patch("clients.tasks.check_usage_alert.apply_async") as alert,
         django_capture_on_commit_callbacks(execute=True),
     ):
         timekeeping.time_entry_add(
@@ -386,7 +386,10 @@ def test_it_feeds_billable_minutes_to_usage_and_checks_the_alert(
             minutes=30,
             billable=False,
         )
-    alert.assert_called_with(practice_id=world.practice.pk, client_id=desk.client.pk)
+    assert alert.call_args.kwargs["kwargs"] == {
+        "practice_id": world.practice.pk,
+        "client_id": desk.client.pk,
+    }
     assert period_usage(engagement=desk.engagement).used_hours == Decimal("1.50")
 
 
