@@ -68,7 +68,8 @@ class BackgroundTask(Task):
     def __call__(self, *args: Any, **kwargs: Any) -> Any:
         request = self.request
         task_id = None if request.called_directly else request.id
-        if task_id is None:
+        # Celery's own tasks (``celery.*``) never go through the outbox.
+        if task_id is None or self.name.startswith("celery."):
             return super().__call__(*args, **kwargs)
         try:
             state = outbox_state(task_id)

@@ -51,6 +51,7 @@ NOT_EXPORTED = {
     "sessions.Session": "sign-ins end with the move",
     "usersessions.UserSession": "sign-ins end with the move",
     "account.EmailConfirmation": "pending confirmation links expire",
+    "secretary.Outbox": "jobs of this deployment's broker, done or re-sent here, not moved",
 }
 
 
