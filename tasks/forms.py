@@ -13,6 +13,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from clients.models import Client, ServiceCategory
+from secretary.limits import DateFilter
 from secretary.models import time_zone_choices
 from tasks import services
 from tasks.models import (
@@ -450,10 +451,10 @@ class TaskFilter(django_filters.FilterSet):
     category = django_filters.ModelChoiceFilter(
         label=_("Service"), queryset=ServiceCategory.objects.none(), empty_label=_("Any service")
     )
-    due_after = django_filters.DateFilter(
+    due_after = DateFilter(
         label=_("Due from"), field_name="due_at", lookup_expr="date__gte", widget=DateInput
     )
-    due_before = django_filters.DateFilter(
+    due_before = DateFilter(
         label=_("Due until"), field_name="due_at", lookup_expr="date__lte", widget=DateInput
     )
     sort = django_filters.ChoiceFilter(

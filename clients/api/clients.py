@@ -25,6 +25,7 @@ from clients.serializers import (
     ContactInputSerializer,
     ContactSerializer,
 )
+from secretary.limits import IdFilter
 
 # --- Clients and contacts -----------------------------------------------------------------
 
@@ -32,7 +33,7 @@ from clients.serializers import (
 class ClientFilter(django_filters.FilterSet):
     status = django_filters.ChoiceFilter(choices=ClientStatus.choices)
     specialty = django_filters.ChoiceFilter(choices=Specialty.choices)
-    secretary = django_filters.NumberFilter(
+    secretary = IdFilter(
         method="filter_secretary", label=_("Membership id of a secretary serving it")
     )
     mine = django_filters.BooleanFilter(method="filter_mine", label=_("Only clients you serve"))
@@ -155,7 +156,7 @@ class ClientDetailView(ContactScopedMixin, generics.RetrieveUpdateAPIView):
 
 
 class ContactFilter(django_filters.FilterSet):
-    client = django_filters.NumberFilter(field_name="client_id")
+    client = IdFilter(field_name="client_id")
 
     class Meta:
         model = Contact

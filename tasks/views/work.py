@@ -16,6 +16,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from clients.services import regulated_view_record
 from secretary.access import staff_view
 from secretary.errors import ApplicationError, form_submit
+from secretary.limits import parse_id
 from tasks import selectors, services
 from tasks.forms import (
     SORTS,
@@ -155,11 +156,12 @@ def task_new(request):
 def task_template_preview(request):
     """The checklist a template (or the template of a chosen service) would bring."""
     templates = TaskTemplate.objects.for_practice(request.practice).filter(archived=False)
-    template_id, category_id = request.GET.get("template"), request.GET.get("category")
+    template_id = parse_id(request.GET.get("template"))
+    category_id = parse_id(request.GET.get("category"))
     template = None
-    if template_id and template_id.isdigit():
+    if template_id is not None:
         template = templates.filter(pk=template_id).first()
-    elif category_id and category_id.isdigit():
+    elif category_id is not None:
         template = templates.filter(category_id=category_id).order_by("name").first()
     return render(
         request,
