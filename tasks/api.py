@@ -48,7 +48,7 @@ class TaskFilterSet(django_filters.FilterSet):
     status = django_filters.MultipleChoiceFilter(choices=Status.choices)
     due_after = IsoDateTimeFilter(field_name="due_at", lookup_expr="gte")
     due_before = IsoDateTimeFilter(field_name="due_at", lookup_expr="lte")
-    q = django_filters.CharFilter(field_name="title", lookup_expr="icontains")
+    q = django_filters.CharFilter(field_name="title", lookup_expr="icontains", max_length=200)
 
     class Meta:
         model = Task
@@ -69,7 +69,7 @@ class ClientTaskFilterSet(django_filters.FilterSet):
 
     category = IdFilter(field_name="category_id")
     status = django_filters.MultipleChoiceFilter(choices=Status.choices)
-    q = django_filters.CharFilter(field_name="title", lookup_expr="icontains")
+    q = django_filters.CharFilter(field_name="title", lookup_expr="icontains", max_length=200)
 
     class Meta:
         model = Task

@@ -3,14 +3,13 @@ through the services."""
 
 from __future__ import annotations
 
-from zoneinfo import ZoneInfo
-
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from clients.models import Client, ServiceCategory
+from secretary.limits import in_zone, validate_date_in_range
 from secretary.models import Membership
 from tasks.models import (
     Attachment,
@@ -199,7 +198,9 @@ class CommentSerializer(serializers.ModelSerializer):
 
 class TimeEntrySerializer(serializers.ModelSerializer):
     task = scoped(Task)
-    day = serializers.DateField(write_only=True, required=False)
+    day = serializers.DateField(
+        write_only=True, required=False, validators=[validate_date_in_range]
+    )
     minutes = serializers.IntegerField(
         required=False,
         min_value=-(10**6),
@@ -236,7 +237,7 @@ class TimerStartSerializer(serializers.Serializer):
 
 class AttendeeSerializer(serializers.Serializer):
     name = serializers.CharField(max_length=120, required=False, allow_blank=True)
-    email = serializers.EmailField()
+    email = serializers.EmailField(max_length=254)
 
 
 class EventSerializer(serializers.ModelSerializer):
@@ -271,7 +272,7 @@ class EventSerializer(serializers.ModelSerializer):
 
     @extend_schema_field(serializers.DateTimeField())
     def get_starts_in_client_zone(self, event):
-        return event.starts_at.astimezone(ZoneInfo(event.client.time_zone)).isoformat()
+        return in_zone(event.starts_at, event.client.time_zone).isoformat()
 
 
 class FeedSerializer(serializers.ModelSerializer):

@@ -6,6 +6,8 @@ import json
 import pytest
 from drf_spectacular.generators import SchemaGenerator
 
+from secretary.limits import TEXT_LONG
+from tasks.models import Task
 from tests.api.conftest import url
 from tests.tasks.factories import (
     CalendarEventFactory,
@@ -158,3 +160,16 @@ def test_it_keeps_form_posts_and_api_bodies_to_one_megabyte(settings):
     # The size limit of form posts (Django) is the one the API's JSON parser applies too
     assert settings.DATA_UPLOAD_MAX_MEMORY_SIZE == 1024 * 1024
     assert settings.REST_FRAMEWORK["DEFAULT_PARSER_CLASSES"] == ["secretary.api_base.JSONParser"]
+
+
+def test_it_refuses_a_task_description_longer_than_its_limit(world, owner_client, desk):
+    # Given a description one character over the limit of long texts
+    body = {"client": desk.client.pk, "title": "T", "description": "x" * (TEXT_LONG + 1)}
+    # When the task is created
+    response = owner_client.post(
+        url("api_task_list", world.practice), json.dumps(body), content_type="application/json"
+    )
+    # Then it is a field error and nothing is saved
+    assert response.status_code == 400
+    assert "description" in response.json()["errors"]
+    assert not Task.objects.for_practice(world.practice).exists()
