@@ -111,6 +111,8 @@ def time_entries_for(*, task: Task) -> QuerySet[TimeEntry]:
     return (
         TimeEntry.objects.for_practice(task.practice_id)
         .filter(task=task)
+        # Rows stored outside the years dates may take (before that rule) are left out.
+        .filter(started_at__gte=EARLIEST_MOMENT, started_at__lte=LATEST_MOMENT)
         .select_related("membership__user")
     )
 

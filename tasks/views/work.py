@@ -185,7 +185,7 @@ def _detail_context(request, task, **forms) -> dict:
         "total_minutes": selectors.task_minutes(task=task),
         "history": selectors.task_history(practice=practice, task=task)[:50],
         "running": selectors.running_timer(practice=practice, membership=request.membership),
-        "events": task.events.all(),
+        "events": selectors.events_for(practice=practice).filter(task=task),
         "comment_form": forms.get("comment_form") or CommentForm(),
         "time_form": forms.get("time_form")
         or TimeEntryForm(initial={"day": timezone.localdate(), "billable": True}),

@@ -1,15 +1,23 @@
 """Dates are held to the years 1900..2200 on the way in (API, pages, services, filters), and
 lists, feeds and pages never fail on a row stored outside them before that rule existed."""
 
+import importlib
 from datetime import UTC, date, datetime, timedelta
 
 import pytest
+from django.apps import apps
 from django.urls import reverse
 from django.utils import timezone
 
+from secretary.errors import ApplicationError
 from tasks import timekeeping
 from tasks.models import CalendarEvent, Task, TimeEntry
-from tests.tasks.factories import CalendarEventFactory, TaskFactory
+from tests.tasks.factories import (
+    CalendarEventFactory,
+    RecurringTaskFactory,
+    TaskFactory,
+    TimeEntryFactory,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -223,8 +231,6 @@ def test_it_refuses_a_future_day_in_the_service_itself(world, desk):
     # Given an entry of today
     entry = _entry(world, desk)
     # When the service is asked to move it to year 9999
-    from secretary.errors import ApplicationError
-
     with pytest.raises(ApplicationError) as error:
         timekeeping.time_entry_update(
             practice=world.practice, actor=world.secretary, entry=entry, day=date(9999, 12, 31)
@@ -246,3 +252,70 @@ def test_it_still_moves_an_entry_within_the_current_period(world, desk, secretar
     # Then it is saved
     assert response.status_code == 200, response.content
     assert response.json()["minutes"] == 45
+
+
+# --- Rows stored outside the years before the rule ----------------------------------------------
+
+FAR = datetime(9999, 12, 31, 22, tzinfo=UTC)
+
+
+def test_it_lists_tasks_and_time_stored_outside_the_years_in_the_api(world, desk, secretary_client):
+    # Given a viewer east of UTC, where the end of year 9999 is already year 10000, and a task
+    # due then with time logged then (stored before the rule)
+    world.secretary.user.time_zone = "Australia/Sydney"
+    world.secretary.user.save()
+    task = TaskFactory(client=desk.client, title="Far", due_at=FAR)
+    TimeEntryFactory(
+        task=task, membership=world.secretary, started_at=FAR, ended_at=FAR + timedelta(hours=1)
+    )
+    # When the tasks and the time entries are listed
+    tasks = secretary_client.get(api(world, "api_task_list"))
+    entries = secretary_client.get(api(world, "api_time_entry_list"))
+    # Then both lists answer, showing the moment in UTC
+    assert tasks.status_code == 200, tasks.content
+    assert tasks.json()["results"][0]["due_at"].startswith("9999-12-31T22:00:00")
+    assert entries.status_code == 200, entries.content
+    assert entries.json()["count"] == 1
+
+
+def test_it_shows_a_task_whose_time_and_events_lie_outside_the_years(world, desk, secretary_client):
+    # Given a viewer east of UTC and a task with time and an event stored at the end of 9999
+    world.secretary.user.time_zone = "Australia/Sydney"
+    world.secretary.user.save()
+    task = TaskFactory(client=desk.client, title="Far")
+    TimeEntryFactory(
+        task=task, membership=world.secretary, started_at=FAR, ended_at=FAR + timedelta(hours=1)
+    )
+    CalendarEventFactory(
+        client=desk.client, task=task, starts_at=FAR, ends_at=FAR + timedelta(hours=1)
+    )
+    # When the task's page is opened
+    response = secretary_client.get(api(world, "task_detail", task_id=task.pk))
+    # Then it shows
+    assert response.status_code == 200
+
+
+def test_it_clears_optional_task_dates_stored_outside_the_years():
+    migration = importlib.import_module("tasks.migrations.0003_repair_out_of_range_dates")
+    # Given a task due in 9999 and wanted by year 1, one due next week, and a rule from 9999
+    far = TaskFactory(due_at=FAR, wanted_by=date(1, 1, 1))
+    near_due = timezone.now() + timedelta(days=7)
+    near = TaskFactory(client=far.client, due_at=near_due)
+    rule = RecurringTaskFactory(client=far.client, start_date=date(9999, 1, 1))
+    # When the repair runs
+    migration.repair(apps, None)
+    # Then the far dates are cleared and the rule paused; the near task is untouched
+    far.refresh_from_db()
+    near.refresh_from_db()
+    rule.refresh_from_db()
+    assert far.due_at is None and far.wanted_by is None
+    assert near.due_at == near_due
+    assert rule.active is False
+
+
+def test_it_answers_the_template_preview_with_non_ascii_digits(world, secretary_client):
+    # When the checklist preview is asked for template "²" (a digit to str.isdigit, not to int)
+    for value in ["²", "٣", "99999999999999999999"]:
+        response = secretary_client.get(api(world, "task_template_preview"), {"template": value})
+        # Then it answers with no template instead of failing
+        assert response.status_code == 200
