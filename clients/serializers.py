@@ -160,7 +160,9 @@ class PlanInputSerializer(serializers.Serializer):
     response_target_hours = serializers.DecimalField(required=False, **HOURS)
     coverage_time_zone = TimeZoneField(required=False)
     windows = WindowsField(required=False)
-    categories = serializers.ListField(child=serializers.IntegerField(), required=False)
+    categories = serializers.ListField(
+        child=serializers.IntegerField(min_value=1, max_value=limits.MAX_ID), required=False
+    )
     archived = serializers.BooleanField(required=False)
 
     def validate_categories(self, ids):
@@ -300,7 +302,9 @@ class QuestionnaireSendSerializer(serializers.Serializer):
 
 
 class AnswersSerializer(serializers.Serializer):
-    services = serializers.ListField(child=serializers.IntegerField(), required=False)
+    services = serializers.ListField(
+        child=serializers.IntegerField(min_value=1, max_value=limits.MAX_ID), required=False
+    )
     expected_hours_per_month = serializers.DecimalField(required=False, allow_null=True, **HOURS)
     coverage_needs = serializers.CharField(
         required=False, allow_blank=True, max_length=limits.TEXT_NOTES
@@ -398,7 +402,9 @@ class EngagementTermsSerializer(serializers.Serializer):
     response_target_hours = serializers.DecimalField(required=False, **HOURS)
     coverage_time_zone = TimeZoneField(required=False)
     windows = WindowsField(required=False)
-    categories = serializers.ListField(child=serializers.IntegerField(), required=False)
+    categories = serializers.ListField(
+        child=serializers.IntegerField(min_value=1, max_value=limits.MAX_ID), required=False
+    )
     start_date = serializers.DateField(required=False, validators=[validate_date_in_range])
     end_date = serializers.DateField(
         required=False, allow_null=True, validators=[validate_date_in_range]

@@ -9,8 +9,9 @@ from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from clients.models import Client, ServiceCategory
-from secretary.limits import in_zone, validate_date_in_range
+from secretary.limits import MAX_ID, in_zone, validate_date_in_range
 from secretary.models import Membership
+from tasks.events import MAX_ATTENDEES
 from tasks.models import (
     Attachment,
     CalendarEvent,
@@ -22,6 +23,9 @@ from tasks.models import (
     TimeEntry,
 )
 from tasks.timekeeping import MAX_ENTRY_MINUTES
+
+# Items a task may bring with it when created through the API.
+MAX_CHECKLIST_ITEMS = 200
 
 
 def _practice(serializer):
@@ -73,6 +77,7 @@ class TaskSerializer(serializers.ModelSerializer):
     checklist = ChecklistItemSerializer(many=True, read_only=True)
     checklist_items = serializers.ListField(
         child=serializers.CharField(max_length=200),
+        max_length=MAX_CHECKLIST_ITEMS,
         write_only=True,
         required=False,
         help_text=_("Checklist items to create with the task."),
@@ -171,7 +176,11 @@ class AttachmentUploadSerializer(serializers.Serializer):
     files = serializers.ListField(child=serializers.FileField(), allow_empty=False)
     internal = serializers.BooleanField(default=False)
     comment = serializers.IntegerField(
-        required=False, allow_null=True, help_text=_("A comment of the same task.")
+        required=False,
+        allow_null=True,
+        min_value=1,
+        max_value=MAX_ID,
+        help_text=_("A comment of the same task."),
     )
 
 
@@ -244,7 +253,7 @@ class EventSerializer(serializers.ModelSerializer):
     client = scoped(Client)
     task = scoped(Task, required=False, allow_null=True)
     secretary = scoped(Membership, required=False, allow_null=True)
-    attendees = AttendeeSerializer(many=True, required=False)
+    attendees = AttendeeSerializer(many=True, required=False, max_length=MAX_ATTENDEES)
     starts_in_client_zone = serializers.SerializerMethodField()
 
     class Meta:

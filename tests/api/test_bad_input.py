@@ -173,3 +173,43 @@ def test_it_refuses_a_task_description_longer_than_its_limit(world, owner_client
     assert response.status_code == 400
     assert "description" in response.json()["errors"]
     assert not Task.objects.for_practice(world.practice).exists()
+
+
+@pytest.mark.parametrize("name", ["api_engagement_list", "api_plan_list"])
+def test_it_refuses_a_list_of_ids_holding_a_number_no_id_can_be(world, owner_client, desk, name):
+    # When an engagement (or a plan) names a service by a number past any id
+    body = {
+        "client": desk.client.pk,
+        "name": "Plan",
+        "monthly_fee": "1.00",
+        "categories": [99999999999999999999],
+    }
+    owner_client.raise_request_exception = False
+    response = owner_client.post(
+        url(name, world.practice), json.dumps(body), content_type="application/json"
+    )
+    # Then it is a field error, not a server error
+    assert response.status_code == 400, response.content
+    assert "categories" in response.json()["errors"]
+
+
+def test_it_refuses_more_attendees_or_checklist_items_than_allowed(world, owner_client, desk):
+    # When an event lists 51 attendees, and a task 201 checklist items
+    event = {
+        "client": desk.client.pk,
+        "title": "Call",
+        "starts_at": "2030-01-01T09:00:00Z",
+        "ends_at": "2030-01-01T10:00:00Z",
+        "time_zone": "UTC",
+        "attendees": [{"email": f"p{n}@example.com"} for n in range(51)],
+    }
+    task = {"client": desk.client.pk, "title": "T", "checklist_items": ["x"] * 201}
+    events = owner_client.post(
+        url("api_event_list", world.practice), json.dumps(event), content_type="application/json"
+    )
+    tasks = owner_client.post(
+        url("api_task_list", world.practice), json.dumps(task), content_type="application/json"
+    )
+    # Then both are field errors
+    assert events.status_code == 400 and "attendees" in events.json()["errors"]
+    assert tasks.status_code == 400 and "checklist_items" in tasks.json()["errors"]
