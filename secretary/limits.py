@@ -162,7 +162,8 @@ def text_field(*args, max_length: int, **kwargs) -> models.TextField:
 # --- Request bodies ---------------------------------------------------------------------------
 
 # The size of JSON bodies and form posts is ``settings.DATA_UPLOAD_MAX_MEMORY_SIZE`` (files
-# are limited on their own). Objects and arrays inside each other; real payloads nest three or four levels.
+# are limited on their own). Depth counts objects and arrays inside each other; real payloads
+# nest three or four levels.
 MAX_JSON_DEPTH = 64
 
 
