@@ -5,6 +5,7 @@ import django_filters
 import pytest
 from django import forms
 from django.apps import apps
+from django.core.exceptions import ValidationError
 from django.core.validators import MaxLengthValidator
 from django.db import models
 from django.urls import get_resolver
@@ -56,7 +57,7 @@ def test_it_enforces_a_text_limit_in_full_clean():
 
     client = Client(notes="x" * (limits.TEXT_NOTES + 1))
     # When the model is cleaned, then the notes are refused
-    with pytest.raises(Exception) as error:
+    with pytest.raises(ValidationError) as error:
         client.full_clean()
     assert "notes" in error.value.message_dict
 
