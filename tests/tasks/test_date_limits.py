@@ -319,3 +319,22 @@ def test_it_answers_the_template_preview_with_non_ascii_digits(world, secretary_
         response = secretary_client.get(api(world, "task_template_preview"), {"template": value})
         # Then it answers with no template instead of failing
         assert response.status_code == 200
+
+
+def test_it_shows_the_task_pages_when_a_due_date_lies_outside_the_years(
+    world, desk, secretary_client
+):
+    # Given a viewer east of UTC and a task due at the end of 9999, stored straight to the
+    # database after the repair ran
+    world.secretary.user.time_zone = "Australia/Sydney"
+    world.secretary.user.save()
+    task = TaskFactory(client=desk.client, title="Far", due_at=FAR, assignee=world.secretary)
+    # When the task list, the dashboard and the task's page are opened
+    pages = [
+        secretary_client.get(api(world, "task_list")),
+        secretary_client.get(api(world, "dashboard")),
+        secretary_client.get(api(world, "task_detail", task_id=task.pk)),
+    ]
+    # Then each shows, with the task
+    assert [page.status_code for page in pages] == [200, 200, 200]
+    assert "Far" in pages[0].content.decode()
