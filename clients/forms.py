@@ -30,6 +30,7 @@ from clients.schedule import format_windows, parse_windows
 from clients.services.catalog import CATEGORY_FIELDS
 from clients.services.clients import CLIENT_FIELDS, CONTACT_FIELDS
 from clients.services.onboarding import ANSWER_FIELDS
+from secretary import limits
 from secretary.idempotency import IdempotentFormMixin
 from secretary.models import (
     CURRENCIES,
@@ -93,6 +94,7 @@ class CoverageField(forms.CharField):
 
     def __init__(self, **kwargs):
         kwargs.setdefault("required", False)
+        kwargs.setdefault("max_length", limits.TEXT_SHORT)
         kwargs.setdefault("label", _("Coverage windows"))
         kwargs.setdefault(
             "help_text",
@@ -200,6 +202,7 @@ class ClientFilterForm(forms.Form):
     q = forms.CharField(
         label=_("Search"),
         required=False,
+        max_length=200,
         widget=forms.TextInput(attrs={"type": "search", "placeholder": _("Name or email")}),
     )
     status = forms.ChoiceField(
@@ -448,7 +451,7 @@ class ChangeRequestForm(forms.Form):
 
 
 class EndEngagementForm(forms.Form):
-    end_date = forms.DateField(label=_("Last day"), required=False, widget=DATE)
+    end_date = limits.DateField(label=_("Last day"), required=False, widget=DATE)
 
 
 # --- Brand kits ---------------------------------------------------------------------------

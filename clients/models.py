@@ -22,6 +22,8 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from clients.coverage import Coverage, Window
+from secretary import limits
+from secretary.limits import text_field, validate_date_in_range
 from secretary.models import CURRENCIES, Membership, validate_time_zone
 from secretary.tenancy import TenantModel
 
@@ -53,7 +55,7 @@ class ServiceCategory(TenantModel):
 
     name = models.CharField(_("name"), max_length=120)
     slug = models.SlugField(_("short name"), max_length=60)
-    description = models.TextField(_("description"), blank=True)
+    description = text_field(_("description"), blank=True, max_length=limits.TEXT_SHORT)
     is_specialty = models.BooleanField(
         _("specialty"),
         default=False,
@@ -146,7 +148,7 @@ class ServicePlan(TenantModel, CoverageTerms):
     """A plan of the practice's catalog, the starting point of engagements."""
 
     name = models.CharField(_("name"), max_length=120)
-    description = models.TextField(_("description"), blank=True)
+    description = text_field(_("description"), blank=True, max_length=limits.TEXT_NOTES)
     categories = models.ManyToManyField(
         ServiceCategory,
         through="PlanCategory",
@@ -222,9 +224,9 @@ class Client(TenantModel):
     )
     currency = models.CharField(_("currency"), max_length=3, choices=CURRENCIES, default="USD")
     billing_email = models.EmailField(_("billing email"), blank=True)
-    address = models.TextField(_("address"), blank=True)
+    address = text_field(_("address"), blank=True, max_length=limits.TEXT_SHORT)
     tax_id = models.CharField(_("tax id"), max_length=64, blank=True)
-    notes = models.TextField(_("notes"), blank=True)
+    notes = text_field(_("notes"), blank=True, max_length=limits.TEXT_NOTES)
     primary_secretary = models.ForeignKey(
         Membership,
         null=True,
@@ -345,7 +347,7 @@ class ConfidentialityAgreement(TenantModel):
     )
     member_name = models.CharField(_("staff member"), max_length=150, blank=True, editable=False)
     kind = models.CharField(_("kind"), max_length=8, choices=AgreementKind.choices)
-    signed_on = models.DateField(_("signed on"))
+    signed_on = models.DateField(_("signed on"), validators=[validate_date_in_range])
     file = models.FileField(_("signed file"), upload_to=agreement_upload_to)
     recorded_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
@@ -424,24 +426,31 @@ class Questionnaire(TenantModel):
     expected_hours_per_month = hours_field(
         _("expected volume (hours per month)"), null=True, blank=True
     )
-    coverage_needs = models.TextField(
+    coverage_needs = text_field(
         _("hours that must be covered"),
         blank=True,
         help_text=_("For example: Mon-Fri 09:00-17:00, or around the clock."),
+        max_length=limits.TEXT_NOTES,
     )
     coverage_time_zone = models.CharField(
         _("in which time zone"), max_length=64, blank=True, validators=[validate_time_zone]
     )
     needs_on_call = models.BooleanField(_("we need someone on call at all times"), default=False)
-    response_expectations = models.TextField(_("response expectations"), blank=True)
+    response_expectations = text_field(
+        _("response expectations"), blank=True, max_length=limits.TEXT_NOTES
+    )
     preferred_channels = models.JSONField(_("preferred channels"), default=list, blank=True)
-    tools = models.TextField(_("tools and systems in use"), blank=True)
+    tools = text_field(_("tools and systems in use"), blank=True, max_length=limits.TEXT_NOTES)
     confidentiality = models.CharField(
         _("confidentiality needs"), max_length=16, choices=Confidentiality.choices, blank=True
     )
-    confidentiality_notes = models.TextField(_("confidentiality details"), blank=True)
-    start_date = models.DateField(_("desired start date"), null=True, blank=True)
-    other_notes = models.TextField(_("anything else"), blank=True)
+    confidentiality_notes = text_field(
+        _("confidentiality details"), blank=True, max_length=limits.TEXT_NOTES
+    )
+    start_date = models.DateField(
+        _("desired start date"), null=True, blank=True, validators=[validate_date_in_range]
+    )
+    other_notes = text_field(_("anything else"), blank=True, max_length=limits.TEXT_NOTES)
     # Bookkeeping.
     sent_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
@@ -550,9 +559,11 @@ class Engagement(TenantModel, CoverageTerms):
         blank=True,
         verbose_name=_("services"),
     )
-    start_date = models.DateField(_("start date"))
-    end_date = models.DateField(_("end date"), null=True, blank=True)
-    scope_notes = models.TextField(_("scope notes"), blank=True)
+    start_date = models.DateField(_("start date"), validators=[validate_date_in_range])
+    end_date = models.DateField(
+        _("end date"), null=True, blank=True, validators=[validate_date_in_range]
+    )
+    scope_notes = text_field(_("scope notes"), blank=True, max_length=limits.TEXT_NOTES)
     rounding_minutes = models.PositiveSmallIntegerField(
         _("round each time entry up to"),
         choices=ROUNDING_CHOICES,
@@ -604,7 +615,7 @@ class Engagement(TenantModel, CoverageTerms):
     changes_requested_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
-    change_request = models.TextField(_("requested changes"), blank=True)
+    change_request = text_field(_("requested changes"), blank=True, max_length=limits.TEXT_NOTES)
     ended_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
@@ -760,7 +771,7 @@ class BrandKit(TenantModel):
     )
     font = models.CharField(_("font"), max_length=40, choices=FONT_CHOICES, default=SAFE_FONTS[0])
     tagline = models.CharField(_("tagline"), max_length=160, blank=True)
-    address_block = models.TextField(_("address block"), blank=True)
+    address_block = text_field(_("address block"), blank=True, max_length=limits.TEXT_SHORT)
     updated_at = models.DateTimeField(auto_now=True)
 
     class Meta:

@@ -20,6 +20,8 @@ from clients.models import (
 from clients.services.catalog import CATEGORY_FIELDS
 from clients.services.clients import CLIENT_FIELDS, CONTACT_FIELDS
 from clients.services.onboarding import ANSWER_FIELDS
+from secretary import limits
+from secretary.limits import validate_date_in_range
 from secretary.models import Membership, Role, validate_time_zone
 
 
@@ -140,7 +142,9 @@ class PlanSerializer(TermsOutputMixin, serializers.ModelSerializer):
 
 class PlanInputSerializer(serializers.Serializer):
     name = serializers.CharField(max_length=120)
-    description = serializers.CharField(required=False, allow_blank=True)
+    description = serializers.CharField(
+        required=False, allow_blank=True, max_length=limits.TEXT_NOTES
+    )
     billing_model = serializers.ChoiceField(
         choices=ServicePlan._meta.get_field("billing_model").choices, required=False
     )
@@ -156,7 +160,9 @@ class PlanInputSerializer(serializers.Serializer):
     response_target_hours = serializers.DecimalField(required=False, **HOURS)
     coverage_time_zone = TimeZoneField(required=False)
     windows = WindowsField(required=False)
-    categories = serializers.ListField(child=serializers.IntegerField(), required=False)
+    categories = serializers.ListField(
+        child=serializers.IntegerField(min_value=1, max_value=limits.MAX_ID), required=False
+    )
     archived = serializers.BooleanField(required=False)
 
     def validate_categories(self, ids):
@@ -222,10 +228,10 @@ class ClientInputSerializer(serializers.Serializer):
     currency = serializers.ChoiceField(
         choices=Client._meta.get_field("currency").choices, required=False
     )
-    billing_email = serializers.EmailField(required=False, allow_blank=True)
-    address = serializers.CharField(required=False, allow_blank=True)
+    billing_email = serializers.EmailField(required=False, allow_blank=True, max_length=254)
+    address = serializers.CharField(required=False, allow_blank=True, max_length=limits.TEXT_SHORT)
     tax_id = serializers.CharField(required=False, allow_blank=True, max_length=64)
-    notes = serializers.CharField(required=False, allow_blank=True)
+    notes = serializers.CharField(required=False, allow_blank=True, max_length=limits.TEXT_NOTES)
     primary_secretary = StaffMemberField(required=False, allow_null=True)
     team = serializers.ListField(child=StaffMemberField(), required=False)
 
@@ -251,7 +257,7 @@ class ContactInputSerializer(serializers.Serializer):
     client = PracticeRelatedField(Client, required=False)
     name = serializers.CharField(max_length=160, required=False)
     title = serializers.CharField(max_length=120, required=False, allow_blank=True)
-    email = serializers.EmailField(required=False, allow_blank=True)
+    email = serializers.EmailField(required=False, allow_blank=True, max_length=254)
     phone = serializers.CharField(max_length=40, required=False, allow_blank=True)
     is_primary = serializers.BooleanField(required=False)
     portal_requests = serializers.BooleanField(required=False)
@@ -296,24 +302,36 @@ class QuestionnaireSendSerializer(serializers.Serializer):
 
 
 class AnswersSerializer(serializers.Serializer):
-    services = serializers.ListField(child=serializers.IntegerField(), required=False)
+    services = serializers.ListField(
+        child=serializers.IntegerField(min_value=1, max_value=limits.MAX_ID), required=False
+    )
     expected_hours_per_month = serializers.DecimalField(required=False, allow_null=True, **HOURS)
-    coverage_needs = serializers.CharField(required=False, allow_blank=True)
+    coverage_needs = serializers.CharField(
+        required=False, allow_blank=True, max_length=limits.TEXT_NOTES
+    )
     coverage_time_zone = serializers.CharField(required=False, allow_blank=True, max_length=64)
     needs_on_call = serializers.BooleanField(required=False)
-    response_expectations = serializers.CharField(required=False, allow_blank=True)
+    response_expectations = serializers.CharField(
+        required=False, allow_blank=True, max_length=limits.TEXT_NOTES
+    )
     preferred_channels = serializers.ListField(
         child=serializers.ChoiceField(choices=Channel.choices), required=False
     )
-    tools = serializers.CharField(required=False, allow_blank=True)
+    tools = serializers.CharField(required=False, allow_blank=True, max_length=limits.TEXT_NOTES)
     confidentiality = serializers.ChoiceField(
         choices=Questionnaire._meta.get_field("confidentiality").choices,
         required=False,
         allow_blank=True,
     )
-    confidentiality_notes = serializers.CharField(required=False, allow_blank=True)
-    start_date = serializers.DateField(required=False, allow_null=True)
-    other_notes = serializers.CharField(required=False, allow_blank=True)
+    confidentiality_notes = serializers.CharField(
+        required=False, allow_blank=True, max_length=limits.TEXT_NOTES
+    )
+    start_date = serializers.DateField(
+        required=False, allow_null=True, validators=[validate_date_in_range]
+    )
+    other_notes = serializers.CharField(
+        required=False, allow_blank=True, max_length=limits.TEXT_NOTES
+    )
 
     def validate_coverage_time_zone(self, value):
         if value:
@@ -384,10 +402,16 @@ class EngagementTermsSerializer(serializers.Serializer):
     response_target_hours = serializers.DecimalField(required=False, **HOURS)
     coverage_time_zone = TimeZoneField(required=False)
     windows = WindowsField(required=False)
-    categories = serializers.ListField(child=serializers.IntegerField(), required=False)
-    start_date = serializers.DateField(required=False)
-    end_date = serializers.DateField(required=False, allow_null=True)
-    scope_notes = serializers.CharField(required=False, allow_blank=True)
+    categories = serializers.ListField(
+        child=serializers.IntegerField(min_value=1, max_value=limits.MAX_ID), required=False
+    )
+    start_date = serializers.DateField(required=False, validators=[validate_date_in_range])
+    end_date = serializers.DateField(
+        required=False, allow_null=True, validators=[validate_date_in_range]
+    )
+    scope_notes = serializers.CharField(
+        required=False, allow_blank=True, max_length=limits.TEXT_NOTES
+    )
     rounding_minutes = serializers.ChoiceField(
         choices=Engagement._meta.get_field("rounding_minutes").choices, required=False
     )
@@ -416,4 +440,6 @@ class ChangeRequestSerializer(serializers.Serializer):
 
 
 class EndSerializer(serializers.Serializer):
-    end_date = serializers.DateField(required=False, allow_null=True)
+    end_date = serializers.DateField(
+        required=False, allow_null=True, validators=[validate_date_in_range]
+    )

@@ -9,6 +9,8 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from secretary import limits
+from secretary.limits import text_field
 from secretary.tenancy import TenantModel
 
 
@@ -91,7 +93,7 @@ class Document(TenantModel):
     status = models.CharField(
         _("status"), max_length=16, choices=DocumentStatus.choices, default=DocumentStatus.QUEUED
     )
-    failure_reason = models.TextField(_("reason"), blank=True)
+    failure_reason = text_field(_("reason"), blank=True, max_length=limits.TEXT_SHORT)
     attempts = models.PositiveIntegerField(default=0)
     file = models.FileField(_("file"), upload_to=_upload_to, blank=True)
     preview = models.FileField(_("preview"), upload_to=_upload_to, blank=True)

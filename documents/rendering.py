@@ -27,7 +27,11 @@ import logging
 import mimetypes
 import os
 import re
-from collections.abc import Iterable, Mapping
+import signal
+import threading
+import time
+from collections.abc import Iterable, Iterator, Mapping
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from decimal import Decimal
 from pathlib import Path
@@ -57,6 +61,10 @@ FORBIDDEN_TAGS = frozenset(
 COLOUR_RE = re.compile(r"^#[0-9a-fA-F]{6}$")
 LOGO_FORMATS = {"PNG": "image/png", "JPEG": "image/jpeg", "GIF": "image/gif", "WEBP": "image/webp"}
 MAX_RESOURCE_BYTES = 20 * 1024 * 1024
+# The longest document we lay out, and the longest we spend laying one out. A 125-page booklet
+# takes about 20 s; past these the document fails with a reason instead of tying up a worker.
+MAX_PAGES = 200
+RENDER_SECONDS = 60
 PREVIEW_WIDTH = 600
 
 MARGIN_BOXES = (
@@ -96,6 +104,15 @@ class TemplateRejected(RenderError):
 
 class DataRejected(RenderError):
     """The context or brand kit holds something a document cannot use."""
+
+
+class DocumentTooLong(RenderError):
+    """The document has more pages than ``MAX_PAGES``, or takes longer than ``RENDER_SECONDS``."""
+
+
+class _DeadlinePassed(BaseException):
+    # A BaseException, so that no ``except Exception`` inside WeasyPrint swallows it.
+    pass
 
 
 class ResourceRefused(ValueError):
@@ -420,17 +437,73 @@ a {{ color: {brand.accent}; }}
 """
 
 
+@contextmanager
+def _deadline(seconds: float | None) -> Iterator[None]:
+    """Raise ``_DeadlinePassed`` inside the block once ``seconds`` have passed.
+
+    Uses a real-time timer signal, so it works only in a process's main thread (a Celery
+    worker's child, a gunicorn worker); elsewhere (a development server's thread) the block
+    runs unbounded and the Celery task's own time limit remains the backstop. A timer set by
+    someone else is put back afterwards, less the time spent.
+    """
+    if (
+        not seconds
+        or threading.current_thread() is not threading.main_thread()
+        or not hasattr(signal, "setitimer")
+    ):
+        yield
+        return
+
+    def expire(signum, frame):
+        raise _DeadlinePassed
+
+    started = time.monotonic()
+    previous_handler = signal.signal(signal.SIGALRM, expire)
+    previous_delay, previous_interval = signal.setitimer(signal.ITIMER_REAL, seconds)
+    try:
+        yield
+    finally:
+        signal.setitimer(signal.ITIMER_REAL, 0)
+        signal.signal(signal.SIGALRM, previous_handler)
+        if previous_delay:
+            remaining = max(previous_delay - (time.monotonic() - started), 0.001)
+            signal.setitimer(signal.ITIMER_REAL, remaining, previous_interval)
+
+
+def _too_many_pages() -> DocumentTooLong:
+    return DocumentTooLong(
+        _("The document would have more than %(max)s pages. Shorten its text and try again.")
+        % {"max": MAX_PAGES}
+    )
+
+
 def html_to_pdf(html: str, *, brand: Brand, fetcher=None) -> tuple[bytes, int]:
-    """Lay out ``html`` with the brand's base stylesheet; return the PDF and its page count."""
+    """Lay out ``html`` with the brand's base stylesheet; return the PDF and its page count.
+
+    Fails with ``DocumentTooLong`` past ``MAX_PAGES`` pages or ``RENDER_SECONDS`` seconds.
+    """
     weasyprint = _weasyprint()
     from weasyprint.urls import FatalURLFetchingError
 
     fetcher = fetcher or strict_url_fetcher()
     try:
-        document = weasyprint.HTML(
-            string=html, base_url=static_base_url(), url_fetcher=fetcher
-        ).render(stylesheets=[weasyprint.CSS(string=brand_stylesheet(brand), url_fetcher=fetcher)])
-        pdf = document.write_pdf()
+        with _deadline(RENDER_SECONDS):
+            document = weasyprint.HTML(
+                string=html, base_url=static_base_url(), url_fetcher=fetcher
+            ).render(
+                stylesheets=[weasyprint.CSS(string=brand_stylesheet(brand), url_fetcher=fetcher)]
+            )
+            if len(document.pages) > MAX_PAGES:
+                raise _too_many_pages()
+            pdf = document.write_pdf()
+    except _DeadlinePassed as error:
+        raise DocumentTooLong(
+            _(
+                "The document took longer than %(seconds)s seconds to lay out. Shorten its "
+                "text and try again."
+            )
+            % {"seconds": RENDER_SECONDS}
+        ) from error
     except FatalURLFetchingError as error:
         reason = error.__cause__
         if isinstance(reason, ResourceRefused):

@@ -17,11 +17,17 @@ class SecretaryConfig(AppConfig):
     verbose_name = _("Secretary core")
 
     def ready(self) -> None:
+        from django.db import models
+        from rest_framework.serializers import ModelSerializer
+
         from secretary import signals  # noqa: F401  (login/logout security logging)
+        from secretary.api_fields import ApiDateTimeField
         from secretary.models import Role
         from secretary.navigation import register_staff_nav
 
         settings.CELERY_BEAT_SCHEDULE.update(BEAT_SCHEDULE)
+        # No API list fails on a stored date the viewer's time zone cannot show.
+        ModelSerializer.serializer_field_mapping[models.DateTimeField] = ApiDateTimeField
         # After the feature apps' items (they use the default order, 50).
         register_staff_nav(
             "members", _("Members"), min_role=Role.SECRETARY, order=80, group="settings"

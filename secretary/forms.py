@@ -50,7 +50,7 @@ class SignupExtraForm(forms.Form):
     )
     # Filled in by the browser (Intl API) so times show in the right zone from the start.
     time_zone = forms.CharField(
-        required=False, widget=forms.HiddenInput(attrs={"data-detect-time-zone": ""})
+        required=False, max_length=64, widget=forms.HiddenInput(attrs={"data-detect-time-zone": ""})
     )
 
     def clean_time_zone(self) -> str:

@@ -340,7 +340,8 @@ if AWS_STORAGE_BUCKET_NAME:
         },
     }
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
-DATA_UPLOAD_MAX_MEMORY_SIZE = 12 * 1024 * 1024
+# Form posts and API JSON bodies (files are not counted): 1 MB is far above any real form.
+DATA_UPLOAD_MAX_MEMORY_SIZE = 1024 * 1024
 
 # --- REST API -----------------------------------------------------------------------------
 REST_FRAMEWORK = {
@@ -351,7 +352,7 @@ REST_FRAMEWORK = {
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
     # JSON in and out; the interactive documentation is at /api/docs/.
     "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
-    "DEFAULT_PARSER_CLASSES": ["rest_framework.parsers.JSONParser"],
+    "DEFAULT_PARSER_CLASSES": ["secretary.api_base.JSONParser"],
     "DEFAULT_PAGINATION_CLASS": "secretary.api_base.Pagination",
     "PAGE_SIZE": 50,
     "DEFAULT_FILTER_BACKENDS": [

@@ -22,6 +22,7 @@ from clients.selectors import contact_for_membership
 from clients.services import regulated_view_record
 from secretary.api_base import PracticeScopedMixin
 from secretary.idempotency import IdempotentCreateMixin
+from secretary.limits import IdFilter, IsoDateTimeFilter
 from secretary.models import Role
 from tasks import events as event_services
 from tasks import selectors, services, timekeeping
@@ -43,13 +44,13 @@ from tasks.views.common import _serve
 
 
 class TaskFilterSet(django_filters.FilterSet):
-    client = django_filters.NumberFilter(field_name="client_id")
-    assignee = django_filters.NumberFilter(field_name="assignee_id")
-    category = django_filters.NumberFilter(field_name="category_id")
+    client = IdFilter(field_name="client_id")
+    assignee = IdFilter(field_name="assignee_id")
+    category = IdFilter(field_name="category_id")
     status = django_filters.MultipleChoiceFilter(choices=Status.choices)
-    due_after = django_filters.IsoDateTimeFilter(field_name="due_at", lookup_expr="gte")
-    due_before = django_filters.IsoDateTimeFilter(field_name="due_at", lookup_expr="lte")
-    q = django_filters.CharFilter(field_name="title", lookup_expr="icontains")
+    due_after = IsoDateTimeFilter(field_name="due_at", lookup_expr="gte")
+    due_before = IsoDateTimeFilter(field_name="due_at", lookup_expr="lte")
+    q = django_filters.CharFilter(field_name="title", lookup_expr="icontains", max_length=200)
 
     class Meta:
         model = Task
@@ -68,9 +69,9 @@ class TaskFilterSet(django_filters.FilterSet):
 class ClientTaskFilterSet(django_filters.FilterSet):
     """What a client contact may filter by: nothing staff-only (assignee, response times)."""
 
-    category = django_filters.NumberFilter(field_name="category_id")
+    category = IdFilter(field_name="category_id")
     status = django_filters.MultipleChoiceFilter(choices=Status.choices)
-    q = django_filters.CharFilter(field_name="title", lookup_expr="icontains")
+    q = django_filters.CharFilter(field_name="title", lookup_expr="icontains", max_length=200)
 
     class Meta:
         model = Task
@@ -336,11 +337,11 @@ class AttachmentDownload(ContactMixin, APIView):
 
 
 class TimeEntryFilterSet(django_filters.FilterSet):
-    task = django_filters.NumberFilter(field_name="task_id")
-    client = django_filters.NumberFilter(field_name="client_id")
-    member = django_filters.NumberFilter(field_name="membership_id")
-    started_after = django_filters.IsoDateTimeFilter(field_name="started_at", lookup_expr="gte")
-    started_before = django_filters.IsoDateTimeFilter(field_name="started_at", lookup_expr="lt")
+    task = IdFilter(field_name="task_id")
+    client = IdFilter(field_name="client_id")
+    member = IdFilter(field_name="membership_id")
+    started_after = IsoDateTimeFilter(field_name="started_at", lookup_expr="gte")
+    started_before = IsoDateTimeFilter(field_name="started_at", lookup_expr="lt")
 
     class Meta:
         model = TimeEntry
@@ -454,10 +455,10 @@ class TimerStop(PracticeScopedMixin, APIView):
 
 
 class EventFilterSet(django_filters.FilterSet):
-    client = django_filters.NumberFilter(field_name="client_id")
-    task = django_filters.NumberFilter(field_name="task_id")
-    starts_after = django_filters.IsoDateTimeFilter(field_name="starts_at", lookup_expr="gte")
-    starts_before = django_filters.IsoDateTimeFilter(field_name="starts_at", lookup_expr="lt")
+    client = IdFilter(field_name="client_id")
+    task = IdFilter(field_name="task_id")
+    starts_after = IsoDateTimeFilter(field_name="starts_at", lookup_expr="gte")
+    starts_before = IsoDateTimeFilter(field_name="starts_at", lookup_expr="lt")
 
     class Meta:
         model = CalendarEvent

@@ -17,6 +17,7 @@ from clients.models import Client
 from clients.selectors import contact_for_membership
 from secretary.audit import activity_record, security_event
 from secretary.errors import ApplicationError
+from secretary.limits import dates_out_of_range
 from secretary.models import Membership, Practice, hash_secret, validate_time_zone
 from tasks.ics import FeedEvent, feed_ics
 from tasks.models import CalendarEvent, CalendarFeed, Task
@@ -151,12 +152,14 @@ def event_save(
         errors["time_zone"] = _("Choose a known time zone.")
     if not (title or "").strip():
         errors["title"] = _("This field is required.")
+    errors.update(dates_out_of_range(starts_at=starts_at, ends_at=ends_at))
     if starts_at is None:
         errors["starts_at"] = _("This field is required.")
     if ends_at is None:
         errors["ends_at"] = _("This field is required.")
-    elif starts_at is not None and ends_at <= starts_at:
-        errors["ends_at"] = _("The event must end after it starts.")
+    elif starts_at is not None and not {"starts_at", "ends_at"} & set(errors):
+        if ends_at <= starts_at:
+            errors["ends_at"] = _("The event must end after it starts.")
     if errors:
         raise ApplicationError(next(iter(errors.values())), errors=errors)
     if isinstance(attendees, str):

@@ -13,7 +13,9 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from clients.models import Client, ServiceCategory
+from secretary import limits
 from secretary.idempotency import IdempotentFormMixin
+from secretary.limits import DateFilter
 from secretary.models import time_zone_choices
 from tasks import services
 from tasks.models import (
@@ -87,11 +89,13 @@ class RequestForm(IdempotentFormMixin, forms.Form):
     """A client contact's request in the portal."""
 
     subject = forms.CharField(label=_("Subject"), max_length=200)
-    details = forms.CharField(label=_("Details"), widget=forms.Textarea, required=False)
+    details = forms.CharField(
+        label=_("Details"), widget=forms.Textarea, required=False, max_length=limits.TEXT_LONG
+    )
     category = forms.ModelChoiceField(
         label=_("Kind of work"), queryset=ServiceCategory.objects.none(), required=False
     )
-    wanted_by = forms.DateField(label=_("Wanted by"), required=False, widget=DateInput)
+    wanted_by = limits.DateField(label=_("Wanted by"), required=False, widget=DateInput)
     attachments = MultipleFileField(label=_("Attachments"))
 
     def __init__(self, *args, practice, engagement=None, **kwargs):
@@ -103,7 +107,9 @@ class RequestForm(IdempotentFormMixin, forms.Form):
 
 
 class ReplyForm(IdempotentFormMixin, forms.Form):
-    body = forms.CharField(label=_("Message"), widget=forms.Textarea(attrs={"rows": 4}))
+    body = forms.CharField(
+        label=_("Message"), widget=forms.Textarea(attrs={"rows": 4}), max_length=limits.TEXT_LONG
+    )
     attachments = MultipleFileField(label=_("Attachments"))
 
 
@@ -117,6 +123,7 @@ class TaskForm(IdempotentFormMixin, forms.ModelForm):
     checklist = forms.CharField(
         label=_("Checklist"),
         required=False,
+        max_length=limits.TEXT_NOTES,
         widget=forms.Textarea(attrs={"rows": 4}),
         help_text=_("One item per line. Choosing a template fills it in."),
     )
@@ -179,7 +186,7 @@ class ConvertForm(forms.Form):
         label=_("Priority"), choices=Priority.choices, coerce=int, initial=Priority.NORMAL
     )
     assignee = MemberChoiceField(label=_("Assignee"), queryset=None, required=False)
-    due_at = forms.DateTimeField(label=_("Due"), required=False, widget=DateTimeLocalInput())
+    due_at = limits.DateTimeField(label=_("Due"), required=False, widget=DateTimeLocalInput())
     status = forms.ChoiceField(
         label=_("Start as"),
         choices=[(Status.TODO, Status.TODO.label), (Status.IN_PROGRESS, Status.IN_PROGRESS.label)],
@@ -219,7 +226,7 @@ class AttachmentForm(IdempotentFormMixin, forms.Form):
 
 
 class TimeEntryForm(IdempotentFormMixin, forms.Form):
-    day = forms.DateField(label=_("Date"), widget=DateInput)
+    day = limits.DateField(label=_("Date"), widget=DateInput)
     minutes = forms.IntegerField(label=_("Minutes"), help_text=_("At most 1440 (24 hours)."))
     description = forms.CharField(label=_("Description"), max_length=300, required=False)
     billable = forms.BooleanField(label=_("Billable"), required=False, initial=True)
@@ -234,11 +241,14 @@ class TaskTemplateForm(IdempotentFormMixin, forms.Form):
     priority = forms.TypedChoiceField(
         label=_("Priority"), choices=Priority.choices, coerce=int, initial=Priority.NORMAL
     )
-    description = forms.CharField(label=_("Description"), widget=forms.Textarea, required=False)
+    description = forms.CharField(
+        label=_("Description"), widget=forms.Textarea, required=False, max_length=limits.TEXT_LONG
+    )
     checklist = forms.CharField(
         label=_("Checklist"),
         widget=forms.Textarea,
         required=False,
+        max_length=limits.TEXT_NOTES,
         help_text=_("One item per line."),
     )
     archived = forms.BooleanField(label=_("Archived"), required=False)
@@ -288,7 +298,7 @@ class RecurringTaskForm(IdempotentFormMixin, forms.ModelForm):
         self.fields["frequency"].choices = Frequency.choices
 
 
-class WallClockField(forms.DateTimeField):
+class WallClockField(limits.DateTimeField):
     """A date and time as a wall clock shows it, kept naive: the form reads it in the zone
     the user names, not in the viewer's zone (where it might not even exist)."""
 
@@ -320,10 +330,13 @@ class EventForm(IdempotentFormMixin, forms.ModelForm):
         choices=time_zone_choices,
         help_text=_("Start and end are read in this zone."),
     )
-    video_link = forms.URLField(label=_("Video link"), required=False, assume_scheme="https")
+    video_link = forms.URLField(
+        label=_("Video link"), required=False, assume_scheme="https", max_length=200
+    )
     attendees_text = forms.CharField(
         label=_("Attendees"),
         required=False,
+        max_length=limits.TEXT_NOTES,
         widget=forms.Textarea(attrs={"rows": 3}),
         help_text=_("One per line: Name <email@example.com>"),
     )
@@ -360,8 +373,8 @@ class EventForm(IdempotentFormMixin, forms.ModelForm):
             self.initial.update(
                 {
                     "time_zone": instance.time_zone,
-                    "starts_at": instance.starts_at.astimezone(zone).replace(tzinfo=None),
-                    "ends_at": instance.ends_at.astimezone(zone).replace(tzinfo=None),
+                    "starts_at": limits.in_zone(instance.starts_at, zone).replace(tzinfo=None),
+                    "ends_at": limits.in_zone(instance.ends_at, zone).replace(tzinfo=None),
                     "attendees_text": "\n".join(
                         f"{a['name']} <{a['email']}>" if a.get("name") else a["email"]
                         for a in instance.attendees
@@ -438,7 +451,7 @@ class MemberFilter(django_filters.ModelChoiceFilter):
 
 
 class TaskFilter(django_filters.FilterSet):
-    q = django_filters.CharFilter(label=_("Search"), method="search")
+    q = django_filters.CharFilter(label=_("Search"), method="search", max_length=200)
     client = django_filters.ModelChoiceFilter(
         label=_("Client"), queryset=Client.objects.none(), empty_label=_("Any client")
     )
@@ -451,10 +464,10 @@ class TaskFilter(django_filters.FilterSet):
     category = django_filters.ModelChoiceFilter(
         label=_("Service"), queryset=ServiceCategory.objects.none(), empty_label=_("Any service")
     )
-    due_after = django_filters.DateFilter(
+    due_after = DateFilter(
         label=_("Due from"), field_name="due_at", lookup_expr="date__gte", widget=DateInput
     )
-    due_before = django_filters.DateFilter(
+    due_before = DateFilter(
         label=_("Due until"), field_name="due_at", lookup_expr="date__lte", widget=DateInput
     )
     sort = django_filters.ChoiceFilter(

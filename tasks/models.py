@@ -15,6 +15,8 @@ from django.utils import timezone
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
+from secretary import limits
+from secretary.limits import text_field, validate_date_in_range
 from secretary.models import hash_secret, validate_time_zone
 from secretary.tenancy import TenantModel
 from tasks.recurrence import WEEKDAY_NAMES, Frequency, Rule
@@ -69,7 +71,7 @@ class TaskTemplate(TenantModel):
     )
     name = models.CharField(_("name"), max_length=120)
     title = models.CharField(_("task title"), max_length=200)
-    description = models.TextField(_("description"), blank=True)
+    description = text_field(_("description"), blank=True, max_length=limits.TEXT_LONG)
     priority = models.PositiveSmallIntegerField(
         _("priority"), choices=Priority.choices, default=Priority.NORMAL
     )
@@ -93,7 +95,7 @@ class RecurringTask(TenantModel):
         "clients.Client", on_delete=models.CASCADE, related_name="+", verbose_name=_("client")
     )
     title = models.CharField(_("title"), max_length=200)
-    description = models.TextField(_("description"), blank=True)
+    description = text_field(_("description"), blank=True, max_length=limits.TEXT_LONG)
     category = models.ForeignKey(
         "clients.ServiceCategory",
         null=True,
@@ -124,7 +126,7 @@ class RecurringTask(TenantModel):
     interval = models.PositiveSmallIntegerField(_("interval"), default=1)
     weekday = models.PositiveSmallIntegerField(_("weekday"), null=True, blank=True)
     month_day = models.PositiveSmallIntegerField(_("day of month"), null=True, blank=True)
-    start_date = models.DateField(_("starts on"))
+    start_date = models.DateField(_("starts on"), validators=[validate_date_in_range])
     due_time = models.TimeField(
         _("due at"), default=time(17, 0), help_text=_("In the client's time zone.")
     )
@@ -169,7 +171,7 @@ class Task(TenantModel):
         _("source"), max_length=10, choices=Source.choices, default=Source.STAFF
     )
     title = models.CharField(_("title"), max_length=200)
-    description = models.TextField(_("description"), blank=True)
+    description = text_field(_("description"), blank=True, max_length=limits.TEXT_LONG)
     category = models.ForeignKey(
         "clients.ServiceCategory",
         null=True,
@@ -198,8 +200,12 @@ class Task(TenantModel):
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
-    wanted_by = models.DateField(_("wanted by"), null=True, blank=True)
-    due_at = models.DateTimeField(_("due"), null=True, blank=True)
+    wanted_by = models.DateField(
+        _("wanted by"), null=True, blank=True, validators=[validate_date_in_range]
+    )
+    due_at = models.DateTimeField(
+        _("due"), null=True, blank=True, validators=[validate_date_in_range]
+    )
     client_visible = models.BooleanField(_("visible to the client"), default=True)
     template = models.ForeignKey(
         TaskTemplate, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
@@ -291,7 +297,7 @@ class Comment(TenantModel):
     author_membership = models.ForeignKey(
         "secretary.Membership", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
-    body = models.TextField(_("message"))
+    body = text_field(_("message"), max_length=limits.TEXT_LONG)
     internal = models.BooleanField(_("internal note"), default=False)
     from_client = models.BooleanField(default=False)
     created_at = models.DateTimeField(default=timezone.now)
@@ -345,8 +351,8 @@ class TimeEntry(TenantModel):
         "secretary.Membership", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
     member_name = models.CharField(_("member"), max_length=150, blank=True, editable=False)
-    started_at = models.DateTimeField()
-    ended_at = models.DateTimeField(null=True, blank=True)
+    started_at = models.DateTimeField(validators=[validate_date_in_range])
+    ended_at = models.DateTimeField(null=True, blank=True, validators=[validate_date_in_range])
     minutes = models.PositiveIntegerField(null=True, blank=True)
     description = models.CharField(_("description"), max_length=300, blank=True)
     billable = models.BooleanField(_("billable"), default=True)
@@ -415,14 +421,14 @@ class CalendarEvent(TenantModel):
         _("kind"), max_length=10, choices=EventKind.choices, default=EventKind.CALL
     )
     title = models.CharField(_("title"), max_length=200)
-    starts_at = models.DateTimeField(_("starts"))
-    ends_at = models.DateTimeField(_("ends"))
+    starts_at = models.DateTimeField(_("starts"), validators=[validate_date_in_range])
+    ends_at = models.DateTimeField(_("ends"), validators=[validate_date_in_range])
     time_zone = models.CharField(_("time zone"), max_length=64, validators=[validate_time_zone])
     location = models.CharField(_("location"), max_length=200, blank=True)
     video_link = models.URLField(_("video link"), blank=True)
     dial_in = models.CharField(_("dial-in"), max_length=200, blank=True)
     attendees = models.JSONField(_("attendees"), default=list, blank=True)
-    notes = models.TextField(_("notes"), blank=True)
+    notes = text_field(_("notes"), blank=True, max_length=limits.TEXT_NOTES)
     cancelled = models.BooleanField(_("cancelled"), default=False)
     uid = models.UUIDField(default=uuid.uuid4, editable=False)
     updated_at = models.DateTimeField(auto_now=True)

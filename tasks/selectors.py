@@ -12,6 +12,7 @@ from django.utils import timezone
 
 from clients.models import Client, Engagement, EngagementStatus
 from clients.selectors import clients_for_membership
+from secretary.limits import EARLIEST_MOMENT, LATEST_MOMENT
 from secretary.models import ActivityEvent, Membership, Practice
 from tasks.models import (
     OPEN_STATUSES,
@@ -110,6 +111,8 @@ def time_entries_for(*, task: Task) -> QuerySet[TimeEntry]:
     return (
         TimeEntry.objects.for_practice(task.practice_id)
         .filter(task=task)
+        # Rows stored outside the years dates may take (before that rule) are left out.
+        .filter(started_at__gte=EARLIEST_MOMENT, started_at__lte=LATEST_MOMENT)
         .select_related("membership__user")
     )
 
@@ -181,8 +184,12 @@ def events_for(
     since: datetime | None = None,
     until: datetime | None = None,
 ) -> QuerySet[CalendarEvent]:
-    events = CalendarEvent.objects.for_practice(practice).select_related(
-        "client", "task", "secretary__user"
+    # Rows stored outside the years dates may take (before that rule existed) cannot be shown
+    # in every time zone: lists, pages and feeds leave them out instead of failing.
+    events = (
+        CalendarEvent.objects.for_practice(practice)
+        .select_related("client", "task", "secretary__user")
+        .filter(starts_at__gte=EARLIEST_MOMENT, ends_at__lte=LATEST_MOMENT)
     )
     if client is not None:
         events = events.filter(client=client)

@@ -3,16 +3,15 @@ through the services."""
 
 from __future__ import annotations
 
-from zoneinfo import ZoneInfo
-
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from clients.models import Client, ServiceCategory
+from secretary.limits import MAX_ID, in_zone, validate_date_in_range
 from secretary.models import Membership
-from tasks.events import event_fields
+from tasks.events import MAX_ATTENDEES, event_fields
 from tasks.models import (
     Attachment,
     CalendarEvent,
@@ -24,6 +23,9 @@ from tasks.models import (
     TimeEntry,
 )
 from tasks.timekeeping import MAX_ENTRY_MINUTES
+
+# Items a task may bring with it when created through the API.
+MAX_CHECKLIST_ITEMS = 200
 
 
 def _practice(serializer):
@@ -75,6 +77,7 @@ class TaskSerializer(serializers.ModelSerializer):
     checklist = ChecklistItemSerializer(many=True, read_only=True)
     checklist_items = serializers.ListField(
         child=serializers.CharField(max_length=200),
+        max_length=MAX_CHECKLIST_ITEMS,
         write_only=True,
         required=False,
         help_text=_("Checklist items to create with the task."),
@@ -173,7 +176,11 @@ class AttachmentUploadSerializer(serializers.Serializer):
     files = serializers.ListField(child=serializers.FileField(), allow_empty=False)
     internal = serializers.BooleanField(default=False)
     comment = serializers.IntegerField(
-        required=False, allow_null=True, help_text=_("A comment of the same task.")
+        required=False,
+        allow_null=True,
+        min_value=1,
+        max_value=MAX_ID,
+        help_text=_("A comment of the same task."),
     )
 
 
@@ -200,7 +207,9 @@ class CommentSerializer(serializers.ModelSerializer):
 
 class TimeEntrySerializer(serializers.ModelSerializer):
     task = scoped(Task)
-    day = serializers.DateField(write_only=True, required=False)
+    day = serializers.DateField(
+        write_only=True, required=False, validators=[validate_date_in_range]
+    )
     minutes = serializers.IntegerField(
         required=False,
         min_value=-(10**6),
@@ -237,14 +246,14 @@ class TimerStartSerializer(serializers.Serializer):
 
 class AttendeeSerializer(serializers.Serializer):
     name = serializers.CharField(max_length=120, required=False, allow_blank=True)
-    email = serializers.EmailField()
+    email = serializers.EmailField(max_length=254)
 
 
 class EventSerializer(serializers.ModelSerializer):
     client = scoped(Client)
     task = scoped(Task, required=False, allow_null=True)
     secretary = scoped(Membership, required=False, allow_null=True)
-    attendees = AttendeeSerializer(many=True, required=False)
+    attendees = AttendeeSerializer(many=True, required=False, max_length=MAX_ATTENDEES)
     starts_in_client_zone = serializers.SerializerMethodField()
 
     class Meta:
@@ -272,7 +281,7 @@ class EventSerializer(serializers.ModelSerializer):
 
     @extend_schema_field(serializers.DateTimeField())
     def get_starts_in_client_zone(self, event):
-        return event.starts_at.astimezone(ZoneInfo(event.client.time_zone)).isoformat()
+        return in_zone(event.starts_at, event.client.time_zone).isoformat()
 
 
 class ClientEventSerializer(EventSerializer):

@@ -19,6 +19,7 @@ from clients.selectors import can_work_on, engagement_active
 from secretary.audit import activity_record
 from secretary.background import enqueue_on_commit
 from secretary.errors import ApplicationError
+from secretary.limits import date_in_range, date_range_message
 from secretary.models import Membership, Practice
 from tasks.models import Task, TimeEntry
 
@@ -74,6 +75,22 @@ def _usage_changed(entry: TimeEntry) -> None:
 def _manual_start(client, day: date) -> datetime:
     # A manual entry counts at noon of its day in the billing zone, so the day decides the month.
     return datetime.combine(day, time(12), tzinfo=billing_zone(client))
+
+
+def _check_day(client, day: date | None) -> None:
+    """The one rule for the day of a time entry, logged or edited: given, within the years
+    dates may take, not in the future (tomorrow allowed, for time zones ahead) and not in a
+    closed period."""
+    if day is None:
+        raise ApplicationError(_("Enter the date."), errors={"date": _("This field is required.")})
+    if not date_in_range(day):
+        raise ApplicationError(date_range_message(), errors={"date": date_range_message()})
+    zone = billing_zone(client)
+    if day > timezone.now().astimezone(zone).date() + timedelta(days=1):
+        message = _("Time cannot be logged for a future date.")
+        raise ApplicationError(message, errors={"date": message})
+    if _manual_start(client, day) < current_period_start(client):
+        raise _closed_error()
 
 
 def _check_staff(membership: Membership, task: Task) -> None:
@@ -185,14 +202,8 @@ def time_entry_add(
 ) -> TimeEntry:
     _check_staff(membership, task)
     minutes = _check_minutes(minutes)
-    if day is None:
-        raise ApplicationError(_("Enter the date."), errors={"date": _("This field is required.")})
+    _check_day(task.client, day)
     started_at = _manual_start(task.client, day)
-    if day > timezone.now().astimezone(started_at.tzinfo).date() + timedelta(days=1):
-        message = _("Time cannot be logged for a future date.")
-        raise ApplicationError(message, errors={"date": message})
-    if started_at < current_period_start(task.client):
-        raise _closed_error()
     entry = TimeEntry.objects.create(
         practice=practice,
         task=task,
@@ -244,6 +255,7 @@ def time_entry_update(
     if minutes is not None:
         entry.minutes = _check_minutes(minutes)
     if day is not None:
+        _check_day(entry.client, day)
         started_at = (
             _manual_start(entry.client, day)
             if entry.manual
@@ -253,8 +265,6 @@ def time_entry_update(
                 tzinfo=billing_zone(entry.client),
             )
         )
-        if started_at < current_period_start(entry.client):
-            raise _closed_error()
         entry.started_at = started_at
     entry.ended_at = entry.started_at + timedelta(minutes=entry.minutes)
     if description is not None:

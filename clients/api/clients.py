@@ -32,6 +32,7 @@ from clients.serializers import (
     ContactSerializer,
 )
 from secretary.idempotency import IdempotentCreateMixin
+from secretary.limits import IdFilter
 
 # --- Clients and contacts -----------------------------------------------------------------
 
@@ -39,7 +40,7 @@ from secretary.idempotency import IdempotentCreateMixin
 class ClientFilter(django_filters.FilterSet):
     status = django_filters.ChoiceFilter(choices=ClientStatus.choices)
     specialty = django_filters.ChoiceFilter(choices=Specialty.choices)
-    secretary = django_filters.NumberFilter(
+    secretary = IdFilter(
         method="filter_secretary", label=_("Membership id of a secretary serving it")
     )
     mine = django_filters.BooleanFilter(method="filter_mine", label=_("Only clients you serve"))
@@ -229,7 +230,7 @@ def _unsigned_response(request, client, error) -> Response:
 
 
 class ContactFilter(django_filters.FilterSet):
-    client = django_filters.NumberFilter(field_name="client_id")
+    client = IdFilter(field_name="client_id")
 
     class Meta:
         model = Contact

@@ -24,12 +24,13 @@ from clients.serializers import (
     EngagementTermsSerializer,
 )
 from secretary.idempotency import IdempotentCreateMixin
+from secretary.limits import IdFilter
 
 # --- Engagements --------------------------------------------------------------------------
 
 
 class EngagementFilter(django_filters.FilterSet):
-    client = django_filters.NumberFilter(field_name="client_id")
+    client = IdFilter(field_name="client_id")
     status = django_filters.ChoiceFilter(choices=EngagementStatus.choices)
 
     class Meta:

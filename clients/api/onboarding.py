@@ -20,12 +20,13 @@ from clients.serializers import (
     QuestionnaireSerializer,
 )
 from secretary.idempotency import IdempotentCreateMixin
+from secretary.limits import IdFilter
 
 # --- Onboarding ---------------------------------------------------------------------------
 
 
 class QuestionnaireFilter(django_filters.FilterSet):
-    client = django_filters.NumberFilter(field_name="client_id")
+    client = IdFilter(field_name="client_id")
     status = django_filters.ChoiceFilter(choices=QuestionnaireStatus.choices)
 
     class Meta:

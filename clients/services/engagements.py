@@ -28,6 +28,7 @@ from clients.signals import engagement_accepted, engagement_proposed
 from secretary.audit import activity_record
 from secretary.background import enqueue_on_commit
 from secretary.errors import ApplicationError
+from secretary.limits import dates_out_of_range
 from secretary.models import Membership, Practice
 
 TERM_FIELDS = (
@@ -110,7 +111,12 @@ def _open(practice: Practice, client: Client) -> Engagement | None:
 
 
 def _check_terms(engagement: Engagement, windows: list[Window] | None) -> None:
-    errors: dict[str, list] = {}
+    errors: dict[str, list] = {
+        name: [message]
+        for name, message in dates_out_of_range(
+            start_date=engagement.start_date, end_date=engagement.end_date
+        ).items()
+    }
     if engagement.currency != engagement.client.currency:
         errors["currency"] = [
             _("The engagement must be in the client's currency (%(currency)s).")
@@ -549,6 +555,10 @@ def engagement_end(
     if engagement.status != EngagementStatus.ACTIVE:
         raise ApplicationError(_("Only the active engagement can be ended."))
     end_date = end_date or timezone.localdate()
+    if dates_out_of_range(end_date=end_date):
+        raise invalid(
+            {name: [message] for name, message in dates_out_of_range(end_date=end_date).items()}
+        )
     if end_date < engagement.start_date:
         raise invalid({"end_date": [_("The end date must be on or after the start date.")]})
     engagement.status = EngagementStatus.ENDED

@@ -261,7 +261,7 @@ class InvitationDetailView(PracticeScopedMixin, generics.RetrieveDestroyAPIView)
 
 class ActivityFilter(django_filters.FilterSet):
     verb = django_filters.CharFilter(
-        help_text=_("Only events with this verb, e.g. member.invited.")
+        max_length=100, help_text=_("Only events with this verb, e.g. member.invited.")
     )
 
     class Meta:

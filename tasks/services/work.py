@@ -16,6 +16,7 @@ from clients.selectors import can_work_on
 from secretary.audit import activity_record
 from secretary.background import enqueue_on_commit
 from secretary.errors import ApplicationError
+from secretary.limits import dates_out_of_range
 from secretary.models import Membership, Practice
 from tasks.models import (
     CLOSED_STATUSES,
@@ -109,7 +110,14 @@ def _check_category(practice: Practice, category: ServiceCategory | None) -> Non
         )
 
 
+def _check_dates(**values) -> None:
+    errors = dates_out_of_range(**values)
+    if errors:
+        raise ApplicationError(next(iter(errors.values())), errors=errors)
+
+
 def _check_due(due_at: datetime | None, created_at: datetime) -> None:
+    _check_dates(due_at=due_at)
     if due_at is not None and due_at < created_at:
         message = _("The due date cannot be before the task was created (%(created)s).") % {
             "created": timezone.localtime(created_at).strftime("%Y-%m-%d %H:%M")
@@ -153,6 +161,7 @@ def task_request_submit(
     client = contact.client
     _check_category(practice, category)
     _check_files(files)
+    _check_dates(wanted_by=wanted_by)
     now = timezone.now()
     if wanted_by is not None and wanted_by < now.astimezone(ZoneInfo(client.time_zone)).date():
         raise ApplicationError(

@@ -8,7 +8,9 @@ zone it is given.
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from django import template
-from django.utils import dateformat
+from django.utils import dateformat, timezone
+
+from secretary.limits import in_zone
 
 register = template.Library()
 
@@ -21,7 +23,20 @@ def zoned(value, zone_name, fmt="D j M, H:i T"):
         zone = ZoneInfo(str(zone_name))
     except (ZoneInfoNotFoundError, ValueError):
         return ""
-    return dateformat.format(value.astimezone(zone), fmt)
+    return dateformat.format(in_zone(value, zone), fmt)
+
+
+@register.filter
+def viewable(value):
+    """``value`` when the viewer's time zone can show it, else None: a moment stored outside
+    the years dates may take (before that rule) shows as absent instead of failing the page."""
+    if value is None:
+        return None
+    try:
+        timezone.localtime(value)
+    except (OverflowError, ValueError):
+        return None
+    return value
 
 
 @register.filter

@@ -17,6 +17,7 @@ from clients.services import regulated_view_record
 from secretary.access import staff_view
 from secretary.errors import ApplicationError, form_submit
 from secretary.idempotency import submit_once
+from secretary.limits import parse_id
 from tasks import selectors, services
 from tasks.forms import (
     SORTS,
@@ -156,11 +157,12 @@ def task_new(request):
 def task_template_preview(request):
     """The checklist a template (or the template of a chosen service) would bring."""
     templates = TaskTemplate.objects.for_practice(request.practice).filter(archived=False)
-    template_id, category_id = request.GET.get("template"), request.GET.get("category")
+    template_id = parse_id(request.GET.get("template"))
+    category_id = parse_id(request.GET.get("category"))
     template = None
-    if template_id and template_id.isdigit():
+    if template_id is not None:
         template = templates.filter(pk=template_id).first()
-    elif category_id and category_id.isdigit():
+    elif category_id is not None:
         template = templates.filter(category_id=category_id).order_by("name").first()
     return render(
         request,
@@ -184,7 +186,7 @@ def _detail_context(request, task, **forms) -> dict:
         "total_minutes": selectors.task_minutes(task=task),
         "history": selectors.task_history(practice=practice, task=task)[:50],
         "running": selectors.running_timer(practice=practice, membership=request.membership),
-        "events": task.events.all(),
+        "events": selectors.events_for(practice=practice).filter(task=task),
         "comment_form": forms.get("comment_form") or CommentForm(),
         "time_form": forms.get("time_form")
         or TimeEntryForm(initial={"day": timezone.localdate(), "billable": True}),
