@@ -7,6 +7,7 @@ signup form's extra fields), so importing allauth's forms there would be circula
 from __future__ import annotations
 
 from allauth.account.forms import SignupForm as AllauthSignupForm
+from django import forms
 from django.contrib.auth.hashers import make_password
 
 
@@ -18,6 +19,10 @@ class SignupForm(AllauthSignupForm):
     its password, which takes most of the request's time; the taken address hashes the
     submitted password too and throws it away, so the answer takes as long either way.
     """
+
+    # Accounts are by email: allauth declares a username field and drops it when the form is
+    # made. Bounded all the same, like every text input.
+    username = forms.CharField(max_length=150, required=False)
 
     def try_save(self, request):
         if self.account_already_exists:

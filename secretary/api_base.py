@@ -10,28 +10,24 @@ of imports of ``rest_framework.generics``, ``drf_spectacular.openapi`` and views
 
 from __future__ import annotations
 
-import json
-
 from allauth.account.decorators import reauthentication_required
 from allauth.core.exceptions import ReauthenticationRequired
-from django.conf import settings
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.core.exceptions import RequestDataTooBig
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.http import Http404
 from django.urls import reverse
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
-from rest_framework import exceptions, pagination, parsers, permissions, status
+from rest_framework import exceptions, pagination, permissions, status
 from rest_framework.response import Response
 from rest_framework.views import exception_handler as drf_exception_handler
 from rest_framework.views import set_rollback
 
 from secretary.access import membership_for
 from secretary.api_auth import token_of
+from secretary.api_parsers import body_too_large
 from secretary.audit import security_event
 from secretary.errors import ApplicationError
-from secretary.limits import MAX_JSON_DEPTH, json_depth_exceeds
 from secretary.models import Membership, Role
 from secretary.tenancy import practice_scope
 
@@ -43,45 +39,6 @@ class Pagination(pagination.PageNumberPagination):
     max_page_size = 200
 
 
-class BodyTooLarge(exceptions.APIException):
-    status_code = status.HTTP_413_REQUEST_ENTITY_TOO_LARGE
-    default_detail = gettext_lazy("The request body is too large.")
-    default_code = "body_too_large"
-
-
-class JSONParser(parsers.JSONParser):
-    """DRF's JSON parser with limits: a body of at most ``DATA_UPLOAD_MAX_MEMORY_SIZE`` bytes
-    (413) and objects/arrays nested at most ``MAX_JSON_DEPTH`` deep (400), never a 500."""
-
-    def parse(self, stream, media_type=None, parser_context=None):
-        # DRF reads ``request.body`` first, where Django applies the same limit; a stream of
-        # another origin is held to it here.
-        limit = settings.DATA_UPLOAD_MAX_MEMORY_SIZE
-        raw = stream.read(limit + 1 if limit is not None else -1) if stream is not None else b""
-        if limit is not None and len(raw) > limit:
-            raise _body_too_large()
-        encoding = (parser_context or {}).get("encoding", settings.DEFAULT_CHARSET)
-        too_deep = _("The JSON is nested more than %(n)s levels deep.") % {"n": MAX_JSON_DEPTH}
-        try:
-            data = json.loads(raw.decode(encoding), parse_constant=_refuse_constant)
-        except RecursionError as exc:
-            raise exceptions.ParseError(too_deep) from exc
-        except ValueError as exc:  # also UnicodeDecodeError
-            raise exceptions.ParseError(_("JSON parse error: %(error)s") % {"error": exc}) from exc
-        if json_depth_exceeds(data):
-            raise exceptions.ParseError(too_deep)
-        return data
-
-
-def _body_too_large() -> BodyTooLarge:
-    limit = settings.DATA_UPLOAD_MAX_MEMORY_SIZE or 0
-    return BodyTooLarge(_("The request body is larger than %(n)s KB.") % {"n": limit // 1024})
-
-
-def _refuse_constant(name):
-    raise ValueError(f"{name} is not valid JSON")
-
-
 def exception_handler(exc, context):
     """Every API error is JSON: ``{"message": str, "errors": {field: [messages]}}``."""
     if isinstance(exc, ApplicationError):
@@ -90,7 +47,7 @@ def exception_handler(exc, context):
             {"message": str(exc.message), "errors": exc.errors}, status=status.HTTP_400_BAD_REQUEST
         )
     if isinstance(exc, RequestDataTooBig):
-        exc = _body_too_large()
+        exc = body_too_large()
     if isinstance(exc, DjangoValidationError):
         errors = (
             exc.message_dict if hasattr(exc, "error_dict") else {"non_field_errors": exc.messages}

@@ -352,7 +352,7 @@ REST_FRAMEWORK = {
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
     # JSON in and out; the interactive documentation is at /api/docs/.
     "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
-    "DEFAULT_PARSER_CLASSES": ["secretary.api_base.JSONParser"],
+    "DEFAULT_PARSER_CLASSES": ["secretary.api_parsers.JSONParser"],
     "DEFAULT_PAGINATION_CLASS": "secretary.api_base.Pagination",
     "PAGE_SIZE": 50,
     "DEFAULT_FILTER_BACKENDS": [

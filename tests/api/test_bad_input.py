@@ -159,7 +159,7 @@ def test_it_refuses_a_body_larger_than_the_limit(world, owner_client, desk, sett
 def test_it_keeps_form_posts_and_api_bodies_to_one_megabyte(settings):
     # The size limit of form posts (Django) is the one the API's JSON parser applies too
     assert settings.DATA_UPLOAD_MAX_MEMORY_SIZE == 1024 * 1024
-    assert settings.REST_FRAMEWORK["DEFAULT_PARSER_CLASSES"] == ["secretary.api_base.JSONParser"]
+    assert settings.REST_FRAMEWORK["DEFAULT_PARSER_CLASSES"] == ["secretary.api_parsers.JSONParser"]
 
 
 def test_it_refuses_a_task_description_longer_than_its_limit(world, owner_client, desk):
