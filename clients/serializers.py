@@ -61,6 +61,16 @@ class WindowSerializer(serializers.Serializer):
     start = serializers.TimeField(format="%H:%M")
     end = serializers.TimeField(format="%H:%M")
 
+    def validate(self, attrs):
+        # A partial update (PATCH) of a plan or engagement replaces whole windows: it does not
+        # make a window's own fields optional.
+        missing = [name for name in self.fields if name not in attrs]
+        if missing:
+            raise serializers.ValidationError(
+                {name: [self.fields[name].error_messages["required"]] for name in missing}
+            )
+        return attrs
+
     def to_representation(self, instance):
         return {
             "weekday": instance.weekday,

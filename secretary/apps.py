@@ -7,9 +7,14 @@ class SecretaryConfig(AppConfig):
     verbose_name = _("Secretary core")
 
     def ready(self) -> None:
-        from secretary import signals  # noqa: F401  (login/logout security logging)
+        from secretary import (
+            api_types,
+            signals,  # noqa: F401  (login/logout security logging)
+        )
         from secretary.models import Role
         from secretary.navigation import register_staff_nav
+
+        api_types.install()
 
         # After the feature apps' items (they use the default order, 50).
         register_staff_nav(

@@ -323,6 +323,10 @@ practice you do not belong to does not exist for you (404); a role too low for a
     # No calls to swagger.io's online validator: the docs page talks to this site only.
     "SWAGGER_UI_SETTINGS": {"deepLinking": True, "validatorUrl": None},
     "COMPONENT_SPLIT_REQUEST": True,
+    "POSTPROCESSING_HOOKS": [
+        "drf_spectacular.hooks.postprocess_schema_enums",
+        "secretary.api.schema.add_components",
+    ],
     "SCHEMA_PATH_PREFIX": r"/api/v1",
     "TAGS": [
         {"name": "account", "description": "You, and the practices you belong to."},

@@ -25,17 +25,18 @@ from clients.serializers import (
     ContactInputSerializer,
     ContactSerializer,
 )
+from secretary.api_filters import BooleanFilter, FilterSet, IdFilter
 
 # --- Clients and contacts -----------------------------------------------------------------
 
 
-class ClientFilter(django_filters.FilterSet):
+class ClientFilter(FilterSet):
     status = django_filters.ChoiceFilter(choices=ClientStatus.choices)
     specialty = django_filters.ChoiceFilter(choices=Specialty.choices)
-    secretary = django_filters.NumberFilter(
+    secretary = IdFilter(
         method="filter_secretary", label=_("Membership id of a secretary serving it")
     )
-    mine = django_filters.BooleanFilter(method="filter_mine", label=_("Only clients you serve"))
+    mine = BooleanFilter(method="filter_mine", label=_("Only clients you serve"))
 
     class Meta:
         model = Client
@@ -154,8 +155,8 @@ class ClientDetailView(ContactScopedMixin, generics.RetrieveUpdateAPIView):
         return ok_response(ClientSerializer, client, request)
 
 
-class ContactFilter(django_filters.FilterSet):
-    client = django_filters.NumberFilter(field_name="client_id")
+class ContactFilter(FilterSet):
+    client = IdFilter(field_name="client_id")
 
     class Meta:
         model = Contact

@@ -23,12 +23,13 @@ from clients.serializers import (
     EngagementSerializer,
     EngagementTermsSerializer,
 )
+from secretary.api_filters import FilterSet, IdFilter
 
 # --- Engagements --------------------------------------------------------------------------
 
 
-class EngagementFilter(django_filters.FilterSet):
-    client = django_filters.NumberFilter(field_name="client_id")
+class EngagementFilter(FilterSet):
+    client = IdFilter(field_name="client_id")
     status = django_filters.ChoiceFilter(choices=EngagementStatus.choices)
 
     class Meta:

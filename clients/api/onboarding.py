@@ -19,12 +19,13 @@ from clients.serializers import (
     QuestionnaireSendSerializer,
     QuestionnaireSerializer,
 )
+from secretary.api_filters import FilterSet, IdFilter
 
 # --- Onboarding ---------------------------------------------------------------------------
 
 
-class QuestionnaireFilter(django_filters.FilterSet):
-    client = django_filters.NumberFilter(field_name="client_id")
+class QuestionnaireFilter(FilterSet):
+    client = IdFilter(field_name="client_id")
     status = django_filters.ChoiceFilter(choices=QuestionnaireStatus.choices)
 
     class Meta:

@@ -345,3 +345,41 @@ def test_contacts_list_is_limited_to_the_own_client(world, northwind, contact_cl
         c["name"] for c in contact_client.get(api("api_contact_list", world)).json()["results"]
     ]
     assert names == ["Nora North"]
+
+
+@pytest.mark.parametrize("window", [{"weekday": 0}, {"weekday": 0, "start": "09:00"}])
+def test_it_refuses_a_plan_patch_with_a_window_missing_its_times(world, admin_client_, window):
+    # Given a plan with business-hours windows
+    plan = ServicePlanFactory(practice=world.practice, name="Office hours")
+    url = api("api_plan_detail", world, plan_id=plan.pk)
+    assert patch(admin_client_, url, {"windows": WINDOWS}).status_code == 200
+
+    # When a PATCH sends a window without its start or end
+    response = patch(admin_client_, url, {"windows": [window]})
+
+    # Then it is a 400 naming the window's missing field, and the windows stay as they were
+    assert response.status_code == 400, response.content
+    errors = response.json()["errors"]["windows"]
+    assert "end" in json.dumps(errors)
+    assert len(admin_client_.get(url).json()["windows"]) == 5
+
+
+def test_it_refuses_an_engagement_patch_with_a_window_missing_its_times(
+    world, northwind, secretary_client
+):
+    # Given a draft engagement
+    draft = post(
+        secretary_client,
+        api("api_engagement_list", world),
+        {"client": northwind.pk, "windows": WINDOWS},
+    )
+    assert draft.status_code == 201, draft.content
+    url = api("api_engagement_detail", world, engagement_id=draft.json()["id"])
+
+    # When a PATCH sends a window with a weekday only
+    response = patch(secretary_client, url, {"windows": [{"weekday": 2}]})
+
+    # Then it is a 400 on the window's times, not a server error
+    assert response.status_code == 400, response.content
+    assert {"start", "end"} <= set(response.json()["errors"]["windows"]["0"])
+    assert len(secretary_client.get(url).json()["windows"]) == 5
