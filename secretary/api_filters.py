@@ -57,6 +57,8 @@ class InstantFilter(django_filters.IsoDateTimeFilter):
 
 
 class BooleanField(forms.NullBooleanField):
+    # The raw value (NullBooleanSelect would turn anything unknown into "not filtered").
+    widget = forms.TextInput
     default_error_messages = {"invalid": _("Enter true or false.")}
 
     def to_python(self, value):

@@ -73,12 +73,25 @@ def _admit_blank(schema: dict) -> None:
 
 def _decimal_pattern(field: serializers.DecimalField) -> str:
     """What DRF parses: at least one digit (drf-spectacular's pattern also admits "" or "-"),
-    no minus sign where the field has a minimum of 0 or more."""
-    sign = "" if field.min_value is not None and field.min_value >= 0 else "-?"
+    no minus sign where the field has a minimum of 0 or more, and whole-number bounds such as
+    1 to 10 spelled out."""
     places = field.decimal_places
+    fraction = rf"(?:\.\d{{0,{places}}})?"
+    low, high = field.min_value, field.max_value
+    if (
+        low is not None
+        and high is not None
+        and 0 <= low < high <= low + 100
+        and low == int(low)
+        and high == int(high)
+    ):
+        below = "|".join(str(n) for n in range(int(low), int(high)))
+        empty = "|" if low == 0 else ""
+        return rf"^0*(?:(?:{below}{empty}){fraction}|{int(high)}(?:\.0{{0,{places}}})?)$"
+    sign = "" if low is not None and low >= 0 else "-?"
     whole = field.max_digits - places if field.max_digits is not None else None
     digits = rf"\d{{0,{whole}}}" if whole is not None else r"\d*"
-    return rf"^{sign}(?=\.?\d){digits}(?:\.\d{{0,{places}}})?$"
+    return rf"^{sign}(?=\.?\d){digits}{fraction}$"
 
 
 TIME_ZONE_REF = {"$ref": "#/components/schemas/TimeZone"}
@@ -117,9 +130,12 @@ class AutoSchema(openapi.AutoSchema):
             return schema
         if isinstance(field, serializers.DecimalField) and schema.get("pattern"):
             schema["pattern"] = _decimal_pattern(field)
-        model_field = _model_field(field) if field.read_only else None
-        # What a model row can hold, a read-only field gives: DRF drops "allow_blank" from
-        # read-only fields, and declared relations do not say the foreign key may be null.
+            if field.allow_null and direction == "request":
+                # DRF reads "" as null for a nullable decimal.
+                schema["pattern"] = rf"^$|{schema['pattern']}"
+        model_field = _model_field(field) if field.read_only or direction == "response" else None
+        # What a model row can hold, a response gives: DRF drops "allow_blank" from read-only
+        # fields, and declared fields (relations, inputs) do not say the column may be null.
         if model_field is not None and model_field.null and not schema.get("nullable"):
             schema["nullable"] = True
         blank = getattr(field, "allow_blank", False) or (
