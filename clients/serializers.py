@@ -87,7 +87,7 @@ class WindowsField(serializers.ListField):
         windows = [Window(r["weekday"], r["start"], r["end"]) for r in rows]
         problems = window_problems(windows)
         if problems:
-            raise serializers.ValidationError(problems)
+            raise serializers.ValidationError(problems, code="window_rule")
         return windows
 
     def to_representation(self, value):
@@ -182,7 +182,8 @@ def _category_ids(serializer, ids: list[int]) -> list[int]:
     missing = sorted(set(ids) - found)
     if missing:
         raise serializers.ValidationError(
-            _("Unknown categories: %(ids)s.") % {"ids": ", ".join(map(str, missing))}
+            _("Unknown categories: %(ids)s.") % {"ids": ", ".join(map(str, missing))},
+            code="does_not_exist",
         )
     return sorted(found)
 
