@@ -63,6 +63,16 @@ class WindowSerializer(serializers.Serializer):
     start = serializers.TimeField(format="%H:%M")
     end = serializers.TimeField(format="%H:%M")
 
+    def validate(self, attrs):
+        # A partial update (PATCH) of a plan or engagement replaces whole windows: it does not
+        # make a window's own fields optional.
+        missing = [name for name in self.fields if name not in attrs]
+        if missing:
+            raise serializers.ValidationError(
+                {name: [self.fields[name].error_messages["required"]] for name in missing}
+            )
+        return attrs
+
     def to_representation(self, instance):
         return {
             "weekday": instance.weekday,
@@ -79,7 +89,7 @@ class WindowsField(serializers.ListField):
         windows = [Window(r["weekday"], r["start"], r["end"]) for r in rows]
         problems = window_problems(windows)
         if problems:
-            raise serializers.ValidationError(problems)
+            raise serializers.ValidationError(problems, code="window_rule")
         return windows
 
     def to_representation(self, value):
@@ -178,7 +188,8 @@ def _category_ids(serializer, ids: list[int]) -> list[int]:
     missing = sorted(set(ids) - found)
     if missing:
         raise serializers.ValidationError(
-            _("Unknown categories: %(ids)s.") % {"ids": ", ".join(map(str, missing))}
+            _("Unknown categories: %(ids)s.") % {"ids": ", ".join(map(str, missing))},
+            code="does_not_exist",
         )
     return sorted(found)
 

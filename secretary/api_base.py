@@ -38,6 +38,27 @@ class Pagination(pagination.PageNumberPagination):
     page_size_query_param = "page_size"
     max_page_size = 200
 
+    def get_page_size(self, request):
+        """``?page_size=`` is a whole number from 1 (above 200 counts as 200); anything else is a
+        400, not silently the default. Empty is the same as leaving it out."""
+        raw = request.query_params.get(self.page_size_query_param, "")
+        if raw == "":
+            return self.page_size
+        digits = raw.lstrip("0") if raw.isascii() and raw.isdigit() else None
+        if not digits:
+            raise exceptions.ValidationError(
+                {self.page_size_query_param: [_("Enter a whole number, 1 or more.")]}
+            )
+        # A number of any length is a size; compare its digits before converting.
+        return self.max_page_size if len(digits) > 4 else min(int(digits), self.max_page_size)
+
+    def get_schema_operation_parameters(self, view):
+        parameters = super().get_schema_operation_parameters(view)
+        for parameter in parameters:
+            # Page numbers and sizes start at 1 (a page past the last one answers 404).
+            parameter["schema"]["minimum"] = 1
+        return parameters
+
 
 def exception_handler(exc, context):
     """Every API error is JSON: ``{"message": str, "errors": {field: [messages]}}``."""

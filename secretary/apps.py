@@ -20,7 +20,10 @@ class SecretaryConfig(AppConfig):
         from django.db import models
         from rest_framework.serializers import ModelSerializer
 
-        from secretary import signals  # noqa: F401  (login/logout security logging)
+        from secretary import (
+            api_types,
+            signals,  # noqa: F401  (login/logout security logging)
+        )
         from secretary.api_fields import ApiDateTimeField
         from secretary.models import Role
         from secretary.navigation import register_staff_nav
@@ -28,6 +31,8 @@ class SecretaryConfig(AppConfig):
         settings.CELERY_BEAT_SCHEDULE.update(BEAT_SCHEDULE)
         # No API list fails on a stored date the viewer's time zone cannot show.
         ModelSerializer.serializer_field_mapping[models.DateTimeField] = ApiDateTimeField
+        # JSON values of the types the schema documents, and no other.
+        api_types.install()
         # After the feature apps' items (they use the default order, 50).
         register_staff_nav(
             "members", _("Members"), min_role=Role.SECRETARY, order=80, group="settings"

@@ -17,8 +17,6 @@ from django.core.exceptions import ValidationError
 from django.core.validators import MaxLengthValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
-from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import extend_schema_field
 
 # --- Dates ------------------------------------------------------------------------------------
 
@@ -100,42 +98,6 @@ def parse_id(value) -> int | None:
         return None
     number = int(text)
     return number if 1 <= number <= MAX_ID else None
-
-
-class IdFormField(forms.Field):
-    """A form field for an id: ASCII digits, 1 to ``MAX_ID`` ("²" or 2**64 are refused)."""
-
-    default_error_messages = {"invalid": _("Enter a valid id.")}
-
-    def to_python(self, value):
-        if value in self.empty_values:
-            return None
-        number = parse_id(value)
-        if number is None:
-            raise ValidationError(self.error_messages["invalid"], code="invalid")
-        return number
-
-
-@extend_schema_field(OpenApiTypes.INT)
-class IdFilter(django_filters.NumberFilter):
-    """A django-filter filter on an id: a number that is no id (too large, not ASCII digits)
-    answers 400 with a field error instead of reaching the database."""
-
-    field_class = IdFormField
-
-    def get_max_validator(self):
-        return None
-
-
-class _IsoDateTimeField(django_filters.fields.IsoDateTimeField):
-    default_validators = [validate_date_in_range]
-
-
-@extend_schema_field(OpenApiTypes.DATETIME)
-class IsoDateTimeFilter(django_filters.IsoDateTimeFilter):
-    """An ISO 8601 date-time filter held to the allowed years."""
-
-    field_class = _IsoDateTimeField
 
 
 class DateFilter(django_filters.DateFilter):

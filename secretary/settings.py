@@ -385,7 +385,11 @@ browser with `POST …/tokens/`; the secret is shown once.
 practice you do not belong to does not exist for you (404); a role too low for an action gets 403.
 
 **Errors** are JSON: `{"message": "…", "errors": {"field": ["…"]}}`. **Lists** are paginated:
-`{"count", "next", "previous", "results"}`, with `?page=` and `?page_size=` (at most 200).""",
+`{"count", "next", "previous", "results"}`, with `?page=` and `?page_size=` (at most 200).
+
+**Types** are JSON's and nothing else: booleans are `true` or `false` (in query parameters too),
+decimals (money, hours) are strings such as `"12.50"`, and text never holds the NUL character.
+An empty query parameter (`?client=`) is the same as leaving it out.""",
     "VERSION": "1.0.0",
     "SERVE_INCLUDE_SCHEMA": False,
     "SWAGGER_UI_DIST": "SIDECAR",
@@ -394,6 +398,10 @@ practice you do not belong to does not exist for you (404); a role too low for a
     # No calls to swagger.io's online validator: the docs page talks to this site only.
     "SWAGGER_UI_SETTINGS": {"deepLinking": True, "validatorUrl": None},
     "COMPONENT_SPLIT_REQUEST": True,
+    "POSTPROCESSING_HOOKS": [
+        "drf_spectacular.hooks.postprocess_schema_enums",
+        "secretary.api.schema.add_components",
+    ],
     "SCHEMA_PATH_PREFIX": r"/api/v1",
     "TAGS": [
         {"name": "account", "description": "You, and the practices you belong to."},

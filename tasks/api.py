@@ -21,8 +21,8 @@ from rest_framework.views import APIView
 from clients.selectors import contact_for_membership
 from clients.services import regulated_view_record
 from secretary.api_base import PracticeScopedMixin
+from secretary.api_filters import FilterSet, IdFilter, InstantFilter
 from secretary.idempotency import IdempotentCreateMixin
-from secretary.limits import IdFilter, IsoDateTimeFilter
 from secretary.models import Role
 from tasks import events as event_services
 from tasks import selectors, services, timekeeping
@@ -43,13 +43,13 @@ from tasks.serializers import (
 from tasks.views.common import _serve
 
 
-class TaskFilterSet(django_filters.FilterSet):
+class TaskFilterSet(FilterSet):
     client = IdFilter(field_name="client_id")
     assignee = IdFilter(field_name="assignee_id")
     category = IdFilter(field_name="category_id")
     status = django_filters.MultipleChoiceFilter(choices=Status.choices)
-    due_after = IsoDateTimeFilter(field_name="due_at", lookup_expr="gte")
-    due_before = IsoDateTimeFilter(field_name="due_at", lookup_expr="lte")
+    due_after = InstantFilter(field_name="due_at", lookup_expr="gte")
+    due_before = InstantFilter(field_name="due_at", lookup_expr="lte")
     q = django_filters.CharFilter(field_name="title", lookup_expr="icontains", max_length=200)
 
     class Meta:
@@ -66,7 +66,7 @@ class TaskFilterSet(django_filters.FilterSet):
         ]
 
 
-class ClientTaskFilterSet(django_filters.FilterSet):
+class ClientTaskFilterSet(FilterSet):
     """What a client contact may filter by: nothing staff-only (assignee, response times)."""
 
     category = IdFilter(field_name="category_id")
@@ -336,12 +336,12 @@ class AttachmentDownload(ContactMixin, APIView):
         return _serve(attachment)
 
 
-class TimeEntryFilterSet(django_filters.FilterSet):
+class TimeEntryFilterSet(FilterSet):
     task = IdFilter(field_name="task_id")
     client = IdFilter(field_name="client_id")
     member = IdFilter(field_name="membership_id")
-    started_after = IsoDateTimeFilter(field_name="started_at", lookup_expr="gte")
-    started_before = IsoDateTimeFilter(field_name="started_at", lookup_expr="lt")
+    started_after = InstantFilter(field_name="started_at", lookup_expr="gte")
+    started_before = InstantFilter(field_name="started_at", lookup_expr="lt")
 
     class Meta:
         model = TimeEntry
@@ -454,11 +454,11 @@ class TimerStop(PracticeScopedMixin, APIView):
         return Response(TimeEntrySerializer(entry, context={"request": request}).data)
 
 
-class EventFilterSet(django_filters.FilterSet):
+class EventFilterSet(FilterSet):
     client = IdFilter(field_name="client_id")
     task = IdFilter(field_name="task_id")
-    starts_after = IsoDateTimeFilter(field_name="starts_at", lookup_expr="gte")
-    starts_before = IsoDateTimeFilter(field_name="starts_at", lookup_expr="lt")
+    starts_after = InstantFilter(field_name="starts_at", lookup_expr="gte")
+    starts_before = InstantFilter(field_name="starts_at", lookup_expr="lt")
 
     class Meta:
         model = CalendarEvent

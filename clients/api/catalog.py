@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import django_filters
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import extend_schema, extend_schema_view
 from rest_framework import generics
@@ -19,13 +18,14 @@ from clients.serializers import (
     PlanSerializer,
 )
 from secretary.api_base import PracticeScopedMixin
+from secretary.api_filters import FilterSet
 from secretary.idempotency import IdempotentCreateMixin
 from secretary.models import Role
 
 # --- Catalog ------------------------------------------------------------------------------
 
 
-class CategoryFilter(django_filters.FilterSet):
+class CategoryFilter(FilterSet):
     class Meta:
         model = ServiceCategory
         fields = ["archived", "is_specialty"]
@@ -89,7 +89,7 @@ class CategoryDetailView(PracticeScopedMixin, generics.RetrieveUpdateAPIView):
         return ok_response(CategorySerializer, category, request)
 
 
-class PlanFilter(django_filters.FilterSet):
+class PlanFilter(FilterSet):
     class Meta:
         model = ServicePlan
         fields = ["archived", "billing_model", "currency"]

@@ -31,19 +31,19 @@ from clients.serializers import (
     ContactInputSerializer,
     ContactSerializer,
 )
+from secretary.api_filters import BooleanFilter, FilterSet, IdFilter
 from secretary.idempotency import IdempotentCreateMixin
-from secretary.limits import IdFilter
 
 # --- Clients and contacts -----------------------------------------------------------------
 
 
-class ClientFilter(django_filters.FilterSet):
+class ClientFilter(FilterSet):
     status = django_filters.ChoiceFilter(choices=ClientStatus.choices)
     specialty = django_filters.ChoiceFilter(choices=Specialty.choices)
     secretary = IdFilter(
         method="filter_secretary", label=_("Membership id of a secretary serving it")
     )
-    mine = django_filters.BooleanFilter(method="filter_mine", label=_("Only clients you serve"))
+    mine = BooleanFilter(method="filter_mine", label=_("Only clients you serve"))
 
     class Meta:
         model = Client
@@ -229,7 +229,7 @@ def _unsigned_response(request, client, error) -> Response:
     )
 
 
-class ContactFilter(django_filters.FilterSet):
+class ContactFilter(FilterSet):
     client = IdFilter(field_name="client_id")
 
     class Meta:

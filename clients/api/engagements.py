@@ -23,13 +23,13 @@ from clients.serializers import (
     EngagementSerializer,
     EngagementTermsSerializer,
 )
+from secretary.api_filters import FilterSet, IdFilter
 from secretary.idempotency import IdempotentCreateMixin
-from secretary.limits import IdFilter
 
 # --- Engagements --------------------------------------------------------------------------
 
 
-class EngagementFilter(django_filters.FilterSet):
+class EngagementFilter(FilterSet):
     client = IdFilter(field_name="client_id")
     status = django_filters.ChoiceFilter(choices=EngagementStatus.choices)
 

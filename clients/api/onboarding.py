@@ -19,13 +19,13 @@ from clients.serializers import (
     QuestionnaireSendSerializer,
     QuestionnaireSerializer,
 )
+from secretary.api_filters import FilterSet, IdFilter
 from secretary.idempotency import IdempotentCreateMixin
-from secretary.limits import IdFilter
 
 # --- Onboarding ---------------------------------------------------------------------------
 
 
-class QuestionnaireFilter(django_filters.FilterSet):
+class QuestionnaireFilter(FilterSet):
     client = IdFilter(field_name="client_id")
     status = django_filters.ChoiceFilter(choices=QuestionnaireStatus.choices)
 

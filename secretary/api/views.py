@@ -25,6 +25,7 @@ from rest_framework.response import Response
 from secretary import services
 from secretary.api_auth import token_of
 from secretary.api_base import PracticeScopedMixin, require_recent_authentication, require_session
+from secretary.api_filters import FilterSet
 from secretary.idempotency import IdempotentCreateMixin
 from secretary.models import ActivityEvent, ApiToken, Invitation, Membership, Role
 from secretary.serializers import (
@@ -92,7 +93,7 @@ class PracticeDetailView(PracticeScopedMixin, generics.RetrieveAPIView):
         return self.request.membership
 
 
-class MemberFilter(django_filters.FilterSet):
+class MemberFilter(FilterSet):
     role = django_filters.ChoiceFilter(choices=Role.choices)
     ordering = django_filters.OrderingFilter(
         fields=(
@@ -259,7 +260,7 @@ class InvitationDetailView(PracticeScopedMixin, generics.RetrieveDestroyAPIView)
 # --- Activity -----------------------------------------------------------------------------
 
 
-class ActivityFilter(django_filters.FilterSet):
+class ActivityFilter(FilterSet):
     verb = django_filters.CharFilter(
         max_length=100, help_text=_("Only events with this verb, e.g. member.invited.")
     )

@@ -424,3 +424,74 @@ def test_it_lets_only_owners_and_admins_record_agreements(world, northwind):
     with pytest.raises(ApplicationError):
         record(world.secretary)
     assert record(world.admin).membership == world.secretary
+
+
+@pytest.mark.parametrize("window", [{"weekday": 0}, {"weekday": 0, "start": "09:00"}])
+def test_it_refuses_a_plan_patch_with_a_window_missing_its_times(world, admin_client_, window):
+    # Given a plan with business-hours windows
+    plan = ServicePlanFactory(practice=world.practice, name="Office hours")
+    url = api("api_plan_detail", world, plan_id=plan.pk)
+    assert patch(admin_client_, url, {"windows": WINDOWS}).status_code == 200
+
+    # When a PATCH sends a window without its start or end
+    response = patch(admin_client_, url, {"windows": [window]})
+
+    # Then it is a 400 naming the window's missing field, and the windows stay as they were
+    assert response.status_code == 400, response.content
+    errors = response.json()["errors"]["windows"]
+    assert "end" in json.dumps(errors)
+    assert len(admin_client_.get(url).json()["windows"]) == 5
+
+
+def test_it_refuses_an_engagement_patch_with_a_window_missing_its_times(
+    world, northwind, secretary_client
+):
+    # Given a draft engagement
+    draft = post(
+        secretary_client,
+        api("api_engagement_list", world),
+        {"client": northwind.pk, "windows": WINDOWS},
+    )
+    assert draft.status_code == 201, draft.content
+    url = api("api_engagement_detail", world, engagement_id=draft.json()["id"])
+
+    # When a PATCH sends a window with a weekday only
+    response = patch(secretary_client, url, {"windows": [{"weekday": 2}]})
+
+    # Then it is a 400 on the window's times, not a server error
+    assert response.status_code == 400, response.content
+    assert {"start", "end"} <= set(response.json()["errors"]["windows"]["0"])
+    assert len(secretary_client.get(url).json()["windows"]) == 5
+
+
+@pytest.mark.parametrize(
+    "name,data,field",
+    [
+        ("api_category_list", {"name": "Filing", "archived": 0}, "archived"),
+        ("api_category_list", {"name": 5}, "name"),
+        ("api_plan_list", {"name": "Plan", "monthly_fee": 12.5}, "monthly_fee"),
+        ("api_plan_list", {"name": "Plan", "on_call": "yes"}, "on_call"),
+    ],
+)
+def test_it_refuses_json_values_of_another_type_than_documented(
+    world, admin_client_, name, data, field
+):
+    # When a value is sent with a JSON type other than the schema's (boolean, string, decimal
+    # string), even one DRF could coerce
+    response = post(admin_client_, api(name, world), data)
+
+    # Then it is refused on that field
+    assert response.status_code == 400, response.content
+    assert field in response.json()["errors"]
+
+
+def test_it_refuses_a_boolean_filter_that_is_not_true_or_false(world, admin_client_):
+    ServiceCategoryFactory(practice=world.practice, archived=True)
+    url = api("api_category_list", world)
+    # An unknown value is a 400, not "no filter"
+    response = admin_client_.get(url, {"archived": "-58800"})
+    assert response.status_code == 400 and "archived" in response.json()["errors"]
+    # true, false and empty (no filter) still work
+    archived = admin_client_.get(url, {"archived": "true"}).json()
+    assert archived["count"] == 1
+    assert admin_client_.get(url, {"archived": ""}).status_code == 200

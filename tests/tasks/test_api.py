@@ -460,3 +460,56 @@ def test_it_emails_replies_only_to_contacts_who_still_have_a_portal_login(
     # Then the removed contact is not emailed the reply
     assert response.status_code == 201
     assert mail.outbox == []
+
+
+@pytest.mark.postgres
+def test_it_filters_events_by_an_instant_with_an_offset_postgresql_refuses(
+    world, desk, secretary_client
+):
+    # Given an event at 10:00 UTC
+    start = timezone.now().replace(hour=10, minute=0, second=0, microsecond=0)
+    CalendarEventFactory(
+        practice=world.practice, client=desk.client, starts_at=start, ends_at=start
+    )
+
+    # When the list is filtered with an offset of +17:10 (valid ISO 8601; PostgreSQL accepts
+    # at most ±15:59), at the same instant as the event and ten minutes after it
+    same = (start + timedelta(hours=17, minutes=10)).strftime("%Y-%m-%dT%H:%M:%S+17:10")
+    later = (start + timedelta(hours=17, minutes=20)).strftime("%Y-%m-%dT%H:%M:%S+17:10")
+    url = api(world, "api_event_list")
+    found = secretary_client.get(url, {"starts_after": same})
+    none = secretary_client.get(url, {"starts_after": later})
+
+    # Then it compares the same instant in UTC: no server error
+    assert found.status_code == 200, found.content
+    assert found.json()["count"] == 1
+    assert none.status_code == 200 and none.json()["count"] == 0
+
+
+@pytest.mark.parametrize(
+    "name,value",
+    [
+        ("starts_after", "9999-12-31T23:00:00-17:10"),
+        ("starts_before", "0001-01-01T00:30:00+01:00"),
+    ],
+)
+def test_it_refuses_an_event_filter_instant_outside_the_calendar_in_utc(
+    world, secretary_client, name, value
+):
+    # When the filter's instant, moved to UTC, leaves the years 1 to 9999
+    response = secretary_client.get(api(world, "api_event_list"), {name: value})
+
+    # Then it is a 400 on that filter, not a server error
+    assert response.status_code == 400, response.content
+    assert name in response.json()["errors"]
+
+
+def test_it_refuses_a_page_size_that_is_not_a_whole_number(world, secretary_client):
+    for value in ("null", "-2", "0", "1.5", "²"):
+        response = secretary_client.get(api(world, "api_event_list"), {"page_size": value})
+        assert response.status_code == 400, (value, response.content)
+        assert "page_size" in response.json()["errors"]
+    # Empty is the same as leaving it out; above 200 counts as 200
+    for value in ("", "9" * 30):
+        response = secretary_client.get(api(world, "api_event_list"), {"page_size": value})
+        assert response.status_code == 200, (value, response.content)
