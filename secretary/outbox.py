@@ -68,8 +68,7 @@ class BackgroundTask(Task):
     def __call__(self, *args: Any, **kwargs: Any) -> Any:
         request = self.request
         task_id = None if request.called_directly else request.id
-        # Celery's own tasks (``celery.*``) never go through the outbox.
-        if task_id is None or self.name.startswith("celery."):
+        if task_id is None:
             return super().__call__(*args, **kwargs)
         try:
             state = outbox_state(task_id)
