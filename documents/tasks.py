@@ -12,6 +12,7 @@ from django.utils.translation import gettext as _
 from documents import rendering, services
 from documents.builtins import builtin_template
 from documents.models import RENDER_TIME_LIMIT
+from secretary import scope
 from secretary.errors import ApplicationError
 from secretary.models import Practice
 from secretary.tenancy import practice_scope
@@ -19,6 +20,12 @@ from secretary.tenancy import practice_scope
 logger = logging.getLogger(__name__)
 
 MAX_RETRIES = 5
+
+
+def _in_practice(practice_id: int, step, **kwargs):
+    """One database step of a rendering, in its own transaction of the practice."""
+    with practice_scope(practice_id):
+        return step(**kwargs)
 
 
 @worker_process_init.connect
@@ -38,6 +45,9 @@ def _import_weasyprint(**kwargs) -> None:
     max_retries=MAX_RETRIES,
     soft_time_limit=RENDER_TIME_LIMIT - 30,
     time_limit=RENDER_TIME_LIMIT,
+    # The claim must commit before the (long) rendering, and the result after it: each step
+    # enters the practice on its own (see secretary.rls.PracticeTask).
+    in_practice_transaction=False,
 )
 def render_document(self, *, practice_id: int, document_id: int) -> str:
     """Render one queued document and store its PDF and preview.
@@ -47,11 +57,13 @@ def render_document(self, *, practice_id: int, document_id: int) -> str:
     data problems end as ``failed`` with a readable reason (retryable by a user); storage
     errors (OSError) are retried with backoff.
     """
-    document = services.document_claim(practice_id=practice_id, document_id=document_id)
+    document = _in_practice(
+        practice_id, services.document_claim, practice_id=practice_id, document_id=document_id
+    )
     if document is None:
         return "skipped"
     practice = Practice.objects.get(pk=practice_id)
-    with practice_scope(practice):
+    with scope.practice_scope(practice):
         try:
             template = builtin_template(document.kind)
             result = rendering.render_document(
@@ -59,12 +71,18 @@ def render_document(self, *, practice_id: int, document_id: int) -> str:
                 context=document.context,
                 brand=services.brand_from_json(document.brand),
             )
-            services.document_store_result(document=document, result=result)
+            _in_practice(
+                practice_id, services.document_store_result, document=document, result=result
+            )
         except (rendering.RenderError, ApplicationError) as error:
-            services.document_fail(document=document, reason=error.message)
+            _in_practice(
+                practice_id, services.document_fail, document=document, reason=error.message
+            )
             return "failed"
         except SoftTimeLimitExceeded:
-            services.document_fail(
+            _in_practice(
+                practice_id,
+                services.document_fail,
                 document=document,
                 reason=_("Rendering took too long. Shorten the document and try again."),
             )
@@ -72,16 +90,20 @@ def render_document(self, *, practice_id: int, document_id: int) -> str:
         except OSError:
             if self.request.retries >= MAX_RETRIES:
                 logger.exception("Document %s: giving up after transient errors", document_id)
-                services.document_fail(
+                _in_practice(
+                    practice_id,
+                    services.document_fail,
                     document=document,
                     reason=_("A temporary problem stopped the rendering. Try again."),
                 )
                 return "failed"
-            services.document_release(document=document)
+            _in_practice(practice_id, services.document_release, document=document)
             raise  # autoretry_for: retried with backoff
         except Exception:
             logger.exception("Document %s could not be rendered", document_id)
-            services.document_fail(
+            _in_practice(
+                practice_id,
+                services.document_fail,
                 document=document,
                 reason=_(
                     "The document could not be rendered because of an unexpected error. "

@@ -7,9 +7,20 @@ class SecretaryConfig(AppConfig):
     verbose_name = _("Secretary core")
 
     def ready(self) -> None:
-        from secretary import signals  # noqa: F401  (login/logout security logging)
+        from django.db.backends.signals import connection_created
+        from django.db.models.signals import post_migrate
+
+        from secretary import (
+            rls,
+            signals,  # noqa: F401  (login/logout security logging)
+        )
         from secretary.models import Role
         from secretary.navigation import register_staff_nav
+
+        connection_created.connect(rls.set_app_role, dispatch_uid="secretary.rls.app_role")
+        post_migrate.connect(
+            rls.apply_policies_after_migrate, dispatch_uid="secretary.rls.policies"
+        )
 
         # After the feature apps' items (they use the default order, 50).
         register_staff_nav(

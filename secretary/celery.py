@@ -7,7 +7,8 @@ from kombu import Queue
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "secretary.settings")
 
-app = Celery("secretary")
+# Tasks that take a practice_id run inside that practice (row-level security, secretary/rls.py).
+app = Celery("secretary", task_cls="secretary.rls:PracticeTask")
 app.config_from_object("django.conf:settings", namespace="CELERY")
 app.conf.task_queues = (Queue("default"), Queue("documents"))
 app.autodiscover_tasks()

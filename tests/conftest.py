@@ -152,6 +152,64 @@ def _isolated_cache(settings):
     settings.CACHES = caches
 
 
+# --- Row-level security (PostgreSQL) ---------------------------------------------------------
+
+
+def _set_session_bypass(connection, value: str) -> None:
+    # The driver's cursor: query-count assertions around a request must not count this.
+    connection.ensure_connection()
+    with connection.connection.cursor() as cursor:
+        cursor.execute("SELECT set_config('app.bypass_rls', %s, false)", [value])
+
+
+@pytest.fixture(autouse=True)
+def _rls_bypass_outside_requests(request):
+    """Test code sees every practice (factories build several; assertions read them back), but
+    requests do not: while the test client serves a request the bypass is off, so the app's
+    own resolvers, scopes and ``rls.cross_practice`` calls are what let it see rows, as in
+    production. Requests served by other threads (live server) or processes (worker) never had
+    it. A no-op on SQLite and for tests without the database."""
+    if request.node.get_closest_marker("django_db") is None and not (
+        {"_django_db_helper", "db", "transactional_db"} & set(request.fixturenames)
+    ):
+        yield
+        return
+    request.getfixturevalue("_django_db_helper")
+    import threading
+
+    from django.core.signals import request_finished, request_started
+    from django.db import connection
+
+    if connection.vendor != "postgresql":
+        yield
+        return
+    test_thread = threading.get_ident()
+
+    def request_begins(**kwargs):
+        if threading.get_ident() == test_thread:
+            _set_session_bypass(connection, "off")
+
+    def request_ends(**kwargs):
+        if threading.get_ident() == test_thread:
+            _set_session_bypass(connection, "on")
+
+    _set_session_bypass(connection, "on")
+    request_started.connect(request_begins, dispatch_uid="tests.rls.begins")
+    request_finished.connect(request_ends, dispatch_uid="tests.rls.ends")
+    try:
+        yield
+    finally:
+        request_started.disconnect(dispatch_uid="tests.rls.begins")
+        request_finished.disconnect(dispatch_uid="tests.rls.ends")
+        from django.db import DatabaseError
+
+        if connection.connection is not None and not connection.needs_rollback:
+            try:
+                _set_session_bypass(connection, "")
+            except DatabaseError:  # a broken transaction: its rollback resets it anyway
+                pass
+
+
 # --- The world --------------------------------------------------------------------------------
 
 
