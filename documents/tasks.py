@@ -22,7 +22,7 @@ logger = logging.getLogger(__name__)
 MAX_RETRIES = 5
 
 
-def _in_practice(practice_id: int, step, **kwargs):
+def _in_practice(practice_id: int, step, /, **kwargs):
     """One database step of a rendering, in its own transaction of the practice."""
     with practice_scope(practice_id):
         return step(**kwargs)
