@@ -163,10 +163,10 @@ def _set_session_bypass(connection, value: str) -> None:
 
 
 @pytest.fixture(autouse=True)
-def _rls_bypass_outside_requests(request):
+def _rls_bypass_outside_requests(request, monkeypatch):
     """Test code sees every practice (factories build several; assertions read them back), but
-    requests do not: while the test client serves a request the bypass is off, so the app's
-    own resolvers, scopes and ``rls.cross_practice`` calls are what let it see rows, as in
+    requests do not: while the test client's handler serves a request the bypass is off, so the
+    app's own resolvers, scopes and ``rls.cross_practice`` calls are what let it see rows, as in
     production. Requests served by other threads (live server) or processes (worker) never had
     it. A no-op on SQLite and for tests without the database."""
     if request.node.get_closest_marker("django_db") is None and not (
@@ -175,39 +175,32 @@ def _rls_bypass_outside_requests(request):
         yield
         return
     request.getfixturevalue("_django_db_helper")
-    import threading
-
-    from django.core.signals import request_finished, request_started
-    from django.db import connection
+    from django.db import DatabaseError, connection
+    from django.test.client import ClientHandler
 
     if connection.vendor != "postgresql":
         yield
         return
-    test_thread = threading.get_ident()
+    serve = ClientHandler.__call__
 
-    def request_begins(**kwargs):
-        if threading.get_ident() == test_thread:
-            _set_session_bypass(connection, "off")
-
-    def request_ends(**kwargs):
-        if threading.get_ident() == test_thread:
-            _set_session_bypass(connection, "on")
+    def serve_without_bypass(self, environ):
+        _set_session_bypass(connection, "off")
+        try:
+            return serve(self, environ)
+        finally:
+            try:
+                _set_session_bypass(connection, "on")
+            except DatabaseError:  # a broken transaction: the test sees its error instead
+                pass
 
     _set_session_bypass(connection, "on")
-    request_started.connect(request_begins, dispatch_uid="tests.rls.begins")
-    request_finished.connect(request_ends, dispatch_uid="tests.rls.ends")
-    try:
-        yield
-    finally:
-        request_started.disconnect(dispatch_uid="tests.rls.begins")
-        request_finished.disconnect(dispatch_uid="tests.rls.ends")
-        from django.db import DatabaseError
-
-        if connection.connection is not None and not connection.needs_rollback:
-            try:
-                _set_session_bypass(connection, "")
-            except DatabaseError:  # a broken transaction: its rollback resets it anyway
-                pass
+    monkeypatch.setattr(ClientHandler, "__call__", serve_without_bypass)
+    yield
+    if connection.connection is not None and not connection.needs_rollback:
+        try:
+            _set_session_bypass(connection, "")
+        except DatabaseError:  # a broken transaction: its rollback resets it anyway
+            pass
 
 
 # --- The world --------------------------------------------------------------------------------

@@ -7,7 +7,7 @@ import time
 import pytest
 from django.db import connection, connections, transaction
 
-from secretary import services
+from secretary import rls, services
 from secretary.errors import ApplicationError
 from secretary.models import Membership, Role
 from secretary.tenancy import practice_scope
@@ -18,7 +18,8 @@ DEADLINE = 20.0
 
 
 def backend_is_waiting_for_a_lock(pid: int) -> bool:
-    with connection.cursor() as cursor:
+    # As the connecting role: the app's role sees no other session's wait state.
+    with rls.owner_role(), connection.cursor() as cursor:
         cursor.execute("SELECT wait_event_type FROM pg_stat_activity WHERE pid = %s", [pid])
         row = cursor.fetchone()
     return row is not None and row[0] == "Lock"
