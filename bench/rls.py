@@ -105,6 +105,8 @@ def main() -> None:
     call_command("migrate", verbosity=0, interactive=False)
     with rls.cross_practice("bench seed"):
         practice, user = dashboard.seed()
+    with rls.owner_role(), connections["default"].cursor() as cursor:
+        cursor.execute("ANALYZE")  # the planner's statistics of the fresh rows, for both ways
     storages = {
         **settings.STORAGES,
         "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},

@@ -155,6 +155,46 @@ def _isolated_cache(settings):
 # --- Row-level security (PostgreSQL) ---------------------------------------------------------
 
 
+@pytest.fixture(scope="session")
+def django_db_modify_db_settings(django_db_modify_db_settings_parallel_suffix):
+    """With ``TEST_VIA_PGBOUNCER=1`` (CI's second pass of the isolation tests) the suite's own
+    database connection goes through a PgBouncer of its own in transaction mode, one server
+    connection in its pool: every request's practice must die with its transaction."""
+    if not os.environ.get("TEST_VIA_PGBOUNCER"):
+        yield
+        return
+    from django.db import connections
+
+    from tests.infra import pgbouncer
+
+    settings_dict = connections["default"].settings_dict
+    if connections["default"].vendor != "postgresql":
+        pytest.fail("TEST_VIA_PGBOUNCER needs DATABASE_URL=postgres://…", pytrace=False)
+    bouncer = pgbouncer.start(
+        server_host=settings_dict["HOST"] or "127.0.0.1",
+        server_port=int(settings_dict["PORT"] or 5432),
+        user=settings_dict["USER"],
+        password=settings_dict["PASSWORD"] or "",
+    )
+    connections["default"].close()
+    settings_dict.update(HOST=bouncer.host, PORT=str(bouncer.port))
+    yield bouncer
+    connections["default"].close()
+    pgbouncer.stop(bouncer)
+
+
+@pytest.fixture(scope="session")
+def django_db_setup(django_db_setup, django_db_modify_db_settings):
+    """pytest-django's, and through PgBouncer its pooled server connections to the test
+    database are closed before the database is dropped."""
+    yield
+    if django_db_modify_db_settings is not None:
+        from django.db import connections
+
+        connections["default"].close()
+        django_db_modify_db_settings.release(connections["default"].settings_dict["NAME"])
+
+
 def _set_session_bypass(connection, value: str) -> None:
     # The driver's cursor: query-count assertions around a request must not count this.
     connection.ensure_connection()

@@ -26,6 +26,18 @@ class Bouncer:
     port: int
     process: subprocess.Popen
     folder: Path
+    user: str = ""
+
+    def release(self, database: str) -> None:
+        """Close its server connections to ``database`` (so it can be dropped), and take new
+        clients again (the admin console's KILL, then RESUME)."""
+        import psycopg
+
+        with psycopg.connect(
+            host=self.host, port=self.port, dbname="pgbouncer", user=self.user, autocommit=True
+        ) as admin:
+            admin.execute(f'KILL "{database}"')
+            admin.execute(f'RESUME "{database}"')
 
     def log(self) -> str:
         path = self.folder / "pgbouncer.log"
@@ -45,6 +57,7 @@ def _accepts(port: int) -> bool:
 
 
 def start(*, server_host: str, server_port: int, user: str, password: str) -> Bouncer:
+    """Start one on a free loopback port; ``stop`` ends it."""
     executable = shutil.which("pgbouncer") or "/usr/sbin/pgbouncer"
     if not os.path.exists(executable):
         raise RuntimeError("pgbouncer is not installed (apt-get install pgbouncer)")
@@ -67,6 +80,7 @@ def start(*, server_host: str, server_port: int, user: str, password: str) -> Bo
         "pool_mode = transaction\n"
         "default_pool_size = 1\n"
         "max_client_conn = 50\n"
+        f"admin_users = {user}\n"
         f"logfile = {folder / 'pgbouncer.log'}\n"
     )
     for name in ("userlist.txt", "pgbouncer.ini"):
@@ -75,7 +89,7 @@ def start(*, server_host: str, server_port: int, user: str, password: str) -> Bo
     if os.geteuid() == 0:
         command[1:1] = ["-u", pwd.getpwnam("postgres").pw_name]
     process = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
-    bouncer = Bouncer(host="127.0.0.1", port=port, process=process, folder=folder)
+    bouncer = Bouncer(host="127.0.0.1", port=port, process=process, folder=folder, user=user)
     deadline = time.monotonic() + DEADLINE
     while not _accepts(port):
         if process.poll() is not None:
