@@ -215,7 +215,10 @@ def _rls_bypass_outside_requests(request, monkeypatch):
         yield
         return
     request.getfixturevalue("_django_db_helper")
+    import threading
+
     from django.db import DatabaseError, connection
+    from django.db.backends.signals import connection_created
     from django.test.client import ClientHandler
 
     if connection.vendor != "postgresql":
@@ -233,9 +236,20 @@ def _rls_bypass_outside_requests(request, monkeypatch):
             except DatabaseError:  # a broken transaction: the test sees its error instead
                 pass
 
+    test_thread = threading.get_ident()
+
+    def new_connection(sender, connection, **kwargs):
+        # A connection the test opens later (Playwright's greenlets see their own) gets it too.
+        if threading.get_ident() == test_thread and connection.alias == "default":
+            _set_session_bypass(connection, "on")
+
     _set_session_bypass(connection, "on")
     monkeypatch.setattr(ClientHandler, "__call__", serve_without_bypass)
-    yield
+    connection_created.connect(new_connection, dispatch_uid="tests.rls.bypass")
+    try:
+        yield
+    finally:
+        connection_created.disconnect(dispatch_uid="tests.rls.bypass")
     if connection.connection is not None and not connection.needs_rollback:
         try:
             _set_session_bypass(connection, "")
