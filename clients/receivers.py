@@ -9,6 +9,7 @@ from clients.models import ConfidentialityAgreement
 from clients.services import categories_seed, contact_link_invitation
 from secretary.models import Membership, Practice
 from secretary.services import invitation_accepted
+from secretary.tenancy import practice_scope
 
 
 @receiver(post_save, sender=Practice, dispatch_uid="clients.seed_categories")
@@ -16,7 +17,8 @@ def seed_categories_for_new_practice(
     sender, instance: Practice, created: bool, raw: bool = False, **kwargs
 ) -> None:
     if created and not raw:
-        categories_seed(practice=instance)
+        with practice_scope(instance):
+            categories_seed(practice=instance)
 
 
 @receiver(invitation_accepted, dispatch_uid="clients.link_contact")

@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 from documents import rendering, services
 from documents.builtins import builtin_template
 from documents.models import RENDER_TIME_LIMIT
+from secretary import scope
 from secretary.errors import ApplicationError
 from secretary.models import Practice
 from secretary.outbox import TRANSIENT_ERRORS
@@ -21,6 +22,12 @@ from secretary.tenancy import practice_scope
 logger = logging.getLogger(__name__)
 
 MAX_RETRIES = 5
+
+
+def _in_practice(practice_id: int, step, /, **kwargs):
+    """One database step of a rendering, in its own transaction of the practice."""
+    with practice_scope(practice_id):
+        return step(**kwargs)
 
 
 @worker_init.connect
@@ -42,6 +49,9 @@ def _import_weasyprint(**kwargs) -> None:
     max_retries=MAX_RETRIES,
     soft_time_limit=RENDER_TIME_LIMIT - 30,
     time_limit=RENDER_TIME_LIMIT,
+    # The claim must commit before the (long) rendering, and the result after it: each step
+    # enters the practice on its own (see secretary.rls.PracticeTask).
+    in_practice_transaction=False,
 )
 def render_document(self, *, practice_id: int, document_id: int) -> str:
     """Render one queued document and store its PDF and preview.
@@ -53,14 +63,16 @@ def render_document(self, *, practice_id: int, document_id: int) -> str:
     and data problems end as ``failed`` with a readable reason (retryable by a user); transient
     storage, database and broker errors are retried with backoff.
     """
-    document = services.document_claim(practice_id=practice_id, document_id=document_id)
+    document = _in_practice(
+        practice_id, services.document_claim, practice_id=practice_id, document_id=document_id
+    )
     if document is None:
         lease_left = services.document_lease_left(practice_id=practice_id, document_id=document_id)
         if lease_left is not None and not self.request.is_eager:
             raise self.retry(countdown=lease_left + 1, max_retries=None)
         return "skipped"
     practice = Practice.objects.get(pk=practice_id)
-    with practice_scope(practice):
+    with scope.practice_scope(practice):
         try:
             template = builtin_template(document.kind)
             result = rendering.render_document(
@@ -68,13 +80,19 @@ def render_document(self, *, practice_id: int, document_id: int) -> str:
                 context=document.context,
                 brand=services.brand_from_json(document.brand),
             )
-            services.document_store_result(document=document, result=result)
+            _in_practice(
+                practice_id, services.document_store_result, document=document, result=result
+            )
             logger.info("Document %s (%s) rendered", document_id, document.kind)
         except (rendering.RenderError, ApplicationError) as error:
-            services.document_fail(document=document, reason=error.message)
+            _in_practice(
+                practice_id, services.document_fail, document=document, reason=error.message
+            )
             return "failed"
         except SoftTimeLimitExceeded:
-            services.document_fail(
+            _in_practice(
+                practice_id,
+                services.document_fail,
                 document=document,
                 reason=_("Rendering took too long. Shorten the document and try again."),
             )
@@ -82,19 +100,23 @@ def render_document(self, *, practice_id: int, document_id: int) -> str:
         except TRANSIENT_ERRORS:
             if self.request.retries >= MAX_RETRIES:
                 logger.exception("Document %s: giving up after transient errors", document_id)
-                services.document_fail(
+                _in_practice(
+                    practice_id,
+                    services.document_fail,
                     document=document,
                     reason=_("A temporary problem stopped the rendering. Try again."),
                 )
                 return "failed"
             try:
-                services.document_release(document=document)
+                _in_practice(practice_id, services.document_release, document=document)
             except DatabaseError:
                 pass  # the database is away: the retry comes back when the lease expires
             raise  # autoretry_for: retried with backoff
         except Exception:
             logger.exception("Document %s could not be rendered", document_id)
-            services.document_fail(
+            _in_practice(
+                practice_id,
+                services.document_fail,
                 document=document,
                 reason=_(
                     "The document could not be rendered because of an unexpected error. "

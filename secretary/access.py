@@ -15,12 +15,14 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest
 
+from secretary import rls, scope
 from secretary.audit import security_event
 from secretary.models import Membership, Role
-from secretary.tenancy import practice_scope
 
 
 def membership_for(user, practice_slug: str) -> Membership | None:
+    """The user's membership in the practice of the slug. Under row-level security it runs
+    inside ``rls.practice_transaction_for_slug(practice_slug)`` (or finds nothing)."""
     if not user.is_authenticated:
         return None
     return (
@@ -46,10 +48,12 @@ def _practice_view(check: Callable[[HttpRequest, Membership], None]):
         @login_required
         @functools.wraps(view)
         def wrapper(request: HttpRequest, practice_slug: str, *args, **kwargs):
-            membership = resolve_practice(request, practice_slug)
-            check(request, membership)
-            with practice_scope(membership.practice):
-                return view(request, *args, **kwargs)
+            # One transaction for the request, seeing only the practice of the slug (rls).
+            with rls.practice_transaction_for_slug(practice_slug):
+                membership = resolve_practice(request, practice_slug)
+                check(request, membership)
+                with scope.practice_scope(membership.practice):
+                    return view(request, *args, **kwargs)
 
         return wrapper
 

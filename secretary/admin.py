@@ -1,6 +1,7 @@
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
 
+from secretary import rls
 from secretary.models import (
     ActivityEvent,
     ApiToken,
@@ -10,6 +11,17 @@ from secretary.models import (
     Practice,
     User,
 )
+
+# The site administrator works across practices (and deleting a user or a practice cascades
+# through every practice's rows): each admin page runs under the explicit bypass.
+_site_admin_view = admin.site.admin_view
+
+
+def _cross_practice_admin_view(view, cacheable=False):
+    return _site_admin_view(rls.cross_practice_view("admin site")(view), cacheable)
+
+
+admin.site.admin_view = _cross_practice_admin_view
 
 
 class TenantAdmin(admin.ModelAdmin):

@@ -15,6 +15,7 @@ from drf_spectacular.extensions import OpenApiAuthenticationExtension
 from rest_framework import authentication, exceptions, throttling
 from rest_framework.settings import api_settings
 
+from secretary import rls
 from secretary.audit import security_event
 from secretary.models import ApiToken, hash_secret
 
@@ -40,17 +41,26 @@ class ApiTokenAuthentication(authentication.BaseAuthentication):
             secret = header[1].decode()
         except UnicodeError as exc:
             raise exceptions.AuthenticationFailed(_("Invalid token header.")) from exc
-        token = None
-        if secret.startswith(ApiToken.PREFIX):
-            token = (
-                ApiToken.objects.unscoped()
-                .select_related("membership__user", "membership__practice")
-                .filter(token_hash=hash_secret(secret))
-                .first()
-            )
+        with rls.cross_practice("API token lookup by hash"):
+            token = self._token(secret)
         if token is None or not token.is_active or not token.membership.user.is_active:
             security_event("api.token_rejected", request=request._request)
             raise exceptions.AuthenticationFailed(_("Invalid or revoked token."))
+        return token.membership.user, token
+
+    @staticmethod
+    def _token(secret: str) -> ApiToken | None:
+        """The token a secret names, across practices (before any practice is known)."""
+        if not secret.startswith(ApiToken.PREFIX):
+            return None
+        token = (
+            ApiToken.objects.unscoped()
+            .select_related("membership__user", "membership__practice")
+            .filter(token_hash=hash_secret(secret))
+            .first()
+        )
+        if token is None or not token.is_active or not token.membership.user.is_active:
+            return token
         now = timezone.now()
         if (
             token.last_used_at is None
@@ -58,7 +68,7 @@ class ApiTokenAuthentication(authentication.BaseAuthentication):
         ):
             ApiToken.objects.unscoped().filter(pk=token.pk).update(last_used_at=now)
             token.last_used_at = now
-        return token.membership.user, token
+        return token
 
     def authenticate_header(self, request):
         return self.keyword

@@ -10,6 +10,8 @@ of imports of ``rest_framework.generics``, ``drf_spectacular.openapi`` and views
 
 from __future__ import annotations
 
+import contextlib
+
 from allauth.account.decorators import reauthentication_required
 from allauth.core.exceptions import ReauthenticationRequired
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
@@ -23,13 +25,13 @@ from rest_framework.response import Response
 from rest_framework.views import exception_handler as drf_exception_handler
 from rest_framework.views import set_rollback
 
+from secretary import rls, scope
 from secretary.access import membership_for
 from secretary.api_auth import token_of
 from secretary.api_parsers import body_too_large
 from secretary.audit import security_event
 from secretary.errors import ApplicationError
 from secretary.models import Membership, Role
-from secretary.tenancy import practice_scope
 
 
 class Pagination(pagination.PageNumberPagination):
@@ -129,15 +131,28 @@ class PracticeScopedMixin:
     # Roles needed for unsafe methods (POST/PUT/PATCH/DELETE); defaults to ``min_role``.
     write_role: str | None = None
 
+    def dispatch(self, request, *args, **kwargs):
+        # What ``initial`` enters (the practice's transaction and scope) ends with the request,
+        # whether the view answered or raised.
+        with contextlib.ExitStack() as self._practice_exit:
+            return super().dispatch(request, *args, **kwargs)
+
     def initial(self, request, *args, **kwargs):
         super().initial(request, *args, **kwargs)
         slug = kwargs.get("practice_slug")
         token = token_of(request)
+        enter = self._practice_exit.enter_context
         if token is not None:
             # The authenticator loaded the token's membership and practice already.
             membership = token.membership if token.membership.practice.slug == slug else None
+            if membership is not None:
+                enter(rls.practice_transaction(membership.practice))
+        elif slug:
+            # One transaction for the request, seeing only the practice of the slug (rls).
+            enter(rls.practice_transaction_for_slug(slug))
+            membership = membership_for(request.user, slug)
         else:
-            membership = membership_for(request.user, slug) if slug else None
+            membership = None
         if membership is None:
             security_event("practice.denied", request=request, practice=slug)
             raise Http404
@@ -145,21 +160,8 @@ class PracticeScopedMixin:
         request.membership = membership
         # Django logs an uncaught error with the plain HttpRequest: let that line name it too.
         request._request.practice = membership.practice
-        self._practice_scope = practice_scope(membership.practice)
-        self._practice_scope.__enter__()
+        enter(scope.practice_scope(membership.practice))
         self.check_role(request, membership)
-
-    def dispatch(self, request, *args, **kwargs):
-        # The practice scope opened in ``initial`` ends with the request however it ends: an
-        # uncaught exception (a 500) skips ``finalize_response``, and the worker's next,
-        # unrelated requests would otherwise be logged under this practice.
-        try:
-            return super().dispatch(request, *args, **kwargs)
-        finally:
-            scope = getattr(self, "_practice_scope", None)
-            if scope is not None:
-                self._practice_scope = None
-                scope.__exit__(None, None, None)
 
     def check_role(self, request, membership: Membership) -> None:
         if membership.is_client:

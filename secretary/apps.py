@@ -18,16 +18,23 @@ class SecretaryConfig(AppConfig):
 
     def ready(self) -> None:
         from django.db import models
+        from django.db.backends.signals import connection_created
+        from django.db.models.signals import post_migrate
         from rest_framework.serializers import ModelSerializer
 
         from secretary import (
             api_types,
+            rls,
             signals,  # noqa: F401  (login/logout security logging)
         )
         from secretary.api_fields import ApiDateTimeField
         from secretary.models import Role
         from secretary.navigation import register_staff_nav
 
+        connection_created.connect(rls.set_app_role, dispatch_uid="secretary.rls.app_role")
+        post_migrate.connect(
+            rls.apply_policies_after_migrate, dispatch_uid="secretary.rls.policies"
+        )
         settings.CELERY_BEAT_SCHEDULE.update(BEAT_SCHEDULE)
         # No API list fails on a stored date the viewer's time zone cannot show.
         ModelSerializer.serializer_field_mapping[models.DateTimeField] = ApiDateTimeField

@@ -13,6 +13,8 @@ from kombu import Queue
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "secretary.settings")
 
+# The app's task class: jobs run at most once per outbox row, retry transient errors, and a
+# task called with practice_id runs inside that practice (row-level security, secretary/rls.py).
 app = Celery("secretary", task_cls="secretary.outbox:BackgroundTask")
 app.config_from_object("django.conf:settings", namespace="CELERY")
 app.conf.task_queues = (Queue("default"), Queue("documents"))

@@ -41,6 +41,7 @@ from rest_framework import exceptions, status
 from rest_framework.renderers import JSONRenderer
 from rest_framework.response import Response
 
+from secretary import rls
 from secretary.errors import ApplicationError
 from secretary.models import IdempotencyKey
 from secretary.tenancy import TenantModel
@@ -122,7 +123,8 @@ def _claim(*, practice, user, scope: str, key: str, fingerprint: str):
 def idempotency_keys_purge(*, now=None) -> int:
     """Forget keys older than ``KEY_TTL`` in every practice (a beat job). Returns how many."""
     cutoff = (now or timezone.now()) - KEY_TTL
-    deleted, _rows = IdempotencyKey.objects.unscoped().filter(created_at__lt=cutoff).delete()
+    with rls.cross_practice("purge expired idempotency keys of every practice"):
+        deleted, _rows = IdempotencyKey.objects.unscoped().filter(created_at__lt=cutoff).delete()
     return deleted
 
 

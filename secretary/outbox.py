@@ -31,6 +31,8 @@ from django.db import DatabaseError, InterfaceError, OperationalError, transacti
 from django.db.models import F
 from django.utils import timezone
 
+from secretary.rls import PracticeTask
+
 logger = logging.getLogger(__name__)
 
 # Errors that say "try again later", not "this job is wrong": the database or the broker is
@@ -50,10 +52,11 @@ def backoff_seconds(failures: int, *, base: float = 2.0, maximum: float = 120.0)
     return random.uniform(0, min(maximum, base * (2 ** max(failures, 0))))
 
 
-class BackgroundTask(Task):
+class BackgroundTask(PracticeTask):
     """The base of every task of the app (``Celery(task_cls=...)``).
 
     - Retries transient database and broker errors with exponential backoff and jitter.
+    - Runs a task called with ``practice_id`` inside that practice (``rls.PracticeTask``).
     - Runs at most once per outbox row: a message whose row is done is acknowledged and
       skipped; a finished run marks its row done (and wipes its arguments, which may hold a
       secret such as an invitation token), so the relay stops sending it.

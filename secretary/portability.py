@@ -33,9 +33,10 @@ from django.db.migrations.recorder import MigrationRecorder
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from secretary import rls
 from secretary.errors import ApplicationError
 from secretary.models import Practice, User
-from secretary.tenancy import TenantModel
+from secretary.tenancy import TenantModel, practice_scope
 
 FORMAT = "secretary-practice-export"
 SCHEMA_VERSION = 1
@@ -136,7 +137,15 @@ class ExportResult:
 
 
 def practice_export(*, practice: Practice, path: Path) -> ExportResult:
-    """Write ``practice``'s archive to ``path`` (a ``.tar.gz``), atomically."""
+    """Write ``practice``'s archive to ``path`` (a ``.tar.gz``), atomically.
+
+    It reads inside the practice (row-level security), so no other practice's row can reach
+    the archive even through a mistake here."""
+    with practice_scope(practice):
+        return _export(practice=practice, path=path)
+
+
+def _export(*, practice: Practice, path: Path) -> ExportResult:
     querysets = _querysets(practice)
     counts: dict[str, int] = {}
     file_names: set[str] = set()
@@ -261,6 +270,13 @@ def table_counts(labels: Iterable[str], using: str = DEFAULT_DB_ALIAS) -> dict[s
 
 
 def practice_import(*, path: Path, using: str = DEFAULT_DB_ALIAS) -> dict:
+    """Load an archive (see ``_import``), through the one cross-practice bypass: the database
+    must be checked empty of every practice, and the rows are written before any scope."""
+    with rls.cross_practice("practice_import into an empty database", using=using):
+        return _import(path=path, using=using)
+
+
+def _import(*, path: Path, using: str = DEFAULT_DB_ALIAS) -> dict:
     """Load the archive at ``path`` into an empty database (migrated to the same migrations)
     and its files into the default storage. Returns the manifest.
 

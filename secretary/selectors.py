@@ -6,6 +6,7 @@ from django.db.models import Case, IntegerField, QuerySet, Value, When
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 
+from secretary import rls
 from secretary.models import (
     ROLE_RANK,
     ActivityEvent,
@@ -22,12 +23,13 @@ def user_memberships(*, user: User) -> list[Membership]:
     """The practices a user belongs to, by practice name (no practice in scope yet)."""
     if not user.is_authenticated:
         return []
-    return list(
-        Membership.objects.unscoped()
-        .filter(user=user)
-        .select_related("practice")
-        .order_by("practice__name", "practice_id")
-    )
+    with rls.cross_practice("a user's practices"):
+        return list(
+            Membership.objects.unscoped()
+            .filter(user=user)
+            .select_related("practice")
+            .order_by("practice__name", "practice_id")
+        )
 
 
 def practice_members(*, practice: Practice) -> QuerySet[Membership]:

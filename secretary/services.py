@@ -13,6 +13,7 @@ from django.utils import timezone
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
+from secretary import rls
 from secretary.audit import activity_record, security_event
 from secretary.background import enqueue_on_commit
 from secretary.errors import ApplicationError
@@ -26,6 +27,7 @@ from secretary.models import (
     User,
     hash_secret,
 )
+from secretary.tenancy import practice_scope
 
 # Sent inside the accepting transaction with ``invitation`` and ``membership``; feature apps
 # apply the invitation's ``grants`` (e.g. link a client contact to its client).
@@ -62,10 +64,15 @@ def practice_create(
     )
     practice.full_clean()
     practice.save()
-    Membership.objects.create(practice=practice, user=owner, role=Role.OWNER)
-    activity_record(
-        practice=practice, actor=owner, verb="practice.created", target=practice, request=request
-    )
+    with practice_scope(practice):
+        Membership.objects.create(practice=practice, user=owner, role=Role.OWNER)
+        activity_record(
+            practice=practice,
+            actor=owner,
+            verb="practice.created",
+            target=practice,
+            request=request,
+        )
     return practice
 
 
@@ -151,12 +158,13 @@ def invitation_by_token(token: str) -> Invitation | None:
     """The invitation a raw token names, whatever its state (None when forged)."""
     if not token:
         return None
-    return (
-        Invitation.objects.unscoped()
-        .select_related("practice")
-        .filter(token_hash=hash_secret(token))
-        .first()
-    )
+    with rls.cross_practice("invitation lookup by hash"):
+        return (
+            Invitation.objects.unscoped()
+            .select_related("practice")
+            .filter(token_hash=hash_secret(token))
+            .first()
+        )
 
 
 def invitation_problem(invitation: Invitation | None) -> str | None:
@@ -218,15 +226,23 @@ def _revoke_invitations_beyond(
 @transaction.atomic
 def invitation_accept(*, token: str, user: User, request=None) -> Membership:
     invitation = invitation_by_token(token)
-    if invitation is not None:
-        invitation = Invitation.objects.unscoped().select_for_update().get(pk=invitation.pk)
+    if invitation is None:
+        security_event("invitation.rejected", request=request, user=user, practice=None)
+        raise ApplicationError(invitation_problem(None))
+    with practice_scope(invitation.practice):
+        return _invitation_accept(invitation=invitation, user=user, request=request)
+
+
+def _invitation_accept(*, invitation: Invitation, user: User, request=None) -> Membership:
+    invitation = (
+        Invitation.objects.for_practice(invitation.practice_id)
+        .select_for_update()
+        .get(pk=invitation.pk)
+    )
     problem = invitation_problem(invitation)
     if problem:
         security_event(
-            "invitation.rejected",
-            request=request,
-            user=user,
-            practice=getattr(invitation, "practice", None),
+            "invitation.rejected", request=request, user=user, practice=invitation.practice
         )
         raise ApplicationError(problem)
     if user.email.lower() != invitation.email.lower():

@@ -131,6 +131,9 @@ else:
             },
         }
     }
+# Row-level security (secretary/rls.py): on PostgreSQL the app switches to this role, which owns
+# no table, on every connection; ``migrate`` and ``flush`` run as the connecting (owner) role.
+DATABASE_APP_ROLE = os.environ.get("DATABASE_APP_ROLE", "")
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # --- Cache, Celery ------------------------------------------------------------------------

@@ -17,10 +17,20 @@ from django.db import models
 from django.db.models.lookups import Exact, In
 from django.utils.translation import gettext_lazy as _
 
-from secretary.scope import current_practice, practice_scope  # noqa: F401  (re-exported)
+from secretary import rls, scope
+from secretary.scope import current_practice  # noqa: F401  (re-exported)
 
 if TYPE_CHECKING:
     from secretary.models import Practice
+
+
+@contextlib.contextmanager
+def practice_scope(practice: Practice | int):
+    """Work inside one practice: its transaction sees only its rows (PostgreSQL row-level
+    security, ``secretary.rls``), and logs name it. Request resolvers, tasks and sweeps enter
+    it; outside a transaction it opens one for the block."""
+    with rls.practice_transaction(practice), scope.practice_scope(practice):
+        yield
 
 
 class PracticeScopeError(RuntimeError):

@@ -5,9 +5,14 @@ from django.utils import timezone
 def seed_templates(sender, instance, created, raw=False, **kwargs):
     """Every new practice starts with the default task templates (after its services exist)."""
     if created and not raw:
+        from secretary.tenancy import practice_scope
         from tasks.services import task_templates_seed
 
-        transaction.on_commit(lambda: task_templates_seed(practice=instance))
+        def seed() -> None:
+            with practice_scope(instance):
+                task_templates_seed(practice=instance)
+
+        transaction.on_commit(seed)
 
 
 def keep_member_history(sender, instance, **kwargs):

@@ -152,6 +152,111 @@ def _isolated_cache(settings):
     settings.CACHES = caches
 
 
+# --- Row-level security (PostgreSQL) ---------------------------------------------------------
+
+
+@pytest.fixture(scope="session")
+def django_db_modify_db_settings(django_db_modify_db_settings_parallel_suffix):
+    """With ``TEST_VIA_PGBOUNCER=1`` (CI's second pass of the isolation tests) the suite's own
+    database connection goes through a PgBouncer of its own in transaction mode, one server
+    connection in its pool: every request's practice must die with its transaction."""
+    if not os.environ.get("TEST_VIA_PGBOUNCER"):
+        yield
+        return
+    from django.db import connections
+
+    from tests.infra import pgbouncer
+
+    settings_dict = connections["default"].settings_dict
+    if connections["default"].vendor != "postgresql":
+        pytest.fail("TEST_VIA_PGBOUNCER needs DATABASE_URL=postgres://…", pytrace=False)
+    bouncer = pgbouncer.start(
+        server_host=settings_dict["HOST"] or "127.0.0.1",
+        server_port=int(settings_dict["PORT"] or 5432),
+        user=settings_dict["USER"],
+        password=settings_dict["PASSWORD"] or "",
+    )
+    connections["default"].close()
+    settings_dict.update(HOST=bouncer.host, PORT=str(bouncer.port))
+    yield bouncer
+    connections["default"].close()
+    pgbouncer.stop(bouncer)
+
+
+@pytest.fixture(scope="session")
+def django_db_setup(django_db_setup, django_db_modify_db_settings):
+    """pytest-django's, and through PgBouncer its pooled server connections to the test
+    database are closed before the database is dropped."""
+    yield
+    if django_db_modify_db_settings is not None:
+        from django.db import connections
+
+        connections["default"].close()
+        django_db_modify_db_settings.release(connections["default"].settings_dict["NAME"])
+
+
+def _set_session_bypass(connection, value: str) -> None:
+    # The driver's cursor: query-count assertions around a request must not count this.
+    connection.ensure_connection()
+    with connection.connection.cursor() as cursor:
+        cursor.execute("SELECT set_config('app.bypass_rls', %s, false)", [value])
+
+
+@pytest.fixture(autouse=True)
+def _rls_bypass_outside_requests(request, monkeypatch):
+    """Test code sees every practice (factories build several; assertions read them back), but
+    requests do not: while the test client's handler serves a request the bypass is off, so the
+    app's own resolvers, scopes and ``rls.cross_practice`` calls are what let it see rows, as in
+    production. Requests served by other threads (live server) or processes (worker) never had
+    it. A no-op on SQLite and for tests without the database."""
+    if request.node.get_closest_marker("django_db") is None and not (
+        {"_django_db_helper", "db", "transactional_db"} & set(request.fixturenames)
+    ):
+        yield
+        return
+    request.getfixturevalue("_django_db_helper")
+    import threading
+
+    from django.db import DatabaseError, connection
+    from django.db.backends.signals import connection_created
+    from django.test.client import ClientHandler
+
+    if connection.vendor != "postgresql":
+        yield
+        return
+    serve = ClientHandler.__call__
+
+    def serve_without_bypass(self, environ):
+        _set_session_bypass(connection, "off")
+        try:
+            return serve(self, environ)
+        finally:
+            try:
+                _set_session_bypass(connection, "on")
+            except DatabaseError:  # a broken transaction: the test sees its error instead
+                pass
+
+    test_thread = threading.get_ident()
+
+    def new_connection(sender, connection, **kwargs):
+        # A connection the test opens later (Playwright's greenlets see their own) gets it too.
+        if threading.get_ident() == test_thread and connection.alias == "default":
+            _set_session_bypass(connection, "on")
+
+    _set_session_bypass(connection, "on")
+    monkeypatch.setattr(ClientHandler, "__call__", serve_without_bypass)
+    connection_created.connect(new_connection, dispatch_uid="tests.rls.bypass")
+    try:
+        yield
+    finally:
+        connection_created.disconnect(dispatch_uid="tests.rls.bypass")
+    if connection.connection is not None and not connection.needs_rollback:
+        try:
+            _set_session_bypass(connection, "")
+        except DatabaseError:  # a broken transaction: its rollback resets it anyway
+            pass
+
+
 # --- The world --------------------------------------------------------------------------------
 
 

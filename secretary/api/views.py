@@ -22,7 +22,7 @@ from drf_spectacular.utils import OpenApiResponse, extend_schema, extend_schema_
 from rest_framework import filters, generics, status
 from rest_framework.response import Response
 
-from secretary import services
+from secretary import rls, services
 from secretary.api_auth import token_of
 from secretary.api_base import PracticeScopedMixin, require_recent_authentication, require_session
 from secretary.api_filters import FilterSet
@@ -69,6 +69,10 @@ class PracticeListView(generics.ListAPIView):
     serializer_class = PracticeSerializer
     queryset = Membership.objects.none()
     filter_backends: list = []
+
+    def list(self, request, *args, **kwargs):
+        with rls.cross_practice("a user's practices"):
+            return super().list(request, *args, **kwargs)
 
     def get_queryset(self):
         memberships = self.request.user.memberships.select_related("practice")

@@ -14,6 +14,7 @@ from secretary.adapters import INVITATION_SESSION_KEY
 from secretary.audit import security_event
 from secretary.errors import ApplicationError
 from secretary.models import Membership
+from secretary.tenancy import practice_scope
 from secretary.views.practices import membership_home_url
 
 
@@ -59,12 +60,13 @@ def invitation_accept(request, token: str):
         messages.success(request, _("Welcome to %(name)s.") % {"name": membership.practice.name})
         return redirect(membership_home_url(membership))
 
-    existing = (
-        Membership.objects.for_practice(invitation.practice)
-        .filter(user=request.user)
-        .select_related("practice")
-        .first()
-    )
+    with practice_scope(invitation.practice):
+        existing = (
+            Membership.objects.for_practice(invitation.practice)
+            .filter(user=request.user)
+            .select_related("practice")
+            .first()
+        )
     return render(
         request,
         "secretary/invitation_accept.html",

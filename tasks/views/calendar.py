@@ -12,6 +12,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from clients.selectors import client_get
+from secretary import rls
 from secretary.access import staff_view
 from secretary.errors import ApplicationError
 from secretary.idempotency import submit_once
@@ -130,12 +131,13 @@ def event_delete(request, event_id: int):
 @require_GET
 def calendar_feed(request, practice_slug: str, token: str):
     """The private ICS feed: the secret in the URL is the only credential (calendar apps)."""
-    feed = event_services.feed_by_token(practice_slug=practice_slug, token=token)
-    if feed is None:
-        raise Http404
-    body = event_services.feed_body(
-        practice=feed.practice, client=feed.client, membership=feed.membership
-    )
+    with rls.practice_transaction_for_slug(practice_slug):
+        feed = event_services.feed_by_token(practice_slug=practice_slug, token=token)
+        if feed is None:
+            raise Http404
+        body = event_services.feed_body(
+            practice=feed.practice, client=feed.client, membership=feed.membership
+        )
     response = HttpResponse(body, content_type="text/calendar; charset=utf-8")
     response["Cache-Control"] = "private, max-age=300"
     return response

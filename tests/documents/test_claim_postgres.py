@@ -8,6 +8,8 @@ from django.db import connection, connections, transaction
 
 from documents import services
 from documents.models import DocumentStatus
+from secretary import rls
+from secretary.tenancy import practice_scope
 from tests.documents.factories import DocumentFactory
 
 pytestmark = [pytest.mark.postgres, pytest.mark.django_db(transaction=True)]
@@ -28,7 +30,8 @@ def test_a_second_claim_waits_for_the_first_and_then_finds_nothing_to_do(world):
 
     def first_worker():
         try:
-            with transaction.atomic():  # hold the claimed row's lock until told to commit
+            # Hold the claimed row's lock until told to commit; each worker runs in the practice.
+            with transaction.atomic(), practice_scope(world.practice):
                 results["first"] = services.document_claim(
                     practice_id=world.practice.pk, document_id=document.pk
                 )
@@ -39,9 +42,10 @@ def test_a_second_claim_waits_for_the_first_and_then_finds_nothing_to_do(world):
 
     def second_worker():
         try:
-            results["second"] = services.document_claim(
-                practice_id=world.practice.pk, document_id=document.pk
-            )
+            with practice_scope(world.practice):
+                results["second"] = services.document_claim(
+                    practice_id=world.practice.pk, document_id=document.pk
+                )
         finally:
             connections.close_all()
 
@@ -55,7 +59,8 @@ def test_a_second_claim_waits_for_the_first_and_then_finds_nothing_to_do(world):
     second.start()
 
     def second_is_blocked() -> bool:
-        with connection.cursor() as cursor:
+        # As the connecting role: the app's role sees no other session's wait state.
+        with rls.owner_role(), connection.cursor() as cursor:
             cursor.execute(
                 "SELECT count(*) FROM pg_stat_activity WHERE wait_event_type = 'Lock' "
                 "AND datname = current_database()"

@@ -13,6 +13,7 @@ import pytest
 from django.db import IntegrityError, connection, transaction
 
 from secretary.errors import ApplicationError
+from secretary.tenancy import practice_scope
 from tasks import services, timekeeping
 from tasks.models import RecurringTask, Task, TimeEntry
 from tests.tasks.factories import RecurringTaskFactory, TaskFactory
@@ -26,15 +27,17 @@ def _postgres_only():
         pytest.skip("Needs PostgreSQL (DATABASE_URL=postgres://...).")
 
 
-def race(*calls):
-    """Run the calls at the same moment in threads; return their results or exceptions."""
+def race(*calls, practice):
+    """Run the calls at the same moment in threads, each inside the practice (as a request or
+    a task would be); return their results or exceptions."""
     barrier = threading.Barrier(len(calls))
     results = [None] * len(calls)
 
     def run(index, call):
         try:
             barrier.wait()
-            results[index] = call()
+            with practice_scope(practice):
+                results[index] = call()
         except Exception as error:  # reported to the test
             results[index] = error
         finally:
@@ -58,6 +61,7 @@ def test_it_starts_only_one_of_two_simultaneous_timers(world, desk):
         lambda: timekeeping.timer_start(
             practice=world.practice, membership=world.secretary, task=second
         ),
+        practice=world.practice,
     )
     assert sum(isinstance(r, TimeEntry) for r in results) == 1
     assert sum(isinstance(r, ApplicationError) for r in results) == 1
@@ -80,6 +84,7 @@ def test_it_creates_an_occurrence_once_when_two_beats_overlap(world, desk):
         race(
             lambda: services.recurring_tasks_run(practice=world.practice),
             lambda: services.recurring_tasks_run(practice=world.practice),
+            practice=world.practice,
         )
     dates = sorted(
         Task.objects.for_practice(world.practice)

@@ -4,6 +4,7 @@ from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 from django.urls import reverse
 
+from secretary import rls
 from secretary.demo import DEMO_PASSWORD, seed_demo
 
 
@@ -23,7 +24,8 @@ class Command(BaseCommand):
                 "The demo logins share a published password: run with DEBUG=1, or pass --force "
                 "on a server that is not public."
             )
-        demo = seed_demo()
+        with rls.cross_practice("seed_demo command"):  # it creates several practices
+            demo = seed_demo()
         site = settings.SITE_URL
         out = self.stdout
         out.write(self.style.SUCCESS("Demo data is ready."))
