@@ -196,21 +196,33 @@ def set_app_role(sender=None, connection=None, **kwargs) -> None:
 
 @contextlib.contextmanager
 def owner_role(using: str = DEFAULT_DB_ALIAS) -> Iterator[None]:
-    """Run as the connecting role (the tables' owner) for DDL: migrations, flush."""
+    """Run as the connecting role (the tables' owner), seeing every practice: for DDL and the
+    data steps of migrations (they read and fix every practice's rows), and flush.
+
+    The policies are forced, so even the owner needs the bypass; it is set for the session of
+    this command's own connection (a migration must not run through a transaction pooler)."""
     connection = connections[using]
-    role = app_role()
-    if not role or connection.vendor != "postgresql":
+    if connection.vendor != "postgresql" or connection.alias == NO_DB_ALIAS:
         yield
         return
+    role = app_role()
     connection.ensure_connection()
     with connection.connection.cursor() as cursor:
-        cursor.execute("RESET ROLE")
+        if role:
+            cursor.execute("RESET ROLE")
+        cursor.execute(
+            "SELECT current_setting(%s, true), set_config(%s, 'on', false)",
+            [BYPASS_SETTING, BYPASS_SETTING],
+        )
+        previous = cursor.fetchone()[0] or ""
     try:
         yield
     finally:
         if connection.connection is not None and not connection.connection.closed:
             with connection.connection.cursor() as cursor:
-                cursor.execute(f"SET ROLE {_quote(connection, role)}")
+                cursor.execute("SELECT set_config(%s, %s, false)", [BYPASS_SETTING, previous])
+                if role:
+                    cursor.execute(f"SET ROLE {_quote(connection, role)}")
 
 
 # --- Policies -------------------------------------------------------------------------------

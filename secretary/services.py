@@ -185,11 +185,13 @@ def invitation_problem(invitation: Invitation | None) -> str | None:
 
 
 def _inviter_may_grant(invitation: Invitation) -> bool:
-    inviter = (
-        Membership.objects.for_practice(invitation.practice_id)
-        .filter(user_id=invitation.invited_by_id)
-        .first()
-    )
+    # Read inside the invitation's practice: a signed-out visitor has no practice yet.
+    with practice_scope(invitation.practice):
+        inviter = (
+            Membership.objects.for_practice(invitation.practice_id)
+            .filter(user_id=invitation.invited_by_id)
+            .first()
+        )
     return inviter is not None and _may_grant(inviter, invitation.role)
 
 

@@ -4,6 +4,7 @@ import pytest
 from django.db import connection
 from django.db.migrations.executor import MigrationExecutor
 
+from secretary import rls
 from secretary.models import ActivityEvent
 from tasks.models import CalendarFeed
 from tests.conftest import build_world
@@ -15,6 +16,9 @@ BEFORE = [("tasks", "0001_initial")]
 @pytest.mark.django_db(transaction=True)
 def test_it_attributes_existing_calendar_links_and_revokes_those_nobody_vouches_for():
     # Given links made before their maker was recorded
+    # Migrations run as the tables' owner, seeing every practice (``manage.py migrate`` too)
+    owner = rls.owner_role()
+    owner.__enter__()
     executor = MigrationExecutor(connection)
     executor.migrate(BEFORE)
     try:
@@ -44,6 +48,7 @@ def test_it_attributes_existing_calendar_links_and_revokes_those_nobody_vouches_
         executor = MigrationExecutor(connection)
         executor.loader.build_graph()
         executor.migrate(executor.loader.graph.leaf_nodes())
+        owner.__exit__(None, None, None)
     # Then the contact's link is theirs, the member's link its owner's, and the client link
     # nobody is known to have made no longer works
     feeds = {f.pk: f for f in CalendarFeed.objects.for_practice(world.practice)}
