@@ -45,6 +45,7 @@ def purge_idempotency_keys() -> int:
     return idempotency_keys_purge()
 
 
+@shared_task
 def relay_outbox() -> dict[str, int]:
     """Beat: publish again the jobs the broker never got or no worker finished."""
     from secretary.outbox import outbox_relay

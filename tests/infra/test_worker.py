@@ -126,3 +126,15 @@ def test_it_sends_one_email_when_the_invitation_task_runs_twice_in_process(mailo
     # Then one email went out
     assert results == [True, False]
     assert [m.to for m in mailoutbox] == [["twice@example.com"]]
+
+
+def test_it_registers_every_task_the_beat_schedule_sends():
+    # Given the app's tasks, as a worker discovers them
+    from django.conf import settings
+
+    from secretary.celery import app
+
+    app.loader.import_default_modules()
+    # Then every job beat sends has a task to run it (a worker drops an unregistered one)
+    scheduled = {entry["task"] for entry in settings.CELERY_BEAT_SCHEDULE.values()}
+    assert scheduled and scheduled <= set(app.tasks), scheduled - set(app.tasks)
