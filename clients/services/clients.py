@@ -288,6 +288,7 @@ def client_archive(
     return client
 
 
+@transaction.atomic
 def client_team_remove(
     *, practice: Practice, actor: Membership, client: Client, membership: Membership, request=None
 ) -> None:
