@@ -28,47 +28,32 @@ MAX_ATTENDEES = 50
 # contact sees when and where, never the practice's notes, the other attendees, which task or
 # secretary it belongs to. The portal page, the API answering a contact and the client's ICS
 # feed all read this one list.
-EVENT_FIELDS_FOR_STAFF = frozenset(
-    {
-        "id",
-        "client",
-        "task",
-        "secretary",
-        "kind",
-        "title",
-        "starts_at",
-        "ends_at",
-        "time_zone",
-        "starts_in_client_zone",
-        "location",
-        "video_link",
-        "dial_in",
-        "attendees",
-        "notes",
-        "cancelled",
-        "updated_at",
-    }
+EVENT_FIELDS_FOR_STAFF = (
+    "id",
+    "client",
+    "task",
+    "secretary",
+    "kind",
+    "title",
+    "starts_at",
+    "ends_at",
+    "time_zone",
+    "starts_in_client_zone",
+    "location",
+    "video_link",
+    "dial_in",
+    "attendees",
+    "notes",
+    "cancelled",
+    "updated_at",
 )
-EVENT_FIELDS_FOR_CLIENTS = frozenset(
-    {
-        "id",
-        "client",
-        "kind",
-        "title",
-        "starts_at",
-        "ends_at",
-        "time_zone",
-        "starts_in_client_zone",
-        "location",
-        "video_link",
-        "dial_in",
-        "cancelled",
-        "updated_at",
-    }
+STAFF_ONLY_EVENT_FIELDS = frozenset({"task", "secretary", "attendees", "notes"})
+EVENT_FIELDS_FOR_CLIENTS = tuple(
+    name for name in EVENT_FIELDS_FOR_STAFF if name not in STAFF_ONLY_EVENT_FIELDS
 )
 
 
-def event_fields(*, for_client: bool) -> frozenset[str]:
+def event_fields(*, for_client: bool) -> tuple[str, ...]:
     """The fields of an event a client contact (``for_client``) or a staff member may see."""
     return EVENT_FIELDS_FOR_CLIENTS if for_client else EVENT_FIELDS_FOR_STAFF
 

@@ -11,7 +11,7 @@ from rest_framework import serializers
 from clients.models import Client, ServiceCategory
 from secretary.limits import MAX_ID, in_zone, validate_date_in_range
 from secretary.models import Membership
-from tasks.events import MAX_ATTENDEES, event_fields
+from tasks.events import EVENT_FIELDS_FOR_STAFF, MAX_ATTENDEES, event_fields
 from tasks.models import (
     Attachment,
     CalendarEvent,
@@ -258,25 +258,7 @@ class EventSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = CalendarEvent
-        fields = [
-            "id",
-            "client",
-            "task",
-            "secretary",
-            "kind",
-            "title",
-            "starts_at",
-            "ends_at",
-            "time_zone",
-            "starts_in_client_zone",
-            "location",
-            "video_link",
-            "dial_in",
-            "attendees",
-            "notes",
-            "cancelled",
-            "updated_at",
-        ]
+        fields = list(EVENT_FIELDS_FOR_STAFF)
         read_only_fields = ["updated_at"]
 
     @extend_schema_field(serializers.DateTimeField())

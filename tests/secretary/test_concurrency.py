@@ -2,35 +2,17 @@
 owners stepping down at the same moment never leave a practice without an owner."""
 
 import threading
-import time
 
 import pytest
-from django.db import connection, connections, transaction
+from django.db import connections, transaction
 
-from secretary import rls, services
+from secretary import services
 from secretary.errors import ApplicationError
 from secretary.models import Membership, Role
 from secretary.tenancy import practice_scope
+from tests.concurrency import DEADLINE, backend_is_waiting_for_a_lock, wait_for
 from tests.conftest import build_world
 from tests.factories import MembershipFactory
-
-DEADLINE = 20.0
-
-
-def backend_is_waiting_for_a_lock(pid: int) -> bool:
-    # As the connecting role: the app's role sees no other session's wait state.
-    with rls.owner_role(), connection.cursor() as cursor:
-        cursor.execute("SELECT wait_event_type FROM pg_stat_activity WHERE pid = %s", [pid])
-        row = cursor.fetchone()
-    return row is not None and row[0] == "Lock"
-
-
-def wait_for(predicate, what: str) -> None:
-    deadline = time.monotonic() + DEADLINE
-    while not predicate():
-        if time.monotonic() > deadline:
-            raise AssertionError(f"Timed out waiting for {what}.")
-        time.sleep(0.02)
 
 
 def change_role(practice, member):

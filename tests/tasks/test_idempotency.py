@@ -3,18 +3,16 @@
 
 import re
 import threading
-import time
 from datetime import timedelta
 from types import SimpleNamespace
 
 import pytest
-from django.db import connection, connections
+from django.db import connections
 from django.test import Client as HttpClient
 from django.urls import reverse
 from django.utils import timezone
 
 from clients.models import Client
-from secretary import rls
 from secretary.errors import ApplicationError
 from secretary.idempotency import TOKEN_FIELD, idempotency_keys_purge, submit_once
 from secretary.models import IdempotencyKey, Invitation
@@ -22,6 +20,7 @@ from secretary.tenancy import practice_scope
 from tasks import services
 from tasks.forms import RequestForm
 from tasks.models import Comment, Task, TimeEntry
+from tests.concurrency import DEADLINE, backend_is_waiting_for_a_lock, wait_for
 from tests.conftest import build_world
 from tests.tasks.factories import (
     ClientFactory,
@@ -29,8 +28,6 @@ from tests.tasks.factories import (
     EngagementFactory,
     TaskFactory,
 )
-
-DEADLINE = 20.0
 
 
 def url(world, name, **kwargs):
@@ -403,22 +400,6 @@ def test_it_replays_a_client_contacts_request_and_a_comment(world, desk, contact
 
 
 # --- Concurrency (PostgreSQL) ----------------------------------------------------------------
-
-
-def backend_is_waiting_for_a_lock(pid: int) -> bool:
-    # The app's role sees no other session's wait state: ask as the owner.
-    with rls.owner_role(), connection.cursor() as cursor:
-        cursor.execute("SELECT wait_event_type FROM pg_stat_activity WHERE pid = %s", [pid])
-        row = cursor.fetchone()
-    return row is not None and row[0] == "Lock"
-
-
-def wait_for(predicate, what: str) -> None:
-    deadline = time.monotonic() + DEADLINE
-    while not predicate():
-        if time.monotonic() > deadline:
-            raise AssertionError(f"Timed out waiting for {what}.")
-        time.sleep(0.02)
 
 
 @pytest.mark.postgres
