@@ -26,6 +26,7 @@ from secretary.idempotency import IdempotentCreateMixin
 from secretary.models import Role
 from tasks import events as event_services
 from tasks import selectors, services, timekeeping
+from tasks.events import EVENT_COMPUTED_FIELDS, EVENT_FIELDS_FOR_STAFF
 from tasks.models import Attachment, CalendarEvent, CalendarFeed, Comment, Status, Task, TimeEntry
 from tasks.serializers import (
     AttachmentSerializer,
@@ -486,22 +487,8 @@ class EventMixin(ContactMixin):
         if event is not None:
             current = {
                 name: getattr(event, name)
-                for name in (
-                    "client",
-                    "task",
-                    "secretary",
-                    "kind",
-                    "title",
-                    "starts_at",
-                    "ends_at",
-                    "time_zone",
-                    "location",
-                    "video_link",
-                    "dial_in",
-                    "attendees",
-                    "notes",
-                    "cancelled",
-                )
+                for name in EVENT_FIELDS_FOR_STAFF
+                if name not in EVENT_COMPUTED_FIELDS
             }
             data = {**current, **data}
         serializer.instance = event_services.event_save(

@@ -47,6 +47,8 @@ EVENT_FIELDS_FOR_STAFF = (
     "cancelled",
     "updated_at",
 )
+# Shown, never written: an edit keeps the stored value of every other field it does not send.
+EVENT_COMPUTED_FIELDS = frozenset({"id", "starts_in_client_zone", "updated_at"})
 STAFF_ONLY_EVENT_FIELDS = frozenset({"task", "secretary", "attendees", "notes"})
 EVENT_FIELDS_FOR_CLIENTS = tuple(
     name for name in EVENT_FIELDS_FOR_STAFF if name not in STAFF_ONLY_EVENT_FIELDS
