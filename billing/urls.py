@@ -1,6 +1,10 @@
 """Routes of this app, mounted by the root urlconf under the practice prefixes."""
 
+from billing.views import bank, books, journal, portal, reports, trust
+
+AREAS = (books, journal, reports, bank, trust, portal)
+
 # Under /app/<practice_slug>/ (staff).
-staff_patterns: list = []
+staff_patterns: list = [pattern for area in AREAS for pattern in area.staff_patterns]
 # Under /portal/<practice_slug>/ (client contacts).
-portal_patterns: list = []
+portal_patterns: list = [pattern for area in AREAS for pattern in area.portal_patterns]

@@ -24,6 +24,8 @@ class DocumentKind(models.TextChoices):
     BUSINESS_CARDS = "business_cards", _("Business cards")
     PRESENTATION_HANDOUT = "presentation_handout", _("Presentation handout")
     INVOICE = "invoice", _("Invoice")
+    LEDGER_REPORT = "ledger_report", _("Financial report")
+    MONTH_END_PACK = "month_end_pack", _("Month-end pack")
 
 
 class DocumentStatus(models.TextChoices):

@@ -1,3 +1,0 @@
-"""API routes of this app, mounted under /api/v1/practices/<practice_slug>/."""
-
-api_patterns: list = []

@@ -1,0 +1,3 @@
+"""(API of this area.)"""
+
+api_patterns: list = []

@@ -1,0 +1,1 @@
+"""Bank statements: parsing CSV and OFX, importing on a worker, rules, reconciliation."""

@@ -1,0 +1,4 @@
+"""(Pages of this area.)"""
+
+staff_patterns: list = []
+portal_patterns: list = []
