@@ -206,13 +206,16 @@ def three_way(
         for m in matters_with_balances(practice=practice, book=book, as_of=as_of)
         if m.balance != 0
     ]
+    for matter in matters:
+        matter.balance = matter.balance.quantize(book.quantum)
+    account_balance = trust_account_balance(practice=practice, account=account, as_of=as_of)
     return ThreeWay(
         account=account,
         as_of=as_of,
         statement_balance=statement_balance,
-        account_balance=trust_account_balance(practice=practice, account=account, as_of=as_of),
+        account_balance=account_balance.quantize(book.quantum),
         matters=matters,
-        matters_total=sum((m.balance for m in matters), ZERO),
+        matters_total=sum((m.balance for m in matters), ZERO).quantize(book.quantum),
     )
 
 

@@ -65,11 +65,11 @@ def _lock(*, practice, book: Book, matters: list[TrustMatter]) -> list[TrustMatt
 
 def _check_open(matter: TrustMatter, *, on: date, field: str) -> None:
     if matter.closed_on is not None:
-        message = _("The matter %(matter)s is closed.") % {"matter": matter}
+        message = _("The matter %(matter)s is closed.") % {"matter": matter.reference}
         raise LedgerError(message, errors={field: message})
     if on < matter.opened_on:
         message = _("The matter %(matter)s was opened on %(date)s: choose a later date.") % {
-            "matter": matter,
+            "matter": matter.reference,
             "date": matter.opened_on.isoformat(),
         }
         raise LedgerError(message, errors={"date": message})
@@ -78,13 +78,15 @@ def _check_open(matter: TrustMatter, *, on: date, field: str) -> None:
 def _check_available(
     *, practice, book: Book, matter: TrustMatter, on: date, amount: Decimal, field: str
 ) -> None:
-    available = selectors.matter_available(practice=practice, matter=matter, on=on)
+    available = selectors.matter_available(practice=practice, matter=matter, on=on).quantize(
+        book.quantum
+    )
     if amount > available:
         message = _(
             "The matter %(matter)s has %(available)s %(currency)s available on %(date)s: "
             "%(amount)s %(currency)s cannot be paid out of it."
         ) % {
-            "matter": matter,
+            "matter": matter.reference,
             "available": available,
             "amount": amount,
             "currency": book.currency,
@@ -223,7 +225,8 @@ def matter_close(
     """Close a matter whose ledger is at zero (and stays there: no later lines)."""
     _check_dates(closed_on=closed_on)
     with transaction.atomic():
-        (matter,) = _lock(practice=practice, book=matter.book, matters=[matter])
+        book = matter.book
+        (matter,) = _lock(practice=practice, book=book, matters=[matter])
         if matter.closed_on is not None:
             raise LedgerError(_("This matter is already closed."))
         if closed_on < matter.opened_on:
@@ -234,7 +237,7 @@ def matter_close(
             message = _(
                 "The matter still holds %(balance)s %(currency)s: pay it out or transfer it "
                 "before closing the matter."
-            ) % {"balance": balance, "currency": matter.book.currency}
+            ) % {"balance": balance.quantize(book.quantum), "currency": book.currency}
             raise LedgerError(message, errors={"closed_on": message})
         if matter.lines.filter(date__gt=closed_on).exists():
             message = _("The matter has lines after this date.")
