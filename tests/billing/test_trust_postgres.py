@@ -11,7 +11,7 @@ import pytest
 from django.db import IntegrityError, connection, connections, transaction
 
 from billing.ledger.posting import LedgerError
-from billing.models import Account, EntryStatus, JournalEntry, JournalLine
+from billing.models import Account, EntryStatus, JournalEntry
 from billing.trust import selectors, services
 from secretary.tenancy import practice_scope
 from tests.billing.isolation_trust import law_firm_book, matter_with_money
