@@ -264,3 +264,22 @@ def test_it_computes_the_running_balance_in_the_database(world, book):
     # Only the liability side makes up the matter's ledger
     assert all(line.account.code == "2050" for line in lines)
     assert JournalLine.objects.for_practice(world.practice).filter(matter=matter).count() == 6
+
+
+def test_the_demo_seeds_matters_money_and_a_reconciliation_once(world, book):
+    from types import SimpleNamespace
+
+    from billing.trust import demo
+
+    context = SimpleNamespace(owner=world.owner)
+    # When the demo is seeded twice
+    demo.seed(context, book=book)
+    demo.seed(context, book=book)
+    # Then three matters hold money, one balanced reconciliation closes last month
+    matters = selectors.matters_with_balances(practice=world.practice, book=book)
+    assert matters.count() == 3
+    assert all(matter.balance >= 0 for matter in matters)
+    assert JournalEntry.objects.for_practice(world.practice).filter(book=book).count() == 6
+    (reconciliation,) = TrustReconciliation.objects.for_practice(world.practice).filter(book=book)
+    assert reconciliation.is_balanced
+    assert reconciliation.matters_total == Decimal("168350.00")
