@@ -15,5 +15,10 @@ class BillingConfig(AppConfig):
                 "ledger.book_locked": _("changed the lock date of books"),
                 "ledger.entry_drafted": _("drafted a journal entry"),
                 "ledger.entry_posted": _("posted a journal entry"),
+                # Trust (client) money
+                "trust.matter_opened": _("opened a trust matter"),
+                "trust.matter_updated": _("changed a trust matter"),
+                "trust.matter_closed": _("closed a trust matter"),
+                "trust.reconciled": _("recorded a three-way trust reconciliation"),
             }
         )

@@ -1,0 +1,1 @@
+"""Forms of the bookkeeping pages, one module per area."""

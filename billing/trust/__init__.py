@@ -1,0 +1,1 @@
+"""Trust (client) money: matters, money in and out, transfers, three-way reconciliation."""
