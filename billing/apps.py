@@ -15,5 +15,16 @@ class BillingConfig(AppConfig):
                 "ledger.book_locked": _("changed the lock date of books"),
                 "ledger.entry_drafted": _("drafted a journal entry"),
                 "ledger.entry_posted": _("posted a journal entry"),
+                # Books and journal pages
+                "ledger.book_updated": _("changed the settings of books"),
+                "ledger.account_saved": _("saved an account"),
+                "ledger.account_archived": _("archived an account"),
+                "ledger.account_restored": _("restored an account"),
+                "ledger.tax_code_saved": _("saved a tax code"),
+                "ledger.contact_saved": _("saved a ledger contact"),
             }
         )
+
+        from secretary.navigation import register_staff_nav
+
+        register_staff_nav("book_list", _("Books"), order=45)
