@@ -136,7 +136,7 @@ class BookCreateForm(IdempotentFormMixin, forms.Form):
     currency = forms.ChoiceField(
         label=_("Currency"),
         required=False,
-        choices=[("", _("The client's (or the chart's) currency"))] + CURRENCIES,
+        choices=[("", _("The client's (or the chart's) currency")), *CURRENCIES],
     )
     fiscal_year_start_month = forms.TypedChoiceField(
         label=_("Fiscal year starts in"), choices=MONTH_CHOICES, coerce=int, initial=1
@@ -147,16 +147,13 @@ class BookCreateForm(IdempotentFormMixin, forms.Form):
         self.membership = membership
         self.fields["client"].queryset = selectors.clients_without_books(practice=practice)
         self.fields["chart"].choices = [
-            (key, f"{chart.name} — {chart.description}")
-            for key, chart in chart_templates().items()
+            (key, f"{chart.name} — {chart.description}") for key, chart in chart_templates().items()
         ]
 
     def clean(self):
         cleaned = super().clean()
         if "client" in cleaned and cleaned["client"] is None and not self.membership.is_admin:
-            self.add_error(
-                "client", _("Only an owner or admin may open the practice's own books.")
-            )
+            self.add_error("client", _("Only an owner or admin may open the practice's own books."))
         return cleaned
 
 
@@ -274,10 +271,10 @@ class JournalFilterForm(forms.Form):
     date_to = limits.DateField(label=_("To"), required=False, widget=DATE)
     account = ObjectChoiceField(label=_("Account"), required=False)
     source = forms.ChoiceField(
-        label=_("Source"), required=False, choices=[("", _("Any"))] + EntrySource.choices
+        label=_("Source"), required=False, choices=[("", _("Any")), *EntrySource.choices]
     )
     status = forms.ChoiceField(
-        label=_("Status"), required=False, choices=[("", _("Any"))] + EntryStatus.choices
+        label=_("Status"), required=False, choices=[("", _("Any")), *EntryStatus.choices]
     )
     q = forms.CharField(
         label=_("Text"),
@@ -329,9 +326,7 @@ class LineForm(forms.Form):
             ("matter", choices.matters),
         ):
             old = self.fields[name]
-            self.fields[name] = ObjectChoiceField(
-                label=old.label, required=False, objects=objects
-            )
+            self.fields[name] = ObjectChoiceField(label=old.label, required=False, objects=objects)
 
     def clean_debit(self):
         return parse_amount(self.cleaned_data.get("debit"), book=self.book)
@@ -345,9 +340,7 @@ class LineForm(forms.Form):
             return cleaned
         debit, credit = cleaned.get("debit"), cleaned.get("credit")
         if debit and credit:
-            self.add_error(
-                "credit", _("Enter either a debit or a credit on each line, not both.")
-            )
+            self.add_error("credit", _("Enter either a debit or a credit on each line, not both."))
         elif not debit and not credit:
             self.add_error("debit", _("Enter a debit or a credit."))
         if cleaned.get("account") is None:
@@ -365,9 +358,7 @@ class BaseLineFormSet(forms.BaseFormSet):
     def filled_forms(self) -> list[LineForm]:
         """The line forms that count: not blank, not removed (in order)."""
         return [
-            form
-            for form in self.forms
-            if form.has_changed() and not self._should_delete_form(form)
+            form for form in self.forms if form.has_changed() and not self._should_delete_form(form)
         ]
 
 
@@ -439,6 +430,10 @@ class OpeningBalancesForm(IdempotentFormMixin, forms.Form):
 
     def amounts(self):
         return [
-            (account, self.cleaned_data[f"debit_{account.pk}"], self.cleaned_data[f"credit_{account.pk}"])
+            (
+                account,
+                self.cleaned_data[f"debit_{account.pk}"],
+                self.cleaned_data[f"credit_{account.pk}"],
+            )
             for account in self.accounts
         ]

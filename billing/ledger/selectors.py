@@ -80,7 +80,9 @@ def account_balances(*, practice, book: Book, as_of: date | None = None) -> dict
     if as_of is not None:
         lines = lines.filter(date__lte=as_of)
     return {
-        row["account_id"]: (row["debits"] or ZERO) - (row["credits"] or ZERO)
+        row["account_id"]: ((row["debits"] or ZERO) - (row["credits"] or ZERO)).quantize(
+            book.quantum
+        )
         for row in lines.values("account_id").annotate(debits=Sum("debit"), credits=Sum("credit"))
     }
 
@@ -244,8 +246,8 @@ def journal_entries(
     status: str = "",
     text: str = "",
 ) -> QuerySet[JournalEntry]:
-    """The book's entries, newest first, filtered; each with ``total`` (its debits) and
-    ``line_count``, computed in the same query (subqueries, so filters cannot double them)."""
+    """The book's entries, newest first, filtered; each with ``total`` (its debits),
+    computed in the same query (subqueries, so filters cannot double them)."""
     lines = JournalLine.objects.for_practice(practice).filter(entry=OuterRef("pk"))
     entries = JournalEntry.objects.for_practice(practice).filter(book=book)
     if date_from:

@@ -210,9 +210,7 @@ def book_opening_balances(request, book_id: int):
 
 def _account_form(request, book: Book, account=None):
     form_class = AccountCreateForm if account is None else AccountForm
-    form = form_class(
-        request.POST or None, practice=request.practice, book=book, account=account
-    )
+    form = form_class(request.POST or None, practice=request.practice, book=book, account=account)
 
     def save(data):
         return chart.account_save(
@@ -335,12 +333,8 @@ def taxcode_edit(request, book_id: int, tax_code_id: int):
 @staff_view
 def ledgercontact_list(request, book_id: int):
     book = book_for(request, book_id)
-    contacts = selectors.contacts_of(practice=request.practice, book=book).select_related(
-        "client"
-    )
-    return render(
-        request, "billing/book_contact_list.html", {"book": book, "contacts": contacts}
-    )
+    contacts = selectors.contacts_of(practice=request.practice, book=book).select_related("client")
+    return render(request, "billing/book_contact_list.html", {"book": book, "contacts": contacts})
 
 
 def _contact_form(request, book: Book, contact=None):
@@ -369,9 +363,7 @@ def _contact_form(request, book: Book, contact=None):
 
     done, _saved = form_submit(request, form, save, success=_("Contact saved."))
     if done:
-        return redirect(
-            "ledgercontact_list", practice_slug=request.practice.slug, book_id=book.pk
-        )
+        return redirect("ledgercontact_list", practice_slug=request.practice.slug, book_id=book.pk)
     return _render_form(
         request,
         "billing/book_contact_form.html",

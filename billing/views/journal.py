@@ -11,6 +11,7 @@ from datetime import timedelta
 from decimal import Decimal
 
 from django.contrib import messages
+from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.db import transaction
 from django.shortcuts import redirect, render
@@ -205,7 +206,7 @@ def _show_error(error: ApplicationError, form, formset, line_forms) -> None:
                     line_forms[index].add_error(parts[2], text)
                     continue
             if parts[0] == "lines":
-                formset._non_form_errors = formset.non_form_errors() + [text]
+                formset._non_form_errors = [*formset.non_form_errors(), text]
             else:
                 form.add_error(key if key in form.fields else None, text)
 
@@ -225,7 +226,7 @@ def _totals(formset_data, book: Book) -> dict:
                 continue
             try:
                 amount = parse_amount(str(raw)[:24], book=book)
-            except Exception:  # noqa: BLE001 - any bad amount only marks the totals
+            except ValidationError:
                 invalid = True
                 continue
             if side == "debit":
@@ -361,9 +362,7 @@ def entry_edit(request, book_id: int, entry_id: int):
     book = book_for(request, book_id)
     entry = selectors.entry_get(practice=request.practice, book=book, entry_id=entry_id)
     if entry.is_posted:
-        messages.error(
-            request, _("This entry is posted and cannot be edited: reverse it instead.")
-        )
+        messages.error(request, _("This entry is posted and cannot be edited: reverse it instead."))
         return _to_entry(request, entry)
     return _entry_form_page(request, book, entry)
 
@@ -417,9 +416,7 @@ def entry_totals(request, book_id: int):
     """The running totals of the entry form as typed (debits, credits, difference)."""
     book = book_for(request, book_id)
     source = request.POST if request.method == "POST" else request.GET
-    return render(
-        request, "billing/partials/entry_totals.html", {"totals": _totals(source, book)}
-    )
+    return render(request, "billing/partials/entry_totals.html", {"totals": _totals(source, book)})
 
 
 B = "books/<int:book_id>/journal/"
