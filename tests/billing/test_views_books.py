@@ -24,7 +24,11 @@ def url(name, world, **kwargs):
 def client_ledger(world) -> Ledger:
     client = ClientFactory(practice=world.practice, name="Acme Plumbing")
     book = book_create(
-        practice=world.practice, client=client, name="Acme Plumbing", chart="us_service"
+        practice=world.practice,
+        client=client,
+        name="Acme Plumbing",
+        chart="us_service",
+        currency="USD",
     )
     return Ledger(book, user=world.secretary.user)
 
@@ -62,7 +66,9 @@ def test_it_checks_ownership(
     # A forged id of another practice's account answers 404
     other = book_create(practice=world.other_practice, name="Other", chart="us_service")
     foreign = Account.objects.for_practice(world.other_practice).filter(book=other).first()
-    response = secretary_client.get(url("account_edit", world, **client_book, account_id=foreign.pk))
+    response = secretary_client.get(
+        url("account_edit", world, **client_book, account_id=foreign.pk)
+    )
     assert response.status_code == 404
 
 
