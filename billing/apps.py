@@ -20,5 +20,16 @@ class BillingConfig(AppConfig):
                 "trust.matter_updated": _("changed a trust matter"),
                 "trust.matter_closed": _("closed a trust matter"),
                 "trust.reconciled": _("recorded a three-way trust reconciliation"),
+                # Books and journal pages
+                "ledger.book_updated": _("changed the settings of books"),
+                "ledger.account_saved": _("saved an account"),
+                "ledger.account_archived": _("archived an account"),
+                "ledger.account_restored": _("restored an account"),
+                "ledger.tax_code_saved": _("saved a tax code"),
+                "ledger.contact_saved": _("saved a ledger contact"),
             }
         )
+
+        from secretary.navigation import register_staff_nav
+
+        register_staff_nav("book_list", _("Books"), order=45)
