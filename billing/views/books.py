@@ -10,13 +10,13 @@ takes an owner or admin.
 from __future__ import annotations
 
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied
 from django.shortcuts import redirect, render
 from django.urls import path
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
+from billing.access import book_for
 from billing.forms.ledger import (
     AccountCreateForm,
     AccountForm,
@@ -36,15 +36,6 @@ from billing.ledger.posting import LedgerError
 from billing.models import Book
 from secretary.access import staff_view
 from secretary.errors import form_submit
-
-
-def book_for(request, book_id) -> Book:
-    """The practice's book (404 otherwise); the practice's own books need an owner or admin
-    (403 for a secretary)."""
-    book = selectors.book_get(practice=request.practice, book_id=book_id)
-    if book.is_practice_book and not request.membership.is_admin:
-        raise PermissionDenied
-    return book
 
 
 def _render_form(request, template: str, context: dict, *, failed: bool):

@@ -19,6 +19,7 @@ from django.urls import path
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
+from billing.access import book_for
 from billing.forms.ledger import (
     BookChoices,
     EntryCreateForm,
@@ -32,7 +33,6 @@ from billing.ledger import posting, selectors
 from billing.ledger.posting import LedgerError, LineInput
 from billing.models import Book, JournalEntry
 from billing.models.ledger import ZERO
-from billing.views.books import book_for
 from secretary.access import staff_view
 from secretary.errors import ApplicationError
 from secretary.idempotency import submit_once

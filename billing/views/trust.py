@@ -14,6 +14,7 @@ from django.urls import path
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
+from billing.access import book_for
 from billing.forms.trust import (
     DepositForm,
     MatterCloseForm,
@@ -37,7 +38,7 @@ def _render(request, template: str, context: dict, *, failed: bool = False):
 
 
 def _book(request, book_id):
-    return selectors.book_get(practice=request.practice, book_id=book_id)
+    return book_for(request, book_id)
 
 
 def _to_matter(request, book, matter_id):
