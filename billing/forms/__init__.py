@@ -1,0 +1,1 @@
+"""Forms of bookkeeping, one module per area."""
