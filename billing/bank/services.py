@@ -835,7 +835,7 @@ def reconciliation_close(
             message = _(
                 "The statement balance and the ledger balance differ by %(amount)s "
                 "%(currency)s: match or post the missing items until the difference is zero."
-            ) % {"amount": difference, "currency": reconciliation.book.currency}
+            ) % {"amount": abs(difference), "currency": reconciliation.book.currency}
             raise ApplicationError(message)
         reconciliation.status = ReconciliationStatus.CLOSED
         reconciliation.closed_by = user
