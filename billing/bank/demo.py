@@ -94,9 +94,12 @@ def seed(demo, bookkeeping: Book | None = None, **books) -> None:
     with transaction.atomic():
         services.feed_save(practice=practice, account=bank, data=demo_feed_data(), user=user)
         fees = _by_name(leaves, ("bank fee", "bank charge"))
-        if fees is not None and not (
-            BankRule.objects.for_practice(practice).filter(book=book, contains="account fee")
-        ).exists():
+        if (
+            fees is not None
+            and not (
+                BankRule.objects.for_practice(practice).filter(book=book, contains="account fee")
+            ).exists()
+        ):
             services.rule_create(
                 practice=practice,
                 book=book,
@@ -108,7 +111,11 @@ def seed(demo, bookkeeping: Book | None = None, **books) -> None:
         return
     with transaction.atomic():
         made = services.statement_upload_bytes(
-            practice=practice, book=book, account=bank, content=content, name=DEMO_STATEMENT,
+            practice=practice,
+            book=book,
+            account=bank,
+            content=content,
+            name=DEMO_STATEMENT,
             user=user,
         )
     # The demo is ready without a worker: import it here (the queued task then finds it done).
@@ -135,7 +142,11 @@ def _post_month(*, practice, book: Book, bank: Account, leaves: list[Account], u
                 other = income
             else:
                 words = next(
-                    (target for needle, target in CATEGORIES if needle.casefold() in description.casefold()),
+                    (
+                        target
+                        for needle, target in CATEGORIES
+                        if needle.casefold() in description.casefold()
+                    ),
                     (),
                 )
                 other = _by_name([a for a in leaves if a.pk != bank.pk], words) or fallback

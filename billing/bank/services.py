@@ -174,7 +174,9 @@ def statement_upload(
             created_by=user,
         )
         statement_import.file.save(
-            f"{checksum[:16]}.{kind}", File(file) if not isinstance(file, File) else file, save=False
+            f"{checksum[:16]}.{kind}",
+            File(file) if not isinstance(file, File) else file,
+            save=False,
         )
         statement_import.save()
         activity_record(
@@ -358,12 +360,19 @@ def import_run(*, statement_import: StatementImport) -> StatementImport:
         ):
             key = hashlib.sha256(
                 "\x1f".join(
-                    (parsed.date.isoformat(), str(parsed.amount), parsed.description, parsed.reference)
+                    (
+                        parsed.date.isoformat(),
+                        str(parsed.amount),
+                        parsed.description,
+                        parsed.reference,
+                    )
                 ).encode()
             ).digest()
             occurrence = occurrences.get(key, 0)
             occurrences[key] = occurrence + 1
-            batch.append((parsed, line_hash(account_id=account.pk, line=parsed, occurrence=occurrence)))
+            batch.append(
+                (parsed, line_hash(account_id=account.pk, line=parsed, occurrence=occurrence))
+            )
             if len(batch) >= BATCH_SIZE:
                 _insert_batch(statement_import, batch, rules, counts)
                 batch = []
@@ -443,7 +452,9 @@ def imports_requeue_stalled(*, practice) -> list[int]:
         for statement_import_id in stalled:
             moved = (
                 StatementImport.objects.for_practice(practice)
-                .filter(pk=statement_import_id, status=ImportStatus.IMPORTING, claimed_until__lt=now)
+                .filter(
+                    pk=statement_import_id, status=ImportStatus.IMPORTING, claimed_until__lt=now
+                )
                 .update(status=ImportStatus.QUEUED, claimed_until=None)
             )
             if moved:
@@ -682,9 +693,7 @@ def statement_line_create_entry(
         if other is None and line.suggested_account_id:
             other = Account.objects.for_practice(practice).get(pk=line.suggested_account_id)
             if tax_code is None and line.suggested_tax_code_id:
-                tax_code = TaxCode.objects.for_practice(practice).get(
-                    pk=line.suggested_tax_code_id
-                )
+                tax_code = TaxCode.objects.for_practice(practice).get(pk=line.suggested_tax_code_id)
             if contact is None and line.suggested_contact_id:
                 contact = LedgerContact.objects.for_practice(practice).get(
                     pk=line.suggested_contact_id
@@ -850,4 +859,3 @@ def reconciliation_close(
             request=request,
         )
     return reconciliation
-

@@ -28,7 +28,9 @@ class BankFeedForm(forms.ModelForm):
         ]
         help_texts = {
             "delimiter": _("The character between columns: , or ; or a tab (type \\t)."),
-            "account_number": _("As in OFX/QFX files (ACCTID); files of other accounts are refused."),
+            "account_number": _(
+                "As in OFX/QFX files (ACCTID); files of other accounts are refused."
+            ),
         }
 
     def clean_delimiter(self):
@@ -57,7 +59,15 @@ def _book_queryset(model, *, practice, book, **filters):
 class BankRuleForm(IdempotentFormMixin, forms.ModelForm):
     class Meta:
         model = BankRule
-        fields = ["contains", "bank_account", "account", "tax_code", "contact", "priority", "active"]
+        fields = [
+            "contains",
+            "bank_account",
+            "account",
+            "tax_code",
+            "contact",
+            "priority",
+            "active",
+        ]
 
     def __init__(self, *args, practice, book, **kwargs):
         super().__init__(*args, **kwargs)

@@ -74,6 +74,8 @@ class MatchSerializer(serializers.Serializer):
         child=serializers.IntegerField(min_value=1, max_value=MAX_ID),
         allow_empty=False,
         max_length=200,
-        help_text=_("Posted ledger lines of the statement line's bank account; their debits "
-                    "minus credits must equal its amount."),
+        help_text=_(
+            "Posted ledger lines of the statement line's bank account; their debits "
+            "minus credits must equal its amount."
+        ),
     )

@@ -51,8 +51,12 @@ def bank_home(request):
 def bank_account(request, book_id: int, account_id: int):
     """One bank account: upload a statement, its imports."""
     book = selectors.book_get(practice=request.practice, book_id=book_id)
-    account = selectors.bank_account_get(practice=request.practice, book=book, account_id=account_id)
-    page = _page(request, selectors.imports_for(practice=request.practice, book=book, account=account))
+    account = selectors.bank_account_get(
+        practice=request.practice, book=book, account_id=account_id
+    )
+    page = _page(
+        request, selectors.imports_for(practice=request.practice, book=book, account=account)
+    )
     feed = services.feed_for(practice=request.practice, account=account)
     return render(
         request,
@@ -65,7 +69,9 @@ def bank_account(request, book_id: int, account_id: int):
 @require_http_methods(["GET", "POST"])
 def bank_feed(request, book_id: int, account_id: int):
     book = selectors.book_get(practice=request.practice, book_id=book_id)
-    account = selectors.bank_account_get(practice=request.practice, book=book, account_id=account_id)
+    account = selectors.bank_account_get(
+        practice=request.practice, book=book, account_id=account_id
+    )
     feed = services.feed_for(practice=request.practice, account=account)
     form = BankFeedForm(request.POST or None, instance=feed)
     if request.method == "POST" and form.is_valid():
@@ -94,7 +100,9 @@ def bank_feed(request, book_id: int, account_id: int):
 @require_POST
 def bank_upload(request, book_id: int, account_id: int):
     book = selectors.book_get(practice=request.practice, book_id=book_id)
-    account = selectors.bank_account_get(practice=request.practice, book=book, account_id=account_id)
+    account = selectors.bank_account_get(
+        practice=request.practice, book=book, account_id=account_id
+    )
     form = StatementUploadForm(request.POST, request.FILES)
     done, statement_import = form_submit(
         request,
@@ -110,7 +118,9 @@ def bank_upload(request, book_id: int, account_id: int):
     )
     if done:
         return redirect("bank_import", request.practice.slug, book.pk, statement_import.pk)
-    page = _page(request, selectors.imports_for(practice=request.practice, book=book, account=account))
+    page = _page(
+        request, selectors.imports_for(practice=request.practice, book=book, account=account)
+    )
     feed = services.feed_for(practice=request.practice, account=account)
     return render(
         request,
@@ -214,7 +224,9 @@ def bank_rule_delete(request, book_id: int, rule_id: int):
 @require_POST
 def bank_rules_apply(request, book_id: int, account_id: int):
     book = selectors.book_get(practice=request.practice, book_id=book_id)
-    account = selectors.bank_account_get(practice=request.practice, book=book, account_id=account_id)
+    account = selectors.bank_account_get(
+        practice=request.practice, book=book, account_id=account_id
+    )
     changed = services.rules_apply(practice=request.practice, book=book, account=account)
     messages.success(
         request, _("Rules applied again: %(count)s line(s) changed.") % {"count": changed}
@@ -264,7 +276,9 @@ def _reconcile_page(request, book, account, *, status=200, match_error=None):
 @require_http_methods(["GET"])
 def bank_reconcile(request, book_id: int, account_id: int):
     book = selectors.book_get(practice=request.practice, book_id=book_id)
-    account = selectors.bank_account_get(practice=request.practice, book=book, account_id=account_id)
+    account = selectors.bank_account_get(
+        practice=request.practice, book=book, account_id=account_id
+    )
     return _reconcile_page(request, book, account)
 
 

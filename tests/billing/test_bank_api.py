@@ -24,7 +24,9 @@ def test_it_checks_ownership(world, ledger, outsider_client, contact_client):
         assert client.get(_url("api_bank_imports", ledger)).status_code == 404
 
 
-def test_it_uploads_follows_and_lists(world, ledger, secretary_client, django_capture_on_commit_callbacks):
+def test_it_uploads_follows_and_lists(
+    world, ledger, secretary_client, django_capture_on_commit_callbacks
+):
     # given a mapping
     feed(ledger)
     upload = SimpleUploadedFile("jan.csv", (CSV_HEADER + "2025-01-05,Pay,10.00,\n").encode())
@@ -54,8 +56,13 @@ def test_it_refuses_an_account_of_no_bank(world, ledger, secretary_client):
 
 def test_it_matches_a_line(world, ledger, secretary_client):
     line = StatementLine.objects.create(
-        practice=ledger.practice, book=ledger.book, account=ledger.account("1010"),
-        date=date(2025, 1, 5), description="Pay", amount=Decimal("10.00"), line_hash="h",
+        practice=ledger.practice,
+        book=ledger.book,
+        account=ledger.account("1010"),
+        date=date(2025, 1, 5),
+        description="Pay",
+        amount=Decimal("10.00"),
+        line_hash="h",
     )
     entry = ledger.post(date(2025, 1, 5), ("1010", "4010", "10.00"))
     bank_line = entry.lines.get(account=ledger.account("1010"))

@@ -48,7 +48,7 @@ def _upload(ledger, content, name="statement.csv"):
 def test_it_imports_a_csv_with_signed_amounts(bank, django_capture_on_commit_callbacks):
     # given a statement of three lines
     csv = CSV_HEADER + "2025-01-05,Client payment,1500.00,A1\n2025-01-10,Fee,-12.50,\n"
-    csv += "2025-01-11,Coffee,\"-1,004.10\",X\n"
+    csv += '2025-01-11,Coffee,"-1,004.10",X\n'
     # when it is uploaded and the worker runs
     with django_capture_on_commit_callbacks(execute=True):
         made = upload(bank, csv)
@@ -61,7 +61,9 @@ def test_it_imports_a_csv_with_signed_amounts(bank, django_capture_on_commit_cal
     assert item.progress == 100
 
 
-def test_it_creates_nothing_when_the_same_file_comes_twice(bank, django_capture_on_commit_callbacks):
+def test_it_creates_nothing_when_the_same_file_comes_twice(
+    bank, django_capture_on_commit_callbacks
+):
     # given an imported statement with two identical lines (two coffees the same day)
     csv = CSV_HEADER + "2025-01-05,Coffee,-4.00,\n2025-01-05,Coffee,-4.00,\n"
     with django_capture_on_commit_callbacks(execute=True):
@@ -202,11 +204,17 @@ def test_it_fails_an_ofx_of_another_account(ledger, django_capture_on_commit_cal
 def test_it_applies_rules_on_import(bank, django_capture_on_commit_callbacks):
     # given two rules matching "fee", the lower priority number wins
     BankRule.objects.create(
-        practice=bank.practice, book=bank.book, contains="fee", account=bank.account("6900"),
+        practice=bank.practice,
+        book=bank.book,
+        contains="fee",
+        account=bank.account("6900"),
         priority=50,
     )
     BankRule.objects.create(
-        practice=bank.practice, book=bank.book, contains="FEE", account=bank.account("6020"),
+        practice=bank.practice,
+        book=bank.book,
+        contains="FEE",
+        account=bank.account("6020"),
         priority=10,
     )
     with django_capture_on_commit_callbacks(execute=True):
@@ -277,5 +285,8 @@ def _parse(ledger, statement_import):
 
     with statement_import.file.open("rb") as handle:
         yield from iter_statement(
-            handle, format="csv", feed=services.feed_for(practice=ledger.practice, account=statement_import.account), quantum=ledger.book.quantum
+            handle,
+            format="csv",
+            feed=services.feed_for(practice=ledger.practice, account=statement_import.account),
+            quantum=ledger.book.quantum,
         )

@@ -107,14 +107,18 @@ def test_it_polls_while_an_import_is_queued(world, ledger, secretary_client):
         checksum="0",
     )
     item.save()
-    page = secretary_client.get(_url("bank_import", ledger, book_id=ledger.book.pk, import_id=item.pk))
+    page = secretary_client.get(
+        _url("bank_import", ledger, book_id=ledger.book.pk, import_id=item.pk)
+    )
     assert 'hx-trigger="every 2s"' in page.content.decode()
 
 
 def test_it_refuses_a_non_utf8_upload_on_the_form(world, ledger, secretary_client):
     feed(ledger)
     account = {"book_id": ledger.book.pk, "account_id": ledger.account("1010").pk}
-    upload = SimpleUploadedFile("x.csv", "Date,Description,Amount\n2025-01-01,Café,1\n".encode("latin-1"))
+    upload = SimpleUploadedFile(
+        "x.csv", "Date,Description,Amount\n2025-01-01,Café,1\n".encode("latin-1")
+    )
     response = secretary_client.post(_url("bank_upload", ledger, **account), {"file": upload})
     assert response.status_code == 400
     assert "UTF-8" in response.content.decode()
@@ -224,9 +228,7 @@ def test_it_closes_a_reconciliation_only_at_zero_and_then_refuses_unmatch(world,
         services.statement_line_unmatch(practice=ledger.practice, line=line)
 
 
-def test_it_shows_the_reconcile_page_in_constant_queries(
-    world, ledger, django_assert_num_queries
-):
+def test_it_shows_the_reconcile_page_in_constant_queries(world, ledger, django_assert_num_queries):
     client = client_for(world.secretary.user)
     account = {"book_id": ledger.book.pk, "account_id": ledger.account("1010").pk}
     url = _url("bank_reconcile", ledger, **account)
