@@ -1,5 +1,15 @@
 from django.apps import AppConfig
+from django.conf import settings
 from django.utils.translation import gettext_lazy as _
+
+# Bank statements: queue again imports whose worker died (their lease expired).
+BANK_BEAT_SCHEDULE = {
+    "billing-requeue-stalled-imports": {
+        "task": "billing.bank.tasks.requeue_stalled_imports",
+        "schedule": 60.0,
+        "options": {"expires": 60, "queue": "default"},
+    },
+}
 
 
 class BillingConfig(AppConfig):
@@ -8,6 +18,7 @@ class BillingConfig(AppConfig):
 
     def ready(self) -> None:
         from secretary.audit import register_verbs
+        from secretary.navigation import register_staff_nav
 
         register_verbs(
             {
@@ -30,6 +41,18 @@ class BillingConfig(AppConfig):
             }
         )
 
-        from secretary.navigation import register_staff_nav
-
         register_staff_nav("book_list", _("Books"), order=45)
+        # Bank statements.
+        settings.CELERY_BEAT_SCHEDULE.update(BANK_BEAT_SCHEDULE)
+        register_staff_nav("bank_home", _("Bank"), order=46)
+        register_verbs(
+            {
+                "bank.feed_saved": _("changed the bank feed settings of"),
+                "bank.statement_uploaded": _("uploaded a bank statement"),
+                "bank.rule_saved": _("saved a bank rule"),
+                "bank.rule_deleted": _("deleted a bank rule"),
+                "bank.line_matched": _("matched a statement line"),
+                "bank.line_unmatched": _("undid the match of a statement line"),
+                "bank.reconciliation_closed": _("closed a bank reconciliation"),
+            }
+        )

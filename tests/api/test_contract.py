@@ -202,7 +202,13 @@ def run_schemathesis(*, slug: str, secret: str) -> Report:
                     "include-path-regex": "/attachments/$",
                     "include-method": "POST",
                     "checks": {"positive_data_acceptance": {"enabled": False}},
-                }
+                },
+                {
+                    # Likewise for bank statements: a generated file is no statement.
+                    "include-path-regex": "/bank/imports/$",
+                    "include-method": "POST",
+                    "checks": {"positive_data_acceptance": {"enabled": False}},
+                },
             ],
         }
     )

@@ -1,0 +1,1 @@
+"""API serializers of bookkeeping, one module per area."""
