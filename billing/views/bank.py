@@ -9,6 +9,7 @@ from django.urls import path, reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
+from billing.access import book_for
 from billing.bank import selectors, services
 from billing.forms.bank import (
     BankFeedForm,
@@ -42,15 +43,17 @@ def _context(request, book, account=None, **extra) -> dict:
 @require_http_methods(["GET"])
 def bank_home(request):
     """Every bank account of every book, with its open statement lines."""
-    accounts = list(selectors.bank_accounts(practice=request.practice))
-    return render(request, "billing/bank_home.html", {"accounts": accounts})
+    accounts = selectors.bank_accounts(practice=request.practice)
+    if not request.membership.is_admin:  # the practice's own books are for owners and admins
+        accounts = accounts.filter(book__client__isnull=False)
+    return render(request, "billing/bank_home.html", {"accounts": list(accounts)})
 
 
 @staff_view
 @require_http_methods(["GET"])
 def bank_account(request, book_id: int, account_id: int):
     """One bank account: upload a statement, its imports."""
-    book = selectors.book_get(practice=request.practice, book_id=book_id)
+    book = book_for(request, book_id)
     account = selectors.bank_account_get(
         practice=request.practice, book=book, account_id=account_id
     )
@@ -68,7 +71,7 @@ def bank_account(request, book_id: int, account_id: int):
 @admin_view
 @require_http_methods(["GET", "POST"])
 def bank_feed(request, book_id: int, account_id: int):
-    book = selectors.book_get(practice=request.practice, book_id=book_id)
+    book = book_for(request, book_id)
     account = selectors.bank_account_get(
         practice=request.practice, book=book, account_id=account_id
     )
@@ -99,7 +102,7 @@ def bank_feed(request, book_id: int, account_id: int):
 @staff_view
 @require_POST
 def bank_upload(request, book_id: int, account_id: int):
-    book = selectors.book_get(practice=request.practice, book_id=book_id)
+    book = book_for(request, book_id)
     account = selectors.bank_account_get(
         practice=request.practice, book=book, account_id=account_id
     )
@@ -134,7 +137,7 @@ def bank_upload(request, book_id: int, account_id: int):
 @require_http_methods(["GET"])
 def bank_import(request, book_id: int, import_id: int):
     """An import's progress; while it runs the page polls its fragment every two seconds."""
-    book = selectors.book_get(practice=request.practice, book_id=book_id)
+    book = book_for(request, book_id)
     statement_import = selectors.import_get(
         practice=request.practice, book=book, import_id=import_id
     )
@@ -153,7 +156,7 @@ def bank_import(request, book_id: int, import_id: int):
 @staff_view
 @require_http_methods(["GET"])
 def bank_rules(request, book_id: int):
-    book = selectors.book_get(practice=request.practice, book_id=book_id)
+    book = book_for(request, book_id)
     page = _page(request, selectors.rules_for(practice=request.practice, book=book))
     accounts = selectors.bank_accounts(practice=request.practice, book=book)
     return render(
@@ -164,7 +167,7 @@ def bank_rules(request, book_id: int):
 @staff_view
 @require_http_methods(["GET", "POST"])
 def bank_rule_create(request, book_id: int):
-    book = selectors.book_get(practice=request.practice, book_id=book_id)
+    book = book_for(request, book_id)
     form = BankRuleForm(request.POST or None, practice=request.practice, book=book)
     if request.method == "POST":
         done, _rule = form_submit(
@@ -188,7 +191,7 @@ def bank_rule_create(request, book_id: int):
 @staff_view
 @require_http_methods(["GET", "POST"])
 def bank_rule_edit(request, book_id: int, rule_id: int):
-    book = selectors.book_get(practice=request.practice, book_id=book_id)
+    book = book_for(request, book_id)
     rule = selectors.rule_get(practice=request.practice, book=book, rule_id=rule_id)
     form = BankRuleForm(request.POST or None, instance=rule, practice=request.practice, book=book)
     if request.method == "POST" and form.is_valid():
@@ -213,7 +216,7 @@ def bank_rule_edit(request, book_id: int, rule_id: int):
 @staff_view
 @require_POST
 def bank_rule_delete(request, book_id: int, rule_id: int):
-    book = selectors.book_get(practice=request.practice, book_id=book_id)
+    book = book_for(request, book_id)
     rule = selectors.rule_get(practice=request.practice, book=book, rule_id=rule_id)
     services.rule_delete(practice=request.practice, rule=rule, user=request.user, request=request)
     messages.success(request, _("Rule deleted."))
@@ -223,7 +226,7 @@ def bank_rule_delete(request, book_id: int, rule_id: int):
 @staff_view
 @require_POST
 def bank_rules_apply(request, book_id: int, account_id: int):
-    book = selectors.book_get(practice=request.practice, book_id=book_id)
+    book = book_for(request, book_id)
     account = selectors.bank_account_get(
         practice=request.practice, book=book, account_id=account_id
     )
@@ -275,7 +278,7 @@ def _reconcile_page(request, book, account, *, status=200, match_error=None):
 @staff_view
 @require_http_methods(["GET"])
 def bank_reconcile(request, book_id: int, account_id: int):
-    book = selectors.book_get(practice=request.practice, book_id=book_id)
+    book = book_for(request, book_id)
     account = selectors.bank_account_get(
         practice=request.practice, book=book, account_id=account_id
     )
@@ -287,7 +290,7 @@ def bank_reconcile(request, book_id: int, account_id: int):
 def bank_match(request, book_id: int, account_id: int):
     """Match the chosen statement line to the chosen ledger lines."""
     practice = request.practice
-    book = selectors.book_get(practice=practice, book_id=book_id)
+    book = book_for(request, book_id)
     account = selectors.bank_account_get(practice=practice, book=book, account_id=account_id)
     line_id = parse_id(request.POST.get("statement_line"))
     line = (
@@ -328,7 +331,7 @@ def bank_match(request, book_id: int, account_id: int):
 def bank_line_entry(request, book_id: int, line_id: int):
     """Post an entry for one statement line (its suggested account or the chosen one)."""
     practice = request.practice
-    book = selectors.book_get(practice=practice, book_id=book_id)
+    book = book_for(request, book_id)
     line = selectors.statement_line_get(practice=practice, book=book, line_id=line_id)
     form = CreateEntryForm(request.POST, practice=practice, book=book, bank_account=line.account)
     done, _entry = form_submit(
@@ -355,7 +358,7 @@ def bank_line_entry(request, book_id: int, line_id: int):
 @require_POST
 def bank_line_unmatch(request, book_id: int, line_id: int):
     practice = request.practice
-    book = selectors.book_get(practice=practice, book_id=book_id)
+    book = book_for(request, book_id)
     line = selectors.statement_line_get(practice=practice, book=book, line_id=line_id)
     try:
         services.statement_line_unmatch(
@@ -372,7 +375,7 @@ def bank_line_unmatch(request, book_id: int, line_id: int):
 @require_POST
 def bank_reconciliation_start(request, book_id: int, account_id: int):
     practice = request.practice
-    book = selectors.book_get(practice=practice, book_id=book_id)
+    book = book_for(request, book_id)
     account = selectors.bank_account_get(practice=practice, book=book, account_id=account_id)
     form = ReconciliationForm(request.POST)
     done, reconciliation = form_submit(
@@ -397,7 +400,7 @@ def bank_reconciliation_start(request, book_id: int, account_id: int):
 @require_http_methods(["GET"])
 def bank_reconciliation(request, book_id: int, account_id: int, reconciliation_id: int):
     practice = request.practice
-    book = selectors.book_get(practice=practice, book_id=book_id)
+    book = book_for(request, book_id)
     account = selectors.bank_account_get(practice=practice, book=book, account_id=account_id)
     reconciliation = selectors.reconciliation_get(
         practice=practice, account=account, reconciliation_id=reconciliation_id
@@ -421,7 +424,7 @@ def bank_reconciliation(request, book_id: int, account_id: int, reconciliation_i
 @require_POST
 def bank_reconciliation_close(request, book_id: int, account_id: int, reconciliation_id: int):
     practice = request.practice
-    book = selectors.book_get(practice=practice, book_id=book_id)
+    book = book_for(request, book_id)
     account = selectors.bank_account_get(practice=practice, book=book, account_id=account_id)
     reconciliation = selectors.reconciliation_get(
         practice=practice, account=account, reconciliation_id=reconciliation_id

@@ -46,3 +46,20 @@ def ledger(world) -> Ledger:
         practice=world.practice, name="Harbour Desk", chart="us_service", user=world.owner.user
     )
     return Ledger(book, user=world.owner.user)
+
+
+@pytest.fixture
+def client_ledger(world) -> Ledger:
+    """A bookkeeping client's books (any staff member keeps those; the practice's own books are
+    for owners and admins)."""
+    from tests.clients.factories import ClientFactory
+
+    client = ClientFactory(practice=world.practice, name="Tidewater Studio", currency="USD")
+    book = book_create(
+        practice=world.practice,
+        name="Tidewater Studio",
+        chart="us_service",
+        client=client,
+        user=world.secretary.user,
+    )
+    return Ledger(book, user=world.secretary.user)

@@ -5,11 +5,18 @@ from __future__ import annotations
 from datetime import date
 from decimal import Decimal
 
+import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
 from billing.models import StatementLine
 from tests.billing.bank_helpers import CSV_HEADER, feed
+
+
+@pytest.fixture
+def ledger(client_ledger):
+    """A client's books: the secretary keeps them."""
+    return client_ledger
 
 
 def _url(name, ledger, **kwargs):

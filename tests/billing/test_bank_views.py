@@ -23,6 +23,12 @@ from tests.billing.bank_helpers import CSV_HEADER, feed
 from tests.conftest import client_for
 
 
+@pytest.fixture
+def ledger(client_ledger):
+    """A client's books: the secretary keeps them."""
+    return client_ledger
+
+
 def _url(name, ledger, **kwargs):
     return reverse(name, kwargs={"practice_slug": ledger.practice.slug, **kwargs})
 
@@ -248,3 +254,23 @@ def test_it_shows_the_reconcile_page_in_constant_queries(world, ledger, django_a
         _line(ledger, f"{i + 2}.00", description=f"line {i}")
         ledger.post(date(2025, 1, 6), ("1010", "4010", f"{i + 2}.00"))
     assert count() == few
+
+
+def test_it_keeps_the_practices_own_bank_accounts_from_secretaries(
+    world, secretary_client, admin_client_
+):
+    # Given the practice's own books
+    from billing.ledger.books import book_create
+
+    book = book_create(practice=world.practice, name="Harbour Desk", chart="us_service")
+    account = book.accounts.get(code="1010")
+    url = reverse(
+        "bank_account",
+        kwargs={"practice_slug": world.practice.slug, "book_id": book.pk, "account_id": account.pk},
+    )
+    home = reverse("bank_home", kwargs={"practice_slug": world.practice.slug})
+    # Then a secretary neither opens nor sees them, an admin does
+    assert secretary_client.get(url).status_code == 403
+    assert "Checking account" not in secretary_client.get(home).content.decode()
+    assert admin_client_.get(url).status_code == 200
+    assert "Checking account" in admin_client_.get(home).content.decode()
