@@ -15,7 +15,7 @@ from datetime import date, timedelta
 from decimal import Decimal
 
 from django.core.files.base import ContentFile, File
-from django.db import transaction
+from django.db import connection, transaction
 from django.db.models import Q, Sum
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -408,23 +408,16 @@ def _insert_batch(statement_import, batch, rules: _Rules, counts: dict) -> None:
                 continue
             rule = rules.match(parsed.description)
             rows.append(
-                StatementLine(
-                    practice_id=practice_id,
-                    book_id=statement_import.book_id,
-                    account_id=statement_import.account_id,
-                    statement_import_id=statement_import.pk,
-                    date=parsed.date,
-                    description=parsed.description,
-                    reference=parsed.reference,
-                    amount=parsed.amount,
-                    line_hash=digest,
-                    suggested_account_id=rule.account_id if rule else None,
-                    suggested_tax_code_id=rule.tax_code_id if rule else None,
-                    suggested_contact_id=rule.contact_id if rule else None,
+                (
+                    parsed,
+                    digest,
+                    rule.account_id if rule else None,
+                    rule.tax_code_id if rule else None,
+                    rule.contact_id if rule else None,
                 )
             )
             existing[digest] = statement_import.pk  # a repeat within the batch is counted once
-        StatementLine.objects.bulk_create(rows)
+        _insert_lines(statement_import, rows)
         counts["created"] += len(rows)
         counts["processed"] += len(batch)
         StatementImport.objects.for_practice(practice_id).filter(
@@ -435,6 +428,62 @@ def _insert_batch(statement_import, batch, rules: _Rules, counts: dict) -> None:
             duplicate_lines=counts["duplicates"],
             claimed_until=timezone.now() + IMPORT_LEASE,
         )
+
+
+_LINE_COLUMNS = (
+    "practice_id",
+    "book_id",
+    "account_id",
+    "statement_import_id",
+    "date",
+    "description",
+    "reference",
+    "amount",
+    "line_hash",
+    "suggested_account_id",
+    "suggested_tax_code_id",
+    "suggested_contact_id",
+    "reconciled",
+    "created_at",
+)
+
+
+def _insert_lines(statement_import: StatementImport, rows: list[tuple]) -> None:
+    """Insert statement lines with one prepared statement per batch.
+
+    The ORM's ``bulk_create`` spends most of an import preparing each field of each row; these
+    rows are all of one import (its practice, book and account; suggestions from that book's
+    rules), so the same-practice checks hold by construction and row-level security still
+    applies on PostgreSQL.
+    """
+    if not rows:
+        return
+    ops = connection.ops
+    created_at = ops.adapt_datetimefield_value(timezone.now())
+    table = connection.ops.quote_name(StatementLine._meta.db_table)
+    columns = ", ".join(connection.ops.quote_name(column) for column in _LINE_COLUMNS)
+    placeholders = ", ".join(["%s"] * len(_LINE_COLUMNS))
+    values = [
+        (
+            statement_import.practice_id,
+            statement_import.book_id,
+            statement_import.account_id,
+            statement_import.pk,
+            ops.adapt_datefield_value(parsed.date),
+            parsed.description,
+            parsed.reference,
+            ops.adapt_decimalfield_value(parsed.amount, 18, 2),
+            digest,
+            account_id,
+            tax_code_id,
+            contact_id,
+            False,
+            created_at,
+        )
+        for parsed, digest, account_id, tax_code_id, contact_id in rows
+    ]
+    with transaction.atomic(), connection.cursor() as cursor:
+        cursor.executemany(f"INSERT INTO {table} ({columns}) VALUES ({placeholders})", values)  # noqa: S608
 
 
 def imports_requeue_stalled(*, practice) -> list[int]:
