@@ -53,6 +53,7 @@ NOT_EXPORTED = {
     "usersessions.UserSession": "sign-ins end with the move",
     "account.EmailConfirmation": "pending confirmation links expire",
     "secretary.Outbox": "jobs of this deployment's broker, done or re-sent here, not moved",
+    "billing.ProviderEvent": "webhook deliveries this deployment received, not the practice's",
 }
 
 

@@ -8,7 +8,7 @@ from secretary.tenancy import PracticeScopeError, TenantManager, TenantModel
 
 # Models allowed to carry a practice without the scoped manager. Keep it to infrastructure:
 # the outbox of background jobs is read across practices by its relay and holds only ids.
-ALLOW_LIST: set[str] = {"secretary.Outbox"}
+ALLOW_LIST: set[str] = {"secretary.Outbox", "billing.ProviderEvent"}
 
 
 def test_it_scopes_every_model_with_a_practice():

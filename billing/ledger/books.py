@@ -113,11 +113,13 @@ def book_create(
         currency or (client.currency if client else None) or template.currency or practice.currency
     )
     exists = Book.objects.for_practice(practice).filter(client=client)
+    if client is None:  # the practice keeps one set of books per currency
+        exists = exists.filter(currency=currency)
     if exists.exists():
         message = (
             _("This client already has books.")
             if client
-            else _("The practice already has its books.")
+            else _("The practice already has its books in this currency.")
         )
         raise LedgerError(message, errors={"client": message})
     try:

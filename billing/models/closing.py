@@ -8,6 +8,7 @@ from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from billing.models.invoicing import PaymentTerms
 from billing.models.ledger import Book
 from secretary import limits
 from secretary.limits import text_field, validate_date_in_range
@@ -22,6 +23,21 @@ class BillingSettings(TenantModel):
         default=10,
         validators=[MinValueValidator(1), MaxValueValidator(28)],
         help_text=_("Secretaries are reminded of books whose previous month is still open."),
+    )
+    # Invoicing: what every invoice prints and the defaults it starts from.
+    tax_number = models.CharField(_("tax number (ABN, EIN, VAT no.)"), max_length=64, blank=True)
+    invoice_address = text_field(_("address on invoices"), blank=True, max_length=limits.TEXT_SHORT)
+    payment_instructions = text_field(
+        _("payment instructions"),
+        blank=True,
+        max_length=limits.TEXT_SHORT,
+        help_text=_("Bank details or how to pay, printed on every invoice."),
+    )
+    default_payment_terms = models.CharField(
+        _("default payment terms"),
+        max_length=12,
+        choices=PaymentTerms.choices,
+        default=PaymentTerms.NET_14,
     )
 
     class Meta:

@@ -107,10 +107,11 @@ class Book(TenantModel):
                 condition=Q(client__isnull=False),
                 name="book_one_per_client",
             ),
+            # The practice keeps one set of books per currency it works in.
             models.UniqueConstraint(
-                fields=["practice"],
+                fields=["practice", "currency"],
                 condition=Q(client__isnull=True),
-                name="book_one_practice_book",
+                name="book_one_practice_book_per_currency",
             ),
             models.CheckConstraint(
                 condition=Q(fiscal_year_start_month__gte=1, fiscal_year_start_month__lte=12),
