@@ -7,7 +7,8 @@ from secretary.models import Membership
 from secretary.tenancy import PracticeScopeError, TenantManager, TenantModel
 
 # Models allowed to carry a practice without the scoped manager. Keep it to infrastructure:
-# the outbox of background jobs is read across practices by its relay and holds only ids.
+# the outbox of background jobs is read across practices by its relay and holds only ids; a
+# payment provider's webhook events are deduplicated before their practice is known.
 ALLOW_LIST: set[str] = {"secretary.Outbox", "billing.ProviderEvent"}
 
 
