@@ -10,7 +10,6 @@ from decimal import Decimal
 import openpyxl
 import pypdf
 from django.db import connection
-from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from billing import reporting
@@ -140,10 +139,16 @@ def test_it_pages_the_general_ledger_in_a_constant_number_of_queries(
     }
 
     def queries(page):
-        with CaptureQueriesContext(connection) as captured:
+        statements = []
+
+        def count(execute, sql, *args):
+            statements.append(sql)
+            return execute(sql, *args)
+
+        with connection.execute_wrapper(count):
             response = secretary_client.get(url, {**params, "page": page})
         assert response.status_code == 200
-        return len(captured), response
+        return len(statements), response
 
     for day in range(1, 4):
         ledger.post(date(2026, 1, day), ("1010", "4010", "10.00"))
@@ -153,7 +158,7 @@ def test_it_pages_the_general_ledger_in_a_constant_number_of_queries(
     first, response = queries(1)
     last, last_response = queries(3)
     # Then the count of queries does not grow with the lines, nor with the page
-    assert few == first == last
+    assert few == first == last > 0
     # And pages hold 50 lines with the running balance carried over
     table = response.context["table"]
     assert table.pages == 3 and len(table.rows) == 52  # opening, 50 lines, closing
