@@ -565,6 +565,10 @@ def book_get(*, practice, book_id: int, client=None) -> Book:
     """A book of the practice (of ``client`` when given); Http404 otherwise."""
     from django.http import Http404
 
+    from secretary.limits import parse_id
+
+    if parse_id(str(book_id)) is None:
+        raise Http404
     books = Book.objects.for_practice(practice).select_related("client", "practice")
     if client is not None:
         books = books.filter(client=client)
@@ -592,7 +596,10 @@ def book_document_get(*, practice, book: Book, document_id: int, portal: bool = 
     from django.http import Http404
 
     from documents.models import Document, DocumentKind
+    from secretary.limits import parse_id
 
+    if parse_id(str(document_id)) is None:
+        raise Http404
     document = (
         Document.objects.for_practice(practice)
         .filter(

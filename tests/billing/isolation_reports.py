@@ -83,4 +83,6 @@ def routes(world) -> dict[str, dict]:
         "portal_ledger_report_pdf": b,
         "portal_ledger_report_document": {**b, "document_id": report.pk},
         "portal_ledger_document_download": {**b, "document_id": pack.document_id},
+        # API
+        "api_book_report": {**b, "kind": "profit_and_loss"},
     }

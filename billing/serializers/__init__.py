@@ -1,0 +1,1 @@
+"""Serializers of the billing API, one module per area."""
