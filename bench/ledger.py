@@ -239,7 +239,7 @@ def _time_trial_balance(practice: Practice, book: Book, as_of: date) -> None:
 def _general_ledger_pages(practice: Practice, book: Book, user: User) -> None:
     with practice_scope(practice):
         account = Account.objects.for_practice(practice).filter(book=book).order_by("code").first()
-        count = JournalLine.objects.for_practice(practice).filter(account=account).count()
+        line_count = JournalLine.objects.for_practice(practice).filter(account=account).count()
     browser = HttpClient()
     browser.force_login(user)
     url = reverse("ledger_reports", args=[practice.slug, book.pk])
@@ -266,7 +266,7 @@ def _general_ledger_pages(practice: Practice, book: Book, user: User) -> None:
             browser.get(url, {**params, "page": page})
             timings.append((time.perf_counter() - started) * 1000)
         results[page] = (len(statements), timings)
-    print(f"general ledger of {account.code} ({count:,} lines, 50 per page), over HTTP:")
+    print(f"general ledger of {account.code} ({line_count:,} lines, 50 per page), over HTTP:")
     for page, (queries, timings) in results.items():
         print(
             f"  page {page:>3}: {queries} queries, median {statistics.median(timings):.1f} ms "
