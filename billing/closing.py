@@ -4,7 +4,6 @@ practice's bookkeeping settings."""
 
 from __future__ import annotations
 
-import calendar
 from dataclasses import dataclass
 from datetime import date, timedelta
 from decimal import Decimal
@@ -12,6 +11,7 @@ from decimal import Decimal
 from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
+from django.utils.dates import MONTHS
 from django.utils.translation import gettext as _
 
 from billing import reporting
@@ -34,7 +34,7 @@ DEFAULT_CLOSE_BY_DAY = 10
 
 
 def month_label(day: date) -> str:
-    return f"{_(calendar.month_name[day.month])} {day.year}"
+    return f"{MONTHS[day.month]} {day.year}"
 
 
 # --- Settings -----------------------------------------------------------------------------------

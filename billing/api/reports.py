@@ -19,6 +19,7 @@ from billing.ledger import reports
 from billing.models import Account
 from billing.serializers.reports import ReportQuerySerializer, ReportSerializer, report_data
 from clients.selectors import contact_for_membership
+from clients.services import regulated_view_record
 from secretary.api_base import PracticeScopedMixin
 from secretary.errors import ApplicationError
 from secretary.limits import MAX_ID
@@ -60,6 +61,8 @@ class BookReport(PracticeScopedMixin, APIView):
         if kind not in kinds:
             raise Http404
         book = reporting.book_get(practice=request.practice, book_id=book_id, client=client)
+        if client is None and book.client is not None:
+            regulated_view_record(request=request, client=book.client)
         query = ReportQuerySerializer(
             data={key: value for key, value in request.query_params.items() if value != ""}
         )

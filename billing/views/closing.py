@@ -16,6 +16,7 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods, require_POST
 
 from billing import closing, reporting
+from billing.views.reports import staff_book
 from secretary import limits
 from secretary.access import admin_view, staff_view
 from secretary.errors import ApplicationError, form_submit
@@ -67,7 +68,7 @@ def _previous_month():
 @staff_view
 @require_http_methods(["GET", "POST"])
 def month_end(request: HttpRequest, book_id: int) -> HttpResponse:
-    book = reporting.book_get(practice=request.practice, book_id=book_id)
+    book = staff_book(request, book_id)
     initial = {"month": _previous_month()}
     form = MonthEndPackForm(request.POST or None, initial=initial)
     if request.method == "POST":

@@ -10,6 +10,7 @@ from django.views.decorators.http import require_GET, require_POST
 
 from billing import reporting
 from billing.models import Book
+from clients.services import regulated_view_record
 from documents.models import Document
 from secretary.access import staff_view
 from secretary.errors import ApplicationError
@@ -120,6 +121,14 @@ def book_document(request: HttpRequest, book: Book, document_id: int, *, portal:
 # --- Staff ----------------------------------------------------------------------------------
 
 
+def staff_book(request: HttpRequest, book_id: int) -> Book:
+    """The practice's book of the URL; reading a regulated client's books is audited."""
+    book = reporting.book_get(practice=request.practice, book_id=book_id)
+    if book.client is not None:
+        regulated_view_record(request=request, client=book.client)
+    return book
+
+
 @staff_view
 @require_GET
 def report_books(request: HttpRequest) -> HttpResponse:
@@ -130,14 +139,14 @@ def report_books(request: HttpRequest) -> HttpResponse:
 @staff_view
 @require_GET
 def ledger_reports(request: HttpRequest, book_id: int) -> HttpResponse:
-    book = reporting.book_get(practice=request.practice, book_id=book_id)
+    book = staff_book(request, book_id)
     return report_page(request, book, portal=False)
 
 
 @staff_view
 @require_GET
 def ledger_report_export(request: HttpRequest, book_id: int, fmt: str) -> HttpResponse:
-    book = reporting.book_get(practice=request.practice, book_id=book_id)
+    book = staff_book(request, book_id)
     return report_export(request, book, fmt, portal=False)
 
 

@@ -261,3 +261,17 @@ def test_it_polls_while_the_pdf_is_queued(world, ledger, secretary_client):
     body = response.content.decode()
     assert 'hx-trigger="every 2s"' in body
     assert _url("ledger_report_document", world, ledger.book.pk, document.pk) in body
+
+
+def test_it_records_who_reads_a_regulated_clients_books(world, client_ledger, secretary_client):
+    from secretary.models import ActivityEvent
+
+    client = client_ledger.book.client
+    client.is_regulated = True
+    client.save(update_fields=["is_regulated"])
+    secretary_client.get(_url("ledger_reports", world, client_ledger.book.pk), FEBRUARY)
+    assert (
+        ActivityEvent.objects.for_practice(world.practice)
+        .filter(verb="client.records_viewed")
+        .exists()
+    )
