@@ -246,7 +246,7 @@ def month_end_pack_publish(
     with transaction.atomic():
         pack = (
             MonthEndPack.objects.for_practice(practice)
-            .select_for_update()
+            .select_for_update(of=("self",))
             .select_related("book", "document")
             .get(pk=pack.pk)
         )
