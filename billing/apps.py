@@ -1,13 +1,20 @@
+from celery.schedules import crontab
 from django.apps import AppConfig
 from django.conf import settings
 from django.utils.translation import gettext_lazy as _
 
-# Bank statements: queue again imports whose worker died (their lease expired).
-BANK_BEAT_SCHEDULE = {
+# The beat jobs of this app, merged into CELERY_BEAT_SCHEDULE when the app loads.
+BEAT_SCHEDULE = {
+    # Bank statements: queue again imports whose worker died (their lease expired).
     "billing-requeue-stalled-imports": {
         "task": "billing.bank.tasks.requeue_stalled_imports",
         "schedule": 60.0,
         "options": {"expires": 60, "queue": "default"},
+    },
+    # Month end: remind people of books whose previous month is left open (daily, 06:15 UTC).
+    "billing-send-close-reminders": {
+        "task": "billing.tasks.send_close_reminders",
+        "schedule": crontab(hour=6, minute=15),
     },
 }
 
@@ -43,7 +50,6 @@ class BillingConfig(AppConfig):
 
         register_staff_nav("book_list", _("Books"), order=45)
         # Bank statements.
-        settings.CELERY_BEAT_SCHEDULE.update(BANK_BEAT_SCHEDULE)
         register_staff_nav("bank_home", _("Bank"), order=46)
         register_verbs(
             {
@@ -54,5 +60,26 @@ class BillingConfig(AppConfig):
                 "bank.line_matched": _("matched a statement line"),
                 "bank.line_unmatched": _("undid the match of a statement line"),
                 "bank.reconciliation_closed": _("closed a bank reconciliation"),
+            }
+        )
+
+        # Reports, the portal's books and month end.
+        from documents.subjects import register_subject_type
+        from secretary.models import Role
+        from secretary.navigation import register_portal_nav
+
+        settings.CELERY_BEAT_SCHEDULE.update(BEAT_SCHEDULE)
+        register_subject_type("billing.book", model="billing.Book")
+        register_staff_nav("report_books", _("Reports"), order=45)
+        register_staff_nav(
+            "billing_settings", _("Bookkeeping"), min_role=Role.ADMIN, order=85, group="settings"
+        )
+        register_portal_nav("portal_books", _("Books"), order=40)
+        register_verbs(
+            {
+                "ledger.month_end_pack_generated": _("generated a month-end pack"),
+                "ledger.month_end_pack_published": _("published a month-end pack"),
+                "ledger.month_closed": _("closed a month of books"),
+                "billing.settings_changed": _("changed the bookkeeping settings"),
             }
         )

@@ -1,8 +1,8 @@
 """Routes of this app, mounted by the root urlconf under the practice prefixes."""
 
-from billing.views import bank, books, journal, portal, reports, trust
+from billing.views import bank, books, closing, journal, portal, reports, trust
 
-AREAS = (books, journal, reports, bank, trust, portal)
+AREAS = (books, journal, reports, bank, trust, portal, closing)
 
 # Under /app/<practice_slug>/ (staff).
 staff_patterns: list = [pattern for area in AREAS for pattern in area.staff_patterns]

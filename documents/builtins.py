@@ -18,7 +18,13 @@ from documents.models import DocumentKind
 from secretary.errors import ApplicationError
 
 TEMPLATE_DIR = Path(__file__).resolve().parent / "builtin_templates"
-BUILTIN_KINDS = (DocumentKind.SERVICE_AGREEMENT, DocumentKind.LETTER)
+BUILTIN_KINDS = (
+    DocumentKind.SERVICE_AGREEMENT,
+    DocumentKind.LETTER,
+    # Bookkeeping: a financial report of a book, and the month-end pack.
+    DocumentKind.LEDGER_REPORT,
+    DocumentKind.MONTH_END_PACK,
+)
 
 
 @dataclass(frozen=True)

@@ -1,1 +1,1 @@
-"""API serializers of bookkeeping, one module per area."""
+"""Serializers of the billing API, one module per area."""

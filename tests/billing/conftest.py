@@ -48,18 +48,35 @@ def ledger(world) -> Ledger:
     return Ledger(book, user=world.owner.user)
 
 
+# --- Reports, portal and month end: a client's books ---------------------------------------
+
+
 @pytest.fixture
 def client_ledger(world) -> Ledger:
-    """A bookkeeping client's books (any staff member keeps those; the practice's own books are
-    for owners and admins)."""
-    from tests.clients.factories import ClientFactory
+    """Northwind Legal's books (US chart, AUD), kept by practice A; the world's contact is
+    Northwind's billing contact and the secretary its primary secretary."""
+    from tests.clients.factories import ClientFactory, ContactFactory
 
-    client = ClientFactory(practice=world.practice, name="Tidewater Studio", currency="USD")
+    client = ClientFactory(
+        practice=world.practice,
+        name="Northwind Legal",
+        currency="AUD",
+        primary_secretary=world.secretary,
+    )
+    ContactFactory(
+        client=client,
+        name="Nora North",
+        email="contact@client.test",
+        membership=world.client_contact,
+        is_primary=True,
+        portal_billing=True,
+    )
     book = book_create(
         practice=world.practice,
-        name="Tidewater Studio",
+        name="Northwind Legal",
         chart="us_service",
         client=client,
-        user=world.secretary.user,
+        currency="AUD",
+        user=world.owner.user,
     )
-    return Ledger(book, user=world.secretary.user)
+    return Ledger(book, user=world.owner.user)

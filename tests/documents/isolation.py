@@ -1,5 +1,6 @@
 """Documents routes for the isolation harness."""
 
+from clients.selectors import contact_for_membership
 from tests.clients.factories import ClientFactory, ContactFactory, EngagementFactory
 from tests.documents.factories import DocumentFactory
 
@@ -7,8 +8,13 @@ SUBJECT = "clients.engagement"
 
 
 def routes(world) -> dict[str, dict]:
-    client = ClientFactory(practice=world.practice, name=f"{world.practice.name} client")
-    ContactFactory(practice=world.practice, client=client, membership=world.client_contact)
+    # The world's contact may already represent a client (another app's routes made one).
+    contact = contact_for_membership(membership=world.client_contact)
+    if contact is not None:
+        client = contact.client
+    else:
+        client = ClientFactory(practice=world.practice, name=f"{world.practice.name} client")
+        ContactFactory(practice=world.practice, client=client, membership=world.client_contact)
     engagement = EngagementFactory(practice=world.practice, client=client, weekdays=range(5))
     subject = {"subject_type": SUBJECT, "subject_id": engagement.pk}
     ready = DocumentFactory(
