@@ -15,7 +15,8 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods, require_POST
 
-from billing import closing, reporting
+from billing import closing
+from billing.access import book_for
 from billing.views.reports import staff_book
 from secretary import limits
 from secretary.access import admin_view, staff_view
@@ -104,7 +105,7 @@ def month_end(request: HttpRequest, book_id: int) -> HttpResponse:
 @staff_view
 @require_POST
 def month_end_publish(request: HttpRequest, book_id: int, pack_id: int) -> HttpResponse:
-    book = reporting.book_get(practice=request.practice, book_id=book_id)
+    book = book_for(request, book_id)
     pack = closing.month_end_pack_get(practice=request.practice, book=book, pack_id=pack_id)
     try:
         closing.month_end_pack_publish(
@@ -120,7 +121,7 @@ def month_end_publish(request: HttpRequest, book_id: int, pack_id: int) -> HttpR
 @staff_view
 @require_POST
 def month_close(request: HttpRequest, book_id: int) -> HttpResponse:
-    book = reporting.book_get(practice=request.practice, book_id=book_id)
+    book = book_for(request, book_id)
     form = MonthCloseForm(request.POST)
     if form.is_valid():
         try:

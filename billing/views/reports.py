@@ -9,6 +9,8 @@ from django.urls import path, reverse
 from django.views.decorators.http import require_GET, require_POST
 
 from billing import reporting
+from billing.access import book_for
+from billing.ledger.selectors import books_for_member
 from billing.models import Book
 from clients.services import regulated_view_record
 from documents.models import Document
@@ -123,7 +125,7 @@ def book_document(request: HttpRequest, book: Book, document_id: int, *, portal:
 
 def staff_book(request: HttpRequest, book_id: int) -> Book:
     """The practice's book of the URL; reading a regulated client's books is audited."""
-    book = reporting.book_get(practice=request.practice, book_id=book_id)
+    book = book_for(request, book_id)
     if book.client is not None:
         regulated_view_record(request=request, client=book.client)
     return book
@@ -132,7 +134,7 @@ def staff_book(request: HttpRequest, book_id: int) -> Book:
 @staff_view
 @require_GET
 def report_books(request: HttpRequest) -> HttpResponse:
-    books = reporting.books_for(practice=request.practice)
+    books = books_for_member(practice=request.practice, membership=request.membership)
     return render(request, "billing/report_books.html", {"books": books})
 
 
@@ -153,14 +155,14 @@ def ledger_report_export(request: HttpRequest, book_id: int, fmt: str) -> HttpRe
 @staff_view
 @require_POST
 def ledger_report_pdf(request: HttpRequest, book_id: int) -> HttpResponse:
-    book = reporting.book_get(practice=request.practice, book_id=book_id)
+    book = book_for(request, book_id)
     return report_pdf(request, book, portal=False)
 
 
 @staff_view
 @require_GET
 def ledger_report_document(request: HttpRequest, book_id: int, document_id: int) -> HttpResponse:
-    book = reporting.book_get(practice=request.practice, book_id=book_id)
+    book = book_for(request, book_id)
     return document_status(
         request, book, book_document(request, book, document_id, portal=False), portal=False
     )

@@ -49,7 +49,9 @@ def test_it_uploads_follows_and_lists(
     status = secretary_client.get(_url("api_bank_import", ledger, import_id=created.json()["id"]))
     assert status.json()["status"] == "done"
     lines = secretary_client.get(_url("api_bank_lines", ledger), {"reconciled": "false"}).json()
-    assert [(line["amount"], line["currency"]) for line in lines["results"]] == [("10.00", "USD")]
+    assert [(line["amount"], line["currency"]) for line in lines["results"]] == [
+        ("10.00", ledger.book.currency)
+    ]
 
 
 def test_it_refuses_an_account_of_no_bank(world, ledger, secretary_client):

@@ -9,6 +9,7 @@ from decimal import Decimal
 
 import openpyxl
 import pypdf
+import pytest
 from django.db import connection
 from django.urls import reverse
 
@@ -28,7 +29,14 @@ def _post_activity(ledger):
     ledger.post(date(2026, 2, 15), ("1010", "4010", "1250.00"), ("6080", "1010", "50.00"))
 
 
-def test_it_checks_ownership(world, ledger, outsider_client, contact_client, secretary_client):
+@pytest.fixture
+def staff_client(admin_client_):
+    """The practice's own books are read by owners and admins (a secretary gets 403)."""
+    return admin_client_
+
+
+def test_it_checks_ownership(world, ledger, outsider_client, contact_client, staff_client):
+    secretary_client = client_for(world.secretary.user)
     # Given the practice's books
     page = _url("ledger_reports", world, ledger.book.pk)
     export = _url("ledger_report_export", world, ledger.book.pk, "csv")
@@ -40,18 +48,17 @@ def test_it_checks_ownership(world, ledger, outsider_client, contact_client, sec
     assert contact_client.get(export).status_code == 404
     # And the settings page is for admins: a secretary gets 403
     assert secretary_client.get(_url("billing_settings", world)).status_code == 403
-    # And a secretary reads the reports
-    assert secretary_client.get(page).status_code == 200
+    # And the practice's own books are for owners and admins
+    assert secretary_client.get(page).status_code == 403
+    assert staff_client.get(page).status_code == 200
 
 
-def test_it_shows_the_profit_and_loss_with_the_previous_month_beside(
-    world, ledger, secretary_client
-):
+def test_it_shows_the_profit_and_loss_with_the_previous_month_beside(world, ledger, staff_client):
     # Given activity in January and February
     _post_activity(ledger)
     currency = ledger.book.currency
     # When February's profit and loss is shown
-    response = secretary_client.get(_url("ledger_reports", world, ledger.book.pk), FEBRUARY)
+    response = staff_client.get(_url("ledger_reports", world, ledger.book.pk), FEBRUARY)
     # Then February's figures stand beside January's, each with the book's currency
     table = response.context["table"]
     assert table.compare_period and "2026-01-01" in table.compare_period
@@ -61,9 +68,9 @@ def test_it_shows_the_profit_and_loss_with_the_previous_month_beside(
     assert 'class="num"' in body
 
 
-def test_it_hides_the_comparison_when_asked(world, ledger, secretary_client):
+def test_it_hides_the_comparison_when_asked(world, ledger, staff_client):
     _post_activity(ledger)
-    response = secretary_client.get(
+    response = staff_client.get(
         _url("ledger_reports", world, ledger.book.pk), {**FEBRUARY, "hide_compare": "on"}
     )
     table = response.context["table"]
@@ -71,10 +78,10 @@ def test_it_hides_the_comparison_when_asked(world, ledger, secretary_client):
     assert len(table.figure_columns) == 1
 
 
-def test_it_shows_negative_figures_clearly(world, ledger, secretary_client):
+def test_it_shows_negative_figures_clearly(world, ledger, staff_client):
     # Given a month whose expenses exceed its income
     ledger.post(date(2026, 2, 3), ("6070", "1010", "900.00"), ("1010", "4010", "100.00"))
-    response = secretary_client.get(_url("ledger_reports", world, ledger.book.pk), FEBRUARY)
+    response = staff_client.get(_url("ledger_reports", world, ledger.book.pk), FEBRUARY)
     # Then the net loss is negative and marked as such
     net = response.context["table"].rows[-1]
     assert net.figures[0].value == Decimal("-800.00") and net.figures[0].negative
@@ -112,10 +119,10 @@ def test_it_picks_periods_from_presets(ledger):
     )
 
 
-def test_it_compares_a_balance_sheet_with_a_year_earlier(world, ledger, secretary_client):
+def test_it_compares_a_balance_sheet_with_a_year_earlier(world, ledger, staff_client):
     ledger.post(date(2025, 3, 1), ("1010", "3010", "500.00"))
     ledger.post(date(2026, 3, 1), ("1010", "3010", "700.00"))
-    response = secretary_client.get(
+    response = staff_client.get(
         _url("ledger_reports", world, ledger.book.pk),
         {"report": "balance_sheet", "as_of": "2026-03-31"},
     )
@@ -125,9 +132,7 @@ def test_it_compares_a_balance_sheet_with_a_year_earlier(world, ledger, secretar
     assert [f.value for f in totals["Total assets"]] == [Decimal("1200.00"), Decimal("500.00")]
 
 
-def test_it_pages_the_general_ledger_in_a_constant_number_of_queries(
-    world, ledger, secretary_client
-):
+def test_it_pages_the_general_ledger_in_a_constant_number_of_queries(world, ledger, staff_client):
     # Given an account with 3 lines, then with 120
     account = ledger.account("1010")
     url = _url("ledger_reports", world, ledger.book.pk)
@@ -146,7 +151,7 @@ def test_it_pages_the_general_ledger_in_a_constant_number_of_queries(
             return execute(sql, *args)
 
         with connection.execute_wrapper(count):
-            response = secretary_client.get(url, {**params, "page": page})
+            response = staff_client.get(url, {**params, "page": page})
         assert response.status_code == 200
         return len(statements), response
 
@@ -168,17 +173,17 @@ def test_it_pages_the_general_ledger_in_a_constant_number_of_queries(
     assert last_table.rows[-1].figures[2].value == Decimal("147.00")
 
 
-def test_it_asks_for_the_account_of_the_general_ledger(world, ledger, secretary_client):
-    response = secretary_client.get(
+def test_it_asks_for_the_account_of_the_general_ledger(world, ledger, staff_client):
+    response = staff_client.get(
         _url("ledger_reports", world, ledger.book.pk), {"report": "general_ledger"}
     )
     assert response.context["table"] is None
     assert "account" in response.context["form"].errors
 
 
-def test_it_exports_csv_with_a_header_block(world, ledger, secretary_client):
+def test_it_exports_csv_with_a_header_block(world, ledger, staff_client):
     _post_activity(ledger)
-    response = secretary_client.get(
+    response = staff_client.get(
         _url("ledger_report_export", world, ledger.book.pk, "csv"), FEBRUARY
     )
     assert response.status_code == 200
@@ -194,9 +199,9 @@ def test_it_exports_csv_with_a_header_block(world, ledger, secretary_client):
     assert figures["Net profit"] == ["1200.00", "100.00"]
 
 
-def test_it_exports_xlsx_with_numbers_as_numbers(world, ledger, secretary_client):
+def test_it_exports_xlsx_with_numbers_as_numbers(world, ledger, staff_client):
     _post_activity(ledger)
-    response = secretary_client.get(
+    response = staff_client.get(
         _url("ledger_report_export", world, ledger.book.pk, "xlsx"),
         {"report": "trial_balance", "as_of": "2026-02-28", "hide_compare": "on"},
     )
@@ -212,9 +217,9 @@ def test_it_exports_xlsx_with_numbers_as_numbers(world, ledger, secretary_client
     assert cells["Total"][2].value == cells["Total"][3].value == 1350
 
 
-def test_it_refuses_an_unknown_export_format(world, ledger, secretary_client):
+def test_it_refuses_an_unknown_export_format(world, ledger, staff_client):
     url = _url("ledger_report_export", world, ledger.book.pk, "pdf")
-    assert secretary_client.get(url, FEBRUARY).status_code == 404
+    assert staff_client.get(url, FEBRUARY).status_code == 404
 
 
 def test_it_renders_the_report_as_a_pdf_and_shows_its_status(
@@ -250,9 +255,9 @@ def test_it_renders_the_report_as_a_pdf_and_shows_its_status(
     assert secretary.get(download).status_code == 200
 
 
-def test_it_polls_while_the_pdf_is_queued(world, ledger, secretary_client):
+def test_it_polls_while_the_pdf_is_queued(world, ledger, staff_client):
     # Given a PDF asked for but not rendered (nothing runs outside a committed transaction)
-    response = secretary_client.post(
+    response = staff_client.post(
         _url("ledger_report_pdf", world, ledger.book.pk), FEBRUARY, HTTP_HX_REQUEST="true"
     )
     document = Document.objects.for_practice(world.practice).get()
@@ -263,13 +268,13 @@ def test_it_polls_while_the_pdf_is_queued(world, ledger, secretary_client):
     assert _url("ledger_report_document", world, ledger.book.pk, document.pk) in body
 
 
-def test_it_records_who_reads_a_regulated_clients_books(world, client_ledger, secretary_client):
+def test_it_records_who_reads_a_regulated_clients_books(world, client_ledger, staff_client):
     from secretary.models import ActivityEvent
 
     client = client_ledger.book.client
     client.is_regulated = True
     client.save(update_fields=["is_regulated"])
-    secretary_client.get(_url("ledger_reports", world, client_ledger.book.pk), FEBRUARY)
+    staff_client.get(_url("ledger_reports", world, client_ledger.book.pk), FEBRUARY)
     assert (
         ActivityEvent.objects.for_practice(world.practice)
         .filter(verb="client.records_viewed")
