@@ -15,5 +15,8 @@ class BillingConfig(AppConfig):
                 "ledger.book_locked": _("changed the lock date of books"),
                 "ledger.entry_drafted": _("drafted a journal entry"),
                 "ledger.entry_posted": _("posted a journal entry"),
+                # Ledger API (chart of accounts).
+                "ledger.account_created": _("added an account to a chart"),
+                "ledger.account_changed": _("changed an account of a chart"),
             }
         )
