@@ -1,0 +1,1 @@
+"""Trust accounting: matter ledgers, client money, three-way reconciliation."""
