@@ -59,6 +59,7 @@ from billing.serializers.ledger import (
     TaxCodeSerializer,
 )
 from clients.selectors import contact_for_membership
+from clients.services import regulated_view_record
 from secretary.api_base import PracticeScopedMixin
 from secretary.api_filters import BooleanFilter, FilterSet, IdFilter
 from secretary.idempotency import IdempotentCreateMixin
@@ -95,10 +96,13 @@ class LedgerScopedMixin(PracticeScopedMixin):
     def get_book(self) -> Book:
         cached = getattr(self, "_book", None)
         if cached is None:
-            cached = self.books().filter(pk=self.kwargs["book_id"]).first()
+            cached = self.books().select_related("client").filter(pk=self.kwargs["book_id"]).first()
             if cached is None:
                 raise Http404
             self._book = cached
+            if cached.client is not None and self.request.method in ("GET", "HEAD"):
+                # A regulated client's books are its records: staff reads are audited.
+                regulated_view_record(request=self.request, client=cached.client)
         return cached
 
     def get_serializer_context(self):

@@ -264,14 +264,17 @@ class EntryInputSerializer(serializers.Serializer):
     date = serializers.DateField(validators=[validate_date_in_range])
     memo = serializers.CharField(max_length=300, required=False, allow_blank=True)
     reference = serializers.CharField(max_length=80, required=False, allow_blank=True)
-    lines = LineInputSerializer(many=True, min_length=2, max_length=MAX_LINES)
+    # A list field (not ``many=True``) so the schema states the bounds (minItems, maxItems).
+    lines = serializers.ListField(child=LineInputSerializer(), min_length=2, max_length=MAX_LINES)
 
 
 class EntryUpdateSerializer(EntryInputSerializer):
     """A draft's new date, memo, reference or lines; what is left out stays as it is."""
 
     date = serializers.DateField(validators=[validate_date_in_range], required=False)
-    lines = LineInputSerializer(many=True, min_length=2, max_length=MAX_LINES, required=False)
+    lines = serializers.ListField(
+        child=LineInputSerializer(), min_length=2, max_length=MAX_LINES, required=False
+    )
 
 
 class ReverseInputSerializer(serializers.Serializer):

@@ -420,3 +420,22 @@ def test_it_lists_tax_codes_and_contacts(world, ledger, northwind, contact_clien
     contacts = contact_client.get(url(world, "api_ledgercontact_list", book_id=northwind.book.pk))
     assert [c["name"] for c in contacts.json()["results"]] == ["Acme"]
     assert Decimal(codes["results"][0]["rate"]) == Decimal("0")
+
+
+def test_it_audits_staff_reads_of_a_regulated_clients_books(world, northwind, secretary_client):
+    # Given Northwind is regulated
+    from clients.models import Client
+    from secretary.models import ActivityEvent
+
+    Client.objects.for_practice(world.practice).filter(pk=northwind.book.client_id).update(
+        is_regulated=True
+    )
+    # When a secretary reads its entries
+    response = secretary_client.get(url(world, "api_entry_list", book_id=northwind.book.pk))
+    # Then the read is in the audit log
+    assert response.status_code == 200
+    assert (
+        ActivityEvent.objects.for_practice(world.practice)
+        .filter(verb="client.records_viewed")
+        .exists()
+    )
