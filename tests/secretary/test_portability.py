@@ -18,7 +18,6 @@ from django.db import DatabaseError, transaction
 from billing.ledger.books import book_create
 from billing.ledger.posting import LineInput, book_lock, entry_create, entry_reverse
 from billing.models import Account, AccountType, Book, JournalEntry, JournalLine, TrustMatter
-
 from secretary.models import Membership, Practice, Role, User
 from secretary.portability import exported_models, table_counts, unclassified_models
 from tests.clients.factories import AgreementFactory, ClientFactory, ContactFactory
