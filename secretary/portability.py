@@ -65,7 +65,32 @@ def exported_models() -> list[type[models.Model]]:
     """The tables of an export, parents first: the practice, users, then practice-owned rows."""
     user_models = [apps.get_model(label) for label in USER_MODELS]
     tenant_models = [m for m in apps.get_models() if issubclass(m, TenantModel)]
-    return [Practice, User, *user_models, *tenant_models]
+    return [Practice, User, *user_models, *_parents_first(tenant_models)]
+
+
+def _parents_first(tables: list[type[models.Model]]) -> list[type[models.Model]]:
+    """``tables`` with each one after the tables its foreign keys point to (otherwise in the
+    given order; a cycle keeps it). Database triggers that look a row's parents up as it is
+    inserted (the ledger's, on PostgreSQL) find them loaded already."""
+    remaining = list(tables)
+    ordered: list[type[models.Model]] = []
+    while remaining:
+        pending = set(remaining)
+        chosen = next(
+            (
+                model
+                for model in remaining
+                if not any(
+                    field.related_model in pending and field.related_model is not model
+                    for field in model._meta.concrete_fields
+                    if field.is_relation
+                )
+            ),
+            remaining[0],
+        )
+        remaining.remove(chosen)
+        ordered.append(chosen)
+    return ordered
 
 
 def unclassified_models() -> list[str]:
@@ -272,8 +297,16 @@ def table_counts(labels: Iterable[str], using: str = DEFAULT_DB_ALIAS) -> dict[s
 
 def practice_import(*, path: Path, using: str = DEFAULT_DB_ALIAS) -> dict:
     """Load an archive (see ``_import``), through the one cross-practice bypass: the database
-    must be checked empty of every practice, and the rows are written before any scope."""
-    with rls.cross_practice("practice_import into an empty database", using=using):
+    must be checked empty of every practice, and the rows are written before any scope.
+
+    It runs as the tables' owner (``rls.owner_role``): the ledger's triggers let only the owner,
+    with the bypass on, insert history that is already posted (entries dated on or before a
+    book's lock date, lines of posted entries); the app's own role never can.
+    """
+    with (
+        rls.owner_role(using),
+        rls.cross_practice("practice_import into an empty database", using=using),
+    ):
         return _import(path=path, using=using)
 
 

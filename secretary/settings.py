@@ -429,6 +429,9 @@ An empty query parameter (`?client=`) is the same as leaving it out.""",
         "QuestionnaireStatusEnum": "clients.models.QuestionnaireStatus",
         "TaskStatusEnum": "tasks.models.Status",
         "DocumentStatusEnum": "documents.models.DocumentStatus",
+        # Ledger API (billing).
+        "AccountRoleEnum": "billing.models.AccountRole",
+        "EntryStatusEnum": "billing.models.EntryStatus",
     },
 }
 

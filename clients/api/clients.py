@@ -31,6 +31,7 @@ from clients.serializers import (
     ContactInputSerializer,
     ContactSerializer,
 )
+from secretary.api.schema import FieldErrorsField
 from secretary.api_filters import BooleanFilter, FilterSet, IdFilter
 from secretary.idempotency import IdempotentCreateMixin
 
@@ -148,9 +149,8 @@ def _contact_clients(view, request) -> Response:
                     "ClientUpdateError",
                     {
                         "message": serializers.CharField(),
-                        "errors": serializers.DictField(
-                            child=serializers.ListField(child=serializers.CharField())
-                        ),
+                        # The shape of every error's fields (a list field nests by position).
+                        "errors": FieldErrorsField(),
                         "unsigned_members": inline_serializer(
                             "UnsignedMember",
                             {

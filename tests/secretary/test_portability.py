@@ -5,13 +5,19 @@ import io
 import json
 import shutil
 import tarfile
+from datetime import date
+from decimal import Decimal
 from pathlib import Path
 
 import pytest
 from django.core.files.base import ContentFile
 from django.core.management import call_command
 from django.core.management.base import CommandError
+from django.db import DatabaseError, transaction
 
+from billing.ledger.books import book_create
+from billing.ledger.posting import LineInput, book_lock, entry_create, entry_reverse
+from billing.models import Account, AccountType, Book, JournalEntry, JournalLine, TrustMatter
 from secretary.models import Membership, Practice, Role, User
 from secretary.portability import exported_models, table_counts, unclassified_models
 from tests.clients.factories import AgreementFactory, ClientFactory, ContactFactory
@@ -51,6 +57,56 @@ def populate(world) -> None:
     InvitationFactory(practice=b, invited_by=world.outsider.user, email="invitee@other.test")
     # A secretary of A also works for B: their user travels, their B membership does not
     MembershipFactory(practice=b, user=world.secretary.user, role=Role.SECRETARY)
+
+
+def populate_ledger(world) -> Book:
+    """Practice A's books: posted entries (one reversed), a draft, trust money on a matter, and
+    a lock date after the posted history."""
+    a = world.practice
+    book = book_create(practice=a, name="Harbour Desk", chart="us_service")
+    accounts = {acc.code: acc for acc in Account.objects.for_practice(a).filter(book=book)}
+    trust_bank = Account.objects.create(
+        practice=a,
+        book=book,
+        code="1030",
+        name="Trust account",
+        type=AccountType.ASSET,
+        normal_balance="debit",
+        is_bank=True,
+        is_trust=True,
+    )
+    trust_liability = Account.objects.create(
+        practice=a,
+        book=book,
+        code="2200",
+        name="Client money held in trust",
+        type=AccountType.LIABILITY,
+        normal_balance="credit",
+        role="trust_liability",
+        is_trust=True,
+    )
+    matter = TrustMatter.objects.create(
+        practice=a, book=book, reference="M-1", name="Estate", opened_on=date(2026, 1, 2)
+    )
+
+    def post(day, debit, credit, amount, matter_=None, post=True):
+        return entry_create(
+            practice=a,
+            book=book,
+            date=day,
+            lines=[
+                LineInput(account=debit, debit=Decimal(amount), matter=matter_),
+                LineInput(account=credit, credit=Decimal(amount), matter=matter_),
+            ],
+            post=post,
+        )
+
+    post(date(2026, 1, 5), accounts["1010"], accounts["4010"], "1200.00")
+    wrong = post(date(2026, 1, 9), accounts["6080"], accounts["1010"], "49.99")
+    entry_reverse(practice=a, entry=wrong, date=date(2026, 1, 10))
+    post(date(2026, 1, 12), trust_bank, trust_liability, "5000.00", matter_=matter)
+    post(date(2026, 2, 3), accounts["1100"], accounts["4010"], "300.00", post=False)
+    return book_lock(practice=a, book=book, lock_date=date(2026, 1, 31))
 
 
 def archive_members(path: Path) -> dict[str, bytes]:
@@ -117,9 +173,10 @@ def test_it_exports_one_practice_and_nothing_of_another(tmp_path, settings):
 
 @pytest.mark.django_db(transaction=True)
 def test_it_imports_the_archive_into_an_empty_database_as_it_was(tmp_path, settings):
-    # Given practice A exported with its files
+    # Given practice A exported with its files and its books
     world = build_world()
     populate(world)
+    populate_ledger(world)
     first = tmp_path / "first.tar.gz"
     call_command("practice_export", world.practice.slug, output=str(first), stdout=io.StringIO())
     exported = archive_members(first)
@@ -183,3 +240,41 @@ def test_it_refuses_an_archive_with_a_path_that_leaves_the_media_folder(tmp_path
 def test_it_says_which_practice_does_not_exist(tmp_path):
     with pytest.raises(CommandError, match="No practice with the address 'nowhere'"):
         call_command("practice_export", "nowhere", output=str(tmp_path / "x.tar.gz"))
+
+
+@pytest.mark.postgres
+@pytest.mark.django_db(transaction=True)
+def test_it_round_trips_posted_ledgers_despite_the_ledger_triggers(tmp_path, settings):
+    # Given practice A with posted entries (one reversed, one on a trust matter), a draft and
+    # books locked after that history
+    world = build_world()
+    populate(world)
+    book = populate_ledger(world)
+    first = tmp_path / "first.tar.gz"
+    call_command("practice_export", world.practice.slug, output=str(first), stdout=io.StringIO())
+    exported = archive_members(first)
+    manifest = json.loads(exported["manifest.json"])
+    assert manifest["counts"]["billing.JournalEntry"] == 5
+    # And a new, empty database
+    call_command("flush", interactive=False, verbosity=0)
+    shutil.rmtree(settings.MEDIA_ROOT, ignore_errors=True)
+    # When the archive is imported
+    call_command("practice_import", str(first), stdout=io.StringIO())
+    # Then the ledger is back as it was, keys, numbers, lock date and posted lines included
+    practice = Practice.objects.get()
+    second = tmp_path / "second.tar.gz"
+    call_command("practice_export", practice.slug, output=str(second), stdout=io.StringIO())
+    again = archive_members(second)
+    for label in manifest["tables"]:
+        assert rows(again, label) == rows(exported, label), label
+    book = Book.objects.for_practice(practice).get(pk=book.pk)
+    assert book.lock_date == date(2026, 1, 31)
+    lines = JournalLine.objects.for_practice(practice).filter(posted=True)
+    assert lines.count() == 8
+    assert sum(line.debit - line.credit for line in lines) == 0
+    # And the database still guards the imported history for the app
+    posted = JournalEntry.objects.for_practice(practice).filter(status="posted").first()
+    with pytest.raises(DatabaseError), transaction.atomic():
+        JournalEntry.objects.for_practice(practice).filter(pk=posted.pk).update(memo="Changed")
+    with pytest.raises(DatabaseError), transaction.atomic():
+        JournalLine.objects.for_practice(practice).filter(entry=posted).delete()
