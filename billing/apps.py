@@ -81,8 +81,5 @@ class BillingConfig(AppConfig):
                 "ledger.month_end_pack_published": _("published a month-end pack"),
                 "ledger.month_closed": _("closed a month of books"),
                 "billing.settings_changed": _("changed the bookkeeping settings"),
-                # Ledger API (chart of accounts).
-                "ledger.account_created": _("added an account to a chart"),
-                "ledger.account_changed": _("changed an account of a chart"),
             }
         )

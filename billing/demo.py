@@ -20,8 +20,8 @@ from decimal import ROUND_HALF_UP, Decimal
 from django.utils import timezone
 
 from billing.bank import demo as bank_demo
-from billing.ledger.accounts import account_create
 from billing.ledger.books import book_create, chart_templates
+from billing.ledger.chart import account_save
 from billing.ledger.posting import LineInput, entry_create
 from billing.models import (
     Account,
@@ -313,14 +313,11 @@ def _trust_account(book: Book, demo, *, account_type: str, **fields) -> Account:
     )
     base = 1050 if account_type == AccountType.ASSET else 2250
     code = next(str(n) for n in range(base, base + 100) if str(n) not in taken)
-    return account_create(
+    return account_save(
         practice=demo.practice,
         book=book,
-        code=code,
-        type=account_type,
-        is_trust=True,
+        data={"code": code, "type": account_type, "is_trust": True, **fields},
         user=demo.owner.user,
-        **fields,
     )
 
 

@@ -23,8 +23,8 @@ from rest_framework import generics, status
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from billing.ledger.accounts import account_create, account_update
 from billing.ledger.books import book_create
+from billing.ledger.chart import ACCOUNT_FIELDS, account_archive, account_save
 from billing.ledger.posting import (
     LineInput,
     entries_filter_text,
@@ -239,18 +239,20 @@ class AccountListView(IdempotentCreateMixin, AccountScopedMixin, generics.ListCr
         serializer = AccountCreateSerializer(data=request.data, context=context)
         serializer.is_valid(raise_exception=True)
         data = dict(serializer.validated_data)
-        account = account_create(
+        account = account_save(
             practice=request.practice,
             book=book,
-            code=data["code"],
-            name=data["name"],
-            type=data["type"],
-            parent=data.get("parent"),
-            role=data.get("role") or "",
-            description=data.get("description", ""),
-            is_bank=data["is_bank"],
-            is_trust=data["is_trust"],
-            default_tax_code=data.get("default_tax_code"),
+            data={
+                "code": data["code"],
+                "name": data["name"],
+                "type": data["type"],
+                "parent": data.get("parent"),
+                "role": data.get("role") or "",
+                "description": data.get("description", ""),
+                "is_bank": data["is_bank"],
+                "is_trust": data["is_trust"],
+                "default_tax_code": data.get("default_tax_code"),
+            },
             user=request.user,
             request=request,
         )
@@ -276,13 +278,26 @@ class AccountDetailView(AccountScopedMixin, generics.RetrieveUpdateAPIView):
         context = self.get_serializer_context()
         serializer = AccountUpdateSerializer(data=request.data, partial=True, context=context)
         serializer.is_valid(raise_exception=True)
-        account_update(
-            practice=request.practice,
-            account=account,
-            changes=dict(serializer.validated_data),
-            user=request.user,
-            request=request,
-        )
+        changes = dict(serializer.validated_data)
+        archived = changes.pop("archived", None)
+        if changes:
+            data = {name: getattr(account, name) for name in ACCOUNT_FIELDS}
+            account = account_save(
+                practice=request.practice,
+                book=account.book,
+                account=account,
+                data={**data, **changes},
+                user=request.user,
+                request=request,
+            )
+        if archived is not None and archived != account.archived:
+            account_archive(
+                practice=request.practice,
+                account=account,
+                archived=archived,
+                user=request.user,
+                request=request,
+            )
         return Response(
             AccountSerializer(self.get_queryset().get(pk=account.pk), context=context).data
         )

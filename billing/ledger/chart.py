@@ -10,7 +10,7 @@ from __future__ import annotations
 from datetime import date, timedelta
 from decimal import Decimal
 
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.utils.translation import gettext as _
 
 from billing.ledger import selectors
@@ -49,6 +49,16 @@ def _same_book(value, *, book: Book, field: str) -> None:
 
 
 def _check_account(*, practice, book: Book, account: Account | None, data: dict) -> None:
+    data["code"] = (data.get("code") or "").strip()
+    if not data["code"]:
+        raise LedgerError(_("Enter a code."), errors={"code": _("Enter a code.")})
+    money_types = (AccountType.ASSET, AccountType.LIABILITY)
+    if data.get("is_trust") and data["type"] not in money_types:
+        message = _("Only asset (the trust bank) and liability accounts hold client money.")
+        raise LedgerError(message, errors={"is_trust": message})
+    if data.get("is_bank") and data["type"] not in money_types:
+        message = _("A bank account is an asset (or a liability, such as a credit card).")
+        raise LedgerError(message, errors={"is_bank": message})
     accounts = Account.objects.for_practice(practice).filter(book=book)
     if account is not None:
         accounts = accounts.exclude(pk=account.pk)
@@ -99,7 +109,14 @@ def account_save(
         account.role = account.role or ""
         account.description = account.description or ""
         account.normal_balance = NORMAL_BALANCE[AccountType(account.type)]
-        account.save()
+        account.name = (account.name or "").strip()[:160]
+        try:
+            with transaction.atomic():
+                account.save()
+        except IntegrityError:
+            # Someone saved the same code or role at the same moment: the constraint kept one.
+            message = _("Another account of this book has this code.")
+            raise LedgerError(message, errors={"code": message}) from None
         activity_record(
             practice=practice,
             actor=user,
