@@ -13,9 +13,23 @@ from billing.ledger import selectors
 from billing.models import Book
 
 
-def book_for(request, book_id) -> Book:
-    """The practice's book (404 otherwise); the practice's own books need an owner or admin."""
-    book = selectors.book_get(practice=request.practice, book_id=book_id)
+def check_book_access(request, book: Book) -> Book:
+    """403 for a secretary on the practice's own books; the book otherwise."""
     if book.is_practice_book and not request.membership.is_admin:
         raise PermissionDenied
     return book
+
+
+def book_for(request, book_id) -> Book:
+    """The practice's book (404 otherwise); the practice's own books need an owner or admin."""
+    return check_book_access(
+        request, selectors.book_get(practice=request.practice, book_id=book_id)
+    )
+
+
+def staff_books(request):
+    """The books a staff member may list: every client's, and the practice's own for admins."""
+    books = Book.objects.for_practice(request.practice)
+    if not request.membership.is_admin:
+        books = books.filter(client__isnull=False)
+    return books

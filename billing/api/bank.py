@@ -14,6 +14,7 @@ from rest_framework.parsers import FormParser, MultiPartParser
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from billing.access import check_book_access
 from billing.bank import selectors, services
 from billing.models import StatementImport, StatementLine
 from billing.serializers.bank import (
@@ -39,8 +40,9 @@ class DateFilter(django_filters.DateFilter):
 class BookScopedMixin(PracticeScopedMixin):
     def book(self):
         if not hasattr(self, "_book"):
-            self._book = selectors.book_get(
-                practice=self.request.practice, book_id=self.kwargs["book_id"]
+            self._book = check_book_access(
+                self.request,
+                selectors.book_get(practice=self.request.practice, book_id=self.kwargs["book_id"]),
             )
         return self._book
 

@@ -23,6 +23,7 @@ from rest_framework import generics, status
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from billing.access import check_book_access, staff_books
 from billing.ledger.books import book_create
 from billing.ledger.chart import ACCOUNT_FIELDS, account_archive, account_save
 from billing.ledger.posting import (
@@ -87,18 +88,23 @@ class LedgerScopedMixin(PracticeScopedMixin):
             request.contact = contact
 
     def books(self):
-        books = Book.objects.for_practice(self.request.practice)
         contact = getattr(self.request, "contact", None)
         if contact is not None:
-            books = books.filter(client_id=contact.client_id)
-        return books
+            return Book.objects.for_practice(self.request.practice).filter(
+                client_id=contact.client_id
+            )
+        return staff_books(self.request)
 
     def get_book(self) -> Book:
         cached = getattr(self, "_book", None)
         if cached is None:
-            cached = self.books().select_related("client").filter(pk=self.kwargs["book_id"]).first()
+            books = Book.objects.for_practice(self.request.practice)
+            if self.for_contact:
+                books = self.books()
+            cached = books.select_related("client").filter(pk=self.kwargs["book_id"]).first()
             if cached is None:
                 raise Http404
+            check_book_access(self.request, cached)
             self._book = cached
             if cached.client is not None and self.request.method in ("GET", "HEAD"):
                 # A regulated client's books are its records: staff reads are audited.

@@ -15,6 +15,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from billing import reporting
+from billing.access import check_book_access
 from billing.ledger import reports
 from billing.models import Account
 from billing.serializers.reports import ReportQuerySerializer, ReportSerializer, report_data
@@ -61,6 +62,8 @@ class BookReport(PracticeScopedMixin, APIView):
         if kind not in kinds:
             raise Http404
         book = reporting.book_get(practice=request.practice, book_id=book_id, client=client)
+        if client is None:
+            check_book_access(request, book)
         if client is None and book.client is not None:
             regulated_view_record(request=request, client=book.client)
         query = ReportQuerySerializer(

@@ -84,14 +84,19 @@ def test_it_checks_ownership(world, ledger, northwind, outsider_client, contact_
 
 
 def test_it_lists_books_for_staff_and_only_the_own_client_for_contacts(
-    world, ledger, northwind, secretary_client, contact_client
+    world, ledger, northwind, secretary_client, admin_client_, contact_client
 ):
     # Given another client's books too
     other = ClientFactory(practice=world.practice, name="Other Client")
     book_create(practice=world.practice, name="Other Client", chart="us_service", client=other)
-    # When staff list the books, Then they see all three
-    names = [b["name"] for b in secretary_client.get(url(world, "api_book_list")).json()["results"]]
+    # When an admin lists the books, Then they see all three
+    names = [b["name"] for b in admin_client_.get(url(world, "api_book_list")).json()["results"]]
     assert sorted(names) == ["Harbour Desk", "Northwind Legal", "Other Client"]
+    # And a secretary sees the clients' books, not the practice's own (403 when asked for them)
+    names = [b["name"] for b in secretary_client.get(url(world, "api_book_list")).json()["results"]]
+    assert sorted(names) == ["Northwind Legal", "Other Client"]
+    own = url(world, "api_account_list", book_id=ledger.book.pk)
+    assert secretary_client.get(own).status_code == 403
     # When the contact lists them, Then only its own client's
     rows = contact_client.get(url(world, "api_book_list")).json()["results"]
     assert [b["id"] for b in rows] == [northwind.book.pk]
@@ -150,34 +155,34 @@ def test_it_refuses_a_client_of_another_practice_when_opening_books(world, owner
     assert not Book.objects.for_practice(world.practice).filter(name="Stolen").exists()
 
 
-def test_it_lists_accounts_with_balances_and_filters(world, ledger, secretary_client):
+def test_it_lists_accounts_with_balances_and_filters(world, ledger, admin_client_):
     # Given a posted sale
     ledger.post(date(2026, 1, 10), ("1010", "4010", "150.00"))
     # When staff list the income accounts
-    response = secretary_client.get(
+    response = admin_client_.get(
         url(world, "api_account_list", book_id=ledger.book.pk), {"type": "income"}
     )
     rows = {r["code"]: r for r in response.json()["results"]}
     # Then only income accounts, with the posted balance in normal-balance terms
     assert set(rows) == {"4000", "4010", "4020", "4900"}
     assert rows["4010"]["balance"] == "150.00"
-    archived = secretary_client.get(
+    archived = admin_client_.get(
         url(world, "api_account_list", book_id=ledger.book.pk), {"archived": "true"}
     )
     assert archived.json()["count"] == 0
 
 
 def test_it_lists_accounts_in_constant_queries(
-    world, ledger, secretary_client, django_assert_max_num_queries
+    world, ledger, admin_client_, django_assert_max_num_queries
 ):
     # Given many posted entries
     for day in range(1, 20):
         ledger.post(date(2026, 1, day), ("1010", "4010", "10.00"), ("6080", "1010", "3.00"))
     # Then the list and the entries take a bounded number of queries whatever the rows
     with django_assert_max_num_queries(12):
-        secretary_client.get(url(world, "api_account_list", book_id=ledger.book.pk))
+        admin_client_.get(url(world, "api_account_list", book_id=ledger.book.pk))
     with django_assert_max_num_queries(12):
-        response = secretary_client.get(url(world, "api_entry_list", book_id=ledger.book.pk))
+        response = admin_client_.get(url(world, "api_entry_list", book_id=ledger.book.pk))
     assert response.json()["count"] == 19
 
 
@@ -269,7 +274,7 @@ def test_it_edits_and_deletes_a_draft(world, ledger, owner_client):
     assert not JournalEntry.objects.for_practice(world.practice).exists()
 
 
-def test_it_filters_entries(world, ledger, secretary_client):
+def test_it_filters_entries(world, ledger, admin_client_):
     # Given entries on different days, accounts and memos
     ledger.post(date(2026, 1, 5), ("1010", "4010", "10.00"), memo="January fees")
     february = ledger.post(date(2026, 2, 5), ("6080", "1010", "20.00"), memo="Software")
@@ -277,7 +282,7 @@ def test_it_filters_entries(world, ledger, secretary_client):
     entries = url(world, "api_entry_list", book_id=ledger.book.pk)
 
     def ids(**query):
-        response = secretary_client.get(entries, query)
+        response = admin_client_.get(entries, query)
         assert response.status_code == 200, response.json()
         return [row["id"] for row in response.json()["results"]]
 
@@ -287,7 +292,7 @@ def test_it_filters_entries(world, ledger, secretary_client):
     assert ids(text="software") == [february.pk]
     assert len(ids(status="draft")) == 1
     assert len(ids(source="manual")) == 3
-    assert secretary_client.get(entries, {"date_from": "1800-01-01"}).status_code == 400
+    assert admin_client_.get(entries, {"date_from": "1800-01-01"}).status_code == 400
 
 
 # --- Bad input: a 400 with the field, and nothing saved -------------------------------------

@@ -39,10 +39,10 @@ def test_it_checks_ownership(world, client_ledger, outsider_client, contact_clie
     assert contact_client.get(url).status_code == 404
 
 
-def test_it_answers_the_profit_and_loss_with_decimal_strings(world, ledger, secretary_client):
+def test_it_answers_the_profit_and_loss_with_decimal_strings(world, ledger, admin_client_):
     ledger.post(date(2026, 1, 15), ("1010", "4010", "100.00"))
     ledger.post(date(2026, 2, 15), ("1010", "4010", "1250.00"), ("6080", "1010", "50.00"))
-    response = secretary_client.get(
+    response = admin_client_.get(
         _url(world, ledger.book, "profit_and_loss"),
         {"start": "2026-02-01", "end": "2026-02-28", "compare": "true"},
     )
@@ -56,8 +56,8 @@ def test_it_answers_the_profit_and_loss_with_decimal_strings(world, ledger, secr
     assert income["account"] == ledger.account("4010").pk
 
 
-def test_it_leaves_the_comparison_out_when_asked(world, ledger, secretary_client):
-    response = secretary_client.get(
+def test_it_leaves_the_comparison_out_when_asked(world, ledger, admin_client_):
+    response = admin_client_.get(
         _url(world, ledger.book, "balance_sheet"), {"as_of": "2026-02-28", "compare": "false"}
     )
     assert response.status_code == 200
@@ -65,25 +65,23 @@ def test_it_leaves_the_comparison_out_when_asked(world, ledger, secretary_client
     assert len(response.json()["figure_columns"]) == 1
 
 
-def test_it_pages_the_general_ledger(world, ledger, secretary_client):
+def test_it_pages_the_general_ledger(world, ledger, admin_client_):
     for day in range(1, 29):
         ledger.post(date(2026, 2, day), ("1010", "4010", "2.00"), ("1010", "4010", "3.00"))
     url = _url(world, ledger.book, "general_ledger")
     account = ledger.account("1010").pk
     params = {"start": "2026-02-01", "end": "2026-02-28", "account": account, "page": "2"}
-    data = secretary_client.get(url, params).json()
+    data = admin_client_.get(url, params).json()
     assert (data["page"], data["pages"], data["line_count"]) == (2, 2, 56)
     assert data["rows"][-1]["figures"] == [None, None, "140.00"]
 
 
-def test_it_refuses_bad_queries(world, ledger, secretary_client):
+def test_it_refuses_bad_queries(world, ledger, admin_client_):
     url = _url(world, ledger.book, "general_ledger")
-    assert secretary_client.get(url).status_code == 400  # no account
-    assert secretary_client.get(url, {"account": "1.0"}).status_code == 400
+    assert admin_client_.get(url).status_code == 400  # no account
+    assert admin_client_.get(url, {"account": "1.0"}).status_code == 400
     pnl = _url(world, ledger.book, "profit_and_loss")
-    assert secretary_client.get(pnl, {"compare": "yes"}).status_code == 400
-    assert secretary_client.get(pnl, {"start": "0001-01-01"}).status_code == 400
-    assert (
-        secretary_client.get(pnl, {"start": "2026-03-01", "end": "2026-02-01"}).status_code == 400
-    )
-    assert secretary_client.get(_url(world, ledger.book, "nothing")).status_code == 404
+    assert admin_client_.get(pnl, {"compare": "yes"}).status_code == 400
+    assert admin_client_.get(pnl, {"start": "0001-01-01"}).status_code == 400
+    assert admin_client_.get(pnl, {"start": "2026-03-01", "end": "2026-02-01"}).status_code == 400
+    assert admin_client_.get(_url(world, ledger.book, "nothing")).status_code == 404
