@@ -1,8 +1,7 @@
 """Routes of this app, mounted by the root urlconf under the practice prefixes."""
 
-from billing.views import bank, books, closing, journal, portal, reports, trust
+from billing.views import bank, books, closing, expenses, journal, portal, reports, trust
 from billing.views import blocks as hour_blocks
-from billing.views import expenses
 
 AREAS = (books, journal, reports, bank, trust, portal, closing, hour_blocks, expenses)
 
