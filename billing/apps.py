@@ -16,6 +16,12 @@ BEAT_SCHEDULE = {
         "task": "billing.tasks.send_close_reminders",
         "schedule": crontab(hour=6, minute=15),
     },
+    # Invoice runs: the draft of each engagement period just closed in its time zone (hourly).
+    "billing-run-invoices": {
+        "task": "billing.tasks.run_invoices",
+        "schedule": crontab(minute=5),
+        "options": {"expires": 3000, "queue": "default"},
+    },
 }
 
 
@@ -81,5 +87,26 @@ class BillingConfig(AppConfig):
                 "ledger.month_end_pack_published": _("published a month-end pack"),
                 "ledger.month_closed": _("closed a month of books"),
                 "billing.settings_changed": _("changed the bookkeeping settings"),
+            }
+        )
+
+        # Invoice runs, hour blocks and expenses.
+        from django.db.models.signals import post_delete, post_save
+
+        from billing.invoicing.guards import billing_period_closed, time_changed
+        from tasks.models import TimeEntry
+        from tasks.timekeeping import register_period_guard
+
+        register_period_guard(billing_period_closed)
+        post_save.connect(time_changed, sender=TimeEntry, dispatch_uid="billing.block_alert")
+        post_delete.connect(time_changed, sender=TimeEntry, dispatch_uid="billing.block_alert_del")
+        register_staff_nav("expense_list", _("Expenses"), order=47)
+        register_portal_nav("portal_hour_blocks", _("Your hours"), order=41)
+        register_verbs(
+            {
+                "billing.expense_created": _("recorded an expense"),
+                "billing.expense_updated": _("changed an expense"),
+                "billing.expense_deleted": _("deleted an expense"),
+                "billing.block_purchased": _("added a block of hours"),
             }
         )

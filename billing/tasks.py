@@ -137,3 +137,75 @@ def send_close_reminders() -> int:
 
 
 # --- End of month end -----------------------------------------------------------------------------
+
+
+# --- Invoice runs and hour blocks -----------------------------------------------------------------
+
+
+@shared_task
+def run_invoices() -> int:
+    """Beat (hourly): for every practice, build the draft invoice of each active engagement
+    whose previous period has ended in its own time zone and has no invoice yet (once: the
+    one-invoice-per-period constraint)."""
+    from billing.invoicing.runs import invoices_run_for
+
+    built = 0
+    now = timezone.now()
+    for practice in Practice.objects.order_by("pk"):
+        with practice_scope(practice):
+            built += len(invoices_run_for(practice=practice, now=now))
+    return built
+
+
+@shared_task
+def check_block_alert(*, practice_id: int, client_id: int) -> bool:
+    """Email the primary secretary and the client's billing contacts once when the client's
+    prepaid hours fall below the engagement's alert share of the latest block."""
+    from billing.invoicing.blocks import block_alert_due, block_balance
+    from clients.models import Client, Contact
+    from tasks.models import NotificationSent
+
+    practice = Practice.objects.filter(pk=practice_id).first()
+    if practice is None:
+        return False
+    with practice_scope(practice), transaction.atomic():
+        client = (
+            Client.objects.for_practice(practice)
+            .select_related("primary_secretary__user")
+            .filter(pk=client_id)
+            .first()
+        )
+        if client is None:
+            return False
+        block = block_alert_due(practice=practice, client=client)
+        if block is None:
+            return False
+        recipients = {
+            contact.email
+            for contact in Contact.objects.for_practice(practice).filter(
+                client=client, portal_billing=True
+            )
+            if contact.email
+        }
+        if client.primary_secretary is not None and client.primary_secretary.user.email:
+            recipients.add(client.primary_secretary.user.email)
+        if not recipients:
+            return False
+        try:
+            with transaction.atomic():
+                NotificationSent.objects.create(practice=practice, key=f"billing.block:{block.pk}")
+        except IntegrityError:
+            return False
+        context = {
+            "practice": practice,
+            "client": client,
+            "balance": block_balance(practice=practice, client=client),
+            "url": settings.SITE_URL + reverse("portal_hour_blocks", args=[practice.slug]),
+        }
+        get_connection().send_messages(
+            [_month_end_message("block_alert", context, sorted(recipients))]
+        )
+    return True
+
+
+# --- End of invoice runs and hour blocks ------------------------------------------------------

@@ -1,8 +1,9 @@
 """Routes of this app, mounted by the root urlconf under the practice prefixes."""
 
-from billing.views import bank, books, closing, journal, portal, reports, trust
+from billing.views import bank, books, closing, expenses, journal, portal, reports, trust
+from billing.views import blocks as hour_blocks
 
-AREAS = (books, journal, reports, bank, trust, portal, closing)
+AREAS = (books, journal, reports, bank, trust, portal, closing, hour_blocks, expenses)
 
 # Under /app/<practice_slug>/ (staff).
 staff_patterns: list = [pattern for area in AREAS for pattern in area.staff_patterns]

@@ -2,12 +2,15 @@
 
 A period is **closed** when it ended before the current billing period began: billing periods
 are calendar months in the time zone of the client's active engagement (the client's own zone
-without one). An entry is also closed once ``locked_at`` is set (invoicing locks what it
-bills). Closed entries cannot be created, edited or deleted.
+without one). An app that bills time may replace that rule with a guard
+(``register_period_guard``): then a period is closed when any guard says so. An entry is also
+closed once ``locked_at`` is set (invoicing locks what it bills). Closed entries cannot be
+created, edited or deleted.
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
@@ -25,6 +28,29 @@ from tasks.models import Task, TimeEntry
 
 MAX_ENTRY_MINUTES = 24 * 60
 
+PeriodGuard = Callable[..., bool]
+_PERIOD_GUARDS: list[PeriodGuard] = []
+
+
+def register_period_guard(fn: PeriodGuard) -> PeriodGuard:
+    """Register ``fn(*, client, started_at) -> bool``: True when time of that client starting
+    then falls in a period closed for billing. Registered guards replace the month-end rule."""
+    if fn not in _PERIOD_GUARDS:
+        _PERIOD_GUARDS.append(fn)
+    return fn
+
+
+def unregister_period_guard(fn: PeriodGuard) -> None:
+    if fn in _PERIOD_GUARDS:
+        _PERIOD_GUARDS.remove(fn)
+
+
+def period_is_closed(client, started_at: datetime) -> bool:
+    """Whether time of ``client`` starting at ``started_at`` falls in a closed period."""
+    if _PERIOD_GUARDS:
+        return any(guard(client=client, started_at=started_at) for guard in list(_PERIOD_GUARDS))
+    return started_at < current_period_start(client)
+
 
 def billing_zone(client) -> ZoneInfo:
     engagement = engagement_active(practice=client.practice_id, client=client)
@@ -40,13 +66,14 @@ def current_period_start(client, *, now: datetime | None = None) -> datetime:
 def entry_is_closed(entry: TimeEntry, *, period_start: datetime | None = None) -> bool:
     if entry.locked_at is not None:
         return True
-    period_start = period_start or current_period_start(entry.client)
-    return entry.started_at < period_start
+    if period_start is not None:
+        return entry.started_at < period_start
+    return period_is_closed(entry.client, entry.started_at)
 
 
 def _closed_error() -> ApplicationError:
     message = _(
-        "This time falls in a closed period (before the current billing month) and "
+        "This time falls in a closed period (its month is already invoiced or closed) and "
         "cannot be changed."
     )
     return ApplicationError(message, errors={"date": message})
@@ -89,7 +116,7 @@ def _check_day(client, day: date | None) -> None:
     if day > timezone.now().astimezone(zone).date() + timedelta(days=1):
         message = _("Time cannot be logged for a future date.")
         raise ApplicationError(message, errors={"date": message})
-    if _manual_start(client, day) < current_period_start(client):
+    if period_is_closed(client, _manual_start(client, day)):
         raise _closed_error()
 
 

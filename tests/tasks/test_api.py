@@ -245,7 +245,7 @@ def test_it_refuses_overlapping_timers(world, desk, secretary_client):
 
 def test_it_refuses_to_edit_a_closed_period(world, desk, secretary_client):
     task = TaskFactory(practice=world.practice, client=desk.client)
-    last_month = timezone.now() - timedelta(days=40)
+    last_month = timezone.now() - timedelta(days=100)  # before last month: closed
     entry = TimeEntry.objects.create(
         practice=world.practice,
         task=task,

@@ -186,7 +186,7 @@ def test_it_edits_time_of_the_current_period_only(world, desk, secretary_client)
         task=task,
         client=desk.client,
         membership=world.secretary,
-        started_at=timezone.now() - timedelta(days=45),
+        started_at=timezone.now() - timedelta(days=100),  # before last month: closed
     )
     page = secretary_client.get(url(world, "time_edit", entry_id=old.pk))
     assert page.context["closed"]

@@ -1,0 +1,1 @@
+"""Invoicing: invoices and credit notes, their lines, runs, hour blocks, expenses, payments."""
