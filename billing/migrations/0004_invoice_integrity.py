@@ -38,22 +38,28 @@ DECLARE
     invoice_status text;
 BEGIN
     IF TG_TABLE_NAME = 'billing_invoicelinetime' THEN
-        SELECT l.invoice_id INTO invoice_id FROM billing_invoiceline l
-         WHERE l.id = (CASE WHEN TG_OP = 'DELETE' THEN OLD.line_id ELSE NEW.line_id END);
+        IF TG_OP = 'DELETE' THEN
+            SELECT l.invoice_id INTO invoice_id FROM billing_invoiceline l WHERE l.id = OLD.line_id;
+        ELSE
+            SELECT l.invoice_id INTO invoice_id FROM billing_invoiceline l WHERE l.id = NEW.line_id;
+        END IF;
+    ELSIF TG_OP = 'DELETE' THEN
+        invoice_id := OLD.invoice_id;
     ELSE
-        invoice_id := CASE WHEN TG_OP = 'DELETE' THEN OLD.invoice_id ELSE NEW.invoice_id END;
+        invoice_id := NEW.invoice_id;
     END IF;
     SELECT status INTO invoice_status FROM billing_invoice WHERE id = invoice_id;
     IF FOUND AND invoice_status <> 'draft' AND NOT billing_loading() THEN
         RAISE EXCEPTION 'the lines of an issued invoice cannot change; credit it'
             USING ERRCODE = 'check_violation';
     END IF;
-    IF TG_OP = 'UPDATE' AND TG_TABLE_NAME = 'billing_invoiceline'
-       AND NEW.invoice_id <> OLD.invoice_id THEN
-        SELECT status INTO invoice_status FROM billing_invoice WHERE id = NEW.invoice_id;
-        IF invoice_status <> 'draft' THEN
-            RAISE EXCEPTION 'the lines of an issued invoice cannot change; credit it'
-                USING ERRCODE = 'check_violation';
+    IF TG_OP = 'UPDATE' AND TG_TABLE_NAME = 'billing_invoiceline' THEN
+        IF NEW.invoice_id <> OLD.invoice_id THEN
+            SELECT status INTO invoice_status FROM billing_invoice WHERE id = NEW.invoice_id;
+            IF invoice_status <> 'draft' THEN
+                RAISE EXCEPTION 'the lines of an issued invoice cannot change; credit it'
+                    USING ERRCODE = 'check_violation';
+            END IF;
         END IF;
     END IF;
     RETURN CASE WHEN TG_OP = 'DELETE' THEN OLD ELSE NEW END;
