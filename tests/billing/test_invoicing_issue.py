@@ -88,7 +88,7 @@ def test_it_issues_today_in_the_practices_time_zone_by_default(world):
 
 
 def test_it_posts_receivable_income_and_tax_into_the_practice_book_of_the_currency(world):
-    # Given a draft of 2 × 100.00 with GST and 1 × 50.00 GST-free, in AUD
+    # Given a draft of 2 x 100.00 with GST and 1 x 50.00 GST-free, in AUD
     client = billed_client(world.practice)
     invoice = draft(
         world.practice,

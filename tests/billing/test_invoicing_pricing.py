@@ -20,7 +20,7 @@ pytestmark = pytest.mark.django_db
 def test_it_adds_exclusive_tax_to_the_price_rounded_half_up(world):
     # Given GST 10 % exclusive
     gst = tax(world.practice, "GST 10%")
-    # When a line of 3 × 33.35 is priced (100.05, tax 10.005)
+    # When a line of 3 x 33.35 is priced (100.05, tax 10.005)
     net, tax_amount = pricing.price_line(
         quantity=Decimal("3"), unit_price=Decimal("33.35"), tax_rate=gst, currency="AUD"
     )
@@ -33,20 +33,20 @@ def test_it_takes_inclusive_tax_out_of_the_price(world):
     rate = TaxRate.objects.create(
         practice=world.practice, name="GST incl.", rate=Decimal(10), inclusive=True
     )
-    # When a line of 1 × 110.00 and one of 1 × 10.00 are priced
+    # When a line of 1 x 110.00 and one of 1 x 10.00 are priced
     first = pricing.price_line(
         quantity=Decimal(1), unit_price=Decimal("110.00"), tax_rate=rate, currency="AUD"
     )
     second = pricing.price_line(
         quantity=Decimal(1), unit_price=Decimal("10.00"), tax_rate=rate, currency="AUD"
     )
-    # Then net = gross − round(gross × 10 / 110)
+    # Then net = gross - round(gross x 10 / 110)
     assert first == (Decimal("100.00"), Decimal("10.00"))
     assert second == (Decimal("9.09"), Decimal("0.91"))
 
 
 def test_it_rounds_whole_currencies_to_units(world):
-    # When a yen line of 1.5 × 333 is priced
+    # When a yen line of 1.5 x 333 is priced
     net, tax_amount = pricing.price_line(
         quantity=Decimal("1.5"), unit_price=Decimal("333"), tax_rate=None, currency="JPY"
     )
@@ -127,7 +127,10 @@ def test_it_prices_again_when_a_draft_line_changes_and_when_one_goes(world):
     # Given a draft of two lines
     gst = tax(world.practice, "GST 10%")
     invoice = draft(
-        world.practice, billed_client(world.practice), ("A", "2", "50.00", gst), ("B", "1", "5", None)
+        world.practice,
+        billed_client(world.practice),
+        ("A", "2", "50.00", gst),
+        ("B", "1", "5", None),
     )
     first, second = invoice.lines.order_by("position")
     # When the first changes and the second is deleted
