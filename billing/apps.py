@@ -110,3 +110,16 @@ class BillingConfig(AppConfig):
                 "billing.block_purchased": _("added a block of hours"),
             }
         )
+
+        # Invoicing: drafts, issue, credit notes, payments and client credit.
+        register_verbs(
+            {
+                "invoice.drafted": _("drafted an invoice"),
+                "invoice.draft_deleted": _("deleted a draft invoice"),
+                "invoice.issued": _("issued an invoice"),
+                "invoice.sent": _("marked an invoice as sent"),
+                "invoice.credited": _("credited an invoice"),
+                "payment.recorded": _("recorded a payment"),
+                "payment.credit_applied": _("applied a client's credit to an invoice"),
+            }
+        )

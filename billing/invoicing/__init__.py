@@ -1,1 +1,5 @@
-"""Invoicing: invoices and credit notes, their lines, runs, hour blocks, expenses, payments."""
+"""Invoicing engine: pricing, numbering, drafts and their issue, credit notes, payments and
+client credit, posting into the practice's books, and the reads of receivables.
+
+Writes go through ``billing.invoicing.services``, reads through ``billing.invoicing.selectors``.
+"""

@@ -277,6 +277,10 @@ class InvoiceLine(TenantModel):
     amount = models.DecimalField(_("amount"), default=ZERO, **MONEY)  # net of tax
     tax_amount = models.DecimalField(_("tax"), default=ZERO, **MONEY)
     position = models.PositiveSmallIntegerField(default=0)
+    # On a credit note: the invoice line it credits (what is left to credit is counted by it).
+    credits_line = models.ForeignKey(
+        "self", null=True, blank=True, on_delete=models.PROTECT, related_name="credited_by"
+    )
 
     class Meta:
         ordering = ["invoice_id", "position", "id"]
