@@ -23,15 +23,15 @@ from django.db.models import Min, Sum
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from billing.invoicing.pricing import invoice_totals
 from billing.invoicing.runs import (
     ZERO,
-    _add_line,
-    _totals,
+    add_line,
     half_up,
     hours_of,
     split_by_allowance,
 )
-from billing.models import HourBlock, Invoice, InvoiceKind, InvoiceLine, LineKind, TaxRate
+from billing.models import HourBlock, Invoice, InvoiceKind, LineKind, TaxRate
 from clients.models import BillingModel, Client, Engagement, EngagementStatus
 from clients.usage import billable_minutes
 from secretary.errors import ApplicationError
@@ -154,16 +154,7 @@ def block_purchase(
         raise ApplicationError(_("This invoice is not the client's."))
     elif not invoice.is_draft:
         raise ApplicationError(_("Blocks can only be added to a draft invoice."))
-    if not hasattr(invoice, "_next_position"):
-        last = (
-            InvoiceLine.objects.for_practice(practice)
-            .filter(invoice=invoice)
-            .order_by("-position")
-            .values_list("position", flat=True)
-            .first()
-        )
-        invoice._next_position = 0 if last is None else last + 1
-    line = _add_line(
+    line = add_line(
         invoice,
         kind=LineKind.BLOCK,
         description=_("Block of %(hours)s hours") % {"hours": hours},
@@ -172,7 +163,7 @@ def block_purchase(
         tax_rate=tax_rate,
         service_from=purchased_on,
     )
-    _totals(invoice)
+    invoice_totals(invoice)
     return HourBlock.objects.create(
         practice=practice,
         client=client,
@@ -213,7 +204,7 @@ def bill_block_period(invoice: Invoice, engagement: Engagement, entries, period,
             bought += 1
     covered, beyond, used, over = split_by_allowance(entries, int(max(available, ZERO) * 60))
     if covered or beyond:
-        _add_line(
+        add_line(
             invoice,
             kind=LineKind.INCLUDED_HOURS,
             description=_("Hours drawn from your prepaid blocks: %(used)s (%(left)s left)")
@@ -225,7 +216,7 @@ def bill_block_period(invoice: Invoice, engagement: Engagement, entries, period,
             time_entries=covered,
         )
     if beyond:
-        _add_line(
+        add_line(
             invoice,
             kind=LineKind.OVERAGE,
             description=_("Hours beyond your prepaid blocks"),

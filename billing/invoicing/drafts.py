@@ -169,7 +169,13 @@ def _price(line: InvoiceLine, *, invoice: Invoice) -> None:
 
 
 def _link_time(*, practice, invoice: Invoice, line: InvoiceLine, time_entries) -> None:
-    ids = sorted({entry.pk for entry in time_entries})
+    """Link the time a line bills: entries, or (entry, billed minutes) pairs when a line bills
+    only part of an entry (the hours beyond a plan)."""
+    billed = {}
+    for item in time_entries:
+        entry, minutes = item if isinstance(item, tuple) else (item, None)
+        billed[entry.pk] = minutes
+    ids = sorted(billed)
     if not ids:
         return
     entries = list(
@@ -183,7 +189,10 @@ def _link_time(*, practice, invoice: Invoice, line: InvoiceLine, time_entries) -
         raise field_error("time_entries", _("Some of this time is already on an invoice."))
     InvoiceLineTime.objects.bulk_create(
         InvoiceLineTime(
-            practice=practice, line=line, time_entry=entry, billed_minutes=entry.minutes or 0
+            practice=practice,
+            line=line,
+            time_entry=entry,
+            billed_minutes=billed[entry.pk] if billed[entry.pk] is not None else entry.minutes or 0,
         )
         for entry in entries
     )

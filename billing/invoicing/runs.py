@@ -25,9 +25,11 @@ from datetime import date, datetime, time, timedelta
 from decimal import ROUND_HALF_UP, Decimal
 
 from django.db import IntegrityError, transaction
-from django.db.models import Exists, OuterRef, Sum
+from django.db.models import Exists, OuterRef
 from django.utils.translation import gettext as _
 
+from billing.invoicing.drafts import invoice_line_add
+from billing.invoicing.pricing import invoice_totals, round_money
 from billing.models import (
     BillingSettings,
     Expense,
@@ -41,7 +43,6 @@ from billing.models import (
 from clients.coverage import Coverage
 from clients.models import BillingModel, Engagement, EngagementStatus
 from clients.usage import billable_minutes, usage_for_engagements
-from secretary.models import currency_quantum
 from tasks.models import TimeEntry
 from tasks.sla import NoCoverage, covered_spans
 
@@ -49,9 +50,7 @@ HOURS = Decimal("0.01")
 ZERO = Decimal("0")
 
 
-def half_up(value: Decimal, currency: str) -> Decimal:
-    """``value`` rounded half-up to the currency's smallest unit."""
-    return Decimal(value).quantize(currency_quantum(currency), ROUND_HALF_UP)
+half_up = round_money  # rounded half-up to the currency's smallest unit
 
 
 def hours_of(minutes: int | Decimal) -> Decimal:
@@ -61,57 +60,10 @@ def hours_of(minutes: int | Decimal) -> Decimal:
 # --- Lines -----------------------------------------------------------------------------------
 
 
-def _add_line(invoice: Invoice, **fields) -> InvoiceLine:
-    """Add one priced line to a draft: amount = quantity x unit price and the tax of its rate,
-    each rounded half-up per line. ``time_entries`` are (entry, billed minutes) pairs the line
-    bills. The one place lines are written here, so that it can be swapped for the invoicing
-    service's ``invoice_line_add``."""
-    time_entries = fields.pop("time_entries", ())
-    quantity = Decimal(fields.pop("quantity", 1))
-    unit_price = Decimal(fields.pop("unit_price", ZERO))
-    tax_rate: TaxRate | None = fields.pop("tax_rate", None)
-    gross = half_up(quantity * unit_price, invoice.currency)
-    percent = tax_rate.rate if tax_rate is not None else ZERO
-    inclusive = bool(tax_rate and tax_rate.inclusive)
-    if inclusive:
-        tax = half_up(gross * percent / (100 + percent), invoice.currency)
-        amount = gross - tax
-    else:
-        amount = gross
-        tax = half_up(gross * percent / 100, invoice.currency)
-    position = getattr(invoice, "_next_position", 0)
-    invoice._next_position = position + 1
-    line = InvoiceLine.objects.create(
-        practice_id=invoice.practice_id,
-        invoice=invoice,
-        quantity=quantity,
-        unit_price=unit_price,
-        tax_rate=tax_rate,
-        tax_percent=percent,
-        tax_inclusive=inclusive,
-        amount=amount,
-        tax_amount=tax,
-        position=position,
-        **fields,
-    )
-    links = [
-        InvoiceLineTime(
-            practice_id=invoice.practice_id, line=line, time_entry=entry, billed_minutes=minutes
-        )
-        for entry, minutes in time_entries
-    ]
-    if links:
-        InvoiceLineTime.objects.bulk_create(links)
-    return line
-
-
-def _totals(invoice: Invoice) -> None:
-    sums = InvoiceLine.objects.for_practice(invoice.practice_id).filter(invoice=invoice)
-    sums = sums.aggregate(net=Sum("amount"), tax=Sum("tax_amount"))
-    invoice.subtotal = sums["net"] or ZERO
-    invoice.tax_total = sums["tax"] or ZERO
-    invoice.total = invoice.subtotal + invoice.tax_total
-    invoice.save(update_fields=["subtotal", "tax_total", "total"])
+def add_line(invoice: Invoice, **fields) -> InvoiceLine:
+    """Add one priced line to the draft through the invoicing service (``time_entries`` are
+    (entry, billed minutes) pairs the line bills)."""
+    return invoice_line_add(practice=invoice.practice, invoice=invoice, **fields)
 
 
 def default_tax_rate(practice) -> TaxRate | None:
@@ -232,7 +184,7 @@ def split_by_allowance(
 def _bill_retainer(invoice, engagement, entries, period, tax_rate) -> None:
     start, end = invoice.period_start, invoice.period_end
     if engagement.monthly_fee:
-        _add_line(
+        add_line(
             invoice,
             kind=LineKind.RETAINER,
             description=_("Monthly retainer, %(from)s to %(to)s")
@@ -256,7 +208,7 @@ def _bill_retainer(invoice, engagement, entries, period, tax_rate) -> None:
             text = _("Hours used: %(used)s of %(included)s included + %(rollover)s rolled over")
         else:
             text = _("Hours used: %(used)s of %(included)s included")
-        _add_line(
+        add_line(
             invoice,
             kind=LineKind.INCLUDED_HOURS,
             description=text
@@ -268,7 +220,7 @@ def _bill_retainer(invoice, engagement, entries, period, tax_rate) -> None:
             time_entries=covered,
         )
     if beyond:
-        _add_line(
+        add_line(
             invoice,
             kind=LineKind.OVERAGE,
             description=_("Hours beyond the plan"),
@@ -284,7 +236,7 @@ def _bill_retainer(invoice, engagement, entries, period, tax_rate) -> None:
 def _bill_hourly(invoice, engagement, entries, tax_rate) -> None:
     if not entries:
         return
-    _add_line(
+    add_line(
         invoice,
         kind=LineKind.HOURLY,
         description=_("Hours"),
@@ -311,7 +263,7 @@ def _bill_surcharges(invoice, engagement, entries, tax_rate) -> None:
         minutes = sum(item.minutes for item in items)
         if not minutes or not rate:
             continue
-        _add_line(
+        add_line(
             invoice,
             kind=LineKind.SURCHARGE,
             description=text % {"m": multiplier},
@@ -341,7 +293,7 @@ def bill_expenses(invoice: Invoice, *, client_id: int, start: date, end: date) -
     )
     for expense in expenses:
         price = half_up(expense.amount * (1 + expense.markup_percent / 100), invoice.currency)
-        line = _add_line(
+        line = add_line(
             invoice,
             kind=LineKind.EXPENSE,
             description=expense.description[:300],
@@ -406,7 +358,6 @@ def _build(practice, engagement, period_start, period_end, period) -> Invoice | 
         period_end=period_end,
         **fields,
     )
-    invoice._next_position = 0
     tax_rate = default_tax_rate(practice)
     entries = _unbilled_entries(practice, engagement, *period)
     if engagement.billing_model == BillingModel.HOURLY:
@@ -419,11 +370,11 @@ def _build(practice, engagement, period_start, period_end, period) -> Invoice | 
         _bill_retainer(invoice, engagement, entries, period, tax_rate)
     _bill_surcharges(invoice, engagement, entries, tax_rate)
     bill_expenses(invoice, client_id=engagement.client_id, start=period_start, end=period_end)
-    if invoice._next_position == 0:
+    if not InvoiceLine.objects.for_practice(practice).filter(invoice=invoice).exists():
         # Nothing to bill: no invoice (the period may be built again when something comes).
         transaction.set_rollback(True)
         return None
-    _totals(invoice)
+    invoice_totals(invoice)
     return invoice
 
 
