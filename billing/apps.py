@@ -16,6 +16,11 @@ BEAT_SCHEDULE = {
         "task": "billing.tasks.send_close_reminders",
         "schedule": crontab(hour=6, minute=15),
     },
+    # Invoicing: reminders of open invoices by the practice's rules (daily, 07:00 UTC).
+    "billing-send-invoice-reminders": {
+        "task": "billing.tasks.send_invoice_reminders",
+        "schedule": crontab(hour=7, minute=0),
+    },
 }
 
 
@@ -81,5 +86,25 @@ class BillingConfig(AppConfig):
                 "ledger.month_end_pack_published": _("published a month-end pack"),
                 "ledger.month_closed": _("closed a month of books"),
                 "billing.settings_changed": _("changed the bookkeeping settings"),
+            }
+        )
+
+        # Invoicing: documents, sending, reminders and online payment.
+        register_subject_type("billing.invoice", model="billing.Invoice")
+        # A statement of account is about the client itself.
+        register_subject_type("billing.client_statement", model="clients.Client", client_field="pk")
+        register_portal_nav("portal_invoices", _("Invoices"), order=41)
+        register_staff_nav(
+            "invoice_reminders",
+            _("Invoice reminders"),
+            min_role=Role.ADMIN,
+            order=86,
+            group="settings",
+        )
+        register_verbs(
+            {
+                "invoice.send_requested": _("sent an invoice"),
+                "invoice.reminder_rule_changed": _("changed an invoice reminder"),
+                "invoice.paid_online": _("recorded an online payment of an invoice"),
             }
         )

@@ -1,0 +1,1 @@
+"""Invoicing: invoices and credit notes, their documents, sending, reminders and payments."""
