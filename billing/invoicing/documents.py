@@ -135,9 +135,9 @@ def invoice_context(invoice: Invoice) -> dict[str, Any]:
         .order_by("payment__date", "id")
     ]
     is_credit_note = invoice.kind == InvoiceKind.CREDIT_NOTE
-    title = (
-        _("Credit note %(number)s") if is_credit_note else _("Invoice %(number)s")
-    ) % {"number": invoice.number}
+    title = (_("Credit note %(number)s") if is_credit_note else _("Invoice %(number)s")) % {
+        "number": invoice.number
+    }
     due = invoice.balance_due
     return {
         "title": title,

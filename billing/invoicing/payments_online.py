@@ -148,7 +148,9 @@ def stripe_event_handle(event: dict[str, Any]) -> WebhookOutcome:
     with transaction.atomic():
         try:
             with transaction.atomic():
-                ProviderEvent.objects.create(provider="stripe", event_id=event_id, practice=practice)
+                ProviderEvent.objects.create(
+                    provider="stripe", event_id=event_id, practice=practice
+                )
         except IntegrityError:
             return WebhookOutcome(handled=False)  # delivered before: acknowledged, nothing done
         if practice is None:

@@ -103,8 +103,15 @@ def fill(text: str, values: dict[str, str]) -> str:
 
 
 def reminder_rule_update(
-    *, practice, rule: ReminderRule, days_from_due: int, subject: str, body: str, active: bool,
-    user=None, request=None
+    *,
+    practice,
+    rule: ReminderRule,
+    days_from_due: int,
+    subject: str,
+    body: str,
+    active: bool,
+    user=None,
+    request=None,
 ) -> ReminderRule:
     if not -60 <= days_from_due <= 365:
         message = _("Choose a day from 60 days before to 365 days after the due date.")

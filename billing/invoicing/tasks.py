@@ -72,9 +72,7 @@ def send_invoice(self, *, practice_id: int, invoice_id: int, send_id: str) -> st
             return "not ready"
         raise self.retry(countdown=min(300, 10 * 2**self.request.retries))
     with practice_scope(practice):
-        sent = invoice_send_now(
-            practice=practice, invoice_id=invoice_id, send_id=send_id, pdf=pdf
-        )
+        sent = invoice_send_now(practice=practice, invoice_id=invoice_id, send_id=send_id, pdf=pdf)
     return "sent" if sent else "skipped"
 
 

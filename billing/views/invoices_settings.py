@@ -84,8 +84,6 @@ def invoice_reminder_edit(request: HttpRequest, rule_id: int) -> HttpResponse:
 
 staff_patterns: list = [
     path("invoices/reminders/", invoice_reminders, name="invoice_reminders"),
-    path(
-        "invoices/reminders/<int:rule_id>/", invoice_reminder_edit, name="invoice_reminder_edit"
-    ),
+    path("invoices/reminders/<int:rule_id>/", invoice_reminder_edit, name="invoice_reminder_edit"),
 ]
 portal_patterns: list = []

@@ -77,7 +77,9 @@ def test_it_renders_an_invoice_with_its_tax_and_amount_due(world, northwind, set
 
 def test_it_requests_the_invoice_pdf_through_the_renderer(world, northwind, settings_row):
     # Given an issued invoice
-    invoice = issued_invoice(practice=world.practice, client=northwind, tax_rate=gst(world.practice))
+    invoice = issued_invoice(
+        practice=world.practice, client=northwind, tax_rate=gst(world.practice)
+    )
     # When its PDF is asked for (the render runs after commit in tests)
     document = invoice_request_pdf(practice=world.practice, invoice=invoice)
     # Then it is an invoice document about the invoice, kept on the invoice

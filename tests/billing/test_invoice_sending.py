@@ -62,7 +62,9 @@ def test_it_emails_the_pdf_to_the_billing_contacts_and_marks_it_sent(
     )
 
 
-def test_it_sends_once_however_often_the_job_runs(world, invoice, django_capture_on_commit_callbacks):
+def test_it_sends_once_however_often_the_job_runs(
+    world, invoice, django_capture_on_commit_callbacks
+):
     # Given a send that went out
     with django_capture_on_commit_callbacks(execute=True):
         send_id = invoice_send(practice=world.practice, invoice=invoice)
