@@ -11,8 +11,7 @@ from __future__ import annotations
 
 import logging
 from dataclasses import dataclass
-from datetime import date, datetime
-from datetime import timezone as dt_timezone
+from datetime import UTC, date, datetime
 from decimal import ROUND_HALF_UP, Decimal
 from typing import Any, Protocol
 
@@ -169,7 +168,7 @@ def stripe_event_handle(event: dict[str, Any]) -> WebhookOutcome:
             amount = from_minor_units(int(session.get("amount_total") or 0), currency)
             created = event.get("created")
             day = (
-                datetime.fromtimestamp(int(created), tz=dt_timezone.utc).date()
+                datetime.fromtimestamp(int(created), tz=UTC).date()
                 if created
                 else timezone.localdate()
             )

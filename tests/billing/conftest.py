@@ -89,7 +89,7 @@ def client_ledger(world) -> Ledger:
 def client_billing_invoice(world):
     """An issued invoice (AUD 1,000.00) of the client whose billing contact is the world's
     contact."""
-    from tests.billing.isolation_invoices_portal import contact_client_of
     from tests.billing.invoice_factories import issued_invoice
+    from tests.billing.isolation_invoices_portal import contact_client_of
 
     return issued_invoice(practice=world.practice, client=contact_client_of(world))
