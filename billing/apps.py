@@ -22,6 +22,11 @@ BEAT_SCHEDULE = {
         "schedule": crontab(minute=5),
         "options": {"expires": 3000, "queue": "default"},
     },
+    # Invoicing: reminders of open invoices by the practice's rules (daily, 07:00 UTC).
+    "billing-send-invoice-reminders": {
+        "task": "billing.tasks.send_invoice_reminders",
+        "schedule": crontab(hour=7, minute=0),
+    },
 }
 
 
@@ -121,5 +126,25 @@ class BillingConfig(AppConfig):
                 "invoice.credited": _("credited an invoice"),
                 "payment.recorded": _("recorded a payment"),
                 "payment.credit_applied": _("applied a client's credit to an invoice"),
+            }
+        )
+
+        # Invoicing: documents, sending, reminders and online payment.
+        register_subject_type("billing.invoice", model="billing.Invoice")
+        # A statement of account is about the client itself.
+        register_subject_type("billing.client_statement", model="clients.Client", client_field="pk")
+        register_portal_nav("portal_invoices", _("Invoices"), order=42)
+        register_staff_nav(
+            "invoice_reminders",
+            _("Invoice reminders"),
+            min_role=Role.ADMIN,
+            order=86,
+            group="settings",
+        )
+        register_verbs(
+            {
+                "invoice.send_requested": _("sent an invoice"),
+                "invoice.reminder_rule_changed": _("changed an invoice reminder"),
+                "invoice.paid_online": _("recorded an online payment of an invoice"),
             }
         )

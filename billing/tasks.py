@@ -16,6 +16,7 @@ from django.urls import reverse
 from django.utils import timezone, translation
 
 from billing.bank.tasks import import_statement, requeue_stalled_imports
+from billing.invoicing.tasks import send_invoice, send_invoice_reminders
 from secretary.models import ADMIN_ROLES, Membership, Practice
 from secretary.tenancy import practice_scope
 
@@ -24,6 +25,8 @@ __all__ = [
     "notify_month_end_pack_published",
     "requeue_stalled_imports",
     "send_close_reminders",
+    "send_invoice",
+    "send_invoice_reminders",
 ]
 
 # --- Month end: the published pack, reminders of months left open ------------------------------

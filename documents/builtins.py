@@ -24,6 +24,9 @@ BUILTIN_KINDS = (
     # Bookkeeping: a financial report of a book, and the month-end pack.
     DocumentKind.LEDGER_REPORT,
     DocumentKind.MONTH_END_PACK,
+    # Invoicing: an invoice (or credit note), and a client's statement of account.
+    DocumentKind.INVOICE,
+    DocumentKind.STATEMENT_OF_ACCOUNT,
 )
 
 

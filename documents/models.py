@@ -26,6 +26,7 @@ class DocumentKind(models.TextChoices):
     INVOICE = "invoice", _("Invoice")
     LEDGER_REPORT = "ledger_report", _("Financial report")
     MONTH_END_PACK = "month_end_pack", _("Month-end pack")
+    STATEMENT_OF_ACCOUNT = "statement_of_account", _("Statement of account")
 
 
 class DocumentStatus(models.TextChoices):

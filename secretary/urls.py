@@ -50,6 +50,7 @@ urlpatterns = [
     path("api/docs/", SpectacularSwaggerSplitView.as_view(url_name="api_schema"), name="api_docs"),
     path("healthz", views.healthz, name="healthz"),
     path("files/<str:token>/", media_file, name="media_file"),
+    path("billing/", include(billing.urls.public_patterns)),
 ]
 
 # Media files are never served by URL: uploads and rendered documents go through

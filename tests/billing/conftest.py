@@ -80,3 +80,16 @@ def client_ledger(world) -> Ledger:
         user=world.owner.user,
     )
     return Ledger(book, user=world.owner.user)
+
+
+# --- Invoicing: an issued invoice of the client the world's contact represents ------------------
+
+
+@pytest.fixture
+def client_billing_invoice(world):
+    """An issued invoice (AUD 1,000.00) of the client whose billing contact is the world's
+    contact."""
+    from tests.billing.invoice_factories import issued_invoice
+    from tests.billing.isolation_invoices_portal import contact_client_of
+
+    return issued_invoice(practice=world.practice, client=contact_client_of(world))
