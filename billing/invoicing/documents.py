@@ -16,6 +16,7 @@ from django.db.models import Sum
 from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 
+from billing.invoicing.pricing import tax_summary
 from billing.models import (
     OPEN_INVOICE_STATUSES,
     BillingSettings,
@@ -59,26 +60,6 @@ def billing_settings(*, practice) -> BillingSettings | None:
     return BillingSettings.objects.for_practice(practice).first()
 
 
-def tax_summary(invoice: Invoice) -> list[dict[str, Any]]:
-    """Net and tax per rate, summed in SQL from the rounded lines."""
-    rows = (
-        InvoiceLine.objects.for_practice(invoice.practice)
-        .filter(invoice=invoice)
-        .values("tax_rate__name", "tax_percent")
-        .annotate(net=Sum("amount"), tax=Sum("tax_amount"))
-        .order_by("-tax_percent", "tax_rate__name")
-    )
-    return [
-        {
-            "name": row["tax_rate__name"] or _("No tax"),
-            "rate": row["tax_percent"],
-            "net": row["net"] or ZERO,
-            "tax": row["tax"] or ZERO,
-        }
-        for row in rows
-    ]
-
-
 def payment_reference(invoice: Invoice) -> str:
     """What the client quotes with a payment: the invoice number."""
     return invoice.number
@@ -113,7 +94,7 @@ def invoice_context(invoice: Invoice) -> dict[str, Any]:
         {
             "label": _("%(name)s %(rate)s on %(net)s")
             % {
-                "name": row["name"],
+                "name": row["name"] or _("No tax"),
                 "rate": _percent(row["rate"]),
                 "net": money(row["net"], currency),
             },

@@ -20,12 +20,11 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from billing.invoicing.payments import payment_record
 from billing.models import (
     OPEN_INVOICE_STATUSES,
     Invoice,
-    InvoiceStatus,
     Payment,
-    PaymentAllocation,
     PaymentMethod,
     ProviderEvent,
 )
@@ -206,27 +205,24 @@ def _record_online_payment(
     paid amount and status. The one place an online payment is written."""
     if amount <= ZERO:
         return None
-    payment = Payment.objects.create(
+    applied = min(amount, max(invoice.balance_due, ZERO)) if currency == invoice.currency else ZERO
+    if invoice.status not in OPEN_INVOICE_STATUSES:
+        applied = ZERO
+    # Posted like any payment (Dr bank / Cr receivable); what exceeds the amount due stays the
+    # client's credit.
+    payment = payment_record(
         practice=practice,
         client=invoice.client,
         date=day,
-        method=PaymentMethod.ONLINE,
-        reference=invoice.number,
         amount=amount,
         currency=currency,
+        method=PaymentMethod.ONLINE,
+        reference=invoice.number,
+        allocations={invoice: applied} if applied > ZERO else {},
+        keep_as_credit=True,
         provider=provider,
         provider_reference=provider_reference,
     )
-    applied = min(amount, max(invoice.balance_due, ZERO)) if currency == invoice.currency else ZERO
-    if applied > ZERO and invoice.status in OPEN_INVOICE_STATUSES:
-        PaymentAllocation.objects.create(
-            practice=practice, payment=payment, invoice=invoice, amount=applied
-        )
-        invoice.amount_paid += applied
-        invoice.status = (
-            InvoiceStatus.PAID if invoice.balance_due <= ZERO else InvoiceStatus.PARTLY_PAID
-        )
-        invoice.save(update_fields=["amount_paid", "status"])
     activity_record(
         practice=practice,
         actor=None,

@@ -16,10 +16,11 @@ from django.conf import settings
 from django.core.mail import EmailMessage, get_connection
 from django.db import IntegrityError, transaction
 from django.urls import reverse
-from django.utils import timezone, translation
+from django.utils import translation
 from django.utils.translation import gettext as _
 
 from billing.invoicing.documents import invoice_request_pdf, money
+from billing.invoicing.issuing import invoice_mark_sent
 from billing.models import Invoice, InvoiceKind, InvoiceStatus
 from secretary.audit import activity_record
 from secretary.background import enqueue_on_commit
@@ -155,10 +156,5 @@ def invoice_send_now(*, practice, invoice_id: int, send_id: str, pdf: bytes) -> 
             [invoice_message(practice=practice, invoice=invoice, pdf=pdf, to=recipients)]
         )
         # Issued → sent; a part-paid or paid invoice keeps its status.
-        fields = ["sent_at"]
-        invoice.sent_at = timezone.now()
-        if invoice.status == InvoiceStatus.ISSUED:
-            invoice.status = InvoiceStatus.SENT
-            fields.append("status")
-        invoice.save(update_fields=fields)
+        invoice_mark_sent(practice=practice, invoice=invoice)
     return True
