@@ -13,7 +13,15 @@ from django.db import transaction
 
 from billing.bank import services
 from billing.ledger.posting import LineInput, entry_create
-from billing.models import Account, AccountType, BankRule, Book, EntrySource, StatementImport
+from billing.models import (
+    Account,
+    AccountType,
+    BankFeed,
+    BankRule,
+    Book,
+    EntrySource,
+    StatementImport,
+)
 
 DEMO_DATA = Path(__file__).resolve().parent / "demo_data"
 DEMO_STATEMENT = "cheque_account_2025_05.csv"
@@ -92,7 +100,8 @@ def seed(demo, bookkeeping: Book | None = None, **books) -> None:
     content = demo_statement_path().read_bytes()
     leaves = _leaves(_accounts(book))
     with transaction.atomic():
-        services.feed_save(practice=practice, account=bank, data=demo_feed_data(), user=user)
+        if not BankFeed.objects.for_practice(practice).filter(account=bank).exists():
+            services.feed_save(practice=practice, account=bank, data=demo_feed_data(), user=user)
         fees = _by_name(leaves, ("bank fee", "bank charge"))
         if (
             fees is not None
