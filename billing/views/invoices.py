@@ -40,7 +40,7 @@ from billing.forms.invoices import (
 from billing.invoicing import services
 from billing.invoicing.documents import invoice_request_pdf
 from billing.invoicing.issuing import practice_today
-from billing.invoicing.pricing import tax_summary
+from billing.invoicing.pricing import round_money, tax_summary
 from billing.invoicing.refresh import invoice_refresh_from_time
 from billing.invoicing.selectors import ar_aging
 from billing.invoicing.sending import invoice_send
@@ -148,6 +148,8 @@ def billing_dashboard(request: HttpRequest) -> HttpResponse:
         .filter(total__gt=0)
         .order_by("currency")
     )
+    for row in overdue:
+        row["total"] = round_money(row["total"], row["currency"])
     oldest = list(overdue_rows.select_related("client").order_by("due_date", "id")[:10])
     currencies = [row["currency"] for row in overdue] or [practice.currency]
     if practice.currency not in currencies:
@@ -712,6 +714,8 @@ def client_billing_context(request, client) -> dict:
         .annotate(due=Coalesce(Sum(_balance()), ZERO))
         .order_by("currency")
     )
+    for row in balances:
+        row["due"] = round_money(row["due"], row["currency"])
     currencies = [row["currency"] for row in balances] or [client.currency]
     credits = [
         (currency, client_credit(practice=practice, client=client, currency=currency))
