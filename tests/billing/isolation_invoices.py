@@ -5,7 +5,8 @@ from __future__ import annotations
 from billing.invoicing.numbering import series_default
 from billing.invoicing.selectors import taxes_seed
 from billing.models import InvoiceSeries
-from tests.billing.invoicing_helpers import billed_client, draft, issued
+from tests.billing.invoice_factories import issued_invoice
+from tests.billing.invoicing_helpers import billed_client, draft
 
 
 def routes(world) -> dict:
@@ -14,7 +15,7 @@ def routes(world) -> dict:
     rate = taxes_seed(practice=practice)[0]
     open_draft = draft(practice, client, ("Filing", "1", "100.00", rate))
     line = open_draft.lines.first()
-    invoice = issued(practice, client, ("Retainer", "1", "500.00", rate))
+    invoice = issued_invoice(practice=practice, client=client, number="ISOLATION-INV-1")
     series = series_default(practice=practice, kind="invoice")
     assert isinstance(series, InvoiceSeries)
     return {
