@@ -148,3 +148,36 @@ class BillingConfig(AppConfig):
                 "invoice.paid_online": _("recorded an online payment of an invoice"),
             }
         )
+
+        # Invoicing staff pages: the dashboard, invoices, the setup and the client's section.
+        from clients.sections import register_client_section
+
+        register_staff_nav("billing_dashboard", _("Billing"), order=44)
+        register_staff_nav(
+            "invoicing_settings", _("Invoicing"), min_role=Role.ADMIN, order=87, group="settings"
+        )
+        register_staff_nav(
+            "tax_rate_list", _("Tax rates"), min_role=Role.ADMIN, order=88, group="settings"
+        )
+        register_staff_nav(
+            "series_list", _("Invoice numbering"), min_role=Role.ADMIN, order=89, group="settings"
+        )
+        register_verbs(
+            {
+                "invoice.tax_rate_saved": _("saved a tax rate"),
+                "invoice.series_saved": _("saved an invoice numbering series"),
+            }
+        )
+
+        def client_billing(request, client):
+            from billing.views.invoices import client_billing_context
+
+            return client_billing_context(request, client)
+
+        register_client_section(
+            "billing",
+            _("Billing"),
+            template="billing/partials/client_billing.html",
+            context=client_billing,
+            order=40,
+        )

@@ -5,9 +5,12 @@ from billing.views import (
     books,
     closing,
     expenses,
+    invoices,
     invoices_portal,
     invoices_settings,
+    invoices_setup,
     journal,
+    payments,
     portal,
     reports,
     trust,
@@ -26,6 +29,9 @@ AREAS = (
     expenses,
     invoices_portal,
     invoices_settings,
+    invoices,
+    payments,
+    invoices_setup,
 )
 
 # Under /app/<practice_slug>/ (staff).

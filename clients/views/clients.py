@@ -12,6 +12,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 from clients import selectors, services
 from clients.forms import AgreementForm, ClientFilterForm, ClientForm, ContactForm
 from clients.models import Contact
+from clients.sections import client_sections
 from clients.usage import period_usage, usage_for_clients
 from clients.views._common import client_for, render_form, usage_chart
 from secretary.access import admin_view, staff_view
@@ -136,6 +137,7 @@ def client_detail(request, client_id: int):
             engagement_ids=[e.pk for e in engagements],
             contact_ids=[c.pk for c in contacts],
         ),
+        "sections": client_sections(request, client),
     }
     return render(request, "clients/client_detail.html", context)
 
