@@ -20,6 +20,7 @@ from decimal import ROUND_HALF_UP, Decimal
 from django.utils import timezone
 
 from billing.bank import demo as bank_demo
+from billing.invoicing import demo as invoicing_demo
 from billing.ledger.books import book_create, chart_templates
 from billing.ledger.chart import account_save
 from billing.ledger.posting import LineInput, entry_create
@@ -368,3 +369,4 @@ def seed(demo) -> None:
     bank_demo.seed(demo, bookkeeping=bookkeeping)
     if law_firm is not None:
         trust_demo.seed(demo, book=law_firm)
+    invoicing_demo.seed(demo)
