@@ -60,6 +60,14 @@ def billing_settings(*, practice) -> BillingSettings | None:
     return BillingSettings.objects.for_practice(practice).first()
 
 
+def _tax_label(row: dict, currency: str) -> str:
+    """ "GST 10% on AUD 1,510.00": the rate is named once, even when the tax's name holds it."""
+    name, rate = row["name"] or _("Tax"), _percent(row["rate"])
+    if rate not in name:
+        name = f"{name} {rate}"
+    return _("%(name)s on %(net)s") % {"name": name, "net": money(row["net"], currency)}
+
+
 def payment_reference(invoice: Invoice) -> str:
     """What the client quotes with a payment: the invoice number."""
     return invoice.number
@@ -91,15 +99,7 @@ def invoice_context(invoice: Invoice) -> dict[str, Any]:
             }
         )
     taxes = [
-        {
-            "label": _("%(name)s %(rate)s on %(net)s")
-            % {
-                "name": row["name"] or _("No tax"),
-                "rate": _percent(row["rate"]),
-                "net": money(row["net"], currency),
-            },
-            "amount": money(row["tax"], currency),
-        }
+        {"label": _tax_label(row, currency), "amount": money(row["tax"], currency)}
         for row in tax_summary(invoice)
         if row["rate"] or row["tax"]
     ]
