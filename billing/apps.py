@@ -148,3 +148,6 @@ class BillingConfig(AppConfig):
                 "invoice.paid_online": _("recorded an online payment of an invoice"),
             }
         )
+
+        # Invoicing API: tax rates.
+        register_verbs({"invoice.tax_rate_saved": _("saved a tax rate")})
