@@ -20,12 +20,12 @@ from django.db.models import Prefetch
 from django.http import Http404
 from django.urls import path
 from django.utils.translation import gettext_lazy as _
-from drf_spectacular.utils import extend_schema, extend_schema_view
+from drf_spectacular.utils import extend_schema, extend_schema_field, extend_schema_view
 from rest_framework import generics, status
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from billing.api.ledger import DateInRangeFilter
+from billing.api.ledger import DateInRangeFilter as LedgerDateFilter
 from billing.invoicing import services
 from billing.invoicing.expense_lines import invoice_expense_bill
 from billing.invoicing.expenses import expense_create
@@ -64,9 +64,27 @@ from clients.selectors import contact_for_membership
 from secretary.api_base import PracticeScopedMixin
 from secretary.api_filters import BooleanFilter, FilterSet, IdFilter
 from secretary.idempotency import IdempotentCreateMixin
+from secretary.limits import EARLIEST_YEAR, LATEST_YEAR
 from secretary.models import CURRENCIES, Role
 
 TAGS = ["invoicing"]
+
+# The years a date filter takes (secretary.limits), stated in the schema: a date of the
+# calendar outside them is a 400, so the schema says which years it reads.
+assert (EARLIEST_YEAR, LATEST_YEAR) == (1900, 2200)
+YEARS_PATTERN = r"^(?:19[0-9]{2}|2[01][0-9]{2}|2200)-"
+
+
+@extend_schema_field(
+    {
+        "type": "string",
+        "format": "date",
+        "pattern": YEARS_PATTERN,
+        "description": "A date between 1900-01-01 and 2200-12-31.",
+    }
+)
+class DateInRangeFilter(LedgerDateFilter):
+    """A date filter whose schema states the years it reads."""
 
 
 # --- Scoping --------------------------------------------------------------------------------
