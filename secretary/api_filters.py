@@ -3,6 +3,8 @@
 - ``IdFilter``: a row id (a whole number from 1 to the largest database id), not any number.
 - ``BooleanFilter``: ``true`` or ``false`` (django-filter's own ignores anything else).
 - ``FilterSet``: the base of API filter sets, with ``BooleanFilter`` for boolean model fields.
+- ``DateFilter``: a date between the years the product reads (``secretary.limits``), which
+  the schema states.
 - ``InstantFilter``: an ISO 8601 date-time with any offset, compared as the same instant in UTC
   (PostgreSQL refuses offsets beyond ±15:59, which Python accepts; a date near the ends of the
   calendar can fall outside it once moved to UTC: that is a 400 too).
@@ -19,7 +21,13 @@ from django.utils.translation import gettext_lazy as _
 from django_filters.fields import IsoDateTimeField
 from drf_spectacular.utils import extend_schema_field
 
-from secretary.limits import MAX_ID, parse_id, validate_date_in_range
+from secretary.limits import (
+    EARLIEST_YEAR,
+    LATEST_YEAR,
+    MAX_ID,
+    parse_id,
+    validate_date_in_range,
+)
 
 
 class IdField(forms.IntegerField):
@@ -44,6 +52,29 @@ class IdFilter(django_filters.NumberFilter):
     field_class = IdField
 
 
+# The years people may enter (secretary.limits), as the schema states them. An instant keeps
+# a year off each end: its offset may move it across the boundary once it is read in UTC.
+assert (EARLIEST_YEAR, LATEST_YEAR) == (1900, 2200)
+DATE_YEARS = r"^(?:19[0-9]{2}|2[01][0-9]{2}|2200)-"
+INSTANT_YEARS = r"^(?:190[1-9]|19[1-9][0-9]|2[01][0-9]{2})-"
+
+
+class DateInRangeField(forms.DateField):
+    default_validators = [validate_date_in_range]
+
+
+@extend_schema_field(
+    {
+        "type": "string",
+        "format": "date",
+        "pattern": DATE_YEARS,
+        "description": "A date between 1900-01-01 and 2200-12-31.",
+    }
+)
+class DateFilter(django_filters.DateFilter):
+    field_class = DateInRangeField
+
+
 class InstantField(IsoDateTimeField):
     default_validators = [validate_date_in_range]
     default_error_messages = {
@@ -62,6 +93,14 @@ class InstantField(IsoDateTimeField):
             ) from exc
 
 
+@extend_schema_field(
+    {
+        "type": "string",
+        "format": "date-time",
+        "pattern": INSTANT_YEARS,
+        "description": "An ISO 8601 date and time between the years 1901 and 2199.",
+    }
+)
 class InstantFilter(django_filters.IsoDateTimeFilter):
     field_class = InstantField
 

@@ -436,6 +436,10 @@ An empty query parameter (`?client=`) is the same as leaving it out.""",
         # Ledger API (billing).
         "AccountRoleEnum": "billing.models.AccountRole",
         "EntryStatusEnum": "billing.models.EntryStatus",
+        # Invoicing API (billing).
+        "InvoiceStatusEnum": "billing.models.InvoiceStatus",
+        "InvoiceKindEnum": "billing.models.InvoiceKind",
+        "InvoiceLineKindEnum": "billing.models.LineKind",
     },
 }
 

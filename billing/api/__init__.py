@@ -1,6 +1,11 @@
 """API routes of this app, mounted under /api/v1/practices/<practice_slug>/, one module per
 area (each exposes ``api_patterns``)."""
 
-from billing.api import bank, ledger, reports
+from billing.api import bank, invoices, ledger, reports
 
-api_patterns: list = [*ledger.api_patterns, *reports.api_patterns, *bank.api_patterns]
+api_patterns: list = [
+    *ledger.api_patterns,
+    *reports.api_patterns,
+    *bank.api_patterns,
+    *invoices.api_patterns,
+]

@@ -3,8 +3,6 @@ import, list statement lines, match a line to ledger lines. Staff only."""
 
 from __future__ import annotations
 
-import django_filters
-from django import forms
 from django.urls import path
 from django.utils.translation import gettext_lazy as _
 from django_filters.rest_framework import DjangoFilterBackend
@@ -24,17 +22,8 @@ from billing.serializers.bank import (
     StatementUploadSerializer,
 )
 from secretary.api_base import PracticeScopedMixin
-from secretary.api_filters import BooleanFilter, FilterSet, IdFilter
+from secretary.api_filters import BooleanFilter, DateFilter, FilterSet, IdFilter
 from secretary.idempotency import IdempotentCreateMixin
-from secretary.limits import validate_date_in_range
-
-
-class _DateField(forms.DateField):
-    default_validators = [validate_date_in_range]
-
-
-class DateFilter(django_filters.DateFilter):
-    field_class = _DateField
 
 
 class BookScopedMixin(PracticeScopedMixin):

@@ -13,7 +13,6 @@ A broken ledger rule answers 400 ``{"message", "errors"}``, with the field it co
 from __future__ import annotations
 
 import django_filters
-from django import forms
 from django.db.models import Prefetch, Q, Sum
 from django.http import Http404
 from django.urls import path
@@ -62,9 +61,8 @@ from billing.serializers.ledger import (
 from clients.selectors import contact_for_membership
 from clients.services import regulated_view_record
 from secretary.api_base import PracticeScopedMixin
-from secretary.api_filters import BooleanFilter, FilterSet, IdFilter
+from secretary.api_filters import BooleanFilter, DateFilter, FilterSet, IdFilter
 from secretary.idempotency import IdempotentCreateMixin
-from secretary.limits import validate_date_in_range
 
 TAGS = ["ledger"]
 
@@ -345,17 +343,9 @@ class LedgerContactListView(LedgerScopedMixin, generics.ListAPIView):
 # --- Journal entries ------------------------------------------------------------------------
 
 
-class DateInRangeField(forms.DateField):
-    default_validators = [validate_date_in_range]
-
-
-class DateInRangeFilter(django_filters.DateFilter):
-    field_class = DateInRangeField
-
-
 class EntryFilter(FilterSet):
-    date_from = DateInRangeFilter(field_name="date", lookup_expr="gte", label=_("From (date)"))
-    date_to = DateInRangeFilter(field_name="date", lookup_expr="lte", label=_("To (date)"))
+    date_from = DateFilter(field_name="date", lookup_expr="gte", label=_("From (date)"))
+    date_to = DateFilter(field_name="date", lookup_expr="lte", label=_("To (date)"))
     account = IdFilter(method="filter_account", label=_("Entries with a line on this account"))
     source = django_filters.ChoiceFilter(choices=EntrySource.choices)
     status = django_filters.ChoiceFilter(choices=EntryStatus.choices)

@@ -45,7 +45,9 @@ def tax_rate_save(
         raise field_error("name", _("Name the tax rate."))
     rate = _clean_rate(rate)
     with transaction.atomic():
-        same_name = TaxRate.objects.for_practice(practice).filter(name=name)
+        if len(name) > 80:
+            raise field_error("name", _("A name has at most 80 characters."))
+        same_name = TaxRate.objects.for_practice(practice).filter(name__iexact=name)
         if tax_rate is not None:
             same_name = same_name.exclude(pk=tax_rate.pk)
         if same_name.exists():
