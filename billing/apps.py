@@ -96,7 +96,7 @@ class BillingConfig(AppConfig):
         )
 
         # Invoice runs, hour blocks and expenses.
-        from django.db.models.signals import post_delete, post_save
+        from django.db.models.signals import post_save
 
         from billing.invoicing.guards import billing_period_closed, time_changed
         from tasks.models import TimeEntry
@@ -104,7 +104,8 @@ class BillingConfig(AppConfig):
 
         register_period_guard(billing_period_closed)
         post_save.connect(time_changed, sender=TimeEntry, dispatch_uid="billing.block_alert")
-        post_delete.connect(time_changed, sender=TimeEntry, dispatch_uid="billing.block_alert_del")
+        # Only saves: a deleted entry gives hours back, and deleting a whole practice must not
+        # queue work for it.
         register_staff_nav("expense_list", _("Expenses"), order=47)
         register_portal_nav("portal_hour_blocks", _("Your hours"), order=41)
         register_verbs(

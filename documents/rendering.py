@@ -30,7 +30,7 @@ import re
 import signal
 import threading
 import time
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from decimal import Decimal
@@ -438,30 +438,38 @@ a {{ color: {brand.accent}; }}
 
 
 @contextmanager
-def _deadline(seconds: float | None) -> Iterator[None]:
-    """Raise ``_DeadlinePassed`` inside the block once ``seconds`` have passed.
+def _deadline(seconds: float | None) -> Iterator[Callable[[], None]]:
+    """Raise ``_DeadlinePassed`` inside the block once ``seconds`` have passed; the block gets a
+    ``check()`` that raises it too when called after the time is up.
 
     Uses a real-time timer signal, so it works only in a process's main thread (a Celery
     worker's child, a gunicorn worker); elsewhere (a development server's thread) the block
     runs unbounded and the Celery task's own time limit remains the backstop. A timer set by
     someone else is put back afterwards, less the time spent.
     """
+    started = time.monotonic()
+
+    def check() -> None:
+        # The signal's exception can be lost (a library that catches everything around a C
+        # call it interrupted): the time spent is checked again between steps.
+        if seconds and time.monotonic() - started > seconds:
+            raise _DeadlinePassed
+
     if (
         not seconds
         or threading.current_thread() is not threading.main_thread()
         or not hasattr(signal, "setitimer")
     ):
-        yield
+        yield check
         return
 
     def expire(signum, frame):
         raise _DeadlinePassed
 
-    started = time.monotonic()
     previous_handler = signal.signal(signal.SIGALRM, expire)
     previous_delay, previous_interval = signal.setitimer(signal.ITIMER_REAL, seconds)
     try:
-        yield
+        yield check
     finally:
         signal.setitimer(signal.ITIMER_REAL, 0)
         signal.signal(signal.SIGALRM, previous_handler)
@@ -487,12 +495,13 @@ def html_to_pdf(html: str, *, brand: Brand, fetcher=None) -> tuple[bytes, int]:
 
     fetcher = fetcher or strict_url_fetcher()
     try:
-        with _deadline(RENDER_SECONDS):
+        with _deadline(RENDER_SECONDS) as check_deadline:
             document = weasyprint.HTML(
                 string=html, base_url=static_base_url(), url_fetcher=fetcher
             ).render(
                 stylesheets=[weasyprint.CSS(string=brand_stylesheet(brand), url_fetcher=fetcher)]
             )
+            check_deadline()
             if len(document.pages) > MAX_PAGES:
                 raise _too_many_pages()
             pdf = document.write_pdf()

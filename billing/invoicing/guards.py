@@ -32,7 +32,7 @@ def billing_period_closed(*, client, started_at: datetime) -> bool:
 
 
 def time_changed(sender, instance, **kwargs) -> None:
-    """A time entry was saved or deleted: check the client's prepaid hours after commit."""
+    """A time entry was saved: check the client's prepaid hours after commit."""
     if instance.minutes is None or kwargs.get("raw"):
         return
     from billing.tasks import check_block_alert
