@@ -561,23 +561,6 @@ def table_context(table: Table) -> dict:
 # --- Books, report documents --------------------------------------------------------------------
 
 
-def book_get(*, practice, book_id: int, client=None) -> Book:
-    """A book of the practice (of ``client`` when given); Http404 otherwise."""
-    from django.http import Http404
-
-    from secretary.limits import parse_id
-
-    if parse_id(str(book_id)) is None:
-        raise Http404
-    books = Book.objects.for_practice(practice).select_related("client", "practice")
-    if client is not None:
-        books = books.filter(client=client)
-    book = books.filter(pk=book_id).first()
-    if book is None:
-        raise Http404
-    return book
-
-
 def books_for(*, practice, client=None) -> list[Book]:
     books = Book.objects.for_practice(practice).select_related("client")
     if client is not None:

@@ -14,6 +14,7 @@ from rest_framework.views import APIView
 
 from billing.access import check_book_access
 from billing.bank import selectors, services
+from billing.ledger.selectors import book_get
 from billing.models import StatementImport, StatementLine
 from billing.serializers.bank import (
     MatchSerializer,
@@ -31,7 +32,7 @@ class BookScopedMixin(PracticeScopedMixin):
         if not hasattr(self, "_book"):
             self._book = check_book_access(
                 self.request,
-                selectors.book_get(practice=self.request.practice, book_id=self.kwargs["book_id"]),
+                book_get(practice=self.request.practice, book_id=self.kwargs["book_id"]),
             )
         return self._book
 

@@ -17,6 +17,7 @@ from rest_framework.views import APIView
 from billing import reporting
 from billing.access import check_book_access
 from billing.ledger import reports
+from billing.ledger.selectors import book_get
 from billing.models import Account
 from billing.serializers.reports import ReportQuerySerializer, ReportSerializer, report_data
 from clients.selectors import contact_for_membership
@@ -61,7 +62,7 @@ class BookReport(PracticeScopedMixin, APIView):
             client, kinds = contact.client, reporting.PORTAL_KINDS
         if kind not in kinds:
             raise Http404
-        book = reporting.book_get(practice=request.practice, book_id=book_id, client=client)
+        book = book_get(practice=request.practice, book_id=book_id, client=client)
         if client is None:
             check_book_access(request, book)
         if client is None and book.client is not None:

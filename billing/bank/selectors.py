@@ -23,10 +23,6 @@ from billing.models import (
 )
 
 
-def book_get(*, practice, book_id) -> Book:
-    return get_object_or_404(Book.objects.for_practice(practice), pk=book_id)
-
-
 def bank_accounts(*, practice, book: Book | None = None) -> QuerySet[Account]:
     accounts = (
         Account.objects.for_practice(practice)

@@ -23,11 +23,10 @@ from django.db.models import Min, Sum
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from billing.invoicing.pricing import invoice_totals
+from billing.invoicing.pricing import invoice_totals, round_money
 from billing.invoicing.runs import (
     ZERO,
     add_line,
-    half_up,
     hours_of,
     split_by_allowance,
 )
@@ -176,7 +175,7 @@ def block_purchase(
 
 def plan_block_price(engagement: Engagement) -> Decimal:
     """The price per hour of the plan's block (its fee over its hours), to the currency."""
-    return half_up(engagement.monthly_fee / engagement.included_hours, engagement.currency)
+    return round_money(engagement.monthly_fee / engagement.included_hours, engagement.currency)
 
 
 def bill_block_period(invoice: Invoice, engagement: Engagement, entries, period, tax_rate) -> None:

@@ -35,7 +35,16 @@ def time_changed(sender, instance, **kwargs) -> None:
     """A time entry was saved: check the client's prepaid hours after commit."""
     if instance.minutes is None or kwargs.get("raw"):
         return
+    from billing.models import HourBlock
     from billing.tasks import check_block_alert
+
+    # Only clients with prepaid hours have a balance to watch: no job for every other entry.
+    if (
+        not HourBlock.objects.for_practice(instance.practice_id)
+        .filter(client_id=instance.client_id)
+        .exists()
+    ):
+        return
 
     enqueue_on_commit(
         check_block_alert, practice_id=instance.practice_id, client_id=instance.client_id

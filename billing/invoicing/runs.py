@@ -50,9 +50,6 @@ HOURS = Decimal("0.01")
 ZERO = Decimal("0")
 
 
-half_up = round_money  # rounded half-up to the currency's smallest unit
-
-
 def hours_of(minutes: int | Decimal) -> Decimal:
     return (Decimal(minutes) / 60).quantize(HOURS, ROUND_HALF_UP)
 
@@ -268,7 +265,7 @@ def _bill_surcharges(invoice, engagement, entries, tax_rate) -> None:
             kind=LineKind.SURCHARGE,
             description=text % {"m": multiplier},
             quantity=hours_of(minutes),
-            unit_price=half_up(rate * (multiplier - 1), invoice.currency),
+            unit_price=round_money(rate * (multiplier - 1), invoice.currency),
             tax_rate=tax_rate,
             service_from=invoice.period_start,
             service_to=invoice.period_end,
@@ -292,7 +289,7 @@ def bill_expenses(invoice: Invoice, *, client_id: int, start: date, end: date) -
         .order_by("date", "id")
     )
     for expense in expenses:
-        price = half_up(expense.amount * (1 + expense.markup_percent / 100), invoice.currency)
+        price = round_money(expense.amount * (1 + expense.markup_percent / 100), invoice.currency)
         line = add_line(
             invoice,
             kind=LineKind.EXPENSE,

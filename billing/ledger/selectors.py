@@ -42,9 +42,13 @@ def _get(rows: QuerySet, object_id):
 # --- Books ---------------------------------------------------------------------------------
 
 
-def book_get(*, practice, book_id) -> Book:
-    """The practice's book with this id; Http404 when absent (or of another practice)."""
-    return _get(Book.objects.for_practice(practice).select_related("client"), book_id)
+def book_get(*, practice, book_id, client=None) -> Book:
+    """The practice's book with this id (of ``client`` when given, as a portal contact reads);
+    Http404 when absent, of another practice or of another client."""
+    books = Book.objects.for_practice(practice).select_related("client", "practice")
+    if client is not None:
+        books = books.filter(client=client)
+    return _get(books, book_id)
 
 
 def books_for_member(*, practice, membership) -> list[Book]:

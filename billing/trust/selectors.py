@@ -30,13 +30,6 @@ from secretary.limits import parse_id
 MONEY_FIELD = DecimalField(**MONEY)
 
 
-def book_get(*, practice, book_id) -> Book:
-    """The practice's book (404 otherwise)."""
-    return get_object_or_404(
-        Book.objects.for_practice(practice).select_related("client"), pk=parse_id(book_id)
-    )
-
-
 def trust_bank_accounts(*, practice, book: Book) -> QuerySet[Account]:
     """The book's trust bank accounts (asset, bank and trust), open ones first by code."""
     return Account.objects.for_practice(practice).filter(

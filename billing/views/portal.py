@@ -13,6 +13,7 @@ from django.urls import path
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from billing import closing, reporting
+from billing.ledger.selectors import book_get
 from billing.views import reports as views
 from clients.access import contact_view
 from secretary.files import stored_file_response
@@ -23,21 +24,21 @@ PACKS_SHOWN = 36
 @contact_view("billing")
 @require_GET
 def portal_ledger_reports(request: HttpRequest, book_id: int) -> HttpResponse:
-    book = reporting.book_get(practice=request.practice, book_id=book_id, client=request.client)
+    book = book_get(practice=request.practice, book_id=book_id, client=request.client)
     return views.report_page(request, book, portal=True)
 
 
 @contact_view("billing")
 @require_GET
 def portal_ledger_report_export(request: HttpRequest, book_id: int, fmt: str) -> HttpResponse:
-    book = reporting.book_get(practice=request.practice, book_id=book_id, client=request.client)
+    book = book_get(practice=request.practice, book_id=book_id, client=request.client)
     return views.report_export(request, book, fmt, portal=True)
 
 
 @contact_view("billing")
 @require_POST
 def portal_ledger_report_pdf(request: HttpRequest, book_id: int) -> HttpResponse:
-    book = reporting.book_get(practice=request.practice, book_id=book_id, client=request.client)
+    book = book_get(practice=request.practice, book_id=book_id, client=request.client)
     return views.report_pdf(request, book, portal=True)
 
 
@@ -46,7 +47,7 @@ def portal_ledger_report_pdf(request: HttpRequest, book_id: int) -> HttpResponse
 def portal_ledger_report_document(
     request: HttpRequest, book_id: int, document_id: int
 ) -> HttpResponse:
-    book = reporting.book_get(practice=request.practice, book_id=book_id, client=request.client)
+    book = book_get(practice=request.practice, book_id=book_id, client=request.client)
     return views.document_status(
         request, book, views.book_document(request, book, document_id, portal=True), portal=True
     )
@@ -58,7 +59,7 @@ def portal_ledger_document_download(
     request: HttpRequest, book_id: int, document_id: int
 ) -> HttpResponse:
     """A report PDF of the contact's own books, or a month-end pack once published."""
-    book = reporting.book_get(practice=request.practice, book_id=book_id, client=request.client)
+    book = book_get(practice=request.practice, book_id=book_id, client=request.client)
     document = views.book_document(request, book, document_id, portal=True)
     if document.status != "ready" or not document.file:
         raise Http404
