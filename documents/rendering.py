@@ -1,4 +1,5 @@
-"""The one rendering service: a template, plain data and a brand kit in; a PDF and its preview out.
+"""The one rendering service: a template, plain data and a brand kit in; a PDF out (and, apart,
+the PNG preview of its first page).
 
 Every PDF of the product goes through ``render_document``. This module imports no feature app
 and no model: callers pass the template source, a context of plain values (str, numbers,
@@ -115,6 +116,11 @@ class _DeadlinePassed(BaseException):
     pass
 
 
+class _OwnFontsNeeded(BaseException):
+    # A document declares a font of its own: it is laid out with a font configuration of its own.
+    pass
+
+
 class ResourceRefused(ValueError):
     """The strict URL fetcher refused a URL (raised inside WeasyPrint, reported as RenderError)."""
 
@@ -183,7 +189,6 @@ class RenderedDocument:
     page_count: int
     checksum: str  # SHA-256 of ``pdf``, hex
     size: int
-    preview_png: bytes = field(repr=False)
 
 
 # --- Plain data ----------------------------------------------------------------------------
@@ -249,8 +254,13 @@ def restricted_engine() -> Engine:
     )
 
 
+@functools.lru_cache(maxsize=64)
 def compile_template(source: str):
-    """Compile a document template, refusing forbidden tags with a readable reason."""
+    """Compile a document template, refusing forbidden tags with a readable reason.
+
+    Compiled templates are kept per source (a compiled template holds no data, and the
+    restricted engine has no loaders whose files could change under it).
+    """
     for token in Lexer(source).tokenize():
         if token.token_type != TokenType.BLOCK:
             continue
@@ -327,13 +337,26 @@ def _static_dirs() -> list[Path]:
 
 def allowed_roots() -> list[str]:
     """Folders whose files a document may use: our static files and media files."""
-    roots: list[Path] = [*_static_dirs()]
-    if settings.STATIC_ROOT:
-        roots.append(Path(settings.STATIC_ROOT))
-    roots.extend(Path(config.path) / "static" for config in apps.get_app_configs())
-    if settings.MEDIA_ROOT:
-        roots.append(Path(settings.MEDIA_ROOT))
-    return [os.path.realpath(root) for root in roots]
+    return list(
+        _resolved_roots(
+            tuple(str(path) for path in _static_dirs()),
+            str(settings.STATIC_ROOT or ""),
+            str(settings.MEDIA_ROOT or ""),
+        )
+    )
+
+
+@functools.lru_cache(maxsize=8)
+def _resolved_roots(static_dirs: tuple[str, ...], static_root: str, media_root: str):
+    # Keyed on the settings it reads (tests change MEDIA_ROOT): resolving symlinks on every
+    # document cost more than the rest of the fetcher.
+    roots = [*static_dirs]
+    if static_root:
+        roots.append(static_root)
+    roots.extend(str(Path(config.path) / "static") for config in apps.get_app_configs())
+    if media_root:
+        roots.append(media_root)
+    return tuple(os.path.realpath(root) for root in roots)
 
 
 def static_base_url() -> str:
@@ -403,6 +426,52 @@ def _fetcher_class():
             return URLFetcherResponse(url, body=body, headers={"Content-Type": media_type})
 
     return StrictURLFetcher
+
+
+@functools.cache
+def _shared_fonts_class():
+    from weasyprint.text.fonts import FontConfiguration
+
+    class SharedFontConfiguration(FontConfiguration):
+        """One font configuration per thread, kept across documents.
+
+        WeasyPrint otherwise builds a Fontconfig and Pango font map for every document (a fifth
+        of a one-page layout) and never frees it. Only fonts the product ships (static files,
+        the same for every practice) join the shared configuration; a document declaring any
+        other ``@font-face`` raises ``_OwnFontsNeeded`` and is laid out with a configuration of
+        its own, so no practice's font reaches another's document.
+        """
+
+        def add_font_face(self, rule_descriptors, url_fetcher):
+            for font_type, url in rule_descriptors.get("src", ()):
+                if font_type == "external" and not _bundled(url):
+                    raise _OwnFontsNeeded
+            return super().add_font_face(rule_descriptors, url_fetcher)
+
+    return SharedFontConfiguration
+
+
+def _bundled(url: str) -> bool:
+    """A ``file:`` URL inside our static folders (not media: those are the practices' files)."""
+    parts = urlsplit(url)
+    if parts.scheme.lower() != "file" or parts.netloc not in ("", "localhost"):
+        return False
+    static_roots = [
+        os.path.realpath(root)
+        for root in [*_static_dirs(), *(Path(c.path) / "static" for c in apps.get_app_configs())]
+    ]
+    return _inside(os.path.realpath(url2pathname(parts.path)), static_roots)
+
+
+_fonts = threading.local()
+
+
+def shared_font_config():
+    """This thread's font configuration (Pango font maps are not shared between threads)."""
+    config = getattr(_fonts, "config", None)
+    if config is None:
+        config = _fonts.config = _shared_fonts_class()()
+    return config
 
 
 def strict_url_fetcher(roots: Iterable[str] | None = None):
@@ -485,6 +554,15 @@ def _too_many_pages() -> DocumentTooLong:
     )
 
 
+def _layout(weasyprint, html: str, brand: Brand, fetcher, font_config):
+    stylesheet = weasyprint.CSS(
+        string=brand_stylesheet(brand), url_fetcher=fetcher, font_config=font_config
+    )
+    return weasyprint.HTML(string=html, base_url=static_base_url(), url_fetcher=fetcher).render(
+        stylesheets=[stylesheet], font_config=font_config
+    )
+
+
 def html_to_pdf(html: str, *, brand: Brand, fetcher=None) -> tuple[bytes, int]:
     """Lay out ``html`` with the brand's base stylesheet; return the PDF and its page count.
 
@@ -496,11 +574,12 @@ def html_to_pdf(html: str, *, brand: Brand, fetcher=None) -> tuple[bytes, int]:
     fetcher = fetcher or strict_url_fetcher()
     try:
         with _deadline(RENDER_SECONDS) as check_deadline:
-            document = weasyprint.HTML(
-                string=html, base_url=static_base_url(), url_fetcher=fetcher
-            ).render(
-                stylesheets=[weasyprint.CSS(string=brand_stylesheet(brand), url_fetcher=fetcher)]
-            )
+            try:
+                document = _layout(weasyprint, html, brand, fetcher, shared_font_config())
+            except _OwnFontsNeeded:
+                from weasyprint.text.fonts import FontConfiguration
+
+                document = _layout(weasyprint, html, brand, fetcher, FontConfiguration())
             check_deadline()
             if len(document.pages) > MAX_PAGES:
                 raise _too_many_pages()
@@ -522,7 +601,11 @@ def html_to_pdf(html: str, *, brand: Brand, fetcher=None) -> tuple[bytes, int]:
 
 
 def preview_png(pdf: bytes, *, width: int = PREVIEW_WIDTH) -> bytes:
-    """A PNG of the first page, ``width`` pixels wide."""
+    """A PNG of the first page, ``width`` pixels wide.
+
+    Made after the document is ready (its own task, see ``documents.tasks``): a preview is
+    for browsing, and nobody waiting for the PDF should wait for it.
+    """
     import pypdfium2
 
     document = pypdfium2.PdfDocument(pdf)
@@ -541,7 +624,7 @@ def preview_png(pdf: bytes, *, width: int = PREVIEW_WIDTH) -> bytes:
 def render_document(
     *, template_source: str, context: Mapping[str, Any], brand: Brand | None = None
 ) -> RenderedDocument:
-    """Template + plain data + brand kit → PDF bytes, page count, SHA-256, size, PNG preview.
+    """Template + plain data + brand kit → PDF bytes, page count, SHA-256 and size.
 
     Raises ``RenderError`` (or a subclass) with a user-readable message when the template, the
     data or a resource is not acceptable.
@@ -554,5 +637,4 @@ def render_document(
         page_count=page_count,
         checksum=hashlib.sha256(pdf).hexdigest(),
         size=len(pdf),
-        preview_png=preview_png(pdf),
     )

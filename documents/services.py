@@ -24,7 +24,7 @@ from documents.models import (
     render_lease,
     stalled_q,
 )
-from documents.rendering import Brand, RenderedDocument, RenderError, plain
+from documents.rendering import Brand, RenderedDocument, RenderError, plain, preview_png
 from secretary.audit import activity_record
 from secretary.background import enqueue_on_commit
 from secretary.errors import ApplicationError
@@ -246,30 +246,65 @@ def _finish(document: Document, **values: Any) -> bool:
 
 
 def document_store_result(*, document: Document, result: RenderedDocument) -> bool:
-    """Save the PDF and preview and mark the document ready (False if the claim was lost)."""
-    name = secrets.token_hex(16)
+    """Save the PDF and mark the document ready (False if the claim was lost); its preview is
+    made next, on its own (``document_make_preview``)."""
+    from documents.tasks import render_preview
+
     pdf_name = default_storage.save(
-        document.file.field.generate_filename(document, f"{name}.pdf"), ContentFile(result.pdf)
-    )
-    preview_name = default_storage.save(
-        document.preview.field.generate_filename(document, f"{name}.png"),
-        ContentFile(result.preview_png),
+        document.file.field.generate_filename(document, f"{secrets.token_hex(16)}.pdf"),
+        ContentFile(result.pdf),
     )
     stored = _finish(
         document,
         status=DocumentStatus.READY,
         file=pdf_name,
-        preview=preview_name,
+        preview="",
         size=result.size,
         page_count=result.page_count,
         checksum=result.checksum,
         failure_reason="",
         rendered_at=timezone.now(),
     )
-    if not stored:  # another run took over; leave no orphan files behind
+    if not stored:  # another run took over; leave no orphan file behind
         default_storage.delete(pdf_name)
-        default_storage.delete(preview_name)
-    return stored
+        return False
+    enqueue_on_commit(render_preview, practice_id=document.practice_id, document_id=document.pk)
+    return True
+
+
+def document_make_preview(*, practice_id: int, document_id: int) -> Document | None:
+    """Make and keep the PNG of a ready document's first page, once; the document, or None if
+    it is not ready (any more).
+
+    Idempotent: a document that has its preview is left alone, and a preview is only kept for
+    the file it was made from (a document rendered again meanwhile gets its own).
+    """
+    document = (
+        Document.objects.for_practice(practice_id)
+        .filter(pk=document_id, status=DocumentStatus.READY)
+        .first()
+    )
+    if document is None or not document.file:
+        return None
+    if document.preview:
+        return document
+    with document.file.open("rb") as handle:
+        png = preview_png(handle.read())
+    name = default_storage.save(
+        document.preview.field.generate_filename(document, f"{secrets.token_hex(16)}.png"),
+        ContentFile(png),
+    )
+    kept = (
+        Document.objects.for_practice(practice_id)
+        .filter(pk=document_id, status=DocumentStatus.READY, file=document.file.name, preview="")
+        .update(preview=name)
+    )
+    if not kept:
+        default_storage.delete(name)
+        document.refresh_from_db()
+        return document
+    document.preview.name = name
+    return document
 
 
 def document_fail(*, document: Document, reason: str) -> bool:

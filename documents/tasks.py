@@ -54,7 +54,7 @@ def _import_weasyprint(**kwargs) -> None:
     in_practice_transaction=False,
 )
 def render_document(self, *, practice_id: int, document_id: int) -> str:
-    """Render one queued document and store its PDF and preview.
+    """Render one queued document and store its PDF (its preview follows, ``render_preview``).
 
     Idempotent: only the run that moves the row from queued to rendering does the work, so a
     ready document is never rendered again and two concurrent runs make one file. A run that
@@ -125,6 +125,22 @@ def render_document(self, *, practice_id: int, document_id: int) -> str:
             )
             return "failed"
     return "ready"
+
+
+@shared_task(
+    acks_late=True,
+    autoretry_for=TRANSIENT_ERRORS,
+    retry_backoff=5,
+    retry_backoff_max=120,
+    max_retries=MAX_RETRIES,
+    soft_time_limit=RENDER_TIME_LIMIT - 30,
+    time_limit=RENDER_TIME_LIMIT,
+)
+def render_preview(*, practice_id: int, document_id: int) -> str:
+    """The PNG of a ready document's first page (idempotent; the preview view makes one itself
+    if this never ran)."""
+    document = services.document_make_preview(practice_id=practice_id, document_id=document_id)
+    return "skipped" if document is None else "ready"
 
 
 @shared_task

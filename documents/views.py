@@ -30,6 +30,13 @@ PAGE_SIZE = 50
 
 def _serve(document: Document, *, preview: bool) -> FileResponse:
     name = slugify(document.title) or "document"
+    if preview and not document.preview:
+        # Ready moments ago (its preview task has not run yet), or that task was lost.
+        document = services.document_make_preview(
+            practice_id=document.practice_id, document_id=document.pk
+        )
+        if document is None or not document.preview:
+            raise Http404
     # A ready document's files never change; only this user's browser may keep them.
     return stored_file_response(
         document.preview if preview else document.file,

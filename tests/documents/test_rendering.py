@@ -84,7 +84,7 @@ def test_it_counts_the_pages():
 def test_it_previews_the_first_page_as_a_png():
     result = render_document(template_source="<h1>Preview</h1>", context={})
 
-    image = Image.open(io.BytesIO(result.preview_png))
+    image = Image.open(io.BytesIO(rendering.preview_png(result.pdf)))
     assert image.format == "PNG"
     assert image.width == rendering.PREVIEW_WIDTH
     assert image.height > image.width  # A4 portrait
@@ -363,3 +363,48 @@ def test_it_imports_weasyprint_only_when_a_document_is_rendered():
 
     # Then WeasyPrint (half a second to import) is not loaded until the first render
     assert output.strip() == "False"
+
+
+SERIF_FILE = Path("/usr/share/fonts/truetype/dejavu/DejaVuSerif.ttf")
+
+
+def font_face_template(url: str) -> str:
+    return (
+        "<style>@font-face { font-family: 'House Hand'; src: url('" + url + "'); }"
+        "p { font-family: 'House Hand'; }</style><p>Signed</p>"
+    )
+
+
+def test_a_font_of_a_practices_own_files_stays_in_its_own_document(settings, tmp_path):
+    # Given a document declaring a font from the practice's files (media)
+    settings.MEDIA_ROOT = str(tmp_path)
+    font = tmp_path / "documents" / "1" / "assets" / "hand.ttf"
+    font.parent.mkdir(parents=True)
+    font.write_bytes(SERIF_FILE.read_bytes())
+
+    declared = render_document(template_source=font_face_template(font.as_uri()), context={})
+    # Then it is laid out in that font (embedded under the declared family name)
+    assert "HouseHand" in pdf_fonts(declared.pdf)
+
+    # And a later document naming the family without declaring it does not get it
+    later = render_document(
+        template_source="<style>p { font-family: 'House Hand'; }</style><p>Signed</p>",
+        context={},
+    )
+    assert "HouseHand" not in pdf_fonts(later.pdf)
+
+
+def test_a_font_the_product_ships_joins_the_kept_font_configuration(settings, tmp_path):
+    # Given a font file among the static files
+    static = tmp_path / "static"
+    (static / "fonts").mkdir(parents=True)
+    shipped = static / "fonts" / "house.ttf"
+    shipped.write_bytes(SERIF_FILE.read_bytes())
+    settings.STATICFILES_DIRS = [str(static)]
+
+    result = render_document(template_source=font_face_template(shipped.as_uri()), context={})
+
+    assert "HouseHand" in pdf_fonts(result.pdf)
+    # It was added once to this thread's kept configuration (no configuration of its own)
+    kept = rendering.shared_font_config()
+    assert kept._folder is not None and any(kept._folder.iterdir())

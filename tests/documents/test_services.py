@@ -51,8 +51,8 @@ def test_it_renders_a_requested_document_after_commit(
         # Then nothing runs before the transaction commits
         assert Document.objects.for_practice(world.practice).get().status == DocumentStatus.QUEUED
 
-    # And once committed the worker makes the PDF, its preview and its facts
-    assert len(callbacks) == 1
+    # And once committed the worker makes the PDF, then (a second job) its preview, and its facts
+    assert len(callbacks) == 2
     document.refresh_from_db()
     assert document.status == DocumentStatus.READY
     assert document.attempts == 1
@@ -306,3 +306,50 @@ def test_asking_again_for_a_stalled_document_queues_it_again(
     assert second.pk == first.pk
     assert second.status == DocumentStatus.QUEUED
     assert len(callbacks) == 1
+
+
+def test_a_ready_document_gets_its_preview_once(
+    world, letter_context, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks(execute=True):
+        document = request_letter(world, letter_context)
+    document.refresh_from_db()
+    first = document.preview.name
+
+    # Made again (a redelivered job), the preview stays the one already kept
+    again = services.document_make_preview(practice_id=world.practice.pk, document_id=document.pk)
+
+    assert again.preview.name == first
+    assert len([path for path in stored_files() if path.suffix == ".png"]) == 1
+
+
+def test_the_preview_view_makes_a_preview_its_job_never_made(
+    world, letter_context, django_capture_on_commit_callbacks, secretary_client
+):
+    from django.urls import reverse
+
+    with django_capture_on_commit_callbacks(execute=True):
+        document = request_letter(world, letter_context)
+    # The preview job was lost: ready, with no preview
+    Document.objects.for_practice(world.practice).filter(pk=document.pk).update(preview="")
+
+    response = secretary_client.get(
+        reverse(
+            "document_preview",
+            kwargs={"practice_slug": world.practice.slug, "document_id": document.pk},
+        )
+    )
+
+    assert response.status_code == 200
+    assert b"".join(response.streaming_content).startswith(b"\x89PNG")
+    document.refresh_from_db()
+    assert document.preview.name.endswith(".png")
+
+
+def test_no_preview_is_made_for_a_document_that_is_not_ready(world):
+    document = DocumentFactory(practice=world.practice, status=DocumentStatus.QUEUED)
+
+    assert (
+        services.document_make_preview(practice_id=world.practice.pk, document_id=document.pk)
+        is None
+    )

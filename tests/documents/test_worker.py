@@ -70,5 +70,12 @@ def test_a_real_worker_renders_the_agreement_of_a_proposed_engagement(world, cel
     assert "Northwind Legal" in text
     assert "AUD 1,200.00" in text
     assert "Mon\u2013Fri 09:00\u201317:00 Australia/Sydney" in text
+
+    # And its preview follows, as a job of its own after the document is ready
+    def previewed():
+        document.refresh_from_db()
+        return bool(document.preview)
+
+    celery_worker_live.wait_for(previewed, timeout=60, what="the agreement's preview")
     with document.preview.open("rb") as handle:
         assert handle.read().startswith(b"\x89PNG")
