@@ -48,6 +48,8 @@ from django.template.base import Lexer, TokenType
 from django.utils.functional import Promise
 from django.utils.translation import gettext as _
 
+from documents.content.blocks import BLOCKS_CSS
+
 logger = logging.getLogger(__name__)
 
 # Fonts installed on every host that renders (Debian: fonts-dejavu-core, fonts-liberation2).
@@ -503,6 +505,9 @@ a {{ color: {brand.accent}; }}
 .brand-secondary {{ color: {brand.secondary}; }}
 .brand-accent {{ color: {brand.accent}; }}
 .brand-rule {{ border: 0; border-top: 2pt solid {brand.primary}; }}
+{BLOCKS_CSS}
+.block-quote {{ color: {brand.secondary}; }}
+.block-cta a, .block-cta span {{ background: {brand.accent}; color: #ffffff; }}
 """
 
 

@@ -7,6 +7,9 @@ Nothing here reaches files, other templates, URLs, settings or the request: no `
 from django.template import Library, defaultfilters, defaulttags
 from django.templatetags import i18n
 
+from documents.content.blocks import blocks_html
+from documents.content.markdown import markdown_html
+
 ALLOWED_TAGS = (
     "autoescape",
     "comment",
@@ -40,3 +43,15 @@ register.filters.update(
         if name not in DENIED_FILTERS
     }
 )
+
+
+@register.filter(name="markdown")
+def markdown_filter(text):
+    """Rich text typed as Markdown, as HTML cleaned to the allow-list."""
+    return markdown_html(text or "")
+
+
+@register.filter(name="blocks")
+def blocks_filter(blocks):
+    """A document's content blocks as HTML (texts escaped, rich text cleaned)."""
+    return blocks_html(blocks or ())
