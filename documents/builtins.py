@@ -18,16 +18,12 @@ from documents.models import DocumentKind
 from secretary.errors import ApplicationError
 
 TEMPLATE_DIR = Path(__file__).resolve().parent / "builtin_templates"
-BUILTIN_KINDS = (
-    DocumentKind.SERVICE_AGREEMENT,
-    DocumentKind.LETTER,
-    # Bookkeeping: a financial report of a book, and the month-end pack.
-    DocumentKind.LEDGER_REPORT,
-    DocumentKind.MONTH_END_PACK,
-    # Invoicing: an invoice (or credit note), and a client's statement of account.
-    DocumentKind.INVOICE,
-    DocumentKind.STATEMENT_OF_ACCOUNT,
-)
+
+
+@functools.cache
+def builtin_kinds() -> tuple[str, ...]:
+    """The kinds that have a built-in template (a file ``builtin_templates/<kind>.html``)."""
+    return tuple(kind for kind in DocumentKind.values if (TEMPLATE_DIR / f"{kind}.html").is_file())
 
 
 @dataclass(frozen=True)
@@ -47,7 +43,7 @@ def _load(kind: str) -> BuiltinTemplate:
 
 def builtin_template(kind: str) -> BuiltinTemplate:
     """The built-in template of ``kind``; ApplicationError if there is none (yet)."""
-    if kind not in BUILTIN_KINDS:
+    if kind not in builtin_kinds():
         raise ApplicationError(
             _("There is no template for this kind of document yet."),
             errors={"kind": _("There is no template for this kind of document yet.")},
