@@ -32,7 +32,7 @@ def _message(template: str, context: dict, to: list[str]) -> EmailMessage:
     return EmailMessage(subject=" ".join(subject.split()), body=body, to=to)
 
 
-def _send_once(practice: Practice, key: str, messages: list[EmailMessage]) -> bool:
+def send_once(practice: Practice, key: str, messages: list[EmailMessage]) -> bool:
     """Record ``key`` and send, in one transaction: a failed send rolls the record back (so a
     retry sends), a second run finds the record and sends nothing."""
     messages = [m for m in messages if m.to]
@@ -125,7 +125,7 @@ def send_questionnaire(*, practice_id: int, questionnaire_id: int) -> bool:
             "url": _url("portal_onboarding", practice),
         }
         key = f"questionnaire:{questionnaire.pk}:{contact.pk}:{questionnaire.sent_at.isoformat()}"
-        return _send_once(practice, key, [_message("questionnaire", context, [contact.email])])
+        return send_once(practice, key, [_message("questionnaire", context, [contact.email])])
 
 
 @shared_task
@@ -145,7 +145,7 @@ def notify_questionnaire_answered(*, practice_id: int, questionnaire_id: int) ->
             "questionnaire": questionnaire,
             "url": _url("client_onboarding", practice, client_id=client.pk),
         }
-        return _send_once(
+        return send_once(
             practice,
             f"questionnaire-answered:{questionnaire.pk}",
             [_message("questionnaire_answered", context, _staff_recipient(client))],
@@ -174,7 +174,7 @@ def notify_engagement_proposed(*, practice_id: int, engagement_id: int) -> bool:
             "url": _url("portal_engagement", practice, engagement_id=engagement.pk),
         }
         key = f"engagement-proposed:{engagement.pk}:{engagement.proposed_at.isoformat()}"
-        return _send_once(practice, key, [_message("engagement_proposed", context, recipients)])
+        return send_once(practice, key, [_message("engagement_proposed", context, recipients)])
 
 
 @shared_task
@@ -194,7 +194,7 @@ def notify_changes_requested(*, practice_id: int, engagement_id: int) -> bool:
             "url": _url("engagement_detail", practice, engagement_id=engagement.pk),
         }
         key = f"changes-requested:{engagement.pk}:{engagement.changes_requested_at.isoformat()}"
-        return _send_once(
+        return send_once(
             practice,
             key,
             [_message("changes_requested", context, _staff_recipient(engagement.client))],

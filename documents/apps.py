@@ -27,12 +27,21 @@ class DocumentsConfig(AppConfig):
         register_subject_type(
             "clients.engagement", model="clients.Engagement", client_field="client"
         )
+        register_subject_type(
+            "documents.composition_version",
+            model="documents.CompositionVersion",
+            client_field="composition__client",
+        )
         settings.CELERY_BEAT_SCHEDULE.update(BEAT_SCHEDULE)
         register_staff_nav("documents", _("Documents"), order=60)
         register_verbs(
             {
                 "document.requested": _("asked for a document"),
                 "document.retried": _("retried a document"),
+                "composition.created": _("started a document"),
+                "composition.sent_for_approval": _("sent a document for approval"),
+                "composition.approved": _("approved a document"),
+                "composition.changes_requested": _("asked for changes to a document"),
             }
         )
         # WeasyPrint reports every layout step at INFO; keep its progress out of the logs

@@ -165,3 +165,196 @@ class Document(TenantModel):
     @property
     def is_failed(self) -> bool:
         return self.status == DocumentStatus.FAILED
+
+
+# --- Documents people write: content in versions, proofed and approved by the client --------
+
+
+class CompositionStatus(models.TextChoices):
+    DRAFT = "draft", _("Draft")
+    AWAITING_APPROVAL = "awaiting_approval", _("Awaiting the client's approval")
+    CHANGES_REQUESTED = "changes_requested", _("Changes requested")
+    APPROVED = "approved", _("Approved")
+
+
+class PaperSize(models.TextChoices):
+    A4 = "A4", _("A4")
+    LETTER = "letter", _("US Letter")
+    A5 = "A5", _("A5")
+
+
+def _asset_upload_to(instance: DocumentAsset, filename: str) -> str:
+    # Random names (the original is kept in the row); a practice's files live under its own
+    # folder, the only one its documents may read (see documents.rendering).
+    return f"documents/{instance.practice_id}/assets/{filename}"
+
+
+class DocumentAsset(TenantModel):
+    """An image of a client's files that documents use (raster only, typed by its bytes)."""
+
+    client = models.ForeignKey(
+        "clients.Client", on_delete=models.CASCADE, related_name="document_assets"
+    )
+    file = models.FileField(upload_to=_asset_upload_to, max_length=200)
+    original_name = models.CharField(_("name"), max_length=200)
+    content_type = models.CharField(max_length=40)
+    size = models.PositiveIntegerField()
+    width = models.PositiveIntegerField()
+    height = models.PositiveIntegerField()
+    sha256 = models.CharField(max_length=64)
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        indexes = [models.Index(fields=["practice", "client"], name="docasset_client_idx")]
+
+    def __str__(self) -> str:
+        return self.original_name
+
+
+class Composition(TenantModel):
+    """A document people write (a letter, a newsletter issue, a brochure…) for a client.
+
+    Its content lives in numbered, immutable versions; each version may be rendered and sent
+    to the client for approval. The approved version is locked: no further version is made.
+    """
+
+    client = models.ForeignKey(
+        "clients.Client",
+        on_delete=models.RESTRICT,
+        related_name="compositions",
+        verbose_name=_("client"),
+    )
+    task = models.ForeignKey(
+        "tasks.Task",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="compositions",
+        verbose_name=_("task"),
+    )
+    kind = models.CharField(_("kind"), max_length=32, choices=DocumentKind.choices)
+    title = models.CharField(_("title"), max_length=200)
+    paper = models.CharField(_("paper"), max_length=8, choices=PaperSize.choices)
+    status = models.CharField(
+        _("status"),
+        max_length=20,
+        choices=CompositionStatus.choices,
+        default=CompositionStatus.DRAFT,
+    )
+    approved_version = models.ForeignKey(
+        "CompositionVersion", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["-updated_at", "-id"]
+        indexes = [
+            models.Index(
+                fields=["practice", "client", "-updated_at"], name="composition_client_idx"
+            ),
+            models.Index(fields=["practice", "status"], name="composition_status_idx"),
+            models.Index(fields=["practice", "task"], name="composition_task_idx"),
+        ]
+
+    def __str__(self) -> str:
+        return self.title
+
+    @property
+    def is_locked(self) -> bool:
+        return self.status == CompositionStatus.APPROVED
+
+
+class CompositionVersion(TenantModel):
+    """One saved state of a composition's content (blocks and the kind's fields); never changes."""
+
+    composition = models.ForeignKey(Composition, on_delete=models.CASCADE, related_name="versions")
+    number = models.PositiveIntegerField()
+    content = models.JSONField(default=dict)
+    # SHA-256 of the canonical content: what an approval names, and how an unchanged save is
+    # recognised (it makes no new version).
+    content_hash = models.CharField(max_length=64)
+    document = models.ForeignKey(
+        Document, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    sent_for_approval_at = models.DateTimeField(null=True, blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["composition", "-number"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["practice", "composition", "number"], name="composition_version_unique"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.composition} v{self.number}"
+
+
+class ApprovalDecision(models.TextChoices):
+    APPROVED = "approved", _("Approved")
+    CHANGES_REQUESTED = "changes_requested", _("Changes requested")
+
+
+class Approval(TenantModel):
+    """A client's decision on exactly one version of something: who, when, from where, and the
+    hash of what they saw. Never changed or deleted with what it approves."""
+
+    subject_type = models.CharField(max_length=64)  # e.g. "documents.composition_version"
+    subject_id = models.BigIntegerField()
+    content_hash = models.CharField(max_length=64)
+    decision = models.CharField(max_length=20, choices=ApprovalDecision.choices)
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    name = models.CharField(_("name"), max_length=150)  # as typed or as the account reads
+    comment = text_field(_("comment"), blank=True, max_length=limits.TEXT_SHORT)
+    ip_address = models.GenericIPAddressField(null=True, blank=True)
+    user_agent = models.CharField(max_length=300, blank=True)
+    decided_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["-decided_at", "-id"]
+        indexes = [
+            models.Index(
+                fields=["practice", "subject_type", "subject_id"], name="approval_subject_idx"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_decision_display()} by {self.name}"
+
+
+class ProofComment(TenantModel):
+    """A remark on a version, pinned to a page (and a spot on it, in % of the page)."""
+
+    version = models.ForeignKey(
+        CompositionVersion, on_delete=models.CASCADE, related_name="comments"
+    )
+    page = models.PositiveIntegerField(_("page"))
+    x = models.DecimalField(max_digits=5, decimal_places=2, null=True, blank=True)
+    y = models.DecimalField(max_digits=5, decimal_places=2, null=True, blank=True)
+    body = text_field(_("comment"), max_length=limits.TEXT_SHORT)
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    author_name = models.CharField(max_length=150)
+    from_client = models.BooleanField(default=False)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["page", "created_at", "id"]
+
+    def __str__(self) -> str:
+        return self.body[:60]

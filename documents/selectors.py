@@ -46,3 +46,16 @@ def document_list(*, practice: Practice):
         .defer("context", "brand")
         .order_by("-created_at", "-id")
     )
+
+
+def composition_get(*, practice: Practice, composition_id: int, client=None):
+    """The practice's composition (only ``client``'s when given); Http404 when absent."""
+    from documents.models import Composition
+
+    rows = Composition.objects.for_practice(practice).filter(pk=composition_id)
+    if client is not None:
+        rows = rows.filter(client=client)
+    composition = rows.select_related("client", "task", "approved_version").first()
+    if composition is None:
+        raise Http404
+    return composition

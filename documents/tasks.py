@@ -144,6 +144,56 @@ def render_preview(*, practice_id: int, document_id: int) -> str:
 
 
 @shared_task
+def notify_approval_requested(*, practice_id: int, version_id: int) -> bool:
+    """Email the client's contacts who may approve documents: a version awaits them (once)."""
+    from django.conf import settings as django_settings
+    from django.core.mail import EmailMessage
+    from django.template.loader import render_to_string
+    from django.urls import reverse
+    from django.utils import translation
+
+    from clients.models import Contact
+    from clients.tasks import send_once
+    from documents.models import CompositionVersion
+
+    practice = Practice.objects.filter(pk=practice_id).first()
+    if practice is None:
+        return False
+    version = (
+        CompositionVersion.objects.for_practice(practice)
+        .select_related("composition__client")
+        .filter(pk=version_id)
+        .first()
+    )
+    if version is None or version.sent_for_approval_at is None:
+        return False
+    composition = version.composition
+    recipients = [
+        contact.email
+        for contact in Contact.objects.for_practice(practice).filter(
+            client_id=composition.client_id, portal_documents=True, membership__isnull=False
+        )
+        if contact.email
+    ]
+    context = {
+        "practice": practice,
+        "composition": composition,
+        "version": version,
+        "url": django_settings.SITE_URL
+        + reverse(
+            "portal_composition",
+            kwargs={"practice_slug": practice.slug, "composition_id": composition.pk},
+        ),
+    }
+    with translation.override(django_settings.LANGUAGE_CODE):
+        subject = render_to_string("documents/emails/approval_requested_subject.txt", context)
+        body = render_to_string("documents/emails/approval_requested.txt", context)
+    message = EmailMessage(subject=" ".join(subject.split()), body=body, to=recipients)
+    key = f"composition-approval:{version.pk}:{version.sent_for_approval_at.isoformat()}"
+    return send_once(practice, key, [message])
+
+
+@shared_task
 def requeue_stalled_documents() -> int:
     """Beat: queue again every document whose rendering worker died (its lease expired)."""
     requeued = 0

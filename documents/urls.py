@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from documents import views
+from documents import views, views_proofing
 
 # Under /app/<practice_slug>/ (staff).
 staff_patterns: list = [
@@ -34,5 +34,10 @@ portal_patterns: list = [
         "documents/about/<str:subject_type>/<int:subject_id>/",
         views.portal_subject_documents,
         name="portal_subject_documents",
+    ),
+    path(
+        "documents/compositions/<int:composition_id>/",
+        views_proofing.portal_composition,
+        name="portal_composition",
     ),
 ]
