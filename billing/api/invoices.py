@@ -1,10 +1,11 @@
-"""API of invoicing: invoices and credit notes, their lines, issue, send and credit; payments;
-expenses; tax rates.
+"""API of invoicing: invoices and credit notes, their lines, issue, send and credit; payments
+and the client's credit applied to invoices; expenses. (Tax rates, numbering series and
+invoicing settings: ``billing.api.invoicing_setup``.)
 
 Who may do what:
 - staff (secretary and up) draft, edit, issue and send invoices of the practice's clients,
-  record payments and expenses, and read tax rates;
-- owners and admins also credit invoices (credit notes) and add or change tax rates;
+  record payments and expenses, and apply a client's credit to its invoices;
+- owners and admins also credit invoices (credit notes);
 - a client contact who may see billing (``portal_billing``) reads its own client's issued
   invoices and credit notes and its payments; anything else answers 404 (drafts included),
   and contacts never write (403).
@@ -30,7 +31,6 @@ from billing.invoicing.expense_lines import invoice_expense_bill
 from billing.invoicing.expenses import expense_create
 from billing.invoicing.pricing import tax_summary
 from billing.invoicing.sending import invoice_send
-from billing.invoicing.setup import tax_rate_archive, tax_rate_save
 from billing.models import (
     Expense,
     Invoice,
@@ -40,7 +40,10 @@ from billing.models import (
     InvoiceStatus,
     Payment,
     PaymentAllocation,
-    TaxRate,
+)
+from billing.serializers.credit_apply import (
+    CreditApplyInputSerializer,
+    CreditApplyResultSerializer,
 )
 from billing.serializers.invoices import (
     CreditInputSerializer,
@@ -56,7 +59,6 @@ from billing.serializers.invoices import (
     PaymentCreateSerializer,
     PaymentSerializer,
     SendResultSerializer,
-    TaxRateSerializer,
 )
 from billing.views.invoices_portal import SHOWN_STATUSES
 from clients.selectors import contact_for_membership
@@ -459,6 +461,41 @@ class InvoiceCreditView(IdempotentCreateMixin, StaffInvoiceMixin, APIView):
         return self.detail_response(note.pk, status_code=status.HTTP_201_CREATED)
 
 
+class InvoiceCreditApplyView(IdempotentCreateMixin, StaffInvoiceMixin, APIView):
+    @extend_schema(
+        tags=TAGS,
+        summary=_("Apply the client's credit to an open invoice"),
+        description=_(
+            "The client's credit is what its payments left unallocated: money kept as credit, "
+            "and what credit notes gave back. It is applied oldest payment first, up to "
+            "`amount` (as much as the credit and the balance allow when left out), in the "
+            "invoice's currency only. Nothing more is posted: the money is already in the "
+            "books. No credit, an amount above the credit or the balance, another currency or "
+            "an invoice that is not open: 400."
+        ),
+        request=CreditApplyInputSerializer,
+        responses=CreditApplyResultSerializer,
+    )
+    def post(self, request, *args, **kwargs):
+        invoice = self.get_invoice()
+        serializer = CreditApplyInputSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        data = serializer.validated_data
+        applied = services.credit_apply(
+            practice=request.practice,
+            invoice=invoice,
+            amount=data.get("amount"),
+            currency=data.get("currency"),
+            required=True,
+            user=request.user,
+            request=request,
+        )
+        detail = self.invoice_detail(invoice.pk)
+        context = {"request": request, "tax_summary": tax_summary(detail)}
+        result = {"applied": applied, "invoice": detail}
+        return Response(CreditApplyResultSerializer(result, context=context).data)
+
+
 # --- Payments -------------------------------------------------------------------------------
 
 
@@ -594,90 +631,6 @@ class ExpenseListView(IdempotentCreateMixin, PracticeScopedMixin, generics.ListC
         return Response(ExpenseSerializer(expense).data, status=status.HTTP_201_CREATED)
 
 
-# --- Tax rates ------------------------------------------------------------------------------
-
-
-class TaxRateMixin(PracticeScopedMixin):
-    """Staff read the practice's tax rates; owners and admins add and change them."""
-
-    write_role = Role.ADMIN
-    queryset = TaxRate.objects.none()
-
-    def get_queryset(self):
-        return TaxRate.objects.for_practice(self.request.practice).order_by("name", "pk")
-
-
-@extend_schema_view(
-    get=extend_schema(tags=TAGS, summary=_("Tax rates of the practice")),
-    post=extend_schema(
-        tags=TAGS,
-        summary=_("Add a tax rate (owners and admins)"),
-        description=_("A rate from 0 to 100 %; names are unique in the practice."),
-        request=TaxRateSerializer,
-        responses={201: TaxRateSerializer},
-    ),
-)
-class TaxRateListView(IdempotentCreateMixin, TaxRateMixin, generics.ListCreateAPIView):
-    serializer_class = TaxRateSerializer
-    filter_backends: list = []
-
-    def create(self, request, *args, **kwargs):
-        serializer = TaxRateSerializer(data=request.data, context={"request": request})
-        serializer.is_valid(raise_exception=True)
-        rate = _tax_rate_write(request, None, serializer.validated_data)
-        return Response(TaxRateSerializer(rate).data, status=status.HTTP_201_CREATED)
-
-
-@extend_schema_view(
-    get=extend_schema(tags=TAGS, summary=_("A tax rate")),
-    patch=extend_schema(
-        tags=TAGS,
-        summary=_("Change a tax rate (owners and admins)"),
-        description=_(
-            "Lines keep the rate they were priced at; a new rate applies to lines priced after."
-        ),
-    ),
-)
-class TaxRateDetailView(TaxRateMixin, generics.RetrieveUpdateAPIView):
-    serializer_class = TaxRateSerializer
-    lookup_url_kwarg = "tax_rate_id"
-    http_method_names = ["get", "patch", "head", "options"]
-
-    def update(self, request, *args, **kwargs):
-        rate = self.get_object()
-        serializer = TaxRateSerializer(
-            rate, data=request.data, partial=True, context={"request": request}
-        )
-        serializer.is_valid(raise_exception=True)
-        rate = _tax_rate_write(request, rate, serializer.validated_data)
-        return Response(TaxRateSerializer(rate).data)
-
-
-def _tax_rate_write(request, rate, data: dict):
-    """Add or change a tax rate through the setup services; what is left out stays as it is."""
-    data = dict(data)
-    archived = data.pop("archived", None)
-    if rate is None or data:
-        rate = tax_rate_save(
-            practice=request.practice,
-            tax_rate=rate,
-            name=data.get("name", rate.name if rate else ""),
-            rate=data.get("rate", rate.rate if rate else 0),
-            inclusive=data.get("inclusive", rate.inclusive if rate else False),
-            user=request.user,
-            request=request,
-        )
-    if archived is not None and archived != rate.archived:
-        rate = tax_rate_archive(
-            practice=request.practice,
-            tax_rate=rate,
-            archived=archived,
-            user=request.user,
-            request=request,
-        )
-    return rate
-
-
 _INVOICE = "invoices/<int:invoice_id>/"
 
 api_patterns: list = [
@@ -692,8 +645,11 @@ api_patterns: list = [
     path(f"{_INVOICE}issue/", InvoiceIssueView.as_view(), name="api_invoice_issue"),
     path(f"{_INVOICE}send/", InvoiceSendView.as_view(), name="api_invoice_send"),
     path(f"{_INVOICE}credit/", InvoiceCreditView.as_view(), name="api_invoice_credit"),
+    path(
+        f"{_INVOICE}apply-credit/",
+        InvoiceCreditApplyView.as_view(),
+        name="api_invoice_credit_apply",
+    ),
     path("payments/", PaymentListView.as_view(), name="api_payment_list"),
     path("expenses/", ExpenseListView.as_view(), name="api_expense_list"),
-    path("tax-rates/", TaxRateListView.as_view(), name="api_taxrate_list"),
-    path("tax-rates/<int:tax_rate_id>/", TaxRateDetailView.as_view(), name="api_taxrate_detail"),
 ]

@@ -218,13 +218,87 @@ def payment_record(
     return payment
 
 
-def credit_apply(*, practice, invoice: Invoice, user=None, request=None) -> Decimal:
-    """Apply the client's unallocated credit (earlier payments, oldest first) to ``invoice``;
-    returns the amount applied. Nothing is posted: the money is already on receivable."""
+def _credit_elsewhere(*, practice, invoice: Invoice) -> list[str]:
+    """The other currencies in which the invoice's client has credit (an error's wording)."""
+    currencies = (
+        Payment.objects.for_practice(practice)
+        .filter(client_id=invoice.client_id)
+        .exclude(currency=invoice.currency)
+        .values_list("currency", flat=True)
+        .distinct()
+        .order_by("currency")
+    )
+    found = []
+    for currency in currencies:
+        received = (
+            Payment.objects.for_practice(practice)
+            .filter(client_id=invoice.client_id, currency=currency)
+            .aggregate(total=Sum("amount"))["total"]
+        )
+        used = (
+            PaymentAllocation.objects.for_practice(practice)
+            .filter(payment__client_id=invoice.client_id, payment__currency=currency)
+            .aggregate(total=Sum("amount"))["total"]
+        )
+        if (received or ZERO) - (used or ZERO) > 0:
+            found.append(currency)
+    return found
+
+
+def _no_credit(*, practice, invoice: Invoice) -> InvoiceError:
+    elsewhere = _credit_elsewhere(practice=practice, invoice=invoice)
+    if elsewhere:
+        message = _(
+            "The client's credit is in %(currencies)s and this invoice in %(currency)s: credit "
+            "applies only in the same currency."
+        ) % {"currencies": ", ".join(elsewhere), "currency": invoice.currency}
+        return field_error("currency", message)
+    return field_error(
+        "amount",
+        _("The client has no credit in %(currency)s.") % {"currency": invoice.currency},
+    )
+
+
+def credit_apply(
+    *,
+    practice,
+    invoice: Invoice,
+    amount=None,
+    currency: str | None = None,
+    required: bool = False,
+    user=None,
+    request=None,
+) -> Decimal:
+    """Apply the client's unallocated credit (payments kept as credit and what credit notes gave
+    back, oldest payment first) to ``invoice``; returns the amount applied. Nothing is posted:
+    the money is already on receivable.
+
+    ``amount`` None applies as much as the credit and the invoice's balance allow; an amount is
+    at most both. ``currency``, when given, must be the invoice's. Without credit in the
+    invoice's currency nothing is applied (zero), or, when an amount is asked for or
+    ``required``, an error says so (and names the currencies the credit is in).
+    """
     with transaction.atomic():
         invoice = Invoice.objects.for_practice(practice).select_for_update().get(pk=invoice.pk)
+        if currency is not None and currency != invoice.currency:
+            message = _("This invoice is in %(currency)s: credit applies in that currency.") % {
+                "currency": invoice.currency
+            }
+            raise field_error("currency", message)
         if invoice.kind != InvoiceKind.INVOICE or invoice.status not in OPEN_INVOICE_STATUSES:
             raise InvoiceError(_("Credit applies only to an open invoice."))
+        wanted = None
+        if amount is not None:
+            wanted = clean_amount(amount, currency=invoice.currency, field="amount")
+            if wanted <= 0:
+                raise field_error("amount", _("Apply more than zero."))
+            if wanted > invoice.balance_due:
+                message = _("%(number)s has %(balance)s %(currency)s due.") % {
+                    "number": invoice.number,
+                    "balance": invoice.balance_due,
+                    "currency": invoice.currency,
+                }
+                raise field_error("amount", message)
         payments = list(
             Payment.objects.for_practice(practice)
             .select_for_update()
@@ -238,12 +312,24 @@ def credit_apply(*, practice, invoice: Invoice, user=None, request=None) -> Deci
             .annotate(total=Sum("amount"))
             .order_by()
         )
+        left = {payment.pk: payment.amount - used.get(payment.pk, ZERO) for payment in payments}
+        credit = sum((value for value in left.values() if value > 0), ZERO)
+        if credit <= 0:
+            if required or wanted is not None:
+                raise _no_credit(practice=practice, invoice=invoice)
+            return ZERO
+        if wanted is not None and wanted > credit:
+            message = _("The client has %(credit)s %(currency)s of credit.") % {
+                "credit": credit,
+                "currency": invoice.currency,
+            }
+            raise field_error("amount", message)
+        target = min(credit, invoice.balance_due) if wanted is None else wanted
         applied = ZERO
         for payment in payments:
-            due = invoice.balance_due
-            if due <= 0:
+            if applied >= target:
                 break
-            share = min(payment.amount - used.get(payment.pk, ZERO), due)
+            share = min(left[payment.pk], target - applied)
             if share > 0:
                 _allocate(practice=practice, payment=payment, invoice=invoice, amount=share)
                 applied += share
