@@ -1,6 +1,7 @@
 """Documents routes for the isolation harness."""
 
 from clients.selectors import contact_for_membership
+from documents.models import Composition, DocumentKind
 from tests.clients.factories import ClientFactory, ContactFactory, EngagementFactory
 from tests.documents.factories import DocumentFactory
 
@@ -32,6 +33,13 @@ def routes(world) -> dict[str, dict]:
         subject_type=SUBJECT,
         subject_id=engagement.pk,
     )
+    composition = Composition.objects.create(
+        practice=world.practice,
+        client=client,
+        kind=DocumentKind.LETTER,
+        title=f"{world.practice.name} letter",
+        paper="A4",
+    )
     return {
         "documents": {},
         "subject_documents": subject,
@@ -41,4 +49,5 @@ def routes(world) -> dict[str, dict]:
         "portal_subject_documents": subject,
         "portal_document_download": {"document_id": ready.pk},
         "portal_document_preview": {"document_id": ready.pk},
+        "portal_composition": {"composition_id": composition.pk},
     }

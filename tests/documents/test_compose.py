@@ -1,6 +1,5 @@
 """Composed documents: versions, locking, rendering, approval and the client's files."""
 
-import io
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
@@ -16,8 +15,8 @@ from documents.models import (
 )
 from secretary.errors import ApplicationError
 from secretary.models import ActivityEvent
-from tests.documents.factories import png_bytes
 from tests.clients.factories import ClientFactory, ContactFactory
+from tests.documents.factories import png_bytes
 
 LETTER_BLOCKS = [
     {"type": "heading", "text": "Your new office hours"},
