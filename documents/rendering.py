@@ -348,6 +348,10 @@ def allowed_roots() -> list[str]:
     )
 
 
+def _is_media_root(root: str) -> bool:
+    return bool(settings.MEDIA_ROOT) and root == os.path.realpath(str(settings.MEDIA_ROOT))
+
+
 @functools.lru_cache(maxsize=8)
 def _resolved_roots(static_dirs: tuple[str, ...], static_root: str, media_root: str):
     # Keyed on the settings it reads (tests change MEDIA_ROOT): resolving symlinks on every
@@ -626,17 +630,33 @@ def preview_png(pdf: bytes, *, width: int = PREVIEW_WIDTH) -> bytes:
     return buffer.getvalue()
 
 
+def practice_media_folder(practice_id: int) -> str:
+    """The one media folder a practice's documents may read (its logos and images)."""
+    return os.path.join(str(settings.MEDIA_ROOT), "documents", str(int(practice_id)))
+
+
 def render_document(
-    *, template_source: str, context: Mapping[str, Any], brand: Brand | None = None
+    *,
+    template_source: str,
+    context: Mapping[str, Any],
+    brand: Brand | None = None,
+    media_folder: str | None = None,
 ) -> RenderedDocument:
     """Template + plain data + brand kit → PDF bytes, page count, SHA-256 and size.
+
+    With ``media_folder`` (a practice's, see ``practice_media_folder``) the document may read
+    our static files and that folder only, not another practice's files.
 
     Raises ``RenderError`` (or a subclass) with a user-readable message when the template, the
     data or a resource is not acceptable.
     """
     brand = brand or Brand()
     html = render_html(template_source=template_source, context=context, brand=brand)
-    pdf, page_count = html_to_pdf(html, brand=brand)
+    fetcher = None
+    if media_folder is not None:
+        static_only = [root for root in allowed_roots() if not _is_media_root(root)]
+        fetcher = strict_url_fetcher(roots=[*static_only, media_folder])
+    pdf, page_count = html_to_pdf(html, brand=brand, fetcher=fetcher)
     return RenderedDocument(
         pdf=pdf,
         page_count=page_count,

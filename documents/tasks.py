@@ -79,6 +79,7 @@ def render_document(self, *, practice_id: int, document_id: int) -> str:
                 template_source=template.source,
                 context=document.context,
                 brand=services.brand_from_json(document.brand),
+                media_folder=rendering.practice_media_folder(practice_id),
             )
             _in_practice(
                 practice_id, services.document_store_result, document=document, result=result

@@ -408,3 +408,21 @@ def test_a_font_the_product_ships_joins_the_kept_font_configuration(settings, tm
     # It was added once to this thread's kept configuration (no configuration of its own)
     kept = rendering.shared_font_config()
     assert kept._folder is not None and any(kept._folder.iterdir())
+
+
+def test_a_practices_document_reads_its_own_media_folder_only(settings, tmp_path):
+    settings.MEDIA_ROOT = str(tmp_path)
+    for practice_id in (1, 2):
+        folder = tmp_path / "documents" / str(practice_id) / "assets"
+        folder.mkdir(parents=True)
+        (folder / "photo.png").write_bytes(png_bytes())
+    own = (tmp_path / "documents" / "1" / "assets" / "photo.png").as_uri()
+    theirs = (tmp_path / "documents" / "2" / "assets" / "photo.png").as_uri()
+    folder = rendering.practice_media_folder(1)
+
+    rendered = render_document(
+        template_source=f'<img src="{own}">', context={}, media_folder=folder
+    )
+    assert rendered.page_count == 1
+    with pytest.raises(RenderError, match="only use our own static and media files"):
+        render_document(template_source=f'<img src="{theirs}">', context={}, media_folder=folder)
