@@ -27,7 +27,17 @@ from secretary.limits import text_field, validate_date_in_range
 from secretary.models import CURRENCIES, Membership, validate_time_zone
 from secretary.tenancy import TenantModel
 
-SAFE_FONTS = ["DejaVu Sans", "DejaVu Serif", "Liberation Sans", "Liberation Serif"]
+# The fonts documents can use, as ``documents.rendering.SAFE_FONTS`` lists them: the bundled
+# families first (the first is the default), then the fonts installed on every host.
+SAFE_FONTS = [
+    "Source Sans",
+    "Source Serif",
+    "Zilla Slab",
+    "DejaVu Sans",
+    "DejaVu Serif",
+    "Liberation Sans",
+    "Liberation Serif",
+]
 FONT_CHOICES = [(name, name) for name in SAFE_FONTS]
 
 NON_NEGATIVE = [MinValueValidator(Decimal("0"))]

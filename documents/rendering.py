@@ -49,13 +49,16 @@ from django.utils.functional import Promise
 from django.utils.translation import gettext as _
 
 from documents.content.blocks import BLOCKS_CSS
+from documents.fonts import BUNDLED_FONTS, font_face_css, generic_family
 
 logger = logging.getLogger(__name__)
 
-# Fonts installed on every host that renders (Debian: fonts-dejavu-core, fonts-liberation2).
-# The clients app's brand kit offers exactly this list.
-SAFE_FONTS = ("DejaVu Sans", "DejaVu Serif", "Liberation Sans", "Liberation Serif")
-DEFAULT_FONT = "DejaVu Sans"
+# The families the product ships (documents.fonts: the same files on every machine), then the
+# fonts installed on every host that renders (Debian: fonts-dejavu-core, fonts-liberation2).
+# The clients app's brand kit offers exactly this list; its first is the default.
+SYSTEM_FONTS = ("DejaVu Sans", "DejaVu Serif", "Liberation Sans", "Liberation Serif")
+SAFE_FONTS = (*BUNDLED_FONTS, *SYSTEM_FONTS)
+DEFAULT_FONT = SAFE_FONTS[0]
 
 # Tags a document template may never use, refused with a clear message before compiling.
 FORBIDDEN_TAGS = frozenset(
@@ -462,11 +465,16 @@ def _bundled(url: str) -> bool:
     parts = urlsplit(url)
     if parts.scheme.lower() != "file" or parts.netloc not in ("", "localhost"):
         return False
-    static_roots = [
-        os.path.realpath(root)
-        for root in [*_static_dirs(), *(Path(c.path) / "static" for c in apps.get_app_configs())]
-    ]
+    static_roots = _resolved_static_roots(tuple(str(path) for path in _static_dirs()))
     return _inside(os.path.realpath(url2pathname(parts.path)), static_roots)
+
+
+@functools.lru_cache(maxsize=8)
+def _resolved_static_roots(static_dirs: tuple[str, ...]) -> tuple[str, ...]:
+    # Keyed on the settings it reads: every document declares the bundled fonts, and resolving
+    # every app's static folder for each of their rules cost a third of a one-page layout.
+    roots = [*static_dirs, *(str(Path(c.path) / "static") for c in apps.get_app_configs())]
+    return tuple(os.path.realpath(root) for root in roots)
 
 
 _fonts = threading.local()
@@ -488,13 +496,13 @@ def strict_url_fetcher(roots: Iterable[str] | None = None):
 def brand_stylesheet(brand: Brand) -> str:
     """Base CSS from the brand kit, applied under the template's own styles.
 
-    Page-margin boxes do not inherit the body's font, so every one of them gets it too.
+    It declares the bundled font families first (``@font-face``), so any template may use them
+    by name. Page-margin boxes do not inherit the body's font, so every one of them gets it too.
     """
     brand.check()  # colours and font are validated, so they are safe inside CSS
-    generic = "serif" if "Serif" in brand.font else "sans-serif"
-    family = f'"{brand.font}", {generic}'
+    family = f'"{brand.font}", {generic_family(brand.font)}'
     margin_boxes = "\n".join(f"  @{name} {{ font-family: {family}; }}" for name in MARGIN_BOXES)
-    return f"""
+    return f"""{font_face_css()}
 @page {{
   size: A4;
   margin: 20mm 18mm 22mm 18mm;
