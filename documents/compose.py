@@ -162,6 +162,10 @@ def composition_create(
         raise _error("title", _("Give the document a title."))
     if task is not None and task.client_id != client.pk:
         raise _error("task", _("The task belongs to another client."))
+    if content is None and kind == DocumentKind.TRAVEL_ITINERARY and task is not None:
+        from documents.itinerary import itinerary_fields
+
+        content = {"blocks": [], "fields": itinerary_fields(practice=practice, task=task)}
     with transaction.atomic():
         composition = Composition.objects.create(
             practice=practice,
