@@ -397,13 +397,7 @@ def invoice_edit(request: HttpRequest, invoice_id: int) -> HttpResponse:
             request, _("This invoice is issued and cannot be changed: credit it instead.")
         )
         return _detail(invoice)
-    initial = {
-        "payment_terms": invoice.payment_terms,
-        "period_start": invoice.period_start,
-        "period_end": invoice.period_end,
-        "notes": invoice.notes,
-    }
-    form = InvoiceHeaderForm(request.POST or None, initial=initial)
+    form = _header_form(invoice, request.POST or None)
     if request.method == "POST":
         done, _saved = form_submit(
             request,
@@ -429,6 +423,23 @@ def invoice_edit(request: HttpRequest, invoice_id: int) -> HttpResponse:
     )
 
 
+def _header_form(invoice: Invoice, data=None) -> InvoiceHeaderForm:
+    initial = {
+        "payment_terms": invoice.payment_terms,
+        "period_start": invoice.period_start,
+        "period_end": invoice.period_end,
+        "notes": invoice.notes,
+    }
+    return InvoiceHeaderForm(data, initial=initial)
+
+
+def _edit_page(request, invoice, *, status=200, **kwargs) -> HttpResponse:
+    """The whole editor page (for a browser without JavaScript), lines as ``kwargs`` say."""
+    context = _lines_context(request, invoice, **kwargs)
+    context["form"] = _header_form(invoice)
+    return render(request, "billing/invoice_edit.html", context, status=status)
+
+
 def _line_data(data) -> dict:
     return {
         "description": data["description"],
@@ -446,11 +457,7 @@ def _line_done(request, invoice, *, status=200, **kwargs) -> HttpResponse:
         return _render_lines(request, invoice, **kwargs)
     if status == 200:
         return redirect("invoice_edit", request.practice.slug, invoice.pk)
-    context = _lines_context(request, invoice, **kwargs)
-    context["form"] = InvoiceHeaderForm(
-        initial={"payment_terms": invoice.payment_terms, "notes": invoice.notes}
-    )
-    return render(request, "billing/invoice_edit.html", context, status=status)
+    return _edit_page(request, invoice, status=status, **kwargs)
 
 
 @staff_view
@@ -500,7 +507,13 @@ def invoice_line_edit(request: HttpRequest, invoice_id: int, line_id: int) -> Ht
         "service_from": line.service_from,
         "service_to": line.service_to,
     }
-    form = InvoiceLineForm(request.POST or None, practice=request.practice, initial=initial)
+    # Its own ids: the form to add a line is on the page too.
+    form = InvoiceLineForm(
+        request.POST or None,
+        practice=request.practice,
+        initial=initial,
+        auto_id=f"id_line{line.pk}_%s",
+    )
     if request.method == "POST":
         done, _saved = form_submit(
             request,
@@ -514,6 +527,8 @@ def invoice_line_edit(request: HttpRequest, invoice_id: int, line_id: int) -> Ht
         return _line_done(request, invoice, status=400, editing=line.pk, edit_form=form)
     if not invoice.is_draft:
         raise Http404
+    if not _is_htmx(request):
+        return _edit_page(request, invoice, editing=line.pk, edit_form=form)
     return _render_lines(request, invoice, editing=line.pk, edit_form=form)
 
 
