@@ -41,6 +41,7 @@ from billing.invoicing.documents import invoice_request_pdf
 from billing.invoicing.issuing import practice_today
 from billing.invoicing.pricing import round_money, tax_summary
 from billing.invoicing.refresh import invoice_refresh_from_time
+from billing.invoicing.runs import hours_of
 from billing.invoicing.selectors import ar_aging
 from billing.invoicing.sending import invoice_send
 from billing.models import (
@@ -558,7 +559,7 @@ def invoice_refresh(request: HttpRequest, invoice_id: int) -> HttpResponse:
     else:
         if minutes:
             messages.success(
-                request, _("%(hours)s hours of new time added.") % {"hours": round(minutes / 60, 2)}
+                request, _("%(hours)s hours of new time added.") % {"hours": hours_of(minutes)}
             )
         else:
             messages.info(request, _("No new billable time in this period."))
