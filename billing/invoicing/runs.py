@@ -194,7 +194,7 @@ def _bill_retainer_fee(invoice, engagement, tax_rate) -> None:
         )
 
 
-def retainer_rollover(invoice, engagement, period) -> Decimal:
+def _retainer_rollover(invoice, engagement, period) -> Decimal:
     """The hours rolled over into the period from earlier months (0 without rollover)."""
     if engagement.rollover_max_hours <= 0:
         return ZERO
@@ -208,7 +208,7 @@ def _bill_retainer_hours(
     invoice, engagement, entries, period, tax_rate, *, used_before: int, added: bool
 ) -> None:
     start, end = invoice.period_start, invoice.period_end
-    rollover = retainer_rollover(invoice, engagement, period)
+    rollover = _retainer_rollover(invoice, engagement, period)
     available = engagement.included_hours + rollover
     allowance = int(available * 60) - used_before
     covered, beyond, used, over = split_by_allowance(entries, allowance)
