@@ -178,6 +178,27 @@ def test_it_links_an_entry_that_fits_the_plan_to_the_included_line(
     assert last.quantity == Decimal("0.50") and _links(world, last) == {later.pk: 30}
 
 
+def test_it_bills_new_time_against_the_rolled_over_hours_before_the_overage(
+    world, engagement, secretary_client
+):
+    # Given 1 h rolled over from an idle October (at most 1 h) and a November draft billing
+    # 2.5 h of the 3 h of the plan
+    engagement.rollover_max_hours = Decimal("1.00")
+    engagement.save(update_fields=["rollover_max_hours"])
+    _entry(engagement, _at(3), 150)
+    invoice = _build(engagement)
+    (run_line,) = _lines(invoice, LineKind.INCLUDED_HOURS)
+    assert "1.00 rolled over" in run_line.description and run_line.quantity == Decimal("2.50")
+    # When 1 h more is logged and the draft refreshed
+    _entry(engagement, _at(4), 60)
+    _refresh(world, secretary_client, invoice)
+    # Then half of it is the last of the rolled-over hours, the other half overage
+    added = _lines(invoice, LineKind.INCLUDED_HOURS)[-1]
+    (overage,) = _lines(invoice, LineKind.OVERAGE)
+    assert added.quantity == Decimal("0.50") and "3.00 of 3.00 plan hours" in added.description
+    assert (overage.quantity, overage.amount) == (Decimal("0.50"), Decimal("45.00"))
+
+
 def test_it_adds_the_outside_coverage_surcharge_of_new_time(world, secretary_client):
     # Given an hourly plan at AUD 60 with time outside coverage at x2
     taxes_seed(practice=world.practice)
