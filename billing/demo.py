@@ -4,7 +4,8 @@ account (idempotent).
 - The practice's own books (the Australian chart for an AUD practice, else the US one): the
   last three full months of client fees invoiced and paid (one contact per client), software
   subscriptions, phone, contractors and bank fees, with GST where the chart charges it.
-- A bookkeeping client (Nightjar Ventures) with opening balances and two months of activity.
+- A bookkeeping client (Nightjar Ventures) with opening balances and two months of activity,
+  and the last month's bank statement to reconcile (``billing.bank.demo``).
 - The law firm (Northwind Legal) with the law-firm chart when it ships, else the US chart plus
   a trust bank account and a trust liability account; its matters and trust money come from
   ``billing.trust.demo``.
@@ -366,7 +367,8 @@ def seed(demo) -> None:
     _seed_practice_books(demo, months)
     bookkeeping = _seed_bookkeeping_client(demo, months)
     law_firm = _seed_law_firm(demo, months)
-    bank_demo.seed(demo, bookkeeping=bookkeeping)
+    # The bank month is the last of the quarter: a current month to reconcile.
+    bank_demo.seed(demo, bookkeeping=bookkeeping, month=months[-1])
     if law_firm is not None:
         trust_demo.seed(demo, book=law_firm)
     invoicing_demo.seed(demo)

@@ -178,13 +178,16 @@ def plan_block_price(engagement: Engagement) -> Decimal:
     return round_money(engagement.monthly_fee / engagement.included_hours, engagement.currency)
 
 
-def bill_block_period(invoice: Invoice, engagement: Engagement, entries, period, tax_rate) -> None:
+def bill_block_period(
+    invoice: Invoice, engagement: Engagement, entries, period, tax_rate, *, drawn_minutes: int = 0
+) -> None:
     """Draw the period's hours from the client's blocks; buy new blocks when the balance would
-    reach zero (auto-renew), else bill the hours beyond at the overage rate."""
+    reach zero (auto-renew), else bill the hours beyond at the overage rate. ``drawn_minutes``:
+    the period's minutes the draft already draws from the blocks (time added to a draft)."""
     practice = invoice.practice
     client = engagement.client
     before = block_status(practice=practice, client=client, engagement=engagement, until=period[0])
-    available = before.balance
+    available = before.balance - hours_of(drawn_minutes)
     needed = hours_of(sum(item.minutes for item in entries))
     if auto_renew_enabled(engagement):
         bought = 0

@@ -136,7 +136,7 @@ class _Entry:
     minutes: int  # rounded per the engagement
 
 
-def _unbilled_entries(practice, engagement: Engagement, start: datetime, end: datetime):
+def unbilled_entries(practice, engagement: Engagement, start: datetime, end: datetime):
     billed = InvoiceLineTime.objects.for_practice(practice).filter(time_entry=OuterRef("pk"))
     rows = (
         TimeEntry.objects.for_practice(practice)
@@ -178,7 +178,7 @@ def split_by_allowance(
     return covered, beyond, covered_minutes, beyond_minutes
 
 
-def _bill_retainer(invoice, engagement, entries, period, tax_rate) -> None:
+def _bill_retainer_fee(invoice, engagement, tax_rate) -> None:
     start, end = invoice.period_start, invoice.period_end
     if engagement.monthly_fee:
         add_line(
@@ -192,15 +192,47 @@ def _bill_retainer(invoice, engagement, entries, period, tax_rate) -> None:
             service_from=start,
             service_to=end,
         )
-    rollover = ZERO
-    if engagement.rollover_max_hours > 0:
-        usage = usage_for_engagements(
-            practice=invoice.practice_id, engagements=[engagement], at=period[0]
-        )
-        rollover = usage[engagement.pk].rollover_hours
+
+
+def _retainer_rollover(invoice, engagement, period) -> Decimal:
+    """The hours rolled over into the period from earlier months (0 without rollover)."""
+    if engagement.rollover_max_hours <= 0:
+        return ZERO
+    usage = usage_for_engagements(
+        practice=invoice.practice_id, engagements=[engagement], at=period[0]
+    )
+    return usage[engagement.pk].rollover_hours
+
+
+def _bill_retainer_hours(
+    invoice, engagement, entries, period, tax_rate, *, used_before: int, added: bool
+) -> None:
+    start, end = invoice.period_start, invoice.period_end
+    rollover = _retainer_rollover(invoice, engagement, period)
     available = engagement.included_hours + rollover
-    covered, beyond, used, over = split_by_allowance(entries, int(available * 60))
-    if available > 0 or covered:
+    allowance = int(available * 60) - used_before
+    covered, beyond, used, over = split_by_allowance(entries, allowance)
+    if added and used:
+        # Time added to a draft: the line says how much of the plan is used with it.
+        add_line(
+            invoice,
+            kind=LineKind.INCLUDED_HOURS,
+            description=_(
+                "Hours logged since the draft was made: %(used)s "
+                "(%(total)s of %(available)s plan hours used)"
+            )
+            % {
+                "used": hours_of(used),
+                "total": hours_of(used_before + used),
+                "available": available,
+            },
+            quantity=hours_of(used),
+            unit_price=ZERO,
+            service_from=start,
+            service_to=end,
+            time_entries=covered,
+        )
+    elif not added and (available > 0 or covered):
         if rollover:
             text = _("Hours used: %(used)s of %(included)s included + %(rollover)s rolled over")
         else:
@@ -230,13 +262,13 @@ def _bill_retainer(invoice, engagement, entries, period, tax_rate) -> None:
         )
 
 
-def _bill_hourly(invoice, engagement, entries, tax_rate) -> None:
+def _bill_hourly(invoice, engagement, entries, tax_rate, *, added: bool) -> None:
     if not entries:
         return
     add_line(
         invoice,
         kind=LineKind.HOURLY,
-        description=_("Hours"),
+        description=_("Hours logged since the draft was made") if added else _("Hours"),
         quantity=hours_of(sum(item.minutes for item in entries)),
         unit_price=engagement.hourly_rate,
         tax_rate=tax_rate,
@@ -270,6 +302,45 @@ def _bill_surcharges(invoice, engagement, entries, tax_rate) -> None:
             service_from=invoice.period_start,
             service_to=invoice.period_end,
         )
+
+
+def bill_time(
+    invoice: Invoice,
+    engagement: Engagement,
+    entries: list,
+    period: tuple[datetime, datetime],
+    tax_rate: TaxRate | None,
+    *,
+    added: bool = False,
+    plan_minutes_used: int = 0,
+) -> None:
+    """Price time entries of the invoice's period (from ``unbilled_entries``, in time order)
+    onto the draft: hourly plans at the hourly rate; retainers against the included and
+    rolled-over hours, then at the overage rate; block plans against the prepaid blocks (see
+    ``billing.invoicing.blocks``); then the rush and outside-coverage surcharges.
+
+    ``added``: the time is added to a draft the run built (lines say so), which already bills
+    ``plan_minutes_used`` minutes of the plan's hours (included and rolled over, or drawn from
+    the blocks)."""
+    if engagement.billing_model == BillingModel.HOURLY:
+        _bill_hourly(invoice, engagement, entries, tax_rate, added=added)
+    elif engagement.billing_model == BillingModel.BLOCK:
+        from billing.invoicing.blocks import bill_block_period
+
+        bill_block_period(
+            invoice, engagement, entries, period, tax_rate, drawn_minutes=plan_minutes_used
+        )
+    else:
+        _bill_retainer_hours(
+            invoice,
+            engagement,
+            entries,
+            period,
+            tax_rate,
+            used_before=plan_minutes_used,
+            added=added,
+        )
+    _bill_surcharges(invoice, engagement, entries, tax_rate)
 
 
 def bill_expenses(invoice: Invoice, *, client_id: int, start: date, end: date) -> int:
@@ -356,16 +427,10 @@ def _build(practice, engagement, period_start, period_end, period) -> Invoice | 
         **fields,
     )
     tax_rate = default_tax_rate(practice)
-    entries = _unbilled_entries(practice, engagement, *period)
-    if engagement.billing_model == BillingModel.HOURLY:
-        _bill_hourly(invoice, engagement, entries, tax_rate)
-    elif engagement.billing_model == BillingModel.BLOCK:
-        from billing.invoicing.blocks import bill_block_period
-
-        bill_block_period(invoice, engagement, entries, period, tax_rate)
-    else:
-        _bill_retainer(invoice, engagement, entries, period, tax_rate)
-    _bill_surcharges(invoice, engagement, entries, tax_rate)
+    if engagement.billing_model not in (BillingModel.HOURLY, BillingModel.BLOCK):
+        _bill_retainer_fee(invoice, engagement, tax_rate)
+    entries = unbilled_entries(practice, engagement, *period)
+    bill_time(invoice, engagement, entries, period, tax_rate)
     bill_expenses(invoice, client_id=engagement.client_id, start=period_start, end=period_end)
     if not InvoiceLine.objects.for_practice(practice).filter(invoice=invoice).exists():
         # Nothing to bill: no invoice (the period may be built again when something comes).

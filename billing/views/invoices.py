@@ -8,7 +8,7 @@ setup are for owners and admins (see ``billing.views.payments`` and ``invoices_s
 
 from __future__ import annotations
 
-from decimal import Decimal
+from decimal import ROUND_HALF_UP, Decimal
 
 from django.contrib import messages
 from django.core.paginator import Paginator
@@ -20,7 +20,6 @@ from django.db.models import (
     ExpressionWrapper,
     F,
     OuterRef,
-    Subquery,
     Sum,
 )
 from django.db.models.functions import Coalesce
@@ -42,6 +41,7 @@ from billing.invoicing.documents import invoice_request_pdf
 from billing.invoicing.issuing import practice_today
 from billing.invoicing.pricing import round_money, tax_summary
 from billing.invoicing.refresh import invoice_refresh_from_time
+from billing.invoicing.runs import hours_of
 from billing.invoicing.selectors import ar_aging
 from billing.invoicing.sending import invoice_send
 from billing.models import (
@@ -55,7 +55,8 @@ from billing.models import (
     ReminderSent,
 )
 from billing.models.ledger import ZERO
-from clients.models import Engagement, EngagementStatus
+from billing.templatetags.books_money import money
+from clients.models import BillingModel, Engagement, EngagementStatus
 from documents.models import PENDING_STATUSES
 from secretary.access import staff_view
 from secretary.errors import ApplicationError, form_submit
@@ -89,40 +90,78 @@ def _detail(invoice: Invoice):
 # --- Dashboard --------------------------------------------------------------------------------
 
 
+def plan_price(engagement: Engagement | None) -> str:
+    """The price of the client's plan in a few words, amounts shown with the money filter:
+    the hourly rate, the retainer and its overage rate, or the block and its overage rate."""
+    if engagement is None:
+        return "—"
+    currency = engagement.currency
+    if engagement.billing_model == BillingModel.HOURLY:
+        return _("%(rate)s/h") % {"rate": money(engagement.hourly_rate, currency)}
+    values = {
+        "fee": money(engagement.monthly_fee, currency),
+        "hours": f"{engagement.included_hours.normalize():f}",
+        "overage": money(engagement.overage_rate, currency),
+    }
+    if engagement.billing_model == BillingModel.BLOCK:
+        if engagement.overage_rate:
+            return _("block of %(hours)s h for %(fee)s · %(overage)s/h beyond") % values
+        return _("block of %(hours)s h for %(fee)s") % values
+    if engagement.overage_rate:
+        return _("retainer %(fee)s / month · %(overage)s/h beyond %(hours)s h") % values
+    return _("retainer %(fee)s / month · %(hours)s h included") % values
+
+
 def unbilled_by_client(*, practice) -> list[dict]:
-    """Billable, finished, unlocked time on no invoice, per client, with the hourly price of
-    the client's active engagement (one grouped query)."""
+    """Billable, finished, unlocked time on no invoice, per client (one grouped query), with
+    the plan of the client's active engagement (one query). Hourly time is priced at the
+    hourly rate (half-up to the currency); a retainer's or a block's time is billed against its
+    plan by the invoice run, so its amount is None."""
     billed = InvoiceLineTime.objects.for_practice(practice).filter(time_entry=OuterRef("pk"))
-    engagement = Engagement.objects.for_practice(practice).filter(
-        client=OuterRef("client_id"), status=EngagementStatus.ACTIVE
-    )
-    rows = (
+    rows = list(
         TimeEntry.objects.for_practice(practice)
         .filter(billable=True, minutes__isnull=False, locked_at__isnull=True)
         .filter(~Exists(billed))
         .values("client_id", "client__name", "client__currency")
-        .annotate(
-            minutes=Sum("minutes"),
-            rate=Subquery(engagement.values("hourly_rate")[:1]),
-            currency=Subquery(engagement.values("currency")[:1]),
-        )
+        .annotate(minutes=Sum("minutes"))
         .order_by("client__name", "client_id")
     )
+    engagements: dict[int, Engagement] = {}
+    for engagement in (
+        Engagement.objects.for_practice(practice)
+        .filter(client_id__in=[row["client_id"] for row in rows], status=EngagementStatus.ACTIVE)
+        .order_by("client_id", "-start_date", "-pk")
+    ):
+        engagements.setdefault(engagement.client_id, engagement)
     result = []
     for row in rows:
-        hours = (Decimal(row["minutes"]) / HOUR).quantize(Decimal("0.01"))
-        rate = row["rate"] or ZERO
+        engagement = engagements.get(row["client_id"])
+        currency = (engagement.currency if engagement else "") or row["client__currency"]
+        hours = (Decimal(row["minutes"]) / HOUR).quantize(Decimal("0.01"), ROUND_HALF_UP)
+        amount = None
+        if engagement is not None and engagement.billing_model == BillingModel.HOURLY:
+            amount = round_money(hours * engagement.hourly_rate, currency)
         result.append(
             {
                 "client_id": row["client_id"],
                 "name": row["client__name"],
                 "hours": hours,
-                "rate": rate,
-                "amount": (hours * rate).quantize(Decimal("0.01")),
-                "currency": row["currency"] or row["client__currency"],
+                "plan": plan_price(engagement),
+                "amount": amount,
+                "currency": currency,
             }
         )
     return result
+
+
+def money_sum(value, currency: str) -> Decimal:
+    """An aggregate of amounts as a Decimal quantized half-up to ``currency`` (SQLite may
+    answer a sum as an int or a float, PostgreSQL as a Decimal of any scale)."""
+    if value is None:
+        value = ZERO
+    if not isinstance(value, Decimal):
+        value = Decimal(str(value))
+    return round_money(value, currency)
 
 
 def _balance():
@@ -149,15 +188,23 @@ def billing_dashboard(request: HttpRequest) -> HttpResponse:
         .order_by("currency")
     )
     for row in overdue:
-        row["total"] = round_money(row["total"], row["currency"])
+        row["total"] = money_sum(row["total"], row["currency"])
     oldest = list(overdue_rows.select_related("client").order_by("due_date", "id")[:10])
     currencies = [row["currency"] for row in overdue] or [practice.currency]
     if practice.currency not in currencies:
         currencies.insert(0, practice.currency)
-    aging = [
-        (currency, ar_aging(practice=practice, currency=currency, as_of=today))
-        for currency in currencies
-    ]
+    aging = []
+    for currency in currencies:
+        total = ar_aging(practice=practice, currency=currency, as_of=today).total
+        aging.append(
+            {
+                "currency": currency,
+                "owed": money_sum(total.total, currency),
+                "over_30": money_sum(
+                    total.days_31_60 + total.days_61_90 + total.days_over_90, currency
+                ),
+            }
+        )
     return render(
         request,
         "billing/invoice_dashboard.html",
@@ -351,13 +398,7 @@ def invoice_edit(request: HttpRequest, invoice_id: int) -> HttpResponse:
             request, _("This invoice is issued and cannot be changed: credit it instead.")
         )
         return _detail(invoice)
-    initial = {
-        "payment_terms": invoice.payment_terms,
-        "period_start": invoice.period_start,
-        "period_end": invoice.period_end,
-        "notes": invoice.notes,
-    }
-    form = InvoiceHeaderForm(request.POST or None, initial=initial)
+    form = _header_form(invoice, request.POST or None)
     if request.method == "POST":
         done, _saved = form_submit(
             request,
@@ -383,6 +424,23 @@ def invoice_edit(request: HttpRequest, invoice_id: int) -> HttpResponse:
     )
 
 
+def _header_form(invoice: Invoice, data=None) -> InvoiceHeaderForm:
+    initial = {
+        "payment_terms": invoice.payment_terms,
+        "period_start": invoice.period_start,
+        "period_end": invoice.period_end,
+        "notes": invoice.notes,
+    }
+    return InvoiceHeaderForm(data, initial=initial)
+
+
+def _edit_page(request, invoice, *, status=200, **kwargs) -> HttpResponse:
+    """The whole editor page (for a browser without JavaScript), lines as ``kwargs`` say."""
+    context = _lines_context(request, invoice, **kwargs)
+    context["form"] = _header_form(invoice)
+    return render(request, "billing/invoice_edit.html", context, status=status)
+
+
 def _line_data(data) -> dict:
     return {
         "description": data["description"],
@@ -400,11 +458,7 @@ def _line_done(request, invoice, *, status=200, **kwargs) -> HttpResponse:
         return _render_lines(request, invoice, **kwargs)
     if status == 200:
         return redirect("invoice_edit", request.practice.slug, invoice.pk)
-    context = _lines_context(request, invoice, **kwargs)
-    context["form"] = InvoiceHeaderForm(
-        initial={"payment_terms": invoice.payment_terms, "notes": invoice.notes}
-    )
-    return render(request, "billing/invoice_edit.html", context, status=status)
+    return _edit_page(request, invoice, status=status, **kwargs)
 
 
 @staff_view
@@ -454,7 +508,13 @@ def invoice_line_edit(request: HttpRequest, invoice_id: int, line_id: int) -> Ht
         "service_from": line.service_from,
         "service_to": line.service_to,
     }
-    form = InvoiceLineForm(request.POST or None, practice=request.practice, initial=initial)
+    # Its own ids: the form to add a line is on the page too.
+    form = InvoiceLineForm(
+        request.POST or None,
+        practice=request.practice,
+        initial=initial,
+        auto_id=f"id_line{line.pk}_%s",
+    )
     if request.method == "POST":
         done, _saved = form_submit(
             request,
@@ -468,6 +528,8 @@ def invoice_line_edit(request: HttpRequest, invoice_id: int, line_id: int) -> Ht
         return _line_done(request, invoice, status=400, editing=line.pk, edit_form=form)
     if not invoice.is_draft:
         raise Http404
+    if not _is_htmx(request):
+        return _edit_page(request, invoice, editing=line.pk, edit_form=form)
     return _render_lines(request, invoice, editing=line.pk, edit_form=form)
 
 
@@ -497,7 +559,7 @@ def invoice_refresh(request: HttpRequest, invoice_id: int) -> HttpResponse:
     else:
         if minutes:
             messages.success(
-                request, _("%(hours)s hours of new time added.") % {"hours": round(minutes / 60, 2)}
+                request, _("%(hours)s hours of new time added.") % {"hours": hours_of(minutes)}
             )
         else:
             messages.info(request, _("No new billable time in this period."))
@@ -540,7 +602,7 @@ def invoice_timeline(*, practice, invoice: Invoice) -> list[dict]:
             {
                 "at": allocation.created_at,
                 "label": _("Payment"),
-                "detail": f"{allocation.amount} {invoice.currency} · {payment.date} · "
+                "detail": f"{money(allocation.amount, invoice.currency)} · {payment.date} · "
                 f"{payment.get_method_display()} {payment.reference}".strip(),
             }
         )
@@ -553,7 +615,7 @@ def invoice_timeline(*, practice, invoice: Invoice) -> list[dict]:
             {
                 "at": note.issued_at or note.created_at,
                 "label": _("Credit note"),
-                "detail": f"{note.number} · {note.total} {note.currency}",
+                "detail": f"{note.number} · {money(note.total, note.currency)}",
                 "invoice": note,
             }
         )
@@ -715,7 +777,7 @@ def client_billing_context(request, client) -> dict:
         .order_by("currency")
     )
     for row in balances:
-        row["due"] = round_money(row["due"], row["currency"])
+        row["due"] = money_sum(row["due"], row["currency"])
     currencies = [row["currency"] for row in balances] or [client.currency]
     credits = [
         (currency, client_credit(practice=practice, client=client, currency=currency))

@@ -5,7 +5,7 @@ the month-end pack rendered by the worker."""
 from __future__ import annotations
 
 import io
-from decimal import Decimal
+from datetime import timedelta
 
 import pypdf
 import pytest
@@ -16,6 +16,7 @@ from billing.bank import demo as bank_demo
 from billing.bank import selectors as bank_selectors
 from billing.bank import services as bank
 from billing.demo import BOOKKEEPING_CLIENT
+from billing.invoicing.issuing import practice_today
 from billing.models import Book, ImportStatus, ReconciliationStatus, StatementImport, StatementLine
 from documents.models import DocumentStatus
 from secretary.demo import seed_demo
@@ -29,14 +30,23 @@ def _statement_lines(practice, account):
 
 
 def test_the_demo_bookkeeping_client_closes_its_month_with_the_worker(celery_worker_live):
-    # Given the demo, whose bookkeeping client has its May statement imported once
+    # Given the demo, whose bookkeeping client has last month's statement imported once
     demo = seed_demo()
     practice, user = demo.practice, demo.secretary.user
     with practice_scope(practice):
         book = Book.objects.for_practice(practice).get(client__name=BOOKKEEPING_CLIENT)
         account = bank_demo.cheque_account(book)
         lines_before = _statement_lines(practice, account).count()
-        assert lines_before == 16
+        # (the template's 16 lines and the month's receipts and payments the books hold)
+        assert lines_before == 20
+        month = min(line.date for line in _statement_lines(practice, account)).replace(day=1)
+        assert month == bank_demo.demo_month(practice_today(practice))
+        first_import = StatementImport.objects.for_practice(practice).get(account=account)
+        with first_import.file.open("rb") as handle:
+            statement = handle.read()
+        opening = bank.ledger_balance(
+            practice=practice, account=account, as_of=month - timedelta(days=1)
+        )
 
     # When the same statement is uploaded again and the worker imports it
     with transaction.atomic(), practice_scope(practice):
@@ -44,7 +54,7 @@ def test_the_demo_bookkeeping_client_closes_its_month_with_the_worker(celery_wor
             practice=practice,
             book=book,
             account=account,
-            content=bank_demo.demo_statement_path().read_bytes(),
+            content=statement,
             name="statement-again.csv",
             user=user,
         )
@@ -57,7 +67,7 @@ def test_the_demo_bookkeeping_client_closes_its_month_with_the_worker(celery_wor
     celery_worker_live.wait_for(imported, timeout=90, what="the second import")
     # Then it found every line already there and created none
     assert again.status == ImportStatus.DONE, again.failure_reason
-    assert (again.created_lines, again.duplicate_lines) == (0, 16)
+    assert (again.created_lines, again.duplicate_lines) == (0, lines_before)
 
     with practice_scope(practice):
         assert _statement_lines(practice, account).count() == lines_before
@@ -87,10 +97,11 @@ def test_the_demo_bookkeeping_client_closes_its_month_with_the_worker(celery_wor
                     practice=practice, line=line, account=fallback, user=user
                 )
         assert not _statement_lines(practice, account).filter(reconciled=False).exists()
-        # And the month is reconciled against the statement's closing balance
+        # And the month is reconciled against the statement's closing balance (its last line)
         closing_balance = sum(
-            (line.amount for line in _statement_lines(practice, account)), Decimal("0")
+            (line.amount for line in _statement_lines(practice, account)), opening
         )
+        assert statement.decode().splitlines()[-1].endswith(f",{closing_balance:.2f}")
         last_day = max(line.date for line in _statement_lines(practice, account))
         reconciliation = bank.reconciliation_save(
             practice=practice,

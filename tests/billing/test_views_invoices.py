@@ -320,4 +320,4 @@ def test_it_shows_billing_on_the_client_page(world, secretary_client, invoice, c
         reverse("client_detail", args=[world.practice.slug, client_row.pk])
     )
     body = response.content.decode()
-    assert "Prepaid hours" in body and invoice.number in body and "1100.00 AUD" in body
+    assert "Prepaid hours" in body and invoice.number in body and "1,100.00 AUD" in body
