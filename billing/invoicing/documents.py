@@ -60,12 +60,20 @@ def billing_settings(*, practice) -> BillingSettings | None:
     return BillingSettings.objects.for_practice(practice).first()
 
 
+def tax_name(name: str, rate) -> str:
+    """ "GST 10%": the rate is named once, even when the tax's name holds it."""
+    name, percent = name or _("Tax"), _percent(rate)
+    if percent.replace("%", "").strip() not in name.replace("%", " ").split():
+        name = f"{name} {percent}"
+    return name
+
+
 def _tax_label(row: dict, currency: str) -> str:
-    """ "GST 10% on AUD 1,510.00": the rate is named once, even when the tax's name holds it."""
-    name, rate = row["name"] or _("Tax"), _percent(row["rate"])
-    if rate not in name:
-        name = f"{name} {rate}"
-    return _("%(name)s on %(net)s") % {"name": name, "net": money(row["net"], currency)}
+    """ "GST 10% on AUD 1,510.00"."""
+    return _("%(name)s on %(net)s") % {
+        "name": tax_name(row["name"], row["rate"]),
+        "net": money(row["net"], currency),
+    }
 
 
 def payment_reference(invoice: Invoice) -> str:

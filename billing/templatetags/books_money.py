@@ -21,3 +21,11 @@ def money(value, currency: str) -> str:
     except (InvalidOperation, ValueError):
         return ""
     return f"{amount:,} {currency}"
+
+
+@register.filter
+def tax_name(row) -> str:
+    """A tax summary row's name with its rate named once ("GST 10%", never "GST 10% 10 %")."""
+    from billing.invoicing.documents import tax_name as named
+
+    return named(row.get("name") or "", row.get("rate") or 0)

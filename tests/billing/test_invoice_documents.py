@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import io
 from datetime import date
+from decimal import Decimal
 
 import pytest
 from pypdf import PdfReader
@@ -148,3 +149,13 @@ def test_it_requests_the_statement_as_a_client_document(world, northwind):
     assert document.kind == DocumentKind.STATEMENT_OF_ACCOUNT
     assert document.client_id == northwind.pk
     assert document.subject_type == "billing.client_statement"
+
+
+@pytest.mark.parametrize(
+    ("name", "rate", "shown"),
+    [("GST 10%", "10.000", "GST 10%"), ("GST", "10", "GST 10%"), ("VAT 20 %", "20", "VAT 20 %")],
+)
+def test_a_tax_is_named_with_its_rate_once(name, rate, shown):
+    from billing.invoicing.documents import tax_name
+
+    assert tax_name(name, Decimal(rate)) == shown
