@@ -14,18 +14,30 @@ def _test_subject_type():
 
 
 LETTER = {
-    "sender_name": "Harbour Desk",
-    "recipient_name": "Northwind Legal",
-    "recipient_address_lines": ["1 Market Street", "San Francisco CA 94105"],
+    "title": "Welcome aboard",
+    "paper": {"size": "A4", "orientation": "portrait"},
     "date": "1 December 2026",
-    "subject": "Welcome aboard",
-    "greeting": "Dear Ms Reyes,",
-    "paragraphs": ["Thank you for choosing us.", "Your secretary starts on Monday."],
-    "closing": "Kind regards,",
-    "signature": "Ada Lovelace",
+    "client": {"name": "Northwind Legal", "address_lines": ["1 Market Street", "Sydney NSW 2000"]},
+    "practice": {"name": "Harbour Desk", "address_lines": ["12 Kent Street", "Sydney NSW 2000"]},
+    "sender": {"name": "Ada Lovelace", "title": "Virtual secretary"},
+    "blocks": [
+        {"type": "text", "markdown": "Thank you for choosing us."},
+        {"type": "text", "markdown": "Your secretary starts on Monday."},
+    ],
+    "fields": {
+        "recipient_lines": [
+            "Ms Rosa Reyes",
+            "Northwind Legal",
+            "1 Market Street",
+            "Sydney NSW 2000",
+        ],
+        "salutation": "Dear Ms Reyes,",
+        "closing": "Kind regards,",
+        "envelope": "DL",
+    },
 }
 
 
 @pytest.fixture
 def letter_context() -> dict:
-    return {**LETTER, "paragraphs": list(LETTER["paragraphs"])}
+    return {**LETTER, "blocks": [dict(block) for block in LETTER["blocks"]]}
