@@ -194,6 +194,9 @@ class RenderedDocument:
     page_count: int
     checksum: str  # SHA-256 of ``pdf``, hex
     size: int
+    # What the layout noticed that a person should fix (e.g. "“Panel 3” overflows"); the
+    # document is made all the same.
+    warnings: tuple[str, ...] = ()
 
 
 # --- Plain data ----------------------------------------------------------------------------
@@ -580,8 +583,118 @@ def _layout(weasyprint, html: str, brand: Brand, fetcher, font_config):
     )
 
 
-def html_to_pdf(html: str, *, brand: Brand, fetcher=None) -> tuple[bytes, int]:
-    """Lay out ``html`` with the brand's base stylesheet; return the PDF and its page count.
+# --- Layout hooks a template may ask for ------------------------------------------------
+#
+# Both read only what the template itself declares, so this module knows no kind of document:
+#
+# * ``data-fit="<label>"`` on an element with a fixed size: after layout, an element whose
+#   content reaches below or right of its own border box yields the warning "“<label>”
+#   overflows" (the label is the template's, already translated).
+# * ``<meta name="pad-pages-to" content="4">``: the document is laid out again with blank pages
+#   appended (empty ``<div class="page-padding">`` elements that break before them, which the
+#   template may style, e.g. with a named page without footers) until its page count is a
+#   multiple of that number; ``counter(pages)`` counts them.
+
+FIT_ATTRIBUTE = "data-fit"
+PAD_PAGES_META = "pad-pages-to"
+MAX_PAD_PAGES_TO = 16
+# A laid-out box may end a rounding error past its container (CSS pixels).
+FIT_TOLERANCE = 0.5
+PAGE_PADDING = '<div class="page-padding" style="break-before: page"></div>'
+
+
+def _box_extent(box) -> tuple[float, float] | None:
+    """The right and bottom edges of a laid-out box's border box (None if it has none)."""
+    try:
+        return (
+            box.border_box_x() + box.border_width(),
+            box.border_box_y() + box.border_height(),
+        )
+    except (AttributeError, TypeError):  # not laid out (e.g. an empty placeholder)
+        return None
+
+
+def _overflows(box) -> bool:
+    """Whether any descendant of ``box`` reaches below or right of its border box.
+
+    A descendant that clips its own content (``overflow`` other than visible) counts with its
+    own box only: what it hides cannot spill out of ``box``.
+    """
+    extent = _box_extent(box)
+    if extent is None:
+        return False
+    right, bottom = extent[0] + FIT_TOLERANCE, extent[1] + FIT_TOLERANCE
+    stack = list(getattr(box, "children", ()))
+    while stack:
+        child = stack.pop()
+        child_extent = _box_extent(child)
+        if child_extent is not None and (child_extent[0] > right or child_extent[1] > bottom):
+            return True
+        style = getattr(child, "style", None)
+        if style is None or style["overflow"] == "visible":
+            stack.extend(getattr(child, "children", ()))
+    return False
+
+
+def fit_warnings(document) -> tuple[str, ...]:
+    """One warning per ``data-fit`` label whose element overflows its box, in page order."""
+    labels: list[str] = []
+    for page in document.pages:
+        stack = [page._page_box]
+        while stack:
+            box = stack.pop()
+            element = getattr(box, "element", None)
+            label = element.get(FIT_ATTRIBUTE) if element is not None else None
+            if label and label not in labels and _overflows(box):
+                labels.append(label)
+            stack.extend(reversed(getattr(box, "children", ())))
+    return tuple(_("“%(label)s” overflows") % {"label": label} for label in labels)
+
+
+def _root_element(document):
+    for box in document.pages[0]._page_box.children if document.pages else ():
+        if getattr(box, "element_tag", None) == "html":
+            return box.element
+    return None
+
+
+def pad_pages_to(document) -> int:
+    """The multiple the template wants its page count padded to (1: no padding)."""
+    root = _root_element(document)
+    if root is None:
+        return 1
+    for meta in root.iter():
+        if not isinstance(meta.tag, str) or meta.tag.rsplit("}", 1)[-1] != "meta":
+            continue
+        if meta.get("name") != PAD_PAGES_META:
+            continue
+        value = (meta.get("content") or "").strip()
+        if not value.isdigit() or not 1 <= int(value) <= MAX_PAD_PAGES_TO:
+            raise TemplateRejected(
+                _("The page padding “%(value)s” must be a whole number from 1 to %(max)s.")
+                % {"value": value[:20], "max": MAX_PAD_PAGES_TO}
+            )
+        return int(value)
+    return 1
+
+
+def with_blank_pages(html: str, count: int) -> str:
+    """``html`` with ``count`` blank pages appended at the end of its body."""
+    padding = PAGE_PADDING * count
+    at = html.lower().rfind("</body>")
+    return html + padding if at < 0 else html[:at] + padding + html[at:]
+
+
+@dataclass(frozen=True)
+class LaidOutPdf:
+    pdf: bytes = field(repr=False)
+    page_count: int
+    warnings: tuple[str, ...] = ()
+
+
+def html_to_pdf(html: str, *, brand: Brand, fetcher=None) -> LaidOutPdf:
+    """Lay out ``html`` with the brand's base stylesheet; return the PDF, its page count and
+    the layout's warnings (see the layout hooks above).
 
     Fails with ``DocumentTooLong`` past ``MAX_PAGES`` pages or ``RENDER_SECONDS`` seconds.
     """
@@ -589,17 +702,35 @@ def html_to_pdf(html: str, *, brand: Brand, fetcher=None) -> tuple[bytes, int]:
     from weasyprint.urls import FatalURLFetchingError
 
     fetcher = fetcher or strict_url_fetcher()
+
+    def layout(source: str):
+        try:
+            return _layout(weasyprint, source, brand, fetcher, shared_font_config())
+        except _OwnFontsNeeded:
+            from weasyprint.text.fonts import FontConfiguration
+
+            return _layout(weasyprint, source, brand, fetcher, FontConfiguration())
+
     try:
         with _deadline(RENDER_SECONDS) as check_deadline:
-            try:
-                document = _layout(weasyprint, html, brand, fetcher, shared_font_config())
-            except _OwnFontsNeeded:
-                from weasyprint.text.fonts import FontConfiguration
-
-                document = _layout(weasyprint, html, brand, fetcher, FontConfiguration())
+            document = layout(html)
             check_deadline()
             if len(document.pages) > MAX_PAGES:
                 raise _too_many_pages()
+            multiple = pad_pages_to(document)
+            missing = -len(document.pages) % multiple
+            if missing:
+                document = layout(with_blank_pages(html, missing))
+                check_deadline()
+                if len(document.pages) > MAX_PAGES:
+                    raise _too_many_pages()
+                if len(document.pages) % multiple:
+                    logger.warning(
+                        "Padding a document to a multiple of %s pages gave %s pages",
+                        multiple,
+                        len(document.pages),
+                    )
+            warnings = fit_warnings(document) if FIT_ATTRIBUTE in html else ()
             pdf = document.write_pdf()
     except _DeadlinePassed as error:
         raise DocumentTooLong(
@@ -614,7 +745,7 @@ def html_to_pdf(html: str, *, brand: Brand, fetcher=None) -> tuple[bytes, int]:
         if isinstance(reason, ResourceRefused):
             raise RenderError(str(reason)) from error
         raise RenderError(_("A resource of the document could not be read.")) from error
-    return pdf, len(document.pages)
+    return LaidOutPdf(pdf=pdf, page_count=len(document.pages), warnings=warnings)
 
 
 def preview_png(pdf: bytes, *, width: int = PREVIEW_WIDTH) -> bytes:
@@ -650,7 +781,8 @@ def render_document(
     brand: Brand | None = None,
     media_folder: str | None = None,
 ) -> RenderedDocument:
-    """Template + plain data + brand kit → PDF bytes, page count, SHA-256 and size.
+    """Template + plain data + brand kit → PDF bytes, page count, SHA-256, size and the
+    layout's warnings (content overflowing a ``data-fit`` box).
 
     With ``media_folder`` (a practice's, see ``practice_media_folder``) the document may read
     our static files and that folder only, not another practice's files.
@@ -664,10 +796,11 @@ def render_document(
     if media_folder is not None:
         static_only = [root for root in allowed_roots() if not _is_media_root(root)]
         fetcher = strict_url_fetcher(roots=[*static_only, media_folder])
-    pdf, page_count = html_to_pdf(html, brand=brand, fetcher=fetcher)
+    laid_out = html_to_pdf(html, brand=brand, fetcher=fetcher)
     return RenderedDocument(
-        pdf=pdf,
-        page_count=page_count,
-        checksum=hashlib.sha256(pdf).hexdigest(),
-        size=len(pdf),
+        pdf=laid_out.pdf,
+        page_count=laid_out.page_count,
+        checksum=hashlib.sha256(laid_out.pdf).hexdigest(),
+        size=len(laid_out.pdf),
+        warnings=laid_out.warnings,
     )

@@ -295,6 +295,15 @@ ALLOWED_FUNCTIONS = frozenset(
         "skew",
         "skewx",
         "skewy",
+        # Selectors' functional pseudo-classes (they only choose elements).
+        "nth-child",
+        "nth-last-child",
+        "nth-of-type",
+        "nth-last-of-type",
+        "not",
+        "is",
+        "where",
+        "lang",
     }
 )
 
@@ -310,8 +319,11 @@ BRAND_VALUES = {
     "brand.accent": "#000000",
     "brand.font": SAFE_FONTS[0],
     "brand.logo_uri": "data:image/png;base64,AA==",
+    # The paper is one of the document's paper sizes and orientations (model choices).
+    "paper.size": "A4",
+    "paper.orientation": "portrait",
 }
-BRAND_VARIABLE_RE = re.compile(r"^\{\{\s*(brand\.[a-z_]+)\s*\}\}$")
+BRAND_VARIABLE_RE = re.compile(r"^\{\{\s*((?:brand|paper)\.[a-z_]+)\s*\}\}$")
 # Template tags that only choose which of the template's own text is written.
 CONTROL_TAGS = frozenset(
     {
@@ -536,14 +548,33 @@ class _StyleChecker:
 
     # CSS
 
+    def _without_control_tags(self, css: str) -> str:
+        """``{% if %}``, ``{% for %}``… between whole rules or declarations write no text of
+        their own: every branch's text is checked (each tag read as a space). A tag glued to a
+        word stays, and is refused: it could join two pieces into one that was never checked."""
+
+        def blank(match: re.Match) -> str:
+            code = self.constructs[int(match.group(1))]
+            if not code.startswith("{%") or _tag_name(code) not in CONTROL_TAGS:
+                return match.group(0)
+            before = css[match.start() - 1] if match.start() else " "
+            after = css[match.end()] if match.end() < len(css) else " "
+            if (before.isspace() or before in "{};") and (after.isspace() or after in "{};"):
+                return " "
+            return match.group(0)
+
+        return MARK_RE.sub(blank, css)
+
     def check_css(self, css: str, first_line: int, *, declarations_only: bool = False) -> None:
+        css = self._without_control_tags(css)
         mark = MARK_RE.search(css)
         if mark:
             raise TemplateRejected(
                 _(
                     "Line %(line)s: styles can only use the brand kit's values from the "
                     "template ({{ brand.primary }}, {{ brand.secondary }}, {{ brand.accent }}, "
-                    "{{ brand.font }}, {{ brand.logo_uri }}), not “%(code)s”."
+                    "{{ brand.font }}, {{ brand.logo_uri }}) and the paper's "
+                    "({{ paper.size }}, {{ paper.orientation }}), not “%(code)s”."
                 )
                 % {
                     "line": first_line + css.count("\n", 0, mark.start()),

@@ -311,3 +311,23 @@ def test_it_refuses_linked_style_sheets_and_a_self_closed_style():
 
 def test_it_refuses_nothing_for_a_template_without_styles():
     check("<h1>{{ title }}</h1>{% for p in paragraphs %}<p>{{ p }}</p>{% endfor %}")
+
+
+def test_every_branch_of_a_condition_between_rules_is_checked():
+    check(
+        "<style>{% if paper.size == 'letter' %} .row { height: 62mm; } {% else %}"
+        " .row { height: 68mm; } {% endif %}</style>"
+    )
+    with pytest.raises(TemplateRejected, match="behavior"):
+        check(
+            "<style>{% if paper.size == 'letter' %} .row { height: 62mm; } {% else %}"
+            " .row { behavior: url(x.htc); } {% endif %}</style>"
+        )
+
+
+def test_a_condition_glued_inside_a_word_is_refused():
+    # Either branch joined to its neighbours could spell what was never checked ("url(").
+    with pytest.raises(TemplateRejected):
+        check("<style>.a { background: u{% if x %}{% endif %}rl('file:///etc/passwd'); }</style>")
+    with pytest.raises(TemplateRejected):
+        check("<style>.a { height: {% if x %}62mm{% else %}68mm{% endif %}; }</style>")

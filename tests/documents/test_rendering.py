@@ -426,3 +426,118 @@ def test_a_practices_document_reads_its_own_media_folder_only(settings, tmp_path
     assert rendered.page_count == 1
     with pytest.raises(RenderError, match="only use our own static and media files"):
         render_document(template_source=f'<img src="{theirs}">', context={}, media_folder=folder)
+
+
+# --- Layout hooks: fit warnings and page padding -----------------------------------------
+
+FIT_BOXES = (
+    "<div data-fit='{{ first }}' style='height: 20mm; width: 60mm; overflow: hidden'>"
+    "{% for _ in paragraphs %}<p>Some words that fill the box line after line.</p>{% endfor %}"
+    "</div>"
+    "<div data-fit='Second box' style='height: 40mm; width: 60mm; overflow: hidden'>"
+    "<p style='margin-bottom: 60mm'>Fits, margin or not.</p></div>"
+)
+
+
+def test_it_warns_about_a_data_fit_box_whose_content_overflows_below():
+    # Given a box of a fixed height holding more text than it can show
+    result = render_document(
+        template_source=FIT_BOXES, context={"first": "Panel 3", "paragraphs": [1] * 12}
+    )
+
+    # Then the document is made, with a warning naming the box (the other one fits)
+    assert result.page_count == 1
+    assert result.warnings == ("“Panel 3” overflows",)
+
+
+def test_it_warns_about_a_data_fit_box_whose_content_overflows_to_the_right():
+    source = (
+        "<div data-fit='Logo strip' style='width: 40mm; height: 30mm; overflow: hidden'>"
+        "<div style='width: 70mm; height: 10mm'></div></div>"
+    )
+
+    assert render_document(template_source=source, context={}).warnings == (
+        "“Logo strip” overflows",
+    )
+
+
+def test_it_does_not_warn_when_the_content_fits():
+    result = render_document(
+        template_source=FIT_BOXES, context={"first": "Panel 3", "paragraphs": [1]}
+    )
+
+    assert result.warnings == ()
+
+
+def test_it_warns_about_the_brochure_panel_that_holds_too_much():
+    # Given the sample brochure, and the same with far too much text in panel 3
+    from documents.builtins import builtin_template
+    from documents.samples import sample_context
+
+    source = builtin_template("brochure").source
+    normal = sample_context("brochure")
+    crowded = sample_context("brochure")
+    crowded["fields"]["panels"][2]["blocks"].append(
+        {"type": "text", "markdown": "Far too much to say about wills. " * 150}
+    )
+
+    # When both are rendered, then only the crowded one warns, about panel 3 alone
+    assert render_document(template_source=source, context=normal).warnings == ()
+    crowded_result = render_document(template_source=source, context=crowded)
+    assert crowded_result.warnings == ("“Panel 3” overflows",)
+    assert crowded_result.page_count == 2
+
+
+PADDED = (
+    "<html><head><meta name='pad-pages-to' content='{{ multiple }}'></head><body>"
+    "{% for page in pages %}<p style='break-after: page'>Page {{ page }}</p>{% endfor %}"
+    "<p>Last page</p></body></html>"
+)
+
+
+def test_it_pads_the_page_count_to_the_multiple_the_template_asks_for():
+    # Given a template asking for a multiple of 4, with five pages of content
+    result = render_document(template_source=PADDED, context={"multiple": 4, "pages": [1] * 4})
+
+    # Then three blank pages are added, and the footers count them
+    assert result.page_count == 8
+    texts = [page.extract_text() for page in pypdf.PdfReader(io.BytesIO(result.pdf)).pages]
+    assert len(texts) == 8
+    assert "Last page" in texts[4] and "5 / 8" in texts[4]
+    assert texts[7].strip() == "8 / 8"
+
+
+def test_it_adds_no_page_to_a_document_already_a_multiple():
+    result = render_document(template_source=PADDED, context={"multiple": 4, "pages": [1] * 3})
+
+    assert result.page_count == 4
+
+
+@pytest.mark.parametrize("value", ["0", "four", "17", ""])
+def test_it_refuses_a_page_padding_it_cannot_use(value):
+    with pytest.raises(TemplateRejected) as error:
+        render_document(template_source=PADDED, context={"multiple": value, "pages": [1]})
+
+    assert "page padding" in error.value.message
+
+
+def test_it_pads_a_booklet_of_five_pages_to_eight():
+    # Given a booklet of five pages: cover, contents, chapter 1, a blank left-hand page and
+    # chapter 2 (chapters open on right-hand pages)
+    from documents.builtins import builtin_template
+    from documents.samples import sample_context
+
+    context = sample_context("booklet")
+    context["fields"]["chapters"] = [
+        {"title": "One", "blocks": [{"type": "text", "markdown": "First."}]},
+        {"title": "Two", "blocks": [{"type": "text", "markdown": "Second."}]},
+    ]
+
+    # When it is rendered
+    result = render_document(template_source=builtin_template("booklet").source, context=context)
+
+    # Then it has eight pages, the last three blank
+    assert result.page_count == 8
+    texts = [page.extract_text() for page in pypdf.PdfReader(io.BytesIO(result.pdf)).pages]
+    assert "Second." in texts[4]
+    assert [text.strip() for text in texts[5:]] == ["", "", ""]

@@ -254,7 +254,7 @@ def test_asking_again_for_a_failed_document_queues_it_again(
 @pytest.mark.parametrize(
     "change, message",
     [
-        ({"kind": DocumentKind.BROCHURE}, "no template for this kind"),
+        ({"kind": "postcard"}, "no template for this kind"),  # a kind with no template file
         ({"brand": Brand(primary="not-a-colour")}, "is not a colour"),
         ({"brand": Brand(logo=b"GIF89a but not really")}, "not an image"),
         ({"context": {"recipient": object()}}, "can only hold text"),

@@ -1,5 +1,5 @@
-"""Sample contexts of the built-in document kinds: realistic, plain values in the shape every
-kind's template receives (see ``documents/builtin_templates``), for demos, previews and tests.
+"""Sample contexts of the text kinds (letter, newsletter, flier, travel itinerary, meeting
+agenda and minutes): realistic, plain values in the shape every kind's template receives.
 
 The samples are written for Northwind Legal, an Australian law firm and a client of the
 practice. Every image is a small PNG generated here, as a ``data:image/png;base64`` URI, so a
@@ -19,7 +19,7 @@ PAPER_SIZES = ("A4", "letter", "A5")
 CLIENT = {
     "name": "Northwind Legal",
     "address_lines": ["Level 9, 60 Martin Place", "Sydney NSW 2000"],
-    "country": "Australia",
+    "country": "AU",
 }
 PRACTICE = {
     "name": "Harbour Desk",
@@ -40,15 +40,6 @@ PRINCIPAL = {
     "email": "amelia.hart@northwindlegal.com.au",
     "phone": "+61 2 9000 4410",
 }
-
-
-def sample_context(kind: str, *, paper: str = "A4") -> dict[str, Any]:
-    """The sample context of ``kind`` on ``paper`` (``A4``, ``letter`` or ``A5``)."""
-    try:
-        build = SAMPLES[str(kind)]
-    except KeyError:
-        raise LookupError(f"There is no sample for the document kind {kind!r}.") from None
-    return build(paper=paper)
 
 
 def paper_of(size: str, orientation: str = "portrait") -> dict[str, str]:
