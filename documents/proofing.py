@@ -110,3 +110,10 @@ def composition_approval(*, practice, composition: Composition) -> Approval | No
         .order_by("-decided_at")
         .first()
     )
+
+
+def sent_versions_of_client(*, practice, client):
+    """Every version sent for approval to ``client``."""
+    return CompositionVersion.objects.for_practice(practice).filter(
+        composition__client=client, sent_for_approval_at__isnull=False
+    )

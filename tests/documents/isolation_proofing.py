@@ -67,4 +67,13 @@ def routes(world, client) -> dict[str, dict]:
         "portal_compositions": {},
         "portal_composition_comment": c,
         "portal_composition_page": {**c, "version_id": version.pk, "page": 1},
+        "api_composition_list": {},
+        "api_composition_detail": c,
+        "api_composition_render": c,
+        "api_composition_send": c,
+        "api_composition_versions": c,
+        "api_composition_decide": c,
+        "api_composition_comments": c,
+        "api_document_detail": {"document_id": document.pk},
+        "api_document_download": {"document_id": document.pk},
     }
