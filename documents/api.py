@@ -277,9 +277,9 @@ class CompositionDecideView(DocumentsScopedMixin, APIView):
         responses=CompositionDecisionResultSerializer,
     )
     def post(self, request, *args, **kwargs):
+        composition = self.get_composition()  # another practice's id: 404 before 403
         if self.contact is None:
             raise exceptions.PermissionDenied(_("Only the client's contacts decide."))
-        composition = self.get_composition()
         serializer = CompositionDecisionSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         data = serializer.validated_data
