@@ -22,7 +22,7 @@ class DocumentsConfig(AppConfig):
         from documents import receivers  # noqa: F401  (the service agreement on proposal)
         from documents.subjects import register_subject_type
         from secretary.audit import register_verbs
-        from secretary.navigation import register_staff_nav
+        from secretary.navigation import register_portal_nav, register_staff_nav
 
         register_subject_type(
             "clients.engagement", model="clients.Engagement", client_field="client"
@@ -34,6 +34,8 @@ class DocumentsConfig(AppConfig):
         )
         settings.CELERY_BEAT_SCHEDULE.update(BEAT_SCHEDULE)
         register_staff_nav("documents", _("Documents"), order=60)
+        # The page answers 404 to contacts without the documents part, as billing's do.
+        register_portal_nav("portal_compositions", _("Documents"), order=50)
         register_verbs(
             {
                 "document.requested": _("asked for a document"),

@@ -40,4 +40,19 @@ portal_patterns: list = [
         views_proofing.portal_composition,
         name="portal_composition",
     ),
+    path(
+        "documents/compositions/",
+        views_proofing.portal_compositions,
+        name="portal_compositions",
+    ),
+    path(
+        "documents/compositions/<int:composition_id>/comments/",
+        views_proofing.portal_composition_comment,
+        name="portal_composition_comment",
+    ),
+    path(
+        "documents/compositions/<int:composition_id>/versions/<int:version_id>/pages/<int:page>/",
+        views_proofing.portal_composition_page,
+        name="portal_composition_page",
+    ),
 ]

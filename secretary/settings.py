@@ -433,6 +433,10 @@ An empty query parameter (`?client=`) is the same as leaving it out.""",
         "QuestionnaireStatusEnum": "clients.models.QuestionnaireStatus",
         "TaskStatusEnum": "tasks.models.Status",
         "DocumentStatusEnum": "documents.models.DocumentStatus",
+        # Documents API.
+        "DocumentKindEnum": "documents.models.DocumentKind",
+        "ComposableKindEnum": "documents.serializers.COMPOSABLE_KIND_CHOICES",
+        "CompositionStatusEnum": "documents.models.CompositionStatus",
         # Ledger API (billing).
         "AccountRoleEnum": "billing.models.AccountRole",
         "EntryStatusEnum": "billing.models.EntryStatus",

@@ -436,6 +436,12 @@ def engagement_accept(
     engagement.accepted_at = now
     engagement.accepted_by = membership.user
     engagement.save(update_fields=["status", "accepted_at", "accepted_by", "updated_at"])
+    # The acceptance is an approval of the agreement, recorded like a document's approval.
+    from documents.acceptance import agreement_acceptance_record
+
+    agreement_acceptance_record(
+        practice=practice, engagement=engagement, user=membership.user, request=request
+    )
     if client.status != ClientStatus.ACTIVE:
         client.status = ClientStatus.ACTIVE
         client.save(update_fields=["status", "updated_at"])

@@ -4,6 +4,7 @@ from clients.selectors import contact_for_membership
 from documents.models import Composition, DocumentKind
 from tests.clients.factories import ClientFactory, ContactFactory, EngagementFactory
 from tests.documents.factories import DocumentFactory
+from tests.documents.isolation_proofing import routes as proofing_routes
 
 SUBJECT = "clients.engagement"
 
@@ -50,4 +51,5 @@ def routes(world) -> dict[str, dict]:
         "portal_document_download": {"document_id": ready.pk},
         "portal_document_preview": {"document_id": ready.pk},
         "portal_composition": {"composition_id": composition.pk},
+        **proofing_routes(world, client),
     }
