@@ -128,9 +128,6 @@ def content_clean(*, practice, composition: Composition, content: Any) -> dict[s
     fields = json.loads(json.dumps(fields))
     if len(json.dumps(fields)) > MAX_FIELDS_BYTES:
         raise _error("fields", _("The fields are too long for one document."))
-    problems = _kind_problems(composition.kind, fields)
-    if problems:
-        raise ApplicationError(next(iter(problems.values())), errors=problems)
     wanted = asset_ids(blocks) | _asset_refs(fields)
     if wanted:
         known = set(
@@ -144,10 +141,8 @@ def content_clean(*, practice, composition: Composition, content: Any) -> dict[s
 
 
 def _kind_problems(kind: str, fields: Mapping) -> dict[str, str]:
-    try:
-        from documents.kinds import content_problems
-    except ImportError:  # no per-kind checks
-        return {}
+    from documents.kinds import content_problems
+
     return content_problems(kind, fields)
 
 
@@ -316,6 +311,10 @@ def version_render(*, practice, composition: Composition, version=None, user=Non
     version = version or version_latest(composition)
     if version is None:
         raise _error("content", _("This document has no content yet."))
+    # A draft may be incomplete; what is rendered must be whole (a card sheet names someone).
+    problems = _kind_problems(composition.kind, version.content.get("fields", {}))
+    if problems:
+        raise ApplicationError(next(iter(problems.values())), errors=problems)
     document = document_request_render(
         practice=practice,
         kind=composition.kind,

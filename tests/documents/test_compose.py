@@ -7,6 +7,7 @@ from documents import compose
 from documents.models import (
     Approval,
     CompositionStatus,
+    Document,
     DocumentKind,
     DocumentStatus,
     PaperSize,
@@ -256,3 +257,18 @@ def test_changes_requested_pin_a_comment_and_a_new_version_goes_back_to_draft(
             decision="approved",
         )
     assert Approval.objects.for_practice(world.practice).count() == 1
+
+
+def test_a_card_sheet_with_nobody_on_it_is_kept_as_a_draft_but_not_rendered(world, northwind):
+    composition = create(
+        world,
+        northwind,
+        kind=DocumentKind.BUSINESS_CARDS,
+        content={"blocks": [], "fields": {"card_size": "85x55", "sheet": "A4", "people": []}},
+    )
+
+    with pytest.raises(ApplicationError) as caught:
+        compose.version_render(practice=world.practice, composition=composition)
+
+    assert "people" in caught.value.errors
+    assert not Document.objects.for_practice(world.practice).exists()
