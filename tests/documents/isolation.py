@@ -1,9 +1,12 @@
 """Documents routes for the isolation harness."""
 
+from django.core.files.uploadedfile import SimpleUploadedFile
+
 from clients.selectors import contact_for_membership
+from documents import compose
 from documents.models import Composition, DocumentKind
 from tests.clients.factories import ClientFactory, ContactFactory, EngagementFactory
-from tests.documents.factories import DocumentFactory
+from tests.documents.factories import DocumentFactory, png_bytes
 
 SUBJECT = "clients.engagement"
 
@@ -40,6 +43,12 @@ def routes(world) -> dict[str, dict]:
         title=f"{world.practice.name} letter",
         paper="A4",
     )
+    asset = compose.asset_upload(
+        practice=world.practice,
+        client=client,
+        upload=SimpleUploadedFile("logo.png", png_bytes(), content_type="image/png"),
+    )
+    editable = {"composition_id": composition.pk}
     return {
         "documents": {},
         "subject_documents": subject,
@@ -50,4 +59,12 @@ def routes(world) -> dict[str, dict]:
         "portal_document_download": {"document_id": ready.pk},
         "portal_document_preview": {"document_id": ready.pk},
         "portal_composition": {"composition_id": composition.pk},
+        "composition_list": {},
+        "composition_new": {},
+        "composition_editor": editable,
+        "composition_preview": editable,
+        "composition_send": editable,
+        "composition_pdf": editable,
+        "composition_asset_upload": editable,
+        "document_asset": {"asset_id": asset.pk},
     }
