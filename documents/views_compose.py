@@ -257,12 +257,9 @@ def composition_editor(request: HttpRequest, composition_id: int) -> HttpRespons
         context = _editor_context(request, composition, form)
         if request.htmx:
             # The preview follows the new order of blocks.
-            return render(
-                request,
-                "documents/partials/compose_blocks.html",
-                context,
-                headers={"HX-Trigger": "compose-changed"},
-            )
+            response = render(request, "documents/partials/compose_blocks.html", context)
+            response["HX-Trigger"] = "compose-changed"
+            return response
         return render(request, "documents/compose_editor.html", context)
     saved = None
     if form.is_valid():

@@ -1,6 +1,5 @@
 """Composed documents: versions, locking, rendering, approval and the client's files."""
 
-
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 
