@@ -256,10 +256,9 @@ def composition_editor(request: HttpRequest, composition_id: int) -> HttpRespons
         form.blocks = apply_action(form.blocks, action)
         context = _editor_context(request, composition, form)
         if request.htmx:
-            # The preview follows the new order of blocks.
-            response = render(request, "documents/partials/compose_blocks.html", context)
-            response["HX-Trigger"] = "compose-changed"
-            return response
+            # The fragment asks for a new preview once it is in the page (the new order).
+            context["refresh_preview"] = True
+            return render(request, "documents/partials/compose_blocks.html", context)
         return render(request, "documents/compose_editor.html", context)
     saved = None
     if form.is_valid():
