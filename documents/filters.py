@@ -6,7 +6,14 @@ import django_filters
 from django.utils.translation import gettext_lazy as _
 
 from clients.models import Client
-from documents.models import Document, DocumentKind, DocumentStatus
+from documents.compose import COMPOSABLE_KINDS
+from documents.models import (
+    Composition,
+    CompositionStatus,
+    Document,
+    DocumentKind,
+    DocumentStatus,
+)
 
 
 def practice_clients(request):
@@ -26,4 +33,24 @@ class DocumentFilter(django_filters.FilterSet):
 
     class Meta:
         model = Document
+        fields = ["client", "kind", "status"]
+
+
+class CompositionFilter(django_filters.FilterSet):
+    """Filters of the composed documents list."""
+
+    client = django_filters.ModelChoiceFilter(
+        label=_("Client"), queryset=practice_clients, empty_label=_("All clients")
+    )
+    kind = django_filters.ChoiceFilter(
+        label=_("Kind"),
+        choices=[(kind.value, kind.label) for kind in COMPOSABLE_KINDS],
+        empty_label=_("All kinds"),
+    )
+    status = django_filters.ChoiceFilter(
+        label=_("Status"), choices=CompositionStatus.choices, empty_label=_("All statuses")
+    )
+
+    class Meta:
+        model = Composition
         fields = ["client", "kind", "status"]

@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from documents import views, views_proofing
+from documents import views, views_compose, views_proofing
 
 # Under /app/<practice_slug>/ (staff).
 staff_patterns: list = [
@@ -17,6 +17,34 @@ staff_patterns: list = [
         views.subject_documents,
         name="subject_documents",
     ),
+    path("documents/composed/", views_compose.composition_list, name="composition_list"),
+    path("documents/compose/new/", views_compose.composition_new, name="composition_new"),
+    path(
+        "documents/compose/<int:composition_id>/",
+        views_compose.composition_editor,
+        name="composition_editor",
+    ),
+    path(
+        "documents/compose/<int:composition_id>/preview/",
+        views_compose.composition_preview_view,
+        name="composition_preview",
+    ),
+    path(
+        "documents/compose/<int:composition_id>/send/",
+        views_compose.composition_send,
+        name="composition_send",
+    ),
+    path(
+        "documents/compose/<int:composition_id>/pdf/",
+        views_compose.composition_pdf,
+        name="composition_pdf",
+    ),
+    path(
+        "documents/compose/<int:composition_id>/images/",
+        views_compose.composition_asset_upload,
+        name="composition_asset_upload",
+    ),
+    path("documents/images/<int:asset_id>/", views_compose.asset_file, name="document_asset"),
 ]
 # Under /portal/<practice_slug>/ (client contacts).
 portal_patterns: list = [

@@ -1,9 +1,12 @@
 """Documents routes for the isolation harness."""
 
+from django.core.files.uploadedfile import SimpleUploadedFile
+
 from clients.selectors import contact_for_membership
+from documents import compose
 from documents.models import Composition, DocumentKind
 from tests.clients.factories import ClientFactory, ContactFactory, EngagementFactory
-from tests.documents.factories import DocumentFactory
+from tests.documents.factories import DocumentFactory, png_bytes
 from tests.documents.isolation_proofing import routes as proofing_routes
 
 SUBJECT = "clients.engagement"
@@ -41,6 +44,12 @@ def routes(world) -> dict[str, dict]:
         title=f"{world.practice.name} letter",
         paper="A4",
     )
+    asset = compose.asset_upload(
+        practice=world.practice,
+        client=client,
+        upload=SimpleUploadedFile("logo.png", png_bytes(), content_type="image/png"),
+    )
+    editable = {"composition_id": composition.pk}
     return {
         "documents": {},
         "subject_documents": subject,
@@ -52,4 +61,12 @@ def routes(world) -> dict[str, dict]:
         "portal_document_preview": {"document_id": ready.pk},
         "portal_composition": {"composition_id": composition.pk},
         **proofing_routes(world, client),
+        "composition_list": {},
+        "composition_new": {},
+        "composition_editor": editable,
+        "composition_preview": editable,
+        "composition_send": editable,
+        "composition_pdf": editable,
+        "composition_asset_upload": editable,
+        "document_asset": {"asset_id": asset.pk},
     }
