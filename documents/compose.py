@@ -58,6 +58,13 @@ LETTER_COUNTRIES = frozenset(
     {"US", "CA", "MX", "PH", "CL", "CO", "VE", "CR", "GT", "PA", "DO", "PR"}
 )
 MAX_FIELDS_BYTES = 200_000
+# Kinds laid out for A4 and US Letter only (envelope windows, folds, card sheets, slide rows).
+NO_A5_KINDS = (
+    DocumentKind.LETTER,
+    DocumentKind.BROCHURE,
+    DocumentKind.BUSINESS_CARDS,
+    DocumentKind.PRESENTATION_HANDOUT,
+)
 
 
 def _error(field: str, message: str) -> ApplicationError:
@@ -161,6 +168,14 @@ def composition_create(
         from documents.itinerary import itinerary_fields
 
         content = {"blocks": [], "fields": itinerary_fields(practice=practice, task=task)}
+    paper = paper or paper_for(client)
+    if paper not in PaperSize.values:
+        raise _error("paper", _("Choose A4, US Letter or A5."))
+    if paper == PaperSize.A5 and kind in NO_A5_KINDS:
+        raise _error(
+            "paper",
+            _("%(kind)s is printed on A4 or US Letter.") % {"kind": DocumentKind(kind).label},
+        )
     with transaction.atomic():
         composition = Composition.objects.create(
             practice=practice,
@@ -168,7 +183,7 @@ def composition_create(
             task=task,
             kind=kind,
             title=title[:200],
-            paper=paper or paper_for(client),
+            paper=paper,
             created_by=user,
         )
         composition_save(

@@ -72,6 +72,9 @@ MAX_RESOURCE_BYTES = 20 * 1024 * 1024
 MAX_PAGES = 200
 RENDER_SECONDS = 60
 PREVIEW_WIDTH = 600
+MM_PER_PX = 25.4 / 96  # WeasyPrint lays out in CSS pixels
+# Paper sizes a document's context may ask for (``paper.size``), in mm, portrait.
+PAPER_MM = {"A4": (210.0, 297.0), "letter": (215.9, 279.4), "A5": (148.0, 210.0)}
 
 MARGIN_BOXES = (
     "top-left-corner",
@@ -690,6 +693,7 @@ class LaidOutPdf:
     pdf: bytes = field(repr=False)
     page_count: int
     warnings: tuple[str, ...] = ()
+    first_page_mm: tuple[float, float] = (0.0, 0.0)  # width, height
 
 
 def html_to_pdf(html: str, *, brand: Brand, fetcher=None) -> LaidOutPdf:
@@ -745,7 +749,13 @@ def html_to_pdf(html: str, *, brand: Brand, fetcher=None) -> LaidOutPdf:
         if isinstance(reason, ResourceRefused):
             raise RenderError(str(reason)) from error
         raise RenderError(_("A resource of the document could not be read.")) from error
-    return LaidOutPdf(pdf=pdf, page_count=len(document.pages), warnings=warnings)
+    first = document.pages[0]
+    return LaidOutPdf(
+        pdf=pdf,
+        page_count=len(document.pages),
+        warnings=warnings,
+        first_page_mm=(first.width * MM_PER_PX, first.height * MM_PER_PX),
+    )
 
 
 def preview_png(pdf: bytes, *, width: int = PREVIEW_WIDTH) -> bytes:
@@ -767,6 +777,33 @@ def preview_png(pdf: bytes, *, width: int = PREVIEW_WIDTH) -> bytes:
     # No optimize pass: it cost more than the layout of a page for a file 3 % smaller.
     image.save(buffer, format="PNG")
     return buffer.getvalue()
+
+
+def check_paper(paper: Any, first_page_mm: tuple[float, float]) -> None:
+    """The output's pages are the paper the document asked for (``{"size", "orientation"}``),
+    within a millimetre; a template that lays out another size fails with the reason."""
+    if not isinstance(paper, Mapping) or paper.get("size") not in PAPER_MM:
+        return
+    width, height = PAPER_MM[paper["size"]]
+    if paper.get("orientation") == "landscape":
+        width, height = height, width
+    got_width, got_height = first_page_mm
+    if abs(got_width - width) > 1 or abs(got_height - height) > 1:
+        raise RenderError(
+            _(
+                "The document's pages came out %(got_width)s × %(got_height)s mm instead of "
+                "%(size)s %(orientation)s (%(width)s × %(height)s mm). Its template sets "
+                "another page size."
+            )
+            % {
+                "got_width": round(got_width),
+                "got_height": round(got_height),
+                "size": paper["size"],
+                "orientation": paper.get("orientation") or "portrait",
+                "width": round(width),
+                "height": round(height),
+            }
+        )
 
 
 def practice_media_folder(practice_id: int) -> str:
@@ -797,6 +834,7 @@ def render_document(
         static_only = [root for root in allowed_roots() if not _is_media_root(root)]
         fetcher = strict_url_fetcher(roots=[*static_only, media_folder])
     laid_out = html_to_pdf(html, brand=brand, fetcher=fetcher)
+    check_paper(context.get("paper"), laid_out.first_page_mm)
     return RenderedDocument(
         pdf=laid_out.pdf,
         page_count=laid_out.page_count,

@@ -272,3 +272,10 @@ def test_a_card_sheet_with_nobody_on_it_is_kept_as_a_draft_but_not_rendered(worl
 
     assert "people" in caught.value.errors
     assert not Document.objects.for_practice(world.practice).exists()
+
+
+def test_a_brochure_on_a5_is_refused(world, northwind):
+    with pytest.raises(ApplicationError) as caught:
+        create(world, northwind, kind=DocumentKind.BROCHURE, paper="A5")
+
+    assert "A4 or US Letter" in caught.value.errors["paper"][0]

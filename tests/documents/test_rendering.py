@@ -541,3 +541,22 @@ def test_it_pads_a_booklet_of_five_pages_to_eight():
     texts = [page.extract_text() for page in pypdf.PdfReader(io.BytesIO(result.pdf)).pages]
     assert "Second." in texts[4]
     assert [text.strip() for text in texts[5:]] == ["", "", ""]
+
+
+@pytest.mark.parametrize(
+    ("css", "paper", "fails"),
+    [
+        ("A4", {"size": "A4", "orientation": "portrait"}, False),
+        ("letter landscape", {"size": "letter", "orientation": "landscape"}, False),
+        ("A4", {"size": "letter", "orientation": "portrait"}, True),
+        ("A4 landscape", {"size": "A4", "orientation": "portrait"}, True),
+    ],
+)
+def test_the_output_is_the_paper_the_document_asked_for(css, paper, fails):
+    source = "<style>@page { size: " + css + "; }</style><p>{{ paper.size }}</p>"
+
+    if fails:
+        with pytest.raises(RenderError, match="instead of"):
+            render_document(template_source=source, context={"paper": paper})
+    else:
+        assert render_document(template_source=source, context={"paper": paper}).page_count == 1
