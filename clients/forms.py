@@ -450,6 +450,27 @@ class ChangeRequestForm(forms.Form):
     )
 
 
+class AgreementAcceptForm(forms.Form):
+    """The client's acceptance: they confirm having read the agreement and type their name."""
+
+    read_confirmed = forms.BooleanField(
+        label=_("I have read the service agreement and accept it."),
+        error_messages={"required": _("Confirm that you have read the agreement.")},
+    )
+    name = forms.CharField(
+        label=_("Your full name"),
+        max_length=150,
+        help_text=_("Typed as your signature on the agreement."),
+        error_messages={"required": _("Type your full name to accept.")},
+    )
+
+    def clean_name(self) -> str:
+        name = " ".join(self.cleaned_data["name"].split())
+        if not name:
+            raise ValidationError(_("Type your full name to accept."))
+        return name
+
+
 class EndEngagementForm(forms.Form):
     end_date = limits.DateField(label=_("Last day"), required=False, widget=DATE)
 

@@ -29,6 +29,8 @@ from secretary.models import currency_quantum
 logger = logging.getLogger(__name__)
 
 SUBJECT_TYPE = "clients.engagement"
+# The context key of an accepted copy: the proposed agreement plus its acceptance page.
+ACCEPTANCE_KEY = "acceptance"
 EN_DASH = "\u2013"  # between days and hours of a range, as in "Mon\u2013Fri 09:00\u201317:00"
 
 
@@ -308,6 +310,52 @@ def agreement_title(engagement: Engagement) -> str:
     }
 
 
+def accepted_agreement_title(engagement: Engagement) -> str:
+    return _("Accepted service agreement \u2013 %(client)s, version %(version)s") % {
+        "client": engagement.client.name,
+        "version": engagement.version,
+    }
+
+
+def moment_in_zone(moment: datetime, time_zone: str) -> str:
+    """``14 March 2026, 10:32 Australia/Sydney (UTC+11:00)``: an instant on a given clock."""
+    local = moment.astimezone(zoneinfo.ZoneInfo(time_zone))
+    offset = local.strftime("%z")
+    text = f"{formats.date_format(local, 'j F Y')}, {local:%H:%M} {time_zone}"
+    if time_zone != "UTC":
+        text += f" (UTC{offset[:3]}:{offset[3:]})"
+    return text
+
+
+def acceptance_context(*, engagement: Engagement, approval, agreement_hash: str) -> dict[str, Any]:
+    """The acceptance page: who accepted (the typed name), for whom, when on the client's
+    clock, from where, and which agreement (version and SHA-256 of the proposed PDF)."""
+    client = engagement.client
+    when = moment_in_zone(approval.decided_at, client.time_zone)
+    ip_address = approval.ip_address or _("unknown")
+    return {
+        "name": approval.name,
+        "client": client.name,
+        "when": when,
+        "ip_address": ip_address,
+        "version": engagement.version,
+        "sha256": agreement_hash,
+        "user_agent": approval.user_agent,
+        "statement": _(
+            "Accepted by %(name)s for %(client)s on %(when)s from IP %(ip)s; agreement "
+            "version %(version)s, SHA-256 %(hash)s"
+        )
+        % {
+            "name": approval.name,
+            "client": client.name,
+            "when": when,
+            "ip": ip_address,
+            "version": engagement.version,
+            "hash": agreement_hash,
+        },
+    }
+
+
 def brand_from_kit(kit: BrandKit | None) -> Brand:
     """The renderer's plain brand from a brand kit (defaults when there is none)."""
     if kit is None:
@@ -331,16 +379,39 @@ def brand_from_kit(kit: BrandKit | None) -> Brand:
     )
 
 
-def service_agreement_request(*, engagement: Engagement, user=None) -> Document:
-    """Ask for the engagement's service agreement PDF (deduplicated by its content)."""
-    practice = engagement.client.practice
-    engagement = (
-        Engagement.objects.for_practice(practice)
+def _loaded(engagement: Engagement) -> Engagement:
+    return (
+        Engagement.objects.for_practice(engagement.client.practice)
         .select_related("client__practice", "plan")
         .prefetch_related("windows", "categories")
         .get(pk=engagement.pk)
     )
+
+
+def service_agreement_request(*, engagement: Engagement, user=None) -> Document:
+    """Ask for the engagement's service agreement PDF (deduplicated by its content)."""
+    engagement = _loaded(engagement)
     context = agreement_context(engagement)
+    return _request(engagement=engagement, context=context, user=user)
+
+
+def accepted_agreement_request(
+    *, engagement: Engagement, approval, agreement_hash: str, user=None
+) -> Document:
+    """Ask for the accepted copy of the agreement: the proposed text, the client's typed name
+    in the signature block and an acceptance page at the end. It is kept on the engagement
+    beside the proposed PDF."""
+    engagement = _loaded(engagement)
+    context = agreement_context(engagement)
+    context["title"] = accepted_agreement_title(engagement)
+    context[ACCEPTANCE_KEY] = acceptance_context(
+        engagement=engagement, approval=approval, agreement_hash=agreement_hash
+    )
+    return _request(engagement=engagement, context=context, user=user)
+
+
+def _request(*, engagement: Engagement, context: dict[str, Any], user) -> Document:
+    practice = engagement.client.practice
     return document_request_render(
         practice=practice,
         kind=DocumentKind.SERVICE_AGREEMENT,

@@ -408,10 +408,15 @@ def _contact_may_approve(engagement: Engagement, membership: Membership) -> None
 
 @transaction.atomic
 def engagement_accept(
-    *, practice: Practice, engagement: Engagement, membership: Membership, request=None
+    *,
+    practice: Practice,
+    engagement: Engagement,
+    membership: Membership,
+    name: str = "",
+    request=None,
 ) -> Engagement:
     """The client accepts the proposal: it becomes the active engagement (recording who and
-    when); the version it replaces is superseded."""
+    when, under the full name they typed if any); the version it replaces is superseded."""
     _contact_may_approve(engagement, membership)
     client = _lock_client(practice, engagement.client)
     engagement = Engagement.objects.for_practice(practice).get(pk=engagement.pk)
@@ -440,7 +445,11 @@ def engagement_accept(
     from documents.acceptance import agreement_acceptance_record
 
     agreement_acceptance_record(
-        practice=practice, engagement=engagement, user=membership.user, request=request
+        practice=practice,
+        engagement=engagement,
+        user=membership.user,
+        name=name,
+        request=request,
     )
     if client.status != ClientStatus.ACTIVE:
         client.status = ClientStatus.ACTIVE

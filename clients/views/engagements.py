@@ -12,7 +12,13 @@ from django.views.decorators.http import require_http_methods, require_POST
 from clients import selectors, services
 from clients.access import contact_view
 from clients.coverage import Coverage
-from clients.forms import ChangeRequestForm, EndEngagementForm, EngagementForm, EngagementStartForm
+from clients.forms import (
+    AgreementAcceptForm,
+    ChangeRequestForm,
+    EndEngagementForm,
+    EngagementForm,
+    EngagementStartForm,
+)
 from clients.models import Engagement, EngagementStatus
 from clients.schedule import describe, grids_for, parse_windows
 from clients.usage import period_usage
@@ -323,6 +329,7 @@ def portal_engagement(request, engagement_id: int):
         request,
         engagement,
         grids=_grids(engagement),
+        accept_form=AgreementAcceptForm(),
         change_form=ChangeRequestForm(),
         may_answer=request.contact.portal_documents
         and engagement.status == EngagementStatus.PROPOSED,
@@ -335,20 +342,32 @@ def portal_engagement(request, engagement_id: int):
 @require_POST
 def portal_engagement_accept(request, engagement_id: int):
     engagement = _portal_engagement(request, engagement_id)
-    try:
-        services.engagement_accept(
+    form = AgreementAcceptForm(request.POST)
+    done, _accepted = form_submit(
+        request,
+        form,
+        lambda data: services.engagement_accept(
             practice=request.practice,
             engagement=engagement,
             membership=request.membership,
+            name=data["name"],
             request=request,
-        )
-    except ApplicationError as error:
-        messages.error(request, error.message)
-    else:
-        messages.success(request, _("Thank you: the plan is accepted and now in force."))
-    return redirect(
-        "portal_engagement", practice_slug=request.practice.slug, engagement_id=engagement.pk
+        ),
+        success=_("Thank you: the plan is accepted and now in force."),
     )
+    if done:
+        return redirect(
+            "portal_engagement", practice_slug=request.practice.slug, engagement_id=engagement.pk
+        )
+    context = _engagement_context(
+        request,
+        engagement,
+        grids=_grids(engagement),
+        accept_form=form,
+        change_form=ChangeRequestForm(),
+        may_answer=engagement.status == EngagementStatus.PROPOSED,
+    )
+    return render(request, "clients/portal/engagement.html", context, status=400)
 
 
 @contact_view("documents")
@@ -376,6 +395,7 @@ def portal_engagement_changes(request, engagement_id: int):
         request,
         engagement,
         grids=_grids(engagement),
+        accept_form=AgreementAcceptForm(),
         change_form=form,
         may_answer=engagement.status == EngagementStatus.PROPOSED,
     )

@@ -166,6 +166,11 @@ def test_it_onboards_a_client_from_invitation_to_accepted_agreement(
     assert "not covered" not in grid_row(contact, "America/Los_Angeles", "Sun")
     contact.wait_for_selector("text=Download PDF")
     contact.screenshot(path=str(screenshot_dir / "portal-engagement.png"), full_page=True)
+    # Accepting asks for the confirmation of reading and the typed full name first
+    contact.click("button:has-text('Accept this plan')")
+    contact.wait_for_selector("text=Confirm that you have read the agreement.")
+    contact.check("#id_read_confirmed")
+    contact.fill("#id_name", "Paula Pacific")
     contact.click("button:has-text('Accept this plan')")
     contact.wait_for_selector("text=the plan is accepted")
     engagement = Engagement.objects.for_practice(world.practice).get(client=client)

@@ -43,6 +43,8 @@ TERMS = {
     "alert_threshold_percent": "80",
     "windows": "Mon-Fri 09:00-17:00",
 }
+# What the portal's acceptance form asks: a confirmation of reading and the typed full name.
+ACCEPTANCE = {"read_confirmed": "on", "name": "Cora Contact"}
 
 
 def test_it_checks_ownership(world, proposed, outsider_client, contact_client, secretary_client):
@@ -244,7 +246,7 @@ def test_it_shows_the_coverage_in_both_time_zones(
 
 def test_the_client_accepts_recording_who_and_when(world, proposed, contact_client):
     response = contact_client.post(
-        url("portal_engagement_accept", world, engagement_id=proposed.pk)
+        url("portal_engagement_accept", world, engagement_id=proposed.pk), ACCEPTANCE
     )
     assert response.status_code == 302
     proposed.refresh_from_db()
@@ -259,7 +261,7 @@ def test_a_contact_without_approval_rights_cannot_accept(world, proposed):
     contact.portal_documents = False
     contact.save()
     response = client_for(world.client_contact.user).post(
-        url("portal_engagement_accept", world, engagement_id=proposed.pk)
+        url("portal_engagement_accept", world, engagement_id=proposed.pk), ACCEPTANCE
     )
     assert response.status_code == 404
     proposed.refresh_from_db()
@@ -298,7 +300,9 @@ def test_it_shows_a_contact_of_another_client_nothing_of_this_proposal(world, pr
     for name in ("portal_engagement",):
         assert browser.get(url(name, world, engagement_id=proposed.pk)).status_code == 404
     for name in ("portal_engagement_accept", "portal_engagement_changes"):
-        response = browser.post(url(name, world, engagement_id=proposed.pk), {"comment": "Mine"})
+        response = browser.post(
+            url(name, world, engagement_id=proposed.pk), {"comment": "Mine", **ACCEPTANCE}
+        )
         assert response.status_code == 404
     proposed.refresh_from_db()
     assert proposed.status == "proposed" and proposed.change_request == ""
@@ -325,7 +329,11 @@ def test_it_refuses_to_accept_an_unrelated_proposal_while_one_is_active(
     world, northwind, active, contact_client
 ):
     stray = EngagementFactory(client=northwind, status=EngagementStatus.PROPOSED, version=7)
-    contact_client.post(url("portal_engagement_accept", world, engagement_id=stray.pk))
+    response = contact_client.post(
+        url("portal_engagement_accept", world, engagement_id=stray.pk), ACCEPTANCE
+    )
+    assert response.status_code == 400
+    assert "already has an active engagement" in response.content.decode()
     stray.refresh_from_db()
     active.refresh_from_db()
     assert (stray.status, active.status) == ("proposed", "active")
@@ -347,7 +355,9 @@ def test_changing_an_active_engagement_makes_a_new_version(
     # Then the old version stays active until the client accepts the new one
     active.refresh_from_db()
     assert active.status == "active"
-    contact_client.post(url("portal_engagement_accept", world, engagement_id=revision.pk))
+    contact_client.post(
+        url("portal_engagement_accept", world, engagement_id=revision.pk), ACCEPTANCE
+    )
     active.refresh_from_db()
     revision.refresh_from_db()
     assert (active.status, revision.status) == ("superseded", "active")
@@ -413,7 +423,9 @@ def test_it_stops_a_pending_approval_when_the_contact_loses_the_documents_part(
     )
     assert response.status_code == 302
     # Then the contact can neither accept it in the portal nor through the API
-    page = contact_client.post(url("portal_engagement_accept", world, engagement_id=proposed.pk))
+    page = contact_client.post(
+        url("portal_engagement_accept", world, engagement_id=proposed.pk), ACCEPTANCE
+    )
     api = contact_client.post(url("api_engagement_accept", world, engagement_id=proposed.pk))
     assert (page.status_code, api.status_code) == (404, 403)
     proposed.refresh_from_db()
@@ -428,7 +440,9 @@ def test_it_stops_a_pending_approval_when_the_contact_is_removed(
 
     membership_remove(practice=world.practice, actor=world.owner, membership=world.client_contact)
     # Then the former contact cannot answer it any more
-    page = contact_client.post(url("portal_engagement_accept", world, engagement_id=proposed.pk))
+    page = contact_client.post(
+        url("portal_engagement_accept", world, engagement_id=proposed.pk), ACCEPTANCE
+    )
     api = contact_client.post(url("api_engagement_accept", world, engagement_id=proposed.pk))
     assert (page.status_code, api.status_code) == (404, 404)
     proposed.refresh_from_db()
