@@ -360,7 +360,7 @@ def composition_send_for_approval(*, practice, composition: Composition, user=No
     with transaction.atomic():
         composition = (
             Composition.objects.for_practice(practice)
-            .select_for_update()
+            .select_for_update(of=("self",))
             .select_related("client", "practice", "created_by")
             .get(pk=composition.pk)
         )
