@@ -134,7 +134,7 @@ def presentation_handout_problems(fields: Mapping[str, Any]) -> dict[str, str]:
     else:
         for number, slide in enumerate(slides, start=1):
             image = slide.get("image") if isinstance(slide, Mapping) else None
-            has_image = isinstance(image, Mapping) and bool(image.get("src"))
+            has_image = isinstance(image, Mapping) and bool(image.get("src") or image.get("asset"))
             if not isinstance(slide, Mapping) or not (_text(slide.get("title")) or has_image):
                 problems["slides"] = _("Slide %(n)s has neither a title nor an image.") % {
                     "n": number

@@ -97,3 +97,11 @@ def test_content_check_raises_the_problems_field_by_field():
 
     assert list(error.value.errors) == ["people"]
     assert "nobody" in error.value.message
+
+
+def test_a_handout_slide_with_only_an_uploaded_image_is_whole():
+    from documents.kinds import content_problems
+
+    fields = {"layout": "3up", "slides": [{"title": "", "image": {"asset": 7, "alt": "Chart"}}]}
+
+    assert content_problems("presentation_handout", fields) == {}
