@@ -24,6 +24,7 @@ from django.utils.translation import gettext as _
 from documents.builtins import builtin_kinds, builtin_template
 from documents.content.css import template_css_check
 from documents.models import (
+    TEMPLATE_SOURCE_MAX,
     Composition,
     DocumentKind,
     DocumentTemplate,
@@ -43,7 +44,7 @@ from secretary import limits
 from secretary.audit import activity_record
 from secretary.errors import ApplicationError
 
-MAX_SOURCE = 200_000
+MAX_SOURCE = TEMPLATE_SOURCE_MAX
 MAX_NAME = 200
 THUMBNAIL_WIDTH = 300
 THUMBNAIL_SECONDS = 24 * 3600

@@ -374,6 +374,9 @@ class ProofComment(TenantModel):
 # --- The practice's own document templates ---------------------------------------------------
 
 
+TEMPLATE_SOURCE_MAX = 200_000
+
+
 class DocumentTemplate(TenantModel):
     """A practice's template of one kind (often a customised built-in), in numbered versions.
 
@@ -407,7 +410,7 @@ class DocumentTemplateVersion(TenantModel):
         DocumentTemplate, on_delete=models.CASCADE, related_name="versions"
     )
     number = models.PositiveIntegerField()
-    source = models.TextField()
+    source = text_field(_("source"), max_length=TEMPLATE_SOURCE_MAX)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )

@@ -52,7 +52,7 @@ staff_patterns: list = [
     ),
     path("documents/templates/", views_library.template_library, name="template_library"),
     path(
-        "documents/templates/builtin/<str:kind>/thumbnail/",
+        "documents/templates/thumbnail/",
         views_library.builtin_thumbnail,
         name="template_builtin_thumbnail",
     ),

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBadRequest
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -68,9 +68,11 @@ def template_library(request: HttpRequest) -> HttpResponse:
 
 @staff_view
 @require_GET
-def builtin_thumbnail(request: HttpRequest, kind: str) -> HttpResponse:
+def builtin_thumbnail(request: HttpRequest) -> HttpResponse:
+    """``?kind=``: the first page of the kind's built-in template on its sample."""
+    kind = str(request.GET.get("kind", ""))
     if kind not in library.library_kinds():
-        raise Http404
+        return HttpResponseBadRequest(_("Name a kind of document that has a built-in template."))
     return _png(library.builtin_thumbnail(practice=request.practice, kind=kind))
 
 

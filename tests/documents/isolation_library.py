@@ -23,7 +23,7 @@ def routes(world, client) -> dict[str, dict]:
     one = {"template_id": template.pk}
     return {
         "template_library": {},
-        "template_builtin_thumbnail": {"kind": DocumentKind.LETTER.value},
+        "template_builtin_thumbnail": {},
         "template_customise": {},
         "template_editor": one,
         "template_preview": one,

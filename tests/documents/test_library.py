@@ -131,21 +131,21 @@ def test_it_lists_builtins_and_the_practices_templates_in_fixed_queries(
     assert page.status_code == more.status_code == 200
     body = more.content.decode()
     for kind in compose.COMPOSABLE_KINDS:
-        assert url("template_builtin_thumbnail", world, kind=kind.value) in body
+        assert url("template_builtin_thumbnail", world) + f"?kind={kind.value}" in body
     assert "Brochure (our own)" in body
     # secretaries see no customise button
     assert url("template_customise", world) not in body
 
 
 def test_it_shows_a_builtin_on_its_sample_as_a_picture(world, secretary_client):
-    response = secretary_client.get(url("template_builtin_thumbnail", world, kind="flier"))
+    response = secretary_client.get(url("template_builtin_thumbnail", world) + "?kind=flier")
 
     assert response.status_code == 200
     assert response["Content-Type"] == "image/png"
     assert response.content.startswith(b"\x89PNG")
     assert (
-        secretary_client.get(url("template_builtin_thumbnail", world, kind="invoice")).status_code
-        == 404
+        secretary_client.get(url("template_builtin_thumbnail", world) + "?kind=invoice").status_code
+        == 400
     )
 
 
