@@ -59,10 +59,14 @@ def template_source_for(composition) -> str:
     return template_for(composition).source
 
 
+def is_practice_template_version(key: str) -> bool:
+    return (key or "").startswith(PRACTICE_PREFIX)
+
+
 def template_source_for_document(document) -> str:
     """The source that renders a queued ``document`` (see ``Document.template_version``)."""
     key = document.template_version or ""
-    if not key.startswith(PRACTICE_PREFIX):
+    if not is_practice_template_version(key):
         return builtin_template(document.kind).source
     version_id = key[len(PRACTICE_PREFIX) :].partition("@")[0]
     version = (
