@@ -26,7 +26,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from clients.selectors import contact_for_membership
-from documents import compose, proofing, selectors
+from documents import api_library, compose, proofing, selectors
 from documents.models import (
     Composition,
     CompositionStatus,
@@ -440,4 +440,5 @@ api_patterns: list = [
         DocumentDownloadView.as_view(),
         name="api_document_download",
     ),
+    *api_library.api_patterns,
 ]

@@ -34,6 +34,7 @@ class DocumentsConfig(AppConfig):
         )
         settings.CELERY_BEAT_SCHEDULE.update(BEAT_SCHEDULE)
         register_staff_nav("documents", _("Documents"), order=60)
+        register_staff_nav("template_library", _("Templates"), order=61)
         # The page answers 404 to contacts without the documents part, as billing's do.
         register_portal_nav("portal_compositions", _("Documents"), order=50)
         register_verbs(
@@ -44,6 +45,12 @@ class DocumentsConfig(AppConfig):
                 "composition.sent_for_approval": _("sent a document for approval"),
                 "composition.approved": _("approved a document"),
                 "composition.changes_requested": _("asked for changes to a document"),
+                "composition.template_changed": _("chose a document's template"),
+                "document_template.created": _("added a document template"),
+                "document_template.saved": _("saved a document template"),
+                "document_template.restored": _("restored a document template's version"),
+                "document_template.archived": _("archived a document template"),
+                "document_template.unarchived": _("brought back a document template"),
             }
         )
         # WeasyPrint reports every layout step at INFO; keep its progress out of the logs

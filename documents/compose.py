@@ -154,9 +154,19 @@ def _kind_problems(kind: str, fields: Mapping) -> dict[str, str]:
 
 
 def composition_create(
-    *, practice, client, kind: str, title: str, user=None, task=None, content=None, paper=""
+    *,
+    practice,
+    client,
+    kind: str,
+    title: str,
+    user=None,
+    task=None,
+    content=None,
+    paper="",
+    template=None,
 ) -> Composition:
-    """A new composition for ``client`` with its first version (empty unless ``content``)."""
+    """A new composition for ``client`` with its first version (empty unless ``content``),
+    rendered with ``template`` (a practice template of the kind) or the kind's built-in."""
     if kind not in COMPOSABLE_KINDS:
         raise _error("kind", _("Documents of this kind cannot be written here."))
     title = (title or "").strip()
@@ -164,6 +174,10 @@ def composition_create(
         raise _error("title", _("Give the document a title."))
     if task is not None and task.client_id != client.pk:
         raise _error("task", _("The task belongs to another client."))
+    if template is not None and (
+        template.practice_id != practice.pk or template.kind != kind or template.archived
+    ):
+        raise _error("template", _("Choose one of the practice's templates of this kind."))
     if content is None and kind == DocumentKind.TRAVEL_ITINERARY and task is not None:
         from documents.itinerary import itinerary_fields
 
@@ -184,6 +198,7 @@ def composition_create(
             kind=kind,
             title=title[:200],
             paper=paper,
+            template=template,
             created_by=user,
         )
         composition_save(
@@ -322,6 +337,7 @@ def version_render(*, practice, composition: Composition, version=None, user=Non
     from clients.selectors import brand_for
     from documents.agreements import brand_from_kit
     from documents.services import document_request_render
+    from documents.template_library_store import template_for
 
     version = version or version_latest(composition)
     if version is None:
@@ -341,6 +357,7 @@ def version_render(*, practice, composition: Composition, version=None, user=Non
         context=composition_context(composition, version),
         brand=brand_from_kit(brand_for(practice=practice, client=composition.client)),
         requested_by=user,
+        template_version=template_for(composition).version,
     )
     if version.document_id != document.pk:
         CompositionVersion.objects.for_practice(practice).filter(pk=version.pk).update(

@@ -1,6 +1,6 @@
 """The live preview of a composition's unsaved content, rendered in-process.
 
-The same path as a kept version (``compose.composition_context``, the kind's built-in template,
+The same path as a kept version (``compose.composition_context``, the composition's template,
 ``rendering.render_document``), on a version that is never saved; the first pages come back as
 PNG images.
 """
@@ -17,6 +17,7 @@ from documents.builtins import builtin_template
 from documents.kinds import content_problems
 from documents.models import Composition, CompositionVersion
 from documents.rendering import PREVIEW_WIDTH, practice_media_folder, render_document
+from documents.template_library_store import template_source_for
 
 PREVIEW_PAGES = 4
 
@@ -77,7 +78,7 @@ def composition_preview(
     )
     context = compose.composition_context(composition, version)
     rendered = render_document(
-        template_source=preview_template(composition.kind),
+        template_source=template_source_for(composition),
         context=context,
         brand=brand_from_kit(brand_for(practice=practice, client=composition.client)),
         media_folder=practice_media_folder(practice.pk),

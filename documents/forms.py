@@ -237,8 +237,16 @@ class CompositionCreateForm(IdempotentFormMixin, forms.Form):
         required=False,
         help_text=gettext_lazy("Leave empty for the paper of the client's country."),
     )
+    template = forms.ModelChoiceField(
+        label=gettext_lazy("Template"),
+        queryset=None,
+        required=False,
+        empty_label=gettext_lazy("The built-in template"),
+        help_text=gettext_lazy("One of the practice's own templates of the same kind."),
+    )
 
     def __init__(self, *args, practice, **kwargs):
+        from documents.library import templates_to_choose
         from tasks.models import Task
 
         super().__init__(*args, **kwargs)
@@ -254,13 +262,80 @@ class CompositionCreateForm(IdempotentFormMixin, forms.Form):
             (kind.value, DocumentKind(kind).label) for kind in compose.COMPOSABLE_KINDS
         ]
         self.fields["paper"].choices = [("", _("From the client's country")), *PaperSize.choices]
+        self.fields["template"].queryset = templates_to_choose(practice=practice)
+        self.fields["template"].label_from_instance = template_label
 
     def clean(self):
         data = super().clean()
         client, task = data.get("client"), data.get("task")
         if client is not None and task is not None and task.client_id != client.pk:
             self.add_error("task", _("The task belongs to another client."))
+        template, kind = data.get("template"), data.get("kind")
+        if template is not None and kind and template.kind != kind:
+            self.add_error("template", _("This template is for another kind of document."))
         return data
+
+
+def template_label(template) -> str:
+    return f"{template.get_kind_display()} · {template.name}"
+
+
+class CompositionTemplateForm(forms.Form):
+    """The editor's choice of template (the practice's of the composition's kind)."""
+
+    template = forms.ModelChoiceField(
+        label=gettext_lazy("Template"),
+        queryset=None,
+        required=False,
+        empty_label=gettext_lazy("The built-in template"),
+    )
+
+    def __init__(self, *args, practice, composition, **kwargs):
+        from django.db.models import Q
+
+        from documents.models import DocumentTemplate
+
+        super().__init__(*args, **kwargs)
+        # The one in use stays listed even when archived.
+        self.fields["template"].queryset = (
+            DocumentTemplate.objects.for_practice(practice)
+            .filter(kind=composition.kind)
+            .filter(Q(archived=False) | Q(pk=composition.template_id))
+            .order_by("name", "pk")
+        )
+        self.fields["template"].initial = composition.template_id
+
+
+class TemplateCustomiseForm(IdempotentFormMixin, forms.Form):
+    kind = forms.ChoiceField(label=gettext_lazy("Kind"))
+
+    def __init__(self, *args, **kwargs):
+        from documents.library import library_kinds
+
+        super().__init__(*args, **kwargs)
+        self.fields["kind"].choices = [(kind, DocumentKind(kind).label) for kind in library_kinds()]
+
+
+class TemplateEditForm(forms.Form):
+    """A template's name, description and source (a changed source is a new version)."""
+
+    name = forms.CharField(label=gettext_lazy("Name"), max_length=200)
+    description = forms.CharField(
+        label=gettext_lazy("Description"),
+        max_length=2000,
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
+    )
+    source = forms.CharField(
+        label=gettext_lazy("Source"),
+        max_length=200_000,
+        strip=False,
+        widget=forms.Textarea(attrs={"rows": 30, "class": "mono", "spellcheck": "false"}),
+        help_text=gettext_lazy(
+            "HTML and CSS in the document template language; styles may read the practice's "
+            "own files only."
+        ),
+    )
 
 
 class AssetUploadForm(forms.Form):
@@ -279,5 +354,8 @@ __all__ = [
     "SPACER_SIZES",
     "AssetUploadForm",
     "CompositionCreateForm",
+    "CompositionTemplateForm",
     "ContentForm",
+    "TemplateCustomiseForm",
+    "TemplateEditForm",
 ]

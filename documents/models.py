@@ -248,6 +248,17 @@ class Composition(TenantModel):
     approved_version = models.ForeignKey(
         "CompositionVersion", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
+    # The practice's own template of this kind; none: the kind's built-in. Its latest version
+    # renders the document (and is part of the render key, see template_library_store).
+    template = models.ForeignKey(
+        "DocumentTemplate",
+        null=True,
+        blank=True,
+        # RESTRICT: a template in use is archived, never deleted from under its documents.
+        on_delete=models.RESTRICT,
+        related_name="compositions",
+        verbose_name=_("template"),
+    )
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
@@ -358,3 +369,60 @@ class ProofComment(TenantModel):
 
     def __str__(self) -> str:
         return self.body[:60]
+
+
+# --- The practice's own document templates ---------------------------------------------------
+
+
+TEMPLATE_SOURCE_MAX = 200_000
+
+
+class DocumentTemplate(TenantModel):
+    """A practice's template of one kind (often a customised built-in), in numbered versions.
+
+    Its current source is its latest version; an archived template is no longer offered for
+    new documents, while documents that use it keep rendering with it.
+    """
+
+    kind = models.CharField(_("kind"), max_length=32, choices=DocumentKind.choices)
+    name = models.CharField(_("name"), max_length=200)
+    description = text_field(_("description"), blank=True, max_length=limits.TEXT_SHORT)
+    archived = models.BooleanField(_("archived"), default=False)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["kind", "name", "id"]
+        indexes = [
+            models.Index(fields=["practice", "kind", "archived"], name="doctemplate_kind_idx"),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class DocumentTemplateVersion(TenantModel):
+    """One saved source of a practice's template; never changes (a restore is a new version)."""
+
+    template = models.ForeignKey(
+        DocumentTemplate, on_delete=models.CASCADE, related_name="versions"
+    )
+    number = models.PositiveIntegerField()
+    source = text_field(_("source"), max_length=TEMPLATE_SOURCE_MAX)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["template", "-number"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["practice", "template", "number"], name="doctemplate_version_unique"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.template} v{self.number}"

@@ -111,6 +111,7 @@ def document_request_render(
     context: dict[str, Any],
     brand: Brand | None = None,
     requested_by: User | None = None,
+    template_version: str | None = None,
 ) -> Document:
     """Ask for a document to be rendered by a worker; return its row.
 
@@ -118,9 +119,10 @@ def document_request_render(
     become strings). The same template version and data give the same ``render_key``: a ready
     document with that key is returned as is, a queued one is reused (and enqueued again, which
     the idempotent task tolerates), a failed one is queued again. Nothing is enqueued before
-    the transaction commits.
+    the transaction commits. ``template_version`` names a practice's own template version
+    (``documents.template_library_store``); the kind's built-in by default.
     """
-    template = builtin_template(kind)
+    template_version = template_version or builtin_template(kind).version
     brand = brand or Brand()
     try:
         brand.check()
@@ -131,7 +133,7 @@ def document_request_render(
     stored_context = _as_json(context)
     client_id = client.pk if client is not None else None
     key = render_key_for(
-        template_version=template.version,
+        template_version=template_version,
         kind=kind,
         title=title,
         client_id=client_id,
@@ -147,7 +149,7 @@ def document_request_render(
         "title": title[:200],
         "subject_type": subject_type,
         "subject_id": subject_id,
-        "template_version": template.version,
+        "template_version": template_version,
         "context": stored_context,
         "brand": brand_to_json(practice=practice, brand=brand),
         "created_by": requested_by,

@@ -13,6 +13,10 @@ from django.utils.translation import gettext as _
 from documents import rendering, services
 from documents.builtins import builtin_template
 from documents.models import RENDER_TIME_LIMIT
+from documents.template_library_store import (
+    is_practice_template_version,
+    template_source_for_document,
+)
 from secretary import scope
 from secretary.errors import ApplicationError
 from secretary.models import Practice
@@ -74,9 +78,12 @@ def render_document(self, *, practice_id: int, document_id: int) -> str:
     practice = Practice.objects.get(pk=practice_id)
     with scope.practice_scope(practice):
         try:
-            template = builtin_template(document.kind)
+            if is_practice_template_version(document.template_version):
+                source = template_source_for_document(document)
+            else:
+                source = builtin_template(document.kind).source
             result = rendering.render_document(
-                template_source=template.source,
+                template_source=source,
                 context=document.context,
                 brand=services.brand_from_json(document.brand),
                 media_folder=rendering.practice_media_folder(practice_id),

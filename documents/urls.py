@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from documents import views, views_compose, views_proofing
+from documents import views, views_compose, views_library, views_proofing
 
 # Under /app/<practice_slug>/ (staff).
 staff_patterns: list = [
@@ -45,6 +45,47 @@ staff_patterns: list = [
         name="composition_asset_upload",
     ),
     path("documents/images/<int:asset_id>/", views_compose.asset_file, name="document_asset"),
+    path(
+        "documents/compose/<int:composition_id>/template/",
+        views_library.composition_template,
+        name="composition_template",
+    ),
+    path("documents/templates/", views_library.template_library, name="template_library"),
+    path(
+        "documents/templates/thumbnail/",
+        views_library.builtin_thumbnail,
+        name="template_builtin_thumbnail",
+    ),
+    path(
+        "documents/templates/customise/",
+        views_library.template_customise,
+        name="template_customise",
+    ),
+    path(
+        "documents/templates/<int:template_id>/",
+        views_library.template_editor,
+        name="template_editor",
+    ),
+    path(
+        "documents/templates/<int:template_id>/preview/",
+        views_library.template_preview,
+        name="template_preview",
+    ),
+    path(
+        "documents/templates/<int:template_id>/thumbnail/",
+        views_library.template_thumbnail,
+        name="template_thumbnail",
+    ),
+    path(
+        "documents/templates/<int:template_id>/restore/",
+        views_library.template_restore,
+        name="template_restore",
+    ),
+    path(
+        "documents/templates/<int:template_id>/archive/",
+        views_library.template_archive,
+        name="template_archive",
+    ),
 ]
 # Under /portal/<practice_slug>/ (client contacts).
 portal_patterns: list = [

@@ -21,6 +21,7 @@ from documents.forms import (
     SPACER_SIZES,
     AssetUploadForm,
     CompositionCreateForm,
+    CompositionTemplateForm,
     ContentForm,
     apply_action,
 )
@@ -124,6 +125,7 @@ def composition_new(request: HttpRequest) -> HttpResponse:
                 title=data["title"],
                 task=data.get("task"),
                 paper=data.get("paper") or "",
+                template=data.get("template"),
                 user=request.user,
             ),
         )
@@ -231,6 +233,7 @@ def _editor_context(
         "image_widths": IMAGE_WIDTHS,
         "spacer_sizes": list(SPACER_SIZES),
         "version_subject": compose.VERSION_SUBJECT,
+        "template_form": CompositionTemplateForm(practice=practice, composition=composition),
     }
 
 

@@ -7,6 +7,7 @@ from documents import compose
 from documents.models import Composition, DocumentKind
 from tests.clients.factories import ClientFactory, ContactFactory, EngagementFactory
 from tests.documents.factories import DocumentFactory, png_bytes
+from tests.documents.isolation_library import routes as library_routes
 from tests.documents.isolation_proofing import routes as proofing_routes
 
 SUBJECT = "clients.engagement"
@@ -61,6 +62,7 @@ def routes(world) -> dict[str, dict]:
         "portal_document_preview": {"document_id": ready.pk},
         "portal_composition": {"composition_id": composition.pk},
         **proofing_routes(world, client),
+        **library_routes(world, client),
         "composition_list": {},
         "composition_new": {},
         "composition_editor": editable,
