@@ -11,6 +11,7 @@ from __future__ import annotations
 import base64
 import hashlib
 import json
+import re
 from collections.abc import Mapping
 from datetime import date
 from functools import cache
@@ -300,7 +301,7 @@ def composition_context(composition: Composition, version: CompositionVersion) -
         )
     }
     sender = composition.created_by
-    return {
+    context = {
         "title": composition.title,
         "paper": {
             "size": composition.paper,
@@ -330,6 +331,92 @@ def composition_context(composition: Composition, version: CompositionVersion) -
         "version": version.number,
         "version_hash": version.content_hash[:12],
     }
+    values = merge_values(composition, context)
+    context["blocks"] = merge(context["blocks"], values)
+    context["fields"] = merge(context["fields"], values)
+    return context
+
+
+# --- Merge fields: ``{{ client.name }}`` typed in a block or a field ---------------------------
+
+MERGE_FIELD_RE = re.compile(r"\{\{\s*([a-z_]+(?:\.[a-z_]+)?)\s*\}\}")
+MERGE_FIELDS = (
+    "client.name",
+    "client.address",
+    "contact.name",
+    "contact.first_name",
+    "contact.email",
+    "contact.phone",
+    "practice.name",
+    "sender.name",
+    "sender.email",
+    "task.title",
+    "task.due",
+    "event.title",
+    "event.when",
+    "event.location",
+    "today",
+)
+
+
+def merge_values(composition: Composition, context: Mapping[str, Any]) -> dict[str, str]:
+    """The text each merge field stands for in this composition (empty when unknown)."""
+    from clients.models import Contact
+
+    client = composition.client
+    contact = (
+        Contact.objects.for_practice(composition.practice_id)
+        .filter(client=client)
+        .order_by("-portal_documents", "name", "id")
+        .first()
+    )
+    values = {
+        "client.name": client.name,
+        "client.address": ", ".join(_lines(client.address)),
+        "contact.name": contact.name if contact else "",
+        "contact.first_name": contact.name.split()[0] if contact and contact.name else "",
+        "contact.email": contact.email if contact else "",
+        "contact.phone": contact.phone if contact else "",
+        "practice.name": context["practice"]["name"],
+        "sender.name": context["sender"]["name"],
+        "sender.email": context["sender"]["email"],
+        "today": context["date"],
+    }
+    task = composition.task
+    if task is not None:
+        zone = ZoneInfo(client.time_zone or "UTC")
+        values["task.title"] = task.title
+        values["task.due"] = (
+            formats.date_format(task.due_at.astimezone(zone), "j F Y") if task.due_at else ""
+        )
+        from tasks.models import CalendarEvent
+
+        event = (
+            CalendarEvent.objects.for_practice(composition.practice_id)
+            .filter(task=task, cancelled=False)
+            .order_by("starts_at", "id")
+            .first()
+        )
+        if event is not None:
+            local = event.starts_at.astimezone(ZoneInfo(event.time_zone or "UTC"))
+            values["event.title"] = event.title
+            values["event.when"] = (
+                f"{formats.date_format(local, 'j F Y')} {local.strftime('%H:%M')} {local.tzname()}"
+            )
+            values["event.location"] = event.location
+    return {name: values.get(name, "") for name in MERGE_FIELDS}
+
+
+def merge(value: Any, values: Mapping[str, str]) -> Any:
+    """``value`` with every known merge field replaced by its text (texts stay plain: the
+    template escapes them); unknown ``{{ … }}`` are left as typed."""
+    if isinstance(value, str):
+        return MERGE_FIELD_RE.sub(lambda found: values.get(found.group(1), found.group(0)), value)
+    if isinstance(value, Mapping):
+        return {key: merge(item, values) for key, item in value.items()}
+    if isinstance(value, list):
+        return [merge(item, values) for item in value]
+    return value
 
 
 def version_render(*, practice, composition: Composition, version=None, user=None) -> Document:

@@ -229,6 +229,7 @@ def _editor_context(
         "task_time": task_time,
         "saved": saved,
         "locked": composition.is_locked,
+        "merge_fields": compose.MERGE_FIELDS,
         "block_labels": BLOCK_LABELS,
         "image_widths": IMAGE_WIDTHS,
         "spacer_sizes": list(SPACER_SIZES),

@@ -279,3 +279,41 @@ def test_a_brochure_on_a5_is_refused(world, northwind):
         create(world, northwind, kind=DocumentKind.BROCHURE, paper="A5")
 
     assert "A4 or US Letter" in caught.value.errors["paper"][0]
+
+
+def test_merge_fields_are_filled_from_the_client_contact_and_task(world, northwind):
+    from datetime import datetime
+    from zoneinfo import ZoneInfo
+
+    from tests.tasks.factories import TaskFactory
+
+    task = TaskFactory(
+        practice=world.practice,
+        client=northwind,
+        title="Board pack",
+        due_at=datetime(2026, 12, 4, 17, 0, tzinfo=ZoneInfo("Australia/Sydney")),
+    )
+    composition = create(
+        world,
+        northwind,
+        task=task,
+        content={
+            "blocks": [
+                {
+                    "type": "text",
+                    "markdown": "Dear {{ contact.first_name }}, the {{task.title}} for "
+                    "{{ client.name }} is due {{ task.due }}. {{ unknown.field }} <b>{{ x }}</b>",
+                }
+            ],
+            "fields": {"salutation": "Dear {{ contact.name }},"},
+        },
+    )
+    Contact = northwind.contacts.model
+    Contact.objects.for_practice(world.practice).filter(client=northwind).update(name="Ana Reyes")
+
+    context = compose.composition_context(composition, compose.version_latest(composition))
+
+    text = context["blocks"][0]["markdown"]
+    assert text.startswith("Dear Ana, the Board pack for Northwind Legal is due 4 December 2026.")
+    assert "{{ unknown.field }}" in text
+    assert context["fields"]["salutation"] == "Dear Ana Reyes,"

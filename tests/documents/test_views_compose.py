@@ -460,3 +460,9 @@ def test_the_preview_warns_of_an_overflowing_panel_and_an_empty_card_sheet(
     )
     assert response.status_code == 200
     assert "nobody" in response.content.decode().lower()
+
+
+def test_the_editor_lists_the_merge_fields(world, secretary_client, letter):
+    response = secretary_client.get(url("composition_editor", world, composition_id=letter.pk))
+
+    assert "{{ client.name }}" in response.content.decode()
