@@ -2,7 +2,7 @@
 the client's decision.
 
 Content is ``{"blocks": [...], "fields": {...}}``: blocks as ``documents.content.blocks`` keeps
-them, fields as the kind's template reads them (``documents/samples.py`` shows each kind's).
+them, fields as the kind's template reads them (``documents/samples/`` shows each kind's).
 A save that changes nothing makes no version; an approved composition is locked.
 """
 

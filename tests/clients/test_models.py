@@ -78,7 +78,13 @@ def test_the_demo_has_clients_at_every_onboarding_stage(db, django_capture_on_co
 
     from documents.models import Document
 
-    agreement = Document.objects.for_practice(practice).get(subject_id=northwind.pk)
+    # (the agreement as proposed; an accepted one is rendered again with its acceptance page)
+    agreement = (
+        Document.objects.for_practice(practice)
+        .filter(subject_type="clients.engagement", subject_id=northwind.pk)
+        .order_by("created_at", "id")
+        .first()
+    )
     with agreement.file.open("rb") as handle:
         pdf = pypdf.PdfReader(io.BytesIO(handle.read()))
     text = pdf.pages[0].extract_text()
