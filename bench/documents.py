@@ -26,8 +26,10 @@ On PostgreSQL only, as the app's role (``DATABASE_APP_ROLE``) under row-level se
         .venv/bin/python bench/documents.py
 
 ``BENCH_PARTS`` (``pdf,again,booklet,throughput,memory``) picks the parts; ``BENCH_ROUNDS`` (8),
-``BENCH_BATCH`` (100), ``BENCH_RENDERS`` (500) change the sizes. Every run makes a practice of
-its own. Files go to ``MEDIA_ROOT`` (``var/bench-media`` unless set). A script, not a test: it
+``BENCH_BATCH`` (100), ``BENCH_RENDERS`` (500) and ``BENCH_THROUGHPUT_ROUNDS`` (1) change the
+sizes; ``BENCH_MEMORY_KINDS=all`` renders every kind people compose in turn in the memory part.
+Every run makes a practice of its own. Files go to ``MEDIA_ROOT`` (``var/bench-media`` unless
+set), the workers' output to ``var/documents-bench-worker-<n>.log``. A script, not a test: it
 prints figures.
 """
 
@@ -475,21 +477,38 @@ def _rss_kib() -> int:
     raise RuntimeError("no VmRSS in /proc/self/status")
 
 
+def _memory_kinds() -> list[str]:
+    """``BENCH_MEMORY_KINDS``: ``newsletter`` (the default), or ``all``: every kind people compose,
+    in turn, with its sample content (its pictures as ``data:`` URIs)."""
+    wanted = os.environ.get("BENCH_MEMORY_KINDS", "newsletter")
+    if wanted == "all":
+        return [str(kind) for kind in compose.COMPOSABLE_KINDS]
+    return wanted.split(",")
+
+
 def bench_memory(world: World) -> None:
+    kinds = _memory_kinds()
     content = world.newsletter_content()
     composition = world.newsletter("Memory")
     version = world.latest(composition)
     with world.scope():
-        context = compose.composition_context(composition, version)
+        newsletter = compose.composition_context(composition, version)
+    contexts = {
+        kind: newsletter if kind == DocumentKind.NEWSLETTER else sample_context(kind)
+        for kind in kinds
+    }
     samples: list[tuple[int, int]] = [(0, _rss_kib())]
     started = time.perf_counter()
     for n in range(1, RENDERS + 1):
-        context["fields"] = {**content["fields"], "issue_number": f"Memory {n}"}
+        kind = kinds[n % len(kinds)]
+        context = contexts[kind]
+        if kind == DocumentKind.NEWSLETTER:
+            context["fields"] = {**content["fields"], "issue_number": f"Memory {n}"}
         with world.scope(), transaction.atomic():
             document_request_render(
                 practice=world.practice,
-                kind=DocumentKind.NEWSLETTER,
-                title=f"Memory {n}",
+                kind=kind,
+                title=f"Memory {n}",  # a distinct document each time
                 client=world.client,
                 subject_type=compose.VERSION_SUBJECT,
                 subject_id=version.pk,
@@ -508,8 +527,8 @@ def bench_memory(world: World) -> None:
             .count()
         )
     print(
-        f"memory, {RENDERS} newsletters rendered in a row in one process (render task and "
-        f"preview, eager), {seconds:.0f} s, {ready} ready with their preview:"
+        f"memory, {RENDERS} documents ({', '.join(kinds)}) rendered in a row in one process "
+        f"(render task and preview, eager), {seconds:.0f} s, {ready} ready with their preview:"
     )
     print("  renders  " + "  ".join(f"{n:>7}" for n, _kib in samples))
     print("  RSS MiB  " + "  ".join(f"{kib / 1024:7.1f}" for _n, kib in samples))
