@@ -19,6 +19,7 @@ WeasyPrint costs about half a second to import, so it is imported on the first r
 
 from __future__ import annotations
 
+import atexit
 import base64
 import datetime
 import functools
@@ -357,8 +358,11 @@ def allowed_roots() -> list[str]:
     )
 
 
-def _is_media_root(root: str) -> bool:
-    return bool(settings.MEDIA_ROOT) and root == os.path.realpath(str(settings.MEDIA_ROOT))
+@functools.lru_cache(maxsize=64)
+def _practice_fetcher(static_roots: tuple[str, ...], media_folder: str):
+    # Kept per folder set: the fetcher holds no document's state, and resolving its folders
+    # on every document cost a millisecond.
+    return strict_url_fetcher(roots=[*static_roots, media_folder])
 
 
 @functools.lru_cache(maxsize=8)
@@ -491,7 +495,15 @@ def shared_font_config():
     config = getattr(_fonts, "config", None)
     if config is None:
         config = _fonts.config = _shared_fonts_class()()
+        atexit.register(_forget_fonts, _fonts)
     return config
+
+
+def _forget_fonts(kept) -> None:
+    # Freed before the interpreter tears modules down (its __del__ removes a temporary folder
+    # with modules that are gone by then).
+    kept.__dict__.pop("stylesheets", None)
+    kept.__dict__.pop("config", None)
 
 
 def strict_url_fetcher(roots: Iterable[str] | None = None):
@@ -577,10 +589,28 @@ def _too_many_pages() -> DocumentTooLong:
     )
 
 
+KEPT_STYLESHEETS = 32
+
+
+def _brand_css(weasyprint, brand: Brand, fetcher, font_config):
+    """The brand kit's parsed stylesheet: kept per thread with the kept font configuration
+    (parsing it, with the bundled fonts' rules, cost several milliseconds per document; a
+    parsed stylesheet is read-only during layout). It reads only our static files."""
+    text = brand_stylesheet(brand)
+    if font_config is not getattr(_fonts, "config", None):
+        return weasyprint.CSS(string=text, url_fetcher=fetcher, font_config=font_config)
+    kept = _fonts.__dict__.setdefault("stylesheets", {})
+    stylesheet = kept.pop(text, None)
+    if stylesheet is None:
+        stylesheet = weasyprint.CSS(string=text, url_fetcher=fetcher, font_config=font_config)
+        while len(kept) >= KEPT_STYLESHEETS:
+            kept.pop(next(iter(kept)))  # the least recently used
+    kept[text] = stylesheet
+    return stylesheet
+
+
 def _layout(weasyprint, html: str, brand: Brand, fetcher, font_config):
-    stylesheet = weasyprint.CSS(
-        string=brand_stylesheet(brand), url_fetcher=fetcher, font_config=font_config
-    )
+    stylesheet = _brand_css(weasyprint, brand, fetcher, font_config)
     return weasyprint.HTML(string=html, base_url=static_base_url(), url_fetcher=fetcher).render(
         stylesheets=[stylesheet], font_config=font_config
     )
@@ -831,8 +861,9 @@ def render_document(
     html = render_html(template_source=template_source, context=context, brand=brand)
     fetcher = None
     if media_folder is not None:
-        static_only = [root for root in allowed_roots() if not _is_media_root(root)]
-        fetcher = strict_url_fetcher(roots=[*static_only, media_folder])
+        media_root = os.path.realpath(str(settings.MEDIA_ROOT)) if settings.MEDIA_ROOT else None
+        static_only = tuple(root for root in allowed_roots() if root != media_root)
+        fetcher = _practice_fetcher(static_only, media_folder)
     laid_out = html_to_pdf(html, brand=brand, fetcher=fetcher)
     check_paper(context.get("paper"), laid_out.first_page_mm)
     return RenderedDocument(

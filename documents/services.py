@@ -216,21 +216,21 @@ def document_claim(*, practice_id: int, document_id: int) -> Document | None:
     """
     now = timezone.now()
     claimable = Q(status=DocumentStatus.QUEUED) | stalled_q(now)
-    with transaction.atomic():
-        claimed = (
-            Document.objects.for_practice(practice_id)
-            .filter(claimable, pk=document_id)
-            .update(
-                status=DocumentStatus.RENDERING,
-                rendering_started_at=now,
-                claimed_until=now + render_lease(),
-                attempts=F("attempts") + 1,
-                updated_at=now,
-            )
+    # One statement: atomic on its own (the caller's transaction commits it before rendering).
+    claimed = (
+        Document.objects.for_practice(practice_id)
+        .filter(claimable, pk=document_id)
+        .update(
+            status=DocumentStatus.RENDERING,
+            rendering_started_at=now,
+            claimed_until=now + render_lease(),
+            attempts=F("attempts") + 1,
+            updated_at=now,
         )
+    )
     if not claimed:
         return None
-    return Document.objects.for_practice(practice_id).get(pk=document_id)
+    return Document.objects.for_practice(practice_id).select_related("practice").get(pk=document_id)
 
 
 def _finish(document: Document, **values: Any) -> bool:

@@ -75,7 +75,7 @@ def render_document(self, *, practice_id: int, document_id: int) -> str:
         if lease_left is not None and not self.request.is_eager:
             raise self.retry(countdown=lease_left + 1, max_retries=None)
         return "skipped"
-    practice = Practice.objects.get(pk=practice_id)
+    practice = document.practice
     with scope.practice_scope(practice):
         try:
             if is_practice_template_version(document.template_version):

@@ -53,6 +53,7 @@ def _model_validation():
 
 class TenantQuerySet(models.QuerySet):
     _practice_scoped = False
+    _scope_practice_id: int | None = None  # set by for_practice: every row is of this practice
 
     def for_practice(self, practice: Practice | int) -> TenantQuerySet:
         if practice is None:
@@ -60,6 +61,7 @@ class TenantQuerySet(models.QuerySet):
         practice_id = practice if isinstance(practice, int) else practice.pk
         qs = self.filter(practice_id=practice_id)
         qs._practice_scoped = True
+        qs._scope_practice_id = practice_id
         return qs
 
     def unscoped(self) -> TenantQuerySet:
@@ -70,6 +72,7 @@ class TenantQuerySet(models.QuerySet):
     def _clone(self):
         clone = super()._clone()
         clone._practice_scoped = self._practice_scoped
+        clone._scope_practice_id = self._scope_practice_id
         return clone
 
     def _is_scoped(self) -> bool:
@@ -154,11 +157,17 @@ class TenantQuerySet(models.QuerySet):
                 value = values[field.attname]
             else:
                 continue
+            target = None
             if isinstance(value, models.Model):
+                # A row in hand names its practice, as check_same_practice trusts on save().
+                target = getattr(value, "practice_id", None) if value.pk is not None else None
                 value = value.pk
             if value is None or hasattr(value, "resolve_expression"):
                 continue
-            target = _practice_ids(field.related_model, [value]).get(value)
+            if target is None:
+                target = _practice_ids(field.related_model, [value]).get(value)
+            if target is not None and target == self._scope_practice_id:
+                continue  # every row updated is of that practice (for_practice)
             # One query: would any row being updated end up pointing into another practice?
             if target is None or models.QuerySet.exists(self.exclude(practice_id=target)):
                 raise ValidationError({field.name: _("Choose a value from this practice.")})

@@ -111,18 +111,22 @@ def invoice_context(invoice: Invoice) -> dict[str, Any]:
         for row in tax_summary(invoice)
         if row["rate"] or row["tax"]
     ]
-    payments = [
-        {
-            "date": _date(allocation.payment.date),
-            "method": allocation.payment.get_method_display(),
-            "reference": allocation.payment.reference,
-            "amount": money(allocation.amount, currency),
-        }
-        for allocation in PaymentAllocation.objects.for_practice(practice)
-        .filter(invoice=invoice)
-        .select_related("payment")
-        .order_by("payment__date", "id")
-    ]
+    payments = (
+        [
+            {
+                "date": _date(allocation.payment.date),
+                "method": allocation.payment.get_method_display(),
+                "reference": allocation.payment.reference,
+                "amount": money(allocation.amount, currency),
+            }
+            for allocation in PaymentAllocation.objects.for_practice(practice)
+            .filter(invoice=invoice)
+            .select_related("payment")
+            .order_by("payment__date", "id")
+        ]
+        if invoice.amount_paid
+        else []
+    )  # nothing paid, no allocation to read
     is_credit_note = invoice.kind == InvoiceKind.CREDIT_NOTE
     title = (_("Credit note %(number)s") if is_credit_note else _("Invoice %(number)s")) % {
         "number": invoice.number
