@@ -36,3 +36,24 @@ def contact_view(part: str | None = None):
         return wrapper
 
     return decorator
+
+
+class ContactPartMixin:
+    """For API views (with ``PracticeScopedMixin`` and ``allow_clients``): staff pass; a client
+    contact must be linked to a contact allowed ``portal_part`` ("documents", "billing"…), set
+    on ``request.contact`` — 404 otherwise, like ``contact_view`` for pages."""
+
+    portal_part: str | None = None
+
+    def initial(self, request, *args, **kwargs):
+        super().initial(request, *args, **kwargs)
+        request.contact = None
+        if request.membership.is_client:
+            contact = contact_for_membership(membership=request.membership)
+            if contact is None or not contact.may_use(self.portal_part):
+                raise Http404
+            request.contact = contact
+
+    @property
+    def contact(self):
+        return getattr(self.request, "contact", None)

@@ -25,7 +25,7 @@ from rest_framework import exceptions, generics, status
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from clients.selectors import contact_for_membership
+from clients.access import ContactPartMixin
 from documents import api_library, compose, proofing, selectors
 from documents.models import (
     Composition,
@@ -57,24 +57,12 @@ from secretary.idempotency import IdempotentCreateMixin
 TAGS = ["documents"]
 
 
-class DocumentsScopedMixin(PracticeScopedMixin):
+class DocumentsScopedMixin(ContactPartMixin, PracticeScopedMixin):
     """Staff see the practice's rows; a contact with ``portal_documents`` its client's rows that
     were sent to it (404 for anything else, and for contacts without that part)."""
 
     allow_clients = True
-
-    def initial(self, request, *args, **kwargs):
-        super().initial(request, *args, **kwargs)
-        request.contact = None
-        if request.membership.is_client:
-            contact = contact_for_membership(membership=request.membership)
-            if contact is None or not contact.portal_documents:
-                raise Http404
-            request.contact = contact
-
-    @property
-    def contact(self):
-        return getattr(self.request, "contact", None)
+    portal_part = "documents"
 
     def compositions(self):
         practice = self.request.practice

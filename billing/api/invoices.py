@@ -61,7 +61,7 @@ from billing.serializers.invoices import (
     SendResultSerializer,
 )
 from billing.views.invoices_portal import SHOWN_STATUSES
-from clients.selectors import contact_for_membership
+from clients.access import ContactPartMixin
 from secretary.api_base import PracticeScopedMixin
 from secretary.api_filters import BooleanFilter, DateFilter, FilterSet, IdFilter
 from secretary.idempotency import IdempotentCreateMixin
@@ -73,24 +73,12 @@ TAGS = ["invoicing"]
 # --- Scoping --------------------------------------------------------------------------------
 
 
-class BillingScopedMixin(PracticeScopedMixin):
+class BillingScopedMixin(ContactPartMixin, PracticeScopedMixin):
     """Staff see every client's rows; a client contact with ``portal_billing`` reads its own
     client's (404 for anything else, and for contacts without it)."""
 
     allow_clients = True
-
-    def initial(self, request, *args, **kwargs):
-        super().initial(request, *args, **kwargs)
-        request.contact = None
-        if request.membership.is_client:
-            contact = contact_for_membership(membership=request.membership)
-            if contact is None or not contact.portal_billing:
-                raise Http404
-            request.contact = contact
-
-    @property
-    def contact(self):
-        return getattr(self.request, "contact", None)
+    portal_part = "billing"
 
 
 class InvoiceScopedMixin(BillingScopedMixin):

@@ -58,7 +58,7 @@ from billing.serializers.ledger import (
     ReverseInputSerializer,
     TaxCodeSerializer,
 )
-from clients.selectors import contact_for_membership
+from clients.access import ContactPartMixin
 from clients.services import regulated_view_record
 from secretary.api_base import PracticeScopedMixin
 from secretary.api_filters import BooleanFilter, DateFilter, FilterSet, IdFilter
@@ -70,26 +70,17 @@ TAGS = ["ledger"]
 # --- Scoping --------------------------------------------------------------------------------
 
 
-class LedgerScopedMixin(PracticeScopedMixin):
+class LedgerScopedMixin(ContactPartMixin, PracticeScopedMixin):
     """Staff see every book; a client contact with ``portal_billing`` reads its own client's
     books (404 for anything else, and for contacts without it)."""
 
     allow_clients = True
-
-    def initial(self, request, *args, **kwargs):
-        super().initial(request, *args, **kwargs)
-        request.contact = None
-        if request.membership.is_client:
-            contact = contact_for_membership(membership=request.membership)
-            if contact is None or not contact.portal_billing:
-                raise Http404
-            request.contact = contact
+    portal_part = "billing"
 
     def books(self):
-        contact = getattr(self.request, "contact", None)
-        if contact is not None:
+        if self.contact is not None:
             return Book.objects.for_practice(self.request.practice).filter(
-                client_id=contact.client_id
+                client_id=self.contact.client_id
             )
         return staff_books(self.request)
 
@@ -117,7 +108,7 @@ class LedgerScopedMixin(PracticeScopedMixin):
 
     @property
     def for_contact(self) -> bool:
-        return getattr(self.request, "contact", None) is not None
+        return self.contact is not None
 
 
 class StaffLedgerMixin(LedgerScopedMixin):

@@ -20,7 +20,7 @@ from billing.ledger import reports
 from billing.ledger.selectors import book_get
 from billing.models import Account
 from billing.serializers.reports import ReportQuerySerializer, ReportSerializer, report_data
-from clients.selectors import contact_for_membership
+from clients.access import ContactPartMixin
 from clients.services import regulated_view_record
 from secretary.api_base import PracticeScopedMixin
 from secretary.errors import ApplicationError
@@ -40,7 +40,7 @@ from secretary.limits import MAX_ID
     ],
     responses=ReportSerializer,
 )
-class BookReport(PracticeScopedMixin, APIView):
+class BookReport(ContactPartMixin, PracticeScopedMixin, APIView):
     """One report of a book: ``trial_balance``, ``profit_and_loss``, ``balance_sheet``,
     ``general_ledger`` (needs ``account``; 50 lines a page), ``aged_receivables`` or
     ``aged_payables``. Reports over a period take ``start`` and ``end`` (this month by
@@ -50,16 +50,14 @@ class BookReport(PracticeScopedMixin, APIView):
     general ledger of their own client's books."""
 
     allow_clients = True
+    portal_part = "billing"
     http_method_names = ["get", "head", "options"]
 
     def get(self, request, practice_slug, book_id, kind):
         client = None
         kinds = reporting.REPORT_KINDS
-        if request.membership.is_client:
-            contact = contact_for_membership(membership=request.membership)
-            if contact is None or not contact.may_use("billing"):
-                raise Http404
-            client, kinds = contact.client, reporting.PORTAL_KINDS
+        if self.contact is not None:
+            client, kinds = self.contact.client, reporting.PORTAL_KINDS
         if kind not in kinds:
             raise Http404
         book = book_get(practice=request.practice, book_id=book_id, client=client)
