@@ -14,7 +14,7 @@ from drf_spectacular.utils import extend_schema, extend_schema_view
 from rest_framework import generics, serializers, status
 from rest_framework.response import Response
 
-from documents import library
+from documents import practice_templates
 from documents.models import DocumentTemplate, DocumentTemplateVersion
 from documents.serializers import COMPOSABLE_KIND_CHOICES
 from secretary import limits
@@ -51,12 +51,12 @@ class TemplateDetailSerializer(TemplateSerializer):
 
 class TemplateCreateSerializer(serializers.Serializer):
     kind = serializers.ChoiceField(choices=COMPOSABLE_KIND_CHOICES)
-    name = serializers.CharField(max_length=library.MAX_NAME)
+    name = serializers.CharField(max_length=practice_templates.MAX_NAME)
     description = serializers.CharField(
         max_length=limits.TEXT_SHORT, required=False, allow_blank=True
     )
     source = serializers.CharField(
-        max_length=library.MAX_SOURCE,
+        max_length=practice_templates.MAX_SOURCE,
         required=False,
         trim_whitespace=False,
         help_text=gettext_lazy("Leave it out for a copy of the kind's built-in template."),
@@ -64,12 +64,12 @@ class TemplateCreateSerializer(serializers.Serializer):
 
 
 class TemplateUpdateSerializer(serializers.Serializer):
-    name = serializers.CharField(max_length=library.MAX_NAME, required=False)
+    name = serializers.CharField(max_length=practice_templates.MAX_NAME, required=False)
     description = serializers.CharField(
         max_length=limits.TEXT_SHORT, required=False, allow_blank=True
     )
     source = serializers.CharField(
-        max_length=library.MAX_SOURCE,
+        max_length=practice_templates.MAX_SOURCE,
         required=False,
         trim_whitespace=False,
         help_text=gettext_lazy("A changed source is kept as a new version."),
@@ -98,13 +98,15 @@ class LibraryMixin(PracticeScopedMixin):
     write_role = Role.ADMIN
 
     def get_template(self) -> DocumentTemplate:
-        return library.template_get(
+        return practice_templates.template_get(
             practice=self.request.practice, template_id=self.kwargs["template_id"]
         )
 
     def detail(self, template: DocumentTemplate, *, status_code=status.HTTP_200_OK) -> Response:
-        row = library.template_rows(practice=self.request.practice).get(pk=template.pk)
-        latest = library.template_latest(practice=self.request.practice, template=template)
+        row = practice_templates.template_rows(practice=self.request.practice).get(pk=template.pk)
+        latest = practice_templates.template_latest(
+            practice=self.request.practice, template=template
+        )
         row.source = latest.source if latest else ""
         return Response(TemplateDetailSerializer(row).data, status=status_code)
 
@@ -127,13 +129,13 @@ class TemplateListView(IdempotentCreateMixin, LibraryMixin, generics.ListCreateA
     queryset = DocumentTemplate.objects.none()
 
     def get_queryset(self):
-        return library.template_rows(practice=self.request.practice)
+        return practice_templates.template_rows(practice=self.request.practice)
 
     def create(self, request, *args, **kwargs):
         serializer = TemplateCreateSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         data = serializer.validated_data
-        template = library.template_create(
+        template = practice_templates.template_create(
             practice=request.practice,
             kind=data["kind"],
             name=data["name"],
@@ -173,7 +175,7 @@ class TemplateDetailView(LibraryMixin, generics.GenericAPIView):
         serializer = TemplateUpdateSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         data = serializer.validated_data
-        library.template_save(
+        practice_templates.template_save(
             practice=request.practice,
             template=template,
             source=data.get("source"),
@@ -194,7 +196,7 @@ class TemplateVersionListView(LibraryMixin, generics.ListAPIView):
         return super().get(request, *args, **kwargs)
 
     def get_queryset(self):
-        return library.template_versions(
+        return practice_templates.template_versions(
             practice=self.request.practice, template=self.get_template()
         )
 

@@ -246,7 +246,7 @@ class CompositionCreateForm(IdempotentFormMixin, forms.Form):
     )
 
     def __init__(self, *args, practice, **kwargs):
-        from documents.library import templates_to_choose
+        from documents.practice_templates import templates_to_choose
         from tasks.models import Task
 
         super().__init__(*args, **kwargs)
@@ -310,10 +310,12 @@ class TemplateCustomiseForm(IdempotentFormMixin, forms.Form):
     kind = forms.ChoiceField(label=gettext_lazy("Kind"))
 
     def __init__(self, *args, **kwargs):
-        from documents.library import library_kinds
+        from documents.practice_templates import template_kinds
 
         super().__init__(*args, **kwargs)
-        self.fields["kind"].choices = [(kind, DocumentKind(kind).label) for kind in library_kinds()]
+        self.fields["kind"].choices = [
+            (kind, DocumentKind(kind).label) for kind in template_kinds()
+        ]
 
 
 class TemplateEditForm(forms.Form):

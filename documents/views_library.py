@@ -15,7 +15,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from documents import library, selectors
+from documents import practice_templates, selectors
 from documents.builtins import builtin_template
 from documents.forms import (
     CompositionTemplateForm,
@@ -49,9 +49,10 @@ def _png(png: bytes | None) -> HttpResponse:
 @require_GET
 def template_library(request: HttpRequest) -> HttpResponse:
     practice = request.practice
-    rows = list(library.template_rows(practice=practice))
+    rows = list(practice_templates.template_rows(practice=practice))
     builtins = [
-        {"kind": kind, "label": DocumentKind(kind).label} for kind in library.library_kinds()
+        {"kind": kind, "label": DocumentKind(kind).label}
+        for kind in practice_templates.template_kinds()
     ]
     return render(
         request,
@@ -71,9 +72,9 @@ def template_library(request: HttpRequest) -> HttpResponse:
 def builtin_thumbnail(request: HttpRequest) -> HttpResponse:
     """``?kind=``: the first page of the kind's built-in template on its sample."""
     kind = str(request.GET.get("kind", ""))
-    if kind not in library.library_kinds():
+    if kind not in practice_templates.template_kinds():
         return HttpResponseBadRequest(_("Name a kind of document that has a built-in template."))
-    return _png(library.builtin_thumbnail(practice=request.practice, kind=kind))
+    return _png(practice_templates.builtin_thumbnail(practice=request.practice, kind=kind))
 
 
 @admin_view
@@ -83,7 +84,7 @@ def template_customise(request: HttpRequest) -> HttpResponse:
     done, template = form_submit(
         request,
         form,
-        lambda data: library.template_customise(
+        lambda data: practice_templates.template_customise(
             practice=request.practice, kind=data["kind"], user=request.user
         ),
         success=_("The template is now the practice's own: edit it below."),
@@ -95,7 +96,9 @@ def template_customise(request: HttpRequest) -> HttpResponse:
 
 
 def _editor_context(request: HttpRequest, template, form) -> dict:
-    versions = list(library.template_versions(practice=request.practice, template=template))
+    versions = list(
+        practice_templates.template_versions(practice=request.practice, template=template)
+    )
     return {
         "template": template,
         "form": form,
@@ -110,9 +113,9 @@ def _editor_context(request: HttpRequest, template, form) -> dict:
 @require_http_methods(["GET", "POST"])
 def template_editor(request: HttpRequest, template_id: int) -> HttpResponse:
     """GET shows the latest source (read only below admin); POST (admins) saves a version."""
-    template = library.template_get(practice=request.practice, template_id=template_id)
+    template = practice_templates.template_get(practice=request.practice, template_id=template_id)
     if request.method == "GET":
-        latest = library.template_latest(practice=request.practice, template=template)
+        latest = practice_templates.template_latest(practice=request.practice, template=template)
         form = TemplateEditForm(
             initial={
                 "name": template.name,
@@ -129,7 +132,7 @@ def template_editor(request: HttpRequest, template_id: int) -> HttpResponse:
     if form.is_valid():
         data = form.cleaned_data
         try:
-            version = library.template_save(
+            version = practice_templates.template_save(
                 practice=request.practice,
                 template=template,
                 source=data["source"],
@@ -159,11 +162,11 @@ def template_editor(request: HttpRequest, template_id: int) -> HttpResponse:
 @require_POST
 def template_preview(request: HttpRequest, template_id: int) -> HttpResponse:
     """The posted source on the kind's sample with the practice's brand kit (HTMX fragment)."""
-    template = library.template_get(practice=request.practice, template_id=template_id)
-    source = str(request.POST.get("source", ""))[: library.MAX_SOURCE + 1]
+    template = practice_templates.template_get(practice=request.practice, template_id=template_id)
+    source = str(request.POST.get("source", ""))[: practice_templates.MAX_SOURCE + 1]
     pages, problem = [], None
     try:
-        pages = library.template_preview(
+        pages = practice_templates.template_preview(
             practice=request.practice, kind=template.kind, source=source
         )
     except ApplicationError as error:
@@ -181,17 +184,17 @@ def template_preview(request: HttpRequest, template_id: int) -> HttpResponse:
 @staff_view
 @require_GET
 def template_thumbnail(request: HttpRequest, template_id: int) -> HttpResponse:
-    template = library.template_get(practice=request.practice, template_id=template_id)
-    return _png(library.template_thumbnail(practice=request.practice, template=template))
+    template = practice_templates.template_get(practice=request.practice, template_id=template_id)
+    return _png(practice_templates.template_thumbnail(practice=request.practice, template=template))
 
 
 @admin_view
 @require_POST
 def template_restore(request: HttpRequest, template_id: int) -> HttpResponse:
-    template = library.template_get(practice=request.practice, template_id=template_id)
+    template = practice_templates.template_get(practice=request.practice, template_id=template_id)
     number = str(request.POST.get("version", ""))
     try:
-        version = library.template_restore(
+        version = practice_templates.template_restore(
             practice=request.practice,
             template=template,
             number=int(number) if number.isdigit() and len(number) < 9 else 0,
@@ -211,9 +214,9 @@ def template_restore(request: HttpRequest, template_id: int) -> HttpResponse:
 @admin_view
 @require_POST
 def template_archive(request: HttpRequest, template_id: int) -> HttpResponse:
-    template = library.template_get(practice=request.practice, template_id=template_id)
+    template = practice_templates.template_get(practice=request.practice, template_id=template_id)
     archived = request.POST.get("archived", "1") != "0"
-    library.template_archive(
+    practice_templates.template_archive(
         practice=request.practice, template=template, archived=archived, user=request.user
     )
     if archived:
@@ -240,7 +243,7 @@ def composition_template(request: HttpRequest, composition_id: int) -> HttpRespo
         return redirect(editor)
     template = form.cleaned_data["template"]
     try:
-        library.composition_template_set(
+        practice_templates.composition_template_set(
             practice=request.practice, composition=composition, template=template, user=request.user
         )
     except ApplicationError as error:

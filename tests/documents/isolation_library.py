@@ -3,14 +3,14 @@
 
 from __future__ import annotations
 
-from documents import library
+from documents import practice_templates
 from documents.models import Composition, DocumentKind
 
 
 def routes(world, client) -> dict[str, dict]:
     practice = world.practice
-    template = library.template_customise(practice=practice, kind=DocumentKind.LETTER)
-    library.template_save(
+    template = practice_templates.template_customise(practice=practice, kind=DocumentKind.LETTER)
+    practice_templates.template_save(
         practice=practice, template=template, source=template.versions.get().source + "\n"
     )
     composition = Composition.objects.create(

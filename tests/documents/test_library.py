@@ -5,7 +5,7 @@ import re
 import pytest
 from django.urls import reverse
 
-from documents import compose, library
+from documents import compose, practice_templates
 from documents.builtins import builtin_template
 from documents.models import (
     Composition,
@@ -59,7 +59,7 @@ def bad_sources(world) -> dict[str, tuple[str, str]]:
 
 @pytest.fixture
 def letter_template(world):
-    return library.template_customise(
+    return practice_templates.template_customise(
         practice=world.practice, kind=DocumentKind.LETTER, user=world.admin.user
     )
 
@@ -119,12 +119,12 @@ def test_it_lists_builtins_and_the_practices_templates_in_fixed_queries(
     world, secretary_client, django_assert_max_num_queries
 ):
     for kind in (DocumentKind.LETTER, DocumentKind.FLIER):
-        library.template_customise(practice=world.practice, kind=kind)
+        practice_templates.template_customise(practice=world.practice, kind=kind)
 
     with django_assert_max_num_queries(12) as few:
         page = secretary_client.get(url("template_library", world))
     for kind in (DocumentKind.BROCHURE, DocumentKind.BOOKLET, DocumentKind.NEWSLETTER):
-        library.template_customise(practice=world.practice, kind=kind)
+        practice_templates.template_customise(practice=world.practice, kind=kind)
     with django_assert_max_num_queries(len(few.captured_queries)):
         more = secretary_client.get(url("template_library", world))
 
@@ -193,7 +193,7 @@ def test_it_refuses_a_bad_source_in_the_editor_and_saves_nothing(
 
 def test_it_restores_an_old_version_as_a_new_one(world, admin_client_, letter_template):
     original = letter_template.versions.get().source
-    library.template_save(
+    practice_templates.template_save(
         practice=world.practice, template=letter_template, source=with_marker(original)
     )
 
@@ -242,7 +242,7 @@ def test_it_previews_a_source_on_the_sample_without_saving(world, admin_client_,
 def test_a_practice_template_renders_its_composition(
     world, northwind, letter_template, django_capture_on_commit_callbacks
 ):
-    library.template_save(
+    practice_templates.template_save(
         practice=world.practice,
         template=letter_template,
         source=with_marker(letter_template.versions.get().source),
@@ -280,11 +280,11 @@ def test_changing_the_template_renders_again_with_a_new_key(
     render = lambda: compose.version_render(practice=world.practice, composition=composition)  # noqa: E731
     builtin = render()
 
-    library.composition_template_set(
+    practice_templates.composition_template_set(
         practice=world.practice, composition=composition, template=letter_template
     )
     chosen = render()
-    library.template_save(
+    practice_templates.template_save(
         practice=world.practice,
         template=letter_template,
         source=with_marker(letter_template.versions.get().source),
@@ -299,7 +299,9 @@ def test_changing_the_template_renders_again_with_a_new_key(
 
 
 def test_another_practices_template_is_refused(world, secretary_client, northwind):
-    theirs = library.template_customise(practice=world.other_practice, kind=DocumentKind.LETTER)
+    theirs = practice_templates.template_customise(
+        practice=world.other_practice, kind=DocumentKind.LETTER
+    )
     composition = compose.composition_create(
         practice=world.practice, client=northwind, kind=DocumentKind.LETTER, title="Ours"
     )
@@ -330,7 +332,7 @@ def test_another_practices_template_is_refused(world, secretary_client, northwin
         == 404
     )
     with pytest.raises(ApplicationError):
-        library.composition_template_set(
+        practice_templates.composition_template_set(
             practice=world.practice, composition=composition, template=theirs
         )
 
@@ -338,7 +340,7 @@ def test_another_practices_template_is_refused(world, secretary_client, northwin
 def test_the_editor_chooses_a_template_of_the_same_kind(
     world, secretary_client, northwind, letter_template
 ):
-    flier = library.template_customise(practice=world.practice, kind=DocumentKind.FLIER)
+    flier = practice_templates.template_customise(practice=world.practice, kind=DocumentKind.FLIER)
     composition = compose.composition_create(
         practice=world.practice, client=northwind, kind=DocumentKind.LETTER, title="Ours"
     )
@@ -402,6 +404,6 @@ def test_an_approved_document_keeps_its_template(world, northwind, letter_templa
     )
 
     with pytest.raises(ApplicationError):
-        library.composition_template_set(
+        practice_templates.composition_template_set(
             practice=world.practice, composition=composition, template=letter_template
         )

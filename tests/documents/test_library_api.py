@@ -3,7 +3,7 @@
 import pytest
 from django.urls import reverse
 
-from documents import library
+from documents import practice_templates
 from documents.builtins import builtin_template
 from documents.models import DocumentKind, DocumentTemplate
 from tests.conftest import client_for
@@ -16,7 +16,7 @@ def api(name: str, world, **kwargs) -> str:
 
 @pytest.fixture
 def letter_template(world):
-    return library.template_customise(practice=world.practice, kind=DocumentKind.LETTER)
+    return practice_templates.template_customise(practice=world.practice, kind=DocumentKind.LETTER)
 
 
 def test_it_checks_ownership(world, letter_template, outsider_client, contact_client):
@@ -67,11 +67,11 @@ def test_it_creates_reads_versions_and_archives(
     versions = admin_client_.get(api("api_template_versions", world, template_id=body["id"])).json()
     assert [row["number"] for row in versions["results"]] == [2, 1]
 
-    library.template_customise(practice=world.practice, kind=DocumentKind.LETTER)
+    practice_templates.template_customise(practice=world.practice, kind=DocumentKind.LETTER)
     with django_assert_max_num_queries(10) as few:
         listed = admin_client_.get(api("api_template_list", world))
     for kind in (DocumentKind.BROCHURE, DocumentKind.BOOKLET):
-        library.template_customise(practice=world.practice, kind=kind)
+        practice_templates.template_customise(practice=world.practice, kind=kind)
     with django_assert_max_num_queries(len(few.captured_queries)):
         more = admin_client_.get(api("api_template_list", world))
     assert listed.json()["count"] == 2 and more.json()["count"] == 4
@@ -107,7 +107,9 @@ def test_it_refuses_a_bad_source_with_its_line_and_saves_nothing(
 
 
 def test_another_practices_template_answers_404(world, admin_client_):
-    theirs = library.template_customise(practice=world.other_practice, kind=DocumentKind.LETTER)
+    theirs = practice_templates.template_customise(
+        practice=world.other_practice, kind=DocumentKind.LETTER
+    )
 
     for name in ("api_template_detail", "api_template_versions"):
         assert admin_client_.get(api(name, world, template_id=theirs.pk)).status_code == 404

@@ -55,7 +55,7 @@ def _error(field: str, message: str) -> ApplicationError:
     return ApplicationError(message, errors={field: message})
 
 
-def library_kinds() -> tuple[str, ...]:
+def template_kinds() -> tuple[str, ...]:
     """The kinds people compose that have a built-in template, in the order documents list."""
     from documents.compose import COMPOSABLE_KINDS
 
@@ -84,7 +84,7 @@ def template_check(*, practice, source: str) -> None:
 
 
 def _clean_kind(kind: str) -> str:
-    if kind not in library_kinds():
+    if kind not in template_kinds():
         raise _error("kind", _("Documents of this kind have no template to customise."))
     return str(kind)
 
