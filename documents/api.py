@@ -150,6 +150,7 @@ class CompositionListView(IdempotentCreateMixin, DocumentsScopedMixin, generics.
             task=data.get("task"),
             content=data.get("content"),
             paper=data.get("paper", ""),
+            template=data.get("template"),
         )
         return self.detail_response(composition, status_code=status.HTTP_201_CREATED)
 

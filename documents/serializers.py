@@ -18,6 +18,7 @@ from documents.models import (
     CompositionVersion,
     Document,
     DocumentKind,
+    DocumentTemplate,
     PaperSize,
     ProofComment,
 )
@@ -118,6 +119,12 @@ class CompositionCreateSerializer(serializers.Serializer):
         choices=PaperSize.choices,
         required=False,
         help_text=_("Letter in the US and Canada, A4 elsewhere, from the client's time zone."),
+    )
+    template = PracticeRelatedField(
+        DocumentTemplate,
+        required=False,
+        allow_null=True,
+        help_text=_("One of the practice's templates of this kind; empty for the built-in one."),
     )
 
 

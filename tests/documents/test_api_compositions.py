@@ -363,3 +363,29 @@ def test_comments(world, sent, contact_client, secretary_client):
     assert ProofComment.objects.for_practice(world.practice).count() == 2
     listed = contact_client.get(comments).json()
     assert [row["body"] for row in listed["results"]] == ["Bigger logo", "Done"]
+
+
+def test_create_with_one_of_the_practices_templates(world, northwind, secretary_client):
+    from documents import practice_templates
+
+    ours = practice_templates.template_customise(practice=world.practice, kind="letter")
+    flier = practice_templates.template_customise(practice=world.practice, kind="flier")
+    theirs = practice_templates.template_customise(practice=world.other_practice, kind="letter")
+
+    def create(template, key):
+        return secretary_client.post(
+            url(world, "api_composition_list"),
+            {"client": northwind.pk, "kind": "letter", "title": "Branded", "template": template},
+            content_type=JSON,
+            HTTP_IDEMPOTENCY_KEY=key,
+        )
+
+    for template, key in ((theirs.pk, "t-1"), (flier.pk, "t-2")):
+        refused = create(template, key)
+        assert refused.status_code == 400, refused.json()
+        assert "template" in refused.json()["errors"]
+    assert not Composition.objects.for_practice(world.practice).exists()
+
+    answer = create(ours.pk, "t-3")
+    assert answer.status_code == 201, answer.json()
+    assert Composition.objects.for_practice(world.practice).get().template_id == ours.pk
