@@ -424,7 +424,6 @@ def version_render(*, practice, composition: Composition, version=None, user=Non
     from clients.selectors import brand_for
     from documents.agreements import brand_from_kit
     from documents.services import document_request_render
-    from documents.template_library_store import template_for
 
     version = version or version_latest(composition)
     if version is None:
@@ -444,7 +443,7 @@ def version_render(*, practice, composition: Composition, version=None, user=Non
         context=composition_context(composition, version),
         brand=brand_from_kit(brand_for(practice=practice, client=composition.client)),
         requested_by=user,
-        template_version=template_for(composition).version,
+        template_version=_template_version_for(composition, version),
     )
     if version.document_id != document.pk:
         CompositionVersion.objects.for_practice(practice).filter(pk=version.pk).update(
@@ -452,6 +451,24 @@ def version_render(*, practice, composition: Composition, version=None, user=Non
         )
         version.document = document
     return document
+
+
+def _template_version_for(composition: Composition, version: CompositionVersion) -> str:
+    """The template version that renders ``version``: for the approved version, the one the
+    client approved (a practice's template edited later must not change what was approved);
+    otherwise the composition's template as it is now."""
+    from documents.template_library_store import is_practice_template_version, template_for
+
+    if composition.approved_version_id == version.pk and version.document_id:
+        approved = (
+            Document.objects.for_practice(composition.practice_id)
+            .filter(pk=version.document_id)
+            .values_list("template_version", flat=True)
+            .first()
+        )
+        if approved and is_practice_template_version(approved):
+            return approved
+    return template_for(composition).version
 
 
 # --- Proofing ----------------------------------------------------------------------------------

@@ -407,3 +407,50 @@ def test_an_approved_document_keeps_its_template(world, northwind, letter_templa
         practice_templates.composition_template_set(
             practice=world.practice, composition=composition, template=letter_template
         )
+
+
+def test_an_approved_version_keeps_the_template_version_it_was_approved_in(
+    world, northwind, letter_template, django_capture_on_commit_callbacks
+):
+    from clients.models import Contact
+
+    Contact.objects.create(
+        practice=world.practice,
+        client=northwind,
+        name="Ana Reyes",
+        membership=world.client_contact,
+        portal_documents=True,
+    )
+    composition = compose.composition_create(
+        practice=world.practice,
+        client=northwind,
+        kind=DocumentKind.LETTER,
+        title="Welcome",
+        content={"blocks": [{"type": "text", "markdown": "Hello."}], "fields": {}},
+        template=letter_template,
+    )
+    with django_capture_on_commit_callbacks(execute=True):
+        version = compose.composition_send_for_approval(
+            practice=world.practice, composition=composition
+        )
+    compose.composition_decide(
+        practice=world.practice,
+        composition=composition,
+        version_id=version.pk,
+        user=world.client_contact.user,
+        decision="approved",
+        name="Ana Reyes",
+    )
+    approved = compose.version_latest(composition).document
+    # When an admin edits the template afterwards
+    practice_templates.template_save(
+        practice=world.practice,
+        template=letter_template,
+        source=with_marker(letter_template.versions.get().source),
+    )
+    composition.refresh_from_db()
+
+    # Then the approved version still renders with the template version the client approved
+    again = compose.version_render(practice=world.practice, composition=composition)
+    assert again.template_version == approved.template_version
+    assert again.pk == approved.pk
