@@ -307,7 +307,12 @@ def composition_context(composition: Composition, version: CompositionVersion) -
             "size": composition.paper,
             "orientation": "landscape" if composition.kind in LANDSCAPE_KINDS else "portrait",
         },
-        "date": _date_for(client, version.created_at.date() if version.created_at else None),
+        "date": _date_for(
+            client,
+            timezone.localdate(version.created_at, ZoneInfo(client.time_zone or "UTC"))
+            if version.created_at
+            else None,
+        ),
         "client": {
             "name": client.name,
             "address_lines": _lines(client.address),

@@ -93,10 +93,11 @@ def itinerary_fields(*, practice, task) -> dict[str, Any]:
                 "dial_in": " · ".join(part for part in (event.dial_in, event.video_link) if part),
             }
         )
-    ordered = sorted(days.items(), key=lambda item: (item[0][0], item[1]["items"][0]["time"]))
     return {
         "trip": task.title,
         "travellers": _travellers(events),
-        "days": [day for _key, day in ordered],
+        # In the order the days begin (events are read by their start): a clock read in two
+        # zones does not sort.
+        "days": list(days.values()),
         "emergency": _("In an emergency call your secretary; outside their hours, the practice."),
     }

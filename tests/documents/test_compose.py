@@ -1,5 +1,7 @@
 """Composed documents: versions, locking, rendering, approval and the client's files."""
 
+from datetime import UTC
+
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 
@@ -317,3 +319,14 @@ def test_merge_fields_are_filled_from_the_client_contact_and_task(world, northwi
     assert text.startswith("Dear Ana, the Board pack for Northwind Legal is due 4 December 2026.")
     assert "{{ unknown.field }}" in text
     assert context["fields"]["salutation"] == "Dear Ana Reyes,"
+
+
+def test_the_date_is_the_clients_day_the_version_was_written(world, northwind):
+    from datetime import datetime
+
+    composition = create(world, northwind)
+    version = compose.version_latest(composition)
+    # 20:30 UTC on 3 December is already 4 December in Sydney
+    version.created_at = datetime(2026, 12, 3, 20, 30, tzinfo=UTC)
+
+    assert compose.composition_context(composition, version)["date"] == "4 December 2026"
