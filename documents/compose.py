@@ -24,6 +24,7 @@ from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 
 from documents.content.blocks import BlocksInvalid, asset_ids, blocks_clean
+from documents.kind_forms import initial_fields
 from documents.models import (
     Approval,
     ApprovalDecision,
@@ -205,7 +206,7 @@ def composition_create(
         composition_save(
             practice=practice,
             composition=composition,
-            content=content or {"blocks": [], "fields": {}},
+            content=content or {"blocks": [], "fields": initial_fields(kind, paper)},
             user=user,
         )
         activity_record(

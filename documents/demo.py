@@ -299,7 +299,6 @@ def business_cards_content() -> dict:
         "blocks": [],
         "fields": {
             "card_size": "3.5x2",
-            "sheet": "letter",
             "people": [
                 {
                     "name": "Jordan Avery",

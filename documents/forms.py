@@ -1,9 +1,10 @@
 """Forms of the staff editor of composed documents.
 
-A composition's content is edited as a list of blocks, each a fieldset of plain inputs named
-``b<index>-<input>`` (``blocks`` holds how many there are), and the kind's fields as a JSON
-object in one textarea. ``ContentForm`` reads those inputs back as typed (so a refused save shows
-everything again) and turns them into the content ``documents.compose`` keeps.
+A composition's content is edited as its main blocks (``documents.block_inputs``) and the kind's
+fields as the inputs ``documents.kind_forms`` describes (a panel's or a chapter's blocks under
+their own prefix).
+``ContentForm`` reads those inputs back as typed (so a refused save shows everything again) and
+turns them into the content ``documents.compose`` keeps.
 """
 
 from __future__ import annotations
@@ -16,179 +17,97 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from clients.models import Client
-from documents import compose
-from documents.content.blocks import (
-    BLOCK_TYPES,
-    IMAGE_WIDTHS,
-    MAX_BLOCKS,
-    SPACER_SIZES,
-    BlocksInvalid,
-    blocks_clean,
+from documents import compose, fieldspec
+from documents.block_inputs import (
+    BLOCK_LABELS,
+    apply_action,
+    blocks_from_data,
+    editable_block,
+    kept_block,
 )
-from documents.content.markdown import MAX_MARKDOWN
+from documents.content.blocks import IMAGE_WIDTHS, SPACER_SIZES, BlocksInvalid, blocks_clean
+from documents.kind_forms import kind_form
 from documents.models import DocumentKind, PaperSize
 from secretary.idempotency import IdempotentFormMixin
 
-# The inputs of each block type, as the editor shows them (strings, and ``header`` a flag).
-BLOCK_INPUTS: dict[str, tuple[str, ...]] = {
-    "heading": ("text", "level"),
-    "text": ("markdown",),
-    "image": ("asset", "alt", "caption", "width"),
-    "columns": ("left", "right"),
-    "quote": ("text", "cite"),
-    "table": ("rows", "header"),
-    "cta": ("text", "url"),
-    "spacer": ("size",),
-    "page_break": (),
-}
-BLOCK_LABELS = {
-    "heading": gettext_lazy("Heading"),
-    "text": gettext_lazy("Text"),
-    "image": gettext_lazy("Image"),
-    "columns": gettext_lazy("Two columns"),
-    "quote": gettext_lazy("Quote"),
-    "table": gettext_lazy("Table"),
-    "cta": gettext_lazy("Call to action"),
-    "spacer": gettext_lazy("Spacer"),
-    "page_break": gettext_lazy("Page break"),
-}
-NEW_BLOCKS: dict[str, dict[str, Any]] = {
-    "heading": {"text": "", "level": "2"},
-    "image": {"width": "full"},
-    "table": {"rows": "", "header": True},
-    "spacer": {"size": "medium"},
-}
-# One input is at most this long as typed (longer is refused by the block's own check).
-MAX_INPUT = MAX_MARKDOWN + 1
 MAX_FIELDS_TEXT = compose.MAX_FIELDS_BYTES + 1
 
 
-def _int_or_raw(value: str) -> Any:
-    try:
-        return int(value)
-    except (TypeError, ValueError):
-        return value
-
-
-def editable_block(block: dict[str, Any]) -> dict[str, Any]:
-    """A kept block as the editor's inputs show it."""
-    kind = block.get("type")
-    editable: dict[str, Any] = {"type": kind}
-    for name in BLOCK_INPUTS.get(kind, ()):
-        value = block.get(name, "")
-        if name == "rows":
-            value = "\n".join(" | ".join(str(cell) for cell in row) for row in value or ())
-        elif name == "header":
-            value = bool(value)
-        elif value is None:
-            value = ""
-        else:
-            value = str(value)
-        editable[name] = value
-    return editable
-
-
-def kept_block(editable: dict[str, Any]) -> dict[str, Any]:
-    """The editor's inputs of one block as ``blocks_clean`` reads them."""
-    kind = editable.get("type")
-    block: dict[str, Any] = {"type": kind}
-    for name in BLOCK_INPUTS.get(kind, ()):
-        value = editable.get(name, "")
-        if name in ("level", "asset"):
-            value = _int_or_raw(value) if value != "" else None
-            if name == "level" and value is None:
-                value = 2
-        elif name == "rows":
-            value = [
-                [cell.strip() for cell in line.split("|")]
-                for line in str(value).splitlines()
-                if line.strip()
-            ]
-        block[name] = value
-    return block
-
-
-def blocks_from_data(data) -> list[dict[str, Any]]:
-    """The blocks as typed in a posted editor form (at most ``MAX_BLOCKS`` + 1 of them)."""
-    try:
-        count = max(0, min(int(data.get("blocks", 0)), MAX_BLOCKS + 1))
-    except (TypeError, ValueError):
-        count = 0
-    blocks = []
-    for index in range(count):
-        kind = data.get(f"b{index}-type", "")
-        if kind not in BLOCK_TYPES:
-            continue
-        block: dict[str, Any] = {"type": kind}
-        for name in BLOCK_INPUTS[kind]:
-            key = f"b{index}-{name}"
-            if name == "header":
-                block[name] = data.get(key) in ("on", "true", "1")
-            else:
-                block[name] = str(data.get(key, ""))[:MAX_INPUT]
-        blocks.append(block)
-    return blocks
-
-
-def apply_action(blocks: list[dict[str, Any]], action: str) -> list[dict[str, Any]]:
-    """``add:<type>``, ``up:<n>``, ``down:<n>`` or ``remove:<n>`` (``n`` counts from 0)."""
-    verb, _sep, argument = (action or "").partition(":")
-    blocks = list(blocks)
-    if verb == "add" and argument in BLOCK_TYPES and len(blocks) < MAX_BLOCKS:
-        new = {"type": argument, **{name: "" for name in BLOCK_INPUTS[argument]}}
-        blocks.append({**new, **NEW_BLOCKS.get(argument, {})})
-        return blocks
-    try:
-        index = int(argument)
-    except ValueError:
-        return blocks
-    if not 0 <= index < len(blocks):
-        return blocks
-    if verb == "remove":
-        del blocks[index]
-    elif verb == "up" and index > 0:
-        blocks[index - 1], blocks[index] = blocks[index], blocks[index - 1]
-    elif verb == "down" and index < len(blocks) - 1:
-        blocks[index + 1], blocks[index] = blocks[index], blocks[index + 1]
-    return blocks
-
-
 class ContentForm:
-    """The editor's blocks and fields, as typed; ``is_valid`` gives ``content`` or errors.
+    """The editor's blocks and the kind's fields, as typed; ``is_valid`` gives ``content`` or
+    problems.
 
-    ``block_errors`` maps a block's number (from 1) to its problem, ``fields_error`` is the
-    problem of the fields' JSON, ``errors`` the rest (shown on top of the form).
+    The kind's fields are inputs (``documents.kind_forms``); fields its form does not name (a
+    custom template's) are edited as JSON in ``fields_text``. ``block_errors`` maps a main
+    block's number (from 1) to its problem, ``field_errors`` an input's name to its problem,
+    ``fields_error`` is the problem of the JSON, ``errors`` the rest (all summed up on top).
     """
 
-    def __init__(self, data=None, *, content: dict[str, Any] | None = None):
+    def __init__(self, data=None, *, content: dict[str, Any] | None = None, kind: str = ""):
+        self.kind_form = kind_form(kind)
+        specs = self.kind_form.specs
         self.is_bound = data is not None
         if data is not None:
             self.blocks = blocks_from_data(data)
+            self.fields = fieldspec.group_from_data(specs, data, fieldspec.ROOT)
             self.fields_text = str(data.get("fields", ""))[:MAX_FIELDS_TEXT]
         else:
             content = content or {}
             self.blocks = [editable_block(block) for block in content.get("blocks", [])]
-            self.fields_text = json.dumps(content.get("fields", {}), indent=2, ensure_ascii=False)
+            kept = content.get("fields", {})
+            self.fields = fieldspec.editable_group(specs, kept)
+            other = json.loads(self.fields.pop("_keep") or "{}")
+            self.fields["_keep"] = ""
+            self.fields_text = json.dumps(other, indent=2, ensure_ascii=False) if other else ""
         self.block_errors: dict[int, str] = {}
+        self.field_errors: dict[str, Any] = {}
         self.fields_error = ""
         self.errors: list[str] = []
         self.content: dict[str, Any] | None = None
 
+    @property
+    def bound_before(self) -> list[fieldspec.Bound]:
+        return self._bound(self.kind_form.before)
+
+    @property
+    def bound_after(self) -> list[fieldspec.Bound]:
+        return self._bound(self.kind_form.after)
+
+    def _bound(self, specs) -> list[fieldspec.Bound]:
+        return fieldspec.bind_group(specs, self.fields, fieldspec.ROOT, self.field_errors)
+
+    @property
+    def shows_blocks(self) -> bool:
+        return self.kind_form.blocks is not None or bool(self.blocks)
+
     def is_valid(self) -> bool:
-        self.block_errors, self.fields_error, self.errors = {}, "", []
+        self.block_errors, self.field_errors, self.fields_error, self.errors = {}, {}, "", []
         blocks = [kept_block(block) for block in self.blocks]
         try:
             blocks = blocks_clean(blocks)
         except BlocksInvalid as invalid:
             self.errors.extend(message for n, message in invalid.errors.items() if n == 0)
             self.block_errors = {n: message for n, message in invalid.errors.items() if n}
-        fields = self._fields()
-        if self.errors or self.block_errors or self.fields_error:
+        problems = fieldspec.Problems()
+        fields = fieldspec.kept_group(
+            self.kind_form.specs, self.fields, fieldspec.ROOT, "", problems
+        )
+        self.field_errors = problems.by_name
+        self.errors.extend(problems.summary)
+        other = self._other_fields()
+        if other:
+            named = sorted(set(other) & {spec.name for spec in self.kind_form.specs})
+            if named:
+                self.fields_error = _(
+                    "“%(name)s” is edited in the form above, not in the other fields."
+                ) % {"name": named[0]}
+            fields = {**other, **fields}
+        if self.has_errors():
             return False
         self.content = {"blocks": blocks, "fields": fields}
         return True
 
-    def _fields(self) -> Any:
+    def _other_fields(self) -> dict[str, Any]:
         text = self.fields_text.strip()
         if not text:
             return {}
@@ -196,30 +115,48 @@ class ContentForm:
             fields = json.loads(text)
         except ValueError as error:
             self.fields_error = _(
-                "The fields are not valid JSON: %(problem)s (line %(line)s, column %(column)s)."
+                "The other fields are not valid JSON: %(problem)s (line %(line)s, column "
+                "%(column)s)."
             ) % {
                 "problem": getattr(error, "msg", str(error)),
                 "line": getattr(error, "lineno", 1),
                 "column": getattr(error, "colno", 1),
             }
-            return None
+            return {}
         if not isinstance(fields, dict):
-            self.fields_error = _('The fields must be a JSON object, like {"salutation": "…"}.')
-            return None
+            self.fields_error = _('The other fields must be a JSON object, like {"note": "…"}.')
+            return {}
         return fields
+
+    def apply_action(self, action: str) -> None:
+        """Add, move or remove a main block, a block of a panel or chapter, or an item of a
+        list (``item-add@f-people``, ``up:2@f-chapters-0-blocks-``): see ``apply_action``."""
+        verb_argument, _sep, path = (action or "").partition("@")
+        if not path:
+            self.blocks = apply_action(self.blocks, verb_argument)
+            return
+        spec, value = fieldspec.locate(self.kind_form.specs, self.fields, path)
+        if spec is None or not isinstance(value, list):
+            return
+        verb, _sep, argument = verb_argument.partition(":")
+        if spec.type == "blocks":
+            value[:] = apply_action(value, verb_argument)
+        elif spec.type == "list" and verb.startswith("item-"):
+            fieldspec.list_action(spec, value, verb, argument)
 
     def add_error(self, error) -> None:
         """Show a service's ``ApplicationError`` on the form."""
         for field, messages in error.errors.items():
+            text = " ".join(str(message) for message in messages)
             if field == "fields":
-                self.fields_error = " ".join(str(message) for message in messages)
+                self.fields_error = text
             else:
-                self.errors.extend(str(message) for message in messages)
+                self.errors.append(text)
         if not error.errors:
             self.errors.append(str(error.message))
 
     def has_errors(self) -> bool:
-        return bool(self.errors or self.block_errors or self.fields_error)
+        return bool(self.errors or self.block_errors or self.field_errors or self.fields_error)
 
 
 class CompositionCreateForm(IdempotentFormMixin, forms.Form):
@@ -350,7 +287,6 @@ class AssetUploadForm(forms.Form):
 
 
 __all__ = [
-    "BLOCK_INPUTS",
     "BLOCK_LABELS",
     "IMAGE_WIDTHS",
     "SPACER_SIZES",

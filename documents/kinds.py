@@ -22,7 +22,6 @@ CONTENT_CHECKS: dict[str, ContentCheck] = {}
 
 BROCHURE_PANELS = 6
 CARD_SIZES = ("85x55", "3.5x2")
-CARD_SHEETS = ("A4", "letter")
 HANDOUT_LAYOUTS = ("3up", "1up")
 MAX_PEOPLE = 50
 MAX_CHAPTERS = 40
@@ -84,11 +83,10 @@ def brochure_problems(fields: Mapping[str, Any]) -> dict[str, str]:
 
 
 def business_cards_problems(fields: Mapping[str, Any]) -> dict[str, str]:
+    # The sheet is the document's paper (A4 or US Letter: a card sheet is never A5).
     problems = {}
-    if fields.get("card_size") not in CARD_SIZES:
+    if fields.get("card_size", "85x55") not in CARD_SIZES:
         problems["card_size"] = _("A card is 85x55 (millimetres) or 3.5x2 (inches).")
-    if fields.get("sheet") not in CARD_SHEETS:
-        problems["sheet"] = _("Cards are printed on A4 or letter sheets.")
     people = _items(fields.get("people"))
     if not people:
         problems["people"] = _("A card sheet with nobody on it cannot be printed: add a person.")

@@ -821,8 +821,8 @@ def check_paper(paper: Any, first_page_mm: tuple[float, float]) -> None:
     if abs(got_width - width) > 1 or abs(got_height - height) > 1:
         raise RenderError(
             _(
-                "The document's pages came out %(got_width)s × %(got_height)s mm instead of "  # noqa: RUF001
-                "%(size)s %(orientation)s (%(width)s × %(height)s mm). Its template sets "  # noqa: RUF001
+                "The document's pages came out %(got_width)s × %(got_height)s mm instead of "
+                "%(size)s %(orientation)s (%(width)s × %(height)s mm). Its template sets "
                 "another page size."
             )
             % {

@@ -23,7 +23,6 @@ from documents.forms import (
     CompositionCreateForm,
     CompositionTemplateForm,
     ContentForm,
-    apply_action,
 )
 from documents.models import (
     Approval,
@@ -246,23 +245,23 @@ def _composition(request: HttpRequest, composition_id: int) -> Composition:
 @require_http_methods(["GET", "POST"])
 def composition_editor(request: HttpRequest, composition_id: int) -> HttpResponse:
     """GET shows the latest version; POST ``action=save`` keeps a version, other actions add,
-    move or remove a block and show the form again (the blocks fragment for HTMX)."""
+    move or remove a block or a list's item and show the form again (its content for HTMX)."""
     composition = _composition(request, composition_id)
     if request.method == "GET":
         latest = compose.version_latest(composition)
-        form = ContentForm(content=latest.content if latest else None)
+        form = ContentForm(content=latest.content if latest else None, kind=composition.kind)
         return render(
             request, "documents/compose_editor.html", _editor_context(request, composition, form)
         )
-    form = ContentForm(request.POST)
+    form = ContentForm(request.POST, kind=composition.kind)
     action = request.POST.get("action", "save")
     if action != "save":
-        form.blocks = apply_action(form.blocks, action)
+        form.apply_action(action)
         context = _editor_context(request, composition, form)
         if request.htmx:
             # The fragment asks for a new preview once it is in the page (the new order).
             context["refresh_preview"] = True
-            return render(request, "documents/partials/compose_blocks.html", context)
+            return render(request, "documents/partials/compose_content.html", context)
         return render(request, "documents/compose_editor.html", context)
     saved = None
     if form.is_valid():
@@ -291,9 +290,9 @@ def composition_preview_view(request: HttpRequest, composition_id: int) -> HttpR
     composition = _composition(request, composition_id)
     if composition.is_locked and composition.approved_version_id:
         # An approved document shows its approved version, whatever the page sends.
-        form = ContentForm(content=composition.approved_version.content)
+        form = ContentForm(content=composition.approved_version.content, kind=composition.kind)
     else:
-        form = ContentForm(request.POST)
+        form = ContentForm(request.POST, kind=composition.kind)
     preview, problem = None, None
     if form.is_valid():
         try:
@@ -384,7 +383,7 @@ def composition_asset_upload(request: HttpRequest, composition_id: int) -> HttpR
             )
             return redirect(_editor_url(request, composition) + "#images")
     latest = compose.version_latest(composition)
-    form = ContentForm(content=latest.content if latest else None)
+    form = ContentForm(content=latest.content if latest else None, kind=composition.kind)
     context = _editor_context(request, composition, form, upload_form=upload_form)
     return render(request, "documents/compose_editor.html", context, status=400)
 

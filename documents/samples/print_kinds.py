@@ -261,7 +261,6 @@ def business_cards_sample(*, paper: str = "A4") -> dict:
     context = base_context(title="Business cards", paper=paper)
     context["fields"] = {
         "card_size": "85x55",
-        "sheet": paper,
         "people": [
             {
                 "name": "Olivia Chen",

@@ -49,6 +49,13 @@ def test_it_writes_a_letter_with_a_live_preview(world, live_server, browser, scr
         "- Messages reach you by email within 10 minutes"
     )
 
+    # fills in the letter's own fields by their labels
+    page.get_by_label("Recipient's name and address").fill(
+        "Ms Carmen Reyes\nReyes Dental\n12 Pitt Street\nSydney NSW 2000"
+    )
+    page.get_by_label("Salutation").fill("Dear Ms Reyes,")
+    page.get_by_label("Closing").fill("Kind regards,")
+
     # then the live preview shows the page
     preview = page.locator("#compose-preview img.compose-page").first
     preview.wait_for(state="visible", timeout=DEADLINE_MS)
@@ -65,9 +72,58 @@ def test_it_writes_a_letter_with_a_live_preview(world, live_server, browser, scr
     composition = Composition.objects.for_practice(world.practice).get()
     blocks = compose.version_latest(composition).content["blocks"]
     assert [block["type"] for block in blocks] == ["heading", "text"]
+    fields = compose.version_latest(composition).content["fields"]
+    assert fields["recipient_lines"][0] == "Ms Carmen Reyes"
+    assert fields["salutation"] == "Dear Ms Reyes,"
+    assert fields["closing"] == "Kind regards,"
 
     page.locator("#compose-preview img.compose-page").first.wait_for(
         state="visible", timeout=DEADLINE_MS
     )
     page.screenshot(path=str(screenshot_dir / "document-editor.png"))
+    context.close()
+
+
+def test_it_makes_a_card_sheet_for_two_people(world, live_server, browser, screenshot_dir):
+    client = ClientFactory(
+        practice=world.practice, name="Northwind Legal", time_zone="Australia/Sydney"
+    )
+    cards = compose.composition_create(
+        practice=world.practice,
+        client=client,
+        kind="business_cards",
+        title="Business cards",
+        user=world.secretary.user,
+    )
+    base = live_server.url
+    context = browser.new_context(viewport={"width": 1440, "height": 1000})
+    page = context.new_page()
+    sign_in(page, base, world.secretary.user.email)
+    page.goto(f"{base}/app/{world.practice.slug}/documents/compose/{cards.pk}/")
+
+    # The secretary adds two people, each with their own inputs
+    page.get_by_role("button", name="+ Person 1").click()
+    page.locator("input[name=f-people-0-name]").fill("Olivia Chen")
+    page.locator("input[name=f-people-0-title]").fill("Principal, Estates and Succession")
+    page.get_by_role("button", name="+ Person 2").click()
+    page.locator("input[name=f-people-1-name]").fill("Marcus Reid")
+    page.locator("input[name=f-people-1-email]").fill("marcus.reid@northwindlegal.com.au")
+
+    # then moves Marcus first, and the preview shows a sheet of cards
+    page.get_by_role("button", name="Move Person 2 up").click()
+    page.locator("input[name=f-people-0-name]").wait_for()
+    assert page.locator("input[name=f-people-0-name]").input_value() == "Marcus Reid"
+    page.locator("#compose-preview img.compose-page").first.wait_for(
+        state="visible", timeout=DEADLINE_MS
+    )
+
+    page.get_by_role("button", name="Save", exact=True).click()
+    page.wait_for_load_state("networkidle")
+    people = compose.version_latest(cards).content["fields"]["people"]
+    assert [person["name"] for person in people] == ["Marcus Reid", "Olivia Chen"]
+    assert people[1]["title"] == "Principal, Estates and Succession"
+    page.locator("#compose-preview img.compose-page").first.wait_for(
+        state="visible", timeout=DEADLINE_MS
+    )
+    page.screenshot(path=str(screenshot_dir / "document-editor-cards.png"))
     context.close()

@@ -266,7 +266,7 @@ def test_a_card_sheet_with_nobody_on_it_is_kept_as_a_draft_but_not_rendered(worl
         world,
         northwind,
         kind=DocumentKind.BUSINESS_CARDS,
-        content={"blocks": [], "fields": {"card_size": "85x55", "sheet": "A4", "people": []}},
+        content={"blocks": [], "fields": {"card_size": "85x55", "people": []}},
     )
 
     with pytest.raises(ApplicationError) as caught:

@@ -43,12 +43,11 @@ def test_it_refuses_a_card_for_a_person_without_a_name():
     assert content_problems("business_cards", fields) == {"people": "Person 3 has no name."}
 
 
-def test_it_refuses_a_card_size_or_sheet_it_cannot_impose():
+def test_it_refuses_a_card_size_it_cannot_impose():
     fields = fields_of("business_cards")
     fields["card_size"] = "90x50"
-    fields["sheet"] = "A3"
 
-    assert set(content_problems("business_cards", fields)) == {"card_size", "sheet"}
+    assert set(content_problems("business_cards", fields)) == {"card_size"}
 
 
 @pytest.mark.parametrize("count", [0, 5, 7])
@@ -93,7 +92,7 @@ def test_it_accepts_a_slide_with_an_image_and_no_title_but_not_an_empty_one():
 
 def test_content_check_raises_the_problems_field_by_field():
     with pytest.raises(ApplicationError) as error:
-        content_check("business_cards", {"card_size": "85x55", "sheet": "A4", "people": []})
+        content_check("business_cards", {"card_size": "85x55", "people": []})
 
     assert list(error.value.errors) == ["people"]
     assert "nobody" in error.value.message

@@ -2,7 +2,6 @@
 images."""
 
 import base64
-import json
 import re
 
 import pytest
@@ -21,6 +20,7 @@ from documents.models import (
 )
 from tests.clients.factories import ClientFactory, ContactFactory
 from tests.conftest import client_for
+from tests.documents.editor_inputs import editor_post
 from tests.documents.factories import png_bytes
 from tests.tasks.factories import TaskFactory, TimeEntryFactory
 
@@ -49,18 +49,6 @@ def letter(world, northwind):
         user=world.secretary.user,
         content={"blocks": [{"type": "heading", "text": "Hello", "level": 2}], "fields": {}},
     )
-
-
-def editor_post(**blocks_and_fields) -> dict:
-    """A posted editor form: ``blocks`` a list of input dicts, ``fields`` the JSON text."""
-    blocks = blocks_and_fields.get("blocks", [])
-    data = {"blocks": str(len(blocks)), "fields": blocks_and_fields.get("fields", "{}")}
-    for index, block in enumerate(blocks):
-        for name, value in block.items():
-            data[f"b{index}-{name}"] = value
-    if "action" in blocks_and_fields:
-        data["action"] = blocks_and_fields["action"]
-    return data
 
 
 def test_it_checks_ownership(world, letter, outsider_client, contact_client):
@@ -153,7 +141,7 @@ def test_it_saves_a_version_and_says_so(world, secretary_client, letter):
                 {"type": "heading", "text": "Office hours", "level": "1"},
                 {"type": "table", "rows": "Day | Hours\nMonday | 8–5", "header": "on"},
             ],
-            fields='{"salutation": "Dear Ms Reyes,"}',
+            fields={"salutation": "Dear Ms Reyes,"},
             action="save",
         ),
     )
@@ -166,7 +154,8 @@ def test_it_saves_a_version_and_says_so(world, secretary_client, letter):
         "header": True,
         "rows": [["Day", "Hours"], ["Monday", "8–5"]],
     }
-    assert latest.content["fields"] == {"salutation": "Dear Ms Reyes,"}
+    assert latest.content["fields"]["salutation"] == "Dear Ms Reyes,"
+    assert latest.content["fields"]["letterhead"] == "practice"
 
 
 def test_it_refuses_bad_blocks_keeps_what_was_typed_and_saves_nothing(
@@ -179,7 +168,7 @@ def test_it_refuses_bad_blocks_keeps_what_was_typed_and_saves_nothing(
                 {"type": "heading", "text": "Kept heading typed", "level": "2"},
                 {"type": "cta", "text": "Book a call", "url": "javascript:alert(1)"},
             ],
-            fields='{"closing": "Kind regards,"}',
+            fields={"closing": "Kind regards,"},
             action="save",
         ),
     )
@@ -195,11 +184,11 @@ def test_it_refuses_bad_blocks_keeps_what_was_typed_and_saves_nothing(
 def test_it_refuses_fields_that_are_not_json(world, secretary_client, letter):
     response = secretary_client.post(
         url("composition_editor", world, composition_id=letter.pk),
-        editor_post(blocks=[{"type": "heading", "text": "Hi", "level": "2"}], fields="{salut"),
+        editor_post(blocks=[{"type": "heading", "text": "Hi", "level": "2"}], other="{salut"),
     )
 
     assert response.status_code == 400
-    assert "The fields are not valid JSON" in response.content.decode()
+    assert "The other fields are not valid JSON" in response.content.decode()
     assert CompositionVersion.objects.for_practice(world.practice).count() == 1
 
 
@@ -440,7 +429,7 @@ def test_the_preview_warns_of_an_overflowing_panel_and_an_empty_card_sheet(
 
     response = secretary_client.post(
         url("composition_preview", world, composition_id=brochure.pk),
-        editor_post(fields=json.dumps({"panels": panels})),
+        editor_post(fields={"panels": panels}),
         **HTMX,
     )
 
@@ -455,7 +444,7 @@ def test_the_preview_warns_of_an_overflowing_panel_and_an_empty_card_sheet(
     )
     response = secretary_client.post(
         url("composition_preview", world, composition_id=cards.pk),
-        editor_post(fields=json.dumps({"card_size": "85x55", "sheet": "A4", "people": []})),
+        editor_post(fields={"card_size": "85x55", "people": []}),
         **HTMX,
     )
     assert response.status_code == 200
