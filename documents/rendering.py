@@ -836,6 +836,47 @@ def check_paper(paper: Any, first_page_mm: tuple[float, float]) -> None:
         )
 
 
+def fonts_not_embedded(pdf: bytes) -> list[str]:
+    """The fonts the PDF's text is set in whose programs it does not carry: a reader would
+    substitute its own, and the document would not look the same on every machine."""
+    import ctypes
+
+    import pypdfium2
+    import pypdfium2.raw as pdfium
+
+    missing: set[str] = set()
+    document = pypdfium2.PdfDocument(pdf)
+    try:
+        for index in range(len(document)):
+            page = document[index]
+            for text in page.get_objects(filter=[pdfium.FPDF_PAGEOBJ_TEXT], max_depth=8):
+                font = pdfium.FPDFTextObj_GetFont(text.raw)
+                if font and not pdfium.FPDFFont_GetIsEmbedded(font):
+                    size = pdfium.FPDFFont_GetBaseFontName(font, None, 0)
+                    name = ctypes.create_string_buffer(max(size, 1))
+                    pdfium.FPDFFont_GetBaseFontName(font, name, size)
+                    missing.add(name.value.decode("utf-8", "replace") or "?")
+            page.close()
+    finally:
+        document.close()
+    return sorted(missing)
+
+
+def check_fonts(pdf: bytes) -> None:
+    """Every font of the output is embedded; otherwise the document fails with the fonts'
+    names."""
+    missing = fonts_not_embedded(pdf)
+    if missing:
+        raise RenderError(
+            _(
+                "The document uses fonts it does not carry (%(fonts)s), so it would not print "
+                "the same everywhere. Use one of the bundled fonts or one uploaded with the "
+                "practice's files."
+            )
+            % {"fonts": ", ".join(missing)}
+        )
+
+
 def practice_media_folder(practice_id: int) -> str:
     """The one media folder a practice's documents may read (its logos and images)."""
     return os.path.join(str(settings.MEDIA_ROOT), "documents", str(int(practice_id)))
@@ -849,7 +890,8 @@ def render_document(
     media_folder: str | None = None,
 ) -> RenderedDocument:
     """Template + plain data + brand kit → PDF bytes, page count, SHA-256, size and the
-    layout's warnings (content overflowing a ``data-fit`` box).
+    layout's warnings (content overflowing a ``data-fit`` box). The output is checked: its
+    pages are the paper asked for and every font is embedded.
 
     With ``media_folder`` (a practice's, see ``practice_media_folder``) the document may read
     our static files and that folder only, not another practice's files.
@@ -866,6 +908,7 @@ def render_document(
         fetcher = _practice_fetcher(static_only, media_folder)
     laid_out = html_to_pdf(html, brand=brand, fetcher=fetcher)
     check_paper(context.get("paper"), laid_out.first_page_mm)
+    check_fonts(laid_out.pdf)
     return RenderedDocument(
         pdf=laid_out.pdf,
         page_count=laid_out.page_count,

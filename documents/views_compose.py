@@ -32,6 +32,7 @@ from documents.models import (
     DocumentAsset,
     ProofComment,
 )
+from documents.preview_guard import PreviewRefused, preview_paused, preview_slot
 from documents.rendering import RenderError
 from secretary.access import staff_view
 from secretary.errors import ApplicationError, form_submit
@@ -296,12 +297,15 @@ def composition_preview_view(request: HttpRequest, composition_id: int) -> HttpR
     preview, problem = None, None
     if form.is_valid():
         try:
-            preview = composition_preview(
-                practice=request.practice,
-                composition=composition,
-                content=form.content,
-                user=request.user,
-            )
+            with preview_slot(request.user.pk):
+                preview = composition_preview(
+                    practice=request.practice,
+                    composition=composition,
+                    content=form.content,
+                    user=request.user,
+                )
+        except PreviewRefused as refused:
+            return preview_paused(request, refused)
         except ApplicationError as error:
             form.add_error(error)
         except RenderError as error:

@@ -24,6 +24,7 @@ from documents.forms import (
     template_label,
 )
 from documents.models import DocumentKind
+from documents.preview_guard import PreviewRefused, preview_slot
 from documents.rendering import RenderError
 from secretary.access import admin_view, staff_view
 from secretary.errors import ApplicationError, form_submit
@@ -166,9 +167,12 @@ def template_preview(request: HttpRequest, template_id: int) -> HttpResponse:
     source = str(request.POST.get("source", ""))[: practice_templates.MAX_SOURCE + 1]
     pages, problem = [], None
     try:
-        pages = practice_templates.template_preview(
-            practice=request.practice, kind=template.kind, source=source
-        )
+        with preview_slot(request.user.pk):
+            pages = practice_templates.template_preview(
+                practice=request.practice, kind=template.kind, source=source
+            )
+    except PreviewRefused as refused:
+        problem = refused.message
     except ApplicationError as error:
         problem = error.message
     except RenderError as error:

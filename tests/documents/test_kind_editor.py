@@ -324,3 +324,38 @@ def test_another_practices_user_cannot_act_on_the_fields(world, northwind):
     )
 
     assert response.status_code == 404
+
+
+def test_the_live_preview_is_bounded_per_person(world, secretary_client, northwind, monkeypatch):
+    from django.core.cache import cache
+
+    from documents import preview_guard
+
+    letter = create(world, northwind, DocumentKind.LETTER, {})
+    preview = url("composition_preview", world, composition_id=letter.pk)
+    data = editor_post(blocks=[{"type": "heading", "text": "Hello", "level": "2"}])
+    monkeypatch.setattr(preview_guard, "PREVIEWS_PER_MINUTE", 2)
+    minute = 60 * (1_000_000 + world.secretary.user.pk)  # a minute of this test's own
+    monkeypatch.setattr(preview_guard, "clock", lambda: minute + 1.0)
+    cache.delete(f"documents:previews:{world.secretary.user.pk}:{minute // 60}")
+    rendered = []
+    monkeypatch.setattr(
+        "documents.views_compose.composition_preview",
+        lambda **kwargs: rendered.append(kwargs) or None,
+    )
+
+    # Another preview of the same person is being made: this one waits its turn
+    cache.add(f"documents:preview-busy:{world.secretary.user.pk}", 1, 60)
+    busy = secretary_client.post(preview, data, **HTMX)
+    cache.delete(f"documents:preview-busy:{world.secretary.user.pk}")
+    # then one more preview is made, and the next one in the minute is refused
+    made = secretary_client.post(preview, data, **HTMX)
+    refused = secretary_client.post(preview, data, **HTMX)
+
+    assert "still being made" in busy.content.decode()
+    assert busy["HX-Retarget"] == "#preview-status" and busy["HX-Trigger"] == "preview-retry"
+    assert made.status_code == 200 and "HX-Retarget" not in made
+    assert "asked for 2 times this minute" in refused.content.decode()
+    assert len(rendered) == 1
+    # and the slot is free again once a preview is made
+    assert cache.get(f"documents:preview-busy:{world.secretary.user.pk}") is None

@@ -560,3 +560,55 @@ def test_the_output_is_the_paper_the_document_asked_for(css, paper, fails):
             render_document(template_source=source, context={"paper": paper})
     else:
         assert render_document(template_source=source, context={"paper": paper}).page_count == 1
+
+
+TEXT = b"BT /F1 24 Tf 72 720 Td (Hello) Tj ET"
+
+
+def pdf_with_a_base14_font() -> bytes:
+    """A one-page PDF whose text is set in Helvetica without the font's program (the kind
+    of file a template could never make through WeasyPrint, built by hand)."""
+    objects = [
+        b"<< /Type /Catalog /Pages 2 0 R >>",
+        b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
+        b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] /Contents 4 0 R "
+        b"/Resources << /Font << /F1 5 0 R >> >> >>",
+        b"<< /Length %d >>\nstream\n%s\nendstream" % (len(TEXT), TEXT),
+        b"<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>",
+    ]
+    out = io.BytesIO()
+    out.write(b"%PDF-1.4\n")
+    offsets = []
+    for number, body in enumerate(objects, start=1):
+        offsets.append(out.tell())
+        out.write(b"%d 0 obj\n%s\nendobj\n" % (number, body))
+    xref = out.tell()
+    out.write(b"xref\n0 %d\n0000000000 65535 f \n" % (len(objects) + 1))
+    out.write(b"".join(b"%010d 00000 n \n" % offset for offset in offsets))
+    out.write(
+        b"trailer\n<< /Size %d /Root 1 0 R >>\nstartxref\n%d\n%%%%EOF\n" % (len(objects) + 1, xref)
+    )
+    return out.getvalue()
+
+
+def test_it_finds_the_fonts_an_output_does_not_carry():
+    embedded = rendering.render_document(
+        template_source="<html><body><p>Hello <b>bold</b> <code>mono</code></p></body></html>",
+        context={},
+    )
+
+    assert rendering.fonts_not_embedded(embedded.pdf) == []
+    assert rendering.fonts_not_embedded(pdf_with_a_base14_font()) == ["Helvetica"]
+
+
+def test_an_output_with_a_font_it_does_not_carry_fails_with_the_fonts_name(monkeypatch):
+    monkeypatch.setattr(
+        rendering,
+        "html_to_pdf",
+        lambda html, **kwargs: rendering.LaidOutPdf(
+            pdf=pdf_with_a_base14_font(), page_count=1, first_page_mm=(210.0, 297.0)
+        ),
+    )
+
+    with pytest.raises(RenderError, match=r"fonts it does not carry \(Helvetica\)"):
+        rendering.render_document(template_source="<p>Hello</p>", context={})
