@@ -164,7 +164,9 @@ def test_it_names_the_brand_font_first_then_web_safe_fonts(world, northwind, new
     assert "color:#7a1f3d;" in result.html and "Plain advice, on time" in result.html
     # And the logo is one more picture inside the message, shown at most 160 px wide
     assert len(result.images) == 3
-    logo = re.search(r'<img src="(cid:[^"]+)" width="(\d+)" height="(\d+)" alt="Northwind', result.html)
+    logo = re.search(
+        r'<img src="(cid:[^"]+)" width="(\d+)" height="(\d+)" alt="Northwind', result.html
+    )
     assert logo and (int(logo[2]), int(logo[3])) == (160, 40)
 
 
@@ -177,7 +179,10 @@ def test_it_writes_white_or_dark_text_on_the_brand_colour_whichever_reads_better
 
     # The issue bar and the button are in the light primary colour: their text is dark
     assert "background-color:#f6d365;" in html
-    assert re.search(r"text-decoration:none;font-family:[^;]+;font-size:16px;line-height:1.2;color:#1a202c;", html)
+    assert re.search(
+        r"text-decoration:none;font-family:[^;]+;font-size:16px;line-height:1.2;color:#1a202c;",
+        html,
+    )
 
 
 def test_it_cleans_rich_text_as_the_printed_document_does(world, northwind):
@@ -220,7 +225,10 @@ def test_it_fills_in_merge_fields(world, northwind):
         northwind,
         blocks=[
             {"type": "heading", "text": "News for {{ client.name }}", "level": 1},
-            {"type": "text", "markdown": "Dear {{ contact.first_name }}, from {{ practice.name }}."},
+            {
+                "type": "text",
+                "markdown": "Dear {{ contact.first_name }}, from {{ practice.name }}.",
+            },
         ],
         fields={"email_subject": "{{ client.name }}: December", "intro": "Hi {{ contact.name }}"},
     )
@@ -239,7 +247,9 @@ def test_its_text_part_reads_well_without_html(world, newsletter):
     text = build(world, newsletter).text
 
     assert text.startswith("THE NORTHWIND BRIEF\nNorthwind Legal · Issue 14 · December 2026\n===")
-    assert "New rules for residential leases in NSW\n=======================================" in text
+    assert (
+        "New rules for residential leases in NSW\n=======================================" in text
+    )
     assert "\nWhat landlords should do now\n\n- Review any periodic leases" in text
     assert "“Landlords who plan ahead will find the new rules workable." in text
     assert "\n— Amelia Hart, Principal" in text
@@ -348,9 +358,7 @@ def test_it_leaves_out_a_lost_picture_and_says_so(world, northwind):
     assert any("“Call us” has no link" in warning for warning in result.warnings)
 
 
-def test_it_sends_pictures_at_most_twice_their_width_in_formats_mail_clients_show(
-    world, northwind
-):
+def test_it_sends_pictures_at_most_twice_their_width_in_formats_mail_clients_show(world, northwind):
     wide = upload(world, northwind, picture((3000, 1500), "JPEG"), "wide.jpg")
     webp = upload(world, northwind, picture((300, 200), "WEBP"), "photo.webp")
     composition = make_newsletter(
