@@ -16,6 +16,7 @@ from __future__ import annotations
 import base64
 import hashlib
 import io
+import math
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from email.mime.image import MIMEImage
@@ -26,6 +27,7 @@ from django.core.mail import EmailMultiAlternatives
 from django.core.mail.message import SafeMIMEMultipart
 from django.template.loader import render_to_string
 from django.utils import translation
+from django.utils.html import escape
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
@@ -54,6 +56,7 @@ MAX_SUBJECT = 200
 PREHEADER_CHARS = 140
 CID_DOMAIN = "newsletter.secretary"
 EMAIL_IMAGE_TYPES = {"PNG": "image/png", "JPEG": "image/jpeg", "GIF": "image/gif"}
+PLAIN_MODES = ("RGB", "RGBA", "L", "LA", "P")  # not CMYK: some readers show it inverted
 
 
 @dataclass(frozen=True)
@@ -95,7 +98,7 @@ class NewsletterEmail:
         for image in self.images:
             html = html.replace(f'src="cid:{image.content_id}"', f'src="{image.data_uri()}"')
         if style_nonce:
-            html = html.replace("<style>", f'<style nonce="{style_nonce}">', 1)
+            html = html.replace("<style>", f'<style nonce="{escape(style_nonce)}">', 1)
         return html
 
 
@@ -104,7 +107,13 @@ def _error(field_name: str, message: str) -> ApplicationError:
 
 
 def _text(value: Any) -> str:
+    """A field's text on one line ("" for anything but text)."""
     return " ".join(value.split()) if isinstance(value, str) else ""
+
+
+def _raw(value: Any) -> str:
+    """A field's text as typed (Markdown keeps its lines)."""
+    return value if isinstance(value, str) else ""
 
 
 # --- Pictures -----------------------------------------------------------------------------
@@ -119,14 +128,21 @@ def email_picture(data: bytes, *, box: tuple[int, int]) -> tuple[bytes, str, int
     try:
         with Image.open(io.BytesIO(data)) as image:
             image_format = image.format
-            upright = image.getexif().get(0x0112, 1) == 1  # EXIF orientation
+            orientation = image.getexif().get(0x0112, 1)  # EXIF: 1 is upright
             if (
                 image_format in EMAIL_IMAGE_TYPES
-                and upright
+                and orientation in (0, 1)
+                and image.mode in PLAIN_MODES
                 and image.width <= box[0]
                 and image.height <= box[1]
             ):
                 return data, EMAIL_IMAGE_TYPES[image_format], image.width, image.height
+            # A large JPEG is decoded at a fraction of its size, still above the one sent.
+            turned = orientation in (5, 6, 7, 8)
+            width, height = (image.height, image.width) if turned else image.size
+            scale = min(box[0] / width, box[1] / height, 1.0)
+            size = (math.ceil(image.width * scale), math.ceil(image.height * scale))
+            image.draft(image.mode, size)
             picture = ImageOps.exif_transpose(image)
             alpha = picture.mode in ("RGBA", "LA", "PA") or "transparency" in picture.info
             picture = picture.convert("RGBA" if alpha else "RGB")
@@ -461,10 +477,6 @@ def newsletter_email(
         unsubscribe_url=unsubscribe_url,
         version=version.number,
     )
-
-
-def _raw(value: Any) -> str:
-    return value if isinstance(value, str) else ""
 
 
 def _text_part(

@@ -390,3 +390,20 @@ def test_its_preview_shows_the_pictures_inline_for_a_web_page(world, newsletter)
     assert "cid:" not in preview
     assert len(re.findall(r'src="data:image/png;base64,', preview)) == 2
     assert '<style nonce="n0nce">' in preview
+
+
+def test_it_turns_a_phone_photo_upright(world, northwind):
+    # Given a photo stored on its side, with EXIF saying "turn it a quarter"
+    exif = Image.Exif()
+    exif[0x0112] = 6
+    photo = upload(world, northwind, picture((60, 20), "JPEG", exif=exif.tobytes()), "phone.jpg")
+    composition = make_newsletter(
+        world, northwind, blocks=[{"type": "image", "asset": photo.pk, "alt": "Phone"}]
+    )
+
+    (image,) = build(world, composition).images
+
+    # Then the email sends it upright, as every reader then shows it
+    assert (image.content_type, image.width, image.height) == ("image/jpeg", 20, 60)
+    with Image.open(io.BytesIO(image.data)) as sent:
+        assert sent.size == (20, 60) and sent.getexif().get(0x0112, 1) == 1
