@@ -81,7 +81,7 @@ def newsletter_test_send(*, practice, composition: Composition, user, request=No
     return send_id
 
 
-def test_sender(composition: Composition) -> str:
+def sender_address(composition: Composition) -> str:
     """The From of a test: the client's name at the product's sending address."""
     return formataddr((composition.client.name, parseaddr(settings.DEFAULT_FROM_EMAIL)[1]))
 
@@ -122,6 +122,8 @@ def send_newsletter_test(
     except ApplicationError as error:
         logger.warning("Newsletter %s: no test sent (%s)", composition_id, error.message)
         return "failed"
-    message = newsletter_message(email, to=member.user.email, from_email=test_sender(composition))
+    message = newsletter_message(
+        email, to=member.user.email, from_email=sender_address(composition)
+    )
     sent = send_once(practice, f"newsletter-test:{composition_id}:{send_id}", [message])
     return "sent" if sent else "skipped"

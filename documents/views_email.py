@@ -12,7 +12,7 @@ from django.views.decorators.http import require_GET, require_POST
 
 from documents import selectors
 from documents.newsletter_email import newsletter_email
-from documents.newsletter_send import newsletter_test_send, test_sender
+from documents.newsletter_send import newsletter_test_send, sender_address
 from secretary.access import staff_view
 from secretary.errors import ApplicationError
 
@@ -41,7 +41,7 @@ def composition_email(request: HttpRequest, composition_id: int) -> HttpResponse
     context.update(
         email=email,
         preview=email.preview_html(style_nonce=str(request.csp_nonce)),
-        from_email=test_sender(composition),
+        from_email=sender_address(composition),
     )
     return render(request, "documents/compose_email.html", context)
 
