@@ -20,7 +20,7 @@ from django.urls import path
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
-from drf_spectacular.utils import extend_schema, extend_schema_view
+from drf_spectacular.utils import OpenApiResponse, extend_schema, extend_schema_view
 from rest_framework import exceptions, generics, status
 from rest_framework.response import Response
 from rest_framework.views import APIView
@@ -34,6 +34,7 @@ from documents.models import (
     Document,
     ProofComment,
 )
+from documents.newsletter_email import newsletter_email
 from documents.serializers import (
     COMPOSABLE_KIND_CHOICES,
     CompositionCreateSerializer,
@@ -44,10 +45,12 @@ from documents.serializers import (
     CompositionUpdateSerializer,
     CompositionVersionSerializer,
     DocumentStatusSerializer,
+    NewsletterEmailSerializer,
     ProofCommentCreateSerializer,
     ProofCommentSerializer,
     RenderResultSerializer,
 )
+from secretary.api.schema import ErrorSerializer
 from secretary.api_base import PracticeScopedMixin
 from secretary.api_filters import FilterSet, IdFilter
 from secretary.audit import client_ip
@@ -231,6 +234,45 @@ class CompositionSendView(StaffOnlyMixin, APIView):
         return self.detail_response(composition)
 
 
+class CompositionEmailView(StaffOnlyMixin, APIView):
+    @extend_schema(
+        tags=TAGS,
+        summary=gettext_lazy("The email version of a newsletter"),
+        description=gettext_lazy(
+            "The latest version as a mailing list sends it: subject, HTML (pictures as `cid:` "
+            "references, sent as parts of the message), plain text and warnings. Newsletters "
+            "only: another kind of document answers 400."
+        ),
+        responses={
+            200: NewsletterEmailSerializer,
+            400: OpenApiResponse(
+                ErrorSerializer, description=gettext_lazy("The document is not a newsletter.")
+            ),
+        },
+    )
+    def get(self, request, *args, **kwargs):
+        email = newsletter_email(practice=request.practice, composition=self.get_composition())
+        data = {
+            "version": email.version,
+            "subject": email.subject,
+            "preheader": email.preheader,
+            "html": email.html,
+            "text": email.text,
+            "images": [
+                {
+                    "content_id": image.content_id,
+                    "content_type": image.content_type,
+                    "size": len(image.data),
+                    "width": image.width,
+                    "height": image.height,
+                }
+                for image in email.images
+            ],
+            "warnings": [str(warning) for warning in email.warnings],
+        }
+        return Response(NewsletterEmailSerializer(data).data)
+
+
 class CompositionVersionListView(DocumentsScopedMixin, generics.ListAPIView):
     serializer_class = CompositionVersionSerializer
     queryset = CompositionVersion.objects.none()
@@ -412,6 +454,7 @@ api_patterns: list = [
         CompositionSendView.as_view(),
         name="api_composition_send",
     ),
+    path(f"{_COMPOSITION}email/", CompositionEmailView.as_view(), name="api_composition_email"),
     path(
         f"{_COMPOSITION}versions/",
         CompositionVersionListView.as_view(),

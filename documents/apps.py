@@ -46,6 +46,7 @@ class DocumentsConfig(AppConfig):
                 "composition.approved": _("approved a document"),
                 "composition.changes_requested": _("asked for changes to a document"),
                 "composition.template_changed": _("chose a document's template"),
+                "composition.email_test_sent": _("sent themselves a test of a newsletter's email"),
                 "document_template.created": _("added a document template"),
                 "document_template.saved": _("saved a document template"),
                 "document_template.restored": _("restored a document template's version"),
