@@ -168,8 +168,9 @@ class CompositionListView(IdempotentCreateMixin, DocumentsScopedMixin, generics.
         tags=TAGS,
         summary=gettext_lazy("Save new content (a new version)"),
         description=gettext_lazy(
-            "Content equal to the latest version's makes no version. An approved document is "
-            "locked (400). Problems of blocks are listed by block number under `blocks`."
+            "Content equal to the latest version's makes no version, and no content changes "
+            "nothing. An approved document is locked (400). Problems of blocks are listed by "
+            "block number under `blocks`."
         ),
         request=CompositionUpdateSerializer,
         responses=CompositionDetailSerializer,
@@ -185,12 +186,13 @@ class CompositionDetailView(DocumentsScopedMixin, generics.GenericAPIView):
         composition = self.get_composition()
         serializer = CompositionUpdateSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
-        compose.composition_save(
-            practice=request.practice,
-            composition=composition,
-            content=serializer.validated_data["content"],
-            user=request.user,
-        )
+        if "content" in serializer.validated_data:
+            compose.composition_save(
+                practice=request.practice,
+                composition=composition,
+                content=serializer.validated_data["content"],
+                user=request.user,
+            )
         return self.detail_response(composition)
 
 
@@ -367,10 +369,12 @@ class CompositionCommentListView(
             raise Http404
         return version
 
+    ordering_fields = ["page", "created_at"]
+
     def get_queryset(self):
         version = self.version()
         if version is None:
-            return []
+            return ProofComment.objects.for_practice(self.request.practice).none()
         return proofing.version_comments(practice=self.request.practice, version=version)
 
     def create(self, request, *args, **kwargs):

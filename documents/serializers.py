@@ -129,7 +129,8 @@ class CompositionCreateSerializer(serializers.Serializer):
 
 
 class CompositionUpdateSerializer(serializers.Serializer):
-    content = ContentField(help_text=CONTENT_HELP)
+    # Optional as PATCH is: without content nothing changes.
+    content = ContentField(help_text=CONTENT_HELP, required=False)
 
 
 class RenderResultSerializer(serializers.Serializer):
