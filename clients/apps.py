@@ -29,6 +29,7 @@ class ClientsConfig(AppConfig):
                 "contact.created": _("added a contact"),
                 "contact.updated": _("updated a contact"),
                 "contact.deleted": _("removed a contact"),
+                "contact.profile_updated": _("updated their own contact details"),
                 "category.created": _("added a service category"),
                 "category.updated": _("updated a service category"),
                 "plan.created": _("added a service plan"),

@@ -309,7 +309,7 @@ def portal_plan(request):
     context = {"active": active, "proposals": proposals, "history": history}
     if active is not None:
         context.update(_engagement_context(request, active))
-        context["grids"] = _grids(active)
+        context["grids"] = _grids(active, viewer_zone=request.contact.shown_time_zone)
     return render(request, "clients/portal/plan.html", context)
 
 
@@ -328,7 +328,7 @@ def portal_engagement(request, engagement_id: int):
     context = _engagement_context(
         request,
         engagement,
-        grids=_grids(engagement),
+        grids=_grids(engagement, viewer_zone=request.contact.shown_time_zone),
         accept_form=AgreementAcceptForm(),
         change_form=ChangeRequestForm(),
         may_answer=request.contact.portal_documents
@@ -362,7 +362,7 @@ def portal_engagement_accept(request, engagement_id: int):
     context = _engagement_context(
         request,
         engagement,
-        grids=_grids(engagement),
+        grids=_grids(engagement, viewer_zone=request.contact.shown_time_zone),
         accept_form=form,
         change_form=ChangeRequestForm(),
         may_answer=engagement.status == EngagementStatus.PROPOSED,
@@ -394,7 +394,7 @@ def portal_engagement_changes(request, engagement_id: int):
     context = _engagement_context(
         request,
         engagement,
-        grids=_grids(engagement),
+        grids=_grids(engagement, viewer_zone=request.contact.shown_time_zone),
         accept_form=AgreementAcceptForm(),
         change_form=form,
         may_answer=engagement.status == EngagementStatus.PROPOSED,

@@ -12,7 +12,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
-from clients.access import contact_view
+from clients.access import as_contact, contact_view
 from clients.selectors import contact_for_membership, engagement_active
 from clients.usage import period_usage
 from secretary.access import portal_view
@@ -38,7 +38,11 @@ def portal_home(request):
     contact = contact_for_membership(membership=request.membership)
     if contact is None:
         return render(request, "tasks/portal_unlinked.html")
-    request.contact, request.client = contact, contact.client
+    with as_contact(request, contact):
+        return _portal_home(request, contact)
+
+
+def _portal_home(request, contact):
     client = request.client
     engagement = engagement_active(practice=request.practice, client=client)
     open_requests = (

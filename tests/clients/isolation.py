@@ -70,6 +70,7 @@ def routes(world) -> dict[str, dict]:
         # Portal pages
         "portal_onboarding": {},
         "portal_plan": {},
+        "portal_profile": {},
         "portal_engagement": e,
         "portal_engagement_accept": e,
         "portal_engagement_changes": e,
