@@ -99,6 +99,7 @@ staff_patterns: list = [
 portal_patterns: list = [
     path("onboarding/", onboarding.portal_onboarding, name="portal_onboarding"),
     path("profile/", profile.portal_profile, name="portal_profile"),
+    path("brand/logo/", brand.portal_brand_logo, name="portal_brand_logo"),
     path("plan/", engagements.portal_plan, name="portal_plan"),
     path("plan/<int:engagement_id>/", engagements.portal_engagement, name="portal_engagement"),
     path(

@@ -39,8 +39,7 @@ class DocumentsConfig(AppConfig):
         settings.CELERY_BEAT_SCHEDULE.update(BEAT_SCHEDULE)
         register_staff_nav("documents", _("Documents"), order=60)
         register_staff_nav("template_library", _("Templates"), order=61)
-        # The page answers 404 to contacts without the documents part, as billing's do.
-        register_portal_nav("portal_compositions", _("Documents"), order=50)
+        register_portal_nav("portal_compositions", _("Documents"), order=50, part="documents")
         register_verbs(
             {
                 "document.requested": _("asked for a document"),

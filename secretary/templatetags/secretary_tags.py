@@ -46,7 +46,19 @@ def staff_nav_links(context):
 
 @register.simple_tag(takes_context=True)
 def portal_nav_links(context):
-    return _links(context, PORTAL_NAV, lambda item: True)
+    """The portal menu of the request's contact: the parts they may use, the entries that
+    apply to their client now. A login not linked to a client has none."""
+    request = context["request"]
+    contact = getattr(request, "contact", None)
+    if contact is None:
+        return []
+
+    def allowed(item) -> bool:
+        if item.part is not None and not contact.may_use(item.part):
+            return False
+        return item.shown is None or item.shown(request)
+
+    return _links(context, PORTAL_NAV, allowed)
 
 
 @register.filter
