@@ -220,9 +220,11 @@ def portal_request_replies(request, task_id: int):
     conversation, with a fresh poller; the contact has then read them."""
     try:
         after = int(request.GET.get("after", "0"))
+        if not 0 <= after < 2**63:  # what an id can be
+            raise ValueError
     except ValueError:
         return HttpResponseBadRequest(_("“after” must be the id of the last reply shown."))
-    comments = list(_replies(request, task_id=task_id, after=max(after, 0)))
+    comments = list(_replies(request, task_id=task_id, after=after))
     if not comments:
         return HttpResponse(status=204)
     request_mark_read(

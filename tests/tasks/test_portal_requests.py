@@ -208,10 +208,11 @@ def test_the_poll_brings_new_replies_and_marks_them_read(world, desk, contact_cl
     assert read.read_at == second.created_at
 
 
-def test_the_poll_refuses_a_bad_cursor(world, desk, contact_client):
+@pytest.mark.parametrize("after", ["last", "-1", "99999999999999999999", "²"])
+def test_the_poll_refuses_a_bad_cursor(world, desk, contact_client, after):
     task = TaskFactory(practice=world.practice, client=desk.client)
     response = contact_client.get(
-        url(world, "portal_request_replies", task_id=task.pk), {"after": "last"}
+        url(world, "portal_request_replies", task_id=task.pk), {"after": after}
     )
     assert response.status_code == 400
     assert "id of the last reply" in response.content.decode()
