@@ -40,7 +40,7 @@ class TasksConfig(AppConfig):
             order=82,
             group="settings",
         )
-        register_portal_nav("portal_request_list", _("Requests"), order=10)
+        register_portal_nav("portal_request_list", _("Requests"), order=10, part="requests")
         register_portal_nav("portal_calendar", _("Calendar"), order=40)
         post_save.connect(
             signals.seed_templates, sender=Practice, dispatch_uid="tasks.seed_templates"
