@@ -24,7 +24,7 @@ from documents.template_library_store import (
 from secretary import scope
 from secretary.errors import ApplicationError
 from secretary.models import Practice
-from secretary.outbox import TRANSIENT_ERRORS
+from secretary.outbox import RETRY_TRANSIENT_ERRORS, transient_errors
 from secretary.tenancy import practice_scope
 
 logger = logging.getLogger(__name__)
@@ -58,7 +58,7 @@ def _import_weasyprint(**kwargs) -> None:
     bind=True,
     acks_late=True,
     reject_on_worker_lost=True,
-    autoretry_for=TRANSIENT_ERRORS,
+    autoretry_for=RETRY_TRANSIENT_ERRORS,
     retry_backoff=5,
     retry_backoff_max=120,
     retry_jitter=True,
@@ -117,7 +117,7 @@ def render_document(self, *, practice_id: int, document_id: int) -> str:
                 reason=_("Rendering took too long. Shorten the document and try again."),
             )
             return "failed"
-        except TRANSIENT_ERRORS:
+        except transient_errors():
             if self.request.retries >= MAX_RETRIES:
                 logger.exception("Document %s: giving up after transient errors", document_id)
                 _in_practice(
@@ -149,7 +149,7 @@ def render_document(self, *, practice_id: int, document_id: int) -> str:
 
 @shared_task(
     acks_late=True,
-    autoretry_for=TRANSIENT_ERRORS,
+    autoretry_for=RETRY_TRANSIENT_ERRORS,
     retry_backoff=5,
     retry_backoff_max=120,
     max_retries=MAX_RETRIES,

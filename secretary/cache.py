@@ -8,18 +8,27 @@ hosts, never none), and goes back to Redis once it answers again.
 
 from __future__ import annotations
 
+import functools
 import logging
 import threading
 import time
 from typing import Any
 
-import redis.exceptions
 from django.core.cache.backends.locmem import LocMemCache
 from django.core.cache.backends.redis import RedisCache
 
 logger = logging.getLogger(__name__)
 
-REDIS_ERRORS = (redis.exceptions.ConnectionError, redis.exceptions.TimeoutError, OSError)
+
+@functools.cache
+def redis_errors() -> tuple[type[BaseException], ...]:
+    # Imported on the first failure, not with the module: Django's system checks load this
+    # backend without talking to Redis, and the redis package is slow to import.
+    import redis.exceptions
+
+    return (redis.exceptions.ConnectionError, redis.exceptions.TimeoutError, OSError)
+
+
 # After a failure, use memory for this long before asking Redis again (a frozen Redis costs
 # each call its socket timeout: don't pay it on every call).
 RETRY_REDIS_AFTER = 5.0
@@ -71,7 +80,7 @@ def _with_fallback(name: str):
         if not self._redis_is_down():
             try:
                 return redis_operation(self, *args, **kwargs)
-            except REDIS_ERRORS as error:
+            except redis_errors() as error:
                 self._mark_down(name, error)
         return getattr(self._fallback, name)(*args, **kwargs)
 

@@ -14,6 +14,7 @@ loads before Django's apps are ready.
 
 from __future__ import annotations
 
+import functools
 import logging
 import random
 import threading
@@ -23,7 +24,6 @@ from datetime import timedelta
 from typing import Any
 
 import kombu.exceptions
-import redis.exceptions
 from celery import Task
 from celery.exceptions import Ignore, Reject, Retry
 from django.conf import settings
@@ -35,16 +35,38 @@ from secretary.rls import PracticeTask
 
 logger = logging.getLogger(__name__)
 
-# Errors that say "try again later", not "this job is wrong": the database or the broker is
-# restarting, a connection dropped, a disk or socket hiccupped.
-TRANSIENT_ERRORS: tuple[type[BaseException], ...] = (
-    OperationalError,
-    InterfaceError,
-    OSError,
-    kombu.exceptions.OperationalError,
-    redis.exceptions.ConnectionError,
-    redis.exceptions.TimeoutError,
-)
+
+@functools.cache
+def transient_errors() -> tuple[type[BaseException], ...]:
+    """Errors that say "try again later", not "this job is wrong": the database or the broker
+    is restarting, a connection dropped, a disk or socket hiccupped. Use it as
+    ``except transient_errors():``.
+
+    Redis is imported here, not at module level: the redis package is one of the largest
+    imports of start-up (``bench/startup.py``), and many processes that load this module
+    (``manage.py`` commands, the embedded broker) never talk to Redis.
+    """
+    import redis.exceptions
+
+    return (
+        OperationalError,
+        InterfaceError,
+        OSError,
+        kombu.exceptions.OperationalError,
+        redis.exceptions.ConnectionError,
+        redis.exceptions.TimeoutError,
+    )
+
+
+class TransientErrors:
+    """``transient_errors()`` as a task's ``autoretry_for``: Celery turns it into a tuple when
+    it creates the task (``tuple(autoretry_for)``), after the task module is imported."""
+
+    def __iter__(self):
+        return iter(transient_errors())
+
+
+RETRY_TRANSIENT_ERRORS = TransientErrors()
 
 
 def backoff_seconds(failures: int, *, base: float = 2.0, maximum: float = 120.0) -> float:
@@ -62,7 +84,7 @@ class BackgroundTask(PracticeTask):
       secret such as an invitation token), so the relay stops sending it.
     """
 
-    autoretry_for = TRANSIENT_ERRORS
+    autoretry_for = RETRY_TRANSIENT_ERRORS
     retry_backoff = 2
     retry_backoff_max = 120
     retry_jitter = True
@@ -75,7 +97,7 @@ class BackgroundTask(PracticeTask):
             return super().__call__(*args, **kwargs)
         try:
             state = outbox_state(task_id)
-        except TRANSIENT_ERRORS as error:
+        except transient_errors() as error:
             if request.is_eager:
                 raise
             raise self.retry(

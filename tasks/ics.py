@@ -12,8 +12,6 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from zoneinfo import ZoneInfo
 
-import icalendar
-
 PRODUCT_ID = "-//Secretary//Calendar feed//EN"
 
 
@@ -43,6 +41,10 @@ def _spelled(start: datetime, end: datetime, zone: str) -> str:
 
 
 def feed_ics(*, name: str, events: Iterable[FeedEvent]) -> bytes:
+    # Imported here: only the feed needs it, and it is slow to import (it loads its time zone
+    # tables) for every process that loads the tasks API.
+    import icalendar
+
     calendar = icalendar.Calendar()
     calendar.add("prodid", PRODUCT_ID)
     calendar.add("version", "2.0")

@@ -10,7 +10,7 @@ from django.utils.translation import gettext as _
 
 from billing.bank import services
 from secretary.models import Practice
-from secretary.outbox import TRANSIENT_ERRORS
+from secretary.outbox import transient_errors
 
 logger = logging.getLogger(__name__)
 
@@ -47,10 +47,10 @@ def import_statement(self, *, practice_id: int, statement_import_id: int) -> str
         return "skipped"
     try:
         services.import_run(statement_import=statement_import)
-    except TRANSIENT_ERRORS:
+    except transient_errors():
         try:
             services.import_release(statement_import=statement_import)
-        except TRANSIENT_ERRORS:
+        except transient_errors():
             pass  # the database is away: the sweep queues it again when the lease expires
         raise
     except Exception:

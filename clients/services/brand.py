@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from django.db import transaction
 from django.utils.translation import gettext as _
-from PIL import Image, UnidentifiedImageError
 
 from clients.models import BrandKit, Client
 from clients.services._common import (
@@ -33,6 +32,9 @@ LOGO_MAX_PIXELS = 4000
 
 def logo_problem(file) -> str | None:
     """Why an uploaded file cannot be a logo, or None. Checks the bytes, not the name."""
+    # Pillow is imported by the few paths that read images, not at start-up.
+    from PIL import Image, UnidentifiedImageError
+
     if file.size > LOGO_MAX_BYTES:
         return _("The logo is larger than 2 MB; upload a smaller image.")
     file.seek(0)

@@ -12,10 +12,13 @@ from __future__ import annotations
 import functools
 import re
 from collections.abc import Mapping
+from typing import TYPE_CHECKING
 
 import nh3
 from django.utils.safestring import SafeString, mark_safe
-from markdown_it import MarkdownIt
+
+if TYPE_CHECKING:
+    from markdown_it import MarkdownIt
 
 ALLOWED_TAGS = frozenset(
     {
@@ -32,6 +35,10 @@ HEADING_RE = re.compile(r"<(/?)h([1-6])>")
 
 @functools.cache
 def _parser() -> MarkdownIt:
+    # Imported on the first Markdown rendered: the renderer module is loaded at start-up by
+    # every app that registers a document kind, and markdown-it is slow to import.
+    from markdown_it import MarkdownIt
+
     # CommonMark without raw HTML, plus tables and strikethrough; headings start at h2 (the
     # document's own title is its h1).
     return MarkdownIt("commonmark", {"html": False, "linkify": False, "typographer": False}).enable(
