@@ -14,8 +14,10 @@ $(UV):
 	$(PYTHON) -m venv .venv-uv
 	.venv-uv/bin/pip install --quiet --disable-pip-version-check "uv==$(UV_VERSION)"
 
+# Site-packages compiled at install: where PYTHONDONTWRITEBYTECODE is set, nothing else caches
+# their bytecode and every process would compile them at start (bench/startup.py, "cold").
 $(VENV)/.synced: $(UV) pyproject.toml uv.lock
-	UV_PROJECT_ENVIRONMENT=$(VENV) $(UV) sync --locked --quiet
+	UV_PROJECT_ENVIRONMENT=$(VENV) UV_COMPILE_BYTECODE=1 $(UV) sync --locked --quiet
 	touch $@
 
 run: $(VENV)/.synced
