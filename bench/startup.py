@@ -37,6 +37,7 @@ from __future__ import annotations
 
 import collections
 import os
+import resource
 import shutil
 import statistics
 import subprocess
@@ -128,8 +129,9 @@ def parse_importtime(stderr: str) -> tuple[float, dict[str, float]]:
     return total / 1000, {name: us / 1000 for name, us in per_package.items()}
 
 
-def run(argv: list[str], env: dict[str, str]) -> tuple[float, float, dict[str, float]]:
-    """(import ms, wall ms, self ms per package) of one fresh process."""
+def run(argv: list[str], env: dict[str, str]) -> tuple[float, float, float, dict[str, float]]:
+    """(import ms, wall ms, CPU ms, self ms per package) of one fresh process."""
+    children = resource.getrusage(resource.RUSAGE_CHILDREN)
     started = time.perf_counter()
     done = subprocess.run(
         [sys.executable, "-X", "importtime", *argv],
@@ -140,20 +142,23 @@ def run(argv: list[str], env: dict[str, str]) -> tuple[float, float, dict[str, f
         check=False,
     )
     wall = (time.perf_counter() - started) * 1000
+    after = resource.getrusage(resource.RUSAGE_CHILDREN)
+    cpu = (after.ru_utime + after.ru_stime - children.ru_utime - children.ru_stime) * 1000
     if done.returncode != 0:
         tail = "\n".join(done.stderr.splitlines()[-15:])
         raise SystemExit(f"{' '.join(argv)} failed:\n{tail}")
     total, per_package = parse_importtime(done.stderr)
-    return total, wall, per_package
+    return total, wall, cpu, per_package
 
 
-def summary(runs: list[tuple[float, float, dict[str, float]]]) -> dict:
-    packages = {name for _, _, per_package in runs for name in per_package}
+def summary(runs: list[tuple[float, float, float, dict[str, float]]]) -> dict:
+    packages = {name for *_, per_package in runs for name in per_package}
     return {
         "import": statistics.median(r[0] for r in runs),
         "wall": statistics.median(r[1] for r in runs),
+        "cpu": statistics.median(r[2] for r in runs),
         "packages": {
-            name: statistics.median(r[2].get(name, 0.0) for r in runs) for name in packages
+            name: statistics.median(r[3].get(name, 0.0) for r in runs) for name in packages
         },
     }
 
@@ -178,7 +183,12 @@ def environments(scratch: Path, progs: dict) -> dict[str, dict[str, str]]:
     warm has everything cached, image all but the app's code, cold only the standard
     library. Caches are copied from one filled by a first run of every program, so neither
     the checkout, the virtualenv nor what they hold decides the figures."""
-    base = {**os.environ, "DEBUG": "1", "PYTHONPATH": str(ROOT)}
+    base = {
+        **os.environ,
+        "DEBUG": "1",
+        "PYTHONPATH": str(ROOT),
+        "CELERY_BROKER_DIR": str(scratch / "broker"),
+    }
     base.pop("DJANGO_SETTINGS_MODULE", None)
     base.pop("PYTHONDONTWRITEBYTECODE", None)
     warm = scratch / "warm"
@@ -237,9 +247,12 @@ def main() -> None:
             f"| {worker:.0f} ms | {worker - own:.0f} ms |"
         )
     print()
-    print("Wall time of the same processes (interpreter start, imports and the work itself):")
+    print("Whole processes (interpreter start, imports and the work itself), wall / CPU time;")
+    print("CPU time is what the process itself used, so a busy machine inflates it least:")
     for mode, by_program in results.items():
-        figures = ", ".join(f"{name} {r['wall']:.0f} ms" for name, r in by_program.items())
+        figures = ", ".join(
+            f"{name} {r['wall']:.0f} / {r['cpu']:.0f} ms" for name, r in by_program.items()
+        )
         print(f"  {mode}: {figures}")
     for mode, by_program in results.items():
         check = by_program["check"]["packages"]

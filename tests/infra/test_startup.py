@@ -80,3 +80,21 @@ def test_it_boots_without_importing_redis_when_redis_is_configured():
     loaded = loaded_at_boot(REDIS_URL="redis://127.0.0.1:6379/15", SECRETARY_TESTING="0")
     # Then Redis is still left to the first cache call or published task
     assert loaded == []
+
+
+def test_it_runs_the_startup_benchmark_once(tmp_path):
+    # Given one round, bytecode cached
+    env = {**os.environ, "BENCH_ROUNDS": "1", "BENCH_WAYS": "warm", "TMPDIR": str(tmp_path)}
+    # When the script runs
+    result = subprocess.run(
+        [sys.executable, str(ROOT / "bench" / "startup.py")],
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
+    # Then it prints the import times beside Django's own and the packages that cost most
+    assert result.returncode == 0, result.stderr[-3000:]
+    rows = [line for line in result.stdout.splitlines() if line.startswith("| warm |")]
+    assert len(rows) == 1 and rows[0].count(" ms") == 5, result.stdout
+    assert "Top 10 packages of manage.py check, warm" in result.stdout
