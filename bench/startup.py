@@ -155,6 +155,7 @@ def summary(runs: list[tuple[float, float, float, dict[str, float]]]) -> dict:
     packages = {name for *_, per_package in runs for name in per_package}
     return {
         "import": statistics.median(r[0] for r in runs),
+        "import_min": min(r[0] for r in runs),
         "wall": statistics.median(r[1] for r in runs),
         "cpu": statistics.median(r[2] for r in runs),
         "packages": {
@@ -224,6 +225,25 @@ def programs(scratch: Path) -> dict[str, tuple[list[str], dict[str, str]]]:
     }
 
 
+def table(results: dict, cell, *keys: str) -> None:
+    """A markdown table of the three programs per way, with the project's excess over Django's
+    own in the ``beyond`` columns (for each of ``keys``)."""
+
+    def beyond(program: dict, own: dict) -> str:
+        excess = [f"{program[key] - own[key]:.0f}" for key in keys]
+        return excess[0] + "".join(f" ({figure})" for figure in excess[1:])
+
+    print()
+    print("| way | Django's own | manage.py check | beyond Django | worker boot | beyond Django |")
+    print("|---|---|---|---|---|---|")
+    for mode, by_program in results.items():
+        own, check, worker = by_program["django"], by_program["check"], by_program["worker"]
+        print(
+            f"| {mode} | {cell(own)} ms | {cell(check)} ms | {beyond(check, own)} ms "
+            f"| {cell(worker)} ms | {beyond(worker, own)} ms |"
+        )
+
+
 def main() -> None:
     results: dict[str, dict[str, dict]] = {}
     with tempfile.TemporaryDirectory(prefix="secretary-startup-") as tmp:
@@ -234,26 +254,14 @@ def main() -> None:
                 results[mode] = measure(progs, mode_env)
 
     load = os.getloadavg()[0]
-    print(f"Import time, median of {ROUNDS} fresh processes (load average {load:.1f})")
+    print(f"Median of {ROUNDS} fresh processes (load average {load:.1f}).")
     print()
-    print("| way | Django's own | manage.py check | beyond Django | worker boot | beyond Django |")
-    print("|---|---|---|---|---|---|")
-    for mode, by_program in results.items():
-        own = by_program["django"]["import"]
-        check = by_program["check"]["import"]
-        worker = by_program["worker"]["import"]
-        print(
-            f"| {mode} | {own:.0f} ms | {check:.0f} ms | {check - own:.0f} ms "
-            f"| {worker:.0f} ms | {worker - own:.0f} ms |"
-        )
+    print("Import time (-X importtime), median (minimum):")
+    table(results, lambda r: f"{r['import']:.0f} ({r['import_min']:.0f})", "import", "import_min")
     print()
-    print("Whole processes (interpreter start, imports and the work itself), wall / CPU time;")
-    print("CPU time is what the process itself used, so a busy machine inflates it least:")
-    for mode, by_program in results.items():
-        figures = ", ".join(
-            f"{name} {r['wall']:.0f} / {r['cpu']:.0f} ms" for name, r in by_program.items()
-        )
-        print(f"  {mode}: {figures}")
+    print("CPU time of the whole process (interpreter start, imports and the work itself;")
+    print("what the process used, so a busy machine inflates it least):")
+    table(results, lambda r: f"{r['cpu']:.0f}", "cpu")
     for mode, by_program in results.items():
         check = by_program["check"]["packages"]
         own = by_program["django"]["packages"]
