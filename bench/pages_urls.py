@@ -11,7 +11,7 @@ from django.urls import path
 
 from secretary import urls as product_urls
 from secretary.access import staff_view
-from tasks.models import Task
+from tasks.models import Status, Task
 
 QUERIES_HEADER = "X-Bench-Queries"
 
@@ -24,7 +24,12 @@ BASELINE = engines["django"].from_string(
 
 @staff_view
 def baseline(request):
-    tasks = list(Task.objects.for_practice(request.practice).order_by("-pk")[:50])
+    # One index range scan (practice, status, due): the cheapest list a page can ask for.
+    tasks = list(
+        Task.objects.for_practice(request.practice)
+        .filter(status=Status.TODO)
+        .order_by("due_at")[:50]
+    )
     return HttpResponse(BASELINE.render({"tasks": tasks}, request))
 
 

@@ -10,11 +10,16 @@ from secretary.navigation import PORTAL_NAV, STAFF_NAV
 register = template.Library()
 
 
-@register.simple_tag
-def user_memberships(user):
+@register.simple_tag(takes_context=True)
+def user_memberships(context, user):
+    """The practices of the switcher: those a practice's page read with its own (no query),
+    else read now."""
     from secretary.views import membership_home_url
 
-    memberships = selectors.user_memberships(user=user)
+    request = context.get("request")
+    memberships = getattr(request, "user_memberships", None)
+    if memberships is None or getattr(request, "user", None) != user:
+        memberships = selectors.user_memberships(user=user)
     for membership in memberships:
         membership.home_url = membership_home_url(membership)
     return memberships

@@ -1,29 +1,79 @@
-"""Showing instants in a named time zone.
+"""Showing instants in a named time zone, and the badges of task rows.
 
 Django's ``date`` filter converts aware datetimes to the active zone first, so
 ``value|in_time_zone:zone|date:fmt`` prints the viewer's time again. ``zoned`` formats in the
 zone it is given.
+
+``when`` and ``sla_badge`` render what ``partials/when.html`` and ``partials/sla_badge.html``
+did, as one tag each: lists call them for every row, where an include costs a template render.
 """
 
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from django import template
 from django.utils import dateformat, timezone
+from django.utils.html import format_html
+from django.utils.safestring import mark_safe
+from django.utils.translation import gettext_lazy as _
 
+from secretary import moments
 from secretary.limits import in_zone
 
 register = template.Library()
 
+_NOTHING = mark_safe('<span class="muted">—</span>')
+
+# sla_state → (badge class, label)
+_SLA_BADGES = {
+    "breached": ("badge danger", _("Response late")),
+    "paused": ("badge neutral", _("Clock paused")),
+    "met": ("badge success", _("Answered in time")),
+    "late": ("badge warning", _("Answered late")),
+    "running": ("badge", _("Response due")),
+}
+
 
 @register.simple_tag
-def zoned(value, zone_name, fmt="D j M, H:i T"):
+def zoned(value, zone_name, fmt=moments.SHORT):
     if value is None or not zone_name:
         return ""
     try:
         zone = ZoneInfo(str(zone_name))
     except (ZoneInfoNotFoundError, ValueError):
         return ""
-    return dateformat.format(in_zone(value, zone), fmt)
+    local = in_zone(value, zone)
+    return moments.short(local) if fmt == moments.SHORT else dateformat.format(local, fmt)
+
+
+@register.simple_tag
+def when(value, other_zone=""):
+    """A moment in the viewer's time zone (a ``<time>``), and in ``other_zone`` (the
+    client's) after it when that zone is another; a dash for none or one the viewer's zone
+    cannot show (see ``viewable``)."""
+    if value is None:
+        return _NOTHING
+    try:
+        local = timezone.localtime(value)
+    except (OverflowError, ValueError):
+        return _NOTHING
+    shown = format_html('<time datetime="{}">{}</time>', local.isoformat(), moments.short(local))
+    if other_zone and other_zone != timezone.get_current_timezone_name():
+        return format_html(
+            '{}<span class="other-zone">{} · {}</span>',
+            shown,
+            zoned(value, other_zone),
+            other_zone,
+        )
+    return shown
+
+
+@register.simple_tag
+def sla_badge(task):
+    """The badge of a task's response clock (nothing when it has none)."""
+    badge = _SLA_BADGES.get(task.sla_state)
+    if badge is None:
+        return ""
+    return format_html('<span class="{}">{}</span>', badge[0], badge[1])
 
 
 @register.filter
