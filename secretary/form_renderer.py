@@ -5,14 +5,24 @@ from django.utils.safestring import mark_safe
 
 SELECT = "django/forms/widgets/select.html"
 OPTION = "django/forms/widgets/select_option.html"
+LABEL = "django/forms/label.html"
+# Django's input widgets whose template is only ``{% include "…/input.html" %}``.
+INPUTS = {
+    f"django/forms/widgets/{name}.html"
+    for name in (
+        "input checkbox color date datetime email file hidden number password search tel text "
+        "time url"
+    ).split()
+}
 
 
 class FormRenderer(TemplatesSetting):
     """Forms render through the design system: label, input, help, errors next to the field.
 
-    A select's options are written here rather than through Django's templates, which include
-    one template per option (a list filter naming each of 300 clients renders 600 templates);
-    the markup is the same (``tests/secretary/test_form_renderer.py`` compares them).
+    Labels, inputs and selects are written here rather than through Django's templates: a
+    form of ten fields rendered some thirty templates, and a select one more per option (a
+    list filter naming each of 300 clients rendered 600). The markup is the same, which
+    ``tests/secretary/test_form_renderer.py`` checks against Django's templates.
     """
 
     form_template_name = "forms/form.html"
@@ -20,10 +30,16 @@ class FormRenderer(TemplatesSetting):
 
     def render(self, template_name, context, request=None):
         if template_name == SELECT:
-            select = render_select(context["widget"])
-            if select is not None:
-                return select
-        return super().render(template_name, context, request=request)
+            html = render_select(context["widget"])
+        elif template_name in INPUTS:
+            html = render_input(context["widget"])
+        elif template_name == LABEL:
+            html = render_label(context)
+        else:
+            html = None
+        if html is None:
+            return super().render(template_name, context, request=request)
+        return html
 
 
 def _text(value) -> bool:
@@ -36,6 +52,35 @@ def _attrs(attrs: dict) -> str:
         format_html(" {}", name) if value is True else format_html(' {}="{}"', name, str(value))
         for name, value in attrs.items()
         if value is not False
+    )
+
+
+def render_input(widget: dict) -> str | None:
+    """Django's ``widgets/input.html``."""
+    value = widget["value"]
+    if not (_text(widget["type"]) and _text(widget["name"])):
+        return None
+    if value is not None and not _text(value):
+        return None
+    html = format_html('<input type="{}" name="{}"', widget["type"], widget["name"])
+    if value is not None:
+        html += format_html(' value="{}"', str(value))
+    return mark_safe(f"{html}{_attrs(widget['attrs'])}>")  # noqa: S308 (escaped parts)
+
+
+def render_label(context: dict) -> str | None:
+    """Django's ``label.html``, stripped as the renderer strips every template."""
+    label = context["label"]
+    if not _text(label):
+        return None
+    if not context["use_tag"]:
+        return mark_safe(conditional_escape(label).strip())  # noqa: S308 (escaped)
+    return format_html(
+        "<{}{}>{}</{}>",
+        context["tag"],
+        mark_safe(_attrs(context["attrs"] or {})),  # noqa: S308 (escaped by _attrs)
+        label,
+        context["tag"],
     )
 
 

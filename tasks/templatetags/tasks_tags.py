@@ -67,6 +67,25 @@ def when(value, other_zone=""):
     return shown
 
 
+_STATUS_BADGE_CLASSES = {
+    "done": "success",
+    "cancelled": "neutral",
+    "waiting": "warning",
+    "requested": "danger",
+}
+
+
+@register.simple_tag
+def status_badge(status, label):
+    """A task status as a badge (``partials/status_badge.html``)."""
+    return format_html(
+        '<span class="badge {}" data-status="{}">{}</span>',
+        _STATUS_BADGE_CLASSES.get(status, ""),
+        status,
+        label,
+    )
+
+
 @register.simple_tag
 def sla_badge(task):
     """The badge of a task's response clock (nothing when it has none)."""
