@@ -269,11 +269,15 @@ class Task(TenantModel):
                 name="task_open_urgency_idx",
                 condition=Q(status__in=OPEN_STATUSES),
             ),
-            # The dashboard's counts of a member's open tasks (theirs; the unassigned ones of
-            # their clients): index-only scans, every column they test is in the index.
+            # The dashboard: a member's open tasks (their own; the unassigned ones, under a
+            # null assignee) soonest first, and counted from the index alone (index-only
+            # scans: every column the counts test is in it).
             models.Index(
-                fields=["practice", "assignee", "client"],
+                F("practice"),
+                F("assignee"),
+                urgency(),
                 include=[
+                    "client",
                     "status",
                     "due_at",
                     "sla_due_at",
@@ -281,7 +285,7 @@ class Task(TenantModel):
                     "sla_breached_at",
                     "sla_paused_since",
                 ],
-                name="task_open_mine_idx",
+                name="task_open_assignee_idx",
                 condition=Q(status__in=OPEN_STATUSES),
             ),
         ]

@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
+from django.db import connections
 from django.db.models import Count, F, Q, QuerySet, Sum
 from django.http import Http404
 from django.utils import timezone
@@ -241,7 +242,7 @@ def _late(now) -> Q:
 
 def open_counts(*, practice: Practice, membership: Membership, client_ids: list[int], now) -> dict:
     """The dashboard's figures over the member's open tasks: two index-only scans of
-    ``task_open_mine_idx`` (their own tasks; the unassigned ones of their clients), added up.
+    ``task_open_assignee_idx`` (their own tasks; the unassigned ones of their clients), added up.
     Each count names a column the index holds (``status``), never the primary key."""
     late = Q(sla_breached_at__isnull=False, responded_at__isnull=True) | Q(
         sla_due_at__lt=now, responded_at__isnull=True, sla_paused_since__isnull=True
@@ -264,11 +265,36 @@ def open_counts(*, practice: Practice, membership: Membership, client_ids: list[
     return counts
 
 
+def _soonest(
+    open_tasks: QuerySet[Task], *, membership: Membership, client_ids: list[int], limit: int
+) -> list[Task]:
+    """The member's first ``limit`` of ``open_tasks`` by urgency: theirs, and the unassigned
+    ones of their clients.
+
+    On PostgreSQL the two are one statement of two parts, each a range of
+    ``task_open_assignee_idx`` (the member's own tasks; the unassigned ones) read in urgency
+    order until ``limit`` rows match: a list of a few waiting tasks reads the member's open
+    tasks, never every open task of the practice (as one index over the practice did).
+    """
+    own = open_tasks.filter(assignee=membership)
+    if not client_ids:
+        return list(_by_urgency(own)[:limit])
+    unassigned = open_tasks.filter(assignee__isnull=True, client_id__in=client_ids)
+    if not connections[open_tasks.db].features.supports_slicing_ordering_in_compound:
+        return list(_by_urgency(own | unassigned)[:limit])  # SQLite: one query, no index order
+    return list(
+        _by_urgency(own)[:limit]
+        .union(_by_urgency(unassigned)[:limit], all=True)
+        .order_by(F("urgency").asc(nulls_last=True), "-priority", "created_at")[:limit]
+    )
+
+
 def dashboard(*, practice: Practice, membership: Membership, limit: int = 15) -> dict:
     """Everything the secretary dashboard shows, in a fixed number of queries.
 
-    The four lists read open tasks in urgency order through ``task_open_urgency_idx`` and stop
-    after ``limit`` rows; nothing sorts or counts the member's open tasks in Python.
+    Its lists stop after ``limit`` rows read in urgency order and its figures are counted from
+    an index (``_soonest``, ``open_counts``): nothing sorts or counts the member's open tasks in
+    Python, nor every open task of the practice.
     """
     from clients.usage import usage_for_clients
 
@@ -277,11 +303,19 @@ def dashboard(*, practice: Practice, membership: Membership, limit: int = 15) ->
         clients_for_membership(membership=membership).order_by("name").only("practice", "name")
     )
     client_ids = [client.pk for client in my_clients]
-    open_mine = task_rows(
-        my_tasks(practice=practice, membership=membership, client_ids=client_ids).filter(
-            status__in=OPEN_STATUSES
-        )
+    # The lines show the task and its client, nothing of its service or assignee.
+    open_tasks = (
+        Task.objects.for_practice(practice)
+        .filter(status__in=OPEN_STATUSES)
+        .select_related("client")
+        .only(*(f for f in TASK_ROW_FIELDS if not f.startswith(("category__", "assignee__"))))
     )
+
+    def soonest(*where: Q) -> list[Task]:
+        return _soonest(
+            open_tasks.filter(*where), membership=membership, client_ids=client_ids, limit=limit
+        )
+
     zone = ZoneInfo(membership.user.time_zone or "UTC")
     today = now.astimezone(zone).date()
     day_start = datetime.combine(today, time(0), tzinfo=zone)
@@ -291,12 +325,10 @@ def dashboard(*, practice: Practice, membership: Membership, limit: int = 15) ->
         "counts": open_counts(
             practice=practice, membership=membership, client_ids=client_ids, now=now
         ),
-        "requests": list(_by_urgency(open_mine.filter(status=Status.REQUESTED))[:limit]),
-        "open_tasks": list(
-            _by_urgency(open_mine.exclude(status__in=(Status.REQUESTED, Status.WAITING)))[:limit]
-        ),
-        "late": list(_by_urgency(open_mine.filter(_late(now)))[:limit]),
-        "waiting": list(_by_urgency(open_mine.filter(status=Status.WAITING))[:limit]),
+        "requests": soonest(Q(status=Status.REQUESTED)),
+        "open_tasks": soonest(~Q(status__in=(Status.REQUESTED, Status.WAITING))),
+        "late": soonest(_late(now)),
+        "waiting": soonest(Q(status=Status.WAITING)),
         "events": list(
             events_for(
                 practice=practice,
