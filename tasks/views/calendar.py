@@ -69,7 +69,7 @@ def event_list(request):
             "new_token": new_token,
             "feed_url": _feed_url(request, new_token) if new_token else None,
             "my_feed": selectors.feeds_for(practice=practice, membership=membership).first(),
-            "clients": Client.objects.for_practice(practice).order_by("name"),
+            "clients": Client.objects.for_practice(practice).order_by("name").only("name"),
         },
     )
 

@@ -13,8 +13,8 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
 from clients.access import contact_view
-from clients.selectors import contact_for_membership, engagement_active
-from clients.usage import period_usage
+from clients.selectors import contact_for_membership, engagement_active, engagements_active
+from clients.usage import usage_for_engagements
 from secretary.access import portal_view
 from secretary.errors import ApplicationError
 from secretary.idempotency import submit_once
@@ -30,6 +30,13 @@ from tasks.models import (
 from tasks.views.common import PAGE_SIZE, _feed_url, _serve
 
 
+def _request_rows(tasks):
+    """A client's requests as the portal lists them (no service, no assignee)."""
+    return tasks.select_related(None).only(
+        "practice", "client", "title", "status", "created_at", "wanted_by"
+    )
+
+
 @portal_view
 @require_GET
 def portal_home(request):
@@ -40,9 +47,12 @@ def portal_home(request):
         return render(request, "tasks/portal_unlinked.html")
     request.contact, request.client = contact, contact.client
     client = request.client
-    engagement = engagement_active(practice=request.practice, client=client)
+    # The plan's hours and its zone: no coverage windows or services to prefetch here.
+    engagement = engagements_active(practice=request.practice, client_ids=[client.pk]).get(
+        client.pk
+    )
     open_requests = (
-        selectors.client_tasks(practice=request.practice, client=client)
+        _request_rows(selectors.client_tasks(practice=request.practice, client=client))
         .exclude(status__in=(Status.DONE, Status.CANCELLED))
         .order_by("-created_at")
     )
@@ -52,7 +62,13 @@ def portal_home(request):
         {
             "client": client,
             "engagement": engagement,
-            "usage": period_usage(engagement=engagement) if engagement else None,
+            "usage": (
+                usage_for_engagements(practice=request.practice, engagements=[engagement])[
+                    engagement.pk
+                ]
+                if engagement
+                else None
+            ),
             # A contact who may not file requests does not follow them here either.
             "open_requests": open_requests[:20] if contact.portal_requests else [],
             "proposals": selectors.proposed_engagements(practice=request.practice, client=client),
@@ -64,9 +80,9 @@ def portal_home(request):
 @contact_view("requests")
 @require_GET
 def portal_request_list(request):
-    tasks = selectors.client_tasks(practice=request.practice, client=request.client).order_by(
-        "-created_at"
-    )
+    tasks = _request_rows(
+        selectors.client_tasks(practice=request.practice, client=request.client)
+    ).order_by("-created_at")
     page = Paginator(tasks, PAGE_SIZE).get_page(request.GET.get("page"))
     return render(
         request,

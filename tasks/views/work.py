@@ -180,6 +180,8 @@ def task_template_preview(request):
 
 def _detail_context(request, task, **forms) -> dict:
     practice = request.practice
+    # The page lists every entry: their total is added up here, not asked of the database again.
+    entries = list(selectors.time_entries_for(task=task))
     return {
         "task": task,
         "comments": selectors.comments_for(task=task, include_internal=True).prefetch_related(
@@ -189,8 +191,8 @@ def _detail_context(request, task, **forms) -> dict:
             comment__isnull=True
         ),
         "checklist": list(task.checklist.all()),
-        "entries": selectors.time_entries_for(task=task),
-        "total_minutes": selectors.task_minutes(task=task),
+        "entries": entries,
+        "total_minutes": sum(entry.minutes or 0 for entry in entries),
         "history": selectors.task_history(practice=practice, task=task)[:50],
         "running": selectors.running_timer(practice=practice, membership=request.membership),
         "events": selectors.events_for(practice=practice).filter(task=task),
