@@ -505,7 +505,10 @@ class TaskFilter(django_filters.FilterSet):
     def __init__(self, data=None, *args, practice, members=None, **kwargs):
         """``members``: the practice's staff when the page has read them already."""
         super().__init__(data, *args, **kwargs)
-        self.filters["client"].queryset = Client.objects.for_practice(practice).order_by("name")
+        # A select of names (and the flag the list's regulated-records log needs).
+        self.filters["client"].queryset = (
+            Client.objects.for_practice(practice).order_by("name").only("name", "is_regulated")
+        )
         self.filters["assignee"].queryset = staff_members(practice=practice)
         self.filters["assignee"].extra["members"] = members
         self.filters["category"].queryset = _categories(practice)
