@@ -79,7 +79,7 @@ from django.core.management import call_command  # noqa: E402
 from django.test import Client as HttpClient  # noqa: E402
 
 from bench.pages_seed import Seeded, seed  # noqa: E402
-from bench.pages_urls import QUERIES_HEADER  # noqa: E402
+from bench.pages_urls import CPU_HEADER, QUERIES_HEADER  # noqa: E402
 from secretary import rls  # noqa: E402
 from secretary.models import Membership  # noqa: E402
 from secretary.services import token_create  # noqa: E402
@@ -91,6 +91,7 @@ class Page:
     path: str
     who: str = "staff"  # staff, contact or token
     timings: list[float] = field(default_factory=list)
+    cpu: list[float] = field(default_factory=list)
     queries: set[int] = field(default_factory=set)
 
 
@@ -188,7 +189,7 @@ def serve(port: int) -> subprocess.Popen:
 _local = threading.local()
 
 
-def fetch(port: int, page: Page, headers: dict[str, str]) -> tuple[float, int]:
+def fetch(port: int, page: Page, headers: dict[str, str]) -> tuple[float, float, int]:
     conn = getattr(_local, "conn", None)
     if conn is None:
         conn = _local.conn = http.client.HTTPConnection("127.0.0.1", port, timeout=120)
@@ -201,13 +202,15 @@ def fetch(port: int, page: Page, headers: dict[str, str]) -> tuple[float, int]:
         raise SystemExit(f"{page.name}: {page.path} answered {response.status}: {body[:300]!r}")
     if response.getheader("Connection", "").lower() == "close":
         conn.close()  # reopened by the next request
-    return elapsed, int(response.getheader(QUERIES_HEADER, "-1"))
+    cpu = float(response.getheader(CPU_HEADER, "nan"))
+    return elapsed, cpu, int(response.getheader(QUERIES_HEADER, "-1"))
 
 
 def batch(pool, port: int, page: Page, headers: dict[str, str], n: int, record: bool) -> None:
-    for elapsed, queries in pool.map(lambda _: fetch(port, page, headers), range(n)):
+    for elapsed, cpu, queries in pool.map(lambda _: fetch(port, page, headers), range(n)):
         if record:
             page.timings.append(elapsed)
+            page.cpu.append(cpu)
             page.queries.add(queries)
 
 
@@ -218,13 +221,18 @@ def describe(values: list[float]) -> tuple[float, float, float, float]:
 
 def report(pages: list[Page]) -> None:
     base = statistics.median(pages[0].timings)
-    print(f"{'page':<20} {'queries':>7}  {'median':>8}  {'quartiles':>17}  {'min':>7}  ratio")
+    base_cpu = statistics.median(pages[0].cpu)
+    print(
+        f"{'page':<20} {'queries':>7}  {'median':>8}  {'quartiles':>17}  {'min':>7}  "
+        f"{'ratio':>5}  {'server CPU':>10}  {'ratio':>5}"
+    )
     for page in pages:
         median, q1, q3, low = describe(page.timings)
+        cpu = statistics.median(page.cpu)
         queries = "/".join(str(q) for q in sorted(page.queries))
         print(
             f"{page.name:<20} {queries:>7}  {median:6.1f}ms  {q1:7.1f}–{q3:7.1f}ms  "
-            f"{low:5.1f}ms  {median / base:5.2f}"
+            f"{low:5.1f}ms  {median / base:5.2f}  {cpu:8.1f}ms  {cpu / base_cpu:5.2f}"
         )
 
 

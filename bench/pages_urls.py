@@ -4,6 +4,8 @@ as every staff page; then every route of the product."""
 
 from __future__ import annotations
 
+import time
+
 from django.db import connections
 from django.http import HttpResponse
 from django.template import engines
@@ -14,6 +16,7 @@ from secretary.access import staff_view
 from tasks.models import Status, Task
 
 QUERIES_HEADER = "X-Bench-Queries"
+CPU_HEADER = "X-Bench-Cpu-Ms"
 
 BASELINE = engines["django"].from_string(
     "<!doctype html><html><head><title>Baseline</title></head><body><ul>"
@@ -34,7 +37,8 @@ def baseline(request):
 
 
 class QueryCountMiddleware:
-    """Adds the number of queries the request ran (through Django) as a response header."""
+    """Adds the number of queries the request ran (through Django) and the CPU time its worker
+    spent on it (less sensitive than latency to other work on the machine) as headers."""
 
     def __init__(self, get_response):
         self.get_response = get_response
@@ -47,9 +51,11 @@ class QueryCountMiddleware:
             count += 1
             return execute(sql, params, many, context)
 
+        started = time.process_time()
         with connections["default"].execute_wrapper(counted):
             response = self.get_response(request)
         response[QUERIES_HEADER] = str(count)
+        response[CPU_HEADER] = f"{(time.process_time() - started) * 1000:.2f}"
         return response
 
 

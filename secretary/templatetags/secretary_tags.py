@@ -1,7 +1,8 @@
+import functools
 import zoneinfo
 
 from django import template
-from django.urls import reverse
+from django.urls import get_script_prefix, get_urlconf, reverse
 from django.utils import timezone
 
 from secretary import selectors
@@ -25,16 +26,24 @@ def user_memberships(context, user):
     return memberships
 
 
+@functools.lru_cache(maxsize=4096)
+def _nav_url(urlconf, script_prefix: str, url_name: str, slug: str) -> str:
+    # The same few addresses on every page of a practice: reversed once per process (keyed by
+    # what reverse() reads besides its arguments: the URLconf and the script prefix).
+    return reverse(url_name, urlconf=urlconf, args=[slug])
+
+
 def _links(context, items, allowed):
     request = context["request"]
     practice = getattr(request, "practice", None)
     if practice is None:
         return []
+    urlconf, prefix = get_urlconf(), get_script_prefix()
     links = []
     for item in items:
         if not allowed(item):
             continue
-        url = reverse(item.url_name, args=[practice.slug])
+        url = _nav_url(urlconf, prefix, item.url_name, practice.slug)
         active = request.path.startswith(url) and url.rstrip("/").count("/") > 2
         links.append({"url": url, "label": item.label, "active": active, "group": item.group})
     return links
