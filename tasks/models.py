@@ -269,15 +269,27 @@ class Task(TenantModel):
                 name="task_open_urgency_idx",
                 condition=Q(status__in=OPEN_STATUSES),
             ),
-            # The dashboard: a member's open tasks (their own; the unassigned ones, under a
-            # null assignee) soonest first, and counted from the index alone (index-only
-            # scans: every column the counts test is in it).
+            # The dashboard's lists: a member's open tasks (their own; the unassigned ones,
+            # under a null assignee) soonest first.
             models.Index(
                 F("practice"),
                 F("assignee"),
                 urgency(),
+                name="task_open_assignee_idx",
+                condition=Q(status__in=OPEN_STATUSES),
+            ),
+            # ... and the unassigned ones alone (the triage queue), soonest first.
+            models.Index(
+                F("practice"),
+                urgency(),
+                name="task_open_unassigned_idx",
+                condition=Q(status__in=OPEN_STATUSES, assignee__isnull=True),
+            ),
+            # The dashboard's counts of a member's open tasks (theirs; the unassigned ones of
+            # their clients): index-only scans, every column they test is in the index.
+            models.Index(
+                fields=["practice", "assignee", "client"],
                 include=[
-                    "client",
                     "status",
                     "due_at",
                     "sla_due_at",
@@ -285,7 +297,7 @@ class Task(TenantModel):
                     "sla_breached_at",
                     "sla_paused_since",
                 ],
-                name="task_open_assignee_idx",
+                name="task_open_mine_idx",
                 condition=Q(status__in=OPEN_STATUSES),
             ),
         ]

@@ -242,7 +242,7 @@ def _late(now) -> Q:
 
 def open_counts(*, practice: Practice, membership: Membership, client_ids: list[int], now) -> dict:
     """The dashboard's figures over the member's open tasks: two index-only scans of
-    ``task_open_assignee_idx`` (their own tasks; the unassigned ones of their clients), added up.
+    ``task_open_mine_idx`` (their own tasks; the unassigned ones of their clients), added up.
     Each count names a column the index holds (``status``), never the primary key."""
     late = Q(sla_breached_at__isnull=False, responded_at__isnull=True) | Q(
         sla_due_at__lt=now, responded_at__isnull=True, sla_paused_since__isnull=True
@@ -271,10 +271,10 @@ def _soonest(
     """The member's first ``limit`` of ``open_tasks`` by urgency: theirs, and the unassigned
     ones of their clients.
 
-    On PostgreSQL the two are one statement of two parts, each a range of
-    ``task_open_assignee_idx`` (the member's own tasks; the unassigned ones) read in urgency
-    order until ``limit`` rows match: a list of a few waiting tasks reads the member's open
-    tasks, never every open task of the practice (as one index over the practice did).
+    On PostgreSQL the two are one statement of two parts, each read in urgency order until
+    ``limit`` rows match: the member's own tasks (a range of ``task_open_assignee_idx``) and
+    the practice's unassigned ones (``task_open_unassigned_idx``, the triage queue). A list of
+    a few waiting tasks reads those, never every open task of the practice.
     """
     own = open_tasks.filter(assignee=membership)
     if not client_ids:

@@ -25,6 +25,14 @@ class Migration(migrations.Migration):
         ),
         migrations.AddIndex(
             model_name='task',
-            index=models.Index(models.F('practice'), models.F('assignee'), django.db.models.functions.comparison.Least(django.db.models.functions.comparison.Coalesce(models.Case(models.When(responded_at__isnull=True, then=models.F('sla_due_at')), default=models.Value(None), output_field=models.DateTimeField()), 'due_at'), django.db.models.functions.comparison.Coalesce('due_at', models.Case(models.When(responded_at__isnull=True, then=models.F('sla_due_at')), default=models.Value(None), output_field=models.DateTimeField()))), condition=models.Q(('status__in', ('requested', 'todo', 'in_progress', 'waiting'))), include=('client', 'status', 'due_at', 'sla_due_at', 'responded_at', 'sla_breached_at', 'sla_paused_since'), name='task_open_assignee_idx'),
+            index=models.Index(models.F('practice'), models.F('assignee'), django.db.models.functions.comparison.Least(django.db.models.functions.comparison.Coalesce(models.Case(models.When(responded_at__isnull=True, then=models.F('sla_due_at')), default=models.Value(None), output_field=models.DateTimeField()), 'due_at'), django.db.models.functions.comparison.Coalesce('due_at', models.Case(models.When(responded_at__isnull=True, then=models.F('sla_due_at')), default=models.Value(None), output_field=models.DateTimeField()))), condition=models.Q(('status__in', ('requested', 'todo', 'in_progress', 'waiting'))), name='task_open_assignee_idx'),
+        ),
+        migrations.AddIndex(
+            model_name='task',
+            index=models.Index(models.F('practice'), django.db.models.functions.comparison.Least(django.db.models.functions.comparison.Coalesce(models.Case(models.When(responded_at__isnull=True, then=models.F('sla_due_at')), default=models.Value(None), output_field=models.DateTimeField()), 'due_at'), django.db.models.functions.comparison.Coalesce('due_at', models.Case(models.When(responded_at__isnull=True, then=models.F('sla_due_at')), default=models.Value(None), output_field=models.DateTimeField()))), condition=models.Q(('assignee__isnull', True), ('status__in', ('requested', 'todo', 'in_progress', 'waiting'))), name='task_open_unassigned_idx'),
+        ),
+        migrations.AddIndex(
+            model_name='task',
+            index=models.Index(condition=models.Q(('status__in', ('requested', 'todo', 'in_progress', 'waiting'))), fields=['practice', 'assignee', 'client'], include=('status', 'due_at', 'sla_due_at', 'responded_at', 'sla_breached_at', 'sla_paused_since'), name='task_open_mine_idx'),
         ),
     ]
