@@ -1,8 +1,8 @@
 """Benchmark: every page against a one-query page, over HTTP, behind gunicorn.
 
 Seeds a practice (``bench/pages_seed.py``: 30 clients and 20,000 tasks; ``BENCH_SIZE=large``:
-300 clients and 200,000 tasks), runs ``ANALYZE``, serves the app with gunicorn (2 sync workers,
-loopback port, ``DEBUG`` off, the app's database role under row-level security when
+300 clients and 200,000 tasks), runs ``VACUUM ANALYZE``, serves the app with gunicorn (2 sync
+workers, loopback port, ``DEBUG`` off, the app's database role under row-level security when
 ``DATABASE_APP_ROLE`` is set, as in production) and requests each page as a signed-in secretary
 (the portal's as a client contact, the API's with a personal access token), side by side with
 the baseline: a page of the same decorators and middleware that runs one query for 50 tasks and
@@ -10,9 +10,10 @@ renders them in a minimal template (``bench/pages_urls.py``, mounted only here).
 
 Rounds are interleaved: each round requests a batch of every page, in an order that rotates
 and reverses from round to round, over ``BENCH_CONNECTIONS`` concurrent connections. It prints
-the machine's cores and load, then per page the queries it ran (a bench-only middleware's
-header), the median latency with quartiles and minimum, and the ratio of its median to the
-baseline's.
+the machine's cores and load, then per page the queries it ran and the CPU time its worker
+spent (a bench-only middleware's headers), the median latency with quartiles and minimum, the
+ratio of its median to the baseline's, and the same ratio of the median CPU times (on a machine
+shared with other work, latency moves with their load; CPU time much less).
 
     DATABASE_URL=postgres://secretary:…@127.0.0.1:5432/secretary_bench \
         DATABASE_APP_ROLE=secretary_app .venv/bin/python bench/pages.py
