@@ -1,6 +1,6 @@
 """Benchmark: the cost of row-level security on the dashboard, over HTTP, on PostgreSQL.
 
-Seeds the practice of ``bench/dashboard.py`` (30 clients, 20,000 tasks), serves the app on a
+Seeds the practice of ``bench/pages.py`` (30 clients, 20,000 tasks), serves the app on a
 loopback port (wsgiref, one thread) and requests the dashboard with and without the wall, in
 interleaved rounds: each round measures a batch with RLS (policies forced, the practice set
 per transaction) and a batch without (policies removed, no practice transaction), in
@@ -27,7 +27,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 if not os.environ.get("DATABASE_URL", "").startswith("postgres"):
     sys.exit("bench/rls.py measures PostgreSQL row-level security: set DATABASE_URL=postgres://…")
 
-import dashboard
+import pages  # the page benchmark's settings (DEBUG off, its URLconf) and practice
 from django.conf import settings
 from django.core.management import call_command
 from django.core.wsgi import get_wsgi_application
@@ -79,7 +79,11 @@ def timed_batch(port: int, path: str, cookie: str) -> list[float]:
     conn = http.client.HTTPConnection("127.0.0.1", port, timeout=60)
     for _ in range(BATCH):
         start = time.perf_counter()
-        conn.request("GET", path, headers={"Cookie": cookie, "Host": "testserver"})
+        conn.request(
+            "GET",
+            path,
+            headers={"Cookie": cookie, "Host": "127.0.0.1", "X-Forwarded-Proto": "https"},
+        )
         response = conn.getresponse()
         response.read()
         timings.append((time.perf_counter() - start) * 1000)
@@ -98,20 +102,18 @@ def describe(label: str, timings: list[float]) -> str:
 
 def main() -> None:
     print(
-        f"database: postgresql, {dashboard.CLIENTS} clients, {dashboard.TASKS} tasks, "
+        f"database: postgresql, {pages.CLIENTS} clients, {pages.TASKS} tasks, "
         f"{ROUNDS} rounds x {BATCH} requests each way, app role: "
         f"{settings.DATABASE_APP_ROLE or '(the owner)'}"
     )
     call_command("migrate", verbosity=0, interactive=False)
-    with rls.cross_practice("bench seed"):
-        practice, user = dashboard.seed()
-    with rls.owner_role(), connections["default"].cursor() as cursor:
-        cursor.execute("ANALYZE")  # the planner's statistics of the fresh rows, for both ways
+    seeded = pages.seed(clients=pages.CLIENTS, tasks=pages.TASKS)  # and VACUUM ANALYZE
+    practice, user = seeded.practice, seeded.secretary
     storages = {
         **settings.STORAGES,
         "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
     }
-    with override_settings(ROOT_URLCONF="bench_urls", DEBUG=False, STORAGES=storages):
+    with override_settings(DEBUG=False, STORAGES=storages):
         browser = HttpClient()
         browser.force_login(user)
         cookie = (

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from django.db.models import Prefetch, Q, QuerySet
+from django.db.models import Prefetch, Q, QuerySet, prefetch_related_objects
 from django.http import Http404
 from django.utils import timezone
 
@@ -49,8 +49,21 @@ def client_list(
     mine_for: Membership | None = None,
     order: str = "name",
 ) -> QuerySet[Client]:
-    """Clients of the practice, filtered and sorted, with what the list shows preloaded."""
-    qs = Client.objects.for_practice(practice).select_related("primary_secretary__user")
+    """Clients of the practice, filtered and sorted, with what the list shows preloaded (and
+    nothing else: no notes, no address, no password hash of the secretary)."""
+    qs = (
+        Client.objects.for_practice(practice)
+        .select_related("primary_secretary__user")
+        .only(
+            "practice",
+            "name",
+            "status",
+            "specialty",
+            "is_regulated",
+            "primary_secretary__user__full_name",
+            "primary_secretary__user__email",
+        )
+    )
     if search:
         qs = qs.filter(
             Q(name__icontains=search)
@@ -62,10 +75,11 @@ def client_list(
         qs = qs.filter(status=status)
     if specialty:
         qs = qs.filter(specialty=specialty)
+    # Serving a client is a test on the client's own row (no join): no duplicates to remove.
     if secretary is not None:
-        qs = qs.filter(_served_by(secretary)).distinct()
+        qs = qs.filter(_served_by(secretary))
     if mine_for is not None:
-        qs = qs.filter(_served_by(mine_for)).distinct()
+        qs = qs.filter(_served_by(mine_for))
     orders = {
         "name": ["name", "pk"],
         "-name": ["-name", "-pk"],
@@ -153,11 +167,9 @@ def engagement_active(*, practice: Practice, client: Client) -> Engagement | Non
 
 
 def engagements_active(*, practice: Practice, client_ids: list[int]) -> dict[int, Engagement]:
-    """Active engagements of several clients in one query (windows prefetched)."""
-    rows = (
-        Engagement.objects.for_practice(practice)
-        .filter(client_id__in=client_ids, status=EngagementStatus.ACTIVE)
-        .prefetch_related(_windows_prefetch(practice))
+    """Active engagements of several clients in one query."""
+    rows = Engagement.objects.for_practice(practice).filter(
+        client_id__in=client_ids, status=EngagementStatus.ACTIVE
     )
     return {row.client_id: row for row in rows}
 
@@ -191,6 +203,25 @@ def engagement_get(
     if engagement is None:
         raise Http404
     return engagement
+
+
+def client_engagements(
+    *, practice: Practice, client: Client
+) -> tuple[list[Engagement], Engagement | None, Engagement | None]:
+    """The client's engagements (newest version first), its active one (coverage windows and
+    services prefetched) and the one being drafted, proposed or sent back: three queries, as
+    ``engagements_of``, ``engagement_active`` and ``engagement_open`` would answer."""
+    engagements = list(engagements_of(practice=practice, client=client))
+    active = next((e for e in engagements if e.status == EngagementStatus.ACTIVE), None)
+    drafting = (
+        EngagementStatus.DRAFT,
+        EngagementStatus.PROPOSED,
+        EngagementStatus.CHANGES_REQUESTED,
+    )
+    open_engagement = next((e for e in engagements if e.status in drafting), None)
+    if active is not None:
+        prefetch_related_objects([active], _windows_prefetch(practice), "categories")
+    return engagements, active, open_engagement
 
 
 def engagements_of(*, practice: Practice, client: Client) -> QuerySet[Engagement]:
@@ -264,13 +295,13 @@ def agreements_of(*, client: Client) -> QuerySet[ConfidentialityAgreement]:
 
 
 def brand_for(*, practice: Practice, client: Client | None = None) -> BrandKit | None:
-    """The brand kit documents use: the client's own when it has one, else the practice's."""
+    """The brand kit documents use: the client's own when it has one, else the practice's
+    (one query: at most one kit of each, by constraint)."""
     kits = BrandKit.objects.for_practice(practice)
-    if client is not None:
-        kit = kits.filter(client=client).first()
-        if kit is not None:
-            return kit
-    return kits.filter(client__isnull=True).first()
+    if client is None:
+        return kits.filter(client__isnull=True).first()
+    found = {kit.client_id: kit for kit in kits.filter(Q(client=client) | Q(client__isnull=True))}
+    return found.get(client.pk) or found.get(None)
 
 
 def questionnaire_current(*, practice: Practice, client: Client) -> Questionnaire | None:

@@ -14,8 +14,8 @@ hours, capped at ``rollover_max_hours``, and it expires after one period.
 from __future__ import annotations
 
 import zoneinfo
-from collections import defaultdict
-from collections.abc import Callable, Iterable
+from collections import Counter, defaultdict
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from decimal import ROUND_HALF_UP, Decimal
@@ -24,7 +24,7 @@ from django.utils import timezone
 
 from clients.models import Client, Engagement, EngagementStatus
 
-MinutesSource = Callable[..., dict[int, list[int]]]
+MinutesSource = Callable[..., Mapping[int, Iterable[int] | Mapping[int, int]]]
 _SOURCES: list[MinutesSource] = []
 
 HOURS = Decimal("0.01")
@@ -32,7 +32,8 @@ PERCENT = Decimal("0.1")
 
 
 def register_minutes_source(fn: MinutesSource) -> MinutesSource:
-    """Register ``fn(*, practice, client_ids, start, end) -> {client_id: [minutes, …]}``.
+    """Register ``fn(*, practice, client_ids, start, end) -> {client_id: [minutes, …]}``; a
+    source may count equal durations instead: ``{client_id: {minutes: how many, …}}``.
 
     Usable as a decorator. Registering the same function twice has no effect.
     """
@@ -124,16 +125,27 @@ def previous_period_bounds(*, time_zone: str, period_start: datetime) -> tuple[d
 
 def _minutes(
     *, practice, client_ids: list[int], start: datetime, end: datetime
-) -> dict[int, list[int]]:
-    merged: dict[int, list[int]] = defaultdict(list)
+) -> dict[int, Counter[int]]:
+    """Per client, how many entries of each duration (a month of a busy client is thousands
+    of entries of a few hundred distinct durations)."""
+    merged: dict[int, Counter[int]] = defaultdict(Counter)
     if not client_ids:
         return merged
     for source in list(_SOURCES):
         for client_id, entries in (
             source(practice=practice, client_ids=list(client_ids), start=start, end=end) or {}
         ).items():
-            merged[int(client_id)].extend(int(m) for m in entries)
+            counts = merged[int(client_id)]
+            if isinstance(entries, Mapping):
+                for minutes, count in entries.items():
+                    counts[int(minutes)] += int(count)
+            else:
+                counts.update(int(m) for m in entries)
     return merged
+
+
+def _used(entries: Counter[int], rounding: int) -> Decimal:
+    return Decimal(sum(billable_minutes(m, rounding) * n for m, n in entries.items()))
 
 
 def _hours(minutes: Decimal) -> Decimal:
@@ -149,15 +161,15 @@ def _compute(
     engagement: Engagement,
     *,
     period: tuple[datetime, datetime],
-    entries: list[int],
-    previous_entries: list[int] | None,
+    entries: Counter[int],
+    previous_entries: Counter[int] | None,
 ) -> Usage:
     rounding = engagement.rounding_minutes
-    used = Decimal(sum(billable_minutes(m, rounding) for m in entries))
+    used = _used(entries, rounding)
     included = engagement.included_hours * 60
     rollover = Decimal(0)
     if previous_entries is not None and engagement.rollover_max_hours > 0:
-        previous_used = Decimal(sum(billable_minutes(m, rounding) for m in previous_entries))
+        previous_used = _used(previous_entries, rounding)
         rollover = min(
             max(included - previous_used, Decimal(0)), engagement.rollover_max_hours * 60
         )
@@ -179,7 +191,7 @@ def _compute(
         from_rollover=_hours(from_rollover),
         overage_hours=_hours(overage),
         percent=percent,
-        entry_count=len(entries),
+        entry_count=sum(entries.values()),
     )
 
 
@@ -215,8 +227,10 @@ def usage_for_engagements(
             result[engagement.pk] = _compute(
                 engagement,
                 period=period,
-                entries=current.get(engagement.client_id, []),
-                previous_entries=previous.get(engagement.client_id, []) if wants_previous else None,
+                entries=current.get(engagement.client_id, Counter()),
+                previous_entries=(
+                    previous.get(engagement.client_id, Counter()) if wants_previous else None
+                ),
             )
     return result
 

@@ -133,6 +133,8 @@ class Document(TenantModel):
             ),
             models.Index(fields=["practice", "status"], name="document_status_idx"),
             models.Index(fields=["practice", "client", "-created_at"], name="document_client_idx"),
+            # The documents list: newest first, a page at a time.
+            models.Index(fields=["practice", "-created_at", "-id"], name="document_recent_idx"),
         ]
 
     def __str__(self) -> str:
@@ -273,6 +275,8 @@ class Composition(TenantModel):
             ),
             models.Index(fields=["practice", "status"], name="composition_status_idx"),
             models.Index(fields=["practice", "task"], name="composition_task_idx"),
+            # The composed documents list: last changed first, a page at a time.
+            models.Index(fields=["practice", "-updated_at", "-id"], name="composition_recent_idx"),
         ]
 
     def __str__(self) -> str:

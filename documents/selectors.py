@@ -39,11 +39,26 @@ def documents_for_subject(
 
 
 def document_list(*, practice: Practice):
-    """All documents of the practice, newest first, with what the list shows."""
+    """All documents of the practice, newest first, with what the list shows (only that: not
+    the context and brand a document was made from, nor its author's password hash)."""
     return (
         Document.objects.for_practice(practice)
         .select_related("created_by", "client")
-        .defer("context", "brand")
+        .only(
+            "practice",
+            "title",
+            "kind",
+            "status",
+            "failure_reason",
+            "claimed_until",
+            "rendering_started_at",
+            "created_at",
+            "page_count",
+            "size",
+            "created_by__full_name",
+            "created_by__email",
+            "client__name",
+        )
         .order_by("-created_at", "-id")
     )
 

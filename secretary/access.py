@@ -33,14 +33,23 @@ def membership_for(user, practice_slug: str) -> Membership | None:
     )
 
 
-def resolve_practice(request: HttpRequest, practice_slug: str) -> Membership:
-    membership = membership_for(request.user, practice_slug)
-    if membership is None:
-        security_event("practice.denied", request=request, practice=practice_slug)
-        raise Http404
-    request.practice = membership.practice
-    request.membership = membership
-    return membership
+def memberships_of(user) -> list[Membership]:
+    """Every membership of the signed-in user, practices joined, by practice name: read across
+    practices (``rls.practice_transaction_after``), the request's own and the switcher's list."""
+    if not user.is_authenticated:
+        return []
+    return list(
+        Membership.objects.unscoped()
+        .select_related("practice", "user")
+        .filter(user=user, user__is_active=True)
+        .order_by("practice__name", "practice_id")
+    )
+
+
+def _membership_in(request: HttpRequest, practice_slug: str) -> Membership | None:
+    memberships = memberships_of(request.user)
+    request.user_memberships = memberships  # the practice switcher lists them
+    return next((m for m in memberships if m.practice.slug == practice_slug), None)
 
 
 def _practice_view(check: Callable[[HttpRequest, Membership], None]):
@@ -48,9 +57,16 @@ def _practice_view(check: Callable[[HttpRequest, Membership], None]):
         @login_required
         @functools.wraps(view)
         def wrapper(request: HttpRequest, practice_slug: str, *args, **kwargs):
-            # One transaction for the request, seeing only the practice of the slug (rls).
-            with rls.practice_transaction_for_slug(practice_slug):
-                membership = resolve_practice(request, practice_slug)
+            # One transaction for the request: the user's memberships read once, then only the
+            # rows of the practice of the slug are visible (rls), or none without a membership.
+            with rls.practice_transaction_after(
+                lambda: _membership_in(request, practice_slug)
+            ) as membership:
+                if membership is None:
+                    security_event("practice.denied", request=request, practice=practice_slug)
+                    raise Http404
+                request.practice = membership.practice
+                request.membership = membership
                 check(request, membership)
                 with scope.practice_scope(membership.practice):
                     return view(request, *args, **kwargs)

@@ -26,7 +26,7 @@ from __future__ import annotations
 
 import contextlib
 import logging
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from typing import Any
 
 from django.conf import settings
@@ -85,16 +85,19 @@ def _transaction_broken(connection) -> bool:
 
 
 @contextlib.contextmanager
-def _settings(practice: str, bypass: str, using: str, value: str = _LITERAL) -> Iterator[None]:
+def _settings(
+    practice: str, bypass: str, using: str, value: str = _LITERAL, *, restore: bool = True
+) -> Iterator[None]:
     connection = connections[using]
     if connection.vendor != "postgresql":
         yield
         return
     set_sql = _SET.format(value=value)
-    if not connection.in_atomic_block:
+    if not connection.in_atomic_block or not restore:
         # The settings die with this transaction: nothing can leak to the connection's next
-        # user (a pooled connection, PgBouncer's next client).
-        with transaction.atomic(using=using):
+        # user (a pooled connection, PgBouncer's next client). (Without ``restore``, inside the
+        # transaction of a caller that ends with the block: no savepoint either.)
+        with transaction.atomic(using=using, savepoint=False):
             _raw_execute(connection, set_sql, [PRACTICE_SETTING, practice, BYPASS_SETTING, bypass])
             yield
         return
@@ -104,16 +107,16 @@ def _settings(practice: str, bypass: str, using: str, value: str = _LITERAL) -> 
         [PRACTICE_SETTING, BYPASS_SETTING, PRACTICE_SETTING, practice, BYPASS_SETTING, bypass],
     )
     restore_sql = _SET.format(value=_LITERAL)
-    restore = [PRACTICE_SETTING, previous[0] or "", BYPASS_SETTING, previous[1] or ""]
+    restored = [PRACTICE_SETTING, previous[0] or "", BYPASS_SETTING, previous[1] or ""]
     try:
         yield
     except BaseException:
         # A failed transaction is rolled back (with its settings) by whoever opened it.
         if not _transaction_broken(connection):
             with contextlib.suppress(DatabaseError):
-                _raw_execute(connection, restore_sql, restore)
+                _raw_execute(connection, restore_sql, restored)
         raise
-    _raw_execute(connection, restore_sql, restore)
+    _raw_execute(connection, restore_sql, restored)
 
 
 def _practice_id(practice: Any) -> int:
@@ -135,6 +138,26 @@ def practice_transaction_for_slug(slug: str, *, using: str = DEFAULT_DB_ALIAS):
     extra query.
     """
     return _settings(slug, "", using, value=_from_slug())
+
+
+@contextlib.contextmanager
+def practice_transaction_after(find: Callable[[], Any], *, using: str = DEFAULT_DB_ALIAS):
+    """One transaction whose practice comes from a cross-practice lookup: ``find()`` runs with
+    the bypass on (a user's own memberships: what every page's practice switcher lists), then
+    the transaction sees only the practice of what it returned (``.practice_id``; none, so no
+    rows, for None) and the block receives it.
+
+    The request resolver's lookup and the switcher's list are then one query, and two settings
+    statements where resolving by slug and listing apart took three.
+    """
+    connection = connections[using]
+    outermost = not connection.in_atomic_block
+    with _settings("", "on", using):
+        found = find()
+        practice = str(getattr(found, "practice_id", "") or "")
+        # Outermost, the transaction ends with the block: nothing to restore after it.
+        with _settings(practice, "", using, restore=not outermost):
+            yield found
 
 
 @contextlib.contextmanager

@@ -17,7 +17,7 @@ from django.db import models
 from django.db.models.lookups import Exact, In
 from django.utils.translation import gettext_lazy as _
 
-from secretary import rls, scope
+from secretary import choices, rls, scope
 from secretary.scope import current_practice  # noqa: F401  (re-exported)
 
 if TYPE_CHECKING:
@@ -200,6 +200,10 @@ class TenantModel(models.Model):
     def clean(self) -> None:
         super().clean()
         check_same_practice(self)
+
+    def _get_FIELD_display(self, field):
+        # Lists call get_<field>_display() on every row: one translation each (choices.py).
+        return choices.display(self, field, super()._get_FIELD_display)
 
     def _perform_unique_checks(self, unique_checks):
         with _model_validation():

@@ -441,7 +441,28 @@ SORTS = {
 }
 
 
+class _MemberChoices(django_filters.fields.ModelChoiceIterator):
+    """The members the page read already (``field.members``), else its queryset's."""
+
+    def __iter__(self):
+        if self.field.members is None:
+            yield from super().__iter__()
+            return
+        if self.field.empty_label is not None:
+            yield ("", self.field.empty_label)
+        if self.field.null_label is not None:
+            yield (self.field.null_value, self.field.null_label)
+        for member in self.field.members:
+            yield self.choice(member)
+
+
 class _MemberFilterField(django_filters.fields.ModelChoiceField):
+    iterator = _MemberChoices
+
+    def __init__(self, *args, members=None, **kwargs):
+        self.members = members
+        super().__init__(*args, **kwargs)
+
     def label_from_instance(self, obj):
         return str(obj.user)
 
@@ -481,10 +502,15 @@ class TaskFilter(django_filters.FilterSet):
         model = Task
         fields = ["q", "client", "status", "assignee", "category", "due_after", "due_before"]
 
-    def __init__(self, data=None, *args, practice, **kwargs):
+    def __init__(self, data=None, *args, practice, members=None, **kwargs):
+        """``members``: the practice's staff when the page has read them already."""
         super().__init__(data, *args, **kwargs)
-        self.filters["client"].queryset = Client.objects.for_practice(practice).order_by("name")
+        # A select of names (and the flag the list's regulated-records log needs).
+        self.filters["client"].queryset = (
+            Client.objects.for_practice(practice).order_by("name").only("name", "is_regulated")
+        )
         self.filters["assignee"].queryset = staff_members(practice=practice)
+        self.filters["assignee"].extra["members"] = members
         self.filters["category"].queryset = _categories(practice)
 
     def search(self, queryset, name, value):
@@ -510,10 +536,12 @@ class BulkForm(forms.Form):
     )
     assignee = forms.ChoiceField(label=_("Assign to"), required=False)
 
-    def __init__(self, *args, practice, **kwargs):
+    def __init__(self, *args, practice, members=None, **kwargs):
+        """``members``: the practice's staff when the page has read them already."""
         super().__init__(*args, **kwargs)
         self.fields["tasks"].queryset = Task.objects.for_practice(practice)
-        members = staff_members(practice=practice)
+        if members is None:
+            members = list(staff_members(practice=practice))
         self.fields["assignee"].choices = [
             ("", "—"),
             ("none", _("Nobody")),

@@ -10,7 +10,8 @@ from datetime import time
 
 from django.conf import settings
 from django.db import models
-from django.db.models import Q
+from django.db.models import Case, F, Q, Value, When
+from django.db.models.functions import Coalesce, Least
 from django.utils import timezone
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
@@ -39,6 +40,24 @@ class Status(models.TextChoices):
 
 OPEN_STATUSES = (Status.REQUESTED, Status.TODO, Status.IN_PROGRESS, Status.WAITING)
 CLOSED_STATUSES = (Status.DONE, Status.CANCELLED)
+
+
+def urgency():
+    """The nearer of a task's due time and its response due time, the latter only while the
+    response is still owed (an answered request is no more urgent for its old deadline).
+
+    Lists of open tasks sort by it through ``task_open_urgency_idx``: a query uses that index
+    only while it orders by this very expression and filters on ``status__in=OPEN_STATUSES``.
+    """
+    owed = Case(
+        When(responded_at__isnull=True, then=F("sla_due_at")),
+        default=Value(None),
+        output_field=models.DateTimeField(),
+    )
+    # Each side falls back on the other, so LEAST never sees a NULL (SQLite's MIN would
+    # answer NULL) and a task with neither deadline sorts last.
+    return Least(Coalesce(owed, "due_at"), Coalesce("due_at", owed))
+
 
 # The only moves a task may make. Done and cancelled tasks can be reopened.
 TRANSITIONS: dict[str, tuple[str, ...]] = {
@@ -240,6 +259,47 @@ class Task(TenantModel):
             models.Index(fields=["practice", "assignee", "status"], name="task_assignee_idx"),
             models.Index(fields=["practice", "client", "status"], name="task_client_idx"),
             models.Index(fields=["practice", "sla_due_at"], name="task_sla_idx"),
+            # Newest first (the model's order, the API's list, the portal's requests).
+            models.Index(fields=["practice", "-created_at", "-id"], name="task_recent_idx"),
+            # The dashboard's lists and the task list: open tasks, soonest first (an index
+            # scan that stops after a page instead of sorting every open task).
+            models.Index(
+                F("practice"),
+                urgency(),
+                name="task_open_urgency_idx",
+                condition=Q(status__in=OPEN_STATUSES),
+            ),
+            # The dashboard's lists: a member's open tasks (their own; the unassigned ones,
+            # under a null assignee) soonest first.
+            models.Index(
+                F("practice"),
+                F("assignee"),
+                urgency(),
+                name="task_open_assignee_idx",
+                condition=Q(status__in=OPEN_STATUSES),
+            ),
+            # ... and the unassigned ones alone (the triage queue), soonest first.
+            models.Index(
+                F("practice"),
+                urgency(),
+                name="task_open_unassigned_idx",
+                condition=Q(status__in=OPEN_STATUSES, assignee__isnull=True),
+            ),
+            # The dashboard's counts of a member's open tasks (theirs; the unassigned ones of
+            # their clients): index-only scans, every column they test is in the index.
+            models.Index(
+                fields=["practice", "assignee", "client"],
+                include=[
+                    "status",
+                    "due_at",
+                    "sla_due_at",
+                    "responded_at",
+                    "sla_breached_at",
+                    "sla_paused_since",
+                ],
+                name="task_open_mine_idx",
+                condition=Q(status__in=OPEN_STATUSES),
+            ),
         ]
 
     def __str__(self) -> str:

@@ -5,8 +5,8 @@ from __future__ import annotations
 from datetime import datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
-from django.db.models import Case, Count, DateTimeField, F, Q, QuerySet, Sum, Value, When
-from django.db.models.functions import Coalesce, Least
+from django.db import connections
+from django.db.models import Count, F, Q, QuerySet, Sum
 from django.http import Http404
 from django.utils import timezone
 
@@ -24,6 +24,7 @@ from tasks.models import (
     Task,
     TaskTemplate,
     TimeEntry,
+    urgency,
 )
 
 TASK_RELATED = ("client", "category", "assignee__user")
@@ -144,28 +145,42 @@ def my_client_ids(*, practice: Practice, membership: Membership) -> QuerySet:
     return clients_for_membership(membership=membership).values("pk")
 
 
-def my_tasks(*, practice: Practice, membership: Membership) -> QuerySet[Task]:
-    """Tasks assigned to the member, and unassigned tasks of the clients they look after."""
+def my_tasks(
+    *, practice: Practice, membership: Membership, client_ids: list[int] | None = None
+) -> QuerySet[Task]:
+    """Tasks assigned to the member, and unassigned tasks of the clients they look after
+    (``client_ids`` when the caller has read them already)."""
+    if client_ids is None:
+        client_ids = my_client_ids(practice=practice, membership=membership)
     return tasks_for(practice=practice).filter(
-        Q(assignee=membership)
-        | Q(
-            assignee__isnull=True,
-            client_id__in=my_client_ids(practice=practice, membership=membership),
-        )
+        Q(assignee=membership) | Q(assignee__isnull=True, client_id__in=client_ids)
     )
 
 
-def urgency():
-    """The nearer of a task's due time and its response due time, the latter only while the
-    response is still owed (an answered request is no more urgent for its old deadline)."""
-    owed = Case(
-        When(responded_at__isnull=True, then=F("sla_due_at")),
-        default=Value(None),
-        output_field=DateTimeField(),
-    )
-    # Each side falls back on the other, so LEAST never sees a NULL (SQLite's MIN would
-    # answer NULL) and a task with neither deadline sorts last.
-    return Least(Coalesce(owed, "due_at"), Coalesce("due_at", owed))
+# What a row of a task list shows (the dashboard's lines, the task table): nothing else is
+# read, so a list costs its one query whatever the rows hold (no descriptions, no hashes).
+TASK_ROW_FIELDS = (
+    "practice",
+    "client__name",
+    "client__time_zone",
+    "category__name",
+    "assignee__user__full_name",
+    "assignee__user__email",
+    "title",
+    "status",
+    "priority",
+    "due_at",
+    "sla_due_at",
+    "sla_paused_since",
+    "responded_at",
+    "sla_breached_at",
+    "created_at",
+)
+
+
+def task_rows(queryset: QuerySet[Task]) -> QuerySet[Task]:
+    """``queryset`` as list rows: client, service and assignee joined, only what rows show."""
+    return queryset.select_related(*TASK_RELATED).only(*TASK_ROW_FIELDS)
 
 
 def by_urgency(queryset: QuerySet[Task], *then: str) -> QuerySet[Task]:
@@ -217,51 +232,103 @@ def feeds_for(
     return feeds.filter(membership=membership)
 
 
+def _late(now) -> Q:
+    return (
+        Q(due_at__lt=now)
+        | Q(sla_breached_at__isnull=False, responded_at__isnull=True)
+        | Q(sla_due_at__lt=now, responded_at__isnull=True, sla_paused_since__isnull=True)
+    )
+
+
+def open_counts(*, practice: Practice, membership: Membership, client_ids: list[int], now) -> dict:
+    """The dashboard's figures over the member's open tasks: two index-only scans of
+    ``task_open_mine_idx`` (their own tasks; the unassigned ones of their clients), added up.
+    Each count names a column the index holds (``status``), never the primary key."""
+    late = Q(sla_breached_at__isnull=False, responded_at__isnull=True) | Q(
+        sla_due_at__lt=now, responded_at__isnull=True, sla_paused_since__isnull=True
+    )
+    figures = {
+        "open": Count("status"),
+        "requested": Count("status", filter=Q(status=Status.REQUESTED)),
+        "waiting": Count("status", filter=Q(status=Status.WAITING)),
+        "overdue": Count("status", filter=Q(due_at__lt=now)),
+        "breached": Count("status", filter=late),
+    }
+    open_tasks = Task.objects.for_practice(practice).filter(status__in=OPEN_STATUSES)
+    parts = [open_tasks.filter(assignee=membership)]
+    if client_ids:
+        parts.append(open_tasks.filter(assignee__isnull=True, client_id__in=client_ids))
+    counts = dict.fromkeys(figures, 0)
+    for part in parts:
+        for name, value in part.aggregate(**figures).items():
+            counts[name] += value
+    return counts
+
+
+def _soonest(
+    open_tasks: QuerySet[Task], *, membership: Membership, client_ids: list[int], limit: int
+) -> list[Task]:
+    """The member's first ``limit`` of ``open_tasks`` by urgency: theirs, and the unassigned
+    ones of their clients.
+
+    On PostgreSQL the two are one statement of two parts, each read in urgency order until
+    ``limit`` rows match: the member's own tasks (a range of ``task_open_assignee_idx``) and
+    the practice's unassigned ones (``task_open_unassigned_idx``, the triage queue). A list of
+    a few waiting tasks reads those, never every open task of the practice.
+    """
+    own = open_tasks.filter(assignee=membership)
+    if not client_ids:
+        return list(_by_urgency(own)[:limit])
+    unassigned = open_tasks.filter(assignee__isnull=True, client_id__in=client_ids)
+    if not connections[open_tasks.db].features.supports_slicing_ordering_in_compound:
+        return list(_by_urgency(own | unassigned)[:limit])  # SQLite: one query, no index order
+    return list(
+        _by_urgency(own)[:limit]
+        .union(_by_urgency(unassigned)[:limit], all=True)
+        .order_by(F("urgency").asc(nulls_last=True), "-priority", "created_at")[:limit]
+    )
+
+
 def dashboard(*, practice: Practice, membership: Membership, limit: int = 15) -> dict:
-    """Everything the secretary dashboard shows, in a fixed number of queries."""
+    """Everything the secretary dashboard shows, in a fixed number of queries.
+
+    Its lists stop after ``limit`` rows read in urgency order and its figures are counted from
+    an index (``_soonest``, ``open_counts``): nothing sorts or counts the member's open tasks in
+    Python, nor every open task of the practice.
+    """
     from clients.usage import usage_for_clients
 
     now = timezone.now()
-    mine = my_tasks(practice=practice, membership=membership)
-    open_mine = mine.filter(status__in=OPEN_STATUSES)
+    my_clients = list(
+        clients_for_membership(membership=membership).order_by("name").only("practice", "name")
+    )
+    client_ids = [client.pk for client in my_clients]
+    # The lines show the task and its client, nothing of its service or assignee.
+    open_tasks = (
+        Task.objects.for_practice(practice)
+        .filter(status__in=OPEN_STATUSES)
+        .select_related("client")
+        .only(*(f for f in TASK_ROW_FIELDS if not f.startswith(("category__", "assignee__"))))
+    )
+
+    def soonest(*where: Q) -> list[Task]:
+        return _soonest(
+            open_tasks.filter(*where), membership=membership, client_ids=client_ids, limit=limit
+        )
+
     zone = ZoneInfo(membership.user.time_zone or "UTC")
     today = now.astimezone(zone).date()
     day_start = datetime.combine(today, time(0), tzinfo=zone)
-    counts = open_mine.aggregate(
-        open=Count("pk"),
-        requested=Count("pk", filter=Q(status=Status.REQUESTED)),
-        waiting=Count("pk", filter=Q(status=Status.WAITING)),
-        overdue=Count("pk", filter=Q(due_at__lt=now)),
-        breached=Count(
-            "pk",
-            filter=Q(sla_breached_at__isnull=False, responded_at__isnull=True)
-            | Q(sla_due_at__lt=now, responded_at__isnull=True, sla_paused_since__isnull=True),
-        ),
-    )
-    clients = list(
-        Client.objects.for_practice(practice)
-        .filter(pk__in=my_client_ids(practice=practice, membership=membership))
-        .order_by("name")[:30]
-    )
+    clients = my_clients[:30]
     usage = usage_for_clients(practice=practice, clients=clients) if clients else {}
     return {
-        "counts": counts,
-        "requests": list(_by_urgency(open_mine.filter(status=Status.REQUESTED))[:limit]),
-        "open_tasks": list(
-            _by_urgency(open_mine.exclude(status__in=(Status.REQUESTED, Status.WAITING)))[:limit]
+        "counts": open_counts(
+            practice=practice, membership=membership, client_ids=client_ids, now=now
         ),
-        "late": list(
-            _by_urgency(
-                open_mine.filter(
-                    Q(due_at__lt=now)
-                    | Q(sla_breached_at__isnull=False, responded_at__isnull=True)
-                    | Q(
-                        sla_due_at__lt=now, responded_at__isnull=True, sla_paused_since__isnull=True
-                    )
-                )
-            )[:limit]
-        ),
-        "waiting": list(_by_urgency(open_mine.filter(status=Status.WAITING))[:limit]),
+        "requests": soonest(Q(status=Status.REQUESTED)),
+        "open_tasks": soonest(~Q(status__in=(Status.REQUESTED, Status.WAITING))),
+        "late": soonest(_late(now)),
+        "waiting": soonest(Q(status=Status.WAITING)),
         "events": list(
             events_for(
                 practice=practice,

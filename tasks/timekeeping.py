@@ -15,6 +15,7 @@ from datetime import date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
 from django.db import IntegrityError, transaction
+from django.db.models import Count
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -339,9 +340,10 @@ def time_entry_delete(
 
 def minutes_source(
     *, practice, client_ids: list[int], start: datetime, end: datetime
-) -> dict[int, list[int]]:
-    """Billable, finished entries per client in [start, end): fed to ``clients.usage``."""
-    result: dict[int, list[int]] = {client_id: [] for client_id in client_ids}
+) -> dict[int, dict[int, int]]:
+    """Billable, finished entries per client in [start, end), counted by duration: fed to
+    ``clients.usage`` (one row per client and duration, not one per entry)."""
+    result: dict[int, dict[int, int]] = {client_id: {} for client_id in client_ids}
     rows = (
         TimeEntry.objects.for_practice(practice)
         .filter(
@@ -352,7 +354,9 @@ def minutes_source(
             started_at__lt=end,
         )
         .values_list("client_id", "minutes")
+        .annotate(entries=Count("pk"))
+        .order_by()
     )
-    for client_id, minutes in rows:
-        result.setdefault(client_id, []).append(minutes)
+    for client_id, minutes, entries in rows:
+        result.setdefault(client_id, {})[minutes] = entries
     return result

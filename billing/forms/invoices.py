@@ -48,7 +48,9 @@ class InvoiceFilterForm(forms.Form):
 
     def __init__(self, *args, practice, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["client"].queryset = Client.objects.for_practice(practice).order_by("name")
+        self.fields["client"].queryset = (
+            Client.objects.for_practice(practice).order_by("name").only("name")
+        )
 
 
 class InvoiceCreateForm(IdempotentFormMixin, forms.Form):

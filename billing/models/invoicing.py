@@ -227,6 +227,8 @@ class Invoice(TenantModel):
         indexes = [
             models.Index(fields=["practice", "client", "-issue_date"], name="invoice_client_idx"),
             models.Index(fields=["practice", "status", "due_date"], name="invoice_status_idx"),
+            # The invoice list: drafts (no date yet) first, then the latest issued.
+            models.Index(fields=["practice", "-issue_date", "-id"], name="invoice_recent_idx"),
         ]
 
     def __str__(self) -> str:

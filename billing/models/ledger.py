@@ -394,9 +394,11 @@ class JournalLine(TenantModel):
             ),
         ]
         indexes = [
-            # Reports: per book and account over posted lines by date.
+            # Reports: per book and account over posted lines by date; with the amounts, a
+            # book's balances (the book page, the trial balance) are read from the index alone.
             models.Index(
                 fields=["practice", "book", "account", "date"],
+                include=["debit", "credit"],
                 name="line_account_date_idx",
                 condition=Q(posted=True),
             ),

@@ -227,7 +227,23 @@ def billing_dashboard(request: HttpRequest) -> HttpResponse:
 def invoice_list(request: HttpRequest) -> HttpResponse:
     practice = request.practice
     form = InvoiceFilterForm(request.GET or None, practice=practice)
-    invoices = Invoice.objects.for_practice(practice).select_related("client")
+    invoices = (
+        Invoice.objects.for_practice(practice)
+        .select_related("client")
+        .only(
+            "practice",
+            "client__name",
+            "kind",
+            "number",
+            "status",
+            "currency",
+            "issue_date",
+            "due_date",
+            "total",
+            "amount_paid",
+            "amount_credited",
+        )
+    )
     if form.is_valid():
         data = form.cleaned_data
         if data.get("status"):

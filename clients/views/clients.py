@@ -13,7 +13,7 @@ from clients import selectors, services
 from clients.forms import AgreementForm, ClientFilterForm, ClientForm, ContactForm
 from clients.models import Contact
 from clients.sections import client_sections
-from clients.usage import period_usage, usage_for_clients
+from clients.usage import usage_for_engagements
 from clients.views._common import client_for, render_form, usage_chart
 from secretary.access import admin_view, staff_view
 from secretary.errors import ApplicationError, form_submit
@@ -46,14 +46,16 @@ def client_list(request):
     )
     page = Paginator(clients, PAGE_SIZE).get_page(request.GET.get("page"))
     rows = list(page.object_list)
-    usage = usage_for_clients(practice=practice, clients=rows)
+    # The active engagements, read once: the plan column and the hours used against them.
     active = selectors.engagements_active(practice=practice, client_ids=[c.pk for c in rows])
+    usage = usage_for_engagements(practice=practice, engagements=active.values())
     for client in rows:
-        client.active_engagement = active.get(client.pk)
-        threshold = (
-            client.active_engagement.alert_threshold_percent if (client.active_engagement) else None
+        client.active_engagement = engagement = active.get(client.pk)
+        client.usage_chart = (
+            usage_chart(usage[engagement.pk], engagement.alert_threshold_percent)
+            if engagement is not None
+            else None
         )
-        client.usage_chart = usage_chart(usage.get(client.pk), threshold)
     query = request.GET.copy()
     query.pop("page", None)
     context = {"form": form, "page": page, "rows": rows, "scope": scope, "query": query.urlencode()}
@@ -108,11 +110,15 @@ def client_detail(request, client_id: int):
                 pending[invitation.grants.get("contact_id")] = invitation
     for contact in contacts:
         contact.pending_invitation = pending.get(contact.pk)
-    active = selectors.engagement_active(practice=practice, client=client)
-    open_engagement = selectors.engagement_open(practice=practice, client=client)
+    engagements, active, open_engagement = selectors.client_engagements(
+        practice=practice, client=client
+    )
     questionnaire = selectors.questionnaire_current(practice=practice, client=client)
-    engagements = list(selectors.engagements_of(practice=practice, client=client))
-    usage = period_usage(engagement=active) if active is not None else None
+    usage = (
+        usage_for_engagements(practice=practice, engagements=[active])[active.pk]
+        if active is not None
+        else None
+    )
     team = selectors.team_of(client=client)
     cleared = selectors.members_cleared_for(client=client) if client.is_regulated else None
     for member in team:

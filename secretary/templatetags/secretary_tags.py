@@ -1,24 +1,37 @@
+import functools
 import zoneinfo
 
 from django import template
-from django.urls import reverse
+from django.urls import get_script_prefix, get_urlconf, reverse
 from django.utils import dateformat, timezone
 
-from secretary import selectors
+from secretary import moments, selectors
 from secretary.limits import in_zone
 from secretary.navigation import PORTAL_NAV, STAFF_NAV
 
 register = template.Library()
 
 
-@register.simple_tag
-def user_memberships(user):
+@register.simple_tag(takes_context=True)
+def user_memberships(context, user):
+    """The practices of the switcher: those a practice's page read with its own (no query),
+    else read now."""
     from secretary.views import membership_home_url
 
-    memberships = selectors.user_memberships(user=user)
+    request = context.get("request")
+    memberships = getattr(request, "user_memberships", None)
+    if memberships is None or getattr(request, "user", None) != user:
+        memberships = selectors.user_memberships(user=user)
     for membership in memberships:
         membership.home_url = membership_home_url(membership)
     return memberships
+
+
+@functools.lru_cache(maxsize=4096)
+def _nav_url(urlconf, script_prefix: str, url_name: str, slug: str) -> str:
+    # The same few addresses on every page of a practice: reversed once per process (keyed by
+    # what reverse() reads besides its arguments: the URLconf and the script prefix).
+    return reverse(url_name, urlconf=urlconf, args=[slug])
 
 
 def _links(context, items, allowed):
@@ -26,11 +39,12 @@ def _links(context, items, allowed):
     practice = getattr(request, "practice", None)
     if practice is None:
         return []
+    urlconf, prefix = get_urlconf(), get_script_prefix()
     links = []
     for item in items:
         if not allowed(item):
             continue
-        url = reverse(item.url_name, args=[practice.slug])
+        url = _nav_url(urlconf, prefix, item.url_name, practice.slug)
         active = request.path.startswith(url) and url.rstrip("/").count("/") > 2
         links.append({"url": url, "label": item.label, "active": active, "group": item.group})
     return links
@@ -74,7 +88,7 @@ def in_time_zone(value, tz_name):
 
 # A moment as people read it: weekday, day, month, time and the zone's abbreviation, so that
 # nobody wonders whose clock it is ("Tue 3 Dec, 09:00 PST").
-MOMENT = "D j M, H:i T"
+MOMENT = moments.SHORT
 
 
 @register.simple_tag
@@ -91,7 +105,8 @@ def zoned(value, zone_name=None, fmt=MOMENT):
             zone = zoneinfo.ZoneInfo(str(zone_name))
         except (zoneinfo.ZoneInfoNotFoundError, ValueError):
             return ""
-    return dateformat.format(in_zone(value, zone), fmt)
+    local = in_zone(value, zone)
+    return moments.short(local) if fmt == MOMENT else dateformat.format(local, fmt)
 
 
 @register.filter

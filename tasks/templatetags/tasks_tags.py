@@ -1,12 +1,103 @@
-"""Showing instants in a named time zone (``zoned`` is the core's, loadable from here too)."""
+"""Showing instants in a named time zone, and the badges of task rows.
+
+``zoned`` (the core's) formats in the zone it is given, or the viewer's.
+
+``when`` and ``sla_badge`` render what ``partials/when.html`` and ``partials/sla_badge.html``
+did, as one tag each: lists call them for every row, where an include costs a template render.
+"""
+
 
 from django import template
+from django.urls import reverse
 from django.utils import timezone
+from django.utils.html import format_html
+from django.utils.safestring import mark_safe
+from django.utils.translation import gettext_lazy as _
 
+from secretary import moments
 from secretary.templatetags.secretary_tags import zoned
 
 register = template.Library()
+
+_NOTHING = mark_safe('<span class="muted">—</span>')
+
+# sla_state → (badge class, label)
+_SLA_BADGES = {
+    "breached": ("badge danger", _("Response late")),
+    "paused": ("badge neutral", _("Clock paused")),
+    "met": ("badge success", _("Answered in time")),
+    "late": ("badge warning", _("Answered late")),
+    "running": ("badge", _("Response due")),
+}
+
+
+# ``zoned`` is the core's (the viewer's zone when none is given), loadable from here too.
 register.simple_tag(zoned)
+
+
+@register.simple_tag
+def when(value, other_zone=""):
+    """A moment in the viewer's time zone (a ``<time>``), and in ``other_zone`` (the
+    client's) after it when that zone is another; a dash for none or one the viewer's zone
+    cannot show (see ``viewable``)."""
+    if value is None:
+        return _NOTHING
+    try:
+        local = timezone.localtime(value)
+    except (OverflowError, ValueError):
+        return _NOTHING
+    shown = format_html('<time datetime="{}">{}</time>', local.isoformat(), moments.short(local))
+    if other_zone and other_zone != timezone.get_current_timezone_name():
+        return format_html(
+            '{}<span class="other-zone">{} · {}</span>',
+            shown,
+            zoned(value, other_zone),
+            other_zone,
+        )
+    return shown
+
+
+_STATUS_BADGE_CLASSES = {
+    "done": "success",
+    "cancelled": "neutral",
+    "waiting": "warning",
+    "requested": "danger",
+}
+
+
+@register.simple_tag
+def status_badge(status, label):
+    """A task status as a badge (``partials/status_badge.html``)."""
+    return format_html(
+        '<span class="badge {}" data-status="{}">{}</span>',
+        _STATUS_BADGE_CLASSES.get(status, ""),
+        status,
+        label,
+    )
+
+
+_MARK = 9876543210  # an id no task has, replaced by each row's
+
+
+@register.simple_tag(takes_context=True)
+def task_url(context, task):
+    """``{% url 'task_detail' practice.slug task.pk %}`` for a list's rows: reverse() once per
+    rendering, then each row's id in its place."""
+    parts = context.render_context.get("task_url")
+    if parts is None:
+        url = reverse("task_detail", args=[context["practice"].slug, _MARK])
+        prefix, _mark, suffix = url.rpartition(str(_MARK))
+        parts = context.render_context["task_url"] = (prefix, suffix)
+    return f"{parts[0]}{task.pk}{parts[1]}"
+
+
+@register.simple_tag
+def sla_badge(task):
+    """The badge of a task's response clock (nothing when it has none)."""
+    badge = _SLA_BADGES.get(task.sla_state)
+    if badge is None:
+        return ""
+    return format_html('<span class="{}">{}</span>', badge[0], badge[1])
 
 
 @register.filter

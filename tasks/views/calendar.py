@@ -8,6 +8,7 @@ from django.contrib import messages
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
+from django.utils.html import format_html_join
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
@@ -69,7 +70,12 @@ def event_list(request):
             "new_token": new_token,
             "feed_url": _feed_url(request, new_token) if new_token else None,
             "my_feed": selectors.feeds_for(practice=practice, membership=membership).first(),
-            "clients": Client.objects.for_practice(practice).order_by("name"),
+            # Every client of the practice (hundreds in a large one): options written at once.
+            "client_options": format_html_join(
+                "",
+                '<option value="{}">{}</option>',
+                Client.objects.for_practice(practice).order_by("name").values_list("pk", "name"),
+            ),
         },
     )
 

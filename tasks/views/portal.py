@@ -14,8 +14,8 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
 from clients.access import as_contact, contact_view
-from clients.selectors import contact_for_membership, engagement_active
-from clients.usage import period_usage
+from clients.selectors import contact_for_membership, engagements_active
+from clients.usage import usage_for_engagements
 from secretary.access import portal_view
 from secretary.errors import ApplicationError
 from secretary.idempotency import submit_once
@@ -39,6 +39,13 @@ REPLY_POLL_SECONDS = 15
 RECENTLY_DONE_DAYS = 30
 
 
+def _request_rows(tasks):
+    """A client's requests as the portal lists them (no service, no assignee)."""
+    return tasks.select_related(None).only(
+        "practice", "client", "title", "status", "created_at", "wanted_by", "completed_at"
+    )
+
+
 @portal_view
 @require_GET
 def portal_home(request):
@@ -53,9 +60,12 @@ def portal_home(request):
 
 def _portal_home(request, contact):
     practice, client = request.practice, request.client
-    engagement = engagement_active(practice=practice, client=client)
+    # The plan's hours and its zone: no coverage windows or services to prefetch here.
+    engagement = engagements_active(practice=practice, client_ids=[client.pk]).get(client.pk)
     requests = with_unread(
-        selectors.client_tasks(practice=practice, client=client), practice=practice, contact=contact
+        _request_rows(selectors.client_tasks(practice=practice, client=client)),
+        practice=practice,
+        contact=contact,
     )
     open_requests = requests.exclude(status__in=(Status.DONE, Status.CANCELLED)).order_by(
         "-created_at"
@@ -72,7 +82,11 @@ def _portal_home(request, contact):
         {
             "client": client,
             "engagement": engagement,
-            "usage": period_usage(engagement=engagement) if engagement else None,
+            "usage": (
+                usage_for_engagements(practice=practice, engagements=[engagement])[engagement.pk]
+                if engagement
+                else None
+            ),
             "open_requests": open_requests[:20] if follows else [],
             "recently_done": recently_done[:5] if follows else [],
             "proposals": selectors.proposed_engagements(practice=practice, client=client),
@@ -85,7 +99,7 @@ def _portal_home(request, contact):
 @require_GET
 def portal_request_list(request):
     tasks = with_unread(
-        selectors.client_tasks(practice=request.practice, client=request.client),
+        _request_rows(selectors.client_tasks(practice=request.practice, client=request.client)),
         practice=request.practice,
         contact=request.contact,
     ).order_by("-created_at")

@@ -32,6 +32,7 @@ from tasks.forms import (
     TimeEntryForm,
 )
 from tasks.models import (
+    OPEN_STATUSES,
     ChecklistItem,
     Status,
     TaskTemplate,
@@ -87,20 +88,26 @@ def task_list(request):
             for error in bulk.errors.values():
                 messages.error(request, " ".join(error))
         return redirect(request.get_full_path())
+    # The staff list, read once for the assignee filter and the bulk form's "Assign to".
+    members = list(selectors.staff_members(practice=practice))
     filters = TaskFilter(
-        request.GET or None, queryset=selectors.tasks_for(practice=practice), practice=practice
+        request.GET or None,
+        queryset=selectors.tasks_for(practice=practice),
+        practice=practice,
+        members=members,
     )
     queryset = filters.qs if filters.is_bound else filters.queryset
     if filters.is_bound and not filters.is_valid():
         queryset = queryset.none()
     if not request.GET.get("status") and not request.GET.get("q"):
-        queryset = queryset.exclude(status__in=(Status.DONE, Status.CANCELLED))
+        # Open tasks named as such (not "not closed"): the urgency index holds exactly these.
+        queryset = queryset.filter(status__in=OPEN_STATUSES)
     client = (
         filters.form.cleaned_data.get("client") if filters.is_bound and filters.is_valid() else None
     )
     if client is not None:
         regulated_view_record(request=request, client=client)
-    queryset = _sorted(queryset, request.GET.get("sort", "due"))
+    queryset = selectors.task_rows(_sorted(queryset, request.GET.get("sort", "due")))
     page = Paginator(queryset, PAGE_SIZE).get_page(request.GET.get("page"))
     query = request.GET.copy()
     query.pop("page", None)
@@ -109,7 +116,7 @@ def task_list(request):
         "page": page,
         "tasks": page.object_list,
         "query": query.urlencode(),
-        "bulk": BulkForm(practice=practice),
+        "bulk": BulkForm(practice=practice, members=members),
         "statuses": Status.choices,
     }
     template = "tasks/partials/task_table.html" if request.htmx else "tasks/task_list.html"
@@ -173,6 +180,8 @@ def task_template_preview(request):
 
 def _detail_context(request, task, **forms) -> dict:
     practice = request.practice
+    # The page lists every entry: their total is added up here, not asked of the database again.
+    entries = list(selectors.time_entries_for(task=task))
     return {
         "task": task,
         "comments": selectors.comments_for(task=task, include_internal=True).prefetch_related(
@@ -182,8 +191,8 @@ def _detail_context(request, task, **forms) -> dict:
             comment__isnull=True
         ),
         "checklist": list(task.checklist.all()),
-        "entries": selectors.time_entries_for(task=task),
-        "total_minutes": selectors.task_minutes(task=task),
+        "entries": entries,
+        "total_minutes": sum(entry.minutes or 0 for entry in entries),
         "history": selectors.task_history(practice=practice, task=task)[:50],
         "running": selectors.running_timer(practice=practice, membership=request.membership),
         "events": selectors.events_for(practice=practice).filter(task=task),
