@@ -10,7 +10,7 @@ class Migration(migrations.Migration):
         ('clients', '0005_bundled_fonts'),
         ('documents', '0010_template_library'),
         ('secretary', '0004_merge'),
-        ('tasks', '0005_list_indexes'),
+        ('tasks', '0006_list_indexes'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 

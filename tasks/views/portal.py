@@ -14,7 +14,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
 from clients.access import as_contact, contact_view
-from clients.selectors import contact_for_membership, engagements_active
+from clients.selectors import contact_for_membership, engagement_active, engagements_active
 from clients.usage import usage_for_engagements
 from secretary.access import portal_view
 from secretary.errors import ApplicationError

@@ -10,7 +10,7 @@ class Migration(migrations.Migration):
     dependencies = [
         ('clients', '0005_bundled_fonts'),
         ('secretary', '0004_merge'),
-        ('tasks', '0004_merge'),
+        ('tasks', '0005_request_read'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
