@@ -80,6 +80,19 @@ def _template_preview_attrs(practice, *, converting: bool = False) -> dict:
     return attrs
 
 
+class OwnIdsMixin:
+    """Forms that share a page with others (the task page, the task list) prefix their element
+    ids, so that a label never points at another form's field: "Internal" on the attachments
+    card once ticked the conversation's box, and an internal file reached the client. Field
+    names stay as they are: each form posts to its own route."""
+
+    id_prefix = ""
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("auto_id", f"id_{self.id_prefix}_%s")
+        super().__init__(*args, **kwargs)
+
+
 class MemberChoiceField(forms.ModelChoiceField):
     def label_from_instance(self, obj):
         return str(obj.user)
@@ -113,7 +126,8 @@ class ReplyForm(IdempotentFormMixin, forms.Form):
     attachments = MultipleFileField(label=_("Attachments"))
 
 
-class CommentForm(ReplyForm):
+class CommentForm(OwnIdsMixin, ReplyForm):
+    id_prefix = "comment"
     internal = forms.BooleanField(
         label=_("Internal note (the client does not see it)"), required=False
     )
@@ -166,8 +180,10 @@ class TaskForm(IdempotentFormMixin, forms.ModelForm):
             self.fields["category"].help_text = _("A service with a template brings its checklist.")
 
 
-class ConvertForm(forms.Form):
+class ConvertForm(OwnIdsMixin, forms.Form):
     """Triage of a portal request into a task of the practice."""
+
+    id_prefix = "convert"
 
     title = forms.CharField(label=_("Title"), max_length=200)
     category = forms.ModelChoiceField(
@@ -208,7 +224,8 @@ class StatusForm(forms.Form):
     status = forms.ChoiceField(label=_("Status"), choices=Status.choices)
 
 
-class ChecklistItemForm(IdempotentFormMixin, forms.Form):
+class ChecklistItemForm(OwnIdsMixin, IdempotentFormMixin, forms.Form):
+    id_prefix = "checklist"
     text = forms.CharField(
         label=_("New item"),
         max_length=200,
@@ -218,14 +235,16 @@ class ChecklistItemForm(IdempotentFormMixin, forms.Form):
     )
 
 
-class AttachmentForm(IdempotentFormMixin, forms.Form):
+class AttachmentForm(OwnIdsMixin, IdempotentFormMixin, forms.Form):
+    id_prefix = "attach"
     attachments = MultipleFileField(label=_("Attach files"), required=True)
     internal = forms.BooleanField(
         label=_("Internal (the client does not see them)"), required=False
     )
 
 
-class TimeEntryForm(IdempotentFormMixin, forms.Form):
+class TimeEntryForm(OwnIdsMixin, IdempotentFormMixin, forms.Form):
+    id_prefix = "time"
     day = limits.DateField(label=_("Date"), widget=DateInput)
     minutes = forms.IntegerField(label=_("Minutes"), help_text=_("At most 1440 (24 hours)."))
     description = forms.CharField(label=_("Description"), max_length=300, required=False)
@@ -501,7 +520,8 @@ class TaskFilter(django_filters.FilterSet):
         return queryset  # applied by the view after filtering, with a stable tie-breaker
 
 
-class BulkForm(forms.Form):
+class BulkForm(OwnIdsMixin, forms.Form):
+    id_prefix = "bulk"
     tasks = forms.ModelMultipleChoiceField(
         queryset=Task.objects.none(), widget=forms.MultipleHiddenInput
     )

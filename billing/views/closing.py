@@ -49,6 +49,11 @@ class MonthEndPackForm(IdempotentFormMixin, forms.Form):
 class MonthCloseForm(forms.Form):
     month = _month_field()
 
+    def __init__(self, *args, **kwargs):
+        # It shares the month-end page with the pack form: ids of its own.
+        kwargs.setdefault("auto_id", "id_close_%s")
+        super().__init__(*args, **kwargs)
+
 
 class BillingSettingsForm(forms.Form):
     close_by_day = forms.IntegerField(

@@ -6,6 +6,7 @@ from datetime import timedelta
 
 from django.contrib import messages
 from django.core.paginator import Paginator
+from django.db.models import Prefetch
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils import timezone
@@ -156,7 +157,12 @@ def portal_request_detail(request, task_id: int):
             "task": task,
             "form": form,
             "comments": selectors.comments_for(task=task, include_internal=False).prefetch_related(
-                "attachments"
+                # A visible reply's files are visible too; an internal file never is, whatever
+                # it hangs on.
+                Prefetch(
+                    "attachments",
+                    queryset=selectors.attachments_for(task=task, include_internal=False),
+                )
             ),
             "attachments": selectors.attachments_for(task=task, include_internal=False).filter(
                 comment__isnull=True
