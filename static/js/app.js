@@ -62,3 +62,61 @@ document.addEventListener("keydown", (event) => {
     menu.querySelector("summary").focus();
   });
 });
+
+// Slow actions: the button that started one is disabled and shows a spinner until the answer
+// comes (a second click cannot send the action twice, and the person sees it is working).
+// Full-page posts: every form with method="post" (data-busy="off" opts out; a GET form opts
+// in with data-busy). The buttons are disabled after the submit event, once the browser has
+// read the clicked button's name and value; back navigation (bfcache) enables them again.
+function setBusy(buttons, busy) {
+  buttons.forEach((button) => {
+    button.classList.toggle("is-busy", busy);
+    button.disabled = busy;
+    if (busy) button.setAttribute("aria-busy", "true");
+    else button.removeAttribute("aria-busy");
+  });
+}
+function submitButtons(form, submitter) {
+  if (submitter) return [submitter];
+  return Array.from(form.querySelectorAll("button:not([type=button]), input[type=submit]"));
+}
+document.addEventListener("submit", (event) => {
+  const form = event.target;
+  if (event.defaultPrevented || !(form instanceof HTMLFormElement)) return;
+  const posts = (form.getAttribute("method") || "").toLowerCase() === "post";
+  if (form.dataset.busy === "off" || (!posts && !("busy" in form.dataset))) return;
+  if (form.dataset.busyState === "on") {
+    event.preventDefault(); // already on its way
+    return;
+  }
+  form.dataset.busyState = "on";
+  form.setAttribute("aria-busy", "true");
+  const buttons = submitButtons(form, event.submitter);
+  window.setTimeout(() => setBusy(buttons, true), 0);
+});
+window.addEventListener("pageshow", () => {
+  document.querySelectorAll("form[data-busy-state]").forEach((form) => {
+    delete form.dataset.busyState;
+    form.removeAttribute("aria-busy");
+    setBusy(submitButtons(form), false);
+  });
+});
+// htmx: a request a person started (a submitted form or a clicked button; not polling, not
+// a live preview as they type) disables that button until the answer is in.
+function htmxButtons(detail) {
+  const trigger = detail.requestConfig && detail.requestConfig.triggeringEvent;
+  const elt = detail.elt;
+  if (elt.matches("button, input[type=submit]")) return [elt];
+  if (trigger && trigger.type === "submit" && elt instanceof HTMLFormElement) {
+    return submitButtons(elt, trigger.submitter);
+  }
+  return [];
+}
+document.addEventListener("htmx:beforeRequest", (event) => {
+  const buttons = htmxButtons(event.detail);
+  event.detail.elt.busyButtons = buttons;
+  setBusy(buttons, true);
+});
+document.addEventListener("htmx:afterRequest", (event) => {
+  setBusy(event.detail.elt.busyButtons || [], false);
+});
