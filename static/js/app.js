@@ -10,10 +10,11 @@ document.addEventListener("change", (event) => {
   if (select && select.value) window.location.href = select.value;
 });
 
-// Ask before destructive plain form posts (HTMX forms use hx-confirm).
+// Ask before destructive plain form posts (HTMX forms use hx-confirm): the question is on the
+// form, or on the one button of several that destroys something.
 document.addEventListener("submit", (event) => {
-  const form = event.target.closest("form[data-confirm]");
-  if (form && !window.confirm(form.dataset.confirm)) event.preventDefault();
+  const asker = [event.submitter, event.target].find((element) => element && element.dataset.confirm);
+  if (asker && !window.confirm(asker.dataset.confirm)) event.preventDefault();
 });
 
 // Copy a one-time secret to the clipboard.
