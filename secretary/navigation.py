@@ -43,3 +43,13 @@ def register_portal_nav(url_name: str, label: Any, *, order: int = 50) -> None:
     if all(item.url_name != url_name for item in PORTAL_NAV):
         PORTAL_NAV.append(NavItem(url_name, label, Role.CLIENT, order))
         PORTAL_NAV.sort(key=lambda item: item.order)
+
+
+# Parts of the staff top bar that feature apps add (the tasks app's timer): templates rendered
+# with the page's context, between the menu and the person's own links.
+STAFF_TOPBAR: list[str] = []
+
+
+def register_staff_topbar(template_name: str) -> None:
+    if template_name not in STAFF_TOPBAR:
+        STAFF_TOPBAR.append(template_name)

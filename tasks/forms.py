@@ -7,18 +7,20 @@ from zoneinfo import ZoneInfo
 
 import django_filters
 from django import forms
-from django.db.models import Q
+from django.db.models import F, Q
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from clients.models import Client, ServiceCategory
 from secretary import limits
+from secretary.durations import format_duration, parse_duration
 from secretary.idempotency import IdempotentFormMixin
 from secretary.limits import DateFilter
 from secretary.models import time_zone_choices
 from tasks import services
 from tasks.models import (
+    OPEN_STATUSES,
     CalendarEvent,
     EventKind,
     NotificationPreference,
@@ -243,12 +245,87 @@ class AttachmentForm(OwnIdsMixin, IdempotentFormMixin, forms.Form):
     )
 
 
+class DurationField(forms.CharField):
+    """A duration typed the way people write one ("1 h 30 min", "1:30", "90" minutes), as
+    whole minutes; shown back the one way durations read ("1 h 30 min")."""
+
+    def __init__(self, **kwargs):
+        kwargs.setdefault("max_length", 20)
+        super().__init__(**kwargs)
+
+    def prepare_value(self, value):
+        return format_duration(value) if isinstance(value, int) else value
+
+    def clean(self, value):
+        value = super().clean(value)  # the text, its length checked
+        if value in self.empty_values:
+            return None
+        minutes = parse_duration(value)
+        if minutes is None:
+            raise forms.ValidationError(
+                _("Write a duration such as 1 h 30 min, 1:30 or 90 (minutes)."), code="invalid"
+            )
+        return minutes
+
+
 class TimeEntryForm(OwnIdsMixin, IdempotentFormMixin, forms.Form):
     id_prefix = "time"
     day = limits.DateField(label=_("Date"), widget=DateInput)
-    minutes = forms.IntegerField(label=_("Minutes"), help_text=_("At most 1440 (24 hours)."))
+    minutes = DurationField(
+        label=_("Duration"),
+        help_text=_("Such as 1 h 30 min, 1:30 or 90 (minutes); at most 24 h."),
+        widget=forms.TextInput(attrs={"inputmode": "text", "autocomplete": "off"}),
+    )
     description = forms.CharField(label=_("Description"), max_length=300, required=False)
     billable = forms.BooleanField(label=_("Billable"), required=False, initial=True)
+
+
+class TimerStopForm(OwnIdsMixin, forms.Form):
+    """Stopping a timer asks what was done: it becomes the time entry's description."""
+
+    id_prefix = "timer"
+    description = forms.CharField(
+        label=_("What did you do?"),
+        max_length=300,
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
+    )
+    billable = forms.BooleanField(label=_("Billable"), required=False, initial=True)
+
+
+class TimerStartForm(OwnIdsMixin, forms.Form):
+    """Starting a timer from any page: on one of the person's open tasks (or the page's)."""
+
+    id_prefix = "timer_start"
+    task = forms.ModelChoiceField(label=_("Task"), queryset=Task.objects.none())
+
+    SHOWN = 50
+
+    def __init__(self, *args, practice, membership, current: Task | None = None, **kwargs):
+        super().__init__(*args, **kwargs)
+        open_tasks = (
+            Task.objects.for_practice(practice)
+            .filter(status__in=OPEN_STATUSES)
+            .select_related("client")
+        )
+        field = self.fields["task"]
+        field.queryset = open_tasks  # any open task may be posted
+        mine = list(
+            open_tasks.filter(assignee=membership).order_by(
+                F("due_at").asc(nulls_last=True), "-pk"
+            )[: self.SHOWN]
+        )
+        if current is not None and current.is_open and current not in mine:
+            mine.insert(0, current)
+        # Only the person's own tasks are offered: a practice may have thousands open.
+        field.widget.choices = [("", _("Choose a task")), *[(t.pk, _task_label(t)) for t in mine]]
+        self.offered = mine
+        if current is not None and current.is_open:
+            self.initial.setdefault("task", current.pk)
+
+
+def _task_label(task: Task) -> str:
+    return f"{task.title} · {task.client.name}"
 
 
 class TaskTemplateForm(IdempotentFormMixin, forms.Form):

@@ -10,9 +10,10 @@ from collections import Counter
 from html.parser import HTMLParser
 
 from django.urls import reverse
+from django.utils import timezone
 
 from clients.selectors import contact_for_membership
-from tasks.models import Status
+from tasks.models import Status, TimeEntry
 from tests.conftest import client_for
 from tests.isolation import collect
 from tests.tasks.factories import AttachmentFactory, CommentFactory, TaskFactory
@@ -45,7 +46,16 @@ def _extra_pages(world) -> list[str]:
     reply = CommentFactory(practice=world.practice, task=task)
     AttachmentFactory(practice=world.practice, task=task)
     AttachmentFactory(practice=world.practice, task=task, comment=reply)
+    # The owner's timer runs on it: its stop form sits in the top bar and on the task's card.
+    TimeEntry.objects.create(
+        practice=world.practice,
+        task=task,
+        client=task.client,
+        membership=world.owner,
+        started_at=timezone.now(),
+    )
     return [
+        reverse("timer", args=[world.practice.slug]),
         reverse("task_detail", args=[world.practice.slug, task.pk]),
         reverse("portal_request_detail", args=[world.practice.slug, task.pk]),
     ]

@@ -121,3 +121,33 @@ document.addEventListener("htmx:beforeRequest", (event) => {
 document.addEventListener("htmx:afterRequest", (event) => {
   setBusy(event.detail.elt.busyButtons || [], false);
 });
+
+// A running timer ticks (hours:minutes:seconds since it started); the page shows the
+// server's count without JavaScript.
+function tickClocks() {
+  document.querySelectorAll("[data-clock-since]").forEach((clock) => {
+    const since = Date.parse(clock.dataset.clockSince);
+    if (Number.isNaN(since)) return;
+    const seconds = Math.max(0, Math.floor((Date.now() - since) / 1000));
+    const hours = Math.floor(seconds / 3600);
+    const minutes = String(Math.floor((seconds % 3600) / 60)).padStart(2, "0");
+    clock.textContent = `${hours}:${minutes}:${String(seconds % 60).padStart(2, "0")}`;
+  });
+}
+document.addEventListener("DOMContentLoaded", () => {
+  if (document.querySelector("[data-clock-since]")) window.setInterval(tickClocks, 1000);
+});
+
+// Top-bar menus (the timer): one open at a time; a click elsewhere or Escape closes them.
+document.addEventListener("click", (event) => {
+  document.querySelectorAll(".topbar-menu[open]").forEach((menu) => {
+    if (!menu.contains(event.target)) menu.removeAttribute("open");
+  });
+});
+document.addEventListener("keydown", (event) => {
+  if (event.key !== "Escape") return;
+  document.querySelectorAll(".topbar-menu[open]").forEach((menu) => {
+    menu.removeAttribute("open");
+    menu.querySelector("summary").focus();
+  });
+});

@@ -30,12 +30,14 @@ from tasks.forms import (
     TaskFilter,
     TaskForm,
     TimeEntryForm,
+    TimerStopForm,
 )
 from tasks.models import (
     ChecklistItem,
     Status,
     TaskTemplate,
 )
+from tasks.templatetags.timer_tags import running_timer_of
 from tasks.views.common import PAGE_SIZE, _fail, _serve, _staff_task, _task_url
 
 
@@ -173,6 +175,7 @@ def task_template_preview(request):
 
 def _detail_context(request, task, **forms) -> dict:
     practice = request.practice
+    running = running_timer_of(request)
     return {
         "task": task,
         "comments": selectors.comments_for(task=task, include_internal=True).prefetch_related(
@@ -185,7 +188,12 @@ def _detail_context(request, task, **forms) -> dict:
         "entries": selectors.time_entries_for(task=task),
         "total_minutes": selectors.task_minutes(task=task),
         "history": selectors.task_history(practice=practice, task=task)[:50],
-        "running": selectors.running_timer(practice=practice, membership=request.membership),
+        "running": running,
+        "timer_stop_form": TimerStopForm(
+            initial={"description": running.description, "billable": running.billable}
+            if running
+            else None
+        ),
         "events": selectors.events_for(practice=practice).filter(task=task),
         "comment_form": forms.get("comment_form") or CommentForm(),
         "time_form": forms.get("time_form")

@@ -189,7 +189,7 @@ def test_it_shows_open_requests_approvals_and_hours_on_the_portal_home(world, de
     response = contact_client.get(url(world, "portal_home"))
     body = response.content.decode()
     assert "Open thing" in body and "Closed thing" not in body
-    assert "of 10.00 hours used" in body
+    assert "of 10 h used" in body
 
 
 def test_it_keeps_a_contact_of_another_client_out(world, desk):

@@ -393,7 +393,7 @@ def test_it_runs_one_timer_at_a_time(world, desk, secretary_client):
     assert "already running" in response.content.decode()
     entry = TimeEntry.objects.for_practice(world.practice).get()
     stopped = secretary_client.post(url(world, "timer_stop", entry_id=entry.pk), follow=True)
-    assert "Timer stopped: 1 minute." in stopped.content.decode()
+    assert "Timer stopped: 1 min logged." in stopped.content.decode()
     entry.refresh_from_db()
     assert entry.minutes == 1 and entry.ended_at is not None
 

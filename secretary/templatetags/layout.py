@@ -1,0 +1,17 @@
+"""The layout's slots that feature apps fill (the core's templates never name an app)."""
+
+from django import template
+from django.utils.safestring import mark_safe
+
+from secretary.navigation import STAFF_TOPBAR
+
+register = template.Library()
+
+
+@register.simple_tag(takes_context=True)
+def staff_topbar(context) -> str:
+    """The registered parts of the staff top bar, each rendered with the page's context."""
+    engine = context.template.engine
+    with context.push():
+        parts = [engine.get_template(name).render(context) for name in STAFF_TOPBAR]
+    return mark_safe("".join(parts))  # noqa: S308 - rendered templates, escaped by the engine
