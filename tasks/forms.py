@@ -547,12 +547,20 @@ class MemberFilter(django_filters.ModelChoiceFilter):
 
 
 class TaskFilter(django_filters.FilterSet):
-    q = django_filters.CharFilter(label=_("Search"), method="search", max_length=200)
+    q = django_filters.CharFilter(
+        label=_("Search"),
+        method="search",
+        max_length=200,
+        widget=forms.TextInput(attrs={"type": "search", "placeholder": _("Title, client, words")}),
+    )
     client = django_filters.ModelChoiceFilter(
         label=_("Client"), queryset=Client.objects.none(), empty_label=_("Any client")
     )
     status = django_filters.MultipleChoiceFilter(
-        label=_("Status"), choices=Status.choices, widget=forms.SelectMultiple(attrs={"size": 3})
+        label=_("Status"),
+        choices=Status.choices,
+        # Chips to tick, not a list that needs Ctrl-click to choose two.
+        widget=forms.CheckboxSelectMultiple(attrs={"class": "chips"}),
     )
     assignee = MemberFilter(
         label=_("Assignee"), queryset=None, null_label=_("Unassigned"), empty_label=_("Anyone")

@@ -551,3 +551,20 @@ def test_it_moves_a_task_the_client_has_not_seen_from_the_edit_page(world, desk,
     assert response.status_code == 302
     task.refresh_from_db()
     assert task.client == other
+
+
+def test_it_offers_statuses_as_chips_and_the_bulk_bar_above_the_list(world, desk, secretary_client):
+    TaskFactory(practice=world.practice, client=desk.client, title="Waiting one", status="waiting")
+    TaskFactory(practice=world.practice, client=desk.client, title="To do one")
+    TaskFactory(practice=world.practice, client=desk.client, title="Done one", status="done")
+    # When two statuses are ticked
+    page = secretary_client.get(
+        url(world, "task_list") + "?status=waiting&status=todo"
+    ).content.decode()
+    # Then they are checkboxes, ticked, and the list holds both and only them
+    assert '<input type="checkbox" name="status" value="waiting" class="chips"' in page
+    assert 'value="todo" class="chips" id="id_status_1" checked>' in page
+    assert "Waiting one" in page and "To do one" in page and "Done one" not in page
+    # And the bulk bar comes before the list, with the count of selected tasks
+    assert page.index('class="bulk-bar"') < page.index("<table")
+    assert "data-selected-count" in page
