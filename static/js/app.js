@@ -151,3 +151,62 @@ document.addEventListener("keydown", (event) => {
     menu.querySelector("summary").focus();
   });
 });
+
+// Small screens: the staff menu folds behind the "Menu" button of the top bar.
+document.addEventListener("click", (event) => {
+  const button = event.target.closest("[data-menu-toggle]");
+  if (!button) return;
+  const open = button.getAttribute("aria-expanded") !== "true";
+  button.setAttribute("aria-expanded", String(open));
+  button.closest(".topbar").classList.toggle("menu-open", open);
+});
+
+// Small screens: a list's filters fold behind a "Filters" button (shown by the style sheet on
+// narrow windows only); it says how many filters are set.
+function foldFilters(root) {
+  const label = document.body.dataset.filtersLabel || "Filters";
+  root.querySelectorAll("form.filters[method=get]:not([data-folded])").forEach((form, index) => {
+    form.dataset.folded = "";
+    if (!form.id) form.id = `filters-${index + 1}`;
+    const set = Array.from(new FormData(form).entries()).filter(
+      ([name, value]) => value && name !== "sort" && name !== "page",
+    ).length;
+    const toggle = document.createElement("button");
+    toggle.type = "button";
+    toggle.className = "filters-toggle secondary";
+    toggle.setAttribute("aria-expanded", "false");
+    toggle.setAttribute("aria-controls", form.id);
+    toggle.textContent = set ? `${label} (${set})` : label;
+    toggle.addEventListener("click", () => {
+      const open = !form.classList.contains("filters-open");
+      form.classList.toggle("filters-open", open);
+      toggle.setAttribute("aria-expanded", String(open));
+    });
+    form.before(toggle);
+  });
+}
+
+// Small screens: list tables read as cards, each cell named by its column. The names come
+// from the table's header; tables of inputs (editors) keep their grid.
+function tablesAsCards(root) {
+  root.querySelectorAll("table.table:not(.table-cards):not(.no-cards)").forEach((table) => {
+    const editor = "tbody input:not([type=checkbox]):not([type=hidden]), tbody select, tbody textarea";
+    if (table.querySelector(editor)) return;
+    const names = Array.from(table.querySelectorAll("thead th")).map((th) => th.textContent.trim());
+    if (!names.length) return;
+    table.querySelectorAll("tbody tr").forEach((row) => {
+      Array.from(row.children).forEach((cell, index) => {
+        if (!cell.hasAttribute("data-label")) cell.dataset.label = names[index] || "";
+      });
+    });
+    table.classList.add("table-cards");
+  });
+}
+document.addEventListener("DOMContentLoaded", () => {
+  foldFilters(document);
+  tablesAsCards(document);
+});
+document.addEventListener("htmx:afterSettle", (event) => {
+  foldFilters(document);
+  tablesAsCards(event.detail.elt.isConnected ? event.detail.elt : document);
+});
