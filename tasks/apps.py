@@ -28,6 +28,7 @@ class TasksConfig(AppConfig):
         from secretary.navigation import (
             register_portal_nav,
             register_staff_nav,
+            register_staff_shortcut,
             register_staff_topbar,
         )
         from secretary.services import membership_removed
@@ -45,6 +46,10 @@ class TasksConfig(AppConfig):
             group="settings",
         )
         register_staff_topbar("tasks/partials/topbar_timer.html")
+        register_staff_shortcut("/", "task_list", _("Search this page, or the tasks"))
+        register_staff_shortcut("g d", "dashboard", _("Go to the dashboard"))
+        register_staff_shortcut("g t", "task_list", _("Go to the tasks"))
+        register_staff_shortcut("n", "task_new", _("New task"))
         register_portal_nav("portal_request_list", _("Requests"), order=10)
         register_portal_nav("portal_calendar", _("Calendar"), order=40)
         post_save.connect(

@@ -210,3 +210,67 @@ document.addEventListener("htmx:afterSettle", (event) => {
   foldFilters(document);
   tablesAsCards(event.detail.elt.isConnected ? event.detail.elt : document);
 });
+
+// Keyboard shortcuts of the staff pages (the list is the dialog of app_base.html, opened with
+// "?"): "/" searches, "g d" dashboard, "g t" tasks, "n" new task. They wait while a field has
+// the keyboard, and never take a key pressed with Ctrl, Alt or Cmd.
+const SEQUENCE_WAIT_MS = 1500;
+let pendingKeys = "";
+let pendingSince = 0;
+function typingIn(target) {
+  return target.closest("input, textarea, select, [contenteditable=''], [contenteditable=true]");
+}
+function searchField() {
+  return Array.from(document.querySelectorAll("main input[type=search]"))[0] || null;
+}
+function focusSearch(field) {
+  const form = field.closest("form.filters[data-folded]");
+  if (form && !form.classList.contains("filters-open")) {
+    const toggle = document.querySelector(`[aria-controls="${form.id}"]`);
+    if (toggle) toggle.click();
+  }
+  field.focus();
+  field.select();
+}
+function openShortcuts() {
+  const dialog = document.getElementById("shortcuts");
+  if (dialog && !dialog.open) dialog.showModal();
+}
+document.addEventListener("click", (event) => {
+  if (event.target.closest("[data-shortcuts-open]")) openShortcuts();
+});
+document.addEventListener("keydown", (event) => {
+  if (event.defaultPrevented || event.ctrlKey || event.metaKey || event.altKey) return;
+  if (typingIn(event.target) || document.querySelector("dialog[open]")) return;
+  const shortcuts = document.querySelectorAll("#shortcuts [data-shortcut]");
+  if (!shortcuts.length) return; // not a staff page
+  if (event.key === "?") {
+    event.preventDefault();
+    openShortcuts();
+    return;
+  }
+  const now = Date.now();
+  const keys = (now - pendingSince < SEQUENCE_WAIT_MS && pendingKeys ? `${pendingKeys} ` : "") + event.key;
+  const match = Array.from(shortcuts).find((link) => link.dataset.shortcut === keys);
+  const prefix = Array.from(shortcuts).some((link) => link.dataset.shortcut.startsWith(`${keys} `));
+  pendingKeys = prefix ? keys : "";
+  pendingSince = now;
+  if (!match) return;
+  event.preventDefault();
+  if (keys === "/") {
+    const field = searchField();
+    if (field) {
+      focusSearch(field);
+      return;
+    }
+    window.location.href = `${match.href}#search`;
+    return;
+  }
+  window.location.href = match.href;
+});
+// Arriving by "/" from a page without a search field: the search field has the keyboard.
+document.addEventListener("DOMContentLoaded", () => {
+  if (window.location.hash !== "#search") return;
+  const field = searchField();
+  if (field) focusSearch(field);
+});
