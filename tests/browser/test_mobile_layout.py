@@ -20,6 +20,17 @@ PHONE = {"width": 390, "height": 844}
 PORTAL_PAGES: set[str] = set()
 # Pages whose phone screenshot is kept in test-artifacts/screenshots/ (mobile-<name>.png).
 SCREENSHOTS = {"dashboard", "task_list", "task_detail", "client_list", "timer"}
+# Staff pages whose look changed, kept at desktop width too (staff-<name>.png).
+DESKTOP_SCREENSHOTS = {
+    "client_detail",
+    "engagement_detail",
+    "event_list",
+    "billing_dashboard",
+    "invoice_edit",
+    "plan_detail",
+    "task_detail",
+    "timer",
+}
 
 SIDEWAYS = """() => {
   const page = document.scrollingElement;
@@ -119,3 +130,23 @@ def test_it_folds_the_menu_and_the_filters_and_shows_lists_as_cards_on_a_phone(
     )
     assert desk.get_by_label("Search").is_visible()
     assert desk.locator("table.table thead").bounding_box()["height"] > 10
+
+
+def test_the_changed_pages_fit_a_desktop_window(live_server, browser, world, screenshot_dir):
+    pages = [(name, url) for name, url, _member in _pages(world) if name in DESKTOP_SCREENSHOTS]
+    context = signed_in(browser, live_server, world.owner.user)
+    errors: list[str] = []
+    problems = []
+    for name, url in pages:
+        page = context.new_page()
+        page.on("pageerror", lambda error: errors.append(str(error)))
+        page.goto(live_server.url + url)
+        page.wait_for_load_state("networkidle")
+        sideways = page.evaluate(SIDEWAYS)
+        if sideways:
+            problems.append(f"{url}: {sideways}")
+        page.screenshot(path=str(screenshot_dir / f"staff-{name}.png"), full_page=True)
+        page.close()
+    context.close()
+    assert sorted(name for name, _url in pages) == sorted(DESKTOP_SCREENSHOTS)
+    assert not problems and not errors, (problems, errors)
