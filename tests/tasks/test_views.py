@@ -568,3 +568,25 @@ def test_it_offers_statuses_as_chips_and_the_bulk_bar_above_the_list(world, desk
     # And the bulk bar comes before the list, with the count of selected tasks
     assert page.index('class="bulk-bar"') < page.index("<table")
     assert "data-selected-count" in page
+
+
+def test_it_shows_a_moved_due_date_as_people_read_it(world, desk, secretary_client, owner_client):
+    # Given a task whose due date moved to 3 Dec 2026, 12:00 UTC (23:00 in Sydney)
+    task = TaskFactory(practice=world.practice, client=desk.client, assignee=world.secretary)
+    world.secretary.user.time_zone = "Australia/Sydney"
+    world.secretary.user.save(update_fields=["time_zone"])
+    ActivityEvent.objects.create(
+        practice=world.practice,
+        actor=world.secretary.user,
+        verb="task.due_moved",
+        target_type="tasks.task",
+        target_id=str(task.pk),
+        data={"from": None, "to": "2026-12-03T12:00:00+00:00"},
+    )
+    # When the task's history is read
+    page = secretary_client.get(url(world, "task_detail", task_id=task.pk)).content.decode()
+    # Then the date reads as a date, in the reader's zone, never as ISO text
+    assert "moved the due date → Thu 3 Dec 2026, 23:00 AEDT" in page
+    assert "2026-12-03T12:00" not in page
+    activity = owner_client.get(url(world, "activity")).content.decode()
+    assert "2026-12-03T12:00" not in activity and "3 Dec 2026" in activity
