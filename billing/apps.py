@@ -85,7 +85,7 @@ class BillingConfig(AppConfig):
         register_staff_nav(
             "billing_settings", _("Bookkeeping"), min_role=Role.ADMIN, order=85, group="settings"
         )
-        register_portal_nav("portal_books", _("Books"), order=40)
+        register_portal_nav("portal_books", _("Books"), order=40, part="billing")
         register_verbs(
             {
                 "ledger.month_end_pack_generated": _("generated a month-end pack"),
@@ -107,7 +107,7 @@ class BillingConfig(AppConfig):
         # Only saves: a deleted entry gives hours back, and deleting a whole practice must not
         # queue work for it.
         register_staff_nav("expense_list", _("Expenses"), order=47)
-        register_portal_nav("portal_hour_blocks", _("Your hours"), order=41)
+        register_portal_nav("portal_hour_blocks", _("Your hours"), order=41, part="billing")
         register_verbs(
             {
                 "billing.expense_created": _("recorded an expense"),
@@ -134,7 +134,7 @@ class BillingConfig(AppConfig):
         register_subject_type("billing.invoice", model="billing.Invoice")
         # A statement of account is about the client itself.
         register_subject_type("billing.client_statement", model="clients.Client", client_field="pk")
-        register_portal_nav("portal_invoices", _("Invoices"), order=42)
+        register_portal_nav("portal_invoices", _("Invoices"), order=42, part="billing")
         register_staff_nav(
             "invoice_reminders",
             _("Invoice reminders"),

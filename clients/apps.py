@@ -8,13 +8,22 @@ class ClientsConfig(AppConfig):
 
     def ready(self) -> None:
         from clients import receivers  # noqa: F401  (practice seeding, contact invitations)
+        from clients.models import ClientStatus
         from secretary.audit import register_verbs
         from secretary.models import Role
         from secretary.navigation import register_portal_nav, register_staff_nav
 
         register_staff_nav("client_list", _("Clients"), order=20)
         register_staff_nav("plan_list", _("Service plans"), order=60, min_role=Role.SECRETARY)
-        register_portal_nav("portal_onboarding", _("Onboarding"), order=60)
+        # Onboarding is done once the client is active (or paused, or gone).
+        register_portal_nav(
+            "portal_onboarding",
+            _("Onboarding"),
+            order=60,
+            shown=lambda request: (
+                request.client.status in (ClientStatus.PROSPECT, ClientStatus.ONBOARDING)
+            ),
+        )
         register_portal_nav("portal_plan", _("Your plan"), order=70)
         register_verbs(
             {
@@ -29,6 +38,7 @@ class ClientsConfig(AppConfig):
                 "contact.created": _("added a contact"),
                 "contact.updated": _("updated a contact"),
                 "contact.deleted": _("removed a contact"),
+                "contact.profile_updated": _("updated their own contact details"),
                 "category.created": _("added a service category"),
                 "category.updated": _("updated a service category"),
                 "plan.created": _("added a service plan"),

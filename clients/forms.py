@@ -267,6 +267,22 @@ class ClientForm(IdempotentFormMixin, forms.ModelForm):
         pass
 
 
+def contact_time_zone_field(client: Client | None, **kwargs) -> forms.ChoiceField:
+    """A contact's time zone, empty meaning "the client's" (named, with the client's zone)."""
+    same = (
+        _("Same as %(client)s (%(zone)s)") % {"client": client.name, "zone": client.time_zone}
+        if client is not None
+        else _("Same as the client")
+    )
+    return forms.ChoiceField(
+        label=_("Time zone"),
+        required=False,
+        choices=[("", same), *time_zone_choices()],
+        validators=[validate_time_zone],
+        **kwargs,
+    )
+
+
 class ContactForm(IdempotentFormMixin, forms.ModelForm):
     class Meta:
         model = Contact
@@ -276,11 +292,48 @@ class ContactForm(IdempotentFormMixin, forms.ModelForm):
             "portal_billing": _("Finance contacts see invoices."),
         }
 
-    def __init__(self, *args, practice: Practice | None = None, **kwargs):
+    def __init__(
+        self, *args, practice: Practice | None = None, client: Client | None = None, **kwargs
+    ):
         super().__init__(*args, **kwargs)
+        self.fields["time_zone"] = contact_time_zone_field(
+            client, help_text=_("The portal shows this contact's times in this zone.")
+        )
 
     def _post_clean(self):
         pass
+
+
+class PortalProfileForm(forms.Form):
+    """What a contact keeps up to date themselves in the portal."""
+
+    full_name = forms.CharField(
+        label=_("Your name"),
+        max_length=150,
+        help_text=_("Your replies are signed with it."),
+        widget=forms.TextInput(attrs={"autocomplete": "name"}),
+    )
+    phone = forms.CharField(
+        label=_("Phone"),
+        max_length=40,
+        required=False,
+        widget=forms.TextInput(attrs={"autocomplete": "tel", "type": "tel"}),
+    )
+
+    def __init__(self, *args, client: Client | None, **kwargs):
+        super().__init__(*args, **kwargs)
+        if client is None:  # a login not linked to a client yet: only the name is theirs
+            del self.fields["phone"]
+            return
+        self.fields["time_zone"] = contact_time_zone_field(
+            client, help_text=_("Every date and time in this portal is shown in this zone.")
+        )
+
+    def clean_full_name(self) -> str:
+        name = " ".join(self.cleaned_data["full_name"].split())
+        if not name:
+            raise ValidationError(_("Enter your name."))
+        return name
 
 
 class AgreementForm(IdempotentFormMixin, forms.ModelForm):

@@ -309,6 +309,10 @@ class Contact(TenantModel):
     portal_requests = models.BooleanField(_("may file requests"), default=True)
     portal_documents = models.BooleanField(_("may see documents and approve"), default=True)
     portal_billing = models.BooleanField(_("may see invoices"), default=False)
+    # Empty: the client's zone (followed when the client's changes).
+    time_zone = models.CharField(
+        _("time zone"), max_length=64, blank=True, validators=[validate_time_zone]
+    )
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
@@ -326,6 +330,11 @@ class Contact(TenantModel):
 
     def __str__(self) -> str:
         return self.name
+
+    @property
+    def shown_time_zone(self) -> str:
+        """The zone the portal shows this contact's times in."""
+        return self.time_zone or self.client.time_zone
 
     def may_use(self, part: str | None) -> bool:
         if part is None:

@@ -274,6 +274,11 @@ class ContactInputSerializer(serializers.Serializer):
     portal_requests = serializers.BooleanField(required=False)
     portal_documents = serializers.BooleanField(required=False)
     portal_billing = serializers.BooleanField(required=False)
+    time_zone = TimeZoneField(
+        required=False,
+        allow_blank=True,
+        help_text=_("The zone the portal shows this contact's times in; empty: the client's."),
+    )
 
 
 # --- Onboarding ---------------------------------------------------------------------------

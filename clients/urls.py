@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from clients.views import brand, catalog, clients, engagements, onboarding
+from clients.views import brand, catalog, clients, engagements, onboarding, profile
 
 # Under /app/<practice_slug>/ (staff).
 staff_patterns: list = [
@@ -98,6 +98,8 @@ staff_patterns: list = [
 # Under /portal/<practice_slug>/ (client contacts).
 portal_patterns: list = [
     path("onboarding/", onboarding.portal_onboarding, name="portal_onboarding"),
+    path("profile/", profile.portal_profile, name="portal_profile"),
+    path("brand/logo/", brand.portal_brand_logo, name="portal_brand_logo"),
     path("plan/", engagements.portal_plan, name="portal_plan"),
     path("plan/<int:engagement_id>/", engagements.portal_engagement, name="portal_engagement"),
     path(

@@ -388,6 +388,12 @@ def _loaded(engagement: Engagement) -> Engagement:
     )
 
 
+def agreement_wording(engagement: Engagement) -> dict[str, Any]:
+    """The agreement's text of the engagement's terms, for the client portal (registered with
+    ``clients.agreement_wording``): the same words as the PDF."""
+    return agreement_context(_loaded(engagement))
+
+
 def service_agreement_request(*, engagement: Engagement, user=None) -> Document:
     """Ask for the engagement's service agreement PDF (deduplicated by its content)."""
     engagement = _loaded(engagement)

@@ -20,7 +20,7 @@ from django.urls import path
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
-from drf_spectacular.utils import extend_schema, extend_schema_view
+from drf_spectacular.utils import OpenApiResponse, extend_schema, extend_schema_view
 from rest_framework import exceptions, generics, status
 from rest_framework.response import Response
 from rest_framework.views import APIView
@@ -34,6 +34,7 @@ from documents.models import (
     Document,
     ProofComment,
 )
+from documents.newsletter_email import newsletter_email
 from documents.serializers import (
     COMPOSABLE_KIND_CHOICES,
     CompositionCreateSerializer,
@@ -44,10 +45,12 @@ from documents.serializers import (
     CompositionUpdateSerializer,
     CompositionVersionSerializer,
     DocumentStatusSerializer,
+    NewsletterEmailSerializer,
     ProofCommentCreateSerializer,
     ProofCommentSerializer,
     RenderResultSerializer,
 )
+from secretary.api.schema import ErrorSerializer
 from secretary.api_base import PracticeScopedMixin
 from secretary.api_filters import FilterSet, IdFilter
 from secretary.audit import client_ip
@@ -165,8 +168,9 @@ class CompositionListView(IdempotentCreateMixin, DocumentsScopedMixin, generics.
         tags=TAGS,
         summary=gettext_lazy("Save new content (a new version)"),
         description=gettext_lazy(
-            "Content equal to the latest version's makes no version. An approved document is "
-            "locked (400). Problems of blocks are listed by block number under `blocks`."
+            "Content equal to the latest version's makes no version, and no content changes "
+            "nothing. An approved document is locked (400). Problems of blocks are listed by "
+            "block number under `blocks`."
         ),
         request=CompositionUpdateSerializer,
         responses=CompositionDetailSerializer,
@@ -182,12 +186,13 @@ class CompositionDetailView(DocumentsScopedMixin, generics.GenericAPIView):
         composition = self.get_composition()
         serializer = CompositionUpdateSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
-        compose.composition_save(
-            practice=request.practice,
-            composition=composition,
-            content=serializer.validated_data["content"],
-            user=request.user,
-        )
+        if "content" in serializer.validated_data:
+            compose.composition_save(
+                practice=request.practice,
+                composition=composition,
+                content=serializer.validated_data["content"],
+                user=request.user,
+            )
         return self.detail_response(composition)
 
 
@@ -229,6 +234,45 @@ class CompositionSendView(StaffOnlyMixin, APIView):
             practice=request.practice, composition=composition, user=request.user
         )
         return self.detail_response(composition)
+
+
+class CompositionEmailView(StaffOnlyMixin, APIView):
+    @extend_schema(
+        tags=TAGS,
+        summary=gettext_lazy("The email version of a newsletter"),
+        description=gettext_lazy(
+            "The latest version as a mailing list sends it: subject, HTML (pictures as `cid:` "
+            "references, sent as parts of the message), plain text and warnings. Newsletters "
+            "only: another kind of document answers 400."
+        ),
+        responses={
+            200: NewsletterEmailSerializer,
+            400: OpenApiResponse(
+                ErrorSerializer, description=gettext_lazy("The document is not a newsletter.")
+            ),
+        },
+    )
+    def get(self, request, *args, **kwargs):
+        email = newsletter_email(practice=request.practice, composition=self.get_composition())
+        data = {
+            "version": email.version,
+            "subject": email.subject,
+            "preheader": email.preheader,
+            "html": email.html,
+            "text": email.text,
+            "images": [
+                {
+                    "content_id": image.content_id,
+                    "content_type": image.content_type,
+                    "size": len(image.data),
+                    "width": image.width,
+                    "height": image.height,
+                }
+                for image in email.images
+            ],
+            "warnings": [str(warning) for warning in email.warnings],
+        }
+        return Response(NewsletterEmailSerializer(data).data)
 
 
 class CompositionVersionListView(DocumentsScopedMixin, generics.ListAPIView):
@@ -325,10 +369,12 @@ class CompositionCommentListView(
             raise Http404
         return version
 
+    ordering_fields = ["page", "created_at"]
+
     def get_queryset(self):
         version = self.version()
         if version is None:
-            return []
+            return ProofComment.objects.for_practice(self.request.practice).none()
         return proofing.version_comments(practice=self.request.practice, version=version)
 
     def create(self, request, *args, **kwargs):
@@ -412,6 +458,7 @@ api_patterns: list = [
         CompositionSendView.as_view(),
         name="api_composition_send",
     ),
+    path(f"{_COMPOSITION}email/", CompositionEmailView.as_view(), name="api_composition_email"),
     path(
         f"{_COMPOSITION}versions/",
         CompositionVersionListView.as_view(),

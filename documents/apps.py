@@ -19,7 +19,9 @@ class DocumentsConfig(AppConfig):
     verbose_name = _("Documents")
 
     def ready(self) -> None:
+        from clients.agreement_wording import register_agreement_wording
         from documents import receivers  # noqa: F401  (the service agreement on proposal)
+        from documents.agreements import agreement_wording
         from documents.subjects import register_subject_type
         from secretary.audit import register_verbs
         from secretary.navigation import register_portal_nav, register_staff_nav
@@ -32,11 +34,12 @@ class DocumentsConfig(AppConfig):
             model="documents.CompositionVersion",
             client_field="composition__client",
         )
+        # The portal shows an engagement's terms in its agreement's words.
+        register_agreement_wording(agreement_wording)
         settings.CELERY_BEAT_SCHEDULE.update(BEAT_SCHEDULE)
         register_staff_nav("documents", _("Documents"), order=60)
         register_staff_nav("template_library", _("Templates"), order=61)
-        # The page answers 404 to contacts without the documents part, as billing's do.
-        register_portal_nav("portal_compositions", _("Documents"), order=50)
+        register_portal_nav("portal_compositions", _("Documents"), order=50, part="documents")
         register_verbs(
             {
                 "document.requested": _("asked for a document"),
@@ -46,6 +49,7 @@ class DocumentsConfig(AppConfig):
                 "composition.approved": _("approved a document"),
                 "composition.changes_requested": _("asked for changes to a document"),
                 "composition.template_changed": _("chose a document's template"),
+                "composition.email_test_sent": _("sent themselves a test of a newsletter's email"),
                 "document_template.created": _("added a document template"),
                 "document_template.saved": _("saved a document template"),
                 "document_template.restored": _("restored a document template's version"),

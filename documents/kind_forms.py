@@ -99,6 +99,18 @@ NEWSLETTER = KindForm(
         text("issue_number", _("Issue"), placeholder=_("Issue 14"), max_length=60),
         text("issue_date", _("Issue date"), placeholder=_("December 2026"), max_length=60),
         markdown("intro", _("Introduction")),
+        text(
+            "email_subject",
+            _("Email subject"),
+            help=_("For the email version; empty: the masthead, issue and date."),
+            max_length=200,
+        ),
+        text(
+            "preheader",
+            _("Email preview line"),
+            help=_("What inboxes show after the subject; empty: the start of the introduction."),
+            max_length=200,
+        ),
     ),
     blocks=_("Articles"),
     after=(

@@ -88,8 +88,10 @@ def client_composition_get(*, practice, client, composition_id: int) -> Composit
     return composition
 
 
-def version_comments(*, practice, version: CompositionVersion) -> list[ProofComment]:
-    return list(
+def version_comments(*, practice, version: CompositionVersion):
+    """The comments on ``version``, page by page, oldest first (a query set: the API orders
+    and pages it)."""
+    return (
         ProofComment.objects.for_practice(practice)
         .filter(version=version)
         .order_by("page", "created_at", "pk")

@@ -129,13 +129,57 @@ class CompositionCreateSerializer(serializers.Serializer):
 
 
 class CompositionUpdateSerializer(serializers.Serializer):
-    content = ContentField(help_text=CONTENT_HELP)
+    # Optional as PATCH is: without content nothing changes.
+    content = ContentField(help_text=CONTENT_HELP, required=False)
 
 
 class RenderResultSerializer(serializers.Serializer):
     document = serializers.IntegerField(help_text=_("The document's id (GET documents/<id>/)."))
     status = serializers.CharField(max_length=20, help_text=_("The document's status."))
     version = serializers.IntegerField(help_text=_("The version's number."))
+
+
+class InlineImageSerializer(serializers.Serializer):
+    """A picture inside a newsletter's email (a response only: nothing is read)."""
+
+    content_id = serializers.CharField(
+        read_only=True,
+        help_text=_("The part's Content-ID, as the HTML names it (`cid:<content_id>`)."),
+    )
+    content_type = serializers.CharField(
+        read_only=True, help_text=_("image/png, image/jpeg or image/gif.")
+    )
+    size = serializers.IntegerField(read_only=True, help_text=_("Bytes."))
+    width = serializers.IntegerField(read_only=True, help_text=_("Pixels."))
+    height = serializers.IntegerField(read_only=True, help_text=_("Pixels."))
+
+
+class NewsletterEmailSerializer(serializers.Serializer):
+    """A newsletter's email (a response only: nothing is read)."""
+
+    version = serializers.IntegerField(
+        read_only=True, help_text=_("The number of the version shown.")
+    )
+    subject = serializers.CharField(read_only=True)
+    preheader = serializers.CharField(
+        read_only=True, help_text=_("The line inboxes show after the subject.")
+    )
+    html = serializers.CharField(
+        read_only=True,
+        help_text=_(
+            "The HTML part: inline styles, 600 px wide; pictures as `cid:` references to the "
+            "parts listed in `images`, sent inside the message (multipart/related)."
+        ),
+    )
+    text = serializers.CharField(read_only=True, help_text=_("The plain-text part."))
+    images = InlineImageSerializer(many=True, read_only=True)
+    warnings = serializers.ListField(
+        child=serializers.CharField(read_only=True),
+        read_only=True,
+        help_text=_(
+            "What may go wrong in inboxes (Gmail clipping a long message, a lost picture)."
+        ),
+    )
 
 
 class CompositionDecisionSerializer(serializers.Serializer):

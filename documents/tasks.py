@@ -13,6 +13,10 @@ from django.utils.translation import gettext as _
 from documents import rendering, services
 from documents.builtins import builtin_template
 from documents.models import RENDER_TIME_LIMIT
+
+# Registered with the worker through this module (Celery finds ``documents.tasks``); its name
+# keeps it on the default queue, with the other email.
+from documents.newsletter_send import send_newsletter_test
 from documents.template_library_store import (
     is_practice_template_version,
     template_source_for_document,
@@ -24,6 +28,14 @@ from secretary.outbox import TRANSIENT_ERRORS
 from secretary.tenancy import practice_scope
 
 logger = logging.getLogger(__name__)
+
+__all__ = [
+    "notify_approval_requested",
+    "render_document",
+    "render_preview",
+    "requeue_stalled_documents",
+    "send_newsletter_test",
+]
 
 MAX_RETRIES = 5
 

@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from documents import views, views_compose, views_library, views_proofing
+from documents import views, views_compose, views_email, views_library, views_proofing
 
 # Under /app/<practice_slug>/ (staff).
 staff_patterns: list = [
@@ -38,6 +38,16 @@ staff_patterns: list = [
         "documents/compose/<int:composition_id>/pdf/",
         views_compose.composition_pdf,
         name="composition_pdf",
+    ),
+    path(
+        "documents/compose/<int:composition_id>/email/",
+        views_email.composition_email,
+        name="composition_email",
+    ),
+    path(
+        "documents/compose/<int:composition_id>/email/test/",
+        views_email.composition_email_test,
+        name="composition_email_test",
     ),
     path(
         "documents/compose/<int:composition_id>/images/",

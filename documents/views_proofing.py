@@ -100,7 +100,9 @@ def _page_context(request: HttpRequest, composition, **forms_) -> dict:
     version = proofing.version_shown(practice=practice, composition=composition)
     document = version.document if version is not None else None
     ready = document is not None and document.status == DocumentStatus.READY and document.file
-    comments = proofing.version_comments(practice=practice, version=version) if version else []
+    comments = (
+        list(proofing.version_comments(practice=practice, version=version)) if version else []
+    )
     for number, comment in enumerate(comments, start=1):
         comment.number = number
     pages = []

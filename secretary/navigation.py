@@ -3,6 +3,7 @@ never names a feature app."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
@@ -18,6 +19,10 @@ class NavItem:
     # "main" items sit in the top bar; "settings" items (people, logs, tokens, templates) sit in
     # one Settings menu so the bar stays on one line.
     group: str = "main"
+    # Portal entries: the part of the portal a contact must be allowed ("requests",
+    # "documents", "billing"), and a test of the request for entries that come and go.
+    part: str | None = None
+    shown: Callable[[Any], bool] | None = None
 
 
 STAFF_NAV: list[NavItem] = []
@@ -39,9 +44,18 @@ def register_staff_nav(
         STAFF_NAV.sort(key=lambda item: item.order)
 
 
-def register_portal_nav(url_name: str, label: Any, *, order: int = 50) -> None:
+def register_portal_nav(
+    url_name: str,
+    label: Any,
+    *,
+    order: int = 50,
+    part: str | None = None,
+    shown: Callable[[Any], bool] | None = None,
+) -> None:
+    """A portal menu entry, listed for contacts allowed ``part`` (when given) and when
+    ``shown(request)`` says so (when given); the request carries ``contact`` and ``client``."""
     if all(item.url_name != url_name for item in PORTAL_NAV):
-        PORTAL_NAV.append(NavItem(url_name, label, Role.CLIENT, order))
+        PORTAL_NAV.append(NavItem(url_name, label, Role.CLIENT, order, part=part, shown=shown))
         PORTAL_NAV.sort(key=lambda item: item.order)
 
 

@@ -100,6 +100,7 @@ TEMPLATES = [
                 "django.template.context_processors.i18n",
                 "django.template.context_processors.tz",
                 "secretary.context_processors.practice",
+                "clients.portal_brand.portal_brand",
                 "csp.context_processors.nonce",
             ],
         },

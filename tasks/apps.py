@@ -50,7 +50,7 @@ class TasksConfig(AppConfig):
         register_staff_shortcut("g d", "dashboard", _("Go to the dashboard"))
         register_staff_shortcut("g t", "task_list", _("Go to the tasks"))
         register_staff_shortcut("n", "task_new", _("New task"))
-        register_portal_nav("portal_request_list", _("Requests"), order=10)
+        register_portal_nav("portal_request_list", _("Requests"), order=10, part="requests")
         register_portal_nav("portal_calendar", _("Calendar"), order=40)
         post_save.connect(
             signals.seed_templates, sender=Practice, dispatch_uid="tasks.seed_templates"

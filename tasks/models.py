@@ -524,3 +524,19 @@ class NotificationSent(TenantModel):
         constraints = [
             models.UniqueConstraint(fields=["practice", "key"], name="notificationsent_unique_key")
         ]
+
+
+class RequestRead(TenantModel):
+    """How far a client contact has read a request's conversation: replies after ``read_at``
+    by anyone else are new to them (the portal marks those requests)."""
+
+    task = models.ForeignKey(Task, on_delete=models.CASCADE, related_name="+")
+    contact = models.ForeignKey("clients.Contact", on_delete=models.CASCADE, related_name="+")
+    read_at = models.DateTimeField()
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["practice", "contact", "task"], name="requestread_unique_contact_task"
+            )
+        ]

@@ -46,6 +46,11 @@ portal_patterns: list = [
     path("requests/", views.portal_request_list, name="portal_request_list"),
     path("requests/new/", views.portal_request_new, name="portal_request_new"),
     path("requests/<int:task_id>/", views.portal_request_detail, name="portal_request_detail"),
+    path(
+        "requests/<int:task_id>/replies/",
+        views.portal_request_replies,
+        name="portal_request_replies",
+    ),
     path("attachments/<int:attachment_id>/", views.portal_attachment, name="portal_attachment"),
     path("calendar/", views.portal_calendar, name="portal_calendar"),
 ]

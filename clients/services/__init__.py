@@ -23,6 +23,7 @@ from clients.services.clients import (
     contact_invitation_pending,
     contact_invite,
     contact_link_invitation,
+    contact_profile_update,
     contact_update,
     regulated_view_record,
 )
@@ -65,6 +66,7 @@ __all__ = [
     "contact_invitation_pending",
     "contact_invite",
     "contact_link_invitation",
+    "contact_profile_update",
     "contact_update",
     "engagement_accept",
     "engagement_create",

@@ -25,6 +25,7 @@ from secretary.audit import activity_record
 from secretary.errors import ApplicationError
 from secretary.files import named_for, sniff
 from secretary.models import Invitation, Membership, Practice, Role
+from secretary.selectors import user_memberships
 
 CLIENT_FIELDS = (
     "name",
@@ -47,6 +48,7 @@ CONTACT_FIELDS = (
     "portal_requests",
     "portal_documents",
     "portal_billing",
+    "time_zone",
 )
 AGREEMENT_MAX_BYTES = 10 * 1024 * 1024
 AGREEMENT_TYPES = frozenset({"application/pdf", "image/png", "image/jpeg"})
@@ -384,6 +386,34 @@ def contact_update(
     validated_save(contact, exclude=["membership"])
     activity_record(
         practice=practice, actor=actor.user, verb="contact.updated", target=contact, request=request
+    )
+    return contact
+
+
+@transaction.atomic
+def contact_profile_update(
+    *, practice: Practice, membership: Membership, contact: Contact, data: dict, request=None
+) -> Contact:
+    """A contact updates their own details in the portal: their name (how their replies are
+    signed), phone and time zone. A person who is a contact only sees account pages on the
+    same clock as the portal."""
+    if contact.membership_id != membership.pk:
+        raise ApplicationError(_("You can only change your own details."))
+    apply_fields(contact, data, ("phone", "time_zone"))
+    validated_save(contact, exclude=["membership"], update_fields=["phone", "time_zone"])
+    user = membership.user
+    user.full_name = data["full_name"]
+    fields = ["full_name"]
+    if not any(m.is_staff for m in user_memberships(user=user)):
+        user.time_zone = contact.shown_time_zone
+        fields.append("time_zone")
+    user.save(update_fields=fields)
+    activity_record(
+        practice=practice,
+        actor=user,
+        verb="contact.profile_updated",
+        target=contact,
+        request=request,
     )
     return contact
 

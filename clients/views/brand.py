@@ -12,7 +12,7 @@ from clients import selectors, services
 from clients.forms import BrandKitForm
 from clients.models import BrandKit
 from clients.views._common import client_for, render_form
-from secretary.access import admin_view, staff_view
+from secretary.access import admin_view, portal_view, staff_view
 from secretary.errors import ApplicationError
 from secretary.files import stored_file_response
 
@@ -74,3 +74,13 @@ def brand_logo(request, kit_id: int):
     if kit is None or not kit.logo:
         raise Http404
     return stored_file_response(kit.logo, filename=kit.logo.name, inline=True)
+
+
+@portal_view
+def portal_brand_logo(request):
+    """The practice's logo for its portal's top bar (any client contact of the practice)."""
+    kit = selectors.brand_for(practice=request.practice, client=None)
+    if kit is None or not kit.logo:
+        raise Http404
+    # The URL carries the kit's version: a browser may keep the file for a day.
+    return stored_file_response(kit.logo, filename=kit.logo.name, inline=True, max_age=86400)

@@ -204,7 +204,7 @@ def client_team_remove(request, client_id: int, membership_id: int):
 @require_http_methods(["GET", "POST"])
 def contact_create(request, client_id: int):
     client = client_for(request, client_id)
-    form = ContactForm(request.POST or None, practice=request.practice)
+    form = ContactForm(request.POST or None, practice=request.practice, client=client)
     done, _contact = form_submit(
         request,
         form,
@@ -232,7 +232,9 @@ def contact_create(request, client_id: int):
 def contact_edit(request, client_id: int, contact_id: int):
     client = client_for(request, client_id)
     contact = selectors.contact_get(practice=request.practice, client=client, contact_id=contact_id)
-    form = ContactForm(request.POST or None, instance=contact, practice=request.practice)
+    form = ContactForm(
+        request.POST or None, instance=contact, practice=request.practice, client=client
+    )
     done, _contact = form_submit(
         request,
         form,

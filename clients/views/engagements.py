@@ -11,6 +11,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from clients import selectors, services
 from clients.access import contact_view
+from clients.agreement_wording import agreement_wording, terms_changes
 from clients.coverage import Coverage
 from clients.forms import (
     AgreementAcceptForm,
@@ -310,7 +311,8 @@ def portal_plan(request):
     context = {"active": active, "proposals": proposals, "history": history}
     if active is not None:
         context.update(_engagement_context(request, active))
-        context["grids"] = _grids(active)
+        context["grids"] = _grids(active, viewer_zone=request.contact.shown_time_zone)
+        context["wording"] = agreement_wording(active)
     return render(request, "clients/portal/plan.html", context)
 
 
@@ -323,20 +325,52 @@ def _portal_engagement(request, engagement_id) -> Engagement:
     return engagement
 
 
-@contact_view()
-def portal_engagement(request, engagement_id: int):
-    engagement = _portal_engagement(request, engagement_id)
+def _compared_with(request, engagement: Engagement) -> Engagement | None:
+    """The version a client reads this one against: for a proposal, the plan in force (or
+    the version it would replace); for an earlier or current version, the one it replaced."""
+    if engagement.status in (EngagementStatus.PROPOSED, EngagementStatus.CHANGES_REQUESTED):
+        active = selectors.engagement_active(practice=request.practice, client=request.client)
+        if active is not None and active.pk != engagement.pk:
+            return active
+    if engagement.replaces_id is None:
+        return None
+    try:
+        previous = _portal_engagement(request, engagement.replaces_id)
+    except Http404:
+        return None
+    return previous
+
+
+def _portal_review(request, engagement: Engagement, **extra) -> dict:
+    """The portal page of a version: its terms in the agreement's words and what reads
+    differently from the version it is compared with."""
+    wording = agreement_wording(engagement)
+    previous = _compared_with(request, engagement)
+    changes = None
+    if wording is not None and previous is not None:
+        changes = terms_changes(agreement_wording(previous), wording)
+    forms = {"accept_form": AgreementAcceptForm(), "change_form": ChangeRequestForm(), **extra}
     context = _engagement_context(
         request,
         engagement,
-        grids=_grids(engagement),
-        accept_form=AgreementAcceptForm(),
-        change_form=ChangeRequestForm(),
+        grids=_grids(engagement, viewer_zone=request.contact.shown_time_zone),
+        wording=wording,
+        previous=previous,
+        changes=changes,
+        is_proposal=engagement.status
+        in (EngagementStatus.PROPOSED, EngagementStatus.CHANGES_REQUESTED),
         may_answer=request.contact.portal_documents
         and engagement.status == EngagementStatus.PROPOSED,
+        **forms,
     )
     context["documents_partial"] = context["documents_partial"] and request.contact.portal_documents
-    return render(request, "clients/portal/engagement.html", context)
+    return context
+
+
+@contact_view()
+def portal_engagement(request, engagement_id: int):
+    engagement = _portal_engagement(request, engagement_id)
+    return render(request, "clients/portal/engagement.html", _portal_review(request, engagement))
 
 
 @contact_view("documents")
@@ -360,14 +394,7 @@ def portal_engagement_accept(request, engagement_id: int):
         return redirect(
             "portal_engagement", practice_slug=request.practice.slug, engagement_id=engagement.pk
         )
-    context = _engagement_context(
-        request,
-        engagement,
-        grids=_grids(engagement),
-        accept_form=form,
-        change_form=ChangeRequestForm(),
-        may_answer=engagement.status == EngagementStatus.PROPOSED,
-    )
+    context = _portal_review(request, engagement, accept_form=form)
     return render(request, "clients/portal/engagement.html", context, status=400)
 
 
@@ -392,12 +419,5 @@ def portal_engagement_changes(request, engagement_id: int):
         return redirect(
             "portal_engagement", practice_slug=request.practice.slug, engagement_id=engagement.pk
         )
-    context = _engagement_context(
-        request,
-        engagement,
-        grids=_grids(engagement),
-        accept_form=AgreementAcceptForm(),
-        change_form=form,
-        may_answer=engagement.status == EngagementStatus.PROPOSED,
-    )
+    context = _portal_review(request, engagement, change_form=form)
     return render(request, "clients/portal/engagement.html", context, status=400)

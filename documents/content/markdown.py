@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import functools
 import re
+from collections.abc import Mapping
 
 import nh3
 from django.utils.safestring import SafeString, mark_safe
@@ -42,8 +43,13 @@ def _shift_headings(html: str) -> str:
     return HEADING_RE.sub(lambda tag: f"<{tag[1]}h{min(int(tag[2]) + 1, 4)}>", html)
 
 
-def clean_html(html: str) -> SafeString:
-    """HTML reduced to the allow-list (what a document's rich text may hold)."""
+def clean_html(html: str, *, styles: Mapping[str, str] | None = None) -> SafeString:
+    """HTML reduced to the allow-list (what a document's rich text may hold).
+
+    ``styles`` (tag → CSS) sets a ``style`` attribute on every element of a tag, written by
+    the sanitizer itself after it has dropped whatever the text held: an email, whose clients
+    read inline styles only, formats rich text this way.
+    """
     return mark_safe(  # noqa: S308 - nh3 has reduced it to the allow-list
         nh3.clean(
             html,
@@ -52,13 +58,17 @@ def clean_html(html: str) -> SafeString:
             url_schemes=set(LINK_SCHEMES),
             link_rel="noopener noreferrer",
             strip_comments=True,
+            set_tag_attribute_values={
+                tag: {"style": css} for tag, css in (styles or {}).items() if tag in ALLOWED_TAGS
+            },
         )
     )
 
 
-def markdown_html(text: str) -> SafeString:
-    """Markdown as safe HTML for a document (empty text gives an empty string)."""
+def markdown_html(text: str, *, styles: Mapping[str, str] | None = None) -> SafeString:
+    """Markdown as safe HTML for a document (empty text gives an empty string); ``styles``
+    as for ``clean_html``."""
     if not text:
         return mark_safe("")
     rendered = _parser().render(str(text)[:MAX_MARKDOWN])
-    return clean_html(_shift_headings(rendered))
+    return clean_html(_shift_headings(rendered), styles=styles)

@@ -2,9 +2,10 @@ import zoneinfo
 
 from django import template
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import dateformat, timezone
 
 from secretary import selectors
+from secretary.limits import in_zone
 from secretary.navigation import PORTAL_NAV, STAFF_NAV
 
 register = template.Library()
@@ -45,7 +46,19 @@ def staff_nav_links(context):
 
 @register.simple_tag(takes_context=True)
 def portal_nav_links(context):
-    return _links(context, PORTAL_NAV, lambda item: True)
+    """The portal menu of the request's contact: the parts they may use, the entries that
+    apply to their client now. A login not linked to a client has none."""
+    request = context["request"]
+    contact = getattr(request, "contact", None)
+    if contact is None:
+        return []
+
+    def allowed(item) -> bool:
+        if item.part is not None and not contact.may_use(item.part):
+            return False
+        return item.shown is None or item.shown(request)
+
+    return _links(context, PORTAL_NAV, allowed)
 
 
 @register.filter
@@ -57,6 +70,28 @@ def in_time_zone(value, tz_name):
         return timezone.localtime(value, zoneinfo.ZoneInfo(str(tz_name)))
     except (zoneinfo.ZoneInfoNotFoundError, ValueError):
         return value
+
+
+# A moment as people read it: weekday, day, month, time and the zone's abbreviation, so that
+# nobody wonders whose clock it is ("Tue 3 Dec, 09:00 PST").
+MOMENT = "D j M, H:i T"
+
+
+@register.simple_tag
+def zoned(value, zone_name=None, fmt=MOMENT):
+    """``value`` formatted on the clock of ``zone_name``, or of the zone the page is shown in
+    (the viewer's) when none is given. Django's ``date`` filter would convert to the active
+    zone first, so ``value|in_time_zone:zone|date:fmt`` prints the viewer's time again."""
+    if value is None:
+        return ""
+    if zone_name is None:
+        zone = timezone.get_current_timezone()
+    else:
+        try:
+            zone = zoneinfo.ZoneInfo(str(zone_name))
+        except (zoneinfo.ZoneInfoNotFoundError, ValueError):
+            return ""
+    return dateformat.format(in_zone(value, zone), fmt)
 
 
 @register.filter

@@ -45,7 +45,11 @@ def home(request):
 def practice_list(request):
     memberships = selectors.user_memberships(user=request.user)
     items = [(m, membership_home_url(m)) for m in memberships]
-    return render(request, "secretary/practice_list.html", {"items": items})
+    # A client contact came to follow their work, not to start a practice of their own.
+    may_create = not memberships or any(m.is_staff for m in memberships)
+    return render(
+        request, "secretary/practice_list.html", {"items": items, "may_create": may_create}
+    )
 
 
 @login_required

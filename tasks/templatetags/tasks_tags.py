@@ -1,29 +1,12 @@
-"""Showing instants in a named time zone.
-
-Django's ``date`` filter converts aware datetimes to the active zone first, so
-``value|in_time_zone:zone|date:fmt`` prints the viewer's time again. ``zoned`` formats in the
-zone it is given.
-"""
-
-from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+"""Showing instants in a named time zone (``zoned`` is the core's, loadable from here too)."""
 
 from django import template
-from django.utils import dateformat, timezone
+from django.utils import timezone
 
-from secretary.limits import in_zone
+from secretary.templatetags.secretary_tags import zoned
 
 register = template.Library()
-
-
-@register.simple_tag
-def zoned(value, zone_name, fmt="D j M, H:i T"):
-    if value is None or not zone_name:
-        return ""
-    try:
-        zone = ZoneInfo(str(zone_name))
-    except (ZoneInfoNotFoundError, ValueError):
-        return ""
-    return dateformat.format(in_zone(value, zone), fmt)
+register.simple_tag(zoned)
 
 
 @register.filter

@@ -13,6 +13,7 @@ from tasks.views.portal import (
     portal_request_detail,
     portal_request_list,
     portal_request_new,
+    portal_request_replies,
 )
 from tasks.views.setup import (
     notification_preferences,
@@ -62,6 +63,7 @@ __all__ = [
     "portal_request_detail",
     "portal_request_list",
     "portal_request_new",
+    "portal_request_replies",
     "recurring_edit",
     "recurring_list",
     "task_attach",

@@ -7,13 +7,13 @@ from datetime import timedelta
 from django.contrib import messages
 from django.core.paginator import Paginator
 from django.db.models import Prefetch
-from django.http import Http404
+from django.http import Http404, HttpResponse, HttpResponseBadRequest
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
-from clients.access import contact_view
+from clients.access import as_contact, contact_view
 from clients.selectors import contact_for_membership, engagement_active
 from clients.usage import period_usage
 from secretary.access import portal_view
@@ -26,9 +26,17 @@ from tasks.forms import (
     RequestForm,
 )
 from tasks.models import (
+    Attachment,
+    Comment,
     Status,
 )
+from tasks.reading import request_mark_read, with_unread
 from tasks.views.common import PAGE_SIZE, _feed_url, _serve
+
+# How often an open request page asks for new replies (while its tab is visible), and how long
+# a finished request stays under "Recently done" on the portal home.
+REPLY_POLL_SECONDS = 15
+RECENTLY_DONE_DAYS = 30
 
 
 @portal_view
@@ -39,14 +47,25 @@ def portal_home(request):
     contact = contact_for_membership(membership=request.membership)
     if contact is None:
         return render(request, "tasks/portal_unlinked.html")
-    request.contact, request.client = contact, contact.client
-    client = request.client
-    engagement = engagement_active(practice=request.practice, client=client)
-    open_requests = (
-        selectors.client_tasks(practice=request.practice, client=client)
-        .exclude(status__in=(Status.DONE, Status.CANCELLED))
-        .order_by("-created_at")
+    with as_contact(request, contact):
+        return _portal_home(request, contact)
+
+
+def _portal_home(request, contact):
+    practice, client = request.practice, request.client
+    engagement = engagement_active(practice=practice, client=client)
+    requests = with_unread(
+        selectors.client_tasks(practice=practice, client=client), practice=practice, contact=contact
     )
+    open_requests = requests.exclude(status__in=(Status.DONE, Status.CANCELLED)).order_by(
+        "-created_at"
+    )
+    recently_done = requests.filter(
+        status=Status.DONE,
+        completed_at__gte=timezone.now() - timedelta(days=RECENTLY_DONE_DAYS),
+    ).order_by("-completed_at")
+    # A contact who may not file requests does not follow them here either.
+    follows = contact.portal_requests
     return render(
         request,
         "tasks/portal_home.html",
@@ -54,10 +73,10 @@ def portal_home(request):
             "client": client,
             "engagement": engagement,
             "usage": period_usage(engagement=engagement) if engagement else None,
-            # A contact who may not file requests does not follow them here either.
-            "open_requests": open_requests[:20] if contact.portal_requests else [],
-            "proposals": selectors.proposed_engagements(practice=request.practice, client=client),
-            "can_request": request.contact.portal_requests,
+            "open_requests": open_requests[:20] if follows else [],
+            "recently_done": recently_done[:5] if follows else [],
+            "proposals": selectors.proposed_engagements(practice=practice, client=client),
+            "can_request": follows,
         },
     )
 
@@ -65,9 +84,11 @@ def portal_home(request):
 @contact_view("requests")
 @require_GET
 def portal_request_list(request):
-    tasks = selectors.client_tasks(practice=request.practice, client=request.client).order_by(
-        "-created_at"
-    )
+    tasks = with_unread(
+        selectors.client_tasks(practice=request.practice, client=request.client),
+        practice=request.practice,
+        contact=request.contact,
+    ).order_by("-created_at")
     page = Paginator(tasks, PAGE_SIZE).get_page(request.GET.get("page"))
     return render(
         request,
@@ -122,6 +143,7 @@ def portal_request_new(request):
 @contact_view("requests")
 @require_http_methods(["GET", "POST"])
 def portal_request_detail(request, task_id: int):
+    seen_at = timezone.now()
     task = selectors.client_task_get(
         practice=request.practice, client=request.client, task_id=task_id
     )
@@ -150,26 +172,76 @@ def portal_request_detail(request, task_id: int):
                     "portal_request_detail", practice_slug=request.practice.slug, task_id=task.pk
                 )
         status = 400
+    comments = list(_replies(request, task=task))
+    if request.method == "GET":
+        request_mark_read(
+            practice=request.practice, contact=request.contact, task=task, up_to=seen_at
+        )
     return render(
         request,
         "tasks/portal_request_detail.html",
         {
             "task": task,
             "form": form,
-            "comments": selectors.comments_for(task=task, include_internal=False).prefetch_related(
-                # A visible reply's files are visible too; an internal file never is, whatever
-                # it hangs on.
-                Prefetch(
-                    "attachments",
-                    queryset=selectors.attachments_for(task=task, include_internal=False),
-                )
-            ),
+            "comments": comments,
             "attachments": selectors.attachments_for(task=task, include_internal=False).filter(
                 comment__isnull=True
             ),
+            "requested_by": task.requested_by.user if task.requested_by_id else None,
+            "poll_after": comments[-1].pk if comments else 0,
+            "poll_seconds": REPLY_POLL_SECONDS,
             "limits": services.attachment_limits_text(),
         },
         status=status,
+    )
+
+
+def _replies(request, *, task=None, task_id=None, after: int = 0):
+    """The replies of a request of the contact's client that the client may see (one query,
+    and one for their files when there are any). By ``task_id`` the task itself is not read:
+    a request that is not theirs simply has no replies."""
+    comments = Comment.objects.for_practice(request.practice).filter(
+        internal=False, task__client=request.client, task__client_visible=True
+    )
+    comments = comments.filter(task=task) if task is not None else comments.filter(task_id=task_id)
+    if after:
+        comments = comments.filter(pk__gt=after)
+    visible_files = Attachment.objects.for_practice(request.practice).filter(internal=False)
+    return comments.select_related("author", "task").prefetch_related(
+        Prefetch("attachments", queryset=visible_files, to_attr="visible_attachments")
+    )
+
+
+@contact_view("requests")
+@require_GET
+def portal_request_replies(request, task_id: int):
+    """Replies newer than ``after`` (a comment id), for the request page's polling: nothing
+    new answers 204 after a single query. New replies come as list items for the
+    conversation, with a fresh poller; the contact has then read them."""
+    try:
+        after = int(request.GET.get("after", "0"))
+        if not 0 <= after < 2**63:  # what an id can be
+            raise ValueError
+    except ValueError:
+        return HttpResponseBadRequest(_("“after” must be the id of the last reply shown."))
+    comments = list(_replies(request, task_id=task_id, after=after))
+    if not comments:
+        return HttpResponse(status=204)
+    request_mark_read(
+        practice=request.practice,
+        contact=request.contact,
+        task=comments[-1].task,
+        up_to=max(comment.created_at for comment in comments),
+    )
+    return render(
+        request,
+        "tasks/partials/portal_replies.html",
+        {
+            "task_id": task_id,
+            "comments": comments,
+            "poll_after": comments[-1].pk,
+            "poll_seconds": REPLY_POLL_SECONDS,
+        },
     )
 
 

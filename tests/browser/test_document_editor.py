@@ -2,6 +2,7 @@
 text block, watches the live preview appear, and saves the first version."""
 
 import pytest
+from playwright.sync_api import expect
 
 from documents import compose
 from documents.models import Composition
@@ -111,8 +112,7 @@ def test_it_makes_a_card_sheet_for_two_people(world, live_server, browser, scree
 
     # then moves Marcus first, and the preview shows a sheet of cards
     page.get_by_role("button", name="Move Person 2 up").click()
-    page.locator("input[name=f-people-0-name]").wait_for()
-    assert page.locator("input[name=f-people-0-name]").input_value() == "Marcus Reid"
+    expect(page.locator("input[name=f-people-0-name]")).to_have_value("Marcus Reid")
     page.locator("#compose-preview img.compose-page").first.wait_for(
         state="visible", timeout=DEADLINE_MS
     )

@@ -56,7 +56,7 @@ def test_it_times_work_from_the_top_bar_of_any_page(live_server, browser, desk, 
     # When they stop it from the top bar, saying what they did
     page.locator("#topbar-timer summary").click()
     page.locator("#topbar-timer").get_by_label("What did you do?").fill("Compared fares")
-    page.screenshot(path=str(screenshot_dir / "staff-timer.png"))
+    page.screenshot(path=str(screenshot_dir / "staff-timer-running.png"))
     page.locator("#topbar-timer").get_by_role("button", name="Stop and log").click()
 
     # Then the time is logged with it, and the duration reads one way

@@ -29,6 +29,8 @@ def routes(world) -> dict[str, dict]:
     category = ServiceCategoryFactory(practice=practice)
     kit = BrandKitFactory(practice=practice, client=client)
     kit.logo.save("logo.gif", ContentFile(TINY_GIF))
+    practice_kit = BrandKitFactory(practice=practice, client=None)
+    practice_kit.logo.save("practice-logo.gif", ContentFile(TINY_GIF))
     questionnaire = QuestionnaireFactory(client=client, contact=contact)
     c = {"client_id": client.pk}
     e = {"engagement_id": engagement.pk}
@@ -70,6 +72,8 @@ def routes(world) -> dict[str, dict]:
         # Portal pages
         "portal_onboarding": {},
         "portal_plan": {},
+        "portal_profile": {},
+        "portal_brand_logo": {},
         "portal_engagement": e,
         "portal_engagement_accept": e,
         "portal_engagement_changes": e,

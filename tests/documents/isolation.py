@@ -51,6 +51,14 @@ def routes(world) -> dict[str, dict]:
         upload=SimpleUploadedFile("logo.png", png_bytes(), content_type="image/png"),
     )
     editable = {"composition_id": composition.pk}
+    newsletter = compose.composition_create(
+        practice=world.practice,
+        client=client,
+        kind=DocumentKind.NEWSLETTER,
+        title=f"{world.practice.name} newsletter",
+        content={"blocks": [{"type": "heading", "text": "News"}], "fields": {}},
+    )
+    email = {"composition_id": newsletter.pk}
     return {
         "documents": {},
         "subject_documents": subject,
@@ -71,4 +79,7 @@ def routes(world) -> dict[str, dict]:
         "composition_pdf": editable,
         "composition_asset_upload": editable,
         "document_asset": {"asset_id": asset.pk},
+        "composition_email": email,
+        "composition_email_test": email,
+        "api_composition_email": email,
     }

@@ -389,3 +389,39 @@ def test_create_with_one_of_the_practices_templates(world, northwind, secretary_
     answer = create(ours.pk, "t-3")
     assert answer.status_code == 201, answer.json()
     assert Composition.objects.for_practice(world.practice).get().template_id == ours.pk
+
+
+def test_comments_are_ordered_on_request_even_with_no_version_to_show(
+    world, sent, northwind, contact_client, secretary_client
+):
+    composition, _version = sent
+    comments = url(world, "api_composition_comments", composition_id=composition.pk)
+    for body in ("First", "Second"):
+        made = contact_client.post(comments, {"body": body, "page": 1}, content_type=JSON)
+        assert made.status_code == 201
+
+    oldest_first = secretary_client.get(comments, {"ordering": "created_at"})
+    newest_first = secretary_client.get(comments, {"ordering": "-created_at"})
+
+    assert [row["body"] for row in oldest_first.json()["results"]] == ["First", "Second"]
+    assert [row["body"] for row in newest_first.json()["results"]] == ["Second", "First"]
+    # a document with nothing to show yet lists no comment (ordering asked or not)
+    unsent = make(world, northwind)
+    CompositionVersion.objects.for_practice(world.practice).filter(composition=unsent).delete()
+    empty = secretary_client.get(
+        url(world, "api_composition_comments", composition_id=unsent.pk), {"ordering": "page"}
+    )
+    assert empty.status_code == 200 and empty.json()["results"] == []
+
+
+def test_a_patch_without_content_changes_nothing(world, northwind, secretary_client):
+    composition = make(world, northwind)
+
+    response = secretary_client.patch(
+        url(world, "api_composition_detail", composition_id=composition.pk),
+        {},
+        content_type=JSON,
+    )
+
+    assert response.status_code == 200
+    assert CompositionVersion.objects.for_practice(world.practice).count() == 1

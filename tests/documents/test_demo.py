@@ -151,3 +151,30 @@ def test_it_builds_the_itinerary_from_the_roadshow_task(seeded):
     assert [item["kind"] for item in items] == ["flight", "hotel", "meeting", "flight"]
     assert "HMG-4471093" in {item["confirmation"] for item in items}
     assert {"Jordan Avery", "Priya Raman"} <= set(fields["travellers"])
+
+
+def test_each_demo_document_opens_in_the_editor_and_saves_unchanged(seeded):
+    from django.urls import reverse
+
+    from tests.conftest import client_for
+    from tests.documents.editor_inputs import form_inputs
+
+    demo, client = seeded
+    browser = client_for(demo.owner.user)
+    for composition in Composition.objects.for_practice(demo.practice).filter(client=client):
+        editor = reverse(
+            "composition_editor",
+            kwargs={"practice_slug": demo.practice.slug, "composition_id": composition.pk},
+        )
+        page = browser.get(editor)
+        assert page.status_code == 200, composition.kind
+        if composition.is_locked:
+            continue
+        before = version_latest(composition)
+        data = form_inputs(page.content.decode())
+        data["action"] = "save"
+        assert browser.post(editor, data).status_code == 200, composition.kind
+        after = version_latest(composition)
+        assert after.content["blocks"] == before.content["blocks"], composition.kind
+        for name, value in before.content["fields"].items():
+            assert after.content["fields"][name] == value, (composition.kind, name)

@@ -80,6 +80,7 @@ def routes(world) -> dict[str, dict]:
         "portal_request_list": {},
         "portal_request_new": {},
         "portal_request_detail": by_task,
+        "portal_request_replies": by_task,
         "portal_attachment": {"attachment_id": attachment.pk},
         "portal_calendar": {},
     }
