@@ -23,6 +23,7 @@ from django.utils.translation import gettext_lazy as _
 
 from clients.coverage import Coverage, Window
 from secretary import limits
+from secretary.durations import format_hours
 from secretary.limits import text_field, validate_date_in_range
 from secretary.models import CURRENCIES, Membership, validate_time_zone
 from secretary.tenancy import TenantModel
@@ -137,15 +138,15 @@ class CoverageTerms(models.Model):
                 "currency": self.currency,
             }
         if self.billing_model == BillingModel.BLOCK:
-            return _("%(fee)s %(currency)s for a block of %(hours)s h") % {
+            return _("%(fee)s %(currency)s for a block of %(hours)s") % {
                 "fee": self.monthly_fee,
                 "currency": self.currency,
-                "hours": self.included_hours,
+                "hours": format_hours(self.included_hours),
             }
-        return _("%(fee)s %(currency)s per month, %(hours)s h included") % {
+        return _("%(fee)s %(currency)s per month, %(hours)s included") % {
             "fee": self.monthly_fee,
             "currency": self.currency,
-            "hours": self.included_hours,
+            "hours": format_hours(self.included_hours),
         }
 
     def coverage(self) -> Coverage:

@@ -144,7 +144,9 @@ class IdempotentFormMixin:
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields[TOKEN_FIELD] = forms.CharField(
-            widget=forms.HiddenInput,
+            # No id: nothing labels the token, and several forms of one page (a list with a
+            # form per row) would otherwise repeat "id_idempotency_token".
+            widget=forms.HiddenInput(attrs={"id": False}),
             required=False,
             max_length=64,
             initial=new_token,

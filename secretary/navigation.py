@@ -57,3 +57,30 @@ def register_portal_nav(
     if all(item.url_name != url_name for item in PORTAL_NAV):
         PORTAL_NAV.append(NavItem(url_name, label, Role.CLIENT, order, part=part, shown=shown))
         PORTAL_NAV.sort(key=lambda item: item.order)
+
+
+# Parts of the staff top bar that feature apps add (the tasks app's timer): templates rendered
+# with the page's context, between the menu and the person's own links.
+STAFF_TOPBAR: list[str] = []
+
+
+def register_staff_topbar(template_name: str) -> None:
+    if template_name not in STAFF_TOPBAR:
+        STAFF_TOPBAR.append(template_name)
+
+
+@dataclass(frozen=True)
+class Shortcut:
+    keys: str  # keys pressed in turn, space-separated: "g d"
+    url_name: str  # a staff route taking the practice slug
+    label: Any
+
+
+STAFF_SHORTCUTS: list[Shortcut] = []
+
+
+def register_staff_shortcut(keys: str, url_name: str, label: Any) -> None:
+    """A keyboard shortcut of the staff pages that opens ``url_name``; "/" names the page that
+    searches when the current page has no search field of its own."""
+    if all(item.keys != keys for item in STAFF_SHORTCUTS):
+        STAFF_SHORTCUTS.append(Shortcut(keys, url_name, label))

@@ -25,7 +25,12 @@ class TasksConfig(AppConfig):
 
         from clients.usage import register_minutes_source
         from secretary.models import Membership, Practice
-        from secretary.navigation import register_portal_nav, register_staff_nav
+        from secretary.navigation import (
+            register_portal_nav,
+            register_staff_nav,
+            register_staff_shortcut,
+            register_staff_topbar,
+        )
         from secretary.services import membership_removed
         from tasks import signals, timekeeping
 
@@ -40,6 +45,11 @@ class TasksConfig(AppConfig):
             order=82,
             group="settings",
         )
+        register_staff_topbar("tasks/partials/topbar_timer.html")
+        register_staff_shortcut("/", "task_list", _("Search this page, or the tasks"))
+        register_staff_shortcut("g d", "dashboard", _("Go to the dashboard"))
+        register_staff_shortcut("g t", "task_list", _("Go to the tasks"))
+        register_staff_shortcut("n", "task_new", _("New task"))
         register_portal_nav("portal_request_list", _("Requests"), order=10, part="requests")
         register_portal_nav("portal_calendar", _("Calendar"), order=40)
         post_save.connect(

@@ -7,18 +7,20 @@ from zoneinfo import ZoneInfo
 
 import django_filters
 from django import forms
-from django.db.models import Q
+from django.db.models import F, Q
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from clients.models import Client, ServiceCategory
 from secretary import limits
+from secretary.durations import format_duration, parse_duration
 from secretary.idempotency import IdempotentFormMixin
 from secretary.limits import DateFilter
 from secretary.models import time_zone_choices
 from tasks import services
 from tasks.models import (
+    OPEN_STATUSES,
     CalendarEvent,
     EventKind,
     NotificationPreference,
@@ -80,6 +82,19 @@ def _template_preview_attrs(practice, *, converting: bool = False) -> dict:
     return attrs
 
 
+class OwnIdsMixin:
+    """Forms that share a page with others (the task page, the task list) prefix their element
+    ids, so that a label never points at another form's field: "Internal" on the attachments
+    card once ticked the conversation's box, and an internal file reached the client. Field
+    names stay as they are: each form posts to its own route."""
+
+    id_prefix = ""
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("auto_id", f"id_{self.id_prefix}_%s")
+        super().__init__(*args, **kwargs)
+
+
 class MemberChoiceField(forms.ModelChoiceField):
     def label_from_instance(self, obj):
         return str(obj.user)
@@ -113,7 +128,8 @@ class ReplyForm(IdempotentFormMixin, forms.Form):
     attachments = MultipleFileField(label=_("Attachments"))
 
 
-class CommentForm(ReplyForm):
+class CommentForm(OwnIdsMixin, ReplyForm):
+    id_prefix = "comment"
     internal = forms.BooleanField(
         label=_("Internal note (the client does not see it)"), required=False
     )
@@ -166,8 +182,10 @@ class TaskForm(IdempotentFormMixin, forms.ModelForm):
             self.fields["category"].help_text = _("A service with a template brings its checklist.")
 
 
-class ConvertForm(forms.Form):
+class ConvertForm(OwnIdsMixin, forms.Form):
     """Triage of a portal request into a task of the practice."""
+
+    id_prefix = "convert"
 
     title = forms.CharField(label=_("Title"), max_length=200)
     category = forms.ModelChoiceField(
@@ -208,7 +226,8 @@ class StatusForm(forms.Form):
     status = forms.ChoiceField(label=_("Status"), choices=Status.choices)
 
 
-class ChecklistItemForm(IdempotentFormMixin, forms.Form):
+class ChecklistItemForm(OwnIdsMixin, IdempotentFormMixin, forms.Form):
+    id_prefix = "checklist"
     text = forms.CharField(
         label=_("New item"),
         max_length=200,
@@ -218,18 +237,95 @@ class ChecklistItemForm(IdempotentFormMixin, forms.Form):
     )
 
 
-class AttachmentForm(IdempotentFormMixin, forms.Form):
+class AttachmentForm(OwnIdsMixin, IdempotentFormMixin, forms.Form):
+    id_prefix = "attach"
     attachments = MultipleFileField(label=_("Attach files"), required=True)
     internal = forms.BooleanField(
         label=_("Internal (the client does not see them)"), required=False
     )
 
 
-class TimeEntryForm(IdempotentFormMixin, forms.Form):
+class DurationField(forms.CharField):
+    """A duration typed the way people write one ("1 h 30 min", "1:30", "90" minutes), as
+    whole minutes; shown back the one way durations read ("1 h 30 min")."""
+
+    def __init__(self, **kwargs):
+        kwargs.setdefault("max_length", 20)
+        super().__init__(**kwargs)
+
+    def prepare_value(self, value):
+        return format_duration(value) if isinstance(value, int) else value
+
+    def clean(self, value):
+        value = super().clean(value)  # the text, its length checked
+        if value in self.empty_values:
+            return None
+        minutes = parse_duration(value)
+        if minutes is None:
+            raise forms.ValidationError(
+                _("Write a duration such as 1 h 30 min, 1:30 or 90 (minutes)."), code="invalid"
+            )
+        return minutes
+
+
+class TimeEntryForm(OwnIdsMixin, IdempotentFormMixin, forms.Form):
+    id_prefix = "time"
     day = limits.DateField(label=_("Date"), widget=DateInput)
-    minutes = forms.IntegerField(label=_("Minutes"), help_text=_("At most 1440 (24 hours)."))
+    minutes = DurationField(
+        label=_("Duration"),
+        help_text=_("Such as 1 h 30 min, 1:30 or 90 (minutes); at most 24 h."),
+        widget=forms.TextInput(attrs={"inputmode": "text", "autocomplete": "off"}),
+    )
     description = forms.CharField(label=_("Description"), max_length=300, required=False)
     billable = forms.BooleanField(label=_("Billable"), required=False, initial=True)
+
+
+class TimerStopForm(OwnIdsMixin, forms.Form):
+    """Stopping a timer asks what was done: it becomes the time entry's description."""
+
+    id_prefix = "timer"
+    description = forms.CharField(
+        label=_("What did you do?"),
+        max_length=300,
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
+    )
+    billable = forms.BooleanField(label=_("Billable"), required=False, initial=True)
+
+
+class TimerStartForm(OwnIdsMixin, forms.Form):
+    """Starting a timer from any page: on one of the person's open tasks (or the page's)."""
+
+    id_prefix = "timer_start"
+    task = forms.ModelChoiceField(label=_("Task"), queryset=Task.objects.none())
+
+    SHOWN = 50
+
+    def __init__(self, *args, practice, membership, current: Task | None = None, **kwargs):
+        super().__init__(*args, **kwargs)
+        open_tasks = (
+            Task.objects.for_practice(practice)
+            .filter(status__in=OPEN_STATUSES)
+            .select_related("client")
+        )
+        field = self.fields["task"]
+        field.queryset = open_tasks  # any open task may be posted
+        mine = list(
+            open_tasks.filter(assignee=membership).order_by(
+                F("due_at").asc(nulls_last=True), "-pk"
+            )[: self.SHOWN]
+        )
+        if current is not None and current.is_open and current not in mine:
+            mine.insert(0, current)
+        # Only the person's own tasks are offered: a practice may have thousands open.
+        field.widget.choices = [("", _("Choose a task")), *[(t.pk, _task_label(t)) for t in mine]]
+        self.offered = mine
+        if current is not None and current.is_open:
+            self.initial.setdefault("task", current.pk)
+
+
+def _task_label(task: Task) -> str:
+    return f"{task.title} · {task.client.name}"
 
 
 class TaskTemplateForm(IdempotentFormMixin, forms.Form):
@@ -472,12 +568,20 @@ class MemberFilter(django_filters.ModelChoiceFilter):
 
 
 class TaskFilter(django_filters.FilterSet):
-    q = django_filters.CharFilter(label=_("Search"), method="search", max_length=200)
+    q = django_filters.CharFilter(
+        label=_("Search"),
+        method="search",
+        max_length=200,
+        widget=forms.TextInput(attrs={"type": "search", "placeholder": _("Title, client, words")}),
+    )
     client = django_filters.ModelChoiceFilter(
         label=_("Client"), queryset=Client.objects.none(), empty_label=_("Any client")
     )
     status = django_filters.MultipleChoiceFilter(
-        label=_("Status"), choices=Status.choices, widget=forms.SelectMultiple(attrs={"size": 3})
+        label=_("Status"),
+        choices=Status.choices,
+        # Chips to tick, not a list that needs Ctrl-click to choose two.
+        widget=forms.CheckboxSelectMultiple(attrs={"class": "chips"}),
     )
     assignee = MemberFilter(
         label=_("Assignee"), queryset=None, null_label=_("Unassigned"), empty_label=_("Anyone")
@@ -527,7 +631,8 @@ class TaskFilter(django_filters.FilterSet):
         return queryset  # applied by the view after filtering, with a stable tie-breaker
 
 
-class BulkForm(forms.Form):
+class BulkForm(OwnIdsMixin, forms.Form):
+    id_prefix = "bulk"
     tasks = forms.ModelMultipleChoiceField(
         queryset=Task.objects.none(), widget=forms.MultipleHiddenInput
     )

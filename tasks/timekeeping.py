@@ -177,9 +177,13 @@ def timer_stop(
     practice: Practice,
     membership: Membership,
     entry: TimeEntry,
+    description: str | None = None,
+    billable: bool | None = None,
     now: datetime | None = None,
     request=None,
 ) -> TimeEntry:
+    """End a running timer as a time entry; ``description`` (what was done) and ``billable``
+    replace the entry's when given."""
     entry = TimeEntry.objects.for_practice(practice).select_for_update().get(pk=entry.pk)
     if entry.membership_id != membership.pk:
         raise ApplicationError(_("You can only stop your own timer."))
@@ -195,7 +199,11 @@ def timer_stop(
         )
         raise ApplicationError(message, errors={"minutes": message})
     entry.ended_at, entry.minutes = now, minutes
-    entry.save(update_fields=["ended_at", "minutes"])
+    if description is not None and description.strip():
+        entry.description = description.strip()[:300]
+    if billable is not None:
+        entry.billable = billable
+    entry.save(update_fields=["ended_at", "minutes", "description", "billable"])
     activity_record(
         practice=practice,
         actor=membership.user,

@@ -21,6 +21,7 @@ staff_patterns: list = [
     path("tasks/<int:task_id>/time/", views.time_add, name="time_add"),
     path("checklist/<int:item_id>/toggle/", views.checklist_toggle, name="checklist_toggle"),
     path("attachments/<int:attachment_id>/", views.attachment_download, name="attachment_download"),
+    path("timer/", views.timer, name="timer"),
     path("time/<int:entry_id>/stop/", views.timer_stop, name="timer_stop"),
     path("time/<int:entry_id>/discard/", views.timer_discard, name="timer_discard"),
     path("time/<int:entry_id>/edit/", views.time_edit, name="time_edit"),

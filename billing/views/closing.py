@@ -49,6 +49,11 @@ class MonthEndPackForm(IdempotentFormMixin, forms.Form):
 class MonthCloseForm(forms.Form):
     month = _month_field()
 
+    def __init__(self, *args, **kwargs):
+        # It shares the month-end page with the pack form: ids of its own.
+        kwargs.setdefault("auto_id", "id_close_%s")
+        super().__init__(*args, **kwargs)
+
 
 class BillingSettingsForm(forms.Form):
     close_by_day = forms.IntegerField(
@@ -60,6 +65,18 @@ class BillingSettingsForm(forms.Form):
             "month is still open."
         ),
     )
+
+
+def _pack_message(pack) -> str:
+    """What the person reads after asking for a pack: its state now, not the usual one."""
+    document = pack.document
+    if document is not None:
+        document.refresh_from_db(fields=["status"])
+        if document.is_ready:
+            return _("The month-end pack is ready.")
+        if document.is_failed:
+            return _("The month-end pack could not be made; see its status below.")
+    return _("The month-end pack is being made; it appears below when ready.")
 
 
 def _previous_month():
@@ -84,7 +101,7 @@ def month_end(request: HttpRequest, book_id: int) -> HttpResponse:
                 user=request.user,
                 request=request,
             ),
-            success=_("The month-end pack is being made."),
+            success=_pack_message,
         )
         if done:
             return redirect("month_end", request.practice.slug, book.pk)

@@ -41,7 +41,6 @@ from billing.invoicing.documents import invoice_request_pdf
 from billing.invoicing.issuing import practice_today
 from billing.invoicing.pricing import round_money, tax_summary
 from billing.invoicing.refresh import invoice_refresh_from_time
-from billing.invoicing.runs import hours_of
 from billing.invoicing.selectors import ar_aging
 from billing.invoicing.sending import invoice_send
 from billing.models import (
@@ -59,6 +58,7 @@ from billing.templatetags.books_money import money
 from clients.models import BillingModel, Engagement, EngagementStatus
 from documents.models import PENDING_STATUSES
 from secretary.access import staff_view
+from secretary.durations import format_duration, format_hours
 from secretary.errors import ApplicationError, form_submit
 from secretary.limits import parse_id
 from tasks.models import TimeEntry
@@ -100,16 +100,16 @@ def plan_price(engagement: Engagement | None) -> str:
         return _("%(rate)s/h") % {"rate": money(engagement.hourly_rate, currency)}
     values = {
         "fee": money(engagement.monthly_fee, currency),
-        "hours": f"{engagement.included_hours.normalize():f}",
+        "hours": format_hours(engagement.included_hours),
         "overage": money(engagement.overage_rate, currency),
     }
     if engagement.billing_model == BillingModel.BLOCK:
         if engagement.overage_rate:
-            return _("block of %(hours)s h for %(fee)s · %(overage)s/h beyond") % values
-        return _("block of %(hours)s h for %(fee)s") % values
+            return _("block of %(hours)s for %(fee)s · %(overage)s/h beyond") % values
+        return _("block of %(hours)s for %(fee)s") % values
     if engagement.overage_rate:
-        return _("retainer %(fee)s / month · %(overage)s/h beyond %(hours)s h") % values
-    return _("retainer %(fee)s / month · %(hours)s h included") % values
+        return _("retainer %(fee)s / month · %(overage)s/h beyond %(hours)s") % values
+    return _("retainer %(fee)s / month · %(hours)s included") % values
 
 
 def unbilled_by_client(*, practice) -> list[dict]:
@@ -575,7 +575,8 @@ def invoice_refresh(request: HttpRequest, invoice_id: int) -> HttpResponse:
     else:
         if minutes:
             messages.success(
-                request, _("%(hours)s hours of new time added.") % {"hours": hours_of(minutes)}
+                request,
+                _("%(duration)s of new time added.") % {"duration": format_duration(minutes)},
             )
         else:
             messages.info(request, _("No new billable time in this period."))

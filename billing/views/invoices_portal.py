@@ -128,9 +128,13 @@ def portal_invoice_pdf(request: HttpRequest, invoice_id: int) -> HttpResponse:
     invoice = _invoice_get(request, invoice_id)
     document = invoice.document
     if document is None or document.status != DocumentStatus.READY or not document.file:
-        invoice_request_pdf(practice=request.practice, invoice=invoice)
-        messages.info(request, _("The PDF is being prepared. Try again in a moment."))
-        return redirect("portal_invoice", request.practice.slug, invoice.pk)
+        document = invoice_request_pdf(practice=request.practice, invoice=invoice)
+        # Rendered at once (an unchanged invoice, or no queue in between): the file, not a
+        # message saying it is on its way.
+        document.refresh_from_db(fields=["status", "file"])
+        if document.status != DocumentStatus.READY or not document.file:
+            messages.info(request, _("The PDF is being prepared. Try again in a moment."))
+            return redirect("portal_invoice", request.practice.slug, invoice.pk)
     return stored_file_response(
         document.file, filename=f"{invoice.number}.pdf", inline=False, max_age=300
     )
@@ -161,8 +165,12 @@ def portal_invoice_pay(request: HttpRequest, invoice_id: int) -> HttpResponse:
 @require_POST
 def portal_statement(request: HttpRequest) -> HttpResponse:
     """Ask for today's statement of account; it appears on the invoices page when ready."""
-    statement_request_pdf(practice=request.practice, client=request.client)
-    messages.info(request, _("Your statement is being prepared. It appears below when ready."))
+    document = statement_request_pdf(practice=request.practice, client=request.client)
+    document.refresh_from_db(fields=["status"])
+    if document.status == DocumentStatus.READY:
+        messages.success(request, _("Your statement is ready: download it below."))
+    else:
+        messages.info(request, _("Your statement is being prepared. It appears below when ready."))
     return redirect("portal_invoices", request.practice.slug)
 
 

@@ -238,7 +238,8 @@ def engagement_propose(request, engagement_id: int):
         request,
         engagement_id,
         services.engagement_propose,
-        _("Proposed: the client can review it in the portal. The agreement PDF is being prepared."),
+        # The agreement's PDF shows its own live status on the page: no claim about it here.
+        _("Proposed: the client can review it and its agreement in the portal."),
     )
 
 

@@ -1,6 +1,9 @@
 """Describing audit-log entries on the Activity page."""
 
+from datetime import datetime
+
 from django import template
+from django.utils import dateformat, timezone
 from django.utils.translation import gettext as _
 
 from secretary.audit import verb_label as _verb_label
@@ -13,7 +16,25 @@ def _role(value) -> str:
     try:
         return str(Role(value).label)
     except ValueError:
-        return str(value)
+        return readable_moment(value)
+
+
+@register.filter
+def readable_moment(value) -> str:
+    """A moment the log keeps as ISO text ("2026-12-03T12:00:00+00:00") as people read it, in
+    the viewer's time zone ("Thu 3 Dec 2026, 23:00 AEDT"); anything else as it is."""
+    if value is None:
+        return "—"
+    text = str(value)
+    try:
+        moment = datetime.fromisoformat(text)
+    except ValueError:
+        return text
+    if len(text) == 10:  # a day ("2026-12-03")
+        return dateformat.format(moment, "D j M Y")
+    if timezone.is_naive(moment):
+        return dateformat.format(moment, "D j M Y, H:i")
+    return dateformat.format(timezone.localtime(moment), "D j M Y, H:i T")
 
 
 @register.filter

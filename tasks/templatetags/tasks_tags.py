@@ -6,7 +6,6 @@
 did, as one tag each: lists call them for every row, where an include costs a template render.
 """
 
-
 from django import template
 from django.urls import reverse
 from django.utils import timezone
@@ -61,7 +60,7 @@ _STATUS_BADGE_CLASSES = {
     "done": "success",
     "cancelled": "neutral",
     "waiting": "warning",
-    "requested": "danger",
+    "requested": "info",  # informational: red is for problems only
 }
 
 

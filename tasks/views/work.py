@@ -30,6 +30,7 @@ from tasks.forms import (
     TaskFilter,
     TaskForm,
     TimeEntryForm,
+    TimerStopForm,
 )
 from tasks.models import (
     OPEN_STATUSES,
@@ -37,6 +38,7 @@ from tasks.models import (
     Status,
     TaskTemplate,
 )
+from tasks.templatetags.timer_tags import running_timer_of
 from tasks.views.common import PAGE_SIZE, _fail, _serve, _staff_task, _task_url
 
 
@@ -182,6 +184,7 @@ def _detail_context(request, task, **forms) -> dict:
     practice = request.practice
     # The page lists every entry: their total is added up here, not asked of the database again.
     entries = list(selectors.time_entries_for(task=task))
+    running = running_timer_of(request)
     return {
         "task": task,
         "comments": selectors.comments_for(task=task, include_internal=True).prefetch_related(
@@ -194,7 +197,12 @@ def _detail_context(request, task, **forms) -> dict:
         "entries": entries,
         "total_minutes": sum(entry.minutes or 0 for entry in entries),
         "history": selectors.task_history(practice=practice, task=task)[:50],
-        "running": selectors.running_timer(practice=practice, membership=request.membership),
+        "running": running,
+        "timer_stop_form": TimerStopForm(
+            initial={"description": running.description, "billable": running.billable}
+            if running
+            else None
+        ),
         "events": selectors.events_for(practice=practice).filter(task=task),
         "comment_form": forms.get("comment_form") or CommentForm(),
         "time_form": forms.get("time_form")

@@ -162,4 +162,4 @@ def test_it_shows_the_contact_their_hours(world, contact_client):
         purchased_on=date(2026, 10, 1),
     )
     response = contact_client.get(reverse("portal_hour_blocks", args=[world.practice.slug]))
-    assert response.status_code == 200 and "5.00" in response.content.decode()
+    assert response.status_code == 200 and "<strong>5 h</strong> left" in response.content.decode()

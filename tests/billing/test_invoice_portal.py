@@ -109,3 +109,18 @@ def test_it_prepares_a_statement(world, client_billing_invoice, contact_client):
     assert response.status_code == 302
     page = contact_client.get(_url("portal_invoices", world)).content.decode()
     assert "statement" in page.lower()
+
+
+def test_it_says_the_statement_is_ready_when_it_is(
+    world, client_billing_invoice, contact_client, django_capture_on_commit_callbacks
+):
+    # Given a statement asked for and made
+    with django_capture_on_commit_callbacks(execute=True):
+        first = contact_client.post(_url("portal_statement", world), follow=True)
+    assert "being prepared" in first.content.decode()
+    # When the same statement is asked for again
+    second = contact_client.post(_url("portal_statement", world), follow=True).content.decode()
+    # Then the message says it is ready, as the page does
+    assert "Your statement is ready" in second
+    assert "being prepared" not in second
+    assert "Download the statement of account" in second

@@ -87,6 +87,29 @@ def test_it_generates_the_month_end_pack_pdf(
     assert "not reconciled" in text
 
 
+def test_it_says_whether_the_pack_is_ready_or_on_its_way(
+    world, client_ledger, django_capture_on_commit_callbacks
+):
+    _february(client_ledger)
+    secretary = client_for(world.secretary.user)
+    page = _url("month_end", world, client_ledger.book.pk)
+
+    def generate():
+        token = secretary.get(page).context["form"]["idempotency_token"].value()
+        with django_capture_on_commit_callbacks(execute=True):
+            return secretary.post(
+                page, {"month": "2026-02", "note": "", "idempotency_token": token}, follow=True
+            )
+
+    # When the pack is asked for, its PDF is made after the answer: it is on its way
+    first = generate().content.decode()
+    assert "being made; it appears below when ready" in first
+    # When the same pack is asked for again, the PDF made for it is ready at once
+    second = generate().content.decode()
+    assert "The month-end pack is ready." in second
+    assert "being made" not in second
+
+
 def test_it_publishes_a_pack_and_emails_the_billing_contacts_once(
     world, client_ledger, django_capture_on_commit_callbacks
 ):

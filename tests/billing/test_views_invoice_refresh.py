@@ -107,7 +107,7 @@ def test_it_bills_new_time_within_the_included_hours_then_beyond_at_the_overage_
     # Then the half hour is billed within the plan, at no charge
     assert response.status_code == 302
     page = secretary_client.get(response["Location"]).content.decode()
-    assert "0.50 hours of new time added." in page
+    assert "30 min of new time added." in page
     invoice.refresh_from_db()
     included = _lines(invoice, LineKind.INCLUDED_HOURS)
     assert [(line.quantity, line.amount) for line in included] == [

@@ -182,7 +182,7 @@ def test_it_onboards_a_client_from_invitation_to_accepted_agreement(
     page = staff.inner_text("main")
     assert "Active plan (version 1)" in page
     assert "Paula Pacific accepted an engagement" in page
-    assert "0.00 of 30.00 h" in page
+    assert "0 min of 30 h" in page
     staff.screenshot(path=str(screenshot_dir / "client.png"), full_page=True)
     staff_context.close()
     contact_context.close()

@@ -142,8 +142,11 @@ def test_it_edits_a_draft_with_live_totals_and_issues_it(
     assert errors == []
     page.screenshot(path=str(screenshot_dir / "invoice-editor.png"), full_page=True)
 
-    # When they issue it
+    # When they issue it, saying yes to the question it asks first (issuing cannot be undone)
+    questions = []
+    page.once("dialog", lambda dialog: (questions.append(dialog.message), dialog.accept()))
     page.get_by_role("button", name="Issue", exact=True).click()
+    assert questions and "can no longer be edited" in questions[0]
 
     # Then the invoice page shows its number and total
     draft.refresh_from_db()

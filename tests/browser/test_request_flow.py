@@ -113,9 +113,10 @@ def test_it_takes_a_portal_request_through_to_done(
     # ...times the work and logs more by hand, replies to the client, notes something for the
     # team only, and completes it
     desk.click("#time button:has-text('Start timer')")
-    desk.wait_for_selector("text=Timer started.")
-    desk.click("#time button:has-text('Stop timer')")
-    desk.wait_for_selector("text=Timer stopped: 1 minute.")
+    desk.wait_for_selector("text=Timer started on")
+    desk.fill("#time textarea[name=description]", "Searched fares")
+    desk.click("#time button:has-text('Stop and log')")
+    desk.wait_for_selector("text=Timer stopped: 1 min logged.")
     desk.fill("#time input[name=minutes]", "45")
     desk.fill("#time input[name=description]", "Compared fares")
     desk.click("#time button:has-text('Log time')")

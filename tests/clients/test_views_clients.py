@@ -113,7 +113,7 @@ def test_it_charts_the_hours_logged_this_month(world, northwind, active, secreta
     )
     # When the client page is read; then the bar chart counts them against the plan
     body = secretary_client.get(url("client_detail", world, client_id=northwind.pk)).content
-    assert "1.50 of 20.00 h" in body.decode()
+    assert "1 h 30 min of 20 h" in body.decode()
     assert 'class="uc-used" style="width: 7.5%"' in body.decode()
 
 

@@ -109,3 +109,18 @@ def test_it_shows_a_friendly_500_page_and_json_under_the_api(rf):
     assert "Something went wrong on our side" in page.content.decode()
     assert api.status_code == 500
     assert json.loads(api.content) == {"message": "Server error.", "errors": {}}
+
+
+def test_it_lists_the_keyboard_shortcuts_on_staff_pages_only(world, owner_client, contact_client):
+    page = owner_client.get(reverse("task_list", args=[SLUG])).content.decode()
+    dialog = page[page.index('<dialog class="shortcuts"') : page.index("</dialog>")]
+    for keys, address in (
+        ("g d", f"/app/{SLUG}/"),
+        ("g t", f"/app/{SLUG}/tasks/"),
+        ("n", f"/app/{SLUG}/tasks/new/"),
+        ("/", f"/app/{SLUG}/tasks/"),
+    ):
+        assert f'<a href="{address}" data-shortcut="{keys}">' in dialog, keys
+    assert "data-shortcuts-open" in page
+    portal = contact_client.get(reverse("portal_home", args=[SLUG])).content.decode()
+    assert "data-shortcut=" not in portal and "data-shortcuts-open" not in portal

@@ -59,6 +59,7 @@ def routes(world) -> dict[str, dict]:
         "time_add": by_task,
         "checklist_toggle": {"item_id": item.pk},
         "attachment_download": {"attachment_id": attachment.pk},
+        "timer": {},
         "timer_stop": {"entry_id": entry.pk},
         "timer_discard": {"entry_id": entry.pk},
         "time_edit": {"entry_id": entry.pk},

@@ -120,6 +120,51 @@ def test_it_shows_replies_but_never_internal_notes(world, desk, contact_client):
     )
 
 
+def test_it_never_shows_an_internal_attachment_in_the_portal(
+    world, desk, secretary_client, contact_client
+):
+    # Given a task with files the secretary marked internal: on the attachments card, on an
+    # internal note, and one internal file hung on a visible reply (no form makes it, the
+    # portal still must not trust the reply to vouch for it)
+    task = TaskFactory(practice=world.practice, client=desk.client)
+    secretary_client.post(
+        url(world, "task_attach", task_id=task.pk),
+        {"attachments": [pdf("card-internal.pdf")], "internal": "on"},
+    )
+    secretary_client.post(
+        url(world, "task_comment", task_id=task.pk),
+        {"body": "Team only", "internal": "on", "attachments": [pdf("note-internal.pdf")]},
+    )
+    reply = CommentFactory(practice=world.practice, task=task, body="Here you go")
+    AttachmentFactory(
+        practice=world.practice, task=task, comment=reply, internal=True, original_name="odd.pdf"
+    )
+    AttachmentFactory(practice=world.practice, task=task, comment=reply, original_name="ok.pdf")
+    internal = Attachment.objects.for_practice(world.practice).filter(internal=True)
+    assert sorted(internal.values_list("original_name", flat=True)) == [
+        "card-internal.pdf",
+        "note-internal.pdf",
+        "odd.pdf",
+    ]
+
+    # When the client opens the request
+    page = contact_client.get(url(world, "portal_request_detail", task_id=task.pk))
+
+    # Then none of them is listed, nor reachable by its download route or the API
+    body = page.content.decode()
+    assert "Here you go" in body and "ok.pdf" in body
+    for attachment in internal:
+        assert attachment.original_name not in body
+        download = url(world, "portal_attachment", attachment_id=attachment.pk)
+        assert download not in body
+        assert contact_client.get(download).status_code == 404
+        api = url(world, "api_attachment_download", attachment_id=attachment.pk)
+        assert contact_client.get(api).status_code == 404
+    listed = contact_client.get(url(world, "api_task_attachments", task_id=task.pk)).json()
+    names = [row["original_name"] for row in listed.get("results", listed)]
+    assert names and not set(names) & set(internal.values_list("original_name", flat=True))
+
+
 def test_it_lets_the_client_reply_and_tells_the_assignee(
     world, desk, contact_client, django_capture_on_commit_callbacks
 ):
@@ -144,7 +189,7 @@ def test_it_shows_open_requests_approvals_and_hours_on_the_portal_home(world, de
     response = contact_client.get(url(world, "portal_home"))
     body = response.content.decode()
     assert "Open thing" in body and "Closed thing" not in body
-    assert "of 10.00 hours used" in body
+    assert "of 10 h used" in body
 
 
 def test_it_keeps_a_contact_of_another_client_out(world, desk):

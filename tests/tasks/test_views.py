@@ -393,7 +393,7 @@ def test_it_runs_one_timer_at_a_time(world, desk, secretary_client):
     assert "already running" in response.content.decode()
     entry = TimeEntry.objects.for_practice(world.practice).get()
     stopped = secretary_client.post(url(world, "timer_stop", entry_id=entry.pk), follow=True)
-    assert "Timer stopped: 1 minute." in stopped.content.decode()
+    assert "Timer stopped: 1 min logged." in stopped.content.decode()
     entry.refresh_from_db()
     assert entry.minutes == 1 and entry.ended_at is not None
 
@@ -551,3 +551,42 @@ def test_it_moves_a_task_the_client_has_not_seen_from_the_edit_page(world, desk,
     assert response.status_code == 302
     task.refresh_from_db()
     assert task.client == other
+
+
+def test_it_offers_statuses_as_chips_and_the_bulk_bar_above_the_list(world, desk, secretary_client):
+    TaskFactory(practice=world.practice, client=desk.client, title="Waiting one", status="waiting")
+    TaskFactory(practice=world.practice, client=desk.client, title="To do one")
+    TaskFactory(practice=world.practice, client=desk.client, title="Done one", status="done")
+    # When two statuses are ticked
+    page = secretary_client.get(
+        url(world, "task_list") + "?status=waiting&status=todo"
+    ).content.decode()
+    # Then they are checkboxes, ticked, and the list holds both and only them
+    assert '<input type="checkbox" name="status" value="waiting" class="chips"' in page
+    assert 'value="todo" class="chips" id="id_status_1" checked>' in page
+    assert "Waiting one" in page and "To do one" in page and "Done one" not in page
+    # And the bulk bar comes before the list, with the count of selected tasks
+    assert page.index('class="bulk-bar"') < page.index("<table")
+    assert "data-selected-count" in page
+
+
+def test_it_shows_a_moved_due_date_as_people_read_it(world, desk, secretary_client, owner_client):
+    # Given a task whose due date moved to 3 Dec 2026, 12:00 UTC (23:00 in Sydney)
+    task = TaskFactory(practice=world.practice, client=desk.client, assignee=world.secretary)
+    world.secretary.user.time_zone = "Australia/Sydney"
+    world.secretary.user.save(update_fields=["time_zone"])
+    ActivityEvent.objects.create(
+        practice=world.practice,
+        actor=world.secretary.user,
+        verb="task.due_moved",
+        target_type="tasks.task",
+        target_id=str(task.pk),
+        data={"from": None, "to": "2026-12-03T12:00:00+00:00"},
+    )
+    # When the task's history is read
+    page = secretary_client.get(url(world, "task_detail", task_id=task.pk)).content.decode()
+    # Then the date reads as a date, in the reader's zone, never as ISO text
+    assert "moved the due date → Thu 3 Dec 2026, 23:00 AEDT" in page
+    assert "2026-12-03T12:00" not in page
+    activity = owner_client.get(url(world, "activity")).content.decode()
+    assert "2026-12-03T12:00" not in activity and "3 Dec 2026" in activity
