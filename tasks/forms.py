@@ -95,6 +95,15 @@ class OwnIdsMixin:
         super().__init__(*args, **kwargs)
 
 
+def name_empty_choices(form, **labels) -> None:
+    """Say what an empty choice means ("No service", "Unassigned"), never "---------"."""
+    for name, label in labels.items():
+        field = form.fields.get(name)
+        # None: the field offers no empty choice (required, with a value already).
+        if field is not None and field.empty_label is not None:
+            field.empty_label = label
+
+
 class MemberChoiceField(forms.ModelChoiceField):
     def label_from_instance(self, obj):
         return str(obj.user)
@@ -119,6 +128,7 @@ class RequestForm(IdempotentFormMixin, forms.Form):
         if engagement is not None and engagement.categories.exists():
             categories = categories.filter(pk__in=engagement.categories.values("pk"))
         self.fields["category"].queryset = categories
+        name_empty_choices(self, category=_("Not sure"))
 
 
 class ReplyForm(IdempotentFormMixin, forms.Form):
@@ -172,6 +182,13 @@ class TaskForm(IdempotentFormMixin, forms.ModelForm):
         self.fields["due_at"].help_text = _("In your time zone (%(zone)s).") % {
             "zone": timezone.get_current_timezone_name()
         }
+        name_empty_choices(
+            self,
+            client=_("Choose a client"),
+            category=_("No service"),
+            template=_("No template"),
+            assignee=_("Unassigned"),
+        )
         if not creating:
             del self.fields["template"]
             del self.fields["checklist"]
@@ -217,6 +234,12 @@ class ConvertForm(OwnIdsMixin, forms.Form):
             archived=False
         )
         self.fields["assignee"].queryset = staff_members(practice=practice)
+        name_empty_choices(
+            self,
+            category=_("No service"),
+            template=_("The service's template"),
+            assignee=_("Unassigned"),
+        )
         preview = _template_preview_attrs(practice, converting=True)
         self.fields["template"].widget.attrs.update(preview)
         self.fields["category"].widget.attrs.update(preview)
@@ -360,7 +383,7 @@ class RecurringTaskForm(IdempotentFormMixin, forms.ModelForm):
         required=False,
         coerce=int,
         empty_value=None,
-        choices=[("", "—"), *[(i, name) for i, name in enumerate(WEEKDAY_NAMES)]],
+        choices=[("", _("Not weekly")), *[(i, name) for i, name in enumerate(WEEKDAY_NAMES)]],
     )
 
     class Meta:
@@ -392,6 +415,13 @@ class RecurringTaskForm(IdempotentFormMixin, forms.ModelForm):
         self.fields["template"].queryset = TaskTemplate.objects.for_practice(practice)
         self.fields["assignee"].queryset = staff_members(practice=practice)
         self.fields["frequency"].choices = Frequency.choices
+        name_empty_choices(
+            self,
+            client=_("Choose a client"),
+            category=_("No service"),
+            template=_("No template"),
+            assignee=_("Unassigned"),
+        )
 
 
 class WallClockField(limits.DateTimeField):
@@ -463,6 +493,9 @@ class EventForm(IdempotentFormMixin, forms.ModelForm):
         )
         self.fields["secretary"].queryset = staff_members(practice=practice)
         self.fields["kind"].choices = EventKind.choices
+        name_empty_choices(
+            self, client=_("Choose a client"), task=_("No task"), secretary=_("Nobody")
+        )
         instance = kwargs.get("instance")
         if instance is not None and instance.pk:
             zone = ZoneInfo(instance.time_zone)
@@ -637,7 +670,9 @@ class BulkForm(OwnIdsMixin, forms.Form):
         queryset=Task.objects.none(), widget=forms.MultipleHiddenInput
     )
     status = forms.ChoiceField(
-        label=_("Set status"), required=False, choices=[("", "—"), *Status.choices]
+        label=_("Set status"),
+        required=False,
+        choices=[("", _("Keep each task's status")), *Status.choices],
     )
     assignee = forms.ChoiceField(label=_("Assign to"), required=False)
 
@@ -648,7 +683,7 @@ class BulkForm(OwnIdsMixin, forms.Form):
         if members is None:
             members = list(staff_members(practice=practice))
         self.fields["assignee"].choices = [
-            ("", "—"),
+            ("", _("Keep each task's assignee")),
             ("none", _("Nobody")),
             *[(str(m.pk), str(m.user)) for m in members],
         ]

@@ -3,6 +3,9 @@ comments, attachments and checklists."""
 
 from __future__ import annotations
 
+from datetime import datetime, time
+from zoneinfo import ZoneInfo
+
 from django.contrib import messages
 from django.core.paginator import Paginator
 from django.db.models import F
@@ -180,6 +183,16 @@ def task_template_preview(request):
     )
 
 
+# A client's "wanted by" day becomes a due time at the end of their working day.
+WANTED_BY_HOUR = time(17)
+
+
+def _wanted_by_due(task) -> datetime | None:
+    if task.wanted_by is None:
+        return None
+    return datetime.combine(task.wanted_by, WANTED_BY_HOUR, tzinfo=ZoneInfo(task.client.time_zone))
+
+
 def _detail_context(request, task, **forms) -> dict:
     practice = request.practice
     # The page lists every entry: their total is added up here, not asked of the database again.
@@ -222,6 +235,7 @@ def _detail_context(request, task, **forms) -> dict:
                 "category": task.category_id,
                 "priority": task.priority,
                 "assignee": task.assignee_id or request.membership.pk,
+                "due_at": _wanted_by_due(task),
             },
         ),
     }

@@ -1,6 +1,6 @@
 """Staff pages: dashboard, task list, task page, conversions, replies, time and admin pages."""
 
-from datetime import timedelta
+from datetime import date, timedelta
 
 import pytest
 from django.core import mail
@@ -590,3 +590,43 @@ def test_it_shows_a_moved_due_date_as_people_read_it(world, desk, secretary_clie
     assert "2026-12-03T12:00" not in page
     activity = owner_client.get(url(world, "activity")).content.decode()
     assert "2026-12-03T12:00" not in activity and "3 Dec 2026" in activity
+
+
+def test_it_names_every_empty_choice_of_the_task_forms(world, desk, secretary_client):
+    task = TaskFactory(practice=world.practice, client=desk.client, status=Status.REQUESTED)
+    pages = {
+        "new task": url(world, "task_new"),
+        "triage": url(world, "task_detail", task_id=task.pk),
+        "recurring": url(world, "recurring_new"),
+        "event": url(world, "event_new"),
+        "list": url(world, "task_list"),
+    }
+    for what, address in pages.items():
+        page = secretary_client.get(address).content.decode()
+        assert "---------" not in page, what
+    new_task = secretary_client.get(pages["new task"]).content.decode()
+    assert '<option value="" selected>Choose a client</option>' in new_task
+    assert ">No service</option>" in new_task
+
+
+def test_it_writes_checkbox_labels_without_a_colon(world, desk, secretary_client):
+    task = TaskFactory(practice=world.practice, client=desk.client)
+    page = secretary_client.get(url(world, "task_detail", task_id=task.pk)).content.decode()
+    assert '<label for="id_time_billable">Billable</label>' in page
+    assert "Billable:" not in page
+
+
+def test_it_proposes_the_clients_wanted_by_day_as_the_due_date(world, desk, secretary_client):
+    # Given a portal request wanted by 12 May (the client is in Los Angeles)
+    task = TaskFactory(
+        practice=world.practice,
+        client=desk.client,
+        status=Status.REQUESTED,
+        wanted_by=date(2027, 5, 12),
+    )
+    # When a secretary in Los Angeles triages it
+    world.secretary.user.time_zone = "America/Los_Angeles"
+    world.secretary.user.save(update_fields=["time_zone"])
+    page = secretary_client.get(url(world, "task_detail", task_id=task.pk)).content.decode()
+    # Then the convert form proposes that day, at the end of the client's working day
+    assert 'name="due_at" value="2027-05-12T17:00"' in page
