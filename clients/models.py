@@ -808,3 +808,8 @@ class BrandKit(TenantModel):
 
     def __str__(self) -> str:
         return str(self.client) if self.client_id else str(_("Practice brand"))
+
+
+# The mailing lists' models live in their own module; importing them here registers them
+# with the clients app.
+from clients.mailing.models import Audience, Segment, Subscriber, SubscriberStatus  # noqa: E402,F401
