@@ -8,11 +8,10 @@ PNG images.
 from __future__ import annotations
 
 import base64
-import io
 from dataclasses import dataclass, field
 from typing import Any
 
-from documents import compose
+from documents import compose, pdfium
 from documents.builtins import builtin_template
 from documents.kinds import content_problems
 from documents.models import Composition, CompositionVersion
@@ -38,21 +37,7 @@ def preview_template(kind: str) -> str:
 
 def pages_png(pdf: bytes, *, pages: int = PREVIEW_PAGES, width: int = PREVIEW_WIDTH) -> list[bytes]:
     """PNG images of the first ``pages`` pages, ``width`` pixels wide."""
-    import pypdfium2
-
-    document = pypdfium2.PdfDocument(pdf)
-    images = []
-    try:
-        for index in range(min(pages, len(document))):
-            page = document[index]
-            image = page.render(scale=width / page.get_width()).to_pil()
-            page.close()
-            buffer = io.BytesIO()
-            image.save(buffer, format="PNG")
-            images.append(buffer.getvalue())
-    finally:
-        document.close()
-    return images
+    return pdfium.pages_png(pdf, pages=pages, width=width)
 
 
 def composition_preview(

@@ -3,11 +3,10 @@ kept in storage beside the document and keyed by its checksum."""
 
 from __future__ import annotations
 
-import io
-
 from django.core.files.base import ContentFile
 from django.db.models.fields.files import FieldFile
 
+from documents import pdfium
 from documents.models import Document
 
 PAGE_WIDTH = 1000
@@ -20,20 +19,10 @@ class NoSuchPage(LookupError):
 def page_png(pdf: bytes, page: int, width: int) -> bytes:
     """A PNG of page ``page`` (from 1) of ``pdf``, ``width`` pixels wide; NoSuchPage when the
     document is shorter."""
-    import pypdfium2
-
-    document = pypdfium2.PdfDocument(pdf)
-    try:
+    with pdfium.opened(pdf) as document:
         if page < 1 or page > len(document):
             raise NoSuchPage(page)
-        pdf_page = document[page - 1]
-        image = pdf_page.render(scale=width / pdf_page.get_width()).to_pil()
-        pdf_page.close()
-    finally:
-        document.close()
-    buffer = io.BytesIO()
-    image.save(buffer, format="PNG")
-    return buffer.getvalue()
+        return pdfium.page_png(document, page - 1, width)
 
 
 def page_name(document: Document, page: int, width: int = PAGE_WIDTH) -> str:

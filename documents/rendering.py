@@ -794,19 +794,9 @@ def preview_png(pdf: bytes, *, width: int = PREVIEW_WIDTH) -> bytes:
     Made after the document is ready (its own task, see ``documents.tasks``): a preview is
     for browsing, and nobody waiting for the PDF should wait for it.
     """
-    import pypdfium2
+    from documents import pdfium
 
-    document = pypdfium2.PdfDocument(pdf)
-    try:
-        page = document[0]
-        image = page.render(scale=width / page.get_width()).to_pil()
-        page.close()
-    finally:
-        document.close()
-    buffer = io.BytesIO()
-    # No optimize pass: it cost more than the layout of a page for a file 3 % smaller.
-    image.save(buffer, format="PNG")
-    return buffer.getvalue()
+    return pdfium.pages_png(pdf, pages=1, width=width)[0]
 
 
 def check_paper(paper: Any, first_page_mm: tuple[float, float]) -> None:
@@ -841,24 +831,22 @@ def fonts_not_embedded(pdf: bytes) -> list[str]:
     substitute its own, and the document would not look the same on every machine."""
     import ctypes
 
-    import pypdfium2
-    import pypdfium2.raw as pdfium
+    import pypdfium2.raw as raw
+
+    from documents import pdfium
 
     missing: set[str] = set()
-    document = pypdfium2.PdfDocument(pdf)
-    try:
+    with pdfium.opened(pdf) as document:
         for index in range(len(document)):
             page = document[index]
-            for text in page.get_objects(filter=[pdfium.FPDF_PAGEOBJ_TEXT], max_depth=8):
-                font = pdfium.FPDFTextObj_GetFont(text.raw)
-                if font and not pdfium.FPDFFont_GetIsEmbedded(font):
-                    size = pdfium.FPDFFont_GetBaseFontName(font, None, 0)
+            for text in page.get_objects(filter=[raw.FPDF_PAGEOBJ_TEXT], max_depth=8):
+                font = raw.FPDFTextObj_GetFont(text.raw)
+                if font and not raw.FPDFFont_GetIsEmbedded(font):
+                    size = raw.FPDFFont_GetBaseFontName(font, None, 0)
                     name = ctypes.create_string_buffer(max(size, 1))
-                    pdfium.FPDFFont_GetBaseFontName(font, name, size)
+                    raw.FPDFFont_GetBaseFontName(font, name, size)
                     missing.add(name.value.decode("utf-8", "replace") or "?")
             page.close()
-    finally:
-        document.close()
     return sorted(missing)
 
 
