@@ -100,6 +100,12 @@ def _served_by(membership: Membership) -> Q:
     return Q(primary_secretary=membership) | Q(pk__in=team)
 
 
+def default_scope(membership: Membership) -> str:
+    """Which clients a staff page shows first: owners and admins run the practice and see
+    every client ("all"); secretaries see the ones they serve ("mine")."""
+    return "all" if membership.is_admin else "mine"
+
+
 def clients_for_membership(*, membership: Membership) -> QuerySet[Client]:
     """The clients a staff member serves (primary secretary or on the team)."""
     return Client.objects.for_practice(membership.practice_id).filter(_served_by(membership))

@@ -10,7 +10,7 @@ from django.db.models import Count, F, Q, QuerySet, Sum
 from django.http import Http404
 from django.utils import timezone
 
-from clients.models import Client, Engagement, EngagementStatus
+from clients.models import Client, ClientStatus, Engagement, EngagementStatus
 from clients.selectors import clients_for_membership
 from secretary.limits import EARLIEST_MOMENT, LATEST_MOMENT
 from secretary.models import ActivityEvent, Membership, Practice
@@ -240,20 +240,25 @@ def _late(now) -> Q:
     )
 
 
-def open_counts(*, practice: Practice, membership: Membership, client_ids: list[int], now) -> dict:
-    """The dashboard's figures over the member's open tasks: two index-only scans of
-    ``task_open_mine_idx`` (their own tasks; the unassigned ones of their clients), added up.
-    Each count names a column the index holds (``status``), never the primary key."""
+def _count_figures(now) -> dict:
+    """The dashboard's figures as aggregates, each on a column the open-task indexes hold."""
     late = Q(sla_breached_at__isnull=False, responded_at__isnull=True) | Q(
         sla_due_at__lt=now, responded_at__isnull=True, sla_paused_since__isnull=True
     )
-    figures = {
+    return {
         "open": Count("status"),
         "requested": Count("status", filter=Q(status=Status.REQUESTED)),
         "waiting": Count("status", filter=Q(status=Status.WAITING)),
         "overdue": Count("status", filter=Q(due_at__lt=now)),
         "breached": Count("status", filter=late),
     }
+
+
+def open_counts(*, practice: Practice, membership: Membership, client_ids: list[int], now) -> dict:
+    """The dashboard's figures over the member's open tasks: two index-only scans of
+    ``task_open_mine_idx`` (their own tasks; the unassigned ones of their clients), added up.
+    Each count names a column the index holds (``status``), never the primary key."""
+    figures = _count_figures(now)
     open_tasks = Task.objects.for_practice(practice).filter(status__in=OPEN_STATUSES)
     parts = [open_tasks.filter(assignee=membership)]
     if client_ids:
@@ -263,6 +268,15 @@ def open_counts(*, practice: Practice, membership: Membership, client_ids: list[
         for name, value in part.aggregate(**figures).items():
             counts[name] += value
     return counts
+
+
+def practice_open_counts(*, practice: Practice, now) -> dict:
+    """The dashboard's figures over every open task of the practice, in one aggregate."""
+    return dict(
+        Task.objects.for_practice(practice)
+        .filter(status__in=OPEN_STATUSES)
+        .aggregate(**_count_figures(now))
+    )
 
 
 def _soonest(
@@ -289,8 +303,15 @@ def _soonest(
     )
 
 
-def dashboard(*, practice: Practice, membership: Membership, limit: int = 15) -> dict:
-    """Everything the secretary dashboard shows, in a fixed number of queries.
+def dashboard(
+    *, practice: Practice, membership: Membership, practice_wide: bool = False, limit: int = 15
+) -> dict:
+    """Everything the dashboard shows, in a fixed number of queries.
+
+    For one member: the requests, late and waiting tasks of the clients they serve, their
+    own open tasks, their events today and the hours of their clients. ``practice_wide`` (what
+    owners and admins see first) puts every client's requests, late and waiting tasks,
+    figures, events and hours there instead; "My open tasks" stays the member's own.
 
     Its lists stop after ``limit`` rows read in urgency order and its figures are counted from
     an index (``_soonest``, ``open_counts``): nothing sorts or counts the member's open tasks in
@@ -299,9 +320,11 @@ def dashboard(*, practice: Practice, membership: Membership, limit: int = 15) ->
     from clients.usage import usage_for_clients
 
     now = timezone.now()
-    my_clients = list(
-        clients_for_membership(membership=membership).order_by("name").only("practice", "name")
-    )
+    if practice_wide:
+        shown_clients = Client.objects.for_practice(practice).filter(status=ClientStatus.ACTIVE)
+    else:
+        shown_clients = clients_for_membership(membership=membership)
+    my_clients = list(shown_clients.order_by("name").only("practice", "name"))
     client_ids = [client.pk for client in my_clients]
     # The lines show the task and its client, nothing of its service or assignee.
     open_tasks = (
@@ -311,34 +334,42 @@ def dashboard(*, practice: Practice, membership: Membership, limit: int = 15) ->
         .only(*(f for f in TASK_ROW_FIELDS if not f.startswith(("category__", "assignee__"))))
     )
 
-    def soonest(*where: Q) -> list[Task]:
+    def mine(*where: Q) -> list[Task]:
         return _soonest(
             open_tasks.filter(*where), membership=membership, client_ids=client_ids, limit=limit
         )
+
+    def shown(*where: Q) -> list[Task]:
+        if practice_wide:
+            return list(_by_urgency(open_tasks.filter(*where))[:limit])
+        return mine(*where)
 
     zone = ZoneInfo(membership.user.time_zone or "UTC")
     today = now.astimezone(zone).date()
     day_start = datetime.combine(today, time(0), tzinfo=zone)
     clients = my_clients[:30]
     usage = usage_for_clients(practice=practice, clients=clients) if clients else {}
+    counts = (
+        practice_open_counts(practice=practice, now=now)
+        if practice_wide
+        else open_counts(practice=practice, membership=membership, client_ids=client_ids, now=now)
+    )
     return {
-        "counts": open_counts(
-            practice=practice, membership=membership, client_ids=client_ids, now=now
-        ),
-        "requests": soonest(Q(status=Status.REQUESTED)),
-        "open_tasks": soonest(~Q(status__in=(Status.REQUESTED, Status.WAITING))),
-        "late": soonest(_late(now)),
-        "waiting": soonest(Q(status=Status.WAITING)),
+        "practice_wide": practice_wide,
+        "counts": counts,
+        "requests": shown(Q(status=Status.REQUESTED)),
+        "open_tasks": mine(~Q(status__in=(Status.REQUESTED, Status.WAITING))),
+        "late": shown(_late(now)),
+        "waiting": shown(Q(status=Status.WAITING)),
         "events": list(
             events_for(
                 practice=practice,
-                membership=membership,
+                membership=None if practice_wide else membership,
                 since=day_start,
                 until=day_start + timedelta(days=1),
-            )
+            )[: limit * 2]
         ),
         "usage": [(client, usage.get(client.pk)) for client in clients],
-        "running": running_timer(practice=practice, membership=membership),
     }
 
 

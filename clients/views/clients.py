@@ -30,11 +30,15 @@ def _to_client(request, client):
 
 @staff_view
 def client_list(request):
-    """All clients of the practice; "My clients" (primary or on the team) by default."""
+    """The practice's clients: every one for owners and admins, "My clients" (primary or on
+    the team) for secretaries, until the filter says otherwise."""
     practice = request.practice
-    form = ClientFilterForm(request.GET or None, practice=practice)
-    filters = form.cleaned_data if form.is_bound and form.is_valid() else {}
-    scope = filters.get("scope") or "mine"
+    default = selectors.default_scope(request.membership)
+    data = request.GET.copy()
+    data.setdefault("scope", default)
+    form = ClientFilterForm(data, practice=practice)
+    filters = form.cleaned_data if form.is_valid() else {}
+    scope = filters.get("scope") or default
     clients = selectors.client_list(
         practice=practice,
         search=(filters.get("q") or "").strip(),

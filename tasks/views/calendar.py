@@ -12,7 +12,7 @@ from django.utils.html import format_html_join
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from clients.selectors import client_get
+from clients.selectors import client_get, default_scope
 from secretary import rls
 from secretary.access import staff_view
 from secretary.errors import ApplicationError
@@ -54,7 +54,7 @@ def event_list(request):
             messages.success(request, _("The calendar link no longer works."))
         else:
             raise Http404
-    scope = request.GET.get("scope", "mine")
+    scope = request.GET.get("scope") or default_scope(membership)
     since = timezone.now() - timedelta(days=1)
     events = selectors.events_for(
         practice=practice, since=since, membership=membership if scope == "mine" else None

@@ -16,6 +16,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from clients.selectors import default_scope
 from clients.services import regulated_view_record
 from secretary.access import staff_view
 from secretary.errors import ApplicationError, form_submit
@@ -47,7 +48,14 @@ from tasks.views.common import PAGE_SIZE, _fail, _serve, _staff_task, _task_url
 
 @staff_view
 def dashboard(request):
-    data = selectors.dashboard(practice=request.practice, membership=request.membership)
+    """Owners and admins see the whole practice first, secretaries the clients they serve;
+    ``?scope=`` switches."""
+    scope = request.GET.get("scope")
+    if scope not in ("all", "mine"):
+        scope = default_scope(request.membership)
+    data = selectors.dashboard(
+        practice=request.practice, membership=request.membership, practice_wide=scope == "all"
+    )
     return render(request, "tasks/dashboard.html", data)
 
 
