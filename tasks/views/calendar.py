@@ -17,8 +17,8 @@ from secretary import rls
 from secretary.access import staff_view
 from secretary.errors import ApplicationError
 from secretary.idempotency import submit_once
+from tasks import calendar_grid, selectors
 from tasks import events as event_services
-from tasks import selectors
 from tasks.forms import (
     EventForm,
 )
@@ -26,6 +26,10 @@ from tasks.models import (
     CalendarEvent,
 )
 from tasks.views.common import _feed_url
+
+LIST_EVENTS = 100
+# A month of a busy practice: past this the grid says so and the list view narrows.
+GRID_EVENTS = 600
 
 
 @staff_view
@@ -55,18 +59,16 @@ def event_list(request):
         else:
             raise Http404
     scope = request.GET.get("scope") or default_scope(membership)
-    since = timezone.now() - timedelta(days=1)
-    events = selectors.events_for(
-        practice=practice, since=since, membership=membership if scope == "mine" else None
-    )[:100]
+    calendar = _calendar_view(request, scope)
+    if request.htmx and request.method == "GET":
+        return render(request, "tasks/partials/calendar_view.html", calendar)
     from clients.models import Client
 
     return render(
         request,
         "tasks/event_list.html",
         {
-            "events": events,
-            "scope": scope,
+            **calendar,
             "new_token": new_token,
             "feed_url": _feed_url(request, new_token) if new_token else None,
             "my_feed": selectors.feeds_for(practice=practice, membership=membership).first(),
@@ -78,6 +80,43 @@ def event_list(request):
             ),
         },
     )
+
+
+def _calendar_view(request, scope: str) -> dict:
+    """The upcoming events as a list, or the week or month around ``?start=`` as a grid, in
+    the viewer's time zone; one query either way."""
+    practice, membership = request.practice, request.membership
+    view = request.GET.get("view")
+    view = view if view in calendar_grid.VIEWS else "list"
+    mine = membership if scope == "mine" else None
+    context = {
+        "scope": scope,
+        "view": view,
+        "view_choices": [("list", _("List")), ("week", _("Week")), ("month", _("Month"))],
+        "grid": None,
+        "truncated": False,
+    }
+    if view == "list":
+        since = timezone.now() - timedelta(days=1)
+        context["events"] = selectors.events_for(practice=practice, since=since, membership=mine)[
+            :LIST_EVENTS
+        ]
+        return context
+    zone = timezone.get_current_timezone()
+    today = timezone.localdate()
+    anchor = calendar_grid.parse_anchor(request.GET.get("start"), today)
+    build = calendar_grid.week_grid if view == "week" else calendar_grid.month_grid
+    grid = build(anchor, today=today, zone=zone)
+    events = list(
+        selectors.events_for(
+            practice=practice, since=grid.since, until=grid.until, membership=mine
+        )[: GRID_EVENTS + 1]
+    )
+    context["truncated"] = len(events) > GRID_EVENTS
+    context["grid_empty"] = not events
+    grid.place(events[:GRID_EVENTS])
+    context["grid"] = grid
+    return context
 
 
 @staff_view
