@@ -175,10 +175,16 @@ class BillingConfig(AppConfig):
 
             return client_billing_context(request, client)
 
+        def open_invoices(request, client):
+            from billing.views.invoices import client_open_invoice_count
+
+            return client_open_invoice_count(request, client)
+
         register_client_section(
             "billing",
             _("Billing"),
             template="billing/partials/client_billing.html",
             context=client_billing,
-            order=40,
+            count=open_invoices,
+            order=60,
         )

@@ -20,12 +20,24 @@ class DocumentsConfig(AppConfig):
 
     def ready(self) -> None:
         from clients.agreement_wording import register_agreement_wording
-        from documents import receivers  # noqa: F401  (the service agreement on proposal)
+        from clients.sections import register_client_section
+        from documents import (
+            client_tab,
+            receivers,  # noqa: F401  (the service agreement on proposal)
+        )
         from documents.agreements import agreement_wording
         from documents.subjects import register_subject_type
         from secretary.audit import register_verbs
         from secretary.navigation import register_portal_nav, register_staff_nav
 
+        register_client_section(
+            "documents",
+            _("Documents"),
+            template="documents/client_tab/documents.html",
+            context=client_tab.documents_context,
+            count=client_tab.documents_count,
+            order=40,
+        )
         register_subject_type(
             "clients.engagement", model="clients.Engagement", client_field="client"
         )

@@ -23,6 +23,7 @@ class TasksConfig(AppConfig):
     def ready(self) -> None:
         from django.db.models.signals import post_save, pre_delete
 
+        from clients.sections import register_client_section
         from clients.usage import register_minutes_source
         from secretary.models import Membership, Practice
         from secretary.navigation import (
@@ -32,7 +33,7 @@ class TasksConfig(AppConfig):
             register_staff_topbar,
         )
         from secretary.services import membership_removed
-        from tasks import signals, timekeeping
+        from tasks import client_tabs, signals, timekeeping
 
         settings.CELERY_BEAT_SCHEDULE.update(BEAT_SCHEDULE)
         register_minutes_source(timekeeping.minutes_source)
@@ -46,6 +47,22 @@ class TasksConfig(AppConfig):
             group="settings",
         )
         register_staff_topbar("tasks/partials/topbar_timer.html")
+        register_client_section(
+            "tasks",
+            _("Tasks"),
+            template="tasks/client_tabs/tasks.html",
+            context=client_tabs.tasks_context,
+            count=client_tabs.tasks_count,
+            order=20,
+        )
+        register_client_section(
+            "time",
+            _("Time"),
+            template="tasks/client_tabs/time.html",
+            context=client_tabs.time_context,
+            count=client_tabs.time_count,
+            order=30,
+        )
         register_staff_shortcut("/", "task_list", _("Search this page, or the tasks"))
         register_staff_shortcut("g d", "dashboard", _("Go to the dashboard"))
         register_staff_shortcut("g t", "task_list", _("Go to the tasks"))

@@ -249,6 +249,14 @@ def pages(world, office) -> dict[str, tuple[str, str]]:
         "task list": ("staff", app("task_list")),
         "client list": ("staff", app("client_list")),
         "client page": ("staff", app("client_detail", client_id=office["clients"][0].pk)),
+        **{
+            f"client {tab} tab": (
+                "staff",
+                app("client_detail", client_id=office["clients"][0].pk) + f"?tab={tab}",
+            )
+            for tab in CLIENT_TABS
+        },
+        "calendar month": ("staff", app("event_list") + "?view=month&scope=all"),
         "task page": ("staff", app("task_detail", task_id=office["task"].pk)),
         "calendar": ("staff", app("event_list")),
         "portal home": ("contact", app("portal_home")),
@@ -262,11 +270,14 @@ def pages(world, office) -> dict[str, tuple[str, str]]:
     }
 
 
+CLIENT_TABS = ("tasks", "time", "documents", "billing")
 PAGES = [
     "dashboard",
     "task list",
     "client list",
     "client page",
+    *(f"client {tab} tab" for tab in CLIENT_TABS),
+    "calendar month",
     "task page",
     "calendar",
     "portal home",

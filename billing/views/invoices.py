@@ -780,6 +780,15 @@ portal_patterns: list = []
 # --- The billing section of a client's page ---------------------------------------------------
 
 
+def client_open_invoice_count(request, client) -> int:
+    """The client's invoices still to be paid (the Billing tab's count)."""
+    return (
+        Invoice.objects.for_practice(request.practice)
+        .filter(client=client, kind=InvoiceKind.INVOICE, status__in=OPEN_INVOICE_STATUSES)
+        .count()
+    )
+
+
 def client_billing_context(request, client) -> dict:
     """The client's latest invoices, balance due and credit per currency, prepaid hours."""
     from billing.invoicing.blocks import block_status

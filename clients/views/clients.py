@@ -6,13 +6,14 @@ from django.contrib import messages
 from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from clients import selectors, services
 from clients.forms import AgreementForm, ClientFilterForm, ClientForm, ContactForm
 from clients.models import Contact
-from clients.sections import client_sections
+from clients.sections import OVERVIEW, client_tabs, section_keys
 from clients.usage import usage_for_engagements
 from clients.views._common import client_for, render_form, usage_chart
 from secretary.access import admin_view, staff_view
@@ -97,8 +98,28 @@ def client_create(request):
 
 @staff_view
 def client_detail(request, client_id: int):
-    practice = request.practice
+    """A client's page: its header, then tabs (overview, tasks, time, documents, billing...)
+    with counts; ``?tab=`` opens one, and HTMX swaps the tabs alone."""
     client = client_for(request, client_id)
+    active = request.GET.get("tab") or OVERVIEW
+    if active not in section_keys():
+        active = OVERVIEW
+    tabs, opened = client_tabs(request, client, active)
+    context = {
+        "client": client,
+        "tabs": tabs,
+        "active_tab": active,
+        "opened": opened,
+        "overview_url": request.path,
+    }
+    if active == OVERVIEW:
+        context.update(_overview(request, client))
+    template = "clients/partials/client_tabs.html" if request.htmx else "clients/client_detail.html"
+    return render(request, template, context)
+
+
+def _overview(request, client) -> dict:
+    practice = request.practice
     contacts = list(
         Contact.objects.for_practice(practice)
         .filter(client=client)
@@ -127,8 +148,15 @@ def client_detail(request, client_id: int):
     cleared = selectors.members_cleared_for(client=client) if client.is_regulated else None
     for member in team:
         member.cleared = cleared is None or member.pk in cleared
-    context = {
-        "client": client,
+    activity = selectors.recent_activity(
+        practice=practice,
+        client=client,
+        engagement_ids=[e.pk for e in engagements],
+        contact_ids=[c.pk for c in contacts],
+    )
+    for event in activity:
+        event.url = _activity_url(practice, client, event)
+    return {
         "contacts": contacts,
         "team": team,
         "agreements": list(selectors.agreements_of(client=client)) if client.is_regulated else [],
@@ -141,15 +169,21 @@ def client_detail(request, client_id: int):
         ),
         "chart": usage_chart(usage, active.alert_threshold_percent if active else None),
         "brand": selectors.brand_for(practice=practice, client=client),
-        "activity": selectors.recent_activity(
-            practice=practice,
-            client=client,
-            engagement_ids=[e.pk for e in engagements],
-            contact_ids=[c.pk for c in contacts],
-        ),
-        "sections": client_sections(request, client),
+        "activity": activity,
     }
-    return render(request, "clients/client_detail.html", context)
+
+
+def _activity_url(practice, client, event) -> str | None:
+    """Where an activity entry's object is shown (None when it is gone from the page)."""
+    kwargs = {"practice_slug": practice.slug, "client_id": client.pk}
+    if event.target_type == "clients.engagement" and event.target_id.isdigit():
+        return reverse(
+            "engagement_detail",
+            kwargs={"practice_slug": practice.slug, "engagement_id": int(event.target_id)},
+        )
+    if event.target_type == "clients.contact" and event.target_id.isdigit():
+        return reverse("contact_edit", kwargs={**kwargs, "contact_id": int(event.target_id)})
+    return None
 
 
 @staff_view

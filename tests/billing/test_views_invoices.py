@@ -316,8 +316,10 @@ def test_it_saves_what_invoices_print(world, admin_client_):
 
 
 def test_it_shows_billing_on_the_client_page(world, secretary_client, invoice, client_row):
-    response = secretary_client.get(
-        reverse("client_detail", args=[world.practice.slug, client_row.pk])
-    )
+    page = reverse("client_detail", args=[world.practice.slug, client_row.pk])
+    # The Billing tab counts the invoices still to be paid on every tab
+    tabs = {tab["key"]: tab["count"] for tab in secretary_client.get(page).context["tabs"]}
+    assert tabs["billing"] == 1
+    response = secretary_client.get(page, {"tab": "billing"})
     body = response.content.decode()
     assert "Prepaid hours" in body and invoice.number in body and "1,100.00 AUD" in body
