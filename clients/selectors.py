@@ -100,6 +100,24 @@ def _served_by(membership: Membership) -> Q:
     return Q(primary_secretary=membership) | Q(pk__in=team)
 
 
+def plans_for_revision(*, practice: Practice, client: Client) -> list[ServicePlan]:
+    """The catalog plans a client's next version may start from: not archived, priced in the
+    client's currency."""
+    return list(
+        ServicePlan.objects.for_practice(practice)
+        .filter(archived=False, currency=client.currency)
+        .order_by("name")
+        .only("practice", "name", "currency")
+    )
+
+
+def plan_for_revision(*, practice: Practice, plan_id) -> ServicePlan | None:
+    """A catalog plan of the practice by id (None when there is no such plan here)."""
+    if not str(plan_id).isdigit():
+        return None
+    return ServicePlan.objects.for_practice(practice).filter(pk=int(plan_id)).first()
+
+
 def default_scope(membership: Membership) -> str:
     """Which clients a staff page shows first: owners and admins run the practice and see
     every client ("all"); secretaries see the ones they serve ("mine")."""

@@ -451,6 +451,17 @@ class EngagementCreateSerializer(EngagementTermsSerializer):
     plan = PracticeRelatedField(ServicePlan, required=False, allow_null=True)
 
 
+class ReviseSerializer(serializers.Serializer):
+    plan = PracticeRelatedField(
+        ServicePlan,
+        required=False,
+        allow_null=True,
+        help_text=_(
+            "Start the new version from this catalog plan; without it, from the current terms."
+        ),
+    )
+
+
 class ChangeRequestSerializer(serializers.Serializer):
     comment = serializers.CharField(max_length=5000)
 

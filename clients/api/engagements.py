@@ -22,6 +22,7 @@ from clients.serializers import (
     EngagementCreateSerializer,
     EngagementSerializer,
     EngagementTermsSerializer,
+    ReviseSerializer,
 )
 from secretary.api_filters import FilterSet, IdFilter
 from secretary.idempotency import IdempotentCreateMixin
@@ -167,7 +168,7 @@ class EngagementActionView(EngagementScopedMixin, APIView):
             raise exceptions.PermissionDenied(_("Only the client's contacts answer a proposal."))
         data = {}
         if self.input_serializer is not None:
-            serializer = self.input_serializer(data=request.data)
+            serializer = self.input_serializer(data=request.data, context={"request": request})
             serializer.is_valid(raise_exception=True)
             data = serializer.validated_data
         result = self.act(request, engagement, data)
@@ -217,12 +218,15 @@ class EngagementWithdrawView(EngagementActionView):
 
 
 class EngagementReviseView(EngagementActionView):
+    input_serializer = ReviseSerializer
+
     @_action(
         _("Change an active engagement: draft its next version"),
         description=_(
-            "Answers with the new draft; the active one stays in force until "
-            "the client accepts the new version."
+            "From the current terms, or from a catalog plan (`plan`). Answers with the new "
+            "draft; the active one stays in force until the client accepts the new version."
         ),
+        request=ReviseSerializer,
     )
     def post(self, request, *args, **kwargs):
         return super().post(request, *args, **kwargs)
@@ -232,6 +236,7 @@ class EngagementReviseView(EngagementActionView):
             practice=request.practice,
             actor=request.membership,
             engagement=engagement,
+            plan=data.get("plan"),
             request=request,
         )
 

@@ -159,6 +159,36 @@ def _from_questionnaire(engagement: Engagement, questionnaire: Questionnaire | N
     return list(questionnaire.services.all())
 
 
+def _check_plan(practice: Practice, client: Client, plan: ServicePlan | None) -> None:
+    """A plan a client's engagement may start from: the practice's own, in the catalog, and
+    priced in the client's currency."""
+    if plan is None:
+        return
+    if plan.practice_id != practice.pk:
+        raise invalid({"plan": [_("Choose a plan of this practice.")]})
+    if plan.archived:
+        raise invalid(
+            {
+                "plan": [
+                    _("“%(plan)s” is archived; start from a plan of the catalog.")
+                    % {"plan": plan.name}
+                ]
+            }
+        )
+    if plan.currency != client.currency:
+        raise invalid(
+            {
+                "plan": [
+                    _(
+                        "This plan is priced in %(plan)s but the client pays in %(client)s. Choose a "
+                        "plan in %(client)s, or start from scratch."
+                    )
+                    % {"plan": plan.currency, "client": client.currency}
+                ]
+            }
+        )
+
+
 @transaction.atomic
 def engagement_create(
     *,
@@ -179,29 +209,7 @@ def engagement_create(
     require_staff(actor)
     client = _lock_client(practice, client)
     data = dict(data or {})
-    if plan is not None and plan.practice_id != practice.pk:
-        raise invalid({"plan": [_("Choose a plan of this practice.")]})
-    if plan is not None and plan.archived:
-        raise invalid(
-            {
-                "plan": [
-                    _("“%(plan)s” is archived; start from a plan of the catalog.")
-                    % {"plan": plan.name}
-                ]
-            }
-        )
-    if plan is not None and plan.currency != client.currency:
-        raise invalid(
-            {
-                "plan": [
-                    _(
-                        "This plan is priced in %(plan)s but the client pays in %(client)s. Choose a "
-                        "plan in %(client)s, or start from scratch."
-                    )
-                    % {"plan": plan.currency, "client": client.currency}
-                ]
-            }
-        )
+    _check_plan(practice, client, plan)
     if "currency" in data and data["currency"] != client.currency:
         raise invalid(
             {
@@ -514,12 +522,19 @@ def engagement_request_changes(
 
 @transaction.atomic
 def engagement_revise(
-    *, practice: Practice, actor: Membership, engagement: Engagement, request=None
+    *,
+    practice: Practice,
+    actor: Membership,
+    engagement: Engagement,
+    plan: ServicePlan | None = None,
+    request=None,
 ) -> Engagement:
-    """Change an active engagement: draft a new version with the same terms. The active one
-    stays in force (and in the history) until the client accepts the new version."""
+    """Change an active engagement: draft a new version, from its current terms or from the
+    catalog ``plan`` (its terms, coverage and services; the version records the plan). The
+    active one stays in force (and in the history) until the client accepts the new version."""
     require_staff(actor)
     client = _lock_client(practice, engagement.client)
+    _check_plan(practice, client, plan)
     current = (
         Engagement.objects.for_practice(practice)
         .prefetch_related("windows", "categories")
@@ -532,12 +547,13 @@ def engagement_revise(
         raise ApplicationError(
             _("Version %(version)s is already being prepared.") % {"version": open_one.version}
         )
-    windows = list(current.coverage().windows)
-    categories = list(current.categories.all())
+    source = plan if plan is not None else current
+    windows = list(source.coverage().windows)
+    categories = list(source.categories.all())
     revision = Engagement(
         practice=practice,
         client=client,
-        plan=current.plan,
+        plan=plan if plan is not None else current.plan,
         currency=current.currency,
         replaces=current,
         version=_next_version(practice, client),
@@ -545,6 +561,10 @@ def engagement_revise(
     )
     for name in TERM_FIELDS:
         setattr(revision, name, getattr(current, name))
+    if plan is not None:
+        for name in PLAN_TERMS:
+            setattr(revision, name, getattr(plan, name))
+        revision.title = plan.name
     revision.start_date = max(current.start_date, timezone.localdate())
     validated_save(revision)
     set_windows(practice=practice, owner=revision, windows=windows)
@@ -554,7 +574,7 @@ def engagement_revise(
         actor=actor.user,
         verb="engagement.revised",
         target=revision,
-        data={"replaces": current.version},
+        data={"replaces": current.version, **({"plan": plan.name} if plan else {})},
         request=request,
     )
     return revision

@@ -10,7 +10,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from clients import selectors, services
 from clients.forms import CategoryForm, PlanForm
-from clients.models import CoverageWindow, ServiceCategory, ServicePlan
+from clients.models import CoverageWindow, EngagementStatus, ServiceCategory, ServicePlan
 from clients.schedule import describe
 from clients.views._common import render_form
 from secretary.access import admin_view, staff_view
@@ -27,7 +27,15 @@ def plan_list(request):
             Prefetch("windows", queryset=CoverageWindow.objects.for_practice(practice)),
             "categories",
         )
-        .annotate(engagement_count=Count("engagements", distinct=True))
+        .annotate(
+            # Clients on the plan now: their active version came from it (drafts, proposals
+            # and ended versions of the same client are not more clients).
+            engagement_count=Count(
+                "engagements",
+                filter=Q(engagements__status=EngagementStatus.ACTIVE),
+                distinct=True,
+            )
+        )
         .order_by("archived", "name")
     )
     if not show_archived:
@@ -49,7 +57,7 @@ def plan_detail(request, plan_id: int):
         {
             "plan": plan,
             "coverage_text": describe(plan.coverage()),
-            "engagement_count": plan.engagements.count(),
+            "engagement_count": plan.engagements.filter(status=EngagementStatus.ACTIVE).count(),
         },
     )
 

@@ -106,6 +106,7 @@ def engagement_create(request, client_id: int):
         "form": form,
         "client": client,
         "active": selectors.engagement_active(practice=request.practice, client=client),
+        "open_engagement": selectors.engagement_open(practice=request.practice, client=client),
         "questionnaire": selectors.questionnaire_current(practice=request.practice, client=client),
     }
     return render_form(
@@ -117,12 +118,21 @@ def engagement_create(request, client_id: int):
 def engagement_detail(request, engagement_id: int):
     engagement = _engagement(request, engagement_id)
     history = selectors.engagements_of(practice=request.practice, client=engagement.client)
+    previous, changes = _staff_comparison(request, engagement)
     context = _engagement_context(
         request,
         engagement,
         history=history,
         grids=_grids(engagement, viewer_zone=request.user.time_zone),
         end_form=EndEngagementForm(),
+        previous=previous,
+        changes=changes,
+        is_proposal=engagement.status != EngagementStatus.ACTIVE and previous is not None,
+        revision_plans=(
+            selectors.plans_for_revision(practice=request.practice, client=engagement.client)
+            if engagement.status == EngagementStatus.ACTIVE
+            else []
+        ),
     )
     return render(request, "clients/engagement_detail.html", context)
 
@@ -178,6 +188,23 @@ def engagement_edit(request, engagement_id: int):
     return render_form(
         request, "clients/engagement_form.html", context, failed=request.method == "POST"
     )
+
+
+def _staff_comparison(request, engagement: Engagement):
+    """The version this one replaces (a new version not yet in force) and what reads
+    differently, term by term in the agreement's words: (previous, changes)."""
+    if engagement.replaces_id is None or engagement.status in (
+        EngagementStatus.ACTIVE,
+        EngagementStatus.ENDED,
+    ):
+        return None, None
+    previous = selectors.engagement_get(
+        practice=request.practice, engagement_id=engagement.replaces_id
+    )
+    wording = agreement_wording(engagement)
+    if wording is None:
+        return previous, None
+    return previous, terms_changes(agreement_wording(previous), wording)
 
 
 def _coverage_preview(request, engagement: Engagement):
@@ -257,6 +284,19 @@ def engagement_withdraw(request, engagement_id: int):
 @staff_view
 @require_POST
 def engagement_revise(request, engagement_id: int):
+    """Draft the next version of an active engagement from its current terms, or from the
+    catalog plan posted as ``start_from``."""
+    start_from = request.POST.get("start_from", "current")
+    plan = None
+    if start_from != "current":
+        plan = selectors.plan_for_revision(practice=request.practice, plan_id=start_from)
+        if plan is None:
+            messages.error(request, _("Choose the current terms or a plan of the catalog."))
+            return redirect(
+                "engagement_detail",
+                practice_slug=request.practice.slug,
+                engagement_id=engagement_id,
+            )
     return _transition(
         request,
         engagement_id,
@@ -265,6 +305,7 @@ def engagement_revise(request, engagement_id: int):
             "New version drafted. The current one stays in force until the "
             "client accepts the new one."
         ),
+        plan=plan,
     )
 
 
