@@ -12,6 +12,7 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from clients import selectors
+from clients.coverage_widget import WeeklyWindowsWidget
 from clients.models import (
     FONT_CHOICES,
     BrandKit,
@@ -26,7 +27,7 @@ from clients.models import (
     ServicePlan,
     Specialty,
 )
-from clients.schedule import format_windows, parse_windows
+from clients.schedule import parse_windows
 from clients.services.catalog import CATEGORY_FIELDS
 from clients.services.clients import CLIENT_FIELDS, CONTACT_FIELDS
 from clients.services.onboarding import ANSWER_FIELDS
@@ -88,9 +89,10 @@ class TimeZoneField(forms.ChoiceField):
 
 
 class CoverageField(forms.CharField):
-    """Coverage windows written as text, one rule a line: "Mon-Fri 09:00-17:00"."""
+    """Coverage windows on a weekly grid (``clients.coverage_widget``), checked as the text
+    rules it posts ("Mon 09:00-17:00"); the text itself is accepted too."""
 
-    widget = forms.Textarea(attrs={"rows": 3, "class": "mono"})
+    widget = WeeklyWindowsWidget
 
     def __init__(self, **kwargs):
         kwargs.setdefault("required", False)
@@ -99,16 +101,11 @@ class CoverageField(forms.CharField):
         kwargs.setdefault(
             "help_text",
             _(
-                "One rule a line, in the coverage time zone: “Mon-Fri 09:00-17:00”, "
-                "“Sat 10:00-14:00”. 24:00 is midnight. Leave empty for 24/7 on-call."
+                "In the coverage time zone, on a 24-hour clock: 09:00 to 17:00; 24:00 is "
+                "midnight. Two spans a day for a split shift. Leave empty for 24/7 on-call."
             ),
         )
         super().__init__(**kwargs)
-
-    def prepare_value(self, value):
-        if isinstance(value, list | tuple):
-            return format_windows(value)
-        return value
 
     def to_python(self, value):
         return parse_windows(super().to_python(value) or "")
@@ -140,6 +137,23 @@ class CategoryForm(IdempotentFormMixin, forms.ModelForm):
         pass  # the service validates (and checks the short name within the practice)
 
 
+# The terms each billing model reads (the hourly rate is read by all: surcharges multiply it).
+SHOWN_FOR_BILLING_MODEL = {
+    "monthly_fee": "billing_model:retainer block",
+    "included_hours": "billing_model:retainer block",
+    "overage_rate": "billing_model:retainer block",
+    "rollover_max_hours": "billing_model:retainer",
+}
+
+
+def _fields_per_billing_model(form: forms.Form) -> None:
+    """Show each term only under the billing models that use it (``forms/field.html`` and
+    ``static/js/app.js``); a hidden term keeps its value."""
+    for name, shown_for in SHOWN_FOR_BILLING_MODEL.items():
+        if name in form.fields:
+            form.fields[name].shown_for = shown_for
+
+
 class PlanForm(IdempotentFormMixin, forms.ModelForm):
     coverage_time_zone = TimeZoneField(label=_("Coverage time zone"))
     currency = forms.ChoiceField(label=_("Currency"), choices=CURRENCIES)
@@ -168,6 +182,7 @@ class PlanForm(IdempotentFormMixin, forms.ModelForm):
         super().__init__(*args, **kwargs)
         self.fields["categories"] = CategoriesField(practice, label=_("Services included"))
         _bounded(self)
+        _fields_per_billing_model(self)
         if self.instance.pk:
             self.initial.setdefault("windows", list(self.instance.coverage().windows))
             self.initial["categories"] = list(self.instance.categories.all())
@@ -478,6 +493,7 @@ class EngagementForm(forms.ModelForm):
         super().__init__(*args, **kwargs)
         self.fields["categories"] = CategoriesField(practice, label=_("Services"))
         _bounded(self)
+        _fields_per_billing_model(self)
         if self.instance.pk:
             self.initial.setdefault("windows", list(self.instance.coverage().windows))
             self.initial["categories"] = list(self.instance.categories.all())
@@ -543,6 +559,11 @@ class _StoredLogo:
 
 
 class LogoInput(forms.ClearableFileInput):
+    """The logo as it looks, a file input to replace it, and "Remove the logo"; a file chosen
+    is previewed before it is sent (``static/js/app.js``)."""
+
+    template_name = "forms/widgets/logo.html"
+
     def __init__(self, attrs=None, *, url: str | None = None):
         super().__init__(attrs)
         self.url = url

@@ -13,6 +13,7 @@ from clients import selectors, services
 from clients.access import contact_view
 from clients.agreement_wording import agreement_wording, terms_changes
 from clients.coverage import Coverage
+from clients.coverage_widget import WeeklyWindowsWidget
 from clients.forms import (
     AgreementAcceptForm,
     ChangeRequestForm,
@@ -213,7 +214,9 @@ def _coverage_preview(request, engagement: Engagement):
     zone = request.POST.get("coverage_time_zone") or engagement.coverage_time_zone
     try:
         validate_time_zone(zone)
-        windows = parse_windows(request.POST.get("windows", ""))
+        windows = parse_windows(
+            WeeklyWindowsWidget().value_from_datadict(request.POST, None, "windows")
+        )
     except ValidationError as error:
         problems, windows = error.messages, []
     coverage = Coverage(

@@ -274,3 +274,47 @@ document.addEventListener("DOMContentLoaded", () => {
   const field = searchField();
   if (field) focusSearch(field);
 });
+
+// A logo chosen is shown before it is sent; "Remove the logo" greys the current one.
+document.addEventListener("change", (event) => {
+  const target = event.target;
+  const field = target.closest?.(".logo-field");
+  if (!field) return;
+  const preview = field.querySelector("[data-logo-preview]");
+  if (target.matches("[data-logo-input]")) {
+    const file = target.files && target.files[0];
+    if (!file || !file.type.startsWith("image/")) return;
+    const reader = new FileReader();
+    reader.addEventListener("load", () => {
+      preview.src = reader.result;
+      preview.alt = file.name;
+      preview.hidden = false;
+      preview.classList.remove("removed");
+    });
+    reader.readAsDataURL(file);
+    const remove = field.querySelector("[data-logo-remove]");
+    if (remove) remove.checked = false;
+  } else if (target.matches("[data-logo-remove]")) {
+    preview.classList.toggle("removed", target.checked);
+  }
+});
+
+// Fields that matter for some choices only (``data-shown-for="field:value value"``): an hourly
+// plan has no monthly fee. Hidden fields keep their values; the server decides what counts.
+function showFieldsFor(form) {
+  form.querySelectorAll("[data-shown-for]").forEach((wrapper) => {
+    const [name, values] = wrapper.dataset.shownFor.split(":");
+    const control = form.elements[name];
+    if (!control) return;
+    wrapper.hidden = !values.split(" ").includes(control.value);
+  });
+}
+document.addEventListener("change", (event) => {
+  const form = event.target.form;
+  if (form && form.querySelector("[data-shown-for]")) showFieldsFor(form);
+});
+document.addEventListener("DOMContentLoaded", () => {
+  document.querySelectorAll("form").forEach((form) => {
+    if (form.querySelector("[data-shown-for]")) showFieldsFor(form);
+  });
+});

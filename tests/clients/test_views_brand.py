@@ -49,8 +49,16 @@ def test_a_secretary_edits_a_client_brand_kit(world, northwind, secretary_client
     # And the form links the current logo through the practice, never a public media URL
     page = secretary_client.get(url("client_brand", world, client_id=northwind.pk))
     html = page.content.decode()
-    assert f'href="{url("brand_logo", world, kit_id=kit.pk)}"' in html
+    assert f'src="{url("brand_logo", world, kit_id=kit.pk)}"' in html
     assert "/media/" not in html
+    # The logo is shown as it looks, with a way to remove it (not "Currently: … Clear")
+    assert 'class="logo-preview"' in html and "Remove the logo" in html
+    assert "Currently" not in html
+    secretary_client.post(
+        url("client_brand", world, client_id=northwind.pk), {**KIT, "logo-clear": "on"}
+    )
+    kit.refresh_from_db()
+    assert not kit.logo
 
 
 def test_the_practice_kit_is_the_fallback(world, northwind, admin_client_):
