@@ -22,6 +22,7 @@ from django.utils.translation import gettext_lazy
 
 from billing.ledger import reports
 from billing.models import Account, AccountRole, Book
+from secretary.date_inputs import DateInput
 from secretary.limits import validate_date_in_range
 
 # --- Which report, which period -----------------------------------------------------------------
@@ -113,19 +114,19 @@ class ReportForm(forms.Form):
         label=gettext_lazy("From"),
         required=False,
         validators=[validate_date_in_range],
-        widget=forms.DateInput(attrs={"type": "date"}),
+        widget=DateInput(),
     )
     end = forms.DateField(
         label=gettext_lazy("To"),
         required=False,
         validators=[validate_date_in_range],
-        widget=forms.DateInput(attrs={"type": "date"}),
+        widget=DateInput(),
     )
     as_of = forms.DateField(
         label=gettext_lazy("As of"),
         required=False,
         validators=[validate_date_in_range],
-        widget=forms.DateInput(attrs={"type": "date"}),
+        widget=DateInput(),
         help_text=gettext_lazy("For balances; the end of the period when empty."),
     )
     account = forms.ModelChoiceField(

@@ -32,6 +32,7 @@ from clients.services.catalog import CATEGORY_FIELDS
 from clients.services.clients import CLIENT_FIELDS, CONTACT_FIELDS
 from clients.services.onboarding import ANSWER_FIELDS
 from secretary import limits
+from secretary.date_inputs import DateInput
 from secretary.idempotency import IdempotentFormMixin
 from secretary.models import (
     CURRENCIES,
@@ -41,7 +42,7 @@ from secretary.models import (
     validate_time_zone,
 )
 
-DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+DATE = DateInput()
 MONEY_AND_HOURS = (
     "monthly_fee",
     "included_hours",

@@ -42,6 +42,9 @@ class SecretaryConfig(AppConfig):
         api_types.install()
         # After the feature apps' items (they use the default order, 50).
         register_staff_nav(
+            "practice_settings", _("Practice"), min_role=Role.ADMIN, order=78, group="settings"
+        )
+        register_staff_nav(
             "members", _("Members"), min_role=Role.SECRETARY, order=80, group="settings"
         )
         register_staff_nav(

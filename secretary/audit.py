@@ -19,6 +19,7 @@ security_log = logging.getLogger("secretary.security")
 # verb -> human label. Apps add their own verbs with ``register_verbs`` at import time.
 VERB_LABELS: dict[str, Any] = {
     "practice.created": _("created the practice"),
+    "practice.settings_changed": _("changed the practice's settings"),
     "member.invited": _("invited a member"),
     "member.joined": _("joined the practice"),
     "member.role_changed": _("changed a member's role"),

@@ -34,6 +34,29 @@ class PracticeForm(forms.ModelForm):
         help_texts = {"currency": _("Used for plans and invoices.")}
 
 
+class PracticeSettingsForm(forms.ModelForm):
+    """What an owner or admin changes of the practice itself."""
+
+    time_zone = forms.ChoiceField(
+        label=_("Time zone"), choices=time_zone_choices, validators=[validate_time_zone]
+    )
+    currency = forms.ChoiceField(label=_("Currency"), choices=CURRENCIES)
+
+    class Meta:
+        model = Practice
+        fields = ["name", "time_zone", "currency", "date_style"]
+        labels = {"name": _("Practice name"), "date_style": _("Dates are typed")}
+        help_texts = {
+            "currency": _(
+                "The default for new clients, plans and books; existing ones keep theirs."
+            ),
+            "date_style": _(
+                "In every form of the practice and its portal. Pages write dates with the "
+                "month's name (30 Nov 2026) and times on a 24-hour clock."
+            ),
+        }
+
+
 class SignupExtraForm(forms.Form):
     """Fields allauth's signup form adds to email and password (``ACCOUNT_SIGNUP_FORM_CLASS``).
 

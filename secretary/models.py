@@ -103,6 +103,15 @@ class User(AbstractBaseUser, PermissionsMixin):
         return self.full_name.split(" ")[0] if self.full_name else self.email
 
 
+class DateStyle(models.TextChoices):
+    """How the practice types dates in forms (``secretary.date_inputs``); pages write them
+    with the month's name ("30 Nov 2026"), which reads the same everywhere."""
+
+    DAY_FIRST = "dmy", _("Day first: 30/11/2026")
+    MONTH_FIRST = "mdy", _("Month first: 11/30/2026")
+    YEAR_FIRST = "ymd", _("Year first: 2026-11-30")
+
+
 class Practice(models.Model):
     """A tenant: one virtual-secretary practice and everything it owns."""
 
@@ -112,6 +121,9 @@ class Practice(models.Model):
         _("time zone"), max_length=64, default="UTC", validators=[validate_time_zone]
     )
     currency = models.CharField(_("currency"), max_length=3, choices=CURRENCIES, default="USD")
+    date_style = models.CharField(
+        _("dates typed"), max_length=3, choices=DateStyle.choices, default=DateStyle.DAY_FIRST
+    )
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:

@@ -76,6 +76,36 @@ def practice_create(
     return practice
 
 
+PRACTICE_SETTINGS = ("name", "time_zone", "currency", "date_style")
+
+
+def practice_update(*, practice: Practice, actor: Membership, data: dict, request=None) -> Practice:
+    """Change the practice's own settings (owners and admins); the audit log keeps what
+    changed, from and to."""
+    if not actor.is_admin:
+        raise ApplicationError(_("Only owners and admins change the practice's settings."))
+    changed = {}
+    for name in PRACTICE_SETTINGS:
+        if name in data and data[name] != getattr(practice, name):
+            changed[name] = [getattr(practice, name), data[name]]
+            setattr(practice, name, data[name])
+    if not changed:
+        return practice
+    if "name" in changed:
+        practice.name = practice.name.strip()
+    practice.full_clean()
+    practice.save(update_fields=list(changed))
+    activity_record(
+        practice=practice,
+        actor=actor.user,
+        verb="practice.settings_changed",
+        target=practice,
+        data=changed,
+        request=request,
+    )
+    return practice
+
+
 def _owner_count(practice: Practice) -> int:
     return Membership.objects.for_practice(practice).filter(role=Role.OWNER).count()
 

@@ -14,6 +14,7 @@ from django.utils.translation import gettext_lazy as _
 
 from clients.models import Client, ServiceCategory
 from secretary import limits
+from secretary.date_inputs import DateInput, DateTimeInput, TimeInput
 from secretary.durations import format_duration, parse_duration
 from secretary.idempotency import IdempotentFormMixin
 from secretary.limits import DateFilter
@@ -52,17 +53,6 @@ class MultipleFileField(forms.FileField):
         if isinstance(data, list | tuple):
             return [single(item, initial) for item in data if item]
         return [single(data, initial)] if data else []
-
-
-class DateTimeLocalInput(forms.DateTimeInput):
-    input_type = "datetime-local"
-
-    def __init__(self, **kwargs):
-        super().__init__(format="%Y-%m-%dT%H:%M", **kwargs)
-
-
-class DateInput(forms.DateInput):
-    input_type = "date"
 
 
 def _categories(practice):
@@ -167,7 +157,7 @@ class TaskForm(IdempotentFormMixin, forms.ModelForm):
             "due_at",
             "client_visible",
         ]
-        widgets = {"due_at": DateTimeLocalInput()}
+        widgets = {"due_at": DateTimeInput()}
         field_classes = {"assignee": MemberChoiceField}
 
     def __init__(self, *args, practice, creating: bool = True, **kwargs):
@@ -221,7 +211,7 @@ class ConvertForm(OwnIdsMixin, forms.Form):
         label=_("Priority"), choices=Priority.choices, coerce=int, initial=Priority.NORMAL
     )
     assignee = MemberChoiceField(label=_("Assignee"), queryset=None, required=False)
-    due_at = limits.DateTimeField(label=_("Due"), required=False, widget=DateTimeLocalInput())
+    due_at = limits.DateTimeField(label=_("Due"), required=False, widget=DateTimeInput())
     status = forms.ChoiceField(
         label=_("Start as"),
         choices=[(Status.TODO, Status.TODO.label), (Status.IN_PROGRESS, Status.IN_PROGRESS.label)],
@@ -404,7 +394,7 @@ class RecurringTaskForm(IdempotentFormMixin, forms.ModelForm):
             "lead_days",
             "active",
         ]
-        widgets = {"start_date": DateInput(), "due_time": forms.TimeInput(attrs={"type": "time"})}
+        widgets = {"start_date": DateInput(), "due_time": TimeInput()}
         field_classes = {"assignee": MemberChoiceField}
         help_texts = {"month_day": _("Monthly rules: a day the month lacks falls on its last day.")}
 
@@ -443,12 +433,12 @@ def _skipped(value: datetime, zone: ZoneInfo) -> bool:
 class EventForm(IdempotentFormMixin, forms.ModelForm):
     starts_at = WallClockField(
         label=_("Starts"),
-        widget=DateTimeLocalInput(),
+        widget=DateTimeInput(),
         input_formats=["%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M"],
     )
     ends_at = WallClockField(
         label=_("Ends"),
-        widget=DateTimeLocalInput(),
+        widget=DateTimeInput(),
         input_formats=["%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M"],
     )
     time_zone = forms.ChoiceField(

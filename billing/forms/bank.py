@@ -6,6 +6,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from billing.models import Account, BankFeed, BankRule, LedgerContact, TaxCode
+from secretary.date_inputs import DateInput
 from secretary.idempotency import IdempotentFormMixin
 from secretary.limits import validate_date_in_range
 
@@ -114,7 +115,7 @@ class ReconciliationForm(IdempotentFormMixin, forms.Form):
     period_end = forms.DateField(
         label=_("Statement date"),
         validators=[validate_date_in_range],
-        widget=forms.DateInput(attrs={"type": "date"}),
+        widget=DateInput(),
     )
     statement_balance = forms.DecimalField(
         label=_("Statement closing balance"), max_digits=18, decimal_places=2

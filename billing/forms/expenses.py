@@ -12,6 +12,7 @@ from django.utils.translation import gettext_lazy as _
 from billing.models import TaxRate
 from billing.models.ledger import MONEY
 from clients.models import Client
+from secretary.date_inputs import DateInput
 from secretary.idempotency import IdempotentFormMixin
 from secretary.limits import validate_date_in_range
 
@@ -20,7 +21,7 @@ class ExpenseForm(IdempotentFormMixin, forms.Form):
     client = forms.ModelChoiceField(label=_("Client"), queryset=Client.objects.none())
     date = forms.DateField(
         label=_("Date"),
-        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+        widget=DateInput(),
         validators=[validate_date_in_range],
     )
     description = forms.CharField(label=_("Description"), max_length=300)

@@ -21,6 +21,7 @@ from billing.models import (
 from billing.models.ledger import MONEY
 from clients.models import Client, Engagement
 from secretary import limits
+from secretary.date_inputs import DateInput
 from secretary.idempotency import IdempotentFormMixin
 from secretary.limits import validate_date_in_range
 from secretary.models import CURRENCIES
@@ -30,7 +31,7 @@ def _date_field(label, *, required=True):
     return forms.DateField(
         label=label,
         required=required,
-        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+        widget=DateInput(),
         validators=[validate_date_in_range],
     )
 

@@ -16,11 +16,12 @@ from billing.ledger.books import chart_templates
 from billing.ledger.posting import LedgerError, money
 from billing.models import AccountRole, AccountType, Book, EntrySource, EntryStatus
 from secretary import limits
+from secretary.date_inputs import DateInput
 from secretary.idempotency import IdempotentFormMixin
 from secretary.limits import parse_id
 from secretary.models import CURRENCIES
 
-DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+DATE = DateInput()
 MONTH_CHOICES = [(number, name) for number, name in MONTHS.items()]
 AMOUNT_MAX_LENGTH = 24
 

@@ -13,10 +13,11 @@ from billing.models import Book, TrustMatter
 from billing.models.ledger import MONEY
 from billing.trust import selectors
 from billing.trust.services import Purpose
+from secretary.date_inputs import DateInput
 from secretary.idempotency import IdempotentFormMixin
 from secretary.limits import validate_date_in_range
 
-DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+DATE = DateInput()
 
 
 def _date_field(label) -> forms.DateField:

@@ -3,6 +3,8 @@ first page of each interface (staff dashboard, client portal)."""
 
 from __future__ import annotations
 
+import copy
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.shortcuts import redirect, render
@@ -11,9 +13,10 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
 from secretary import selectors, services
+from secretary.access import admin_view
 from secretary.adapters import INVITATION_SESSION_KEY, pending_invitation
-from secretary.errors import ApplicationError
-from secretary.forms import PracticeForm
+from secretary.errors import ApplicationError, form_submit
+from secretary.forms import PracticeForm, PracticeSettingsForm
 from secretary.models import Membership
 
 
@@ -72,3 +75,24 @@ def practice_new(request):
             return redirect("dashboard", practice_slug=practice.slug)
     first = not selectors.user_memberships(user=request.user)
     return render(request, "secretary/practice_new.html", {"form": form, "first": first})
+
+
+@admin_view
+@require_http_methods(["GET", "POST"])
+def practice_settings(request):
+    """The practice's name, time zone, default currency and how its dates are typed."""
+    practice = request.practice
+    # The form checks a copy: ``practice_update`` compares with the practice as it is.
+    form = PracticeSettingsForm(request.POST or None, instance=copy.copy(practice))
+    done, _result = form_submit(
+        request,
+        form,
+        lambda data: services.practice_update(
+            practice=practice, actor=request.membership, data=data, request=request
+        ),
+        success=_("Saved."),
+    )
+    if done:
+        return redirect("practice_settings", practice_slug=practice.slug)
+    status = 400 if request.method == "POST" else 200
+    return render(request, "secretary/practice_settings.html", {"form": form}, status=status)

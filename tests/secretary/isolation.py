@@ -8,6 +8,7 @@ def routes(world) -> dict[str, dict]:
     token = ApiTokenFactory(membership=world.secretary)
     return {
         "members": {},
+        "practice_settings": {},
         "member_invite": {},
         "member_role": {"membership_id": world.secretary.pk},
         "member_remove": {"membership_id": world.secretary.pk},

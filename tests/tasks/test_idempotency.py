@@ -151,7 +151,11 @@ def test_it_puts_a_token_in_every_form_that_creates(world, desk, owner_client):
         "client_create": ({}, ["client_create"]),
         "contact_create": (c, ["contact_create"]),
         "agreement_create": (c, ["agreement_create"]),
-        "engagement_create": (c, ["engagement_create"]),
+        # A client with no plan yet (the desk's has one: its page offers to change it instead)
+        "engagement_create": (
+            {"client_id": ClientFactory(practice=world.practice).pk},
+            ["engagement_create"],
+        ),
         "plan_create": ({}, ["plan_create"]),
         "category_create": ({}, ["category_create"]),
         "event_new": ({}, ["event_new"]),

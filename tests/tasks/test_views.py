@@ -629,4 +629,5 @@ def test_it_proposes_the_clients_wanted_by_day_as_the_due_date(world, desk, secr
     world.secretary.user.save(update_fields=["time_zone"])
     page = secretary_client.get(url(world, "task_detail", task_id=task.pk)).content.decode()
     # Then the convert form proposes that day, at the end of the client's working day
-    assert 'name="due_at" value="2027-05-12T17:00"' in page
+    assert 'name="due_at_0" value="12/05/2027"' in page
+    assert 'name="due_at_1" value="17:00"' in page
