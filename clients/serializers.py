@@ -21,25 +21,13 @@ from clients.services.catalog import CATEGORY_FIELDS
 from clients.services.clients import CLIENT_FIELDS, CONTACT_FIELDS
 from clients.services.onboarding import ANSWER_FIELDS
 from secretary import limits
+from secretary.api_fields import PracticeRelatedField
 from secretary.limits import validate_date_in_range
 from secretary.models import Membership, Role, validate_time_zone
 
 
 def _practice(serializer):
     return serializer.context["request"].practice
-
-
-class PracticeRelatedField(serializers.PrimaryKeyRelatedField):
-    """An id of a row of the caller's practice (another practice's id is "does not exist")."""
-
-    def __init__(self, model, **kwargs):
-        self.model = model
-        # ``none()`` tells the schema the model; rows always come from ``get_queryset``.
-        kwargs.setdefault("queryset", model.objects.none())
-        super().__init__(**kwargs)
-
-    def get_queryset(self):
-        return self.model.objects.for_practice(self.context["request"].practice)
 
 
 class StaffMemberField(PracticeRelatedField):

@@ -21,3 +21,16 @@ class ApiDateTimeField(serializers.DateTimeField):
                 raise
             with timezone.override(UTC):
                 return super().to_representation(value.astimezone(UTC))
+
+
+class PracticeRelatedField(serializers.PrimaryKeyRelatedField):
+    """An id of a row of the caller's practice (another practice's id is "does not exist")."""
+
+    def __init__(self, model, **kwargs):
+        self.model = model
+        # ``none()`` tells the schema the model; rows always come from ``get_queryset``.
+        kwargs.setdefault("queryset", model.objects.none())
+        super().__init__(**kwargs)
+
+    def get_queryset(self):
+        return self.model.objects.for_practice(self.context["request"].practice)

@@ -29,20 +29,9 @@ from billing.models import (
 from billing.models.ledger import MONEY, ZERO
 from clients.models import Client
 from secretary import limits
+from secretary.api_fields import PracticeRelatedField
 from secretary.limits import validate_date_in_range
 from secretary.models import CURRENCIES
-
-
-class PracticeRelatedField(serializers.PrimaryKeyRelatedField):
-    """An id of a row of the caller's practice (another practice's id is "does not exist")."""
-
-    def __init__(self, model, **kwargs):
-        self.model = model
-        kwargs.setdefault("queryset", model.objects.none())
-        super().__init__(**kwargs)
-
-    def get_queryset(self):
-        return self.model.objects.for_practice(self.context["request"].practice)
 
 
 class BookRelatedField(PracticeRelatedField):
