@@ -57,5 +57,18 @@ class ClientsConfig(AppConfig):
                 "engagement.ended": _("ended an engagement"),
                 "engagement.discarded": _("discarded a draft engagement"),
                 "brand.updated": _("updated a brand kit"),
+                "audience.created": _("added a mailing list"),
+                "audience.updated": _("updated a mailing list"),
+                "audience.deleted": _("deleted a mailing list"),
+                "audience.exported": _("exported a mailing list"),
+                "subscriber.added": _("added a person to a mailing list"),
+                "subscriber.updated": _("updated a person on a mailing list"),
+                "subscriber.status_changed": _("changed a subscriber's status"),
+                "subscriber.deleted": _("removed a person from a mailing list"),
+                "subscribers.upserted": _("added or updated people on a mailing list"),
+                "subscribers.imported": _("imported people into a mailing list"),
+                "segment.created": _("added a segment"),
+                "segment.updated": _("updated a segment"),
+                "segment.deleted": _("deleted a segment"),
             }
         )
