@@ -725,7 +725,7 @@ def upsert_subscribers(
         if earlier is not None:
             result.merged += 1
             result.merged_rows.append({"row": earlier[0], "into": number, "email": row.email})
-            row = _merge_rows(earlier[1], row)
+            row = merge_rows(earlier[1], row)
         cleaned[key] = (number, row)
     if result.errors and not skip_invalid:
         raise ApplicationError(
@@ -733,45 +733,8 @@ def upsert_subscribers(
             % {"count": len(result.errors)},
             errors={"rows": result.errors},
         )
-    if not cleaned:
-        return result
     with transaction.atomic():
-        existing = {
-            person.email_key: person
-            for person in Subscriber.objects.for_practice(practice)
-            .filter(audience=audience, email_key__in=list(cleaned))
-            .select_for_update()
-        }
-        now = timezone.now()
-        writes: list[Subscriber] = []
-        for key, (_number, row) in cleaned.items():
-            current = existing.get(key)
-            values = _merge(current, row)
-            if current is not None:
-                if all(getattr(current, name) == values[name] for name in UPSERT_FIELDS):
-                    result.unchanged += 1
-                    continue
-                result.updated += 1
-            else:
-                result.created += 1
-            writes.append(
-                Subscriber(
-                    practice=practice,
-                    audience=audience,
-                    email_key=key,
-                    status=SubscriberStatus.SUBSCRIBED,
-                    status_changed_at=now,
-                    **values,
-                )
-            )
-        if writes:
-            Subscriber.objects.for_practice(practice).bulk_create(
-                writes,
-                batch_size=MAX_BULK_ROWS,
-                update_conflicts=True,
-                unique_fields=["practice", "audience", "email_key"],
-                update_fields=[*UPSERT_FIELDS, "updated_at"],
-            )
+        upsert_people(audience, {key: row for key, (_n, row) in cleaned.items()}, result)
         if record and (result.created or result.updated):
             _record(
                 practice,
@@ -786,7 +749,53 @@ def upsert_subscribers(
     return result
 
 
-def _merge_rows(earlier: PersonRow, later: PersonRow) -> PersonRow:
+def upsert_people(audience: Audience, people: dict[str, PersonRow], result: UpsertResult) -> None:
+    """Write checked rows (by lower-cased address, at most one each) in two queries, adding
+    to ``result``'s counts. The caller holds the transaction."""
+    if not people:
+        return
+    practice_id = audience.practice_id
+    existing = {
+        person.email_key: person
+        for person in Subscriber.objects.for_practice(practice_id)
+        .filter(audience=audience, email_key__in=list(people))
+        .select_for_update()
+    }
+    now = timezone.now()
+    writes: list[Subscriber] = []
+    for key, row in people.items():
+        current = existing.get(key)
+        values = _merge(current, row)
+        if current is not None:
+            if all(getattr(current, name) == values[name] for name in UPSERT_FIELDS):
+                result.unchanged += 1
+                continue
+            result.updated += 1
+        else:
+            result.created += 1
+        writes.append(
+            Subscriber(
+                practice_id=practice_id,
+                audience=audience,
+                email_key=key,
+                status=SubscriberStatus.SUBSCRIBED,
+                status_changed_at=now,
+                **values,
+            )
+        )
+    if writes:
+        # On a conflict (the address is there, perhaps added since the read above) the row's
+        # values are written but never its status: suppressed people stay suppressed.
+        Subscriber.objects.for_practice(practice_id).bulk_create(
+            writes,
+            batch_size=MAX_BULK_ROWS,
+            update_conflicts=True,
+            unique_fields=["practice", "audience", "email_key"],
+            update_fields=[*UPSERT_FIELDS, "updated_at"],
+        )
+
+
+def merge_rows(earlier: PersonRow, later: PersonRow) -> PersonRow:
     """Two rows of one input with the same address: the later one's non-empty values win."""
     tags = list(earlier.tags) + [tag for tag in later.tags if tag not in earlier.tags]
     return PersonRow(
