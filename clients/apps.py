@@ -25,6 +25,24 @@ class ClientsConfig(AppConfig):
             ),
         )
         register_portal_nav("portal_plan", _("Your plan"), order=70)
+        # A client's own customer lists (clients.mailing).
+        register_staff_nav("audience_list", _("Mailing lists"), order=25)
+        register_portal_nav("portal_audience_list", _("Mailing lists"), order=55, part="documents")
+        from clients.sections import register_client_section
+
+        def client_mailing(request, client):
+            from clients.mailing.selectors import audiences_with_counts
+
+            audiences = audiences_with_counts(practice=request.practice, client=client)
+            return {"audiences": list(audiences[:20]), "client": client}
+
+        register_client_section(
+            "mailing",
+            _("Mailing lists"),
+            template="clients/mailing/partials/client_section.html",
+            context=client_mailing,
+            order=45,
+        )
         register_verbs(
             {
                 "client.created": _("added a client"),
@@ -67,6 +85,8 @@ class ClientsConfig(AppConfig):
                 "subscriber.deleted": _("removed a person from a mailing list"),
                 "subscribers.upserted": _("added or updated people on a mailing list"),
                 "subscribers.imported": _("imported people into a mailing list"),
+                "subscribers.import_uploaded": _("uploaded a file to import into a mailing list"),
+                "subscribers.import_started": _("started an import into a mailing list"),
                 "segment.created": _("added a segment"),
                 "segment.updated": _("updated a segment"),
                 "segment.deleted": _("deleted a segment"),
