@@ -167,6 +167,29 @@ def segment_count(segment: Segment) -> int:
     return recipients(segment.audience, segment).count()
 
 
+def segment_counts(audience: Audience, segments: list[Segment]) -> dict[int, int]:
+    """``{segment id: subscribed people it selects}`` for many segments in one query."""
+    from django.db.models import Count
+
+    if not segments:
+        return {}
+    for segment in segments:
+        if segment.audience_id != audience.pk:
+            raise ValueError("The segment belongs to another audience.")
+    totals = (
+        Subscriber.objects.for_practice(audience.practice_id)
+        .filter(audience=audience, status=SubscriberStatus.SUBSCRIBED)
+        .aggregate(
+            **{
+                f"segment_{segment.pk}": Count("pk", filter=condition) if condition else Count("pk")
+                for segment in segments
+                for condition in [rules_condition(segment.rules)]
+            }
+        )
+    )
+    return {segment.pk: totals[f"segment_{segment.pk}"] or 0 for segment in segments}
+
+
 def audience_tags(audience: Audience, *, limit: int = 200) -> list[str]:
     """The tags in use on an audience, sorted (for filters and segment forms)."""
     if connection.vendor == "postgresql":

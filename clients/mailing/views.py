@@ -114,8 +114,9 @@ def audience_detail(request, audience_id: int):
     if request.htmx:
         return render(request, "clients/mailing/partials/subscriber_rows.html", context)
     segments = list(audience.segments.all())
+    counts = selectors.segment_counts(audience, segments)
     for segment in segments:
-        segment.count = selectors.segment_count(segment)
+        segment.count = counts[segment.pk]
     context.update(
         {
             "counts": selectors.status_counts(audience),

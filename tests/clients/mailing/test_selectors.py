@@ -112,3 +112,22 @@ def test_it_counts_and_filters_people(crowd):
 
 def test_it_builds_no_condition_for_empty_rules():
     assert rules_condition(None) == rules_condition({})
+
+
+def test_it_counts_many_segments_in_one_query(world, crowd, django_assert_num_queries):
+    from clients.mailing.selectors import segment_counts
+
+    everyone = segment_create(practice=world.practice, audience=crowd, data={"name": "All"})
+    vip = segment_create(
+        practice=world.practice,
+        audience=crowd,
+        data={"name": "VIP", "rules": {"tags_any": ["vip"]}},
+    )
+    big = segment_create(
+        practice=world.practice,
+        audience=crowd,
+        data={"name": "Big", "rules": {"fields": [{"key": "orders", "op": "gt", "value": 10}]}},
+    )
+    with django_assert_num_queries(1):
+        counts = segment_counts(crowd, [everyone, vip, big])
+    assert counts == {everyone.pk: 4, vip.pk: 2, big.pk: 2}
