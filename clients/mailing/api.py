@@ -55,6 +55,10 @@ class AudienceMixin(PracticeScopedMixin):
 
     _audience = None
 
+    def initial(self, request, *args, **kwargs):
+        super().initial(request, *args, **kwargs)
+        self.audience  # noqa: B018  (another practice's id answers 404 before the body is read)
+
     @property
     def audience(self) -> Audience:
         if self._audience is None:
