@@ -320,15 +320,15 @@ class SubscriberBulkView(AudienceMixin, generics.GenericAPIView):
             rows = error.errors.get("rows")
             if rows is None:
                 raise
-            raise ApplicationError(
-                error.message,
-                errors={
-                    "subscribers": {
-                        str(row["row"]): {key: [msg] for key, msg in row["errors"].items()}
-                        for row in rows
-                    }
-                },
-            ) from error
+            by_row = ApplicationError(error.message)
+            # By row index, each row's fields with their messages (the nested error shape).
+            by_row.errors = {
+                "subscribers": {
+                    str(row["row"]): {key: [msg] for key, msg in row["errors"].items()}
+                    for row in rows
+                }
+            }
+            raise by_row from error
         return Response(
             BulkResultSerializer(
                 {
