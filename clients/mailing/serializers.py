@@ -174,10 +174,10 @@ class BulkInputSerializer(serializers.Serializer):
 
 
 class BulkResultSerializer(serializers.Serializer):
-    created = serializers.IntegerField()
-    updated = serializers.IntegerField()
-    unchanged = serializers.IntegerField()
-    merged = serializers.IntegerField()
+    created = serializers.IntegerField(read_only=True)
+    updated = serializers.IntegerField(read_only=True)
+    unchanged = serializers.IntegerField(read_only=True)
+    merged = serializers.IntegerField(read_only=True)
 
 
 class FieldRuleSerializer(serializers.Serializer):
@@ -225,13 +225,13 @@ class SegmentUpdateSerializer(SegmentInputSerializer):
 
 
 class ImportErrorSerializer(serializers.Serializer):
-    line = serializers.IntegerField()
-    reason = serializers.CharField()
+    line = serializers.IntegerField(read_only=True)
+    reason = serializers.CharField(read_only=True)
 
 
 class ImportMergedSerializer(serializers.Serializer):
-    line = serializers.IntegerField()
-    email = serializers.CharField()
+    line = serializers.IntegerField(read_only=True)
+    email = serializers.CharField(read_only=True)
 
 
 class ImportJobSerializer(serializers.ModelSerializer):
