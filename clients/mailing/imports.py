@@ -22,7 +22,7 @@ from typing import Any
 import filetype
 from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
-from django.db import transaction
+from django.db import DatabaseError, transaction
 from django.utils import timezone
 from django.utils.dateparse import parse_date, parse_datetime
 from django.utils.translation import gettext as _
@@ -42,6 +42,7 @@ from clients.mailing.services import (
 from secretary.audit import activity_record
 from secretary.background import enqueue_on_commit
 from secretary.errors import ApplicationError
+from secretary.outbox import transient_errors
 from secretary.tenancy import practice_scope
 
 logger = logging.getLogger(__name__)
@@ -531,8 +532,6 @@ def import_run(*, practice_id: int, job_id: int, deadline: float | None = None) 
     """Run (or resume) an import: "done", "failed", "skipped" (nothing to do, or another run
     holds it) or "more" when ``deadline`` (a ``time.monotonic()`` value) passed first and the
     caller should queue the rest."""
-    import time
-
     job = _claim(practice_id, job_id)
     if job is None:
         return "skipped"
@@ -562,6 +561,24 @@ def import_run(*, practice_id: int, job_id: int, deadline: float | None = None) 
         logger.warning("Import %s: the file could not be read: %r", job_id, error)
         _fail(job, _("The file could not be read. Check that it opens in a spreadsheet."))
         return "failed"
+
+    try:
+        return _pass_two(job, data, rows, last, total, deadline)
+    except transient_errors():
+        # Retried by the task (with backoff): let that run claim the job again at once.
+        try:
+            _release(job)
+        except DatabaseError:
+            pass  # the database is away: the lease expires and the retry takes the job then
+        raise
+    except Exception:
+        logger.exception("Import %s stopped", job_id)
+        _fail(job, _("The import stopped on an unexpected problem. Try again, or ask for help."))
+        return "failed"
+
+
+def _pass_two(job, data, rows, last, total, deadline) -> str:
+    import time
 
     resume = job.processed_rows
     pending: dict[str, tuple[int, PersonRow]] = {}
