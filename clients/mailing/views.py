@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from django.contrib import messages
+from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import redirect, render
@@ -312,8 +313,30 @@ def subscriber_delete(request, audience_id: int, subscriber_id: int):
     return redirect("audience_detail", request.practice.slug, audience.pk)
 
 
+def _segment_preview(request, audience: Audience, form: SegmentForm):
+    """The count of the rules being typed (HTMX, nothing saved)."""
+    count, problem = None, ""
+    if form.is_valid():
+        try:
+            rules = services.segment_rules(audience, form.data_for_service()["rules"])
+        except ValidationError as error:
+            problem = "; ".join(error.messages)
+        else:
+            draft = Segment(practice=request.practice, audience=audience, rules=rules)
+            count = selectors.segment_count(draft)
+    else:
+        problem = _("Fill in the form to see how many people match.")
+    return render(
+        request,
+        "clients/mailing/partials/segment_count.html",
+        {"count": count, "problem": problem, "preview": True},
+    )
+
+
 def _segment_page(request, audience: Audience, segment: Segment | None):
     form = SegmentForm(request.POST or None, audience=audience, segment=segment)
+    if request.method == "POST" and request.htmx:
+        return _segment_preview(request, audience, form)
 
     def save(data):
         if segment is None:

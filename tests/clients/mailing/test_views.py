@@ -319,3 +319,21 @@ def test_it_lists_the_clients_lists_on_the_client_page(
     assert (
         "Mailing lists" in page and url(world, "audience_detail", audience_id=audience.pk) in page
     )
+
+
+def test_it_previews_a_segments_count_as_rules_are_typed(world, audience, secretary_client):
+    grow(audience, 6)
+    response = secretary_client.post(
+        url(world, "segment_create", audience_id=audience.pk),
+        {"name": "Draft", "tags_any": "vip", "rule_0_key": "", "rule_0_op": "eq"},
+        headers={"HX-Request": "true"},
+    )
+    body = response.content.decode()
+    assert 'id="segment-count"' in body and "3 subscribed people would match." in body
+    assert not Segment.objects.for_practice(world.practice).exists()
+    response = secretary_client.post(
+        url(world, "segment_create", audience_id=audience.pk),
+        {"name": "Draft", "rule_0_key": "orders", "rule_0_op": "gt", "rule_0_value": "lots"},
+        headers={"HX-Request": "true"},
+    )
+    assert "Enter a number." in response.content.decode()
