@@ -25,7 +25,7 @@ from clients.mailing.forms import (
 from clients.mailing.models import Audience, ImportJob, ImportStatus, Segment
 from clients.services import regulated_view_record
 from secretary.access import admin_view, staff_view
-from secretary.audit import activity_record
+from secretary.audit import activity_record, verb_label
 from secretary.errors import ApplicationError, form_submit
 from secretary.limits import parse_id
 from secretary.models import ActivityEvent
@@ -212,12 +212,16 @@ def subscriber_create(request, audience_id: int):
 
 
 def _history(request, person) -> list[ActivityEvent]:
-    return list(
+    """What happened to a person (added, edited, status changes), newest first."""
+    events = list(
         ActivityEvent.objects.for_practice(request.practice)
         .filter(target_type=person._meta.label_lower, target_id=str(person.pk))
         .select_related("actor")
         .order_by("-created_at")[:20]
     )
+    for event in events:
+        event.label = verb_label(event.verb)
+    return events
 
 
 @staff_view
