@@ -337,3 +337,16 @@ def test_it_previews_a_segments_count_as_rules_are_typed(world, audience, secret
         headers={"HX-Request": "true"},
     )
     assert "Enter a number." in response.content.decode()
+
+
+def test_it_refuses_a_50_mb_upload_with_a_clear_message(world, audience, secretary_client):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    big = b"email\n" + b"x" * (50 * 1024 * 1024)
+    response = secretary_client.post(
+        url(world, "import_create", audience_id=audience.pk),
+        {"file": SimpleUploadedFile("people.csv", big)},
+    )
+    assert response.status_code == 400
+    assert "the limit is 20.0 MB" in response.content.decode()
+    assert not ImportJob.objects.for_practice(world.practice).exists()
