@@ -252,3 +252,29 @@ def test_it_resumes_in_batches_where_it_stopped(
     assert (job.total_rows, job.created_count, job.merged_count) == (11, 10, 1)
     dup = people(audience)["dup@example.com"]
     assert (dup.name, dup.tags) == ("First", ["early", "late"])
+
+
+def test_it_refuses_a_workbook_that_unpacks_far_beyond_its_size(world, audience, monkeypatch):
+    monkeypatch.setattr("clients.mailing.imports.MAX_XLSX_UNPACKED", 1024)
+    data = xlsx_bytes([["email"], *[[f"p{n}@example.com"] for n in range(200)]])
+    with pytest.raises(ApplicationError) as raised:
+        import_job_create(practice=world.practice, audience=audience, file=upload(data, "a.xlsx"))
+    assert "too large once unpacked" in raised.value.errors["file"][0]
+
+
+def test_it_fails_a_job_whose_file_cannot_be_read(
+    world, audience, django_capture_on_commit_callbacks
+):
+    # Given an uploaded workbook whose stored bytes are then damaged
+    data = xlsx_bytes([["email"], ["a@example.com"]])
+    job = import_job_create(practice=world.practice, audience=audience, file=upload(data, "a.xlsx"))
+    with job.file.open("wb") as handle:
+        handle.write(data[: len(data) // 2])
+    # When it runs
+    with django_capture_on_commit_callbacks(execute=True):
+        import_job_start(practice=world.practice, job=job, mapping=job.mapping, basis="x")
+    # Then it fails with a message a person can act on, and imports nothing
+    job.refresh_from_db()
+    assert job.status == ImportStatus.FAILED
+    assert "could not be read" in job.failure
+    assert not people(audience)
