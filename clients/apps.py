@@ -36,11 +36,17 @@ class ClientsConfig(AppConfig):
             audiences = audiences_with_counts(practice=request.practice, client=client)
             return {"audiences": list(audiences[:20]), "client": client}
 
+        def mailing_count(request, client):
+            from clients.mailing.models import Audience
+
+            return Audience.objects.for_practice(request.practice).filter(client=client).count()
+
         register_client_section(
             "mailing",
             _("Mailing lists"),
             template="clients/mailing/partials/client_section.html",
             context=client_mailing,
+            count=mailing_count,
             order=45,
         )
         register_verbs(
