@@ -94,6 +94,22 @@ class CampaignStats:
         """``count`` as a share of the messages that went out (0 when none did)."""
         return round(100 * count / self.out, 1) if self.out else 0.0
 
+    @property
+    def bounce_rate(self) -> float:
+        return self.rate(self.bounced)
+
+    @property
+    def unsubscribe_rate(self) -> float:
+        return self.rate(self.unsubscribed)
+
+    @property
+    def open_rate(self) -> float:
+        return self.rate(self.opened)
+
+    @property
+    def click_rate(self) -> float:
+        return self.rate(self.clicked)
+
 
 def campaign_stats(campaign: Campaign) -> CampaignStats:
     """Counts of the campaign's deliveries, in one grouped query."""
