@@ -148,7 +148,9 @@ def prepared_for(practice, campaign: Campaign, conf) -> Prepared:
     """The campaign's email with a placeholder unsubscribe link (built once per worker)."""
     from documents.newsletter_email import newsletter_email
 
-    key = (practice.pk, campaign.pk, campaign.version_id, campaign.subject, settings.SITE_URL)
+    # started_at: a campaign is prepared afresh for each start (ids alone may come back in a
+    # database restored or rolled back).
+    key = (practice.pk, campaign.pk, campaign.started_at, campaign.version_id, settings.SITE_URL)
     with _prepared_lock:
         found = _prepared.get(key)
     if found is not None:
