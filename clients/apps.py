@@ -26,6 +26,24 @@ class ClientsConfig(AppConfig):
             ),
         )
         register_portal_nav("portal_plan", _("Your plan"), order=70)
+        # A client's own customer lists (clients.mailing).
+        register_staff_nav("audience_list", _("Mailing lists"), order=25)
+        register_portal_nav("portal_audience_list", _("Mailing lists"), order=55, part="documents")
+        from clients.sections import register_client_section
+
+        def client_mailing(request, client):
+            from clients.mailing.selectors import audiences_with_counts
+
+            audiences = audiences_with_counts(practice=request.practice, client=client)
+            return {"audiences": list(audiences[:20]), "client": client}
+
+        register_client_section(
+            "mailing",
+            _("Mailing lists"),
+            template="clients/mailing/partials/client_section.html",
+            context=client_mailing,
+            order=45,
+        )
         campaigns_setup.ready()
         register_verbs(
             {
@@ -59,5 +77,20 @@ class ClientsConfig(AppConfig):
                 "engagement.ended": _("ended an engagement"),
                 "engagement.discarded": _("discarded a draft engagement"),
                 "brand.updated": _("updated a brand kit"),
+                "audience.created": _("added a mailing list"),
+                "audience.updated": _("updated a mailing list"),
+                "audience.deleted": _("deleted a mailing list"),
+                "audience.exported": _("exported a mailing list"),
+                "subscriber.added": _("added a person to a mailing list"),
+                "subscriber.updated": _("updated a person on a mailing list"),
+                "subscriber.status_changed": _("changed a subscriber's status"),
+                "subscriber.deleted": _("removed a person from a mailing list"),
+                "subscribers.upserted": _("added or updated people on a mailing list"),
+                "subscribers.imported": _("imported people into a mailing list"),
+                "subscribers.import_uploaded": _("uploaded a file to import into a mailing list"),
+                "subscribers.import_started": _("started an import into a mailing list"),
+                "segment.created": _("added a segment"),
+                "segment.updated": _("updated a segment"),
+                "segment.deleted": _("deleted a segment"),
             }
         )

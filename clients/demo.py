@@ -12,6 +12,7 @@ from decimal import Decimal
 from django.utils import timezone
 
 from clients.coverage import Window
+from clients.mailing.demo import northwind_audience
 from clients.models import (
     AgreementKind,
     BrandKit,
@@ -419,6 +420,9 @@ def seed(demo) -> None:
                 f"office@{name.split()[0].lower()}.example",
                 is_primary=True,
             )
+
+    # Northwind's own customers: the mailing list its newsletters go to.
+    northwind_audience(demo)
 
 
 def _logo_png(primary: str, accent: str):

@@ -812,10 +812,16 @@ class BrandKit(TenantModel):
 
 # The mailing lists' models live in their own module; importing them here registers them
 # with the clients app.
-from clients.mailing.models import Audience, Segment, Subscriber, SubscriberStatus  # noqa: E402,F401
 from clients.mailing.campaigns.models import (  # noqa: E402,F401
     Campaign,
     Delivery,
     ProviderEvent,
     SendingSettings,
+)
+from clients.mailing.models import (  # noqa: E402,F401
+    Audience,
+    ImportJob,
+    Segment,
+    Subscriber,
+    SubscriberStatus,
 )

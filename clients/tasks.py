@@ -15,7 +15,7 @@ from django.utils import translation
 from clients.models import Client, Contact, Engagement, NoticeSent, Questionnaire, UsageAlert
 from clients.selectors import engagement_active
 from clients.usage import period_usage
-from secretary.background import practice_object
+from secretary.background import enqueue_on_commit, practice_object
 from secretary.models import Practice
 
 MAX_PERCENT = Decimal("99999.99")  # what the alert row stores; tiny plans can go far beyond
@@ -199,3 +199,28 @@ def notify_changes_requested(*, practice_id: int, engagement_id: int) -> bool:
             key,
             [_message("changes_requested", context, _staff_recipient(engagement.client))],
         )
+
+
+# An import stops after this long and queues the rest, well inside the task's time limit.
+IMPORT_SLICE_SECONDS = 150
+
+
+@shared_task(bind=True, in_practice_transaction=False)
+def import_subscribers(self, *, practice_id: int, job_id: int) -> str:
+    """Import a mapped file of people into an audience, in batches that commit with their
+    progress (``clients.mailing.imports.import_run``). Idempotent: a finished job is skipped,
+    a job another run holds is left to it, and a run that stops is resumed where it was."""
+    import time
+
+    from clients.mailing.imports import import_run
+    from secretary.tenancy import practice_scope
+
+    outcome = import_run(
+        practice_id=practice_id,
+        job_id=job_id,
+        deadline=time.monotonic() + IMPORT_SLICE_SECONDS,
+    )
+    if outcome == "more":
+        with practice_scope(practice_id):
+            enqueue_on_commit(import_subscribers, practice_id=practice_id, job_id=job_id)
+    return outcome

@@ -1,7 +1,8 @@
 """Routes of this app, mounted by the root urlconf under the practice prefixes."""
 
-from django.urls import path
+from django.urls import include, path
 
+from clients.mailing import urls as mailing_urls
 from clients.views import brand, catalog, clients, engagements, onboarding, profile
 
 # Under /app/<practice_slug>/ (staff).
@@ -93,6 +94,7 @@ staff_patterns: list = [
     path("plans/categories/<int:category_id>/edit/", catalog.category_edit, name="category_edit"),
     path("brand/", brand.practice_brand, name="practice_brand"),
     path("brand/<int:kit_id>/logo/", brand.brand_logo, name="brand_logo"),
+    path("mailing-lists/", include(mailing_urls.staff_patterns)),
 ]
 
 # Under /portal/<practice_slug>/ (client contacts).
@@ -112,4 +114,5 @@ portal_patterns: list = [
         engagements.portal_engagement_changes,
         name="portal_engagement_changes",
     ),
+    path("mailing-lists/", include(mailing_urls.portal_patterns)),
 ]

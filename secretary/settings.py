@@ -445,6 +445,9 @@ An empty query parameter (`?client=`) is the same as leaving it out.""",
         "InvoiceStatusEnum": "billing.models.InvoiceStatus",
         "InvoiceKindEnum": "billing.models.InvoiceKind",
         "InvoiceLineKindEnum": "billing.models.LineKind",
+        # Mailing lists API (clients.mailing).
+        "SubscriberStatusEnum": "clients.mailing.models.SubscriberStatus",
+        "ImportJobStatusEnum": "clients.mailing.models.ImportStatus",
     },
 }
 

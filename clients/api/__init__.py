@@ -9,7 +9,7 @@ Who may do what:
   answers its own client's, and submits once.
 """
 
-from django.urls import path
+from django.urls import include, path
 
 from clients.api.catalog import (
     CategoryDetailView,
@@ -38,6 +38,7 @@ from clients.api.onboarding import (
     QuestionnaireListView,
     QuestionnaireSubmitView,
 )
+from clients.mailing import api as mailing_api
 
 api_patterns: list = [
     path("categories/", CategoryListView.as_view(), name="api_category_list"),
@@ -95,4 +96,5 @@ api_patterns: list = [
         EngagementRequestChangesView.as_view(),
         name="api_engagement_request_changes",
     ),
+    path("", include(mailing_api.api_patterns)),
 ]

@@ -130,3 +130,78 @@ class Segment(TenantModel):
 
     def __str__(self) -> str:
         return self.name
+
+
+def import_upload_to(instance, filename: str) -> str:
+    return f"practices/{instance.practice_id}/mailing-imports/{instance.audience_id}/{filename}"
+
+
+class ImportStatus(models.TextChoices):
+    MAPPING = "mapping", _("Waiting for the column mapping")
+    QUEUED = "queued", _("Queued")
+    RUNNING = "running", _("Importing")
+    DONE = "done", _("Done")
+    FAILED = "failed", _("Failed")
+
+
+class ImportJob(TenantModel):
+    """One file of people imported into an audience: uploaded, mapped, then run in batches on
+    the worker. ``errors`` keeps the first rows' problems (``{"line", "reason"}``) and
+    ``error_total`` counts them all; ``merged`` the same for lines folded into a later line of
+    the same address."""
+
+    audience = models.ForeignKey(Audience, on_delete=models.CASCADE, related_name="imports")
+    file = models.FileField(_("file"), upload_to=import_upload_to, max_length=300)
+    file_name = models.CharField(_("file name"), max_length=200)
+    kind = models.CharField(max_length=8)  # "csv" or "xlsx", from the file's bytes
+    encoding = models.CharField(max_length=16, blank=True)
+    delimiter = models.CharField(max_length=1, blank=True)
+    status = models.CharField(
+        _("status"), max_length=16, choices=ImportStatus.choices, default=ImportStatus.MAPPING
+    )
+    header = models.JSONField(default=list, blank=True)
+    preview = models.JSONField(default=list, blank=True)
+    # {"<column index>": "email" | "name" | "company" | "tags" | "consent_source" |
+    #  "consent_at" | "custom:<key>"}; columns left out are ignored.
+    mapping = models.JSONField(default=dict, blank=True)
+    basis = models.CharField(_("consent basis"), max_length=200, blank=True)
+    total_rows = models.PositiveIntegerField(default=0)
+    processed_rows = models.PositiveIntegerField(default=0)
+    created_count = models.PositiveIntegerField(default=0)
+    updated_count = models.PositiveIntegerField(default=0)
+    unchanged_count = models.PositiveIntegerField(default=0)
+    merged_count = models.PositiveIntegerField(default=0)
+    error_total = models.PositiveIntegerField(default=0)
+    errors = models.JSONField(default=list, blank=True)
+    merged = models.JSONField(default=list, blank=True)
+    failure = models.CharField(max_length=300, blank=True)
+    claimed_until = models.DateTimeField(null=True, blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    started_at = models.DateTimeField(null=True, blank=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("import")
+        verbose_name_plural = _("imports")
+        ordering = ["-created_at", "-pk"]
+        indexes = [
+            models.Index(fields=["practice", "audience", "created_at"], name="import_audience_idx")
+        ]
+
+    def __str__(self) -> str:
+        return self.file_name
+
+    @property
+    def finished(self) -> bool:
+        return self.status in (ImportStatus.DONE, ImportStatus.FAILED)
+
+    @property
+    def percent(self) -> int:
+        if self.status == ImportStatus.DONE:
+            return 100
+        if not self.total_rows:
+            return 0
+        return min(99, self.processed_rows * 100 // self.total_rows)

@@ -26,7 +26,7 @@ def ready() -> None:
 
     tracking.connect(record_tracking_event, dispatch_uid="clients.mailing.campaigns.tracking")
     settings.CELERY_BEAT_SCHEDULE.update(BEAT_SCHEDULE)
-    register_staff_nav("campaign_list", _("Campaigns"), order=62)
+    register_staff_nav("campaign_list", _("Campaigns"), order=26)
     register_staff_nav(
         "sending_settings", _("Sending email"), min_role=Role.ADMIN, order=84, group="settings"
     )
