@@ -153,4 +153,4 @@ class DeliverySerializer(serializers.ModelSerializer):
 
 
 class TestSendSerializer(serializers.Serializer):
-    sent_to = serializers.EmailField()
+    sent_to = serializers.EmailField(read_only=True)
