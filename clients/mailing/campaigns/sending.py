@@ -18,12 +18,13 @@ import smtplib
 import threading
 import time
 from dataclasses import dataclass
-from email.utils import formataddr, make_msgid, parseaddr
+from email.utils import formataddr, parseaddr
 
 from django.conf import settings
 from django.core.mail import get_connection
 from django.db import transaction
-from django.db.models import F
+from django.db.models import CharField, F, Value
+from django.db.models.functions import Cast, Concat
 from django.utils import timezone, translation
 from django.utils.html import escape
 
@@ -202,8 +203,7 @@ def personal_message(prepared: Prepared, *, campaign: Campaign, delivery: Delive
         from_email=prepared.from_email,
         reply_to=prepared.reply_to or None,
     )
-    domain = parseaddr(prepared.from_email)[1].rpartition("@")[2] or "secretary.local"
-    message.extra_headers["Message-ID"] = make_msgid(f"c{campaign.pk}.d{delivery.pk}", domain)
+    message.extra_headers["Message-ID"] = _message_id(campaign, delivery.pk)
     # Read by django-anymail's backends (ignored by Django's own): the webhook finds the
     # delivery by its metadata, and tracking is off unless the practice turned it on.
     message.metadata = {"practice": str(campaign.practice_id), "delivery": str(delivery.pk)}
@@ -274,10 +274,7 @@ def campaign_send_batch(
             return BatchResult(finished=True)
         result = _send_rows(rows, prepared=prepared, campaign=campaign)
         now = timezone.now()
-        Delivery.objects.bulk_update(
-            [row for row in rows if row.status != DeliveryStatus.QUEUED],
-            ["status", "sent_at", "provider_message_id", "error", "updated_at"],
-        )
+        _save_rows(practice, campaign, rows, now)
         Campaign.objects.for_practice(practice).filter(pk=campaign.pk).update(
             sent_count=F("sent_count") + result.sent,
             failed_count=F("failed_count") + result.failed,
@@ -347,6 +344,55 @@ def _send_rows(rows: list[Delivery], *, prepared: Prepared, campaign: Campaign) 
     return BatchResult(
         claimed=len(rows), sent=sent, failed=failed, skipped=skipped, server_error=server_error
     )
+
+
+def _save_rows(practice, campaign: Campaign, rows: list[Delivery], now) -> None:
+    """Write the batch's outcome in a bounded number of queries, whatever its size: one
+    UPDATE for the rows sent under our own Message-ID (computed in SQL), one for the skipped
+    ones; row by row values (a provider's own message ids, errors) only for the rows that
+    have them. (``bulk_update`` of every row costs a CASE per row and field: seconds for a
+    thousand rows.)"""
+    mine, skipped, others = [], [], []
+    for row in rows:
+        if row.status == DeliveryStatus.SENT and row.provider_message_id == _message_id(
+            campaign, row.pk
+        ):
+            mine.append(row.pk)
+        elif row.status == DeliveryStatus.SKIPPED:
+            skipped.append(row.pk)
+        elif row.status != DeliveryStatus.QUEUED:
+            others.append(row)
+    deliveries = Delivery.objects.for_practice(practice)
+    if mine:
+        prefix, suffix = _message_id_parts(campaign)
+        deliveries.filter(pk__in=mine).update(
+            status=DeliveryStatus.SENT,
+            sent_at=now,
+            error="",
+            updated_at=now,
+            provider_message_id=Concat(
+                Value(prefix), Cast("pk", CharField()), Value(suffix), output_field=CharField()
+            ),
+        )
+    if skipped:
+        deliveries.filter(pk__in=skipped).update(status=DeliveryStatus.SKIPPED, updated_at=now)
+    if others:
+        deliveries.bulk_update(
+            others, ["status", "sent_at", "provider_message_id", "error", "updated_at"]
+        )
+
+
+def _message_id_parts(campaign: Campaign) -> tuple[str, str]:
+    """Our Message-ID of a delivery is ``prefix + delivery id + suffix``: unique (the campaign
+    and its start in it), and computable in SQL."""
+    domain = parseaddr(settings.DEFAULT_FROM_EMAIL)[1].rpartition("@")[2] or "secretary.local"
+    started = int(campaign.started_at.timestamp()) if campaign.started_at else 0
+    return f"<campaign{campaign.pk}.{started}.delivery", f"@{domain}>"
+
+
+def _message_id(campaign: Campaign, delivery_id: int) -> str:
+    prefix, suffix = _message_id_parts(campaign)
+    return f"{prefix}{delivery_id}{suffix}"
 
 
 def _finish_if_done(practice, campaign: Campaign) -> bool:
