@@ -43,7 +43,7 @@ class Migration(migrations.Migration):
                 ('created_at', models.DateTimeField(auto_now_add=True)),
                 ('updated_at', models.DateTimeField(auto_now=True)),
                 ('approval_requested_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('audience', models.ForeignKey(on_delete=django.db.models.deletion.RESTRICT, related_name='campaigns', to='clients.audience')),
+                ('audience', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='campaigns', to='clients.audience')),
                 ('client', models.ForeignKey(on_delete=django.db.models.deletion.RESTRICT, related_name='campaigns', to='clients.client')),
                 ('composition', models.ForeignKey(on_delete=django.db.models.deletion.RESTRICT, related_name='campaigns', to='documents.composition', verbose_name='newsletter')),
                 ('created_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),

@@ -99,8 +99,9 @@ class Campaign(TenantModel):
     client = models.ForeignKey(
         "clients.Client", on_delete=models.RESTRICT, related_name="campaigns"
     )
+    # Deleting a list deletes its people, and so its campaigns' deliveries: the campaigns go too.
     audience = models.ForeignKey(
-        "clients.Audience", on_delete=models.RESTRICT, related_name="campaigns"
+        "clients.Audience", on_delete=models.CASCADE, related_name="campaigns"
     )
     segment = models.ForeignKey(
         "clients.Segment",

@@ -152,6 +152,7 @@ def notify_approval_requested(*, practice_id: int, campaign_id: int) -> int:
             "client": campaign.client.name,
             "url": url,
         }
-    key = f"campaign-approval:{campaign.pk}:{campaign.approval_requested_at:%s}"
+    asked = int(campaign.approval_requested_at.timestamp()) if campaign.approval_requested_at else 0
+    key = f"campaign-approval:{campaign.pk}:{asked}"
     sent = send_once(practice, key, [EmailMessage(subject, body, to=to)])
     return len(to) if sent else 0
