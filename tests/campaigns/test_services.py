@@ -189,3 +189,14 @@ def test_it_cancels_before_sending_only(world, audience, newsletter):
         services.campaign_cancel(practice=world.practice, campaign=campaign)
     with pytest.raises(ApplicationError):
         services.campaign_send_now(practice=world.practice, campaign=campaign)
+
+
+def test_deleting_a_list_deletes_its_campaigns(world, audience, newsletter):
+    from clients.mailing.campaigns.models import Campaign
+    from clients.mailing.services import audience_delete
+
+    approved_campaign(world, audience, newsletter)
+
+    audience_delete(practice=world.practice, audience=audience)
+
+    assert not Campaign.objects.for_practice(world.practice).exists()
