@@ -470,6 +470,9 @@ An empty query parameter (`?client=`) is the same as leaving it out.""",
         # Mailing lists API (clients.mailing).
         "SubscriberStatusEnum": "clients.mailing.models.SubscriberStatus",
         "ImportJobStatusEnum": "clients.mailing.models.ImportStatus",
+        # Campaigns API (clients.mailing.campaigns).
+        "CampaignStatusEnum": "clients.mailing.campaigns.models.CampaignStatus",
+        "DeliveryStatusEnum": "clients.mailing.campaigns.models.DeliveryStatus",
     },
 }
 
