@@ -136,7 +136,7 @@ class Migration(migrations.Migration):
         ),
         migrations.AddIndex(
             model_name='delivery',
-            index=models.Index(fields=['practice', 'campaign', 'status'], name='delivery_status_idx'),
+            index=models.Index(fields=['practice', 'campaign', 'status', 'id'], name='delivery_status_idx'),
         ),
         migrations.AddIndex(
             model_name='delivery',

@@ -234,7 +234,10 @@ class Delivery(TenantModel):
             )
         ]
         indexes = [
-            models.Index(fields=["practice", "campaign", "status"], name="delivery_status_idx"),
+            # The senders' claim: a campaign's queued rows in id order, read off the index.
+            models.Index(
+                fields=["practice", "campaign", "status", "id"], name="delivery_status_idx"
+            ),
             models.Index(fields=["practice", "provider_message_id"], name="delivery_message_idx"),
         ]
 
