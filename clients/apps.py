@@ -8,6 +8,7 @@ class ClientsConfig(AppConfig):
 
     def ready(self) -> None:
         from clients import receivers  # noqa: F401  (practice seeding, contact invitations)
+        from clients.mailing.campaigns import setup as campaigns_setup
         from clients.models import ClientStatus
         from secretary.audit import register_verbs
         from secretary.models import Role
@@ -49,6 +50,7 @@ class ClientsConfig(AppConfig):
             count=mailing_count,
             order=45,
         )
+        campaigns_setup.ready()
         register_verbs(
             {
                 "client.created": _("added a client"),

@@ -12,6 +12,7 @@ from decimal import Decimal
 from django.utils import timezone
 
 from clients.coverage import Window
+from clients.mailing.campaigns import demo as campaigns_demo
 from clients.mailing.demo import northwind_audience
 from clients.models import (
     AgreementKind,
@@ -421,8 +422,9 @@ def seed(demo) -> None:
                 is_primary=True,
             )
 
-    # Northwind's own customers: the mailing list its newsletters go to.
+    # Northwind's own customers: the mailing list its newsletters go to, and its campaigns.
     northwind_audience(demo)
+    campaigns_demo.seed(demo)
 
 
 def _logo_png(primary: str, accent: str):

@@ -812,6 +812,12 @@ class BrandKit(TenantModel):
 
 # The mailing lists' models live in their own module; importing them here registers them
 # with the clients app.
+from clients.mailing.campaigns.models import (  # noqa: E402,F401
+    Campaign,
+    Delivery,
+    ProviderEvent,
+    SendingSettings,
+)
 from clients.mailing.models import (  # noqa: E402,F401
     Audience,
     ImportJob,

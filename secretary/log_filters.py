@@ -23,6 +23,7 @@ class PracticeContextFilter(logging.Filter):
 # feed, of a password reset and of an email confirmation; and any query parameter so named.
 _URL_SECRETS = [
     (re.compile(r"(/invitations/)[^/\s?#\"']+"), r"\1***"),
+    (re.compile(r"(/mailing/unsubscribe/)[^/\s?#\"']+"), r"\1***"),
     (re.compile(r"(/calendar/feed/)[^/\s?#\"']+?(\.ics)?(?=[/\s?#\"']|$)"), r"\1***\2"),
     (re.compile(r"(/password/reset/key/)[^/\s?#\"']+"), r"\1***"),
     (re.compile(r"(/confirm-email/)[^/\s?#\"']+"), r"\1***"),

@@ -58,6 +58,7 @@ INSTALLED_APPS = [
     "allauth.account",
     "allauth.mfa",
     "allauth.usersessions",
+    "anymail",
     "secretary",
     "clients",
     "tasks",
@@ -294,6 +295,27 @@ EMAIL_HOST_PASSWORD = os.environ.get("EMAIL_HOST_PASSWORD", "")
 EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS")
 DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "Secretary <no-reply@secretary.local>")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
+# Campaigns may send through an email provider with django-anymail: set EMAIL_BACKEND to its
+# backend (e.g. anymail.backends.postmark.EmailBackend) and its key below. The providers'
+# event webhooks (/mailing/webhooks/<provider>/) stay closed until their secret is set:
+# ANYMAIL_WEBHOOK_SECRET ("user:password" of the webhook's basic auth) and, for Mailgun's
+# signatures, ANYMAIL_MAILGUN_WEBHOOK_SIGNING_KEY.
+ANYMAIL = {
+    key: os.environ[f"ANYMAIL_{key}"]
+    for key in (
+        "WEBHOOK_SECRET",
+        "MAILGUN_API_KEY",
+        "MAILGUN_SENDER_DOMAIN",
+        "MAILGUN_WEBHOOK_SIGNING_KEY",
+        "POSTMARK_SERVER_TOKEN",
+        "SENDGRID_API_KEY",
+        "BREVO_API_KEY",
+        "MAILJET_API_KEY",
+        "MAILJET_SECRET_KEY",
+        "SPARKPOST_API_KEY",
+    )
+    if os.environ.get(f"ANYMAIL_{key}")
+}
 
 # Online payment of invoices (Stripe Checkout): on only when both are set.
 STRIPE_SECRET_KEY = os.environ.get("STRIPE_SECRET_KEY", "")
@@ -448,6 +470,9 @@ An empty query parameter (`?client=`) is the same as leaving it out.""",
         # Mailing lists API (clients.mailing).
         "SubscriberStatusEnum": "clients.mailing.models.SubscriberStatus",
         "ImportJobStatusEnum": "clients.mailing.models.ImportStatus",
+        # Campaigns API (clients.mailing.campaigns).
+        "CampaignStatusEnum": "clients.mailing.campaigns.models.CampaignStatus",
+        "DeliveryStatusEnum": "clients.mailing.campaigns.models.DeliveryStatus",
     },
 }
 

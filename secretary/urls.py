@@ -9,6 +9,8 @@ from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitVie
 import billing.api
 import billing.urls
 import clients.api
+import clients.mailing.campaigns.api
+import clients.mailing.campaigns.urls
 import clients.urls
 import documents.api
 import documents.urls
@@ -22,8 +24,14 @@ from secretary.files import media_file
 admin.site.login = secure_admin_login(admin.site.login)
 admin.site.site_header = "Secretary"
 
-FEATURE_URLS = (clients.urls, tasks.urls, billing.urls, documents.urls)
-FEATURE_APIS = (clients.api, tasks.api, billing.api, documents.api)
+FEATURE_URLS = (
+    clients.urls,
+    clients.mailing.campaigns.urls,
+    tasks.urls,
+    billing.urls,
+    documents.urls,
+)
+FEATURE_APIS = (clients.api, clients.mailing.campaigns.api, tasks.api, billing.api, documents.api)
 
 staff_patterns = list(views.staff_patterns)
 portal_patterns = list(views.portal_patterns)
@@ -51,6 +59,7 @@ urlpatterns = [
     path("healthz", views.healthz, name="healthz"),
     path("files/<str:token>/", media_file, name="media_file"),
     path("billing/", include(billing.urls.public_patterns)),
+    path("mailing/", include(clients.mailing.campaigns.urls.public_patterns)),
 ]
 
 # Media files are never served by URL: uploads and rendered documents go through
