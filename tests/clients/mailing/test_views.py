@@ -313,9 +313,10 @@ def test_it_hides_the_lists_from_a_contact_who_may_not_see_documents(world, nort
 def test_it_lists_the_clients_lists_on_the_client_page(
     world, northwind, audience, secretary_client
 ):
-    page = secretary_client.get(
-        url(world, "client_detail", client_id=northwind.pk)
-    ).content.decode()
+    address = url(world, "client_detail", client_id=northwind.pk)
+    tabs = {tab["key"]: tab["count"] for tab in secretary_client.get(address).context["tabs"]}
+    assert tabs["mailing"] == 1
+    page = secretary_client.get(address, {"tab": "mailing"}).content.decode()
     assert (
         "Mailing lists" in page and url(world, "audience_detail", audience_id=audience.pk) in page
     )
