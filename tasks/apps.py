@@ -38,6 +38,7 @@ class TasksConfig(AppConfig):
         register_minutes_source(timekeeping.minutes_source)
         register_staff_nav("task_list", _("Tasks"), order=20)
         register_staff_nav("event_list", _("Calendar"), order=30)
+        register_staff_nav("roster_week", _("Roster"), order=35)
         register_staff_nav(
             "task_template_list",
             _("Task templates"),

@@ -369,9 +369,11 @@ def duty_of(*, practice, membership: Membership, at: datetime | None = None) -> 
     return result
 
 
-def handovers_for(*, practice, membership: Membership, limit: int = 5) -> list[Handover]:
+def handovers_for(
+    *, practice, membership: Membership, duty: MyDuty | None = None, limit: int = 5
+) -> list[Handover]:
     """Unread handover notes of the clients ``membership`` is on duty for now or next."""
-    duty = duty_of(practice=practice, membership=membership)
+    duty = duty or duty_of(practice=practice, membership=membership)
     client_ids = {d.client.pk for d in duty.now}
     if duty.next is not None:
         client_ids.add(duty.next.client.pk)
