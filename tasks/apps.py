@@ -62,3 +62,9 @@ class TasksConfig(AppConfig):
         membership_removed.connect(
             signals.revoke_feeds_of_removed_member, dispatch_uid="tasks.revoke_member_feeds"
         )
+        from clients.signals import engagement_accepted
+        from tasks.roster.receivers import carry_roster_to_new_version
+
+        engagement_accepted.connect(
+            carry_roster_to_new_version, dispatch_uid="tasks.roster.carry_to_new_version"
+        )

@@ -42,6 +42,7 @@ from tasks.models import (
     Status,
     TaskTemplate,
 )
+from tasks.roster import views as roster_views
 from tasks.templatetags.timer_tags import running_timer_of
 from tasks.views.common import PAGE_SIZE, _fail, _serve, _staff_task, _task_url
 
@@ -56,6 +57,7 @@ def dashboard(request):
     data = selectors.dashboard(
         practice=request.practice, membership=request.membership, practice_wide=scope == "all"
     )
+    data["roster"] = roster_views.dashboard_panel(request)
     return render(request, "tasks/dashboard.html", data)
 
 
