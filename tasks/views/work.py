@@ -43,6 +43,7 @@ from tasks.models import (
     TaskTemplate,
 )
 from tasks.roster import views as roster_views
+from tasks.roster.routing import suggested_member
 from tasks.templatetags.timer_tags import running_timer_of
 from tasks.views.common import PAGE_SIZE, _fail, _serve, _staff_task, _task_url
 
@@ -227,6 +228,9 @@ def _detail_context(request, task, **forms) -> dict:
             else None
         ),
         "events": selectors.events_for(practice=practice).filter(task=task),
+        "suggested": suggested_member(practice=practice, client=task.client)
+        if task.status in (Status.REQUESTED, Status.TODO)
+        else None,
         "comment_form": forms.get("comment_form") or CommentForm(),
         "time_form": forms.get("time_form")
         or TimeEntryForm(initial={"day": timezone.localdate(), "billable": True}),
