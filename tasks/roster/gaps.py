@@ -303,18 +303,25 @@ def effective_duties(
     end: datetime,
 ) -> list[Duty]:
     """Each duty cut down to the time its member is available (a member with no entry is
-    available throughout)."""
+    available throughout). An on-call turn runs outside working hours by design: only time
+    off interrupts it."""
     start, end = _require_range(start, end)
-    cache: dict[int, list[Span]] = {}
+    cache: dict[tuple[int, bool], list[Span]] = {}
     kept: list[Duty] = []
     for duty in duties:
         member_availability = availability.get(duty.member)
         if member_availability is None:
             pieces = clip([duty.span], start, end)
         else:
-            if duty.member not in cache:
-                cache[duty.member] = available_spans(member_availability, start, end)
-            pieces = intersect([duty.span], cache[duty.member])
+            on_call = duty.source == "rotation"
+            key = (duty.member, on_call)
+            if key not in cache:
+                cache[key] = (
+                    subtract([(start, end)], member_availability.time_off)
+                    if on_call
+                    else available_spans(member_availability, start, end)
+                )
+            pieces = intersect([duty.span], cache[key])
         kept.extend(Duty(duty.member, s, e, duty.backup, duty.source) for s, e in pieces if e > s)
     return kept
 

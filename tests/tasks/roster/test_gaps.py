@@ -304,3 +304,26 @@ def test_rotation_turns_tile_the_range_without_overlap(zone, week, length, peopl
     for previous, current in pairwise(duties):
         assert previous.end == current.start
         assert previous.member != current.member or people == 1
+
+
+def test_an_on_call_turn_ignores_working_hours_but_not_time_off():
+    coverage = Coverage(time_zone="Australia/Sydney", always_on=True)
+    plan = RotationPlan("Australia/Sydney", 0, time(9), 7, date(2025, 7, 14), (1,))
+    start = datetime(2025, 7, 14, 9, tzinfo=SYDNEY)
+    end = start + timedelta(days=7)
+    leave = time_off_span(
+        start_date=date(2025, 7, 16),
+        end_date=date(2025, 7, 16),
+        start_time=None,
+        end_time=None,
+        time_zone="Australia/Sydney",
+    )
+    office_hours = tuple(Window(d, time(9), time(17)) for d in range(5))
+    result = roster(
+        coverage=coverage,
+        duties=rotation_duties(plan, start, end),
+        availability={1: Availability("Australia/Sydney", office_hours, (leave,))},
+        start=start,
+        end=end,
+    )
+    assert [(g.start, g.end, g.reason) for g in result.gaps] == [(*leave, UNAVAILABLE)]
