@@ -63,6 +63,14 @@ class TasksConfig(AppConfig):
             signals.revoke_feeds_of_removed_member, dispatch_uid="tasks.revoke_member_feeds"
         )
         from clients.signals import engagement_accepted
+        from clients.staffing import register_staffing_check
+        from tasks.roster.views import staffing_context
+
+        register_staffing_check(
+            "roster",
+            template="tasks/roster/partials/staffing_check.html",
+            context=staffing_context,
+        )
         from tasks.roster.receivers import carry_roster_to_new_version
 
         engagement_accepted.connect(

@@ -4,7 +4,7 @@ per engagement to edit its shifts, exceptions and rotation, and capacity (owners
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import date, time, timedelta
+from datetime import date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
 from django.contrib import messages
@@ -12,6 +12,7 @@ from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.dateparse import parse_date
+from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
@@ -456,4 +457,40 @@ def dashboard_panel(request) -> dict:
             practice=practice,
             initial={"client": duty.now[0].client.pk} if duty.now else None,
         ),
+    }
+
+
+# --- The engagement builder's check --------------------------------------------------------
+
+
+def _span_label(span, zone: str) -> str:
+    tz = ZoneInfo(zone)
+    start, end = span[0].astimezone(tz), span[1].astimezone(tz)
+    same_day = end.date() == start.date() or (end.time() == time(0) and end - start <= timedelta(1))
+    ending = "24:00" if end.time() == time(0) and same_day else f"{end:%H:%M}"
+    if not same_day:
+        ending = date_format(end, "D H:i")
+    return f"{date_format(start, 'D j M H:i')}–{ending}"
+
+
+def staffing_context(request, engagement, coverage) -> dict | None:
+    """The builder's "can we take this client?" check: the coming week's sold hours nobody
+    on staff is available for, and those the client's current roster leaves open."""
+    if not (coverage.windows or coverage.always_on):
+        return None
+    zone = coverage.time_zone
+    local_today = timezone.now().astimezone(ZoneInfo(zone)).date()
+    start = datetime.combine(local_today, time(0), tzinfo=ZoneInfo(zone))
+    end = datetime.combine(local_today + timedelta(days=7), time(0), tzinfo=ZoneInfo(zone))
+    check = selectors.staffing_check(
+        practice=request.practice,
+        coverage=coverage,
+        client=engagement.client,
+        start=start,
+        end=end,
+    )
+    return {
+        "zone": zone,
+        "unavailable": [_span_label(span, zone) for span in check.unavailable],
+        "unrostered": [_span_label(span, zone) for span in check.unrostered],
     }
