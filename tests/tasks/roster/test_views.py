@@ -196,3 +196,28 @@ def test_capacity_lists_people_and_the_practice(world):
     html = page.content.decode()
     assert page.status_code == 200
     assert "40.00" in html  # the secretary's five eight-hour shifts
+
+
+def test_the_task_page_names_who_is_on_duty_for_the_client(world, secretary_client):
+    from datetime import date
+
+    from tasks.roster.models import Rotation, RotationMember
+    from tests.tasks.factories import TaskFactory
+
+    # Given a 24/7 client whose only rotation member is the admin (on duty at any hour)
+    client = ClientFactory(practice=world.practice, name="Nightjar", status="active")
+    engagement = EngagementFactory(practice=world.practice, client=client, on_call=True)
+    rotation = Rotation.objects.create(
+        practice=world.practice,
+        engagement=engagement,
+        handover_weekday=0,
+        handover_time=time(9),
+        length_days=7,
+        starts_on=date(2026, 1, 5),
+    )
+    RotationMember.objects.create(
+        practice=world.practice, rotation=rotation, membership=world.admin, position=0
+    )
+    task = TaskFactory(practice=world.practice, client=client, assignee=world.secretary)
+    page = secretary_client.get(url(world, "task_detail", task_id=task.pk))
+    assert f"On duty for this client: {world.admin.user}" in page.content.decode()
