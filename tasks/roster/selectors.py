@@ -488,3 +488,33 @@ def staffing_check(
         unavailable=gaps.subtract(sold, free),
         unrostered=gaps.subtract(sold, own),
     )
+
+
+@dataclass
+class Cover:
+    """Who covers a client: a first name and when (spans of real time)."""
+
+    first_name: str
+    spans: list[gaps.Span]
+    on_call: bool = False
+
+
+def client_cover(*, practice, client: Client, start: datetime, end: datetime) -> list[Cover]:
+    """The people really on duty for ``client`` over the range, first names only, in the
+    order they come on duty (nothing of any other client)."""
+    found = rosters(practice=practice, start=start, end=end, client_ids=[client.pk])
+    if not found:
+        return []
+    duties = found[0].result.duties
+    names = {
+        m.pk: m.user.get_short_name()
+        for m in staff_of(practice).filter(pk__in={d.member for d in duties})
+    }
+    by_member: dict[int, Cover] = {}
+    for duty in sorted(duties, key=lambda d: d.start):
+        cover = by_member.setdefault(duty.member, Cover(names.get(duty.member, ""), []))
+        cover.spans.append(duty.span)
+        cover.on_call = cover.on_call or duty.source == "rotation"
+    for cover in by_member.values():
+        cover.spans = gaps.merge(cover.spans)
+    return list(by_member.values())

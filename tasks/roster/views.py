@@ -494,3 +494,32 @@ def staffing_context(request, engagement, coverage) -> dict | None:
         "unavailable": [_span_label(span, zone) for span in check.unavailable],
         "unrostered": [_span_label(span, zone) for span in check.unrostered],
     }
+
+
+# --- The portal ----------------------------------------------------------------------------
+
+
+def _range_label(span, zone: str) -> str:
+    tz = ZoneInfo(zone)
+    start, end = span[0].astimezone(tz), span[1].astimezone(tz)
+    if end.date() == start.date():
+        return f"{date_format(start, 'D j M H:i')}–{end:%H:%M}"
+    if end.time() == time(0) and end.date() == start.date() + timedelta(days=1):
+        return f"{date_format(start, 'D j M H:i')}–24:00"
+    return f"{date_format(start, 'D j M H:i')} – {date_format(end, 'D j M H:i')}"
+
+
+def portal_cover(request, client, zone: str) -> list[dict]:
+    """Who covers the contact's client this week (their week, in their zone)."""
+    monday = week_start(timezone.now().astimezone(ZoneInfo(zone)).date())
+    start, end = week_bounds(monday, zone)
+    return [
+        {
+            "name": cover.first_name,
+            "on_call": cover.on_call,
+            "when": [_range_label(span, zone) for span in cover.spans],
+        }
+        for cover in selectors.client_cover(
+            practice=request.practice, client=client, start=start, end=end
+        )
+    ]
