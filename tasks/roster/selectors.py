@@ -518,3 +518,59 @@ def client_cover(*, practice, client: Client, start: datetime, end: datetime) ->
     for cover in by_member.values():
         cover.spans = gaps.merge(cover.spans)
     return list(by_member.values())
+
+
+FEED_WEEKS = 8
+
+
+def member_feed_events(*, practice, membership: Membership, now: datetime | None = None):
+    """A member's shifts and on-call turns from yesterday to eight weeks ahead, as ICS
+    events in the coverage zone (one per occurrence, stable uids)."""
+    from django.utils.translation import gettext as _
+
+    from tasks.ics import FeedEvent
+
+    now = now or timezone.now()
+    start, end = now - timedelta(days=1), now + timedelta(weeks=FEED_WEEKS)
+    engagement_ids = set(
+        Shift.objects.for_practice(practice)
+        .filter(membership=membership)
+        .values_list("engagement_id", flat=True)
+    ) | set(
+        RotationMember.objects.for_practice(practice)
+        .filter(membership=membership)
+        .values_list("rotation__engagement_id", flat=True)
+    )
+    engagement_ids |= set(
+        ShiftException.objects.for_practice(practice)
+        .filter(replacement=membership, date__gte=start.date())
+        .values_list("shift__engagement_id", flat=True)
+    )
+    if not engagement_ids:
+        return []
+    events = []
+    for engagement in _engagements(practice, engagement_ids=engagement_ids):
+        zone = engagement.coverage_time_zone
+        for duty in planned_duties(engagement, start, end):
+            if membership.pk not in (duty.member, duty.backup):
+                continue
+            on_call = duty.source == "rotation"
+            if duty.member != membership.pk:
+                title = _("Backup on call: %(client)s")
+            elif on_call:
+                title = _("On call: %(client)s")
+            else:
+                title = _("Shift: %(client)s")
+            events.append(
+                FeedEvent(
+                    uid=f"roster-{engagement.pk}-{duty.source}-{duty.start:%Y%m%dT%H%M%SZ}"
+                    f"-{membership.pk}@secretary",
+                    title=title % {"client": engagement.client.name},
+                    start=duty.start,
+                    end=duty.end,
+                    time_zone=zone,
+                    updated=engagement.updated_at,
+                    also_in=(membership.user.time_zone,),
+                )
+            )
+    return events
