@@ -152,7 +152,7 @@ class RotationOutSerializer(RotationSerializer):
 
 class GapSerializer(serializers.Serializer):
     client = serializers.IntegerField()
-    client_name = serializers.CharField()
+    client_name = serializers.CharField(read_only=True)
     engagement = serializers.IntegerField()
     start = serializers.DateTimeField()
     end = serializers.DateTimeField()
@@ -161,7 +161,7 @@ class GapSerializer(serializers.Serializer):
 
 class MemberCapacitySerializer(serializers.Serializer):
     membership = serializers.IntegerField()
-    name = serializers.CharField()
+    name = serializers.CharField(read_only=True)
     rostered_hours = serializers.DecimalField(max_digits=9, decimal_places=2)
     available_hours = serializers.DecimalField(max_digits=9, decimal_places=2, allow_null=True)
     max_weekly_hours = serializers.DecimalField(max_digits=5, decimal_places=2, allow_null=True)

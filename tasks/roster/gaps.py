@@ -301,12 +301,15 @@ def effective_duties(
     availability: Mapping[int, Availability],
     start: datetime,
     end: datetime,
+    cache: dict | None = None,
 ) -> list[Duty]:
     """Each duty cut down to the time its member is available (a member with no entry is
     available throughout). An on-call turn runs outside working hours by design: only time
     off interrupts it."""
     start, end = _require_range(start, end)
-    cache: dict[tuple[int, bool], list[Span]] = {}
+    # Members' available spans over the range, shared by callers that roster many engagements
+    # over one range (pass the same dict each time).
+    cache = {} if cache is None else cache
     kept: list[Duty] = []
     for duty in duties:
         member_availability = availability.get(duty.member)
@@ -333,13 +336,14 @@ def roster(
     availability: Mapping[int, Availability],
     start: datetime,
     end: datetime,
+    cache: dict | None = None,
 ) -> Roster:
     """Sold coverage minus the time someone available is on duty = the gaps; a gap where
     somebody is rostered but unavailable says so."""
     start, end = _require_range(start, end)
     duties = [d for d in duties if d.end > start and d.start < end]
     sold = sold_spans(coverage, start, end)
-    effective = effective_duties(duties, availability, start, end)
+    effective = effective_duties(duties, availability, start, end, cache)
     on_duty = merge(d.span for d in effective)
     missing = subtract(sold, on_duty)
     rostered = [d.span for d in duties]

@@ -213,6 +213,16 @@ def _engagements(practice, *, client_ids=None, engagement_ids=None):
     return queryset
 
 
+def active_engagement_ids(*, practice) -> list[int]:
+    """Ids of the active engagements in the order the roster lists them (by client)."""
+    return list(
+        Engagement.objects.for_practice(practice)
+        .filter(status=EngagementStatus.ACTIVE)
+        .order_by("client__name", "client_id")
+        .values_list("pk", flat=True)
+    )
+
+
 def shift_pattern(shift: Shift, zone: str) -> gaps.ShiftPattern:
     return gaps.ShiftPattern(
         shift.membership_id,
@@ -259,6 +269,7 @@ def rosters(
     if availability is None:
         availability = availability_map(practice=practice, start=start, end=end)
     found = []
+    cache: dict = {}  # members' available spans over the range, computed once
     for engagement in _engagements(practice, client_ids=client_ids, engagement_ids=engagement_ids):
         duties = planned_duties(engagement, start, end)
         result = gaps.roster(
@@ -267,6 +278,7 @@ def rosters(
             availability=availability,
             start=start,
             end=end,
+            cache=cache,
         )
         found.append(
             EngagementRoster(
@@ -278,6 +290,35 @@ def rosters(
             )
         )
     return found
+
+
+def clipped(entry: EngagementRoster, start: datetime, end: datetime) -> EngagementRoster:
+    """``entry`` seen over a part of its range (what ``rosters`` would say for that part)."""
+
+    def cut(duties):
+        return [
+            gaps.Duty(d.member, max(d.start, start), min(d.end, end), d.backup, d.source)
+            for d in duties
+            if d.end > start and d.start < end
+        ]
+
+    result = entry.result
+    return EngagementRoster(
+        engagement=entry.engagement,
+        shifts=entry.shifts,
+        rotation=entry.rotation,
+        rostered=cut(entry.rostered),
+        result=gaps.Roster(
+            sold=gaps.clip(result.sold, start, end),
+            duties=cut(result.duties),
+            on_duty=gaps.clip(result.on_duty, start, end),
+            gaps=[
+                gaps.Gap(max(g.start, start), min(g.end, end), g.reason)
+                for g in result.gaps
+                if g.end > start and g.start < end
+            ],
+        ),
+    )
 
 
 def engagement_roster(*, practice, engagement: Engagement, start, end) -> EngagementRoster:
