@@ -20,7 +20,6 @@ DAY_NAMES = [
     _("Saturday"),
     _("Sunday"),
 ]
-DAY_SHORT = [_("Mon"), _("Tue"), _("Wed"), _("Thu"), _("Fri"), _("Sat"), _("Sun")]
 
 
 def hhmm(value: time, *, end: bool = False) -> str:
