@@ -36,6 +36,7 @@ from tasks.roster.schedule import day_blocks, week_bounds, week_start
 
 GAP_LIST_DAYS = 14
 ROWS_PER_PAGE = 50
+GAP_LIST_ROWS = 100  # the soonest; the count of the rest is shown
 MEMBER_COLOURS = 8
 
 
@@ -144,6 +145,10 @@ def roster_week(request):
     upcoming = selectors.rosters(
         practice=practice, start=now, end=now + timedelta(days=GAP_LIST_DAYS)
     )
+    upcoming_gaps = sorted(
+        ((entry.client, gap) for entry in upcoming for gap in entry.gaps),
+        key=lambda pair: pair[1].start,
+    )
     names = _names(practice)
     context = {
         "monday": monday,
@@ -155,10 +160,8 @@ def roster_week(request):
         "rows": week_rows(
             entries, monday, zone, names, today=now.astimezone(ZoneInfo(zone)).date()
         ),
-        "upcoming_gaps": sorted(
-            ((entry.client, gap) for entry in upcoming for gap in entry.gaps),
-            key=lambda pair: pair[1].start,
-        ),
+        "upcoming_gaps": upcoming_gaps[:GAP_LIST_ROWS],
+        "more_gaps": max(0, len(upcoming_gaps) - GAP_LIST_ROWS),
         "gap_list_days": GAP_LIST_DAYS,
         "page": page,
     }
