@@ -6,6 +6,7 @@ shifts and rotations and read capacity. Writes go through ``tasks.roster.service
 
 from __future__ import annotations
 
+import re
 from datetime import datetime, timedelta
 
 from django import forms
@@ -14,16 +15,22 @@ from django.urls import path
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
-from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
+from drf_spectacular.utils import (
+    OpenApiParameter,
+    OpenApiResponse,
+    extend_schema,
+    extend_schema_field,
+)
 from rest_framework import generics, serializers, status
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from clients.coverage import Window
 from clients.models import Engagement, EngagementStatus
-from clients.serializers import StaffMemberField, TimeZoneField, WindowSerializer
+from clients.serializers import StaffMemberField, TimeZoneField
 from secretary.api_base import PracticeScopedMixin
 from secretary.api_filters import INSTANT_YEARS, FilterSet, IdFilter, InstantField
+from secretary.errors import ApplicationError
 from secretary.idempotency import IdempotentCreateMixin
 from secretary.limits import validate_date_in_range
 from secretary.models import Role
@@ -39,9 +46,47 @@ MAX_ROTATION = 12
 
 # --- Serializers ---------------------------------------------------------------------------
 
+WALL_TIME = r"^(?:[01][0-9]|2[0-3]):[0-5][0-9](?::[0-5][0-9])?$"
+
+
+@extend_schema_field(
+    {
+        "type": "string",
+        "pattern": WALL_TIME,
+        "example": "09:00",
+        "description": "A wall-clock time, HH:MM (no zone: the zone is the row's own).",
+    }
+)
+class WallTimeField(serializers.TimeField):
+    """A time on a wall clock: "09:00" (or "09:00:00"), never with an offset."""
+
+    def __init__(self, **kwargs):
+        kwargs.setdefault("format", "%H:%M")
+        super().__init__(**kwargs)
+
+    def to_internal_value(self, value):
+        if not isinstance(value, str) or not re.match(WALL_TIME, value):
+            self.fail("invalid", format="hh:mm")
+        return super().to_internal_value(value)
+
+
+class WallWindowSerializer(serializers.Serializer):
+    """A weekly window: weekday 0 = Monday … 6 = Sunday; end "00:00" = midnight."""
+
+    weekday = serializers.IntegerField(min_value=0, max_value=6)
+    start = WallTimeField()
+    end = WallTimeField()
+
+    def to_representation(self, instance):
+        return {
+            "weekday": instance.weekday,
+            "start": f"{instance.start:%H:%M}",
+            "end": f"{instance.end:%H:%M}",
+        }
+
 
 class AvailabilityWindowsField(serializers.ListField):
-    child = WindowSerializer()
+    child = WallWindowSerializer()
 
     def __init__(self, **kwargs):
         kwargs.setdefault("max_length", MAX_WINDOWS)
@@ -56,7 +101,7 @@ class AvailabilityWindowsField(serializers.ListField):
         return windows
 
     def to_representation(self, value):
-        return [WindowSerializer().to_representation(w) for w in value]
+        return [WallWindowSerializer().to_representation(w) for w in value]
 
 
 class AvailabilitySerializer(serializers.Serializer):
@@ -70,8 +115,8 @@ class AvailabilitySerializer(serializers.Serializer):
 
 
 class TimeOffSerializer(serializers.ModelSerializer):
-    start_time = serializers.TimeField(format="%H:%M", required=False, allow_null=True)
-    end_time = serializers.TimeField(format="%H:%M", required=False, allow_null=True)
+    start_time = WallTimeField(required=False, allow_null=True)
+    end_time = WallTimeField(required=False, allow_null=True)
 
     class Meta:
         model = TimeOff
@@ -90,8 +135,8 @@ class ShiftSerializer(serializers.ModelSerializer):
     engagement = scoped(Engagement, extra_filter={"status": EngagementStatus.ACTIVE})
     membership = StaffMemberField()
     weekday = serializers.IntegerField(min_value=0, max_value=6)
-    start = serializers.TimeField(format="%H:%M")
-    end = serializers.TimeField(format="%H:%M", help_text=gettext_lazy("00:00 = midnight."))
+    start = WallTimeField()
+    end = WallTimeField(help_text=gettext_lazy("00:00 = midnight."))
     exceptions = ExceptionSerializer(many=True, read_only=True)
     time_zone = serializers.CharField(source="engagement.coverage_time_zone", read_only=True)
 
@@ -123,7 +168,7 @@ class RotationSerializer(serializers.ModelSerializer):
         help_text=gettext_lazy("Staff memberships in turn order; the next one is the backup."),
     )
     handover_weekday = serializers.IntegerField(min_value=0, max_value=6)
-    handover_time = serializers.TimeField(format="%H:%M")
+    handover_time = WallTimeField()
     length_days = serializers.IntegerField(min_value=1, max_value=56)
     starts_on = serializers.DateField(validators=[validate_date_in_range])
 
@@ -204,10 +249,13 @@ def _range(request) -> tuple[datetime, datetime]:
         raise serializers.ValidationError(errors)
     start = found["start"] or timezone.now()
     end = found["end"] or start + timedelta(days=14)
+    # Rules of the product, not of the parameters' shape (each is a valid instant alone).
     if end <= start:
-        raise serializers.ValidationError({"end": [_("The end must come after the start.")]})
+        message = _("The end must come after the start.")
+        raise ApplicationError(message, errors={"end": [message]})
     if end - start > MAX_RANGE:
-        raise serializers.ValidationError({"end": [_("Ask for 31 days at most.")]})
+        message = _("Ask for 31 days at most.")
+        raise ApplicationError(message, errors={"end": [message]})
     return start, end
 
 
