@@ -53,8 +53,7 @@ WALL_TIME = r"^(?:[01][0-9]|2[0-3]):[0-5][0-9](?::[0-5][0-9])?$"
     {
         "type": "string",
         "pattern": WALL_TIME,
-        "example": "09:00",
-        "description": "A wall-clock time, HH:MM (no zone: the zone is the row's own).",
+        "description": "A wall-clock time, HH:MM, e.g. 09:00 (no zone: the zone is the row's own).",
     }
 )
 class WallTimeField(serializers.TimeField):
