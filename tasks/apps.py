@@ -39,6 +39,7 @@ class TasksConfig(AppConfig):
         register_minutes_source(timekeeping.minutes_source)
         register_staff_nav("task_list", _("Tasks"), order=20)
         register_staff_nav("event_list", _("Calendar"), order=30)
+        register_staff_nav("roster_week", _("Roster"), order=35)
         register_staff_nav(
             "task_template_list",
             _("Task templates"),
@@ -77,4 +78,18 @@ class TasksConfig(AppConfig):
         )
         membership_removed.connect(
             signals.revoke_feeds_of_removed_member, dispatch_uid="tasks.revoke_member_feeds"
+        )
+        from clients.signals import engagement_accepted
+        from clients.staffing import register_staffing_check
+        from tasks.roster.views import staffing_context
+
+        register_staffing_check(
+            "roster",
+            template="tasks/roster/partials/staffing_check.html",
+            context=staffing_context,
+        )
+        from tasks.roster.receivers import carry_roster_to_new_version
+
+        engagement_accepted.connect(
+            carry_roster_to_new_version, dispatch_uid="tasks.roster.carry_to_new_version"
         )

@@ -329,5 +329,10 @@ def feed_body(
                 extra_lines=(_("Dial-in: %(number)s") % {"number": dial_in},) if dial_in else (),
             )
         )
+    if client is None and membership is not None:
+        # A member's own feed carries their shifts and on-call turns too.
+        from tasks.roster.selectors import member_feed_events
+
+        items.extend(member_feed_events(practice=practice, membership=membership))
     name = client.name if client is not None else f"{practice.name}: {membership.user}"
     return feed_ics(name=name, events=items)

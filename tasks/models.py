@@ -600,3 +600,16 @@ class RequestRead(TenantModel):
                 fields=["practice", "contact", "task"], name="requestread_unique_contact_task"
             )
         ]
+
+
+from tasks.roster.models import (  # noqa: E402,F401  (the roster's rows live in this app)
+    AvailabilityWindow,
+    Handover,
+    RosterSettings,
+    Rotation,
+    RotationMember,
+    Shift,
+    ShiftException,
+    StaffAvailability,
+    TimeOff,
+)

@@ -17,6 +17,7 @@ from django.utils import timezone
 from secretary.models import Membership, Practice
 from secretary.tenancy import practice_scope
 from tasks.models import Comment, NotificationPreference, NotificationSent, Task
+from tasks.roster.routing import breach_recipients
 
 
 def _wants(membership: Membership, kind: str) -> bool:
@@ -166,15 +167,18 @@ def notify_sla_breach(*, practice_id: int, task_id: int) -> bool:
         task.sla_notified_at = timezone.now()
         task.save(update_fields=["sla_notified_at"])
         member = task.assignee or task.client.primary_secretary
-        if member is None or not _wants(member, "on_sla_breach"):
-            return False
         with practice_scope(task.practice):
-            _send(
-                "sla_breach",
-                {"task": task, "url": _task_url(task), "member": member},
-                [member.user.email],
-            )
-    return True
+            # Whoever is on duty for the client now, and their backup, hear of it too.
+            on_duty = breach_recipients(practice=task.practice, client=task.client)
+            recipients = list({m.pk: m for m in [member, *on_duty] if m is not None}.values())
+            recipients = [m for m in recipients if _wants(m, "on_sla_breach")]
+            for recipient in recipients:
+                _send(
+                    "sla_breach",
+                    {"task": task, "url": _task_url(task), "member": recipient},
+                    [recipient.user.email],
+                )
+    return bool(recipients)
 
 
 @shared_task

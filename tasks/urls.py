@@ -3,6 +3,7 @@
 from django.urls import path
 
 from tasks import views
+from tasks.roster import urls as roster_urls
 
 # Under /app/<practice_slug>/ (staff).
 staff_patterns: list = [
@@ -39,6 +40,7 @@ staff_patterns: list = [
     # Token-authenticated (calendar apps): the secret in the URL is the credential.
     path("calendar/feed/<str:token>.ics", views.calendar_feed, name="calendar_feed"),
     path("notifications/", views.notification_preferences, name="notification_preferences"),
+    *roster_urls.staff_patterns,
 ]
 # Under /portal/<practice_slug>/ (client contacts).
 portal_patterns: list = [

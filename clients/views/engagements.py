@@ -23,6 +23,7 @@ from clients.forms import (
 )
 from clients.models import Engagement, EngagementStatus
 from clients.schedule import describe, grids_for, parse_windows
+from clients.staffing import staffing_checks
 from clients.usage import period_usage
 from clients.views._common import (
     client_for,
@@ -182,6 +183,7 @@ def engagement_edit(request, engagement_id: int):
         "engagement": engagement,
         "client": engagement.client,
         "grids": _grids(engagement, viewer_zone=request.user.time_zone, coverage=typed),
+        "staffing": staffing_checks(request, engagement, typed or engagement.coverage()),
         "questionnaire": selectors.questionnaire_current(
             practice=request.practice, client=engagement.client
         ),
@@ -229,8 +231,11 @@ def _coverage_preview(request, engagement: Engagement):
         if problems
         else _grids(engagement, viewer_zone=request.user.time_zone, coverage=coverage)
     )
+    staffing = [] if problems else staffing_checks(request, engagement, coverage)
     return render(
-        request, "clients/partials/coverage_preview.html", {"grids": grids, "problems": problems}
+        request,
+        "clients/partials/coverage_preview.html",
+        {"grids": grids, "problems": problems, "staffing": staffing},
     )
 
 

@@ -30,6 +30,7 @@ from tasks.models import (
     Task,
     TaskTemplate,
 )
+from tasks.roster.routing import request_assignee
 from tasks.services.attachments import _check_files, _store_attachments
 from tasks.services.sla_clock import (
     SLA_FIELDS,
@@ -171,6 +172,7 @@ def task_request_submit(
     assignee = client.primary_secretary
     if assignee is not None and not can_work_on(client=client, membership=assignee):
         assignee = None
+    assignee = request_assignee(practice=practice, client=client, default=assignee, at=now)
     task = Task(
         practice=practice,
         client=client,

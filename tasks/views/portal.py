@@ -31,6 +31,7 @@ from tasks.models import (
     Status,
 )
 from tasks.reading import request_mark_read, with_unread
+from tasks.roster import views as roster_views
 from tasks.views.common import PAGE_SIZE, _feed_url, _serve
 
 # How often an open request page asks for new replies (while its tab is visible), and how long
@@ -91,6 +92,8 @@ def _portal_home(request, contact):
             "recently_done": recently_done[:5] if follows else [],
             "proposals": selectors.proposed_engagements(practice=practice, client=client),
             "can_request": follows,
+            "cover": roster_views.portal_cover(request, client, contact.shown_time_zone),
+            "cover_zone": contact.shown_time_zone,
         },
     )
 

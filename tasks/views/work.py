@@ -42,6 +42,8 @@ from tasks.models import (
     Status,
     TaskTemplate,
 )
+from tasks.roster import views as roster_views
+from tasks.roster.routing import suggested_member
 from tasks.templatetags.timer_tags import running_timer_of
 from tasks.views.common import PAGE_SIZE, _fail, _serve, _staff_task, _task_url
 
@@ -56,6 +58,7 @@ def dashboard(request):
     data = selectors.dashboard(
         practice=request.practice, membership=request.membership, practice_wide=scope == "all"
     )
+    data["roster"] = roster_views.dashboard_panel(request)
     return render(request, "tasks/dashboard.html", data)
 
 
@@ -225,6 +228,9 @@ def _detail_context(request, task, **forms) -> dict:
             else None
         ),
         "events": selectors.events_for(practice=practice).filter(task=task),
+        "suggested": suggested_member(practice=practice, client=task.client)
+        if task.status in (Status.REQUESTED, Status.TODO)
+        else None,
         "comment_form": forms.get("comment_form") or CommentForm(),
         "time_form": forms.get("time_form")
         or TimeEntryForm(initial={"day": timezone.localdate(), "billable": True}),

@@ -13,6 +13,7 @@ from tests.tasks.factories import (
     TaskTemplateFactory,
     TimeEntryFactory,
 )
+from tests.tasks.roster.routes import roster_routes
 
 
 def routes(world) -> dict[str, dict]:
@@ -45,6 +46,7 @@ def routes(world) -> dict[str, dict]:
         "dashboard": {},
         "portal_home": {},
         **api_routes(world, task, attachment, entry, event, feed),
+        **roster_routes(world),
         "task_list": {},
         "task_new": {},
         "task_template_preview": {},

@@ -1,0 +1,617 @@
+"""Reads of the roster. Every function loads what it needs in a fixed number of queries,
+whatever the number of clients, shifts or members, and leaves the arithmetic to
+``tasks.roster.gaps``."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass, field
+from datetime import date, datetime, timedelta
+from decimal import Decimal
+
+from django.db.models import Prefetch
+from django.http import Http404
+from django.utils import timezone
+
+from clients.coverage import Coverage, Window
+from clients.models import Client, CoverageWindow, Engagement, EngagementStatus
+from secretary.models import Membership, Role
+from tasks.roster import gaps
+from tasks.roster.models import (
+    AvailabilityWindow,
+    Handover,
+    RosterSettings,
+    Rotation,
+    RotationMember,
+    Shift,
+    ShiftException,
+    StaffAvailability,
+    TimeOff,
+)
+
+ROUTING_HORIZON = timedelta(days=14)
+
+
+# --- Lookups -------------------------------------------------------------------------------
+
+
+def _get(queryset, pk):
+    row = queryset.filter(pk=pk).first()
+    if row is None:
+        raise Http404
+    return row
+
+
+def active_engagement_get(*, practice, engagement_id: int) -> Engagement:
+    return _get(
+        Engagement.objects.for_practice(practice)
+        .filter(status=EngagementStatus.ACTIVE)
+        .select_related("client"),
+        engagement_id,
+    )
+
+
+def shift_get(*, practice, shift_id: int) -> Shift:
+    return _get(
+        Shift.objects.for_practice(practice).select_related("engagement__client", "membership"),
+        shift_id,
+    )
+
+
+def shift_exception_get(*, practice, exception_id: int) -> ShiftException:
+    return _get(
+        ShiftException.objects.for_practice(practice).select_related("shift__engagement"),
+        exception_id,
+    )
+
+
+def rotation_get(*, practice, rotation_id: int) -> Rotation:
+    return _get(Rotation.objects.for_practice(practice).select_related("engagement"), rotation_id)
+
+
+def time_off_get(*, practice, time_off_id: int) -> TimeOff:
+    return _get(TimeOff.objects.for_practice(practice).select_related("membership"), time_off_id)
+
+
+def staff_get(*, practice, membership_id: int) -> Membership:
+    return _get(
+        Membership.objects.for_practice(practice).exclude(role=Role.CLIENT).select_related("user"),
+        membership_id,
+    )
+
+
+def staff_of(practice):
+    return (
+        Membership.objects.for_practice(practice)
+        .exclude(role=Role.CLIENT)
+        .select_related("user")
+        .order_by("user__full_name", "user__email")
+    )
+
+
+def roster_settings(*, practice) -> RosterSettings:
+    return RosterSettings.objects.for_practice(practice).filter(
+        practice=practice
+    ).first() or RosterSettings(practice=practice)
+
+
+# --- Availability --------------------------------------------------------------------------
+
+
+def availability_profile(*, practice, membership: Membership) -> StaffAvailability | None:
+    return StaffAvailability.objects.for_practice(practice).filter(membership=membership).first()
+
+
+def availability_windows(*, practice, membership: Membership) -> list[Window]:
+    return [
+        Window(w.weekday, w.start, w.end)
+        for w in AvailabilityWindow.objects.for_practice(practice).filter(membership=membership)
+    ]
+
+
+def time_off_of(*, practice, membership: Membership, since: date | None = None):
+    since = since or timezone.localdate() - timedelta(days=1)
+    return TimeOff.objects.for_practice(practice).filter(membership=membership, end_date__gte=since)
+
+
+def availability_map(*, practice, start: datetime, end: datetime) -> dict[int, gaps.Availability]:
+    """Every staff member's availability over the range (3 queries)."""
+    profiles = {
+        p.membership_id: p
+        for p in StaffAvailability.objects.for_practice(practice).select_related("membership__user")
+    }
+    windows: dict[int, list[Window]] = defaultdict(list)
+    for w in AvailabilityWindow.objects.for_practice(practice):
+        windows[w.membership_id].append(Window(w.weekday, w.start, w.end))
+    leaves: dict[int, list[gaps.Span]] = defaultdict(list)
+    zones = {member_id: p.time_zone for member_id, p in profiles.items()}
+    for leave in (
+        TimeOff.objects.for_practice(practice)
+        .filter(
+            end_date__gte=start.date() - timedelta(days=1),
+            start_date__lte=end.date() + timedelta(days=1),
+        )
+        .select_related("membership__user")
+    ):
+        zone = zones.setdefault(leave.membership_id, leave.membership.user.time_zone)
+        leaves[leave.membership_id].append(
+            gaps.time_off_span(
+                start_date=leave.start_date,
+                end_date=leave.end_date,
+                start_time=leave.start_time,
+                end_time=leave.end_time,
+                time_zone=zone,
+            )
+        )
+    result: dict[int, gaps.Availability] = {}
+    for member_id in set(profiles) | set(leaves):
+        declared = tuple(sorted(windows[member_id])) if member_id in profiles else None
+        result[member_id] = gaps.Availability(
+            time_zone=zones[member_id], windows=declared, time_off=tuple(leaves[member_id])
+        )
+    return result
+
+
+# --- Rosters -------------------------------------------------------------------------------
+
+
+@dataclass
+class EngagementRoster:
+    engagement: Engagement
+    shifts: list[Shift]
+    rotation: Rotation | None
+    rostered: list[gaps.Duty]  # as planned, before availability
+    result: gaps.Roster
+
+    @property
+    def client(self) -> Client:
+        return self.engagement.client
+
+    @property
+    def gaps(self) -> list[gaps.Gap]:
+        return self.result.gaps
+
+
+def _engagements(practice, *, client_ids=None, engagement_ids=None):
+    queryset = (
+        Engagement.objects.for_practice(practice)
+        .filter(status=EngagementStatus.ACTIVE)
+        .select_related("client")
+        .prefetch_related(
+            Prefetch("windows", queryset=CoverageWindow.objects.for_practice(practice)),
+            Prefetch(
+                "shifts",
+                queryset=Shift.objects.for_practice(practice)
+                .select_related("membership__user")
+                .prefetch_related(
+                    Prefetch(
+                        "exceptions",
+                        queryset=ShiftException.objects.for_practice(practice).select_related(
+                            "replacement__user"
+                        ),
+                    )
+                ),
+            ),
+            Prefetch(
+                "rotations",
+                queryset=Rotation.objects.for_practice(practice).prefetch_related(
+                    Prefetch(
+                        "members",
+                        queryset=RotationMember.objects.for_practice(practice).select_related(
+                            "membership__user"
+                        ),
+                    )
+                ),
+            ),
+        )
+        .order_by("client__name", "client_id")
+    )
+    if client_ids is not None:
+        queryset = queryset.filter(client_id__in=client_ids)
+    if engagement_ids is not None:
+        queryset = queryset.filter(pk__in=engagement_ids)
+    return queryset
+
+
+def active_engagement_ids(*, practice) -> list[int]:
+    """Ids of the active engagements in the order the roster lists them (by client)."""
+    return list(
+        Engagement.objects.for_practice(practice)
+        .filter(status=EngagementStatus.ACTIVE)
+        .order_by("client__name", "client_id")
+        .values_list("pk", flat=True)
+    )
+
+
+def shift_pattern(shift: Shift, zone: str) -> gaps.ShiftPattern:
+    return gaps.ShiftPattern(
+        shift.membership_id,
+        shift.weekday,
+        shift.start,
+        shift.end,
+        zone,
+        {e.date: e.replacement_id for e in shift.exceptions.all()},
+    )
+
+
+def rotation_plan(rotation: Rotation, zone: str) -> gaps.RotationPlan:
+    return gaps.RotationPlan(
+        zone,
+        rotation.handover_weekday,
+        rotation.handover_time,
+        rotation.length_days,
+        rotation.starts_on,
+        tuple(m.membership_id for m in rotation.members.all()),
+    )
+
+
+def planned_duties(engagement: Engagement, start: datetime, end: datetime) -> list[gaps.Duty]:
+    """Who is rostered on ``engagement`` in the range (prefetched shifts and rotation)."""
+    zone = engagement.coverage_time_zone
+    duties: list[gaps.Duty] = []
+    for shift in engagement.shifts.all():
+        duties.extend(gaps.shift_duties(shift_pattern(shift, zone), start, end))
+    for rotation in engagement.rotations.all():
+        duties.extend(gaps.rotation_duties(rotation_plan(rotation, zone), start, end))
+    return sorted(duties, key=lambda duty: (duty.start, duty.member))
+
+
+def rosters(
+    *,
+    practice,
+    start: datetime,
+    end: datetime,
+    client_ids=None,
+    engagement_ids=None,
+    availability: dict[int, gaps.Availability] | None = None,
+) -> list[EngagementRoster]:
+    """Each active engagement's roster and gaps over the range (a fixed number of queries)."""
+    if availability is None:
+        availability = availability_map(practice=practice, start=start, end=end)
+    found = []
+    cache: dict = {}  # members' available spans over the range, computed once
+    for engagement in _engagements(practice, client_ids=client_ids, engagement_ids=engagement_ids):
+        duties = planned_duties(engagement, start, end)
+        result = gaps.roster(
+            coverage=engagement.coverage(),
+            duties=duties,
+            availability=availability,
+            start=start,
+            end=end,
+            cache=cache,
+        )
+        found.append(
+            EngagementRoster(
+                engagement=engagement,
+                shifts=list(engagement.shifts.all()),
+                rotation=next(iter(engagement.rotations.all()), None),
+                rostered=duties,
+                result=result,
+            )
+        )
+    return found
+
+
+def clipped(entry: EngagementRoster, start: datetime, end: datetime) -> EngagementRoster:
+    """``entry`` seen over a part of its range (what ``rosters`` would say for that part)."""
+
+    def cut(duties):
+        return [
+            gaps.Duty(d.member, max(d.start, start), min(d.end, end), d.backup, d.source)
+            for d in duties
+            if d.end > start and d.start < end
+        ]
+
+    result = entry.result
+    return EngagementRoster(
+        engagement=entry.engagement,
+        shifts=entry.shifts,
+        rotation=entry.rotation,
+        rostered=cut(entry.rostered),
+        result=gaps.Roster(
+            sold=gaps.clip(result.sold, start, end),
+            duties=cut(result.duties),
+            on_duty=gaps.clip(result.on_duty, start, end),
+            gaps=[
+                gaps.Gap(max(g.start, start), min(g.end, end), g.reason)
+                for g in result.gaps
+                if g.end > start and g.start < end
+            ],
+        ),
+    )
+
+
+def engagement_roster(*, practice, engagement: Engagement, start, end) -> EngagementRoster:
+    return rosters(practice=practice, start=start, end=end, engagement_ids=[engagement.pk])[0]
+
+
+# --- Who is on duty ------------------------------------------------------------------------
+
+
+@dataclass
+class OnDuty:
+    member: Membership | None = None
+    backup: Membership | None = None
+    start: datetime | None = None
+    end: datetime | None = None
+    is_now: bool = False
+
+
+def on_duty_for(*, practice, client: Client, at: datetime | None = None) -> OnDuty:
+    """Who covers ``client`` at ``at`` (and the backup of an on-call turn); else the next one
+    on duty within two weeks (``is_now`` False); else nobody."""
+    at = at or timezone.now()
+    found = rosters(practice=practice, start=at, end=at + ROUTING_HORIZON, client_ids=[client.pk])
+    if not found:
+        return OnDuty()
+    duties = [d for d in found[0].result.duties if d.end > at]
+    if not duties:
+        return OnDuty()
+    duties.sort(key=lambda d: (d.start, d.source != "rotation", d.member))
+    first = duties[0]
+    members = {
+        m.pk: m
+        for m in staff_of(practice).filter(pk__in=[first.member, first.backup or first.member])
+    }
+    return OnDuty(
+        member=members.get(first.member),
+        backup=members.get(first.backup) if first.backup else None,
+        start=first.start,
+        end=first.end,
+        is_now=first.start <= at,
+    )
+
+
+@dataclass
+class MemberDuty:
+    client: Client
+    start: datetime
+    end: datetime
+    backup: bool = False
+
+
+@dataclass
+class MyDuty:
+    now: list[MemberDuty] = field(default_factory=list)
+    next: MemberDuty | None = None
+
+
+def duty_of(*, practice, membership: Membership, at: datetime | None = None) -> MyDuty:
+    """Where ``membership`` is on duty now, and their next shift (two weeks ahead)."""
+    at = at or timezone.now()
+    end = at + ROUTING_HORIZON
+    mine = set(
+        Shift.objects.for_practice(practice)
+        .filter(membership=membership)
+        .values_list("engagement_id", flat=True)
+    ) | set(
+        RotationMember.objects.for_practice(practice)
+        .filter(membership=membership)
+        .values_list("rotation__engagement_id", flat=True)
+    )
+    mine |= set(
+        ShiftException.objects.for_practice(practice)
+        .filter(replacement=membership, date__gte=at.date() - timedelta(days=1))
+        .values_list("shift__engagement_id", flat=True)
+    )
+    result = MyDuty()
+    if not mine:
+        return result
+    upcoming: list[MemberDuty] = []
+    for entry in rosters(practice=practice, start=at, end=end, engagement_ids=mine):
+        for duty in entry.rostered:
+            if duty.member == membership.pk:
+                upcoming.append(MemberDuty(entry.client, duty.start, duty.end))
+            elif duty.backup == membership.pk and duty.start <= at:
+                result.now.append(MemberDuty(entry.client, duty.start, duty.end, backup=True))
+    upcoming.sort(key=lambda d: d.start)
+    result.now = [d for d in upcoming if d.start <= at] + result.now
+    result.next = next((d for d in upcoming if d.start > at), None)
+    return result
+
+
+def handovers_for(
+    *, practice, membership: Membership, duty: MyDuty | None = None, limit: int = 5
+) -> list[Handover]:
+    """Unread handover notes of the clients ``membership`` is on duty for now or next."""
+    duty = duty or duty_of(practice=practice, membership=membership)
+    client_ids = {d.client.pk for d in duty.now}
+    if duty.next is not None:
+        client_ids.add(duty.next.client.pk)
+    if not client_ids:
+        return []
+    return list(
+        Handover.objects.for_practice(practice)
+        .filter(client_id__in=client_ids, read_at__isnull=True)
+        .exclude(author=membership)
+        .select_related("client", "author__user")
+        .order_by("-created_at")[:limit]
+    )
+
+
+# --- Capacity ------------------------------------------------------------------------------
+
+
+@dataclass
+class MemberCapacity:
+    member: Membership
+    rostered_hours: Decimal
+    available_hours: Decimal | None  # None: never declared
+    max_hours: Decimal | None
+
+    @property
+    def over_max(self) -> bool:
+        return self.max_hours is not None and self.rostered_hours > self.max_hours
+
+    @property
+    def staffable_hours(self) -> Decimal:
+        hours = self.available_hours if self.available_hours is not None else Decimal(0)
+        return min(hours, self.max_hours) if self.max_hours is not None else hours
+
+
+@dataclass
+class Capacity:
+    members: list[MemberCapacity]
+    sold_hours: Decimal
+    staffable_hours: Decimal
+    gap_hours: Decimal
+
+
+def _hours(spans) -> Decimal:
+    return (Decimal(gaps.total(spans).total_seconds()) / 3600).quantize(Decimal("0.01"))
+
+
+def capacity(*, practice, start: datetime, end: datetime) -> Capacity:
+    """Per member: hours rostered, available and their weekly maximum over the range; for the
+    practice: hours sold and hours its staff can work (each up to their maximum)."""
+    availability = availability_map(practice=practice, start=start, end=end)
+    entries = rosters(practice=practice, start=start, end=end, availability=availability)
+    rostered: dict[int, list[gaps.Span]] = defaultdict(list)
+    for entry in entries:
+        for duty in entry.rostered:
+            rostered[duty.member].append(duty.span)
+    profiles = {p.membership_id: p for p in StaffAvailability.objects.for_practice(practice)}
+    members = []
+    for member in staff_of(practice):
+        member_availability = availability.get(member.pk)
+        available = None
+        if member_availability is not None and member_availability.windows is not None:
+            available = _hours(gaps.available_spans(member_availability, start, end))
+        profile = profiles.get(member.pk)
+        members.append(
+            MemberCapacity(
+                member=member,
+                rostered_hours=_hours(rostered.get(member.pk, [])),
+                available_hours=available,
+                max_hours=profile.max_weekly_hours if profile else None,
+            )
+        )
+    sold = sum((_hours(e.result.sold) for e in entries), Decimal(0))
+    gap_hours = sum((_hours(e.result.gap_spans) for e in entries), Decimal(0))
+    staffable = sum((m.staffable_hours for m in members), Decimal(0))
+    return Capacity(
+        members=members, sold_hours=sold, staffable_hours=staffable, gap_hours=gap_hours
+    )
+
+
+@dataclass
+class StaffingCheck:
+    """What the engagement builder shows for a draft's coverage over one week."""
+
+    unavailable: list[gaps.Span]  # nobody on staff is available then
+    unrostered: list[gaps.Span]  # the client's current roster does not cover it
+
+
+def staffing_check(
+    *, practice, coverage: Coverage, client: Client, start: datetime, end: datetime
+) -> StaffingCheck:
+    """The draft's sold spans nobody can work (availability minus time off, net of shifts on
+    other clients), and those the client's current roster leaves open."""
+    sold = gaps.sold_spans(coverage, start, end) if coverage.windows or coverage.always_on else []
+    availability = availability_map(practice=practice, start=start, end=end)
+    entries = rosters(practice=practice, start=start, end=end, availability=availability)
+    busy: dict[int, list[gaps.Span]] = defaultdict(list)
+    own: list[gaps.Span] = []
+    for entry in entries:
+        if entry.client.pk == client.pk:
+            own.extend(entry.result.on_duty)
+            continue
+        for duty in entry.rostered:
+            busy[duty.member].append(duty.span)
+    free: list[gaps.Span] = []
+    for member in staff_of(practice).values_list("pk", flat=True):
+        member_availability = availability.get(member)
+        if member_availability is None or member_availability.windows is None:
+            continue  # nothing declared: not counted as available for planning
+        spans = gaps.available_spans(member_availability, start, end)
+        free.extend(gaps.subtract(spans, busy.get(member, [])))
+    return StaffingCheck(
+        unavailable=gaps.subtract(sold, free),
+        unrostered=gaps.subtract(sold, own),
+    )
+
+
+@dataclass
+class Cover:
+    """Who covers a client: a first name and when (spans of real time)."""
+
+    first_name: str
+    spans: list[gaps.Span]
+    on_call: bool = False
+
+
+def client_cover(*, practice, client: Client, start: datetime, end: datetime) -> list[Cover]:
+    """The people really on duty for ``client`` over the range, first names only, in the
+    order they come on duty (nothing of any other client)."""
+    found = rosters(practice=practice, start=start, end=end, client_ids=[client.pk])
+    if not found:
+        return []
+    duties = found[0].result.duties
+    names = {
+        m.pk: m.user.get_short_name()
+        for m in staff_of(practice).filter(pk__in={d.member for d in duties})
+    }
+    by_member: dict[int, Cover] = {}
+    for duty in sorted(duties, key=lambda d: d.start):
+        cover = by_member.setdefault(duty.member, Cover(names.get(duty.member, ""), []))
+        cover.spans.append(duty.span)
+        cover.on_call = cover.on_call or duty.source == "rotation"
+    for cover in by_member.values():
+        cover.spans = gaps.merge(cover.spans)
+    return list(by_member.values())
+
+
+FEED_WEEKS = 8
+
+
+def member_feed_events(*, practice, membership: Membership, now: datetime | None = None):
+    """A member's shifts and on-call turns from yesterday to eight weeks ahead, as ICS
+    events in the coverage zone (one per occurrence, stable uids)."""
+    from django.utils.translation import gettext as _
+
+    from tasks.ics import FeedEvent
+
+    now = now or timezone.now()
+    start, end = now - timedelta(days=1), now + timedelta(weeks=FEED_WEEKS)
+    engagement_ids = set(
+        Shift.objects.for_practice(practice)
+        .filter(membership=membership)
+        .values_list("engagement_id", flat=True)
+    ) | set(
+        RotationMember.objects.for_practice(practice)
+        .filter(membership=membership)
+        .values_list("rotation__engagement_id", flat=True)
+    )
+    engagement_ids |= set(
+        ShiftException.objects.for_practice(practice)
+        .filter(replacement=membership, date__gte=start.date())
+        .values_list("shift__engagement_id", flat=True)
+    )
+    if not engagement_ids:
+        return []
+    events = []
+    for engagement in _engagements(practice, engagement_ids=engagement_ids):
+        zone = engagement.coverage_time_zone
+        for duty in planned_duties(engagement, start, end):
+            if membership.pk not in (duty.member, duty.backup):
+                continue
+            on_call = duty.source == "rotation"
+            if duty.member != membership.pk:
+                title = _("Backup on call: %(client)s")
+            elif on_call:
+                title = _("On call: %(client)s")
+            else:
+                title = _("Shift: %(client)s")
+            events.append(
+                FeedEvent(
+                    uid=f"roster-{engagement.pk}-{duty.source}-{duty.start:%Y%m%dT%H%M%SZ}"
+                    f"-{membership.pk}@secretary",
+                    title=title % {"client": engagement.client.name},
+                    start=duty.start,
+                    end=duty.end,
+                    time_zone=zone,
+                    updated=engagement.updated_at,
+                    also_in=(membership.user.time_zone,),
+                )
+            )
+    return events

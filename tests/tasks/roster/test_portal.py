@@ -1,0 +1,48 @@
+"""The portal shows a client who covers them this week: first names, hours in the contact's
+zone, nothing of other clients."""
+
+from datetime import time
+
+import pytest
+from django.urls import reverse
+
+from clients.models import Contact
+from tasks.roster.models import Shift
+from tests.tasks.factories import ClientFactory, ContactFactory, EngagementFactory
+
+pytestmark = pytest.mark.django_db
+
+
+def test_the_contact_sees_who_covers_them_in_their_own_zone(world, contact_client):
+    world.secretary.user.full_name = "Riley Chen"
+    world.secretary.user.save()
+    world.admin.user.full_name = "Morgan Secretworth"
+    world.admin.user.save()
+    mine = ClientFactory(practice=world.practice, name="Northwind", status="active")
+    ContactFactory(
+        practice=world.practice,
+        client=mine,
+        membership=world.client_contact,
+        time_zone="America/Los_Angeles",
+    )
+    other = ClientFactory(practice=world.practice, name="Other Client", status="active")
+    for client, member in ((mine, world.secretary), (other, world.admin)):
+        engagement = EngagementFactory(practice=world.practice, client=client)  # Sydney 9-17
+        for weekday in range(7):
+            Shift.objects.create(
+                practice=world.practice,
+                engagement=engagement,
+                membership=member,
+                weekday=weekday,
+                start=time(9),
+                end=time(17),
+            )
+    page = contact_client.get(reverse("portal_home", args=[world.practice.slug]))
+    html = page.content.decode()
+    section = html.split('id="who-covers"')[1].split("</section>")[0]
+    assert "Riley" in section and "Chen" not in section
+    assert "Morgan" not in html and "Secretworth" not in html
+    assert "America/Los_Angeles" in section
+    # Sydney 09:00-17:00 is the afternoon or evening before in Los Angeles, never 09:00.
+    assert "09:00" not in section
+    assert Contact.objects.for_practice(world.practice).count() == 1
