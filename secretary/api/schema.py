@@ -13,7 +13,9 @@ from drf_spectacular.utils import OpenApiParameter, extend_schema_field
 from rest_framework import serializers
 
 from secretary.api_base import PracticeScopedMixin
+from secretary.api_filters import DATE_YEARS, INSTANT_YEARS
 from secretary.idempotency import KEY_HEADER, KEY_SCHEMA, IdempotentCreateMixin
+from secretary.limits import validate_date_in_range
 
 
 @extend_schema_field(
@@ -134,6 +136,11 @@ class AutoSchema(openapi.AutoSchema):
             if field.allow_null and direction == "request":
                 # DRF reads "" as null for a nullable decimal.
                 schema["pattern"] = rf"^$|{schema['pattern']}"
+        if direction == "request" and validate_date_in_range in getattr(field, "validators", []):
+            # The years people may enter, as the query filters state them.
+            years = {"date": DATE_YEARS, "date-time": INSTANT_YEARS}.get(schema.get("format"))
+            if years:
+                schema.setdefault("pattern", years)
         model_field = _model_field(field) if field.read_only or direction == "response" else None
         # What a model row can hold, a response gives: DRF drops "allow_blank" from read-only
         # fields, and declared fields (relations, inputs) do not say the column may be null.
