@@ -1,14 +1,9 @@
-"""CSV exports of an audience or a segment, streamed row by row.
-
-Spreadsheets run a cell that starts with ``=``, ``+``, ``-``, ``@``, a tab or a carriage return
-as a formula: such text cells are written with a leading ``'`` (numbers are left as they are).
-The file starts with a UTF-8 byte order mark so Excel reads accents right.
-"""
+"""CSV exports of an audience or a segment, streamed row by row (formula-like cells made
+safe by ``secretary.spreadsheets``)."""
 
 from __future__ import annotations
 
-import csv
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterator
 from datetime import UTC
 
 from django.db.models import QuerySet
@@ -19,28 +14,10 @@ from django.utils.translation import gettext as _
 
 from clients.mailing.models import Audience, Segment, Subscriber
 from clients.mailing.selectors import recipients
+from secretary import spreadsheets
 from secretary.tenancy import practice_scope
 
-FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 CHUNK_ROWS = 2000
-BOM = "\ufeff"
-
-
-def safe_cell(value) -> str | int | float:
-    """A value as a spreadsheet may open it: formula-like text gets a leading quote."""
-    if value is None:
-        return ""
-    if isinstance(value, int | float) and not isinstance(value, bool):
-        return value
-    text = str(value)
-    return "'" + text if text.startswith(FORMULA_START) else text
-
-
-class _Echo:
-    """A file-like object whose ``write`` hands back what it is given (csv writes a row)."""
-
-    def write(self, value: str) -> str:
-        return value
 
 
 def header(audience: Audience) -> list[str]:
@@ -60,18 +37,15 @@ def header(audience: Audience) -> list[str]:
 def row(audience: Audience, person: Subscriber) -> list:
     custom = person.custom or {}
     return [
-        safe_cell(value)
-        for value in [
-            person.email,
-            person.name,
-            person.company,
-            ", ".join(person.tags or []),
-            person.status,
-            person.consent_source,
-            person.consent_at.astimezone(UTC).strftime("%Y-%m-%d %H:%M"),
-            person.created_at.astimezone(UTC).strftime("%Y-%m-%d %H:%M"),
-            *[custom.get(field["key"]) for field in audience.fields],
-        ]
+        person.email,
+        person.name,
+        person.company,
+        ", ".join(person.tags or []),
+        person.status,
+        person.consent_source,
+        person.consent_at.astimezone(UTC).strftime("%Y-%m-%d %H:%M"),
+        person.created_at.astimezone(UTC).strftime("%Y-%m-%d %H:%M"),
+        *[custom.get(field["key"]) for field in audience.fields],
     ]
 
 
@@ -87,14 +61,16 @@ def export_people(audience: Audience, segment: Segment | None = None) -> QuerySe
     )
 
 
-def csv_lines(audience: Audience, people: QuerySet[Subscriber]) -> Iterator[str]:
-    """The CSV text, a line at a time, read in chunks inside the audience's practice (the
-    response streams after the view has returned, outside the request's transaction)."""
-    writer = csv.writer(_Echo())
-    yield BOM + writer.writerow(header(audience))
+def _rows(audience: Audience, people: QuerySet[Subscriber]) -> Iterator[list]:
+    """The rows, read in chunks inside the audience's practice (the response streams after
+    the view has returned, outside the request's transaction)."""
     with practice_scope(audience.practice_id):
         for person in people.iterator(chunk_size=CHUNK_ROWS):
-            yield writer.writerow(row(audience, person))
+            yield row(audience, person)
+
+
+def csv_lines(audience: Audience, people: QuerySet[Subscriber]) -> Iterator[str]:
+    return spreadsheets.csv_lines(header(audience), _rows(audience, people))
 
 
 def export_filename(audience: Audience, segment: Segment | None = None) -> str:
@@ -104,11 +80,8 @@ def export_filename(audience: Audience, segment: Segment | None = None) -> str:
 
 
 def export_response(audience: Audience, segment: Segment | None = None) -> StreamingHttpResponse:
-    lines: Iterable[str] = csv_lines(audience, export_people(audience, segment))
-    response = StreamingHttpResponse(
-        (line.encode("utf-8") for line in lines), content_type="text/csv; charset=utf-8"
+    return spreadsheets.csv_response(
+        export_filename(audience, segment),
+        header(audience),
+        _rows(audience, export_people(audience, segment)),
     )
-    response["Content-Disposition"] = f'attachment; filename="{export_filename(audience, segment)}"'
-    response["Cache-Control"] = "private, no-store"
-    response["X-Content-Type-Options"] = "nosniff"
-    return response

@@ -9,17 +9,13 @@ each committed with its progress, so a run that stops resumes where it was.
 
 from __future__ import annotations
 
-import csv
-import io
 import logging
 import os
 import uuid
-import zipfile
 from collections.abc import Iterator
 from datetime import date, datetime, timedelta
 from typing import Any
 
-import filetype
 from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
 from django.db import DatabaseError, transaction
@@ -39,10 +35,12 @@ from clients.mailing.services import (
     person_row,
     upsert_people,
 )
+from secretary import spreadsheets
 from secretary.audit import activity_record
 from secretary.background import enqueue_on_commit
 from secretary.errors import ApplicationError
 from secretary.outbox import transient_errors
+from secretary.spreadsheets import blank, cell_text, decode, delimiter_of, kind_of, plain_name
 from secretary.tenancy import practice_scope
 
 logger = logging.getLogger(__name__)
@@ -57,7 +55,6 @@ PREVIEW_CELL = 80
 BATCH_ROWS = 1000
 REPORT_CAP = 200  # problems and merges kept on the job (all are counted)
 LEASE = timedelta(minutes=5)
-XLSX_MIME = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 BASIS_CHOICES = [
     (
@@ -130,12 +127,12 @@ def guess_mapping(header: list[str], audience: Audience) -> dict[str, str]:
     labels, ignoring case, spaces and underscores; each target once."""
     custom = {}
     for field in audience.fields:
-        custom[_plain(field["key"])] = f"custom:{field['key']}"
-        custom[_plain(field["label"])] = f"custom:{field['key']}"
+        custom[plain_name(field["key"])] = f"custom:{field['key']}"
+        custom[plain_name(field["label"])] = f"custom:{field['key']}"
     mapping: dict[str, str] = {}
     used: set[str] = set()
     for index, name in enumerate(header):
-        plain = _plain(name)
+        plain = plain_name(name)
         target = next((t for t, names in _GUESSES.items() if plain in names), None)
         target = target or custom.get(plain)
         if target and target not in used:
@@ -144,96 +141,17 @@ def guess_mapping(header: list[str], audience: Audience) -> dict[str, str]:
     return mapping
 
 
-def _plain(name: Any) -> str:
-    return " ".join(str(name or "").replace("_", " ").lower().split())
-
-
 # --- Reading files ---------------------------------------------------------------------------
 
 
-def _kind_of(head: bytes) -> str | None:
-    """ "xlsx" or "csv" by the bytes, or None for anything else (PDFs, images, old .xls,
-    HTML, binary files), whatever the file is called."""
-    guessed = filetype.guess(head)
-    if guessed is not None:
-        return "xlsx" if guessed.mime == XLSX_MIME else None
-    if head.startswith(b"PK\x03\x04"):
-        return None  # a zip that is not a workbook
-    if not head or b"\x00" in head:
-        return None
-    text = head.decode("utf-8", errors="ignore").lstrip("\ufeff \t\r\n")
-    return None if text.startswith("<") else "csv"
-
-
-def _decode(data: bytes) -> tuple[str, str]:
-    """The text of a CSV file and its encoding: UTF-8 (with or without a BOM), else the
-    Windows code page Excel uses for "CSV" in western locales."""
-    try:
-        return data.decode("utf-8-sig"), "utf-8"
-    except UnicodeDecodeError:
-        return data.decode("cp1252", errors="replace"), "cp1252"
-
-
-def _delimiter(text: str) -> str:
-    sample = text[:16384]
-    try:
-        return csv.Sniffer().sniff(sample, delimiters=",;\t|").delimiter
-    except csv.Error:
-        return ","
-
-
-def _csv_rows(data: bytes, encoding: str, delimiter: str) -> Iterator[tuple[int, list[Any]]]:
-    text = data.decode("utf-8-sig" if encoding == "utf-8" else encoding, errors="replace")
-    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
-    line = 1
-    for cells in reader:
-        yield line, cells
-        line = reader.line_num + 1
-
-
-def _check_workbook(data: bytes) -> None:
-    """Refuse a workbook that would unpack to far more than its size (a zip bomb)."""
-    with zipfile.ZipFile(io.BytesIO(data)) as archive:
-        if sum(info.file_size for info in archive.infolist()) > MAX_XLSX_UNPACKED:
-            raise ApplicationError(_("This workbook is too large once unpacked. Save it as CSV."))
-
-
-def _xlsx_rows(data: bytes) -> Iterator[tuple[int, list[Any]]]:
-    # openpyxl is imported here: it serves imports only (see "Start-up" in DEVELOPERS.md).
-    import openpyxl
-
-    _check_workbook(data)
-    # data_only=False: a formula cell reads as its text ("=..."); nothing is ever calculated.
-    workbook = openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=False)
-    try:
-        sheet = workbook.worksheets[0]
-        for line, cells in enumerate(sheet.iter_rows(values_only=True), start=1):
-            yield line, list(cells)
-    finally:
-        workbook.close()
-
-
 def _rows(job: ImportJob, data: bytes) -> Iterator[tuple[int, list[Any]]]:
-    if job.kind == "xlsx":
-        return _xlsx_rows(data)
-    return _csv_rows(data, job.encoding or "utf-8", job.delimiter or ",")
-
-
-def _blank(cells: list[Any]) -> bool:
-    return all(cell is None or (isinstance(cell, str) and not cell.strip()) for cell in cells)
-
-
-def cell_text(value: Any) -> str:
-    """A cell as the text it shows (numbers without a trailing ".0", dates as ISO)."""
-    if value is None:
-        return ""
-    if isinstance(value, bool):
-        return "TRUE" if value else "FALSE"
-    if isinstance(value, float) and value.is_integer():
-        return str(int(value))
-    if isinstance(value, datetime | date):
-        return value.isoformat()
-    return str(value)
+    return spreadsheets.rows_of(
+        job.kind,
+        data,
+        encoding=job.encoding,
+        delimiter=job.delimiter,
+        unpacked_limit=MAX_XLSX_UNPACKED,
+    )
 
 
 # --- Uploading and mapping ------------------------------------------------------------------
@@ -262,7 +180,7 @@ def import_job_create(*, practice, audience: Audience, file, actor=None, request
         raise ApplicationError(message, errors={"file": message})
     file.seek(0)
     data = file.read()
-    kind = _kind_of(data[:8192])
+    kind = kind_of(data[:8192])
     if kind is None:
         message = _(
             "This file is neither a CSV file nor an Excel workbook (.xlsx). Save it from "
@@ -277,18 +195,18 @@ def import_job_create(*, practice, audience: Audience, file, actor=None, request
         created_by=getattr(actor, "user", actor),
     )
     if kind == "csv":
-        text, job.encoding = _decode(data)
-        job.delimiter = _delimiter(text)
+        text, job.encoding = decode(data)
+        job.delimiter = delimiter_of(text)
     header: list[str] | None = None
     preview: list[list[str]] = []
     try:
         for _line, cells in _rows(job, data):
             if header is None:
-                if _blank(cells):
+                if blank(cells):
                     continue
                 header = [cell_text(cell).strip()[:PREVIEW_CELL] for cell in cells]
                 continue
-            if _blank(cells):
+            if blank(cells):
                 continue
             preview.append([cell_text(cell)[:PREVIEW_CELL] for cell in cells[: len(header)]])
             if len(preview) >= PREVIEW_ROWS:
@@ -625,15 +543,7 @@ def _pass_two(job, data, rows, last, total, deadline) -> str:
 
 
 def _data_rows(job: ImportJob, data: bytes) -> Iterator[tuple[int, list[Any]]]:
-    """The rows after the header (the first row that is not blank), blank rows left out."""
-    header_seen = False
-    for line, cells in _rows(job, data):
-        if _blank(cells):
-            continue
-        if not header_seen:
-            header_seen = True
-            continue
-        yield line, cells
+    return spreadsheets.data_rows(_rows(job, data))
 
 
 def _hold(pending: dict, key: str, line: int, person: PersonRow) -> None:
