@@ -812,6 +812,7 @@ class BrandKit(TenantModel):
 
 # The mailing lists' models live in their own module; importing them here registers them
 # with the clients app.
+from clients.bulk.models import ClientImport  # noqa: E402,F401
 from clients.mailing.campaigns.models import (  # noqa: E402,F401
     Campaign,
     Delivery,

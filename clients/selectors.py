@@ -458,3 +458,21 @@ def onboarding_state(
             {"key": key, "label": labels[key], "done": done[key]} for key in ONBOARDING_STEPS
         ],
     }
+
+
+def regulated_clients_closed_to(membership: Membership) -> set[int]:
+    """Ids of the practice's regulated clients this member holds no signed agreement for:
+    their work stays out of what the member reads in bulk (exports, search)."""
+    regulated = list(
+        Client.objects.for_practice(membership.practice_id)
+        .filter(is_regulated=True)
+        .only("pk", "specialty")
+    )
+    if not regulated:
+        return set()
+    signed = set(
+        ConfidentialityAgreement.objects.for_practice(membership.practice_id)
+        .filter(membership=membership, signed_on__lte=timezone.localdate())
+        .values_list("client_id", "kind")
+    )
+    return {c.pk for c in regulated if (c.pk, c.required_agreement_kind) not in signed}

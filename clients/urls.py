@@ -2,6 +2,7 @@
 
 from django.urls import include, path
 
+from clients.bulk import views as bulk_views
 from clients.mailing import urls as mailing_urls
 from clients.views import brand, catalog, clients, engagements, onboarding, profile
 
@@ -9,6 +10,18 @@ from clients.views import brand, catalog, clients, engagements, onboarding, prof
 staff_patterns: list = [
     path("clients/", clients.client_list, name="client_list"),
     path("clients/new/", clients.client_create, name="client_create"),
+    path("clients/import/", bulk_views.client_import_create, name="client_import_create"),
+    path(
+        "clients/import/<int:job_id>/",
+        bulk_views.client_import_detail,
+        name="client_import_detail",
+    ),
+    path(
+        "clients/import/<int:job_id>/problems/",
+        bulk_views.client_import_report,
+        name="client_import_report",
+    ),
+    path("clients/export/", bulk_views.client_export, name="client_export"),
     path("clients/<int:client_id>/", clients.client_detail, name="client_detail"),
     path("clients/<int:client_id>/edit/", clients.client_edit, name="client_edit"),
     path("clients/<int:client_id>/archive/", clients.client_archive, name="client_archive"),

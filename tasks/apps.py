@@ -47,6 +47,9 @@ class TasksConfig(AppConfig):
             order=82,
             group="settings",
         )
+        register_staff_nav(
+            "task_export", _("Exports"), min_role="admin", order=84, group="settings"
+        )
         register_staff_topbar("tasks/partials/topbar_timer.html")
         register_client_section(
             "tasks",

@@ -4,6 +4,7 @@ from django.urls import path
 
 from tasks import views
 from tasks.roster import urls as roster_urls
+from tasks.views import exports as export_views
 
 # Under /app/<practice_slug>/ (staff).
 staff_patterns: list = [
@@ -33,6 +34,7 @@ staff_patterns: list = [
     path("recurring/", views.recurring_list, name="recurring_list"),
     path("recurring/new/", views.recurring_edit, name="recurring_new"),
     path("recurring/<int:rule_id>/", views.recurring_edit, name="recurring_edit"),
+    path("exports/", export_views.export_page, name="task_export"),
     path("calendar/", views.event_list, name="event_list"),
     path("calendar/new/", views.event_edit, name="event_new"),
     path("calendar/<int:event_id>/", views.event_edit, name="event_edit"),

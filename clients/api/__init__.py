@@ -38,6 +38,7 @@ from clients.api.onboarding import (
     QuestionnaireListView,
     QuestionnaireSubmitView,
 )
+from clients.bulk import api as bulk_api
 from clients.mailing import api as mailing_api
 
 api_patterns: list = [
@@ -97,4 +98,5 @@ api_patterns: list = [
         name="api_engagement_request_changes",
     ),
     path("", include(mailing_api.api_patterns)),
+    path("", include(bulk_api.api_patterns)),
 ]

@@ -6,6 +6,7 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from clients.bulk.forms import ColumnMappingForm, spreadsheet_field
 from clients.mailing.imports import BASIS_CHOICES, MAX_FILE_BYTES, target_choices
 from clients.mailing.models import Audience, ImportJob, SubscriberStatus
 from clients.mailing.selectors import FIELD_OPS
@@ -278,20 +279,13 @@ class SegmentForm(IdempotentFormMixin, forms.Form):
 
 
 class ImportUploadForm(forms.Form):
-    file = forms.FileField(
-        label=_("CSV or Excel file"),
-        help_text=_(
-            "A .csv or .xlsx file of at most %(size)s MB whose first row names the columns."
-        )
-        % {"size": MAX_FILE_BYTES // (1024 * 1024)},
-        widget=forms.ClearableFileInput(attrs={"accept": ".csv,.xlsx,text/csv"}),
-    )
+    file = spreadsheet_field(MAX_FILE_BYTES)
 
 
 OTHER_BASIS = "other"
 
 
-class ImportMappingForm(forms.Form):
+class ImportMappingForm(ColumnMappingForm):
     basis = forms.ChoiceField(
         label=_("Why may everyone in this file receive mail?"), required=False
     )
@@ -303,31 +297,21 @@ class ImportMappingForm(forms.Form):
     )
 
     def __init__(self, *args, job: ImportJob, **kwargs):
-        initial = {f"column_{index}": target for index, target in job.mapping.items()}
-        kwargs.setdefault("initial", initial)
-        super().__init__(*args, **kwargs)
-        targets = target_choices(job.audience)
-        self.columns = []
-        for index, name in enumerate(job.header):
-            key = f"column_{index}"
-            self.fields[key] = forms.ChoiceField(label=name, required=False, choices=targets)
-            samples = [row[index] for row in job.preview if index < len(row) and row[index]]
-            self.columns.append({"key": key, "name": name, "samples": samples[:3]})
+        super().__init__(
+            *args,
+            header=job.header,
+            preview=job.preview,
+            mapping=job.mapping,
+            targets=target_choices(job.audience),
+            **kwargs,
+        )
         self.fields["basis"].choices = [
             ("", _("None: the file has a consent column")),
             *BASIS_CHOICES,
             (OTHER_BASIS, _("Another reason (describe it)")),
         ]
         self.order_fields([c["key"] for c in self.columns] + ["basis", "basis_other"])
-        for column in self.columns:
-            column["field"] = self[column["key"]]
-
-    def mapping(self) -> dict[str, str]:
-        return {
-            key.removeprefix("column_"): value
-            for key, value in self.cleaned_data.items()
-            if key.startswith("column_") and value
-        }
+        self.bind_columns()
 
     def basis_text(self) -> str:
         basis = self.cleaned_data.get("basis") or ""

@@ -22,6 +22,7 @@ register_verbs(
         "time.logged": gettext_lazy("logged time"),
         "time.changed": gettext_lazy("changed a time entry"),
         "time.deleted": gettext_lazy("deleted a time entry"),
+        "tasks.exported": gettext_lazy("exported tasks or time entries"),
         "event.saved": gettext_lazy("saved a calendar event"),
         "event.deleted": gettext_lazy("deleted a calendar event"),
         "feed.created": gettext_lazy("created a calendar feed link"),

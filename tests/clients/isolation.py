@@ -3,6 +3,7 @@
 from django.core.files.base import ContentFile
 
 from clients.models import EngagementStatus
+from tests.clients.bulk_helpers import routes as bulk_routes
 from tests.clients.factories import (
     AgreementFactory,
     BrandKitFactory,
@@ -100,4 +101,5 @@ def routes(world) -> dict[str, dict]:
         "api_engagement_request_changes": e,
         # Mailing lists
         **mailing_routes(world, client),
+        **bulk_routes(world),
     }

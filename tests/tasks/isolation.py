@@ -73,6 +73,7 @@ def routes(world) -> dict[str, dict]:
         "recurring_new": {},
         "recurring_edit": {"rule_id": rule.pk},
         "event_list": {},
+        "task_export": {},
         "event_new": {},
         "event_edit": {"event_id": event.pk},
         "event_delete": {"event_id": event.pk},
