@@ -136,7 +136,7 @@ def time_rows(membership: Membership, start: date, end: date) -> Iterator[list]:
             "billable",
             "description",
             "client__name",
-            "task__pk",
+            "task__id",
             "task__title",
         )
         .order_by("started_at", "pk")
