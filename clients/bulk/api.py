@@ -21,17 +21,17 @@ TAG = "client imports"
 
 
 class ImportProblemSerializer(serializers.Serializer):
-    line = serializers.IntegerField()
-    reason = serializers.CharField()
+    line = serializers.IntegerField(read_only=True)
+    reason = serializers.CharField(read_only=True)
 
 
 class ImportReportSerializer(serializers.Serializer):
-    clients_created = serializers.IntegerField()
-    clients_updated = serializers.IntegerField()
-    contacts_created = serializers.IntegerField()
-    contacts_updated = serializers.IntegerField()
-    unchanged = serializers.IntegerField()
-    errors = ImportProblemSerializer(many=True)
+    clients_created = serializers.IntegerField(read_only=True)
+    clients_updated = serializers.IntegerField(read_only=True)
+    contacts_created = serializers.IntegerField(read_only=True)
+    contacts_updated = serializers.IntegerField(read_only=True)
+    unchanged = serializers.IntegerField(read_only=True)
+    errors = ImportProblemSerializer(many=True, read_only=True)
 
 
 class ClientImportSerializer(serializers.ModelSerializer):
