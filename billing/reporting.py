@@ -24,6 +24,7 @@ from billing.ledger import reports
 from billing.models import Account, AccountRole, Book
 from secretary.date_inputs import DateInput
 from secretary.limits import validate_date_in_range
+from secretary.money import format_money
 
 # --- Which report, which period -----------------------------------------------------------------
 
@@ -221,16 +222,11 @@ class Table:
         return self.text_columns + self.figure_columns
 
 
-def places(currency_quantum: Decimal) -> int:
-    return max(0, -currency_quantum.as_tuple().exponent)
-
-
 def money_text(value: Decimal | None, *, currency: str, quantum: Decimal) -> str:
-    """``1,234.50 AUD``; negatives with a minus sign (``-1,234.50 AUD``), blanks empty."""
-    if value is None:
-        return ""
-    digits = places(quantum)
-    return f"{value:,.{digits}f} {currency}"
+    """``AUD 1,234.50``; negatives with a minus sign (``-AUD 1,234.50``), blanks empty.
+
+    ``quantum`` is the book's (the currency's); the figure is already quantized to it."""
+    return format_money(value, currency)
 
 
 class _Builder:
