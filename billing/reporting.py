@@ -23,6 +23,7 @@ from django.utils.translation import gettext_lazy
 from billing.ledger import reports
 from billing.models import Account, AccountRole, Book
 from secretary.date_inputs import DateInput
+from secretary.form_renderer import name_empty_choices
 from secretary.limits import validate_date_in_range
 from secretary.money import format_money
 
@@ -137,6 +138,7 @@ class ReportForm(forms.Form):
 
     def __init__(self, *args, book: Book, kinds=REPORT_KINDS, today: date | None = None, **kw):
         super().__init__(*args, **kw)
+        name_empty_choices(self, account=gettext_lazy("Choose an account"))
         self.book = book
         self.today = today or timezone.localdate()
         self.fields["report"].choices = [c for c in REPORT_CHOICES if c[0] in kinds]

@@ -86,6 +86,11 @@ MIDDLEWARE = [
 
 ROOT_URLCONF = "secretary.urls"
 FORM_RENDERER = "secretary.form_renderer.FormRenderer"
+# A select that offers "---------" fails loudly in development and in the tests (the suite turns
+# it on); in production it reads "Not chosen". Name empty choices: "No category", "Any client".
+REFUSE_UNNAMED_EMPTY_CHOICE = env_bool("REFUSE_UNNAMED_EMPTY_CHOICE", default=DEBUG)
+# django-filter's empty choice, where a filter set names none of its own: no filter is "Any".
+FILTERS_EMPTY_CHOICE_LABEL = _("Any")
 WSGI_APPLICATION = "secretary.wsgi.application"
 
 TEMPLATES = [
