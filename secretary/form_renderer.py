@@ -119,8 +119,8 @@ class UnnamedEmptyChoice(ImproperlyConfigured):
 
 
 def check_empty_choice(widget: dict) -> None:
-    """Refuse a select whose empty choice has no name (``REFUSE_UNNAMED_EMPTY_CHOICE``, on in
-    development and in the tests); elsewhere call it "Not chosen" rather than show dashes."""
+    """Refuse a select whose empty choice has no name (``REFUSE_UNNAMED_EMPTY_CHOICE``, on
+    while the tests walk every page); otherwise call it "Not chosen" rather than show dashes."""
     for _group, options, _index in widget["optgroups"]:
         for option in options:
             if option["value"] in ("", None) and option["label"] == UNNAMED_BLANK:

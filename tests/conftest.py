@@ -352,10 +352,3 @@ def _media_root(settings, tmp_path):
 @pytest.fixture(autouse=True)
 def _locmem_email(settings):
     settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
-
-
-@pytest.fixture(autouse=True)
-def _named_empty_choices(settings):
-    """Every form any test renders refuses a select offering "---------" (whatever ``DEBUG``
-    says): an empty choice says what empty means."""
-    settings.REFUSE_UNNAMED_EMPTY_CHOICE = True

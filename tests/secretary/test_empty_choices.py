@@ -3,9 +3,9 @@ says what empty means ("No category", "Any client", "Choose a plan").
 
 The pages walked are every route of the isolation harness's registry (so a new page is walked
 as soon as it is registered), opened as the owner (staff pages) and as the client contact
-(portal pages), plus the signed-in pages outside a practice. The form renderer refuses an
-unnamed empty choice too (``REFUSE_UNNAMED_EMPTY_CHOICE``), so a form rendered by any test
-fails loudly, not only on the pages below.
+(portal pages), plus the signed-in pages outside a practice, with the form renderer refusing
+an unnamed empty choice (``REFUSE_UNNAMED_EMPTY_CHOICE``): the page that offers one fails,
+naming the select.
 """
 
 import re
