@@ -156,7 +156,7 @@ def test_it_onboards_a_client_from_invitation_to_accepted_agreement(
     pdf = PdfReader(io.BytesIO(open(download.value.path(), "rb").read()))
     text = "\n".join(page.extract_text() for page in pdf.pages)
     assert "Pacific Legal" in text
-    assert "USD\xa02,400.00" in text
+    assert "USD 2,400.00" in text
     assert "Mon–Fri 09:00–17:00 Australia/Sydney" in text
 
     # The contact reviews the plan (its coverage in Los Angeles time too), sees the agreement
