@@ -23,7 +23,9 @@ from django.utils.translation import gettext_lazy
 from billing.ledger import reports
 from billing.models import Account, AccountRole, Book
 from secretary.date_inputs import DateInput
+from secretary.form_renderer import name_empty_choices
 from secretary.limits import validate_date_in_range
+from secretary.money import format_money
 
 # --- Which report, which period -----------------------------------------------------------------
 
@@ -136,6 +138,7 @@ class ReportForm(forms.Form):
 
     def __init__(self, *args, book: Book, kinds=REPORT_KINDS, today: date | None = None, **kw):
         super().__init__(*args, **kw)
+        name_empty_choices(self, account=gettext_lazy("Choose an account"))
         self.book = book
         self.today = today or timezone.localdate()
         self.fields["report"].choices = [c for c in REPORT_CHOICES if c[0] in kinds]
@@ -221,16 +224,11 @@ class Table:
         return self.text_columns + self.figure_columns
 
 
-def places(currency_quantum: Decimal) -> int:
-    return max(0, -currency_quantum.as_tuple().exponent)
-
-
 def money_text(value: Decimal | None, *, currency: str, quantum: Decimal) -> str:
-    """``1,234.50 AUD``; negatives with a minus sign (``-1,234.50 AUD``), blanks empty."""
-    if value is None:
-        return ""
-    digits = places(quantum)
-    return f"{value:,.{digits}f} {currency}"
+    """``AUD 1,234.50``; negatives with a minus sign (``-AUD 1,234.50``), blanks empty.
+
+    ``quantum`` is the book's (the currency's); the figure is already quantized to it."""
+    return format_money(value, currency)
 
 
 class _Builder:

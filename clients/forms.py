@@ -33,6 +33,7 @@ from clients.services.clients import CLIENT_FIELDS, CONTACT_FIELDS
 from clients.services.onboarding import ANSWER_FIELDS
 from secretary import limits
 from secretary.date_inputs import DateInput
+from secretary.form_renderer import name_empty_choices
 from secretary.idempotency import IdempotentFormMixin
 from secretary.models import (
     CURRENCIES,
@@ -258,6 +259,12 @@ class ClientForm(IdempotentFormMixin, forms.ModelForm):
 
     def __init__(self, *args, practice: Practice, membership: Membership | None = None, **kwargs):
         super().__init__(*args, **kwargs)
+        name_empty_choices(
+            self,
+            primary_secretary=_("No primary secretary")
+            if self.instance.pk
+            else _("You (the default)"),
+        )
         staff = selectors.staff_memberships(practice=practice)
         for name in ("primary_secretary", "team"):
             self.fields[name].queryset = staff
@@ -362,6 +369,7 @@ class AgreementForm(IdempotentFormMixin, forms.ModelForm):
 
     def __init__(self, *args, practice: Practice, client: Client, **kwargs):
         super().__init__(*args, **kwargs)
+        name_empty_choices(self, membership=_("Choose a staff member"), kind=_("Choose a kind"))
         self.fields["membership"].queryset = selectors.staff_memberships(practice=practice)
         self.fields["membership"].label_from_instance = _member_label
         self.initial.setdefault("kind", client.required_agreement_kind)
@@ -413,7 +421,8 @@ class QuestionnaireForm(forms.ModelForm):
         super().__init__(*args, **kwargs)
         self.fields["services"] = CategoriesField(practice, label=_("Services wanted"))
         _bounded(self)
-        self.fields["coverage_time_zone"].choices = [("", "—"), *time_zone_choices()]
+        self.fields["coverage_time_zone"].choices = [("", _("Not sure")), *time_zone_choices()]
+        name_empty_choices(self, confidentiality=_("Not sure"))
         if self.instance.pk:
             self.initial["services"] = list(self.instance.services.all())
 

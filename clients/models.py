@@ -26,6 +26,7 @@ from secretary import limits
 from secretary.durations import format_hours
 from secretary.limits import text_field, validate_date_in_range
 from secretary.models import CURRENCIES, Membership, validate_time_zone
+from secretary.money import format_money
 from secretary.tenancy import TenantModel
 
 # The fonts documents can use, as ``documents.rendering.SAFE_FONTS`` lists them: the bundled
@@ -133,19 +134,14 @@ class CoverageTerms(models.Model):
     def price_summary(self) -> str:
         """The price in a few words, as its billing model sells it."""
         if self.billing_model == BillingModel.HOURLY:
-            return _("%(rate)s %(currency)s per hour") % {
-                "rate": self.hourly_rate,
-                "currency": self.currency,
-            }
+            return _("%(rate)s per hour") % {"rate": format_money(self.hourly_rate, self.currency)}
         if self.billing_model == BillingModel.BLOCK:
-            return _("%(fee)s %(currency)s for a block of %(hours)s") % {
-                "fee": self.monthly_fee,
-                "currency": self.currency,
+            return _("%(fee)s for a block of %(hours)s") % {
+                "fee": format_money(self.monthly_fee, self.currency),
                 "hours": format_hours(self.included_hours),
             }
-        return _("%(fee)s %(currency)s per month, %(hours)s included") % {
-            "fee": self.monthly_fee,
-            "currency": self.currency,
+        return _("%(fee)s per month, %(hours)s included") % {
+            "fee": format_money(self.monthly_fee, self.currency),
             "hours": format_hours(self.included_hours),
         }
 

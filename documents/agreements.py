@@ -10,7 +10,7 @@ from __future__ import annotations
 import logging
 import zoneinfo
 from datetime import date, datetime, time, timedelta
-from decimal import ROUND_HALF_UP, Decimal
+from decimal import Decimal
 from typing import Any
 
 from django.utils import formats
@@ -24,7 +24,7 @@ from clients.selectors import brand_for
 from documents.models import Document, DocumentKind
 from documents.rendering import Brand
 from documents.services import document_request_render
-from secretary.models import currency_quantum
+from secretary.money import format_money
 
 logger = logging.getLogger(__name__)
 
@@ -32,12 +32,6 @@ SUBJECT_TYPE = "clients.engagement"
 # The context key of an accepted copy: the proposed agreement plus its acceptance page.
 ACCEPTANCE_KEY = "acceptance"
 EN_DASH = "\u2013"  # between days and hours of a range, as in "Mon\u2013Fri 09:00\u201317:00"
-
-
-def money(amount: Decimal, currency: str) -> str:
-    """``AUD 1,200.00``: quantized half-up to the currency's minor unit."""
-    quantized = Decimal(amount).quantize(currency_quantum(currency), rounding=ROUND_HALF_UP)
-    return f"{currency} {quantized:,}"
 
 
 def hours(value: Decimal) -> str:
@@ -270,12 +264,12 @@ def agreement_context(engagement: Engagement) -> dict[str, Any]:
         "plan": {"name": plan_name, "billing_model": engagement.get_billing_model_display()},
         "fees": {
             "currency": currency,
-            "monthly_fee": money(engagement.monthly_fee, currency),
+            "monthly_fee": format_money(engagement.monthly_fee, currency),
             "included_hours": hours_phrase(engagement.included_hours),
             "hourly_rate": _("%(amount)s per hour")
-            % {"amount": money(engagement.hourly_rate, currency)},
+            % {"amount": format_money(engagement.hourly_rate, currency)},
             "overage_rate": _("%(amount)s per hour")
-            % {"amount": money(engagement.overage_rate, currency)},
+            % {"amount": format_money(engagement.overage_rate, currency)},
             "rollover": rollover,
         },
         "coverage": {

@@ -28,6 +28,7 @@ from documents.block_inputs import (
 from documents.content.blocks import IMAGE_WIDTHS, SPACER_SIZES, BlocksInvalid, blocks_clean
 from documents.kind_forms import kind_form
 from documents.models import DocumentKind, PaperSize
+from secretary.form_renderer import name_empty_choices
 from secretary.idempotency import IdempotentFormMixin
 
 MAX_FIELDS_TEXT = compose.MAX_FIELDS_BYTES + 1
@@ -187,6 +188,8 @@ class CompositionCreateForm(IdempotentFormMixin, forms.Form):
         from tasks.models import Task
 
         super().__init__(*args, **kwargs)
+
+        name_empty_choices(self, client=gettext_lazy("No client"), task=gettext_lazy("No task"))
         self.practice = practice
         self.fields["client"].queryset = Client.objects.for_practice(practice).order_by("name")
         self.fields["task"].queryset = (

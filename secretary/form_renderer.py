@@ -1,11 +1,17 @@
+from django.conf import settings
+from django.core.exceptions import ImproperlyConfigured
+from django.db.models.fields import BLANK_CHOICE_DASH
 from django.forms.renderers import TemplatesSetting
 from django.utils.functional import Promise
 from django.utils.html import conditional_escape, format_html
 from django.utils.safestring import mark_safe
+from django.utils.translation import gettext
 
 SELECT = "django/forms/widgets/select.html"
 OPTION = "django/forms/widgets/select_option.html"
 LABEL = "django/forms/label.html"
+# Django's and django-filter's unnamed empty choice.
+UNNAMED_BLANK = BLANK_CHOICE_DASH[0][1]
 # Django's input widgets whose template is only ``{% include "…/input.html" %}``.
 INPUTS = {
     f"django/forms/widgets/{name}.html"
@@ -30,6 +36,7 @@ class FormRenderer(TemplatesSetting):
 
     def render(self, template_name, context, request=None):
         if template_name == SELECT:
+            check_empty_choice(context["widget"])
             html = render_select(context["widget"])
         elif template_name in INPUTS:
             html = render_input(context["widget"])
@@ -82,6 +89,47 @@ def render_label(context: dict) -> str | None:
         label,
         context["tag"],
     )
+
+
+def name_empty_choices(form, **labels) -> None:
+    """Say what an empty choice means ("No service", "Unassigned", "Any client"), never
+    "---------": ``name_empty_choices(self, category=_("No service"))`` in a form's
+    ``__init__``, for model choice fields and for choice fields whose choices hold a blank."""
+    fields = getattr(form, "fields", None)
+    if fields is None:  # a django-filter filterset
+        fields = form.form.fields
+    for name, label in labels.items():
+        field = fields.get(name)
+        if field is None:
+            continue
+        if hasattr(field, "empty_label"):
+            # None: the field offers no empty choice (required, with a value already).
+            if field.empty_label is not None:
+                field.empty_label = label
+        elif hasattr(field, "choices"):
+            field.choices = [
+                (value, label if value in ("", None) and text == UNNAMED_BLANK else text)
+                for value, text in field.choices
+            ]
+
+
+class UnnamedEmptyChoice(ImproperlyConfigured):
+    """A select offers "---------": its field needs an ``empty_label`` that says what empty
+    means ("No category", "Any client", "Choose a plan")."""
+
+
+def check_empty_choice(widget: dict) -> None:
+    """Refuse a select whose empty choice has no name (``REFUSE_UNNAMED_EMPTY_CHOICE``, on
+    while the tests walk every page); otherwise call it "Not chosen" rather than show dashes."""
+    for _group, options, _index in widget["optgroups"]:
+        for option in options:
+            if option["value"] in ("", None) and option["label"] == UNNAMED_BLANK:
+                if getattr(settings, "REFUSE_UNNAMED_EMPTY_CHOICE", False):
+                    raise UnnamedEmptyChoice(
+                        f"The select {widget['name']!r} offers an unnamed empty choice: give "
+                        "its field an empty_label that says what empty means."
+                    )
+                option["label"] = gettext("Not chosen")
 
 
 def render_select(widget: dict) -> str | None:

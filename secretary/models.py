@@ -7,6 +7,7 @@ import secrets
 import zoneinfo
 from decimal import Decimal
 
+from babel.numbers import get_currency_precision
 from django.conf import settings
 from django.contrib.auth.models import AbstractBaseUser, BaseUserManager, PermissionsMixin
 from django.core.exceptions import ValidationError
@@ -32,12 +33,17 @@ CURRENCIES = [
     ("ZAR", "ZAR"),
     ("INR", "INR"),
 ]
-# Minor units per currency, for quantizing money (JPY has none).
-CURRENCY_EXPONENT = {"JPY": 0}
+
+
+def currency_exponent(currency: str) -> int:
+    """The currency's minor unit as a number of decimals (ISO 4217, from babel's CLDR data):
+    2 for USD, 0 for JPY, 3 for BHD; 2 for a code it does not know."""
+    return get_currency_precision(currency or "")
 
 
 def currency_quantum(currency: str) -> Decimal:
-    return Decimal(1).scaleb(-CURRENCY_EXPONENT.get(currency, 2))
+    """``Decimal("0.01")`` for USD, ``Decimal("1")`` for JPY: what amounts are quantized to."""
+    return Decimal(1).scaleb(-currency_exponent(currency))
 
 
 def validate_time_zone(value: str) -> None:

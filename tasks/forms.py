@@ -16,6 +16,7 @@ from clients.models import Client, ServiceCategory
 from secretary import limits
 from secretary.date_inputs import DateInput, DateTimeInput, TimeInput
 from secretary.durations import format_duration, parse_duration
+from secretary.form_renderer import name_empty_choices
 from secretary.idempotency import IdempotentFormMixin
 from secretary.limits import DateFilter
 from secretary.models import time_zone_choices
@@ -83,15 +84,6 @@ class OwnIdsMixin:
     def __init__(self, *args, **kwargs):
         kwargs.setdefault("auto_id", f"id_{self.id_prefix}_%s")
         super().__init__(*args, **kwargs)
-
-
-def name_empty_choices(form, **labels) -> None:
-    """Say what an empty choice means ("No service", "Unassigned"), never "---------"."""
-    for name, label in labels.items():
-        field = form.fields.get(name)
-        # None: the field offers no empty choice (required, with a value already).
-        if field is not None and field.empty_label is not None:
-            field.empty_label = label
 
 
 class MemberChoiceField(forms.ModelChoiceField):
@@ -364,6 +356,7 @@ class TaskTemplateForm(IdempotentFormMixin, forms.Form):
 
     def __init__(self, *args, practice, **kwargs):
         super().__init__(*args, **kwargs)
+        name_empty_choices(self, category=_("No service"))
         self.fields["category"].queryset = _categories(practice)
 
 

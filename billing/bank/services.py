@@ -51,6 +51,7 @@ from secretary.audit import activity_record
 from secretary.background import enqueue_on_commit
 from secretary.errors import ApplicationError
 from secretary.limits import date_range_message, dates_out_of_range
+from secretary.money import format_money
 from secretary.tenancy import practice_scope
 
 BATCH_SIZE = 1000
@@ -675,9 +676,12 @@ def statement_line_match(
         total = sum((jl.debit - jl.credit for jl in journal_lines), ZERO)
         if total != line.amount:
             message = _(
-                "The ledger lines total %(total)s %(currency)s, the statement line "
-                "%(amount)s %(currency)s: they must be equal."
-            ) % {"total": total, "amount": line.amount, "currency": line.book.currency}
+                "The ledger lines total %(total)s, the statement line %(amount)s: "
+                "they must be equal."
+            ) % {
+                "total": format_money(total, line.book.currency),
+                "amount": format_money(line.amount, line.book.currency),
+            }
             raise ApplicationError(message, errors={"journal_lines": message})
         StatementMatch.objects.bulk_create(
             [
@@ -891,9 +895,9 @@ def reconciliation_close(
         difference = reconciliation.statement_balance - reconciliation.ledger_balance
         if difference != 0:
             message = _(
-                "The statement balance and the ledger balance differ by %(amount)s "
-                "%(currency)s: match or post the missing items until the difference is zero."
-            ) % {"amount": abs(difference), "currency": reconciliation.book.currency}
+                "The statement balance and the ledger balance differ by %(amount)s: "
+                "match or post the missing items until the difference is zero."
+            ) % {"amount": format_money(abs(difference), reconciliation.book.currency)}
             raise ApplicationError(message)
         reconciliation.status = ReconciliationStatus.CLOSED
         reconciliation.closed_by = user

@@ -7,6 +7,7 @@ from django.utils.translation import gettext_lazy as _
 
 from billing.models import Account, BankFeed, BankRule, LedgerContact, TaxCode
 from secretary.date_inputs import DateInput
+from secretary.form_renderer import name_empty_choices
 from secretary.idempotency import IdempotentFormMixin
 from secretary.limits import validate_date_in_range
 
@@ -72,6 +73,13 @@ class BankRuleForm(IdempotentFormMixin, forms.ModelForm):
 
     def __init__(self, *args, practice, book, **kwargs):
         super().__init__(*args, **kwargs)
+        name_empty_choices(
+            self,
+            bank_account=_("Every bank account"),
+            account=_("Choose an account"),
+            tax_code=_("No tax code"),
+            contact=_("No contact"),
+        )
         self.fields["bank_account"].queryset = _book_queryset(
             Account, practice=practice, book=book, is_bank=True, archived=False
         )
@@ -96,6 +104,7 @@ class CreateEntryForm(IdempotentFormMixin, forms.Form):
 
     def __init__(self, *args, practice, book, bank_account, **kwargs):
         super().__init__(*args, **kwargs)
+        name_empty_choices(self, account=_("The suggested account"))
         self.fields["account"].queryset = _book_queryset(
             Account, practice=practice, book=book, archived=False
         ).exclude(pk=bank_account.pk)

@@ -13,6 +13,7 @@ from billing.models import TaxRate
 from billing.models.ledger import MONEY
 from clients.models import Client
 from secretary.date_inputs import DateInput
+from secretary.form_renderer import name_empty_choices
 from secretary.idempotency import IdempotentFormMixin
 from secretary.limits import validate_date_in_range
 
@@ -42,6 +43,7 @@ class ExpenseForm(IdempotentFormMixin, forms.Form):
 
     def __init__(self, *args, practice, **kwargs):
         super().__init__(*args, **kwargs)
+        name_empty_choices(self, client=_("Choose a client"), tax_rate=_("No tax"))
         self.fields["client"].queryset = Client.objects.for_practice(practice).order_by("name")
         self.fields["tax_rate"].queryset = TaxRate.objects.for_practice(practice).filter(
             archived=False

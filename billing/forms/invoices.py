@@ -22,6 +22,7 @@ from billing.models.ledger import MONEY
 from clients.models import Client, Engagement
 from secretary import limits
 from secretary.date_inputs import DateInput
+from secretary.form_renderer import name_empty_choices
 from secretary.idempotency import IdempotentFormMixin
 from secretary.limits import validate_date_in_range
 from secretary.models import CURRENCIES
@@ -49,6 +50,7 @@ class InvoiceFilterForm(forms.Form):
 
     def __init__(self, *args, practice, **kwargs):
         super().__init__(*args, **kwargs)
+        name_empty_choices(self, client=_("All clients"))
         self.fields["client"].queryset = (
             Client.objects.for_practice(practice).order_by("name").only("name")
         )
@@ -76,6 +78,7 @@ class InvoiceCreateForm(IdempotentFormMixin, forms.Form):
 
     def __init__(self, *args, practice, **kwargs):
         super().__init__(*args, **kwargs)
+        name_empty_choices(self, client=_("Choose a client"), engagement=_("No engagement"))
         self.fields["client"].queryset = Client.objects.for_practice(practice).order_by("name")
         self.fields["engagement"].queryset = (
             Engagement.objects.for_practice(practice).select_related("client").order_by("-id")
@@ -118,6 +121,7 @@ class InvoiceLineForm(forms.Form):
 
     def __init__(self, *args, practice, **kwargs):
         super().__init__(*args, **kwargs)
+        name_empty_choices(self, tax_rate=_("No tax"))
         self.fields["tax_rate"].queryset = TaxRate.objects.for_practice(practice).filter(
             archived=False
         )

@@ -17,6 +17,7 @@ from billing.ledger.posting import LedgerError, money
 from billing.models import AccountRole, AccountType, Book, EntrySource, EntryStatus
 from secretary import limits
 from secretary.date_inputs import DateInput
+from secretary.form_renderer import name_empty_choices
 from secretary.idempotency import IdempotentFormMixin
 from secretary.limits import parse_id
 from secretary.models import CURRENCIES
@@ -216,6 +217,11 @@ class AccountForm(forms.Form):
                 "description": account.description,
             }
         super().__init__(*args, **kwargs)
+        name_empty_choices(
+            self,
+            parent=_("No parent (a top-level account)"),
+            default_tax_code=_("No default tax code"),
+        )
         parents = selectors.accounts_of(practice=practice, book=book).filter(archived=False)
         if account is not None:
             parents = parents.exclude(pk=account.pk)
@@ -255,6 +261,7 @@ class LedgerContactForm(forms.Form):
 
     def __init__(self, *args, practice, **kwargs):
         super().__init__(*args, **kwargs)
+        name_empty_choices(self, client=_("Not one of the practice's clients"))
         from clients.models import Client
 
         self.fields["client"].queryset = Client.objects.for_practice(practice).order_by("name")

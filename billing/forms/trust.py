@@ -14,6 +14,7 @@ from billing.models.ledger import MONEY
 from billing.trust import selectors
 from billing.trust.services import Purpose
 from secretary.date_inputs import DateInput
+from secretary.form_renderer import name_empty_choices
 from secretary.idempotency import IdempotentFormMixin
 from secretary.limits import validate_date_in_range
 
@@ -82,7 +83,9 @@ class _MoneyForm(IdempotentFormMixin, forms.Form):
         banks = selectors.trust_bank_accounts(practice=self.practice, book=self.book)
         if banks.count() > 1:
             self.fields["bank_account"] = forms.ModelChoiceField(
-                label=_("Trust bank account"), queryset=banks
+                label=_("Trust bank account"),
+                queryset=banks,
+                empty_label=_("Choose a trust bank account"),
             )
 
 
@@ -91,7 +94,9 @@ class DepositForm(_MoneyForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["matter"] = _MatterChoice(label=_("Matter"), queryset=self._open_matters())
+        self.fields["matter"] = _MatterChoice(
+            label=_("Matter"), queryset=self._open_matters(), empty_label=_("Choose a matter")
+        )
         self._bank_field()
         self.order_fields(self.field_order)
 
@@ -102,7 +107,9 @@ class WithdrawalForm(_MoneyForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["matter"] = _MatterChoice(label=_("Matter"), queryset=self._open_matters())
+        self.fields["matter"] = _MatterChoice(
+            label=_("Matter"), queryset=self._open_matters(), empty_label=_("Choose a matter")
+        )
         self._bank_field()
         self.order_fields(self.field_order)
 
@@ -113,10 +120,10 @@ class TransferForm(_MoneyForm):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["from_matter"] = _MatterChoice(
-            label=_("From matter"), queryset=self._open_matters()
+            label=_("From matter"), queryset=self._open_matters(), empty_label=_("Choose a matter")
         )
         self.fields["to_matter"] = _MatterChoice(
-            label=_("To matter"), queryset=self._open_matters()
+            label=_("To matter"), queryset=self._open_matters(), empty_label=_("Choose a matter")
         )
         self.order_fields(self.field_order)
 
@@ -137,6 +144,7 @@ class ReconciliationForm(IdempotentFormMixin, forms.Form):
 
     def __init__(self, *args, practice, book: Book, **kwargs):
         super().__init__(*args, **kwargs)
+        name_empty_choices(self, account=_("Choose a trust bank account"))
         banks = selectors.trust_bank_accounts(practice=practice, book=book)
         self.fields["account"].queryset = banks
         first = banks.first()
@@ -156,6 +164,7 @@ class ReconciliationPreviewForm(forms.Form):
 
     def __init__(self, *args, practice, book: Book, **kwargs):
         super().__init__(*args, **kwargs)
+        name_empty_choices(self, account=_("Choose a trust bank account"))
         self.fields["account"].queryset = selectors.trust_bank_accounts(
             practice=practice, book=book
         )

@@ -28,16 +28,10 @@ from billing.models import (
 )
 from billing.models.ledger import ZERO
 from documents.models import Document, DocumentKind
+from secretary.money import format_money
 
 INVOICE_SUBJECT = "billing.invoice"
 STATEMENT_SUBJECT = "billing.client_statement"
-
-
-def money(amount: Decimal, currency: str) -> str:
-    """``AUD 1,200.00``, rounded half-up to the currency's minor unit."""
-    from documents.agreements import money as money_text
-
-    return money_text(amount, currency)
 
 
 def _date(value: date | None) -> str:
@@ -72,7 +66,7 @@ def _tax_label(row: dict, currency: str) -> str:
     """ "GST 10% on AUD 1,510.00"."""
     return _("%(name)s on %(net)s") % {
         "name": tax_name(row["name"], row["rate"]),
-        "net": money(row["net"], currency),
+        "net": format_money(row["net"], currency),
     }
 
 
@@ -101,13 +95,13 @@ def invoice_context(invoice: Invoice) -> dict[str, Any]:
                 "kind": line.get_kind_display(),
                 "service": service,
                 "quantity": _quantity(line.quantity),
-                "unit_price": money(line.unit_price, currency),
+                "unit_price": format_money(line.unit_price, currency),
                 "tax": _percent(line.tax_percent) if line.tax_rate_id else "",
-                "amount": money(line.amount, currency),
+                "amount": format_money(line.amount, currency),
             }
         )
     taxes = [
-        {"label": _tax_label(row, currency), "amount": money(row["tax"], currency)}
+        {"label": _tax_label(row, currency), "amount": format_money(row["tax"], currency)}
         for row in tax_summary(invoice)
         if row["rate"] or row["tax"]
     ]
@@ -117,7 +111,7 @@ def invoice_context(invoice: Invoice) -> dict[str, Any]:
                 "date": _date(allocation.payment.date),
                 "method": allocation.payment.get_method_display(),
                 "reference": allocation.payment.reference,
-                "amount": money(allocation.amount, currency),
+                "amount": format_money(allocation.amount, currency),
             }
             for allocation in PaymentAllocation.objects.for_practice(practice)
             .filter(invoice=invoice)
@@ -158,14 +152,14 @@ def invoice_context(invoice: Invoice) -> dict[str, Any]:
         },
         "lines": lines,
         "taxes": taxes,
-        "subtotal": money(invoice.subtotal, currency),
-        "tax_total": money(invoice.tax_total, currency),
-        "total": money(invoice.total, currency),
-        "amount_paid": money(invoice.amount_paid, currency),
-        "amount_credited": money(invoice.amount_credited, currency)
+        "subtotal": format_money(invoice.subtotal, currency),
+        "tax_total": format_money(invoice.tax_total, currency),
+        "total": format_money(invoice.total, currency),
+        "amount_paid": format_money(invoice.amount_paid, currency),
+        "amount_credited": format_money(invoice.amount_credited, currency)
         if invoice.amount_credited
         else "",
-        "amount_due": money(due, currency),
+        "amount_due": format_money(due, currency),
         "is_paid": not is_credit_note and due <= ZERO,
         "payments": payments,
         "notes": invoice.notes,
@@ -245,9 +239,9 @@ def statement_context(*, practice, client, currency: str, as_of: date) -> dict[s
                 "number": invoice.number,
                 "issue_date": _date(invoice.issue_date),
                 "due_date": _date(invoice.due_date),
-                "total": money(invoice.total, currency),
-                "paid": money(invoice.amount_paid + invoice.amount_credited, currency),
-                "due": money(due, currency),
+                "total": format_money(invoice.total, currency),
+                "paid": format_money(invoice.amount_paid + invoice.amount_credited, currency),
+                "due": format_money(due, currency),
                 "overdue": overdue,
                 "status": InvoiceStatus(invoice.status).label,
             }
@@ -269,8 +263,8 @@ def statement_context(*, practice, client, currency: str, as_of: date) -> dict[s
                     "date": _date(payment.date),
                     "method": payment.get_method_display(),
                     "reference": payment.reference,
-                    "amount": money(payment.amount, currency),
-                    "unallocated": money(unallocated, currency) if unallocated > 0 else "",
+                    "amount": format_money(payment.amount, currency),
+                    "unallocated": format_money(unallocated, currency) if unallocated > 0 else "",
                 }
             )
     settings = billing_settings(practice=practice)
@@ -291,9 +285,9 @@ def statement_context(*, practice, client, currency: str, as_of: date) -> dict[s
         "currency": currency,
         "invoices": rows,
         "payments": payments,
-        "owed": money(owed, currency),
-        "credit": money(credit, currency) if credit else "",
-        "balance": money(owed - credit, currency),
+        "owed": format_money(owed, currency),
+        "credit": format_money(credit, currency) if credit else "",
+        "balance": format_money(owed - credit, currency),
         "payment_instructions": _lines_of(settings.payment_instructions if settings else ""),
     }
 

@@ -26,6 +26,7 @@ from billing.models.ledger import ZERO
 from secretary.audit import activity_record
 from secretary.limits import date_range_message, dates_out_of_range
 from secretary.models import CURRENCIES
+from secretary.money import format_money
 
 
 def invoice_settle(invoice: Invoice) -> None:
@@ -107,10 +108,9 @@ def _allocations_given(*, practice, client, currency, allocations) -> list[tuple
         if amount <= 0:
             raise field_error(field, _("Allocate more than zero."))
         if amount > invoice.balance_due:
-            message = _("%(number)s has %(balance)s %(currency)s due.") % {
+            message = _("%(number)s has %(balance)s due.") % {
                 "number": invoice.number,
-                "balance": invoice.balance_due,
-                "currency": currency,
+                "balance": format_money(invoice.balance_due, currency),
             }
             raise field_error(field, message)
         result.append((invoice, amount))
@@ -178,9 +178,9 @@ def payment_record(
             raise field_error("amount", _("The allocations add up to more than the payment."))
         if amount > allocated and not keep_as_credit:
             message = _(
-                "This is %(extra)s %(currency)s more than the invoices' open balance: keep it as "
+                "This is %(extra)s more than the invoices' open balance: keep it as "
                 "the client's credit or change the amount."
-            ) % {"extra": amount - allocated, "currency": currency}
+            ) % {"extra": format_money(amount - allocated, currency)}
             raise field_error("amount", message)
         if (
             provider_reference
@@ -293,10 +293,9 @@ def credit_apply(
             if wanted <= 0:
                 raise field_error("amount", _("Apply more than zero."))
             if wanted > invoice.balance_due:
-                message = _("%(number)s has %(balance)s %(currency)s due.") % {
+                message = _("%(number)s has %(balance)s due.") % {
                     "number": invoice.number,
-                    "balance": invoice.balance_due,
-                    "currency": invoice.currency,
+                    "balance": format_money(invoice.balance_due, invoice.currency),
                 }
                 raise field_error("amount", message)
         payments = list(

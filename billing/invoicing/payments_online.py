@@ -31,7 +31,7 @@ from billing.models import (
 from billing.models.ledger import ZERO
 from secretary.audit import activity_record
 from secretary.errors import ApplicationError
-from secretary.models import CURRENCY_EXPONENT, Practice, currency_quantum
+from secretary.models import Practice, currency_exponent, currency_quantum
 from secretary.tenancy import practice_scope
 
 logger = logging.getLogger(__name__)
@@ -58,12 +58,12 @@ class PaymentProvider(Protocol):
 
 
 def minor_units(amount: Decimal, currency: str) -> int:
-    exponent = CURRENCY_EXPONENT.get(currency, 2)
+    exponent = currency_exponent(currency)
     return int((amount * (Decimal(10) ** exponent)).to_integral_value(ROUND_HALF_UP))
 
 
 def from_minor_units(amount: int, currency: str) -> Decimal:
-    exponent = CURRENCY_EXPONENT.get(currency, 2)
+    exponent = currency_exponent(currency)
     return (Decimal(amount) / (Decimal(10) ** exponent)).quantize(currency_quantum(currency))
 
 

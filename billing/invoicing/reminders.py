@@ -18,7 +18,6 @@ from django.utils import translation
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
-from billing.invoicing.documents import money
 from billing.invoicing.sending import invoice_recipients
 from billing.models import (
     OPEN_INVOICE_STATUSES,
@@ -29,6 +28,7 @@ from billing.models import (
 )
 from secretary.audit import activity_record
 from secretary.errors import ApplicationError
+from secretary.money import format_money
 
 PLACEHOLDERS = ("number", "amount_due", "due_date", "client")
 _PLACEHOLDER = re.compile(r"\{(" + "|".join(PLACEHOLDERS) + r")\}")
@@ -162,7 +162,7 @@ def _due_for(*, practice, rule: ReminderRule, today: date):
 def _message(*, practice, invoice: Invoice, rule: ReminderRule, to: list[str]) -> EmailMessage:
     values = {
         "number": invoice.number,
-        "amount_due": money(invoice.balance_due, invoice.currency),
+        "amount_due": format_money(invoice.balance_due, invoice.currency),
         "due_date": invoice.due_date.isoformat() if invoice.due_date else "",
         "client": invoice.client.name,
     }

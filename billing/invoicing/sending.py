@@ -19,12 +19,13 @@ from django.urls import reverse
 from django.utils import translation
 from django.utils.translation import gettext as _
 
-from billing.invoicing.documents import invoice_request_pdf, money
+from billing.invoicing.documents import invoice_request_pdf
 from billing.invoicing.issuing import invoice_mark_sent
 from billing.models import Invoice, InvoiceKind, InvoiceStatus
 from secretary.audit import activity_record
 from secretary.background import enqueue_on_commit
 from secretary.errors import ApplicationError
+from secretary.money import format_money
 
 SENDABLE_STATUSES = (
     InvoiceStatus.ISSUED,
@@ -110,9 +111,9 @@ def invoice_message(*, practice, invoice: Invoice, pdf: bytes, to: list[str]) ->
                 "Amount due: %(amount_due)s."
             ) % {
                 "number": invoice.number,
-                "total": money(invoice.total, invoice.currency),
+                "total": format_money(invoice.total, invoice.currency),
                 "due_date": invoice.due_date.isoformat() if invoice.due_date else "",
-                "amount_due": money(invoice.balance_due, invoice.currency),
+                "amount_due": format_money(invoice.balance_due, invoice.currency),
             }
         body = "\n\n".join(
             [

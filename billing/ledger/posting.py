@@ -35,6 +35,7 @@ from billing.models.ledger import ZERO
 from secretary.audit import activity_record
 from secretary.errors import ApplicationError
 from secretary.limits import date_range_message, dates_out_of_range
+from secretary.money import format_money
 
 MAX_LINES = 500
 
@@ -144,9 +145,9 @@ def difference(rows: list[JournalLine]) -> Decimal:
 def _check_balanced(*, book: Book, rows: list[JournalLine]) -> None:
     gap = difference(rows)
     if gap != 0:
-        message = _(
-            "Debits and credits differ by %(amount)s %(currency)s: an entry must balance."
-        ) % {"amount": abs(gap), "currency": book.currency}
+        message = _("Debits and credits differ by %(amount)s: an entry must balance.") % {
+            "amount": format_money(abs(gap), book.currency)
+        }
         raise LedgerError(message, errors={"lines": message})
 
 
@@ -204,12 +205,11 @@ def _check_trust(*, practice, book: Book, rows: list[JournalLine], entry_date: d
             balance += by_day[day]
             if balance < 0:
                 message = _(
-                    "This would take the matter %(matter)s below zero (%(balance)s %(currency)s "
+                    "This would take the matter %(matter)s below zero (%(balance)s "
                     "on %(date)s): trust money can only be paid out of what the matter holds."
                 ) % {
                     "matter": matters[matter_id],
-                    "balance": balance,
-                    "currency": book.currency,
+                    "balance": format_money(balance, book.currency),
                     "date": day.isoformat(),
                 }
                 raise LedgerError(message, errors={"lines": message})

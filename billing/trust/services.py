@@ -21,6 +21,7 @@ from billing.models import Account, Book, JournalEntry, TrustMatter, TrustReconc
 from billing.trust import selectors
 from secretary.audit import activity_record
 from secretary.limits import date_range_message, dates_out_of_range
+from secretary.money import format_money
 
 SOURCE_DEPOSIT = "billing.trust_deposit"
 SOURCE_WITHDRAWAL = "billing.trust_withdrawal"
@@ -83,13 +84,12 @@ def _check_available(
     )
     if amount > available:
         message = _(
-            "The matter %(matter)s has %(available)s %(currency)s available on %(date)s: "
-            "%(amount)s %(currency)s cannot be paid out of it."
+            "The matter %(matter)s has %(available)s available on %(date)s: "
+            "%(amount)s cannot be paid out of it."
         ) % {
             "matter": matter.reference,
-            "available": available,
-            "amount": amount,
-            "currency": book.currency,
+            "available": format_money(available, book.currency),
+            "amount": format_money(amount, book.currency),
             "date": on.isoformat(),
         }
         raise LedgerError(message, errors={field: message})
@@ -235,9 +235,9 @@ def matter_close(
         balance = selectors.matter_balance(practice=practice, matter=matter)
         if balance != 0:
             message = _(
-                "The matter still holds %(balance)s %(currency)s: pay it out or transfer it "
+                "The matter still holds %(balance)s: pay it out or transfer it "
                 "before closing the matter."
-            ) % {"balance": balance.quantize(book.quantum), "currency": book.currency}
+            ) % {"balance": format_money(balance, book.currency)}
             raise LedgerError(message, errors={"closed_on": message})
         if matter.lines.filter(date__gt=closed_on).exists():
             message = _("The matter has lines after this date.")

@@ -54,13 +54,13 @@ from billing.models import (
     ReminderSent,
 )
 from billing.models.ledger import ZERO
-from billing.templatetags.books_money import money
 from clients.models import BillingModel, Engagement, EngagementStatus
 from documents.models import PENDING_STATUSES
 from secretary.access import staff_view
 from secretary.durations import format_duration, format_hours
 from secretary.errors import ApplicationError, form_submit
 from secretary.limits import parse_id
+from secretary.money import format_money
 from tasks.models import TimeEntry
 
 PAGE_SIZE = 50
@@ -97,11 +97,11 @@ def plan_price(engagement: Engagement | None) -> str:
         return "—"
     currency = engagement.currency
     if engagement.billing_model == BillingModel.HOURLY:
-        return _("%(rate)s/h") % {"rate": money(engagement.hourly_rate, currency)}
+        return _("%(rate)s/h") % {"rate": format_money(engagement.hourly_rate, currency)}
     values = {
-        "fee": money(engagement.monthly_fee, currency),
+        "fee": format_money(engagement.monthly_fee, currency),
         "hours": format_hours(engagement.included_hours),
-        "overage": money(engagement.overage_rate, currency),
+        "overage": format_money(engagement.overage_rate, currency),
     }
     if engagement.billing_model == BillingModel.BLOCK:
         if engagement.overage_rate:
@@ -619,7 +619,7 @@ def invoice_timeline(*, practice, invoice: Invoice) -> list[dict]:
             {
                 "at": allocation.created_at,
                 "label": _("Payment"),
-                "detail": f"{money(allocation.amount, invoice.currency)} · {payment.date} · "
+                "detail": f"{format_money(allocation.amount, invoice.currency)} · {payment.date} · "
                 f"{payment.get_method_display()} {payment.reference}".strip(),
             }
         )
@@ -632,7 +632,7 @@ def invoice_timeline(*, practice, invoice: Invoice) -> list[dict]:
             {
                 "at": note.issued_at or note.created_at,
                 "label": _("Credit note"),
-                "detail": f"{note.number} · {money(note.total, note.currency)}",
+                "detail": f"{note.number} · {format_money(note.total, note.currency)}",
                 "invoice": note,
             }
         )

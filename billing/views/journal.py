@@ -206,7 +206,11 @@ def _show_error(error: ApplicationError, form, formset, line_forms) -> None:
                     line_forms[index].add_error(parts[2], text)
                     continue
             if parts[0] == "lines":
-                formset._non_form_errors = [*formset.non_form_errors(), text]
+                formset._non_form_errors = formset.error_class(
+                    [*formset.non_form_errors(), text],
+                    error_class="nonform",
+                    renderer=formset.renderer,
+                )
             else:
                 form.add_error(key if key in form.fields else None, text)
 

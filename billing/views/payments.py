@@ -13,10 +13,10 @@ from django.views.decorators.http import require_http_methods, require_POST
 from billing.forms.invoices import CreditNoteForm, PaymentForm
 from billing.invoicing import services
 from billing.models import InvoiceLine
-from billing.templatetags.books_money import money
 from billing.views.invoices import _invoice
 from secretary.access import admin_view, staff_view
 from secretary.errors import ApplicationError, form_submit
+from secretary.money import format_money
 
 
 @staff_view
@@ -77,7 +77,8 @@ def invoice_credit_apply(request: HttpRequest, invoice_id: int) -> HttpResponse:
         if applied:
             messages.success(
                 request,
-                _("%(amount)s of credit applied.") % {"amount": money(applied, invoice.currency)},
+                _("%(amount)s of credit applied.")
+                % {"amount": format_money(applied, invoice.currency)},
             )
         else:
             messages.info(request, _("The client has no credit in this currency."))

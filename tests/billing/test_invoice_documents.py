@@ -136,7 +136,7 @@ def test_it_renders_a_statement_of_account(world, northwind, settings_row):
     assert "INV-2026-00101" in text and "INV-2026-00102" in text
     assert "INV-2026-00103" not in text
     assert "Transfer 42" in text
-    assert context["balance"] == "AUD 1,700.00"
+    assert context["balance"] == "AUD\xa01,700.00"
     assert "AUD 1,700.00" in text
     assert first.number in text
 

@@ -55,7 +55,7 @@ def test_it_sends_the_reminder_due_today_once(world, invoice):
     message = mail.outbox[0]
     assert message.to == ["accounts@northwind.test"]
     assert message.subject == f"Invoice INV-2026-00007 is due on {DUE.isoformat()}"
-    assert "AUD 1,000.00" in message.body and "Northwind Legal" in message.body
+    assert "AUD\xa01,000.00" in message.body and "Northwind Legal" in message.body
     assert ReminderSent.objects.for_practice(world.practice).get().days_from_due == -3
 
 

@@ -48,7 +48,7 @@ def test_it_emails_the_pdf_to_the_billing_contacts_and_marks_it_sent(
     message = mail.outbox[0]
     assert message.to == ["accounts@northwind.test", "nora@northwind.test"]
     assert invoice.number in message.subject
-    assert "AUD 1,100.00" in message.body
+    assert "AUD\xa01,100.00" in message.body
     (filename, content, mimetype) = message.attachments[0]
     assert filename == f"{invoice.number}.pdf"
     assert mimetype == "application/pdf"

@@ -81,9 +81,9 @@ def test_it_generates_the_month_end_pack_pdf(
     assert "Northwind Legal" in text
     assert "February 2026" in text and "2026-02-01" in text
     assert "Rent went up this month." in text
-    assert "2,500.00 AUD" in text and "400.00 AUD" in text  # February beside January
-    assert "11,100.00 AUD" in text  # checking: statement balance and ledger balance
-    assert "1,000.00 AUD" in text  # savings: its closing balance
+    assert "AUD 2,500.00" in text and "AUD 400.00" in text  # February beside January
+    assert "AUD 11,100.00" in text  # checking: statement balance and ledger balance
+    assert "AUD 1,000.00" in text  # savings: its closing balance
     assert "not reconciled" in text
 
 

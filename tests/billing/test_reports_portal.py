@@ -66,7 +66,7 @@ def test_it_shows_the_contact_their_profit_and_loss(world, client_ledger, contac
         _url("portal_ledger_reports", world, client_ledger.book.pk), FEBRUARY
     )
     assert response.status_code == 200
-    assert "900.00 AUD" in response.content.decode()
+    assert "AUD\xa0900.00" in response.content.decode()
     assert "portal_base.html" in [t.name for t in response.templates]
 
 

@@ -168,7 +168,7 @@ def test_it_lets_only_one_of_two_simultaneous_withdrawals_take_the_matters_money
     # Then exactly one is posted, the other is refused naming what was left
     assert outcome["first"] == "done"
     assert isinstance(outcome["second"], LedgerError)
-    assert "40.00 USD available" in outcome["second"].message
+    assert "USD\xa040.00 available" in outcome["second"].message
     paid = JournalEntry.objects.for_practice(world.practice).filter(
         source_type=services.SOURCE_WITHDRAWAL, status=EntryStatus.POSTED
     )

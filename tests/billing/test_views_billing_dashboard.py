@@ -96,10 +96,10 @@ def test_it_shows_each_clients_plan_instead_of_a_zero_rate(world, secretary_clie
     rows = {row["name"]: row for row in response.context["unbilled"]}
     assert rows["Hourly Harbour"]["hours"] == Decimal("1.50")
     assert rows["Hourly Harbour"]["amount"] == Decimal("90.00")
-    assert "60.00 AUD/h" in unbilled and "90.00 AUD" in unbilled
+    assert "AUD\xa060.00/h" in unbilled and "AUD\xa090.00" in unbilled
     # And a retainer shows its fee and its rate beyond the included hours, not a zero rate
-    assert "retainer 1,450.00 AUD / month · 80.00 AUD/h beyond 2 h" in unbilled
-    assert "block of 10 h for 900.00 AUD · 95.00 AUD/h beyond" in unbilled
+    assert "retainer AUD\xa01,450.00 / month · AUD\xa080.00/h beyond 2 h" in unbilled
+    assert "block of 10 h for AUD\xa0900.00 · AUD\xa095.00/h beyond" in unbilled
     assert rows["Retainer Reef"]["amount"] is None
     assert "billed against the plan" in unbilled
     assert not re.search(r"(?<![\d.,])0(\.00)? AUD", unbilled)  # no zero rate nor amount
@@ -112,9 +112,9 @@ def test_it_shows_sums_padded_and_grouped_as_quantized_decimals(world, secretary
     # Then the overdue total, the receivables and what is over 30 days read AUD 1,103.00
     overdue = body[body.index("overdue-h") : body.index("aging-h")]
     receivables = body[body.index("aging-h") :]
-    assert "1,103.00 AUD" in overdue and "1103 AUD" not in overdue
-    assert "1,000.50 AUD" in overdue and "102.50 AUD" in overdue
-    assert receivables.count("1,103.00 AUD") == 2, receivables
+    assert "AUD\xa01,103.00" in overdue and "AUD\xa01103" not in overdue
+    assert "AUD\xa01,000.50" in overdue and "AUD\xa0102.50" in overdue
+    assert receivables.count("AUD\xa01,103.00") == 2, receivables
     # And the sums behind them are Decimals with the currency's two places
     (overdue_row,) = response.context["overdue"]
     (aging_row,) = response.context["aging"]

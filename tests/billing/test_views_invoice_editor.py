@@ -57,4 +57,4 @@ def test_it_gives_htmx_the_fragment_and_saves_the_line(world, line, secretary_cl
         {"kind": "other", "description": "Filing", "quantity": "2", "unit_price": "50.00"},
         **HTMX,
     )
-    assert response.status_code == 200 and "100.00 AUD" in response.content.decode()
+    assert response.status_code == 200 and "AUD\xa0100.00" in response.content.decode()

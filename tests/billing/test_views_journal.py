@@ -161,7 +161,7 @@ def test_it_filters_the_journal(world, books, secretary_client):
     foreign = Account.objects.for_practice(world.other_practice).filter(book=other).first()
     assert len(memos({"account": foreign.pk})) == 3
     # The totals come from the lines, in the book's currency
-    assert "800.00 USD" in secretary_client.get(page).content.decode()
+    assert "USD\xa0800.00" in secretary_client.get(page).content.decode()
 
 
 def test_it_saves_a_draft_then_posts_it(world, books, secretary_client):
@@ -180,7 +180,7 @@ def test_it_saves_a_draft_then_posts_it(world, books, secretary_client):
     page = secretary_client.get(
         url("entry_detail", world, book_id=books.book.pk, entry_id=entry.pk)
     ).content.decode()
-    assert "1,500.00 USD" in page and escape(str(world.secretary.user)) in page
+    assert "USD\xa01,500.00" in page and escape(str(world.secretary.user)) in page
 
 
 def test_it_posts_directly_and_sends_the_same_form_once(world, books, secretary_client):
@@ -206,7 +206,7 @@ def _refused(response, world, text: str):
 def test_it_refuses_an_unbalanced_post_with_the_ledger_message(world, books, secretary_client):
     data = form_data(books, ("6070", "1500.00", ""), ("1010", "", "1400.00"), post="1")
     response = secretary_client.post(url("entry_new", world, book_id=books.book.pk), data)
-    _refused(response, world, "Debits and credits differ by 100.00 USD")
+    _refused(response, world, "Debits and credits differ by USD\xa0100.00")
 
 
 def test_it_refuses_a_line_with_both_debit_and_credit(world, books, secretary_client):
@@ -376,7 +376,7 @@ def test_it_shows_running_totals(world, books, secretary_client):
     data = form_data(books, ("6070", "1500", ""), ("1010", "", "1200.5"))
     html = secretary_client.post(totals, data).content.decode()
     # Then the fragment shows debits, credits and the difference in the book's currency
-    assert "1,500.00 USD" in html and "1,200.50 USD" in html and "299.50 USD" in html
+    assert "USD\xa01,500.00" in html and "USD\xa01,200.50" in html and "USD\xa0299.50" in html
     assert "Unbalanced" in html
     # A removed line and a bad amount do not count
     data = form_data(books, *RENT, ("6050", "abc", ""), ("6050", "7", ""))

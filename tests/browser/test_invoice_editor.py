@@ -24,7 +24,7 @@ def sign_in(page, base_url, email):
 
 
 def totals(page) -> dict[str, str]:
-    """The editor's totals as shown: {"Subtotal": "1,234.00 USD", "Tax": ..., "Total": ...}."""
+    """The editor's totals as shown: {"Subtotal": "USD 1,234.00", "Tax": ..., "Total": ...}."""
     box = page.locator("#invoice-totals")
     names = [text.strip() for text in box.locator("dt").all_inner_texts()]
     values = [text.strip() for text in box.locator("dd").all_inner_texts()]
@@ -39,7 +39,9 @@ DUPLICATE_IDS = """() => {
 
 
 def money(value: Decimal, currency: str) -> str:
-    return f"{value:,.2f} {currency}"
+    from secretary.money import format_money
+
+    return format_money(value, currency)
 
 
 def test_it_edits_a_draft_with_live_totals_and_issues_it(

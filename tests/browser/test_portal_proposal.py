@@ -68,7 +68,7 @@ def test_a_contact_reviews_and_accepts_a_new_version_of_her_plan(
     # (the fee, the hours, Saturdays covered, and work outside coverage)
     assert "4 terms differ from your plan in force (version 1)" in changes.inner_text()
     fee = changes.locator(".change", has_text="Monthly fee").inner_text()
-    assert "AUD 1,500.00" in fee and "AUD 2,400.00" in fee
+    assert "AUD\xa01,500.00" in fee and "AUD\xa02,400.00" in fee
     assert "Sat" in changes.locator(".change", has_text="Hours covered").inner_text()
     # The terms in the agreement's words
     terms = page.inner_text("#terms")
@@ -82,7 +82,7 @@ def test_a_contact_reviews_and_accepts_a_new_version_of_her_plan(
     page.fill("#id_name", "Nora North")
     page.click("button:has-text('Accept this plan')")
     page.wait_for_selector("text=Confirm that you have read the agreement.")
-    assert "AUD 2,400.00" in page.inner_text("#changes")  # the review stays on the page
+    assert "AUD\xa02,400.00" in page.inner_text("#changes")  # the review stays on the page
     page.check("#id_read_confirmed")
     page.fill("#id_name", "Nora  North")
     page.click("button:has-text('Accept this plan')")

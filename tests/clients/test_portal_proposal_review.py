@@ -60,7 +60,7 @@ def test_it_lists_what_changes_against_the_plan_in_force(world, revision, contac
     assert response.status_code == 200
     changes = changes_of(response)
     # In the agreement's words and money format, version 1 against version 2
-    assert changes["Monthly fee"] == ("AUD 1,500.00", "AUD 2,400.00")
+    assert changes["Monthly fee"] == ("AUD\xa01,500.00", "AUD\xa02,400.00")
     assert changes["Included hours per month"] == ("20 hours", "30 hours")
     assert changes["Services included"] == ("\u2014", "Bookkeeping")
     assert changes["Outside coverage hours"] == (
@@ -115,7 +115,7 @@ def test_an_accepted_version_shows_what_changed_from_the_one_it_replaced(
     response = contact_client.get(url(world, "portal_engagement", engagement_id=revision.pk))
     assert response.context["previous"] == active
     assert "What changed from version 1" in response.content.decode()
-    assert changes_of(response)["Monthly fee"] == ("AUD 1,500.00", "AUD 2,400.00")
+    assert changes_of(response)["Monthly fee"] == ("AUD\xa01,500.00", "AUD\xa02,400.00")
 
 
 def test_the_plan_page_words_the_plan_in_force_as_its_agreement(world, active, contact_client):
@@ -129,7 +129,7 @@ def test_a_failed_acceptance_keeps_the_review_on_the_page(world, revision, conta
     )
     assert response.status_code == 400
     assert "Confirm that you have read the agreement." in response.content.decode()
-    assert changes_of(response)["Monthly fee"] == ("AUD 1,500.00", "AUD 2,400.00")
+    assert changes_of(response)["Monthly fee"] == ("AUD\xa01,500.00", "AUD\xa02,400.00")
     revision.refresh_from_db()
     assert revision.status == EngagementStatus.PROPOSED
 

@@ -159,7 +159,7 @@ def test_it_prices_each_plan_as_its_billing_model_sells_it(world, secretary_clie
     )
     # When the catalog is read; then each price reads as sold
     page = secretary_client.get(url("plan_list", world)).content.decode()
-    assert "1200.00 AUD per month, 20 h included" in page
-    assert "85.00 AUD per hour" in page
-    assert "600.00 AUD for a block of 10 h" in page
-    assert ">0.00 AUD per month" not in page
+    assert "AUD\xa01,200.00 per month, 20 h included" in page
+    assert "AUD\xa085.00 per hour" in page
+    assert "AUD\xa0600.00 for a block of 10 h" in page
+    assert ">AUD\xa00.00 per month" not in page

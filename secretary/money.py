@@ -1,0 +1,73 @@
+"""The one way money is written for people: pages, PDFs, emails and messages.
+
+``format_money(Decimal("2400"), "USD")`` → ``"USD 2,400.00"``:
+
+- the ISO code first, then a non-breaking space (U+00A0) so code and amount never part at a
+  line end, in HTML as in PDF;
+- quantized half-up to the currency's minor unit (``currency_quantum``: JPY none, BHD three);
+- a negative amount takes the minus sign before the code: ``"-USD 50.00"`` (CLDR's own order
+  for negative currency amounts);
+- grouping and decimal marks of the active language (``translation.get_language()``, else
+  ``LANGUAGE_CODE``), through babel with an explicit pattern, never through float;
+- ``None``, ``""`` or something that is not a number gives ``""``.
+
+API amounts are decimal strings and never go through here.
+"""
+
+from __future__ import annotations
+
+from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
+from functools import lru_cache
+
+from babel import Locale, UnknownLocaleError
+from babel.numbers import format_currency, format_decimal
+from django.conf import settings
+from django.utils import translation
+
+from secretary.models import currency_exponent, currency_quantum
+
+NBSP = "\u00a0"
+# ¤¤ is the ISO code; the fraction digits are replaced by the currency's own (currency_digits).
+PATTERN = f"¤¤{NBSP}#,##0.00"
+
+
+@lru_cache(maxsize=32)
+def _locale(language: str) -> Locale:
+    try:
+        return Locale.parse(translation.to_locale(language))
+    except (UnknownLocaleError, ValueError):
+        return Locale.parse(translation.to_locale(settings.LANGUAGE_CODE))
+
+
+def money_locale() -> Locale:
+    """The babel locale of the active language (the project's ``LANGUAGE_CODE`` outside one)."""
+    return _locale(translation.get_language() or settings.LANGUAGE_CODE)
+
+
+def format_money(amount, currency: str | None) -> str:
+    """``USD 2,400.00``; see the module docstring for the rules."""
+    if amount is None or amount == "":
+        return ""
+    try:
+        value = amount if isinstance(amount, Decimal) else Decimal(str(amount).strip())
+        if not value.is_finite():
+            return ""
+        quantized = value.quantize(currency_quantum(currency or ""), rounding=ROUND_HALF_UP)
+    except (InvalidOperation, ValueError, TypeError):
+        return ""
+    if quantized.is_zero():
+        quantized = abs(quantized)  # never "-USD 0.00"
+    locale = money_locale()
+    if not currency:
+        places = currency_exponent("")
+        return format_decimal(
+            quantized, format="#,##0." + "0" * places, locale=locale, decimal_quantization=False
+        )
+    return format_currency(
+        quantized,
+        currency,
+        format=PATTERN,
+        locale=locale,
+        currency_digits=True,
+        decimal_quantization=True,
+    )
