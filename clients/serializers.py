@@ -378,6 +378,7 @@ class EngagementSerializer(TermsOutputMixin, serializers.ModelSerializer):
             "end_date",
             "scope_notes",
             "rounding_minutes",
+            "transcription_billing",
             "rush_notice_hours",
             "rush_multiplier",
             "after_hours_multiplier",
