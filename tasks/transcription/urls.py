@@ -29,9 +29,7 @@ staff_patterns: list = [
 ]
 portal_patterns: list = [
     path("transcription/", views.portal_transcription_list, name="portal_transcription_list"),
-    path(
-        "transcription/new/", views.portal_transcription_new, name="portal_transcription_new"
-    ),
+    path("transcription/new/", views.portal_transcription_new, name="portal_transcription_new"),
     path(
         "transcription/<int:job_id>/audio/",
         views.portal_transcription_audio,

@@ -20,6 +20,7 @@ from tasks.transcription import selectors, services
 from tasks.transcription.forms import TranscriptionForm
 from tasks.transcription.services import DOCX, TranscriptConflict
 
+
 def _shortcuts():
     return [
         (_("Esc or Ctrl+Space"), _("Play or pause")),
@@ -43,9 +44,7 @@ def _staff_job(request, job_id):
 def transcription_list(request):
     open_only = request.GET.get("show") != "all"
     jobs = list(selectors.jobs_list(practice=request.practice, open_only=open_only)[:100])
-    return render(
-        request, "tasks/transcription/list.html", {"jobs": jobs, "open_only": open_only}
-    )
+    return render(request, "tasks/transcription/list.html", {"jobs": jobs, "open_only": open_only})
 
 
 def _send(request, form):
@@ -97,9 +96,7 @@ def transcription_workspace(request, job_id: int):
 def _saved_label(job) -> str:
     if job.saved_at is None:
         return ""
-    return _("Saved at %(time)s") % {
-        "time": date_format(timezone.localtime(job.saved_at), "H:i:s")
-    }
+    return _("Saved at %(time)s") % {"time": date_format(timezone.localtime(job.saved_at), "H:i:s")}
 
 
 @staff_view
@@ -173,7 +170,7 @@ def portal_transcription_new(request):
         request.POST or None, request.FILES or None, practice=request.practice, staff=False
     )
     if request.method == "POST":
-        done, job = _send(request, form)
+        done, _job = _send(request, form)
         if done:
             return redirect("portal_transcription_list", practice_slug=request.practice.slug)
     return render(
