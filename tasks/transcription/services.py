@@ -306,7 +306,9 @@ def transcript_save(
     if job.task.status in (Status.REQUESTED, Status.TODO):
         from tasks.services import task_transition
 
-        task_transition(practice=practice, actor=actor, task=job.task, status=Status.IN_PROGRESS)
+        job.task = task_transition(
+            practice=practice, actor=actor, task=job.task, status=Status.IN_PROGRESS
+        )
     return job
 
 
