@@ -219,7 +219,7 @@ class JobTranscript(JobMixin, APIView):
 
     allow_clients = False
 
-    def put(self, request, practice_slug, job_id):
+    def patch(self, request, practice_slug, job_id):
         job = self.job()  # not found before invalid
         data = TranscriptSerializer(data=request.data)
         data.is_valid(raise_exception=True)

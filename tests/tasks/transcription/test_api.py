@@ -27,12 +27,12 @@ def test_it_checks_ownership(world, desk, secretary_client, contact_client, outs
     # The client sees its job, without the transcript, and cannot write it
     seen = contact_client.get(detail).json()
     assert seen["id"] == job.pk and "transcript" not in seen
-    put = contact_client.put(
+    patch = contact_client.patch(
         api(world, "api_transcription_transcript", job_id=job.pk),
         {"transcript": "x", "version": 0},
         content_type="application/json",
     )
-    assert put.status_code == 404
+    assert patch.status_code == 404
     other = job_for(
         TaskFactory(practice=world.practice, client=ClientFactory(practice=world.practice))
     )
@@ -112,14 +112,14 @@ def test_staff_cannot_send_for_another_practices_client(world, secretary_client)
 def test_the_transcript_is_saved_with_its_version_and_delivered(world, desk, secretary_client):
     job = job_for(TaskFactory(practice=world.practice, client=desk.client), seconds=4)
     path = api(world, "api_transcription_transcript", job_id=job.pk)
-    saved = secretary_client.put(
+    saved = secretary_client.patch(
         path,
         {"transcript": "[00:00:01] Hi.", "version": 0, "position_seconds": "2.00"},
         content_type="application/json",
     )
     assert saved.status_code == 200, saved.json()
     assert saved.json()["version"] == 1 and saved.json()["progress_percent"] == 50
-    stale = secretary_client.put(
+    stale = secretary_client.patch(
         path, {"transcript": "Other", "version": 0}, content_type="application/json"
     )
     assert stale.status_code == 409
