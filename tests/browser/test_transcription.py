@@ -1,8 +1,11 @@
 """The transcription workspace in a real browser: the recording plays and pauses from the
 keyboard, a shortcut inserts the current time into the transcript, and autosave stores it."""
 
+from datetime import timedelta
+
 import pytest
 from django.urls import reverse
+from django.utils import timezone
 
 from secretary.models import Role
 from tasks.transcription.models import TranscriptionJob
@@ -22,7 +25,13 @@ def test_it_plays_stamps_and_autosaves(live_server, browser, screenshot_dir):
         practice=practice, role=Role.SECRETARY, user=UserFactory(email="sam@harbour.test")
     )
     client = ClientFactory(practice=practice, name="Northwind Legal", primary_secretary=secretary)
-    task = TaskFactory(practice=practice, client=client, title="Call", assignee=secretary)
+    task = TaskFactory(
+        practice=practice,
+        client=client,
+        title="Call",
+        assignee=secretary,
+        due_at=timezone.now() + timedelta(hours=48),
+    )
     job = job_for(task, seconds=8)
     context = signed_in(browser, live_server, secretary.user)
     page = context.new_page()
@@ -60,5 +69,6 @@ def test_it_plays_stamps_and_autosaves(live_server, browser, screenshot_dir):
     assert job.transcript == "Ana: Good morning. [00:00:03] "
     assert job.version >= 1
     assert job.position_seconds > 1
+    assert not page.locator("#shortcuts").is_visible()  # the page's own list stays closed
     page.screenshot(path=str(screenshot_dir / "transcription-workspace.png"), full_page=True)
     context.close()
