@@ -260,8 +260,9 @@ class JobDeliver(JobMixin, APIView):
 @extend_schema(
     tags=["transcription"],
     responses={
-        (200, "application/octet-stream"): OpenApiTypes.BINARY,
-        (206, "application/octet-stream"): OpenApiTypes.BINARY,
+        (code, mime): OpenApiTypes.BINARY
+        for code in (200, 206)
+        for mime in (*sorted(AUDIO), "application/octet-stream")
     },
 )
 class JobAudio(JobMixin, APIView):
