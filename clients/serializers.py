@@ -420,6 +420,9 @@ class EngagementTermsSerializer(serializers.Serializer):
     rounding_minutes = serializers.ChoiceField(
         choices=Engagement._meta.get_field("rounding_minutes").choices, required=False
     )
+    transcription_billing = serializers.ChoiceField(
+        choices=Engagement._meta.get_field("transcription_billing").choices, required=False
+    )
     rush_notice_hours = serializers.DecimalField(required=False, allow_null=True, **HOURS)
     rush_multiplier = serializers.DecimalField(
         max_digits=4, decimal_places=2, min_value=1, max_value=10, required=False

@@ -138,3 +138,22 @@ def test_the_recording_answers_ranges(world, desk, secretary_client):
     )
     assert response.status_code == 206
     assert b"".join(response.streaming_content) == b"RIFF"
+
+
+def test_an_engagement_says_how_transcription_is_billed(world, secretary_client):
+    # Given a client; when staff start an engagement billed by audio minute through the API
+    client = ClientFactory(practice=world.practice, primary_secretary=world.secretary)
+    response = secretary_client.post(
+        reverse("api_engagement_list", kwargs={"practice_slug": world.practice.slug}),
+        {"client": client.pk, "transcription_billing": "audio_minutes"},
+        content_type="application/json",
+    )
+    # Then the engagement holds it, and a wrong value is a 400 on the field
+    assert response.status_code == 201, response.json()
+    assert response.json()["transcription_billing"] == "audio_minutes"
+    wrong = secretary_client.post(
+        reverse("api_engagement_list", kwargs={"practice_slug": world.practice.slug}),
+        {"client": client.pk, "transcription_billing": "per_word"},
+        content_type="application/json",
+    )
+    assert wrong.status_code == 400 and "transcription_billing" in wrong.json()["errors"]
