@@ -156,6 +156,7 @@ def transcription_docx(request, job_id: int):
     stem = job.audio_name.rsplit(".", 1)[0] or "transcript"
     response["Content-Disposition"] = f'attachment; filename="{_ascii(stem)}-transcript.docx"'
     response["X-Content-Type-Options"] = "nosniff"
+    response["Content-Security-Policy"] = "default-src 'none'; sandbox"
     return response
 
 
