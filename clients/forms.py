@@ -487,6 +487,7 @@ class EngagementForm(forms.ModelForm):
             "start_date",
             "end_date",
             "rounding_minutes",
+            "transcription_billing",
             "rush_notice_hours",
             "rush_multiplier",
             "after_hours_multiplier",
@@ -510,6 +511,8 @@ class EngagementForm(forms.ModelForm):
         currency = self.instance.currency if self.instance.pk else ""
         for name in ("monthly_fee", "hourly_rate", "overage_rate"):
             self.fields[name].help_text = currency
+        # A post without it (an older form, a script) keeps the engagement's current choice.
+        self.fields["transcription_billing"].required = False
 
     def _post_clean(self):
         pass
@@ -518,6 +521,8 @@ class EngagementForm(forms.ModelForm):
         data = dict(self.cleaned_data)
         data.pop("categories", None)
         data.pop("windows", None)
+        if not data.get("transcription_billing"):
+            data["transcription_billing"] = self.instance.transcription_billing
         return data
 
 

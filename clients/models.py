@@ -541,6 +541,11 @@ ROUNDING_CHOICES = [
 ]
 
 
+class TranscriptionBilling(models.TextChoices):
+    HOURS = "hours", _("By the hours logged on the job")
+    AUDIO_MINUTES = "audio_minutes", _("By audio minute")
+
+
 class Engagement(TenantModel, CoverageTerms):
     """A client's customized plan. Versions of a client's plan share the client; at most one
     is active (a partial unique constraint). Changing an active engagement drafts a new
@@ -585,6 +590,16 @@ class Engagement(TenantModel, CoverageTerms):
         choices=ROUNDING_CHOICES,
         default=0,
         help_text=_("Applied when billing; raw durations are always kept."),
+    )
+    transcription_billing = models.CharField(
+        _("transcription billed"),
+        max_length=16,
+        choices=TranscriptionBilling.choices,
+        default=TranscriptionBilling.HOURS,
+        help_text=_(
+            "By audio minute: a finished transcription logs its recording's length, rounded up "
+            "to whole minutes, as billable time at this engagement's rates."
+        ),
     )
     rush_notice_hours = hours_field(
         _("rush: less than (hours' notice)"),

@@ -378,6 +378,7 @@ class EngagementSerializer(TermsOutputMixin, serializers.ModelSerializer):
             "end_date",
             "scope_notes",
             "rounding_minutes",
+            "transcription_billing",
             "rush_notice_hours",
             "rush_multiplier",
             "after_hours_multiplier",
@@ -418,6 +419,9 @@ class EngagementTermsSerializer(serializers.Serializer):
     )
     rounding_minutes = serializers.ChoiceField(
         choices=Engagement._meta.get_field("rounding_minutes").choices, required=False
+    )
+    transcription_billing = serializers.ChoiceField(
+        choices=Engagement._meta.get_field("transcription_billing").choices, required=False
     )
     rush_notice_hours = serializers.DecimalField(required=False, allow_null=True, **HOURS)
     rush_multiplier = serializers.DecimalField(

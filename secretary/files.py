@@ -10,15 +10,23 @@ downloads as an attachment, and the browser is told not to sniff or run anything
 from __future__ import annotations
 
 import os
+import re
 from dataclasses import dataclass
 
 import filetype
 from django.conf import settings
 from django.core import signing
 from django.core.files.storage import default_storage
-from django.http import FileResponse, Http404, HttpResponseRedirect
+from django.http import (
+    FileResponse,
+    Http404,
+    HttpResponse,
+    HttpResponseRedirect,
+    StreamingHttpResponse,
+)
 from django.urls import reverse
 from django.utils.cache import patch_cache_control
+from django.utils.http import content_disposition_header
 
 SNIFF_BYTES = 8192
 
@@ -46,6 +54,11 @@ OFFICE_DOCUMENTS = frozenset(
         "application/zip",
     }
 )
+# Audio is accepted only where a caller asks for it (``sniff(..., also=AUDIO)``): transcription
+# takes recordings, no other upload does.
+AUDIO = frozenset({"audio/mpeg", "audio/mp4", "audio/x-wav", "audio/ogg"})
+# Types a caller may add to the default allow-list for its own uploads.
+OPT_IN_TYPES = AUDIO
 # Text has no signature: its kind is taken from the name, among these only.
 TEXT_TYPES = {"txt": "text/plain", "csv": "text/csv", "ics": "text/calendar"}
 TEXT = frozenset(TEXT_TYPES.values())
@@ -73,12 +86,16 @@ def _is_text(head: bytes) -> bool:
     return not text.lstrip("\ufeff \t\r\n").startswith("<")
 
 
-def sniff(file, *, name: str = "") -> FileType | None:
-    """The type of a file's bytes, or None when they are of no type we accept at all."""
+def sniff(file, *, name: str = "", also: frozenset[str] = frozenset()) -> FileType | None:
+    """The type of a file's bytes, or None when they are of no type we accept at all.
+
+    ``also`` adds types from ``OPT_IN_TYPES`` (e.g. ``AUDIO``) for the one caller that takes
+    them; without it such files are refused like any unknown type.
+    """
     head = _head(file)
     kind = filetype.guess(head)
     if kind is not None:
-        if kind.mime in RASTER_IMAGES | PDF | OFFICE_DOCUMENTS:
+        if kind.mime in RASTER_IMAGES | PDF | OFFICE_DOCUMENTS | (also & OPT_IN_TYPES):
             return FileType(kind.mime, kind.extension)
         return None
     if _is_text(head):
@@ -113,19 +130,35 @@ def media_origin() -> str:
     return domain.rstrip("/") if "://" in domain else f"https://{domain}"
 
 
-def stored_file_response(field, *, filename: str, inline: bool = False, max_age: int | None = None):
+def stored_file_response(
+    field,
+    *,
+    filename: str,
+    inline: bool = False,
+    max_age: int | None = None,
+    request=None,
+    also: frozenset[str] = frozenset(),
+):
     """Serve a stored file, typed by its bytes; inline only when asked and a raster image.
 
     Call it only after the practice and the person's right to the file are checked. With
     ``MEDIA_DOMAIN`` set, the answer is a redirect to a link on that origin, signed and valid
     for a minute, so nothing a user uploaded ever runs on the application's origin.
     ``max_age`` lets the user's own browser keep the file that long; by default nothing is cached.
+    With ``request``, a single ``Range: bytes=…`` is answered with 206 (so a player can seek).
+    ``also``: the opt-in types (``sniff``) this file may be served as, e.g. ``AUDIO``.
     """
     if not field:
         raise Http404
     if media_origin():
         token = signing.dumps(
-            {"name": field.name, "filename": filename, "inline": inline, "max_age": max_age},
+            {
+                "name": field.name,
+                "filename": filename,
+                "inline": inline,
+                "max_age": max_age,
+                "also": sorted(also),
+            },
             salt=_MEDIA_SALT,
             compress=True,
         )
@@ -134,7 +167,9 @@ def stored_file_response(field, *, filename: str, inline: bool = False, max_age:
         handle = field.open("rb")
     except FileNotFoundError as error:
         raise Http404 from error
-    return _file_response(handle, filename=filename, inline=inline, max_age=max_age)
+    return _file_response(
+        handle, filename=filename, inline=inline, max_age=max_age, request=request, also=also
+    )
 
 
 def media_file(request, token: str):
@@ -150,12 +185,65 @@ def media_file(request, token: str):
     except FileNotFoundError as error:
         raise Http404 from error
     return _file_response(
-        handle, filename=link["filename"], inline=link["inline"], max_age=link["max_age"]
+        handle,
+        filename=link["filename"],
+        inline=link["inline"],
+        max_age=link["max_age"],
+        request=request,
+        also=frozenset(link.get("also", ())),
     )
 
 
-def _file_response(handle, *, filename: str, inline: bool, max_age: int | None) -> FileResponse:
-    kind = sniff(handle, name=filename)
+_RANGE = re.compile(r"^bytes=(\d*)-(\d*)$")
+RANGE_CHUNK = 64 * 1024
+
+
+def byte_range(header: str, size: int) -> tuple[int, int] | None:
+    """The inclusive (first, last) byte of a single ``Range`` header within ``size`` bytes;
+    None when the header is absent or not a single byte range (then the whole file is sent,
+    as RFC 9110 allows). Raises ``ValueError`` when the range lies outside the file (416)."""
+    match = _RANGE.match((header or "").strip())
+    if match is None:
+        return None
+    first, last = match.groups()
+    if not first and not last:
+        return None
+    if not first:  # the last N bytes
+        length = int(last)
+        if length == 0 or size == 0:
+            raise ValueError("unsatisfiable range")
+        return max(size - length, 0), size - 1
+    start = int(first)
+    end = min(int(last), size - 1) if last else size - 1
+    if start >= size or (last and int(last) < start):
+        raise ValueError("unsatisfiable range")
+    return start, end
+
+
+def _read_span(handle, start: int, end: int):
+    try:
+        handle.seek(start)
+        left = end - start + 1
+        while left > 0:
+            chunk = handle.read(min(RANGE_CHUNK, left))
+            if not chunk:
+                break
+            left -= len(chunk)
+            yield chunk
+    finally:
+        handle.close()
+
+
+def _file_response(
+    handle,
+    *,
+    filename: str,
+    inline: bool,
+    max_age: int | None,
+    request=None,
+    also: frozenset[str] = frozenset(),
+) -> HttpResponse:
+    kind = sniff(handle, name=filename, also=also)
     show_inline = inline and kind is not None and kind.mime in RASTER_IMAGES
     if kind is None:
         content_type = "application/octet-stream"
@@ -163,12 +251,35 @@ def _file_response(handle, *, filename: str, inline: bool, max_age: int | None) 
         content_type = f"{kind.mime}; charset=utf-8"
     else:
         content_type = kind.mime
-    response = FileResponse(
-        handle,
-        as_attachment=not show_inline,
-        filename=named_for(filename, kind),
-        content_type=content_type,
-    )
+    shown_name = named_for(filename, kind)
+    span = None
+    if request is not None:
+        size = handle.size
+        try:
+            span = byte_range(request.headers.get("Range", ""), size)
+        except ValueError:
+            handle.close()
+            response = HttpResponse(status=416)
+            response["Content-Range"] = f"bytes */{size}"
+            response["X-Content-Type-Options"] = "nosniff"
+            return response
+    if span is not None:
+        start, end = span
+        response = StreamingHttpResponse(
+            _read_span(handle, start, end), status=206, content_type=content_type
+        )
+        response["Content-Range"] = f"bytes {start}-{end}/{size}"
+        response["Content-Length"] = str(end - start + 1)
+        response["Content-Disposition"] = content_disposition_header(not show_inline, shown_name)
+    else:
+        response = FileResponse(
+            handle,
+            as_attachment=not show_inline,
+            filename=shown_name,
+            content_type=content_type,
+        )
+    if request is not None:
+        response["Accept-Ranges"] = "bytes"
     response["X-Content-Type-Options"] = "nosniff"
     # Opened on its own, a stored file may load nothing and run nothing.
     response["Content-Security-Policy"] = "default-src 'none'; sandbox"

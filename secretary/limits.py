@@ -112,6 +112,8 @@ class DateFilter(django_filters.DateFilter):
 TEXT_SHORT = 2_000  # an address, a description of a category, a reason
 TEXT_NOTES = 10_000  # notes, descriptions, questionnaire answers
 TEXT_LONG = 20_000  # task details, comments and messages
+# A transcript: hours of speech, still under the 1 MB form-post limit once autosaved.
+TEXT_TRANSCRIPT = 400_000
 
 
 def text_field(*args, max_length: int, **kwargs) -> models.TextField:

@@ -376,6 +376,11 @@ if AWS_STORAGE_BUCKET_NAME:
         },
     }
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
+# The largest recording a transcription job takes (named on its form); bigger uploads than
+# FILE_UPLOAD_MAX_MEMORY_SIZE are streamed to temporary files, never held in memory.
+TRANSCRIPTION_MAX_AUDIO_BYTES = int(
+    os.environ.get("TRANSCRIPTION_MAX_AUDIO_BYTES", str(200 * 1024 * 1024))
+)
 # Form posts and API JSON bodies (files are not counted): 1 MB is far above any real form.
 DATA_UPLOAD_MAX_MEMORY_SIZE = 1024 * 1024
 

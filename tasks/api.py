@@ -42,6 +42,7 @@ from tasks.serializers import (
     TimerStartSerializer,
     TransitionSerializer,
 )
+from tasks.transcription import api as transcription_api
 from tasks.views.common import _serve
 
 
@@ -646,4 +647,5 @@ api_patterns: list = [
     path("calendar-feeds/", FeedList.as_view(), name="api_feed_list"),
     path("calendar-feeds/<int:feed_id>/revoke/", FeedRevoke.as_view(), name="api_feed_revoke"),
     *roster_api.api_patterns,
+    *transcription_api.api_patterns,
 ]

@@ -40,6 +40,7 @@ class TasksConfig(AppConfig):
         register_staff_nav("task_list", _("Tasks"), order=20)
         register_staff_nav("event_list", _("Calendar"), order=30)
         register_staff_nav("roster_week", _("Roster"), order=35)
+        register_staff_nav("transcription_list", _("Transcription"), order=37)
         register_staff_nav(
             "task_template_list",
             _("Task templates"),
@@ -73,6 +74,9 @@ class TasksConfig(AppConfig):
         register_staff_shortcut("n", "task_new", _("New task"))
         register_portal_nav("portal_request_list", _("Requests"), order=10, part="requests")
         register_portal_nav("portal_calendar", _("Calendar"), order=40)
+        register_portal_nav(
+            "portal_transcription_list", _("Transcription"), order=15, part="requests"
+        )
         post_save.connect(
             signals.seed_templates, sender=Practice, dispatch_uid="tasks.seed_templates"
         )

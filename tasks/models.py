@@ -613,3 +613,7 @@ from tasks.roster.models import (  # noqa: E402,F401  (the roster's rows live in
     StaffAvailability,
     TimeOff,
 )
+from tasks.transcription.models import (  # noqa: E402,F401  (transcription rows live in this app)
+    TranscriptionJob,
+    Turnaround,
+)

@@ -4,6 +4,7 @@ from django.urls import path
 
 from tasks import views
 from tasks.roster import urls as roster_urls
+from tasks.transcription import urls as transcription_urls
 from tasks.views import exports as export_views
 
 # Under /app/<practice_slug>/ (staff).
@@ -43,6 +44,7 @@ staff_patterns: list = [
     path("calendar/feed/<str:token>.ics", views.calendar_feed, name="calendar_feed"),
     path("notifications/", views.notification_preferences, name="notification_preferences"),
     *roster_urls.staff_patterns,
+    *transcription_urls.staff_patterns,
 ]
 # Under /portal/<practice_slug>/ (client contacts).
 portal_patterns: list = [
@@ -57,4 +59,5 @@ portal_patterns: list = [
     ),
     path("attachments/<int:attachment_id>/", views.portal_attachment, name="portal_attachment"),
     path("calendar/", views.portal_calendar, name="portal_calendar"),
+    *transcription_urls.portal_patterns,
 ]

@@ -204,6 +204,12 @@ def run_schemathesis(*, slug: str, secret: str) -> Report:
                     "checks": {"positive_data_acceptance": {"enabled": False}},
                 },
                 {
+                    # Likewise for transcription jobs: a generated file is no recording.
+                    "include-path-regex": "/transcription-jobs/$",
+                    "include-method": "POST",
+                    "checks": {"positive_data_acceptance": {"enabled": False}},
+                },
+                {
                     # Likewise for bank statements: a generated file is no statement.
                     "include-path-regex": "/bank/imports/$",
                     "include-method": "POST",

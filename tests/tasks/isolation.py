@@ -14,6 +14,7 @@ from tests.tasks.factories import (
     TimeEntryFactory,
 )
 from tests.tasks.roster.routes import roster_routes
+from tests.tasks.transcription.routes import transcription_routes
 
 
 def routes(world) -> dict[str, dict]:
@@ -47,6 +48,7 @@ def routes(world) -> dict[str, dict]:
         "portal_home": {},
         **api_routes(world, task, attachment, entry, event, feed),
         **roster_routes(world),
+        **transcription_routes(world, client),
         "task_list": {},
         "task_new": {},
         "task_template_preview": {},
