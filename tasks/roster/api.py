@@ -517,17 +517,15 @@ class GapList(PracticeScopedMixin, APIView):
         start, end = _range(request)
         rows = [
             {
-                "client": entry.client.pk,
-                "client_name": entry.client.name,
-                "engagement": entry.engagement.pk,
+                "client": gap.client_id,
+                "client_name": gap.client_name,
+                "engagement": gap.engagement_id,
                 "start": gap.start,
                 "end": gap.end,
                 "reason": gap.reason,
             }
-            for entry in selectors.rosters(practice=request.practice, start=start, end=end)
-            for gap in entry.gaps
+            for gap in selectors.gap_rows(practice=request.practice, start=start, end=end)
         ]
-        rows.sort(key=lambda row: (row["start"], row["client"]))
         return Response(GapSerializer(rows, many=True).data)
 
 
