@@ -782,7 +782,9 @@ def gap_rows(*, practice, start: datetime, end: datetime) -> list[GapRow]:
             )
         rows = _joined(by_week[monday] for monday in weeks)
     found = [
-        GapRow(max(row.start, start), min(row.end, end), *row[2:])
+        row
+        if row.start >= start and row.end <= end
+        else row._replace(start=max(row.start, start), end=min(row.end, end))
         for row in rows
         if row.end > start and row.start < end
     ]
@@ -795,8 +797,7 @@ def _joined(weeks) -> list[GapRow]:
     last: dict[tuple[int, str], int] = {}  # where the latest gap of each engagement and reason is
     found: list[GapRow] = []
     for week in weeks:
-        for row in week:
-            row = GapRow(*row)
+        for row in map(GapRow._make, week):
             key = (row.engagement_id, row.reason)
             position = last.get(key)
             if position is not None and found[position].end == row.start:

@@ -361,3 +361,29 @@ def test_a_rolled_back_write_leaves_the_cache_as_it_was(world, varied):
     assert not roster_cache.pending(world.practice.pk)
     assert roster_cache.version(world.practice.pk) == token
     assert cached(world) == before == from_rosters(world)
+
+
+@pytest.mark.parametrize("zone", ["UTC", "Australia/Sydney"])
+def test_the_api_writes_the_gaps_as_their_serializer_would(world, varied, zone):
+    from django.utils import timezone
+    from rest_framework.renderers import JSONRenderer
+
+    from tasks.roster.api import GapSerializer, gaps_data
+
+    with practice_scope(world.practice):
+        found = selectors.gap_rows(practice=world.practice, start=START, end=END)
+    rows = [
+        {
+            "client": gap.client_id,
+            "client_name": gap.client_name,
+            "engagement": gap.engagement_id,
+            "start": gap.start,
+            "end": gap.end,
+            "reason": gap.reason,
+        }
+        for gap in found
+    ]
+    assert len(rows) > 5
+    with timezone.override(zone):
+        expected = JSONRenderer().render(GapSerializer(rows, many=True).data)
+        assert JSONRenderer().render(gaps_data(found)) == expected
