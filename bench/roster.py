@@ -36,7 +36,6 @@ the same database reuses the seeded practice. A script, not a test: it prints fi
 from __future__ import annotations
 
 import os
-import statistics
 import sys
 import time
 from pathlib import Path
@@ -47,6 +46,8 @@ ENGAGEMENTS = int(os.environ.get("BENCH_ENGAGEMENTS", "300"))
 os.environ.setdefault("BENCH_CLIENTS", str(ENGAGEMENTS))
 
 from bench import pages  # noqa: E402  (sets up Django with the bench's settings)
+
+# isort: split
 
 from datetime import UTC, datetime, timedelta  # noqa: E402
 from datetime import time as clock  # noqa: E402

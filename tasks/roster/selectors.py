@@ -11,7 +11,6 @@ from decimal import Decimal
 from typing import NamedTuple
 
 from django.core.cache import cache as django_cache
-
 from django.db.models import Prefetch
 from django.http import Http404
 from django.utils import timezone

@@ -209,9 +209,7 @@ def test_a_second_read_asks_nothing_of_the_database(world, varied):
 def test_rows_written_around_the_models_stay_cached_until_the_version_changes(world, varied):
     # Proof that reads come from the cache: a queryset update sends no signal...
     before = cached(world)
-    Shift.objects.for_practice(world.practice).filter(engagement=varied["sydney"]).update(
-        weekday=5
-    )
+    Shift.objects.for_practice(world.practice).filter(engagement=varied["sydney"]).update(weekday=5)
     assert cached(world) == before
     # ...and a new version makes the next read compute afresh.
     roster_cache.bump(world.practice.pk)
