@@ -9,7 +9,10 @@ transaction commits; the cached weeks of the old version are never read again (t
 
 Until it commits, the writing transaction reads around the cache (``pending``): it must see
 its own writes, and nothing it computes is stored, so a rollback leaves no trace. A version
-missing from the cache (evicted, first use) is a new one: nothing stale can be read.
+missing from the cache (evicted, first use) is a new one: nothing stale can be read. While
+Redis is down (the cache falls back to each process's memory) nothing is read from the cache,
+and a version a process could not renew is renewed when Redis answers again (a process that
+ends before that leaves the old weeks readable until they expire: ``WEEK_TIMEOUT``).
 """
 
 from __future__ import annotations
@@ -50,8 +53,30 @@ def week_key(practice_id: int, token: str, monday) -> str:
     return f"roster:gaps:{practice_id}:{token}:{monday:%Y%m%d}"
 
 
+# Versions this process could not renew while Redis was down, renewed once it answers.
+_owed: set[int | str] = set()
+
+
+def _redis_down() -> bool:
+    check = getattr(cache, "_redis_is_down", None)  # ``secretary.cache.FallbackRedisCache``
+    return bool(check and check())
+
+
+def usable() -> bool:
+    """Whether the shared cache answers. While Redis is down the cache is this process's
+    memory, which other processes' writes do not renew: then gaps are computed afresh."""
+    if _redis_down():
+        return False
+    for key in list(_owed):
+        _owed.discard(key)
+        _bump_now(key)
+    return not _redis_down()
+
+
 def _bump_now(practice_id: int | str) -> None:
     cache.set(_version_key(practice_id), uuid.uuid4().hex, timeout=None)
+    if _redis_down():
+        _owed.add(practice_id)
 
 
 def bump(practice_id: int | str | None) -> None:

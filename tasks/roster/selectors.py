@@ -749,7 +749,7 @@ def gap_rows(*, practice, start: datetime, end: datetime) -> list[GapRow]:
     if end <= start:
         return []
     weeks = _weeks(start, end)
-    if roster_cache.pending(practice.pk):
+    if roster_cache.pending(practice.pk) or not roster_cache.usable():
         rows = _compute_gap_rows(practice=practice, start=start, end=end)
     else:
         token = roster_cache.version(practice.pk)

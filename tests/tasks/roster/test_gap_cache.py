@@ -385,3 +385,20 @@ def test_the_api_writes_the_gaps_as_their_serializer_would(world, varied, zone):
     with timezone.override(zone):
         expected = JSONRenderer().render(GapSerializer(rows, many=True).data)
         assert JSONRenderer().render(gaps_data(found)) == expected
+
+
+def test_while_redis_does_not_answer_the_gaps_are_computed_afresh(world, varied, settings):
+    # A Redis nobody listens on: the cache falls back to this process's memory, which other
+    # processes' writes would not renew.
+    settings.CACHES = {
+        "default": {
+            "BACKEND": "secretary.cache.FallbackRedisCache",
+            "LOCATION": "redis://127.0.0.1:1/0",
+            "KEY_PREFIX": f"roster-down-{world.practice.pk}",
+            "OPTIONS": {"socket_connect_timeout": 0.5, "socket_timeout": 0.5},
+        }
+    }
+    before = cached(world)
+    assert not roster_cache.usable()
+    Shift.objects.for_practice(world.practice).filter(engagement=varied["sydney"]).update(weekday=5)
+    assert cached(world) == from_rosters(world) != before
