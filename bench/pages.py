@@ -125,6 +125,12 @@ def pages_for(seeded: Seeded) -> list[Page]:
 def credentials(seeded: Seeded) -> dict[str, dict[str, str]]:
     """Request headers of each kind of caller: session cookies signed in through Django's
     own login, and a personal access token."""
+    return signed_in(seeded.practice, seeded.secretary, seeded.contact_user)
+
+
+def signed_in(practice, secretary, contact_user, name: str = "pages bench"):
+    """``credentials`` for any practice: the secretary's session and token, the contact's
+    session."""
 
     def cookie(user) -> str:
         browser = HttpClient()
@@ -133,12 +139,10 @@ def credentials(seeded: Seeded) -> dict[str, dict[str, str]]:
         return f"{name}={browser.cookies[name].value}"
 
     with rls.cross_practice("bench sign-in"):
-        staff, contact = cookie(seeded.secretary), cookie(seeded.contact_user)
-        membership = Membership.objects.unscoped().get(
-            practice=seeded.practice, user=seeded.secretary
-        )
-    with rls.practice_transaction(seeded.practice):
-        _token, secret = token_create(membership=membership, name="pages bench")
+        staff, contact = cookie(secretary), cookie(contact_user)
+        membership = Membership.objects.unscoped().get(practice=practice, user=secretary)
+    with rls.practice_transaction(practice):
+        _token, secret = token_create(membership=membership, name=name)
     # Behind the TLS proxy, as production sees its requests.
     common = {"Host": "127.0.0.1", "X-Forwarded-Proto": "https"}
     return {
@@ -255,7 +259,14 @@ def main() -> None:
     seeded = seed(clients=CLIENTS, tasks=TASKS)
     print(f"seeded (or found) in {time.perf_counter() - started:.1f} s")
     pages = pages_for(seeded)
-    headers = credentials(seeded)
+    measure(pages, credentials(seeded))
+    print(machine())
+    report(pages)
+
+
+def measure(pages: list[Page], headers: dict[str, dict[str, str]]) -> None:
+    """Serve the app with gunicorn and ask every page in interleaved rounds (the first page
+    is the baseline the report compares with)."""
     port = free_port()
     server = serve(port)
     try:
@@ -270,8 +281,6 @@ def main() -> None:
     finally:
         server.terminate()
         server.wait(timeout=30)
-    print(machine())
-    report(pages)
 
 
 if __name__ == "__main__":

@@ -102,8 +102,8 @@ def _alter(cursor, sql: str) -> None:
     cursor.execute("SET CONSTRAINTS ALL DEFERRED")
 
 
-def seed(*, clients: int = 30, tasks: int = 20_000) -> Seeded:
-    slug = f"pages-bench-{clients}-{tasks}"
+def seed(*, clients: int = 30, tasks: int = 20_000, slug: str | None = None) -> Seeded:
+    slug = slug or f"pages-bench-{clients}-{tasks}"
     with rls.owner_role():
         existing = Practice.objects.filter(slug=slug).first()
         if existing is not None:

@@ -1,216 +1,301 @@
-"""Benchmark: roster gaps for many engagements, beside the one-query baseline page.
+"""Benchmark: the roster's gaps of 300 engagements over the next 14 days, over HTTP behind
+gunicorn, beside the one-query baseline page of ``bench/pages.py``.
 
-Seeds a practice with ``BENCH_ENGAGEMENTS`` (300) active engagements (Mon-Fri 09:00-17:00 in
-one of three zones), each with four weekly shifts of its members (Thursday left open, so every
-engagement has gaps), members' availability and a day of time off, then measures in-process:
+Seeds the practice of ``bench/pages_seed.py`` at ``BENCH_ENGAGEMENTS`` (300) clients, each with
+an active engagement, and ``BENCH_TASKS`` (20,000) tasks (the baseline's table), then its
+roster (``seed_roster``): coverage in four zones (Sydney, Los Angeles, London, New York), one
+engagement in fifteen on call 24/7 with a rotation of three, the others with weekday shifts
+(Thursday left open on every third, Wednesday split between two members on every fifth, a
+day's exception on every seventh), 30 members with availability in their own zones (a few
+with working hours only) and a day or a half-day of time off in the next two weeks each. Then
+``VACUUM ANALYZE``, gunicorn (2 sync workers, ``DEBUG`` off, the app's role under row-level
+security when ``DATABASE_APP_ROLE`` is set) and interleaved rounds of (``bench/pages.py``'s
+machinery, its ``BENCH_ROUNDS``, ``BENCH_BATCH`` and ``BENCH_CONNECTIONS``):
 
-- ``gaps (14 days)``: ``tasks.roster.selectors.rosters`` over the next 14 days (the queries
-  that load everything, and the span arithmetic of ``tasks/roster/gaps.py``);
-- ``roster week page``: the staff page as a signed-in secretary (the week grid and the list of
-  gaps of the next 14 days), through Django's test client with every middleware;
-- ``baseline page``: the one-query page of ``bench/pages_urls.py`` (50 tasks, same decorators).
+- ``baseline``: the one-query page (50 tasks, the same middleware and decorators);
+- ``roster week``: the staff page (the week grid of 50 clients and the list of the gaps of
+  every client over the next 14 days);
+- ``API gaps``: ``/api/v1/practices/<slug>/roster/gaps/`` (every gap of the next 14 days, with
+  a personal access token).
 
-For each: queries, median and quartiles of wall time over ``BENCH_ROUNDS`` (15) rounds after a
-warm-up, and the ratio of its median to the baseline's. In-process (no gunicorn, no HTTP): the
-figures compare the work each does, not a server's latency (``bench/pages.py`` measures that).
+It prints the machine's cores and load, then per page the queries, the median latency with
+quartiles and minimum, the ratio to the baseline, the worker's median CPU time and its ratio.
+Then, in this process, the gap computation itself over the next 14 days: as the page computed
+it before (``selectors.rosters``), computed afresh (``_compute_gap_rows``, what a request pays
+after a roster change) and read from the cache (``gap_rows``).
 
-    DATABASE_URL=postgres://secretary:…@127.0.0.1:5432/secretary_bench \
-        DATABASE_APP_ROLE=secretary_app .venv/bin/python bench/roster.py
+    DATABASE_URL=postgres://secretary:…@127.0.0.1:5432/secretary_bench_roster \
+        DATABASE_APP_ROLE=secretary_app REDIS_URL=redis://127.0.0.1:6379/4 \
+        .venv/bin/python bench/roster.py
 
 Without ``DATABASE_URL`` it runs on a fresh SQLite file (a check that it works, not figures to
-quote). A second run on the same database reuses the seeded practice.
-
-A script, not a test: it prints figures.
+quote); without ``REDIS_URL`` each gunicorn worker caches in its own memory. A second run on
+the same database reuses the seeded practice. A script, not a test: it prints figures.
 """
 
 from __future__ import annotations
 
 import os
-import statistics
 import sys
-import tempfile
 import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
-os.environ["DJANGO_SETTINGS_MODULE"] = "bench.pages_settings"
-os.environ["DEBUG"] = "0"
-os.environ["SECRETARY_TESTING"] = "0"
-os.environ.setdefault("SECRET_KEY", "bench-only-secret-key-not-for-production-use-0123456789")
-os.environ["ALLOWED_HOSTS"] = "127.0.0.1,testserver"
-if not os.environ.get("DATABASE_URL"):
-    os.environ["DATABASE_URL"] = f"sqlite:///{tempfile.mkdtemp()}/bench-roster.sqlite3"
+ENGAGEMENTS = int(os.environ.get("BENCH_ENGAGEMENTS", "300"))
+os.environ.setdefault("BENCH_CLIENTS", str(ENGAGEMENTS))
 
-import django  # noqa: E402
+from bench import pages  # noqa: E402  (sets up Django with the bench's settings)
 
-django.setup()
+# isort: split
 
-from datetime import date, timedelta  # noqa: E402
+from datetime import UTC, datetime, timedelta  # noqa: E402
 from datetime import time as clock  # noqa: E402
 
 from django.core.management import call_command  # noqa: E402
-from django.db import connection  # noqa: E402
-from django.test import Client as HttpClient  # noqa: E402
+from django.db import connection, transaction  # noqa: E402
 from django.test.utils import CaptureQueriesContext  # noqa: E402
-from django.urls import reverse  # noqa: E402
 from django.utils import timezone  # noqa: E402
 
-from bench.pages_urls import QUERIES_HEADER  # noqa: E402
-from clients.models import Client, ClientStatus, CoverageWindow, Engagement  # noqa: E402
-from secretary.models import Membership, Practice, Role, User  # noqa: E402
-from secretary.rls import cross_practice  # noqa: E402
+from bench.pages_seed import Seeded, _user, seed, vacuum_analyze  # noqa: E402
+from clients.models import Engagement  # noqa: E402
+from secretary import rls  # noqa: E402
+from secretary.models import Membership, Role  # noqa: E402
 from secretary.tenancy import practice_scope  # noqa: E402
+from tasks.roster import cache as roster_cache  # noqa: E402
 from tasks.roster import selectors  # noqa: E402
-from tasks.roster.models import AvailabilityWindow, Shift, StaffAvailability, TimeOff  # noqa: E402
+from tasks.roster.models import (  # noqa: E402
+    AvailabilityWindow,
+    Rotation,
+    RotationMember,
+    Shift,
+    ShiftException,
+    StaffAvailability,
+    TimeOff,
+)
 
-ENGAGEMENTS = int(os.environ.get("BENCH_ENGAGEMENTS", "300"))
-ROUNDS = int(os.environ.get("BENCH_ROUNDS", "15"))
-MEMBERS = 12
-ZONES = ["Australia/Sydney", "America/New_York", "Europe/London"]
-SLUG = f"bench-roster-{ENGAGEMENTS}"
+MEMBERS = int(os.environ.get("BENCH_MEMBERS", "30"))
+ZONES = ("Australia/Sydney", "America/Los_Angeles", "Europe/London", "America/New_York")
+DAYS = 14
 
 
-def seed() -> tuple[Practice, User]:
-    with cross_practice("bench seeding"):
-        practice = Practice.objects.filter(slug=SLUG).first()
-        if practice is not None:
-            user = User.objects.get(email=f"secretary@{SLUG}.bench")
-            return practice, user
-    practice = Practice.objects.create(name="Roster bench", slug=SLUG, time_zone="UTC")
-    with practice_scope(practice):
-        members = []
-        for n in range(MEMBERS):
-            user = User.objects.create_user(
-                email=f"{'secretary' if n == 0 else f'member{n}'}@{SLUG}.bench",
-                password="bench",
-                full_name=f"Member {n}",
-                time_zone=ZONES[n % 3],
-            )
-            members.append(
+def seed_roster(seeded: Seeded) -> None:
+    """The roster of the seeded practice (once: a second run finds its shifts)."""
+    practice = seeded.practice
+    with rls.owner_role(), transaction.atomic(), practice_scope(practice):
+        if Shift.objects.for_practice(practice).exists():
+            return
+        staff = list(
+            Membership.objects.for_practice(practice)
+            .exclude(role=Role.CLIENT)
+            .select_related("user")
+            .order_by("pk")
+        )
+        for n in range(len(staff), MEMBERS):
+            user = _user(f"{practice.slug}-member{n}@bench.test", f"Member {n}", ZONES[n % 4])
+            staff.append(
                 Membership.objects.create(practice=practice, user=user, role=Role.SECRETARY)
             )
-        clients = Client.objects.bulk_create(
-            [
-                Client(
-                    practice=practice,
-                    name=f"Client {n:03d}",
-                    status=ClientStatus.ACTIVE,
-                    time_zone=ZONES[n % 3],
-                )
-                for n in range(ENGAGEMENTS)
-            ]
+        engagements = list(
+            Engagement.objects.for_practice(practice).filter(status="active").order_by("pk")
         )
-        engagements = Engagement.objects.bulk_create(
-            [
-                Engagement(
-                    practice=practice,
-                    client=client,
-                    status="active",
-                    currency="USD",
-                    coverage_time_zone=ZONES[n % 3],
-                    start_date=date(2025, 1, 1),
-                )
-                for n, client in enumerate(clients)
-            ]
+        for k, zone in enumerate(ZONES):
+            Engagement.objects.for_practice(practice).filter(
+                pk__in=[e.pk for n, e in enumerate(engagements) if n % len(ZONES) == k]
+            ).update(coverage_time_zone=zone)
+        on_call = [e for n, e in enumerate(engagements) if n % 15 == 7]
+        Engagement.objects.for_practice(practice).filter(pk__in=[e.pk for e in on_call]).update(
+            on_call=True
         )
-        CoverageWindow.objects.bulk_create(
+        today = timezone.now().date()
+        rotations = Rotation.objects.bulk_create(
             [
-                CoverageWindow(
-                    practice=practice, engagement=e, weekday=d, start=clock(9), end=clock(17)
-                )
-                for e in engagements
-                for d in range(5)
-            ]
-        )
-        Shift.objects.bulk_create(
-            [
-                Shift(
+                Rotation(
                     practice=practice,
                     engagement=e,
-                    membership=members[(n + d) % MEMBERS],
-                    weekday=d,
-                    start=clock(9),
-                    end=clock(17),
+                    handover_weekday=0,
+                    handover_time=clock(9),
+                    length_days=7,
+                    starts_on=today - timedelta(days=30),
                 )
-                for n, e in enumerate(engagements)
-                for d in (0, 1, 2, 4)
+                for e in on_call
+            ]
+        )
+        RotationMember.objects.bulk_create(
+            [
+                RotationMember(
+                    practice=practice,
+                    rotation=r,
+                    membership=staff[(n + k) % MEMBERS],
+                    position=k,
+                )
+                for n, r in enumerate(rotations)
+                for k in range(3)
+            ]
+        )
+        shifts = []
+        for n, e in enumerate(engagements):
+            if n % 15 == 7:
+                continue
+            for day in range(5):
+                member = staff[(n + day) % MEMBERS]
+                if day == 3 and n % 3 == 0:
+                    continue  # Thursday: nobody
+                if day == 2 and n % 5 == 0:
+                    other = staff[(n + day + 1) % MEMBERS]
+                    shifts += [
+                        Shift(
+                            practice=practice,
+                            engagement=e,
+                            membership=member,
+                            weekday=day,
+                            start=clock(9),
+                            end=clock(13),
+                        ),
+                        Shift(
+                            practice=practice,
+                            engagement=e,
+                            membership=other,
+                            weekday=day,
+                            start=clock(13),
+                            end=clock(17),
+                        ),
+                    ]
+                    continue
+                shifts.append(
+                    Shift(
+                        practice=practice,
+                        engagement=e,
+                        membership=member,
+                        weekday=day,
+                        start=clock(9),
+                        end=clock(17),
+                    )
+                )
+        shifts = Shift.objects.bulk_create(shifts)
+        next_tuesday = today + timedelta(days=(1 - today.weekday()) % 7 or 7)
+        ShiftException.objects.bulk_create(
+            [
+                ShiftException(
+                    practice=practice,
+                    shift=s,
+                    date=next_tuesday,
+                    replacement=staff[(n + 5) % MEMBERS] if n % 2 else None,
+                )
+                for n, s in enumerate(x for x in shifts if x.weekday == 1)
+                if n % 7 == 0
             ]
         )
         StaffAvailability.objects.bulk_create(
-            [StaffAvailability(practice=practice, membership=m, time_zone="UTC") for m in members]
+            [
+                StaffAvailability(
+                    practice=practice, membership=m, time_zone=ZONES[n % 4], max_weekly_hours=40
+                )
+                for n, m in enumerate(staff)
+            ]
         )
         AvailabilityWindow.objects.bulk_create(
             [
                 AvailabilityWindow(
-                    practice=practice, membership=m, weekday=d, start=clock(0), end=clock(0)
+                    practice=practice,
+                    membership=m,
+                    weekday=day,
+                    # Most work any hour; every sixth member keeps to 07:00-19:00 on weekdays.
+                    start=clock(7) if n % 6 == 0 else clock(0),
+                    end=clock(19) if n % 6 == 0 else clock(0),
                 )
-                for m in members
-                for d in range(7)
+                for n, m in enumerate(staff)
+                for day in range(5 if n % 6 == 0 else 7)
             ]
         )
-        today = timezone.now().date()
         TimeOff.objects.bulk_create(
             [
                 TimeOff(
                     practice=practice,
                     membership=m,
-                    start_date=today + timedelta(days=n % 14),
-                    end_date=today + timedelta(days=n % 14),
+                    start_date=today + timedelta(days=n % DAYS),
+                    end_date=today + timedelta(days=n % DAYS),
+                    start_time=clock(12) if n % 4 == 0 else None,
+                    end_time=None,
                 )
-                for n, m in enumerate(members)
+                for n, m in enumerate(staff)
             ]
         )
-    return practice, members[0].user
 
 
-def measure(label: str, run) -> tuple[str, int, list[float]]:
+def timed(run, rounds: int) -> tuple[int, list[float]]:
     run()  # warm-up
     with CaptureQueriesContext(connection) as queries:
-        counted = run()
-    # A page reports its own queries (the bench middleware's header); a function is counted here.
-    count = counted if isinstance(counted, int) else len(queries.captured_queries)
+        run()
     times = []
-    for _ in range(ROUNDS):
+    for _ in range(rounds):
         started = time.perf_counter()
         run()
         times.append((time.perf_counter() - started) * 1000)
-    return label, count, times
+    return len(queries.captured_queries), times
+
+
+def in_process(seeded: Seeded) -> None:
+    """The computation alone, in this process: before, afresh, cached."""
+    practice = seeded.practice
+    rounds = max(3, pages.ROUNDS)
+    start = datetime.now(UTC)
+    end = start + timedelta(days=DAYS)
+
+    def scoped(function):
+        def run():
+            with rls.practice_transaction(practice):
+                return function(practice=practice, start=start, end=end)
+
+        return run
+
+    rows = scoped(selectors.gap_rows)()
+    print(
+        f"\nin this process, {ENGAGEMENTS} engagements over {DAYS} days "
+        f"({len(rows)} gaps), {rounds} rounds"
+    )
+    print(f"{'computation':<36} {'queries':>7}  {'median':>8}  {'quartiles':>17}  {'min':>7}")
+    for label, run in (
+        ("before: selectors.rosters", scoped(selectors.rosters)),
+        ("afresh: _compute_gap_rows", scoped(selectors._compute_gap_rows)),
+        ("cached: gap_rows", scoped(selectors.gap_rows)),
+    ):
+        count, times = timed(run, rounds)
+        median, q1, q3, low = pages.describe(times)
+        print(f"{label:<36} {count:>7}  {median:6.1f}ms  {q1:7.1f}–{q3:7.1f}ms  {low:5.1f}ms")
 
 
 def main() -> None:
-    call_command("migrate", verbosity=0)
-    practice, user = seed()
-    http = HttpClient()
-    http.force_login(user)
-    week = reverse("roster_week", args=[practice.slug])
-    baseline = reverse("bench_baseline", args=[practice.slug])
-
-    def gaps():
-        now = timezone.now()
-        with practice_scope(practice):
-            selectors.rosters(practice=practice, start=now, end=now + timedelta(days=14))
-
-    def page(url):
-        def get():
-            response = http.get(url, secure=True)
-            assert response.status_code == 200, response.status_code
-            return int(response[QUERIES_HEADER])
-
-        return get
-
-    results = [
-        measure("baseline page", page(baseline)),
-        measure("gaps (14 days)", gaps),
-        measure("roster week page", page(week)),
+    database = connection.vendor
+    print(
+        f"database: {database}, app role: {pages.settings.DATABASE_APP_ROLE or '(the owner)'}, "
+        f"cache: {pages.settings.CACHES['default']['BACKEND'].rsplit('.', 1)[-1]}, "
+        f"{ENGAGEMENTS} engagements, {MEMBERS} members, {pages.TASKS} tasks; {pages.ROUNDS} "
+        f"rounds of {pages.BATCH} requests per page over {pages.CONNECTIONS} connections; "
+        f"gunicorn: {pages.WORKERS} sync workers"
+    )
+    print(pages.machine())
+    call_command("migrate", verbosity=0, interactive=False)
+    started = time.perf_counter()
+    seeded = seed(clients=ENGAGEMENTS, tasks=pages.TASKS, slug=f"roster-bench-{ENGAGEMENTS}")
+    seed_roster(seeded)
+    with rls.owner_role():
+        vacuum_analyze()
+    # Bulk inserts send no signal: a version of their own for the rows just written.
+    roster_cache.bump(seeded.practice.pk)
+    print(f"seeded (or found) in {time.perf_counter() - started:.1f} s")
+    slug = seeded.practice.slug
+    measured = [
+        pages.Page("baseline", f"/app/{slug}/bench/baseline/"),
+        pages.Page("roster week", f"/app/{slug}/roster/"),
+        pages.Page("API gaps", f"/api/v1/practices/{slug}/roster/gaps/", "token"),
     ]
-    print(f"{ENGAGEMENTS} engagements, {MEMBERS} members, {ROUNDS} rounds, {connection.vendor}")
-    base = statistics.median(results[0][2])
-    print(f"{'':20} {'queries':>8} {'median ms':>10} {'q1':>8} {'q3':>8} {'x baseline':>11}")
-    for label, count, times in results:
-        q1, median, q3 = statistics.quantiles(times, n=4)
-        median = statistics.median(times)
-        print(f"{label:20} {count:8d} {median:10.1f} {q1:8.1f} {q3:8.1f} {median / base:11.1f}")
+    headers = pages.signed_in(seeded.practice, seeded.secretary, seeded.contact_user, "roster")
+    pages.measure(measured, headers)
+    print(pages.machine())
+    pages.report(measured)
+    in_process(seeded)
+    print(pages.machine())
 
 
 if __name__ == "__main__":

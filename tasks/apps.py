@@ -100,3 +100,40 @@ class TasksConfig(AppConfig):
         engagement_accepted.connect(
             carry_roster_to_new_version, dispatch_uid="tasks.roster.carry_to_new_version"
         )
+        self._renew_cached_gaps()
+
+    def _renew_cached_gaps(self) -> None:
+        """Every row the cached gaps read renews the practice's version when it changes
+        (``tasks.roster.cache``); the roster's bulk writes renew it themselves."""
+        from django.db.models.signals import post_delete, post_save
+
+        from clients.models import Client, CoverageWindow, Engagement
+        from secretary.models import Membership, User
+        from tasks.roster import cache
+        from tasks.roster.models import (
+            AvailabilityWindow,
+            Rotation,
+            RotationMember,
+            Shift,
+            ShiftException,
+            StaffAvailability,
+            TimeOff,
+        )
+
+        for model in (
+            Client,
+            Engagement,
+            CoverageWindow,
+            Membership,
+            Shift,
+            ShiftException,
+            Rotation,
+            RotationMember,
+            StaffAvailability,
+            AvailabilityWindow,
+            TimeOff,
+        ):
+            uid = f"tasks.roster.cache.{model._meta.label_lower}"
+            post_save.connect(cache.changed, sender=model, dispatch_uid=f"{uid}.save")
+            post_delete.connect(cache.changed, sender=model, dispatch_uid=f"{uid}.delete")
+        post_save.connect(cache.user_changed, sender=User, dispatch_uid="tasks.roster.cache.user")

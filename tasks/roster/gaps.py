@@ -32,7 +32,13 @@ UNAVAILABLE = "unavailable"  # someone is rostered but not available (or on time
 def merge(spans: Iterable[Span]) -> list[Span]:
     """Sorted, non-overlapping, non-touching spans covering the same time (empty ones gone)."""
     merged: list[Span] = []
-    for start, end in sorted((s.astimezone(UTC), e.astimezone(UTC)) for s, e in spans):
+    for start, end in sorted(
+        (
+            s if s.tzinfo is UTC else s.astimezone(UTC),
+            e if e.tzinfo is UTC else e.astimezone(UTC),
+        )
+        for s, e in spans
+    ):
         if end <= start:
             continue
         if merged and start <= merged[-1][1]:
@@ -64,7 +70,11 @@ def subtract(spans: Iterable[Span], minus: Iterable[Span]) -> list[Span]:
 
 def intersect(first: Iterable[Span], second: Iterable[Span]) -> list[Span]:
     """The time in both."""
-    a, b = merge(first), merge(second)
+    return _intersect_merged(merge(first), merge(second))
+
+
+def _intersect_merged(a: list[Span], b: list[Span]) -> list[Span]:
+    """``intersect`` of two lists already merged (sorted, apart, in UTC)."""
     result: list[Span] = []
     i = j = 0
     while i < len(a) and j < len(b):
@@ -170,15 +180,17 @@ def shift_duties(pattern: ShiftPattern, start: datetime, end: datetime) -> list[
     zone = ZoneInfo(pattern.time_zone)
     duties: list[Duty] = []
     day = start.astimezone(zone).date() - timedelta(days=1)
+    day += timedelta(days=(pattern.weekday - day.weekday()) % 7)  # its first weekday
     last = end.astimezone(zone).date()
+    week = timedelta(days=7)
     while day <= last:
-        if day.weekday() == pattern.weekday:
-            member = pattern.exceptions.get(day, pattern.member)
+        member = pattern.exceptions.get(day, pattern.member)
+        if member is not None:
             span_start, span_end = _wall_span(day, pattern.start, pattern.end, zone)
             span_start, span_end = max(span_start, start), min(span_end, end)
-            if member is not None and span_end > span_start:
+            if span_end > span_start:
                 duties.append(Duty(member, span_start, span_end))
-        day += timedelta(days=1)
+        day += week
     return duties
 
 
@@ -313,8 +325,9 @@ def effective_duties(
     kept: list[Duty] = []
     for duty in duties:
         member_availability = availability.get(duty.member)
+        span = merge([duty.span])  # in UTC (none when empty)
         if member_availability is None:
-            pieces = clip([duty.span], start, end)
+            pieces = _intersect_merged(span, [(start, end)])
         else:
             on_call = duty.source == "rotation"
             key = (duty.member, on_call)
@@ -324,7 +337,7 @@ def effective_duties(
                     if on_call
                     else available_spans(member_availability, start, end)
                 )
-            pieces = intersect([duty.span], cache[key])
+            pieces = _intersect_merged(span, cache[key])
         kept.extend(Duty(duty.member, s, e, duty.backup, duty.source) for s, e in pieces if e > s)
     return kept
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from tasks.roster import cache as roster_cache
 from tasks.roster.models import Rotation, Shift
 
 
@@ -11,6 +12,7 @@ def carry_roster_to_new_version(sender, engagement, **kwargs) -> None:
     if engagement.replaces_id is None:
         return
     practice = engagement.practice_id
+    roster_cache.bump(practice)  # queryset updates send no signal
     Shift.objects.for_practice(practice).filter(engagement_id=engagement.replaces_id).update(
         engagement=engagement
     )

@@ -6,9 +6,11 @@ from __future__ import annotations
 
 from collections import defaultdict
 from dataclasses import dataclass, field
-from datetime import date, datetime, timedelta
+from datetime import UTC, date, datetime, time, timedelta
 from decimal import Decimal
+from typing import NamedTuple
 
+from django.core.cache import cache as django_cache
 from django.db.models import Prefetch
 from django.http import Http404
 from django.utils import timezone
@@ -16,6 +18,7 @@ from django.utils import timezone
 from clients.coverage import Coverage, Window
 from clients.models import Client, CoverageWindow, Engagement, EngagementStatus
 from secretary.models import Membership, Role
+from tasks.roster import cache as roster_cache
 from tasks.roster import gaps
 from tasks.roster.models import (
     AvailabilityWindow,
@@ -615,3 +618,190 @@ def member_feed_events(*, practice, membership: Membership, now: datetime | None
                 )
             )
     return events
+
+
+# --- The gaps of every engagement (the gap list, the API) ----------------------------------
+
+
+class GapRow(NamedTuple):
+    """A gap of an engagement, with its client (what the gap list and the API show); a plain
+    tuple in the cache."""
+
+    start: datetime
+    end: datetime
+    reason: str
+    client_id: int
+    client_name: str
+    engagement_id: int
+
+    @property
+    def span(self) -> gaps.Span:
+        return self.start, self.end
+
+
+def _compute_gap_rows(*, practice, start: datetime, end: datetime) -> list[GapRow]:
+    """Every active engagement's gaps over the range, read as plain values (8 queries, no
+    model instances) and computed by ``tasks.roster.gaps`` as ``rosters`` does."""
+    active = {"status": EngagementStatus.ACTIVE}
+    engagements = list(
+        Engagement.objects.for_practice(practice)
+        .filter(**active)
+        .values_list("pk", "client_id", "client__name", "coverage_time_zone", "on_call")
+    )
+    if not engagements:
+        return []
+    windows: dict[int, list[Window]] = defaultdict(list)
+    for engagement_id, weekday, w_start, w_end in (
+        CoverageWindow.objects.for_practice(practice)
+        .filter(engagement__status=EngagementStatus.ACTIVE)
+        .order_by()
+        .values_list("engagement_id", "weekday", "start", "end")
+    ):
+        windows[engagement_id].append(Window(weekday, w_start, w_end))
+    exceptions: dict[int, dict[date, int | None]] = defaultdict(dict)
+    for shift_id, day, replacement_id in (
+        ShiftException.objects.for_practice(practice)
+        .filter(
+            shift__engagement__status=EngagementStatus.ACTIVE,
+            # Local dates of the coverage zone: a day either side covers every zone.
+            date__gte=start.date() - timedelta(days=2),
+            date__lte=end.date() + timedelta(days=2),
+        )
+        .order_by()
+        .values_list("shift_id", "date", "replacement_id")
+    ):
+        exceptions[shift_id][day] = replacement_id
+    shifts: dict[int, list[tuple]] = defaultdict(list)
+    for row in (
+        Shift.objects.for_practice(practice)
+        .filter(engagement__status=EngagementStatus.ACTIVE)
+        .order_by()
+        .values_list("pk", "engagement_id", "membership_id", "weekday", "start", "end")
+    ):
+        shifts[row[1]].append(row)
+    members: dict[int, list[int]] = defaultdict(list)
+    for rotation_id, membership_id in (
+        RotationMember.objects.for_practice(practice)
+        .filter(rotation__engagement__status=EngagementStatus.ACTIVE)
+        .order_by("rotation_id", "position")
+        .values_list("rotation_id", "membership_id")
+    ):
+        members[rotation_id].append(membership_id)
+    rotations: dict[int, list[tuple]] = defaultdict(list)
+    for row in (
+        Rotation.objects.for_practice(practice)
+        .filter(engagement__status=EngagementStatus.ACTIVE)
+        .order_by("pk")
+        .values_list(
+            "pk", "engagement_id", "handover_weekday", "handover_time", "length_days", "starts_on"
+        )
+    ):
+        rotations[row[1]].append(row)
+    availability = availability_map(practice=practice, start=start, end=end)
+    cache: dict = {}
+    found: list[GapRow] = []
+    for engagement_id, client_id, client_name, zone, on_call in engagements:
+        duties: list[gaps.Duty] = []
+        for shift_id, _e, member, weekday, s_start, s_end in shifts.get(engagement_id, ()):
+            pattern = gaps.ShiftPattern(
+                member, weekday, s_start, s_end, zone, exceptions.get(shift_id, {})
+            )
+            duties.extend(gaps.shift_duties(pattern, start, end))
+        for rotation_id, _e, weekday, handover, length, starts_on in rotations.get(
+            engagement_id, ()
+        ):
+            plan = gaps.RotationPlan(
+                zone, weekday, handover, length, starts_on, tuple(members.get(rotation_id, ()))
+            )
+            duties.extend(gaps.rotation_duties(plan, start, end))
+        coverage = Coverage(zone, tuple(sorted(windows.get(engagement_id, ()))), on_call)
+        result = gaps.roster(
+            coverage=coverage,
+            duties=duties,
+            availability=availability,
+            start=start,
+            end=end,
+            cache=cache,
+        )
+        found.extend(
+            GapRow(gap.start, gap.end, gap.reason, client_id, client_name, engagement_id)
+            for gap in result.gaps
+        )
+    return found
+
+
+def _weeks(start: datetime, end: datetime) -> list[datetime]:
+    """The UTC Mondays (00:00) of the weeks the range touches."""
+    first = start.astimezone(UTC)
+    monday = datetime.combine(first.date() - timedelta(days=first.weekday()), time(0), UTC)
+    found = []
+    while monday < end:
+        found.append(monday)
+        monday += timedelta(days=7)
+    return found
+
+
+def gap_rows(*, practice, start: datetime, end: datetime) -> list[GapRow]:
+    """Every active engagement's gaps over the range, soonest first (then by client): what
+    ``rosters`` finds, kept per UTC week in the cache (``tasks.roster.cache``) and computed
+    only for the weeks it lacks (all of them at once)."""
+    start, end = start.astimezone(UTC), end.astimezone(UTC)
+    if end <= start:
+        return []
+    weeks = _weeks(start, end)
+    if roster_cache.pending(practice.pk) or not roster_cache.usable():
+        rows = _compute_gap_rows(practice=practice, start=start, end=end)
+    else:
+        token = roster_cache.version(practice.pk)
+        keys = {monday: roster_cache.week_key(practice.pk, token, monday) for monday in weeks}
+        stored = django_cache.get_many(list(keys.values()))
+        missing = [monday for monday in weeks if keys[monday] not in stored]
+        by_week = {monday: stored[keys[monday]] for monday in weeks if keys[monday] in stored}
+        if missing:
+            computed = _compute_gap_rows(
+                practice=practice, start=missing[0], end=missing[-1] + timedelta(days=7)
+            )
+            for monday in missing:
+                week_end = monday + timedelta(days=7)
+                by_week[monday] = [
+                    (
+                        max(row.start, monday),
+                        min(row.end, week_end),
+                        row.reason,
+                        row.client_id,
+                        row.client_name,
+                        row.engagement_id,
+                    )
+                    for row in computed
+                    if row.end > monday and row.start < week_end
+                ]
+            django_cache.set_many(
+                {keys[monday]: by_week[monday] for monday in missing},
+                timeout=roster_cache.WEEK_TIMEOUT,
+            )
+        rows = _joined(by_week[monday] for monday in weeks)
+    found = [
+        row
+        if row.start >= start and row.end <= end
+        else row._replace(start=max(row.start, start), end=min(row.end, end))
+        for row in rows
+        if row.end > start and row.start < end
+    ]
+    found.sort(key=lambda row: (row.start, row.client_id, row.engagement_id))
+    return found
+
+
+def _joined(weeks) -> list[GapRow]:
+    """The weeks' gaps as one range: a gap running over a week's end is one gap again."""
+    last: dict[tuple[int, str], int] = {}  # where the latest gap of each engagement and reason is
+    found: list[GapRow] = []
+    for week in weeks:
+        for row in map(GapRow._make, week):
+            key = (row.engagement_id, row.reason)
+            position = last.get(key)
+            if position is not None and found[position].end == row.start:
+                found[position] = found[position]._replace(end=row.end)
+                continue
+            last[key] = len(found)
+            found.append(row)
+    return found

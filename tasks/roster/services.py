@@ -20,6 +20,7 @@ from secretary.audit import activity_record, register_verbs
 from secretary.errors import ApplicationError
 from secretary.limits import dates_out_of_range
 from secretary.models import Membership, validate_time_zone
+from tasks.roster import cache as roster_cache
 from tasks.roster import gaps
 from tasks.roster.models import (
     AvailabilityWindow,
@@ -135,6 +136,7 @@ def availability_save(
         defaults={"time_zone": time_zone, "max_weekly_hours": max_weekly_hours},
     )
     AvailabilityWindow.objects.for_practice(practice).filter(membership=membership).delete()
+    roster_cache.bump(practice.pk)  # bulk writes send no signal
     AvailabilityWindow.objects.bulk_create(
         [
             AvailabilityWindow(
@@ -421,6 +423,7 @@ def rotation_save(
         },
     )
     RotationMember.objects.for_practice(practice).filter(rotation=rotation).delete()
+    roster_cache.bump(practice.pk)  # bulk writes send no signal
     RotationMember.objects.bulk_create(
         [
             RotationMember(practice=practice, rotation=rotation, membership=m, position=n)

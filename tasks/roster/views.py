@@ -142,12 +142,8 @@ def roster_week(request):
     entries = selectors.rosters(
         practice=practice, start=start, end=end, engagement_ids=list(page.object_list)
     )
-    upcoming = selectors.rosters(
+    upcoming_gaps = selectors.gap_rows(
         practice=practice, start=now, end=now + timedelta(days=GAP_LIST_DAYS)
-    )
-    upcoming_gaps = sorted(
-        ((entry.client, gap) for entry in upcoming for gap in entry.gaps),
-        key=lambda pair: pair[1].start,
     )
     names = _names(practice)
     context = {
