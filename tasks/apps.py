@@ -93,3 +93,6 @@ class TasksConfig(AppConfig):
         engagement_accepted.connect(
             carry_roster_to_new_version, dispatch_uid="tasks.roster.carry_to_new_version"
         )
+        from tasks.inbound import setup as inbound_setup
+
+        inbound_setup.ready()

@@ -613,3 +613,9 @@ from tasks.roster.models import (  # noqa: E402,F401  (the roster's rows live in
     StaffAvailability,
     TimeOff,
 )
+from tasks.inbound.models import (  # noqa: E402,F401  (inbound email's rows live in this app)
+    EmailReply,
+    EmailThread,
+    InboundAddress,
+    InboundMessage,
+)

@@ -3,6 +3,7 @@
 from django.urls import path
 
 from tasks import views
+from tasks.inbound import urls as inbound_urls
 from tasks.roster import urls as roster_urls
 
 # Under /app/<practice_slug>/ (staff).
@@ -41,6 +42,7 @@ staff_patterns: list = [
     path("calendar/feed/<str:token>.ics", views.calendar_feed, name="calendar_feed"),
     path("notifications/", views.notification_preferences, name="notification_preferences"),
     *roster_urls.staff_patterns,
+    *inbound_urls.staff_patterns,
 ]
 # Under /portal/<practice_slug>/ (client contacts).
 portal_patterns: list = [
@@ -56,3 +58,6 @@ portal_patterns: list = [
     path("attachments/<int:attachment_id>/", views.portal_attachment, name="portal_attachment"),
     path("calendar/", views.portal_calendar, name="portal_calendar"),
 ]
+
+# Outside the practice prefix (mounted under /mail/ by the root urlconf): providers' webhooks.
+public_patterns: list = [*inbound_urls.public_patterns]
