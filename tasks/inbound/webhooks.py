@@ -11,10 +11,15 @@ answers 404.
 
 from __future__ import annotations
 
+from email.parser import BytesParser
+from email.policy import HTTP
 from functools import cache
 
 from django.conf import settings
-from django.http import Http404, HttpRequest, HttpResponse
+from django.core.exceptions import RequestDataTooBig
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.http import Http404, HttpRequest, HttpResponse, QueryDict
+from django.utils.datastructures import MultiValueDict
 from django.utils.module_loading import import_string
 from django.views.decorators.csrf import csrf_exempt
 
@@ -46,11 +51,62 @@ def _view(path: str):
     return import_string(path).as_view()
 
 
+# A message with attachments is larger than the app's usual request limit
+# (DATA_UPLOAD_MAX_MEMORY_SIZE): these addresses read up to this much.
+MAX_WEBHOOK_BYTES = 40 * 1024 * 1024
+
+
+def _read_body(request: HttpRequest) -> None:
+    """Read a large post here, under the inbound limit, so Django's smaller limit for request
+    bodies does not refuse a message with attachments."""
+    try:
+        length = int(request.META.get("CONTENT_LENGTH") or 0)
+    except ValueError:
+        length = 0
+    if length > MAX_WEBHOOK_BYTES:
+        raise RequestDataTooBig("inbound email post over the limit")
+    if length <= settings.DATA_UPLOAD_MAX_MEMORY_SIZE and request.content_type != (
+        "application/json"
+    ):
+        return  # Django's own parsing takes it
+    body = request.read(MAX_WEBHOOK_BYTES + 1)
+    if len(body) > MAX_WEBHOOK_BYTES:
+        raise RequestDataTooBig("inbound email post over the limit")
+    request._body = body
+    if request.content_type == "multipart/form-data":
+        request._post, request._files = _form_data(request.META.get("CONTENT_TYPE", ""), body)
+
+
+def _form_data(content_type: str, body: bytes) -> tuple[QueryDict, MultiValueDict]:
+    """The fields and files of a multipart/form-data body (read with the email parser: Django's
+    would apply DATA_UPLOAD_MAX_MEMORY_SIZE to the raw message field)."""
+    head = f"Content-Type: {content_type}\r\n\r\n".encode("latin-1", "replace")
+    form = BytesParser(policy=HTTP).parsebytes(head + body)
+    fields, files = QueryDict(mutable=True), MultiValueDict()
+    for part in form.iter_parts() if form.is_multipart() else ():
+        name = part.get_param("name", header="content-disposition")
+        if not name:
+            continue
+        data = part.get_payload(decode=True) or b""
+        filename = part.get_filename()
+        if filename:
+            files.appendlist(name, SimpleUploadedFile(filename, data, part.get_content_type()))
+        else:
+            fields.appendlist(name, data.decode(part.get_content_charset() or "utf-8", "replace"))
+    fields._mutable = False
+    return fields, files
+
+
 @csrf_exempt  # providers sign their posts; anymail's view checks the signature
 def inbound_webhook(request: HttpRequest, provider: str) -> HttpResponse:
     found = PROVIDERS.get(provider)
     if found is None or not _configured(found[1]):
         raise Http404
+    if request.method == "POST":
+        try:
+            _read_body(request)
+        except RequestDataTooBig:
+            return HttpResponse(status=413)
     return _view(found[0])(request)
 
 
