@@ -28,6 +28,7 @@ from tasks import events as event_services
 from tasks import selectors, services, timekeeping
 from tasks.events import EVENT_COMPUTED_FIELDS, EVENT_FIELDS_FOR_STAFF
 from tasks.models import Attachment, CalendarEvent, CalendarFeed, Comment, Status, Task, TimeEntry
+from tasks.inbound import api as inbound_api
 from tasks.roster import api as roster_api
 from tasks.serializers import (
     AttachmentSerializer,
@@ -646,4 +647,5 @@ api_patterns: list = [
     path("calendar-feeds/", FeedList.as_view(), name="api_feed_list"),
     path("calendar-feeds/<int:feed_id>/revoke/", FeedRevoke.as_view(), name="api_feed_revoke"),
     *roster_api.api_patterns,
+    *inbound_api.api_patterns,
 ]
