@@ -27,8 +27,8 @@ from secretary.models import Role
 from tasks import events as event_services
 from tasks import selectors, services, timekeeping
 from tasks.events import EVENT_COMPUTED_FIELDS, EVENT_FIELDS_FOR_STAFF
-from tasks.models import Attachment, CalendarEvent, CalendarFeed, Comment, Status, Task, TimeEntry
 from tasks.inbound import api as inbound_api
+from tasks.models import Attachment, CalendarEvent, CalendarFeed, Comment, Status, Task, TimeEntry
 from tasks.roster import api as roster_api
 from tasks.serializers import (
     AttachmentSerializer,

@@ -114,9 +114,7 @@ class InboundMessage(TenantModel):
             )
         ]
         indexes = [
-            models.Index(
-                fields=["practice", "status", "received_at"], name="inbound_status_idx"
-            ),
+            models.Index(fields=["practice", "status", "received_at"], name="inbound_status_idx"),
             models.Index(fields=["practice", "task"], name="inbound_task_idx"),
             models.Index(
                 fields=["practice", "sender_email", "received_at"], name="inbound_sender_idx"
@@ -134,9 +132,7 @@ class InboundMessage(TenantModel):
 class EmailThread(TenantModel):
     """A request that came by email: who asked, and the token its subject lines carry."""
 
-    task = models.OneToOneField(
-        "tasks.Task", on_delete=models.CASCADE, related_name="email_thread"
-    )
+    task = models.OneToOneField("tasks.Task", on_delete=models.CASCADE, related_name="email_thread")
     token = models.CharField(max_length=12, default=new_thread_token)
     contact = models.ForeignKey(
         "clients.Contact", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"

@@ -10,6 +10,7 @@ from email.utils import getaddresses, parseaddr
 import nh3
 from anymail.inbound import AnymailInboundMessage
 from django.conf import settings
+from django.utils.translation import gettext as _
 
 # Headers our outgoing thread replies carry, so a message that comes back is known as ours.
 LOOP_HEADER = "X-Secretary-Loop"
@@ -94,15 +95,15 @@ def automatic_reason(message) -> str:
         if value and (name != "X-Auto-Response-Suppress" or "all" in value.lower()):
             return f"{name}: {value}"[:200]
     if header(message, "List-Id") or header(message, "List-Unsubscribe"):
-        return "a mailing list"
+        return _("a mailing list")
     if header(message, LOOP_HEADER) or is_ours(message_id(message)):
-        return "our own message came back"
+        return _("our own message came back")
     _name, email = sender(message)
     own = {parseaddr(settings.DEFAULT_FROM_EMAIL)[1].lower(), parseaddr(settings.SERVER_EMAIL)[1]}
     if email in own or email.endswith("@" + settings.INBOUND_DOMAIN.lower()):
-        return "sent from our own address"
+        return _("sent from our own address")
     if email.startswith(("mailer-daemon@", "postmaster@")) or not email:
-        return "a delivery report"
+        return _("a delivery report")
     return ""
 
 

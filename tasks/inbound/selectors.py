@@ -36,9 +36,7 @@ def ignored_messages(*, practice: Practice) -> QuerySet[InboundMessage]:
 def held_message_get(*, practice: Practice, inbound_id) -> InboundMessage:
     """A held message of the practice; Http404 when absent, of another practice or handled."""
     pk = parse_id(inbound_id)
-    found = (
-        held_messages(practice=practice).filter(pk=pk).first() if pk is not None else None
-    )
+    found = held_messages(practice=practice).filter(pk=pk).first() if pk is not None else None
     if found is None:
         raise Http404
     return found

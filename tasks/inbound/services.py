@@ -79,7 +79,10 @@ def inbound_address_rotate(
     address.rotated_at = timezone.now()
     address.save(update_fields=["token", "rotated_at"])
     activity_record(
-        practice=practice, actor=actor.user, verb="inbound.address_rotated", target=client,
+        practice=practice,
+        actor=actor.user,
+        verb="inbound.address_rotated",
+        target=client,
         request=request,
     )
     return address
@@ -147,9 +150,7 @@ def inbound_receive(
         return None
     if _strip_large_attachments(message) or len(raw) > MAX_STORED_BYTES:
         raw = message.as_bytes()
-    message_id = parsing.message_id(message) or (
-        "sha256:" + hashlib.sha256(raw).hexdigest()
-    )
+    message_id = parsing.message_id(message) or ("sha256:" + hashlib.sha256(raw).hexdigest())
     practice = address.practice
     name, email = parsing.sender(message)
     with practice_scope(practice), transaction.atomic():
@@ -185,9 +186,7 @@ def inbound_receive(
             return InboundMessage.objects.for_practice(practice).get(message_id=message_id)
         from tasks.inbound.tasks import process_inbound_message
 
-        enqueue_on_commit(
-            process_inbound_message, practice_id=practice.pk, inbound_id=inbound.pk
-        )
+        enqueue_on_commit(process_inbound_message, practice_id=practice.pk, inbound_id=inbound.pk)
     return inbound
 
 
@@ -269,9 +268,9 @@ def inbound_message_process(*, practice: Practice, inbound: InboundMessage) -> s
     message = _read(inbound)
     reason = parsing.automatic_reason(message)
     if not reason and _over_rate(practice, inbound):
-        reason = "more than %s messages from this sender in an hour" % (
-            settings.INBOUND_SENDER_HOURLY_LIMIT
-        )
+        reason = _("more than %(count)s messages from this sender in an hour") % {
+            "count": settings.INBOUND_SENDER_HOURLY_LIMIT
+        }
     if reason:
         logger.info("inbound email %s ignored: %s", inbound.pk, reason)
         _finish(inbound, InboundStatus.IGNORED, reason)
@@ -283,7 +282,7 @@ def inbound_message_process(*, practice: Practice, inbound: InboundMessage) -> s
     elif contact is not None:
         _create_request(practice, inbound, message, contact)
     else:
-        _finish(inbound, InboundStatus.QUARANTINED, "the sender is not a contact of this client")
+        _finish(inbound, InboundStatus.QUARANTINED, _("the sender is not a contact of this client"))
     return inbound.status
 
 

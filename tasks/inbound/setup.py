@@ -13,8 +13,10 @@ def ready() -> None:
     from clients.sections import register_client_section
     from secretary.audit import register_verbs
     from secretary.navigation import register_staff_nav
-    from tasks.inbound import tasks  # noqa: F401  (registers the jobs)
-    from tasks.inbound import views
+    from tasks.inbound import (
+        tasks,  # noqa: F401  (registers the jobs)
+        views,
+    )
     from tasks.inbound.receivers import send_reply_by_email
     from tasks.inbound.webhooks import receive_inbound_event
     from tasks.models import Comment

@@ -100,7 +100,5 @@ def client_tab_count(request, client) -> int:
 
 def client_tab_context(request, client) -> dict:
     address = services.inbound_address_for(practice=request.practice, client=client)
-    held = list(
-        selectors.held_messages(practice=request.practice).filter(client=client)[:20]
-    )
+    held = list(selectors.held_messages(practice=request.practice).filter(client=client)[:20])
     return {"client": client, "address": address, "held": held}

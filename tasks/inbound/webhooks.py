@@ -27,7 +27,10 @@ from tasks.inbound.services import inbound_receive
 
 # provider in the URL → (anymail's inbound view, the setting that must be set to open it)
 PROVIDERS = {
-    "mailgun": ("anymail.webhooks.mailgun.MailgunInboundWebhookView", "MAILGUN_WEBHOOK_SIGNING_KEY"),
+    "mailgun": (
+        "anymail.webhooks.mailgun.MailgunInboundWebhookView",
+        "MAILGUN_WEBHOOK_SIGNING_KEY",
+    ),
     "postmark": ("anymail.webhooks.postmark.PostmarkInboundWebhookView", "WEBHOOK_SECRET"),
     "sendgrid": ("anymail.webhooks.sendgrid.SendGridInboundWebhookView", "WEBHOOK_SECRET"),
     "amazon_ses": ("anymail.webhooks.amazon_ses.AmazonSESInboundWebhookView", "WEBHOOK_SECRET"),

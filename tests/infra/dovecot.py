@@ -121,9 +121,7 @@ def start(root: Path, *, timeout: float = 20.0) -> ImapServer:
     port, password = _free_port(), "imap-test-password"
     (root / "passwd").write_text(f"inbox:{{PLAIN}}{password}\n")
     config = root / "dovecot.conf"
-    config.write_text(
-        CONFIG.format(root=root, user=user, group=group, uid=uid, gid=gid, port=port)
-    )
+    config.write_text(CONFIG.format(root=root, user=user, group=group, uid=uid, gid=gid, port=port))
     if os.geteuid() == 0:
         for path in [root, *root.rglob("*")]:
             os.chown(path, uid, gid)

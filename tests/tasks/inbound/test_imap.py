@@ -46,9 +46,7 @@ def test_it_receives_the_unseen_messages_and_marks_them_seen(world, address, ima
     assert "0 message(s) received" in receive(imap_server)
 
 
-def test_it_leaves_a_message_unseen_when_storing_it_fails(
-    world, address, imap_server, monkeypatch
-):
+def test_it_leaves_a_message_unseen_when_storing_it_fails(world, address, imap_server, monkeypatch):
     imap_server.deliver(raw_mail(to=address.email))
 
     def broken(**kwargs):

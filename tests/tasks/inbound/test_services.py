@@ -316,8 +316,7 @@ def test_it_sends_a_staff_reply_in_the_thread_and_threads_the_answer(
     )
     assert _tasks(world).count() == 1
     assert (
-        Comment.objects.for_practice(world.practice).filter(task=task, body="Thanks!").count()
-        == 1
+        Comment.objects.for_practice(world.practice).filter(task=task, body="Thanks!").count() == 1
     )
 
 

@@ -89,7 +89,9 @@ def test_it_discards_a_held_message_from_the_page(world, hold, secretary_client)
     held.refresh_from_db()
     assert held.status == InboundStatus.DISCARDED
     # Handled: a second discard finds nothing held
-    assert secretary_client.post(url(world, "inbound_discard", inbound_id=held.pk)).status_code == 404
+    assert (
+        secretary_client.post(url(world, "inbound_discard", inbound_id=held.pk)).status_code == 404
+    )
 
 
 def test_it_shows_the_address_on_the_client_page_and_rotates_it(world, desk, secretary_client):
