@@ -155,3 +155,15 @@ def test_it_lists_accepts_and_discards_held_mail_by_api(world, desk, hold, secre
     assert InboundMessage.objects.for_practice(world.practice).get(pk=third.pk).status == (
         "quarantined"
     )
+
+
+def test_it_shows_the_client_that_a_request_came_by_email(
+    world, address, contact_client, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks(execute=True):
+        inbound_receive(raw=raw_mail(to=address.email), channel="test")
+    task = Task.objects.for_practice(world.practice).get()
+    page = contact_client.get(
+        reverse("portal_request_detail", args=[world.practice.slug, task.pk])
+    ).content.decode()
+    assert "Came by email from contact@client.test" in page
