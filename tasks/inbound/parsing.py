@@ -107,8 +107,21 @@ def automatic_reason(message) -> str:
     return ""
 
 
+def _body(message, kind: str) -> str:
+    """The first text/plain or text/html body part; one in an unknown charset is read as
+    UTF-8 with replacement characters rather than refused."""
+    try:
+        return getattr(message, kind) or ""
+    except (LookupError, UnicodeError, AssertionError):
+        subtype = "plain" if kind == "text" else "html"
+        for part in message.walk():
+            if part.get_content_type() == f"text/{subtype}" and not part.is_attachment():
+                return (part.get_payload(decode=True) or b"").decode("utf-8", "replace")
+    return ""
+
+
 def sanitized_html(message) -> str:
-    value = message.html
+    value = _body(message, "html")
     return nh3.clean(value) if value else ""
 
 
@@ -125,10 +138,10 @@ def html_to_text(value: str) -> str:
 
 def body_text(message) -> str:
     """The text part, else the HTML part converted to text."""
-    text = message.text
-    if text and text.strip():
+    text = _body(message, "text")
+    if text.strip():
         return text.replace("\r\n", "\n").strip()
-    value = message.html
+    value = _body(message, "html")
     return html_to_text(value) if value else ""
 
 

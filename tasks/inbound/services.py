@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import hashlib
 import logging
-from datetime import timedelta
+from datetime import UTC, timedelta
 
 from django.conf import settings
 from django.core.files.base import ContentFile
@@ -161,8 +161,10 @@ def inbound_receive(
             return existing
         try:
             sent_at = message.date
-        except Exception:
+        except (TypeError, ValueError, IndexError):
             sent_at = None
+        if sent_at is not None and timezone.is_naive(sent_at):
+            sent_at = timezone.make_aware(sent_at, UTC)  # "-0000": a time in UTC
         inbound = InboundMessage(
             practice=practice,
             client=address.client,

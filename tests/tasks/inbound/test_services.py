@@ -289,6 +289,8 @@ def test_it_sends_a_staff_reply_in_the_thread_and_threads_the_answer(
     sent = [m for m in mail.outbox if "contact@client.test" in " ".join(m.to)]
     threaded = [m for m in sent if m.extra_headers.get("In-Reply-To")]
     assert len(threaded) == 1
+    # (the reply itself: no second "the practice replied" email to the same person)
+    assert len(sent) == 1
     message = message_from_bytes(threaded[0].message().as_bytes())
     assert message["In-Reply-To"] == "<first@client.test>"
     assert "<first@client.test>" in message["References"]
@@ -336,3 +338,16 @@ def test_it_receives_a_raw_file_with_the_command(world, address, tmp_path, setti
     assert "received" in out.getvalue()
     # (the test suite's transaction never commits: the stored message waits for its job)
     assert InboundMessage.objects.for_practice(world.practice).count() == 1
+
+
+def test_it_reads_a_body_in_an_unknown_charset_and_a_date_without_a_zone(world, address, receive):
+    raw = (
+        f"From: contact@client.test\r\nTo: {address.email}\r\nSubject: Odd\r\n"
+        "Message-ID: <odd@client.test>\r\nDate: Mon, 30 Nov 2026 10:00:00 -0000\r\n"
+        'Content-Type: text/plain; charset="x-unknown"\r\n\r\nCaf\xc3\xa9 order\r\n'
+    ).encode("latin-1")
+    inbound = receive(raw)
+    inbound.refresh_from_db()
+    assert inbound.status == InboundStatus.REQUEST
+    assert "order" in _tasks(world).get().description
+    assert inbound.sent_at is not None and inbound.sent_at.tzinfo is not None

@@ -7,6 +7,7 @@ from __future__ import annotations
 import pytest
 from django.test import Client
 
+from secretary.models import Outbox
 from tasks.inbound.models import InboundMessage, InboundStatus
 from tasks.models import Comment, Task
 from tasks.services import comment_add
@@ -80,3 +81,9 @@ def test_it_turns_a_raw_email_into_a_request_and_its_reply_into_a_comment(
     assert len(threaded) == 1
     assert threaded[0]["In-Reply-To"].strip() == "<second@client.test>"
     assert threaded[0]["Reply-To"] == address.email
+    # Every queued job has finished before the test's tables are emptied
+    celery_worker_live.wait_for(
+        lambda: not Outbox.objects.filter(done_at__isnull=True).exists(),
+        timeout=60,
+        what="the remaining jobs",
+    )
