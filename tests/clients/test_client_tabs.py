@@ -104,7 +104,7 @@ def test_an_unknown_tab_opens_the_overview(world, northwind, secretary_client):
 
 
 def test_another_practice_never_sees_a_tab(world, northwind, outsider_client):
-    for tab in ("overview", "tasks", "time", "documents", "mailing", "billing"):
+    for tab in ("overview", "tasks", "email", "time", "documents", "mailing", "billing"):
         assert outsider_client.get(page(world, northwind, tab=tab)).status_code == 404
 
 
