@@ -301,6 +301,12 @@ EMAIL_HOST_PASSWORD = os.environ.get("EMAIL_HOST_PASSWORD", "")
 EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS")
 DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "Secretary <no-reply@secretary.local>")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
+# Inbound email: each client's private address is <token>@INBOUND_DOMAIN. Point the domain's MX
+# at a provider whose inbound webhook posts to /mail/inbound/<provider>/ (closed until its secret
+# is set, as the event webhooks below), or read a mailbox with `manage.py receive_mail --imap`.
+INBOUND_DOMAIN = os.environ.get("INBOUND_DOMAIN", "inbound.secretary.local").strip().lower()
+# Messages a sender may send in an hour before more are ignored (a loop or a flood).
+INBOUND_SENDER_HOURLY_LIMIT = int(os.environ.get("INBOUND_SENDER_HOURLY_LIMIT", "30"))
 # Campaigns may send through an email provider with django-anymail: set EMAIL_BACKEND to its
 # backend (e.g. anymail.backends.postmark.EmailBackend) and its key below. The providers'
 # event webhooks (/mailing/webhooks/<provider>/) stay closed until their secret is set:
@@ -319,6 +325,8 @@ ANYMAIL = {
         "MAILJET_API_KEY",
         "MAILJET_SECRET_KEY",
         "SPARKPOST_API_KEY",
+        "POSTAL_WEBHOOK_KEY",
+        "MAILERSEND_INBOUND_SECRET",
     )
     if os.environ.get(f"ANYMAIL_{key}")
 }

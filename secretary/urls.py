@@ -60,6 +60,7 @@ urlpatterns = [
     path("files/<str:token>/", media_file, name="media_file"),
     path("billing/", include(billing.urls.public_patterns)),
     path("mailing/", include(clients.mailing.campaigns.urls.public_patterns)),
+    path("mail/", include(tasks.urls.public_patterns)),
 ]
 
 # Media files are never served by URL: uploads and rendered documents go through

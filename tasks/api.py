@@ -27,6 +27,7 @@ from secretary.models import Role
 from tasks import events as event_services
 from tasks import selectors, services, timekeeping
 from tasks.events import EVENT_COMPUTED_FIELDS, EVENT_FIELDS_FOR_STAFF
+from tasks.inbound import api as inbound_api
 from tasks.models import Attachment, CalendarEvent, CalendarFeed, Comment, Status, Task, TimeEntry
 from tasks.roster import api as roster_api
 from tasks.serializers import (
@@ -648,4 +649,5 @@ api_patterns: list = [
     path("calendar-feeds/<int:feed_id>/revoke/", FeedRevoke.as_view(), name="api_feed_revoke"),
     *roster_api.api_patterns,
     *transcription_api.api_patterns,
+    *inbound_api.api_patterns,
 ]

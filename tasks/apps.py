@@ -100,6 +100,10 @@ class TasksConfig(AppConfig):
         engagement_accepted.connect(
             carry_roster_to_new_version, dispatch_uid="tasks.roster.carry_to_new_version"
         )
+        from tasks.inbound import setup as inbound_setup
+
+        inbound_setup.ready()
+
         self._renew_cached_gaps()
 
     def _renew_cached_gaps(self) -> None:

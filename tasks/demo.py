@@ -321,12 +321,14 @@ def _seed_onboarding(practice: Practice, staff: list[Membership], *, now) -> int
 
 
 def seed(demo) -> None:
+    from tasks.inbound import demo as inbound_demo
     from tasks.roster import demo as roster_demo
     from tasks.transcription import demo as transcription_demo
 
     seed_practice(demo.practice, _staff(demo.practice, demo.secretary, demo.owner))
     roster_demo.seed(demo)
     transcription_demo.seed(demo)
+    inbound_demo.seed(demo)
     other = getattr(demo, "other_practice", None)
     if other is not None:
         seed_practice(other, _staff(other, getattr(demo, "other_owner", None)))

@@ -602,6 +602,12 @@ class RequestRead(TenantModel):
         ]
 
 
+from tasks.inbound.models import (  # noqa: E402,F401  (inbound email's rows live in this app)
+    EmailReply,
+    EmailThread,
+    InboundAddress,
+    InboundMessage,
+)
 from tasks.roster.models import (  # noqa: E402,F401  (the roster's rows live in this app)
     AvailabilityWindow,
     Handover,

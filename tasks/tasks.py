@@ -16,7 +16,14 @@ from django.utils import timezone
 
 from secretary.models import Membership, Practice
 from secretary.tenancy import practice_scope
-from tasks.models import Comment, NotificationPreference, NotificationSent, Task
+from tasks.models import (
+    Comment,
+    EmailThread,
+    NotificationPreference,
+    NotificationSent,
+    Source,
+    Task,
+)
 from tasks.roster.routing import breach_recipients
 
 
@@ -33,6 +40,14 @@ def _send(template: str, context: dict, recipients: list[str]) -> None:
     subject = render_to_string(f"tasks/emails/{template}_subject.txt", context).strip()
     body = render_to_string(f"tasks/emails/{template}.txt", context)
     send_mail(subject, body, None, recipients)
+
+
+def _answered_by_email(task: Task) -> set[str]:
+    """Who gets staff replies on this email request as the reply itself (in its thread)."""
+    if task.source != Source.EMAIL:
+        return set()
+    thread = EmailThread.objects.for_practice(task.practice_id).filter(task=task).first()
+    return {thread.email} if thread else set()
 
 
 def _task_url(task: Task) -> str:
@@ -104,7 +119,7 @@ def notify_client_reply(*, practice_id: int, comment_id: int) -> bool:
             .filter(client_id=task.client_id, portal_requests=True, membership__isnull=False)
             .exclude(email="")
         )
-        recipients = sorted({c.email for c in contacts})
+        recipients = sorted({c.email for c in contacts} - _answered_by_email(task))
         comment.client_notified_at = timezone.now()
         comment.save(update_fields=["client_notified_at"])
         if not recipients or not task.client_visible:

@@ -3,6 +3,7 @@
 from django.urls import path
 
 from tasks import views
+from tasks.inbound import urls as inbound_urls
 from tasks.roster import urls as roster_urls
 from tasks.transcription import urls as transcription_urls
 from tasks.views import exports as export_views
@@ -45,6 +46,7 @@ staff_patterns: list = [
     path("notifications/", views.notification_preferences, name="notification_preferences"),
     *roster_urls.staff_patterns,
     *transcription_urls.staff_patterns,
+    *inbound_urls.staff_patterns,
 ]
 # Under /portal/<practice_slug>/ (client contacts).
 portal_patterns: list = [
@@ -61,3 +63,6 @@ portal_patterns: list = [
     path("calendar/", views.portal_calendar, name="portal_calendar"),
     *transcription_urls.portal_patterns,
 ]
+
+# Outside the practice prefix (mounted under /mail/ by the root urlconf): providers' webhooks.
+public_patterns: list = [*inbound_urls.public_patterns]

@@ -63,7 +63,14 @@ def page(world, client, **query):
 def test_every_tab_shows_its_count(world, northwind, secretary_client):
     response = secretary_client.get(page(world, northwind))
     tabs = {tab["key"]: tab["count"] for tab in response.context["tabs"]}
-    assert tabs == {"tasks": 3, "time": "1 h 30 min", "documents": 1, "mailing": 0, "billing": 0}
+    assert tabs == {
+        "tasks": 3,
+        "email": 0,
+        "time": "1 h 30 min",
+        "documents": 1,
+        "mailing": 0,
+        "billing": 0,
+    }
     body = response.content.decode()
     assert 'aria-current="page">Overview</a>' in body
     assert '<span class="tab-count">1 h 30 min</span>' in body
@@ -97,7 +104,7 @@ def test_an_unknown_tab_opens_the_overview(world, northwind, secretary_client):
 
 
 def test_another_practice_never_sees_a_tab(world, northwind, outsider_client):
-    for tab in ("overview", "tasks", "time", "documents", "mailing", "billing"):
+    for tab in ("overview", "tasks", "email", "time", "documents", "mailing", "billing"):
         assert outsider_client.get(page(world, northwind, tab=tab)).status_code == 404
 
 

@@ -13,6 +13,7 @@ from tests.tasks.factories import (
     TaskTemplateFactory,
     TimeEntryFactory,
 )
+from tests.tasks.inbound.routes import inbound_routes
 from tests.tasks.roster.routes import roster_routes
 from tests.tasks.transcription.routes import transcription_routes
 
@@ -49,6 +50,7 @@ def routes(world) -> dict[str, dict]:
         **api_routes(world, task, attachment, entry, event, feed),
         **roster_routes(world),
         **transcription_routes(world, client),
+        **inbound_routes(world),
         "task_list": {},
         "task_new": {},
         "task_template_preview": {},

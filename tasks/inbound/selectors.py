@@ -1,0 +1,46 @@
+"""Reads of inbound email: the quarantine, a task's email origin, a client's address."""
+
+from __future__ import annotations
+
+from django.db.models import QuerySet
+from django.http import Http404
+
+from secretary.limits import parse_id
+from secretary.models import Practice
+from tasks.inbound.models import EmailThread, InboundMessage, InboundStatus
+
+QUARANTINE_ROWS = 100
+IGNORED_ROWS = 20
+
+
+def held_messages(*, practice: Practice) -> QuerySet[InboundMessage]:
+    return (
+        InboundMessage.objects.for_practice(practice)
+        .filter(status=InboundStatus.QUARANTINED)
+        .select_related("client")
+        .defer("body_html")
+        .order_by("-received_at", "-pk")
+    )
+
+
+def ignored_messages(*, practice: Practice) -> QuerySet[InboundMessage]:
+    return (
+        InboundMessage.objects.for_practice(practice)
+        .filter(status=InboundStatus.IGNORED)
+        .select_related("client")
+        .only("practice", "client__name", "sender_email", "subject", "reason", "received_at")
+        .order_by("-received_at", "-pk")
+    )
+
+
+def held_message_get(*, practice: Practice, inbound_id) -> InboundMessage:
+    """A held message of the practice; Http404 when absent, of another practice or handled."""
+    pk = parse_id(inbound_id)
+    found = held_messages(practice=practice).filter(pk=pk).first() if pk is not None else None
+    if found is None:
+        raise Http404
+    return found
+
+
+def thread_of(*, practice: Practice, task) -> EmailThread | None:
+    return EmailThread.objects.for_practice(practice).filter(task=task).first()
