@@ -478,6 +478,7 @@ class EngagementForm(forms.ModelForm):
             "start_date",
             "end_date",
             "rounding_minutes",
+            "call_minimum_minutes",
             "rush_notice_hours",
             "rush_multiplier",
             "after_hours_multiplier",

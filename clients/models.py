@@ -590,6 +590,12 @@ class Engagement(TenantModel, CoverageTerms):
         default=0,
         help_text=_("Applied when billing; raw durations are always kept."),
     )
+    call_minimum_minutes = models.PositiveSmallIntegerField(
+        _("minimum billed per phone call (minutes)"),
+        default=0,
+        validators=[MaxValueValidator(240)],
+        help_text=_("A billable call logged for less is billed this long; 0 = no minimum."),
+    )
     rush_notice_hours = hours_field(
         _("rush: less than (hours' notice)"),
         null=True,
@@ -824,4 +830,10 @@ from clients.mailing.models import (  # noqa: E402,F401
     Segment,
     Subscriber,
     SubscriberStatus,
+)
+from clients.playbook.models import (  # noqa: E402,F401
+    Playbook,
+    PlaybookProposal,
+    PlaybookVersion,
+    ProposalStatus,
 )

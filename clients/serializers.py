@@ -378,6 +378,7 @@ class EngagementSerializer(TermsOutputMixin, serializers.ModelSerializer):
             "end_date",
             "scope_notes",
             "rounding_minutes",
+            "call_minimum_minutes",
             "rush_notice_hours",
             "rush_multiplier",
             "after_hours_multiplier",
@@ -419,6 +420,7 @@ class EngagementTermsSerializer(serializers.Serializer):
     rounding_minutes = serializers.ChoiceField(
         choices=Engagement._meta.get_field("rounding_minutes").choices, required=False
     )
+    call_minimum_minutes = serializers.IntegerField(min_value=0, max_value=240, required=False)
     rush_notice_hours = serializers.DecimalField(required=False, allow_null=True, **HOURS)
     rush_multiplier = serializers.DecimalField(
         max_digits=4, decimal_places=2, min_value=1, max_value=10, required=False

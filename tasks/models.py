@@ -27,6 +27,7 @@ class Source(models.TextChoices):
     PORTAL = "portal", _("Portal")
     EMAIL = "email", _("Email")
     STAFF = "staff", _("Staff")
+    PHONE = "phone", _("Phone")
 
 
 class Status(models.TextChoices):
@@ -613,3 +614,4 @@ from tasks.roster.models import (  # noqa: E402,F401  (the roster's rows live in
     StaffAvailability,
     TimeOff,
 )
+from tasks.calls.models import Call, Urgency  # noqa: E402,F401  (the call log's rows)

@@ -46,6 +46,7 @@ TERM_FIELDS = (
     "end_date",
     "scope_notes",
     "rounding_minutes",
+    "call_minimum_minutes",
     "rush_notice_hours",
     "rush_multiplier",
     "after_hours_multiplier",
