@@ -3,6 +3,7 @@
 from django.urls import path
 
 from tasks import views
+from tasks.calls import urls as call_urls
 from tasks.roster import urls as roster_urls
 
 # Under /app/<practice_slug>/ (staff).
@@ -41,6 +42,7 @@ staff_patterns: list = [
     path("calendar/feed/<str:token>.ics", views.calendar_feed, name="calendar_feed"),
     path("notifications/", views.notification_preferences, name="notification_preferences"),
     *roster_urls.staff_patterns,
+    *call_urls.staff_patterns,
 ]
 # Under /portal/<practice_slug>/ (client contacts).
 portal_patterns: list = [
@@ -55,4 +57,5 @@ portal_patterns: list = [
     ),
     path("attachments/<int:attachment_id>/", views.portal_attachment, name="portal_attachment"),
     path("calendar/", views.portal_calendar, name="portal_calendar"),
+    *call_urls.portal_patterns,
 ]
