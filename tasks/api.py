@@ -26,6 +26,7 @@ from secretary.idempotency import IdempotentCreateMixin
 from secretary.models import Role
 from tasks import events as event_services
 from tasks import selectors, services, timekeeping
+from tasks.calls import api as calls_api
 from tasks.events import EVENT_COMPUTED_FIELDS, EVENT_FIELDS_FOR_STAFF
 from tasks.models import Attachment, CalendarEvent, CalendarFeed, Comment, Status, Task, TimeEntry
 from tasks.roster import api as roster_api
@@ -646,4 +647,5 @@ api_patterns: list = [
     path("calendar-feeds/", FeedList.as_view(), name="api_feed_list"),
     path("calendar-feeds/<int:feed_id>/revoke/", FeedRevoke.as_view(), name="api_feed_revoke"),
     *roster_api.api_patterns,
+    *calls_api.api_patterns,
 ]

@@ -39,6 +39,7 @@ from clients.api.onboarding import (
     QuestionnaireSubmitView,
 )
 from clients.mailing import api as mailing_api
+from clients.playbook import api as playbook_api
 
 api_patterns: list = [
     path("categories/", CategoryListView.as_view(), name="api_category_list"),
@@ -97,4 +98,5 @@ api_patterns: list = [
         name="api_engagement_request_changes",
     ),
     path("", include(mailing_api.api_patterns)),
+    *playbook_api.api_patterns,
 ]
