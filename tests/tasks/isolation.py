@@ -13,6 +13,7 @@ from tests.tasks.factories import (
     TaskTemplateFactory,
     TimeEntryFactory,
 )
+from tests.tasks.calls.routes import call_routes
 from tests.tasks.roster.routes import roster_routes
 
 
@@ -47,6 +48,7 @@ def routes(world) -> dict[str, dict]:
         "portal_home": {},
         **api_routes(world, task, attachment, entry, event, feed),
         **roster_routes(world),
+        **call_routes(world),
         "task_list": {},
         "task_new": {},
         "task_template_preview": {},
