@@ -603,6 +603,7 @@ class RequestRead(TenantModel):
         ]
 
 
+from tasks.calls.models import Call, Urgency  # noqa: E402,F401  (the call log's rows)
 from tasks.roster.models import (  # noqa: E402,F401  (the roster's rows live in this app)
     AvailabilityWindow,
     Handover,
@@ -614,4 +615,3 @@ from tasks.roster.models import (  # noqa: E402,F401  (the roster's rows live in
     StaffAvailability,
     TimeOff,
 )
-from tasks.calls.models import Call, Urgency  # noqa: E402,F401  (the call log's rows)
