@@ -17,6 +17,8 @@
     return template.replace("%(name)s", name);
   }
   function render(results) {
+    // The option chosen stays chosen when it is still listed (results of a later keystroke).
+    const before = options[selected] ? options[selected].querySelector("a").href : null;
     list.replaceChildren();
     options = [];
     results.forEach((row) => {
@@ -51,7 +53,8 @@
       item.textContent = dialog.dataset.emptyLabel;
       list.append(item);
     }
-    choose(0);
+    const kept = options.findIndex((item) => item.querySelector("a").href === before);
+    choose(kept >= 0 ? kept : 0);
   }
   function choose(index) {
     if (!options.length) {
@@ -65,11 +68,14 @@
   }
   function search() {
     const number = ++asked;
+    dialog.dataset.pending = "true"; // until the results of what was typed last are shown
     const url = `${dialog.dataset.url}?q=${encodeURIComponent(input.value.trim())}`;
     latest = fetch(url, { headers: { Accept: "application/json" }, credentials: "same-origin" })
       .then((response) => (response.ok ? response.json() : { results: [] }))
       .then((data) => {
-        if (number === asked) render(data.results || []);
+        if (number !== asked) return;
+        render(data.results || []);
+        delete dialog.dataset.pending;
       })
       .catch(() => {});
     return latest;
@@ -77,13 +83,18 @@
   function open() {
     if (dialog.open) return;
     input.value = "";
+    options = [];
+    selected = 0;
     dialog.showModal();
     input.focus();
     search();
   }
   input.addEventListener("input", () => {
     clearTimeout(timer);
-    timer = setTimeout(search, 120);
+    timer = setTimeout(() => {
+      timer = null;
+      search();
+    }, 120);
   });
   input.addEventListener("keydown", (event) => {
     if (event.key === "ArrowDown" || event.key === "ArrowUp") {
