@@ -100,6 +100,10 @@
     if (event.key === "ArrowDown" || event.key === "ArrowUp") {
       event.preventDefault();
       choose(selected + (event.key === "ArrowDown" ? 1 : -1));
+    } else if (event.key === "Escape") {
+      // A search field would only clear itself first: Esc closes the switcher at once.
+      event.preventDefault();
+      dialog.close();
     } else if (event.key === "Enter") {
       event.preventDefault();
       // Typed faster than the results came: go with the results of what was typed.

@@ -63,13 +63,16 @@ def test_it_switches_to_a_playbook_and_logs_a_call(live_server, browser, desk, s
     page.keyboard.type("north")
     page.wait_for_selector("#switcher:not([data-pending]) >> text=Log a call for Northwind Dental")
     page.keyboard.press("Escape")
-    page.get_by_role("link", name="Log a call").first.click()
+    assert not switcher.is_visible()
+    page.locator("main a.btn", has_text="Log a call").click()
     page.wait_for_url("**/calls/new/?client=*")
 
     # The caller's name has the keyboard; a playbook answer fills the form; Enter saves
     assert page.evaluate("document.activeElement.name") == "caller_name"
     page.keyboard.type("Jo Smith")
-    page.locator("[data-use-answer]").nth(1).click()
+    answers = page.locator("[data-use-answer]")
+    assert answers.count() == 2, (page.url, page.locator("main").inner_text()[:600])
+    answers.nth(1).click()
     assert page.locator("[name=answer_given]").input_value() == "Behind the building."
     page.get_by_label("Follow-up needed (makes a task)").check()
     page.screenshot(path=str(screenshot_dir / "call-form.png"), full_page=True)

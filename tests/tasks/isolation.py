@@ -2,6 +2,7 @@
 
 from clients.selectors import contact_for_membership
 from tasks.models import CalendarFeed
+from tests.tasks.calls.routes import call_routes
 from tests.tasks.factories import (
     AttachmentFactory,
     CalendarEventFactory,
@@ -13,7 +14,6 @@ from tests.tasks.factories import (
     TaskTemplateFactory,
     TimeEntryFactory,
 )
-from tests.tasks.calls.routes import call_routes
 from tests.tasks.roster.routes import roster_routes
 
 

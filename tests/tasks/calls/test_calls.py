@@ -84,9 +84,7 @@ def test_it_refuses_a_message_for_someone_who_is_not_the_client_s(world, desk):
     assert call.message_recipient == "Dr Ana Reyes"
 
 
-def test_it_emails_a_message_for_the_client_once(
-    world, desk, django_capture_on_commit_callbacks
-):
+def test_it_emails_a_message_for_the_client_once(world, desk, django_capture_on_commit_callbacks):
     # When a message for the client is logged (the job runs after commit, in process)
     with django_capture_on_commit_callbacks(execute=True):
         call = _log(world, desk, message="Please call Pat back", message_to_client=True)
