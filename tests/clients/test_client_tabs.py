@@ -63,7 +63,15 @@ def page(world, client, **query):
 def test_every_tab_shows_its_count(world, northwind, secretary_client):
     response = secretary_client.get(page(world, northwind))
     tabs = {tab["key"]: tab["count"] for tab in response.context["tabs"]}
-    assert tabs == {"tasks": 3, "time": "1 h 30 min", "documents": 1, "mailing": 0, "billing": 0}
+    assert tabs == {
+        "tasks": 3,
+        "time": "1 h 30 min",
+        "documents": 1,
+        "mailing": 0,
+        "billing": 0,
+        "playbook": None,
+        "calls": 0,
+    }
     body = response.content.decode()
     assert 'aria-current="page">Overview</a>' in body
     assert '<span class="tab-count">1 h 30 min</span>' in body
