@@ -51,6 +51,9 @@ class ClientsConfig(AppConfig):
             order=45,
         )
         campaigns_setup.ready()
+        from clients.playbook import setup as playbook_setup
+
+        playbook_setup.ready()
         register_verbs(
             {
                 "client.created": _("added a client"),

@@ -425,6 +425,9 @@ def seed(demo) -> None:
     # Northwind's own customers: the mailing list its newsletters go to, and its campaigns.
     northwind_audience(demo)
     campaigns_demo.seed(demo)
+    from clients.playbook import demo as playbook_demo
+
+    playbook_demo.seed(demo)
 
 
 def _logo_png(primary: str, accent: str):

@@ -454,6 +454,13 @@ class EngagementStartForm(IdempotentFormMixin, forms.Form):
 
 class EngagementForm(forms.ModelForm):
     coverage_time_zone = TimeZoneField(label=_("Coverage time zone"))
+    call_minimum_minutes = forms.IntegerField(
+        label=_("Minimum billed per phone call (minutes)"),
+        required=False,
+        min_value=0,
+        max_value=240,
+        help_text=_("A billable call logged for less is billed this long; empty or 0 = none."),
+    )
     windows = CoverageField()
     # Coverage right after its time zone, so the grid preview sits next to what drives it.
     field_order = [
@@ -488,6 +495,7 @@ class EngagementForm(forms.ModelForm):
             "end_date",
             "rounding_minutes",
             "transcription_billing",
+            "call_minimum_minutes",
             "rush_notice_hours",
             "rush_multiplier",
             "after_hours_multiplier",
@@ -516,6 +524,9 @@ class EngagementForm(forms.ModelForm):
 
     def _post_clean(self):
         pass
+
+    def clean_call_minimum_minutes(self) -> int:
+        return self.cleaned_data.get("call_minimum_minutes") or 0
 
     def terms(self) -> dict:
         data = dict(self.cleaned_data)

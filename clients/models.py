@@ -601,6 +601,12 @@ class Engagement(TenantModel, CoverageTerms):
             "to whole minutes, as billable time at this engagement's rates."
         ),
     )
+    call_minimum_minutes = models.PositiveSmallIntegerField(
+        _("minimum billed per phone call (minutes)"),
+        default=0,
+        validators=[MaxValueValidator(240)],
+        help_text=_("A billable call logged for less is billed this long; 0 = no minimum."),
+    )
     rush_notice_hours = hours_field(
         _("rush: less than (hours' notice)"),
         null=True,
@@ -836,4 +842,10 @@ from clients.mailing.models import (  # noqa: E402,F401
     Segment,
     Subscriber,
     SubscriberStatus,
+)
+from clients.playbook.models import (  # noqa: E402,F401
+    Playbook,
+    PlaybookProposal,
+    PlaybookVersion,
+    ProposalStatus,
 )

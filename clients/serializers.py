@@ -379,6 +379,7 @@ class EngagementSerializer(TermsOutputMixin, serializers.ModelSerializer):
             "scope_notes",
             "rounding_minutes",
             "transcription_billing",
+            "call_minimum_minutes",
             "rush_notice_hours",
             "rush_multiplier",
             "after_hours_multiplier",
@@ -423,6 +424,7 @@ class EngagementTermsSerializer(serializers.Serializer):
     transcription_billing = serializers.ChoiceField(
         choices=Engagement._meta.get_field("transcription_billing").choices, required=False
     )
+    call_minimum_minutes = serializers.IntegerField(min_value=0, max_value=240, required=False)
     rush_notice_hours = serializers.DecimalField(required=False, allow_null=True, **HOURS)
     rush_multiplier = serializers.DecimalField(
         max_digits=4, decimal_places=2, min_value=1, max_value=10, required=False

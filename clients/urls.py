@@ -4,6 +4,7 @@ from django.urls import include, path
 
 from clients.bulk import views as bulk_views
 from clients.mailing import urls as mailing_urls
+from clients.playbook import urls as playbook_urls
 from clients.views import brand, catalog, clients, engagements, onboarding, profile
 
 # Under /app/<practice_slug>/ (staff).
@@ -108,6 +109,7 @@ staff_patterns: list = [
     path("brand/", brand.practice_brand, name="practice_brand"),
     path("brand/<int:kit_id>/logo/", brand.brand_logo, name="brand_logo"),
     path("mailing-lists/", include(mailing_urls.staff_patterns)),
+    *playbook_urls.staff_patterns,
 ]
 
 # Under /portal/<practice_slug>/ (client contacts).
@@ -128,4 +130,5 @@ portal_patterns: list = [
         name="portal_engagement_changes",
     ),
     path("mailing-lists/", include(mailing_urls.portal_patterns)),
+    *playbook_urls.portal_patterns,
 ]

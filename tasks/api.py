@@ -26,6 +26,7 @@ from secretary.idempotency import IdempotentCreateMixin
 from secretary.models import Role
 from tasks import events as event_services
 from tasks import selectors, services, timekeeping
+from tasks.calls import api as calls_api
 from tasks.events import EVENT_COMPUTED_FIELDS, EVENT_FIELDS_FOR_STAFF
 from tasks.inbound import api as inbound_api
 from tasks.models import Attachment, CalendarEvent, CalendarFeed, Comment, Status, Task, TimeEntry
@@ -650,4 +651,5 @@ api_patterns: list = [
     *roster_api.api_patterns,
     *transcription_api.api_patterns,
     *inbound_api.api_patterns,
+    *calls_api.api_patterns,
 ]

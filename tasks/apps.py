@@ -95,7 +95,10 @@ class TasksConfig(AppConfig):
             template="tasks/roster/partials/staffing_check.html",
             context=staffing_context,
         )
+        from tasks.calls import setup as calls_setup
         from tasks.roster.receivers import carry_roster_to_new_version
+
+        calls_setup.ready()
 
         engagement_accepted.connect(
             carry_roster_to_new_version, dispatch_uid="tasks.roster.carry_to_new_version"

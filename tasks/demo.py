@@ -329,6 +329,9 @@ def seed(demo) -> None:
     roster_demo.seed(demo)
     transcription_demo.seed(demo)
     inbound_demo.seed(demo)
+    from tasks.calls import demo as calls_demo
+
+    calls_demo.seed(demo)
     other = getattr(demo, "other_practice", None)
     if other is not None:
         seed_practice(other, _staff(other, getattr(demo, "other_owner", None)))

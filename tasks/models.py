@@ -27,6 +27,7 @@ class Source(models.TextChoices):
     PORTAL = "portal", _("Portal")
     EMAIL = "email", _("Email")
     STAFF = "staff", _("Staff")
+    PHONE = "phone", _("Phone")
 
 
 class Status(models.TextChoices):
@@ -602,6 +603,7 @@ class RequestRead(TenantModel):
         ]
 
 
+from tasks.calls.models import Call, Urgency  # noqa: E402,F401  (the call log's rows)
 from tasks.inbound.models import (  # noqa: E402,F401  (inbound email's rows live in this app)
     EmailReply,
     EmailThread,

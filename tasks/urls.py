@@ -3,6 +3,7 @@
 from django.urls import path
 
 from tasks import views
+from tasks.calls import urls as call_urls
 from tasks.inbound import urls as inbound_urls
 from tasks.roster import urls as roster_urls
 from tasks.transcription import urls as transcription_urls
@@ -47,6 +48,7 @@ staff_patterns: list = [
     *roster_urls.staff_patterns,
     *transcription_urls.staff_patterns,
     *inbound_urls.staff_patterns,
+    *call_urls.staff_patterns,
 ]
 # Under /portal/<practice_slug>/ (client contacts).
 portal_patterns: list = [
@@ -62,6 +64,7 @@ portal_patterns: list = [
     path("attachments/<int:attachment_id>/", views.portal_attachment, name="portal_attachment"),
     path("calendar/", views.portal_calendar, name="portal_calendar"),
     *transcription_urls.portal_patterns,
+    *call_urls.portal_patterns,
 ]
 
 # Outside the practice prefix (mounted under /mail/ by the root urlconf): providers' webhooks.

@@ -270,7 +270,7 @@ def pages(world, office) -> dict[str, tuple[str, str]]:
     }
 
 
-CLIENT_TABS = ("tasks", "email", "time", "documents", "mailing", "billing")
+CLIENT_TABS = ("tasks", "email", "time", "documents", "mailing", "billing", "playbook", "calls")
 PAGES = [
     "dashboard",
     "task list",

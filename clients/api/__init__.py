@@ -40,6 +40,7 @@ from clients.api.onboarding import (
 )
 from clients.bulk import api as bulk_api
 from clients.mailing import api as mailing_api
+from clients.playbook import api as playbook_api
 
 api_patterns: list = [
     path("categories/", CategoryListView.as_view(), name="api_category_list"),
@@ -99,4 +100,5 @@ api_patterns: list = [
     ),
     path("", include(mailing_api.api_patterns)),
     path("", include(bulk_api.api_patterns)),
+    *playbook_api.api_patterns,
 ]

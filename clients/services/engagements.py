@@ -47,6 +47,7 @@ TERM_FIELDS = (
     "scope_notes",
     "rounding_minutes",
     "transcription_billing",
+    "call_minimum_minutes",
     "rush_notice_hours",
     "rush_multiplier",
     "after_hours_multiplier",

@@ -15,6 +15,7 @@ from tests.clients.factories import (
     ServicePlanFactory,
 )
 from tests.clients.mailing.isolation import routes as mailing_routes
+from tests.clients.playbook.routes import playbook_routes
 
 TINY_GIF = b"GIF89a\x01\x00\x01\x00\x80\x00\x00\x00\x00\x00\xff\xff\xff!\xf9\x04\x01\x00\x00\x00\x00,\x00\x00\x00\x00\x01\x00\x01\x00\x00\x02\x02D\x01\x00;"
 
@@ -102,4 +103,5 @@ def routes(world) -> dict[str, dict]:
         # Mailing lists
         **mailing_routes(world, client),
         **bulk_routes(world),
+        **playbook_routes(world),
     }

@@ -70,6 +70,8 @@ def test_every_tab_shows_its_count(world, northwind, secretary_client):
         "documents": 1,
         "mailing": 0,
         "billing": 0,
+        "playbook": None,
+        "calls": 0,
     }
     body = response.content.decode()
     assert 'aria-current="page">Overview</a>' in body

@@ -2,6 +2,7 @@
 
 from clients.selectors import contact_for_membership
 from tasks.models import CalendarFeed
+from tests.tasks.calls.routes import call_routes
 from tests.tasks.factories import (
     AttachmentFactory,
     CalendarEventFactory,
@@ -51,6 +52,7 @@ def routes(world) -> dict[str, dict]:
         **roster_routes(world),
         **transcription_routes(world, client),
         **inbound_routes(world),
+        **call_routes(world),
         "task_list": {},
         "task_new": {},
         "task_template_preview": {},

@@ -1,0 +1,98 @@
+"""The playbooks' search provider: ``search_playbooks(context)`` returns hits for the staff
+search (``secretary.search``, which registers it); scoped to the practice and to the clients
+the member may see (regulated clients' rules)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+
+from django.db.models import Q
+from django.urls import reverse
+from django.utils.translation import gettext as _
+
+from clients.playbook.content import SECTIONS, section_label
+from clients.playbook.models import Playbook
+from clients.playbook.selectors import clients_visible_to
+
+try:  # the search core; the provider works (and is tested) without it too
+    from secretary.search import SearchHit
+except ImportError:  # pragma: no cover - until the core is in the same tree
+
+    @dataclass(frozen=True)
+    class SearchHit:
+        kind: str
+        title: str
+        url: str
+        snippet: str = ""
+        when: datetime | None = None
+        rank: float = 0.0
+
+
+SNIPPET = 200
+
+
+def _texts(content: dict):
+    """(section key, text) for every piece of text in a playbook's content."""
+    for spec in SECTIONS:
+        value = content.get(spec.name)
+        if isinstance(value, str):
+            yield spec.name, value
+        elif isinstance(value, list):
+            for item in value:
+                if isinstance(item, str):
+                    yield spec.name, item
+                elif isinstance(item, dict):
+                    yield spec.name, " · ".join(str(v) for v in item.values() if v)
+
+
+def snippet_of(text: str, needle: str) -> str:
+    """About ``SNIPPET`` characters of ``text`` around the first match of ``needle``."""
+    text = " ".join(text.split())
+    at = text.lower().find(needle.lower())
+    if at < 0:
+        return text[:SNIPPET]
+    start = max(0, at - SNIPPET // 3)
+    piece = text[start : start + SNIPPET]
+    return ("…" if start else "") + piece + ("…" if start + SNIPPET < len(text) else "")
+
+
+def search_playbooks(context) -> list:
+    """Playbooks whose client's name or content holds the text (plain text, any case: the
+    query is a parameter, never SQL, a regular expression or a full-text operator)."""
+    text = (context.text or "").strip()[:200]
+    if not text:
+        return []
+    visible = clients_visible_to(membership=context.membership).values("pk")
+    playbooks = (
+        Playbook.objects.for_practice(context.practice)
+        .filter(client__in=visible, version__gt=0)
+        .filter(Q(client__name__icontains=text) | Q(content__icontains=text))
+        .select_related("client")
+        .order_by("-updated_at", "-pk")[: context.limit * 3]
+    )
+    hits = []
+    for playbook in playbooks:
+        section, found = next(
+            (
+                (key, value)
+                for key, value in _texts(playbook.content)
+                if text.lower() in value.lower()
+            ),
+            (None, ""),
+        )
+        if section is None and text.lower() not in playbook.client.name.lower():
+            continue  # matched only the JSON's keys or escapes
+        snippet = f"{section_label(section)}: {snippet_of(found, text)}" if section else ""
+        hits.append(
+            SearchHit(
+                kind=_("Playbook"),
+                title=_("Playbook of %(client)s") % {"client": playbook.client.name},
+                url=reverse("playbook_detail", args=[context.practice.slug, playbook.client_id]),
+                snippet=snippet[: SNIPPET + 40],
+                when=playbook.updated_at,
+                rank=2.0 if text.lower() in playbook.client.name.lower() else 1.0,
+            )
+        )
+    hits.sort(key=lambda hit: -hit.rank)
+    return hits[: context.limit]
