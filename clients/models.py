@@ -25,7 +25,6 @@ from clients.coverage import Coverage, Window
 from secretary import limits
 from secretary.durations import format_hours
 from secretary.limits import text_field, validate_date_in_range
-from secretary.search import search_index
 from secretary.models import CURRENCIES, Membership, validate_time_zone
 from secretary.tenancy import TenantModel
 
@@ -261,8 +260,6 @@ class Client(TenantModel):
             models.Index(fields=["practice", "status"], name="client_status_idx"),
             models.Index(fields=["practice", "name"], name="client_name_idx"),
             models.Index(fields=["practice", "primary_secretary"], name="client_primary_idx"),
-            # Search (PostgreSQL only, see secretary.search).
-            search_index("name", "billing_email", name="client_search_idx"),
         ]
 
     def __str__(self) -> str:
@@ -329,10 +326,7 @@ class Contact(TenantModel):
                 name="contact_one_primary",
             ),
         ]
-        indexes = [
-            models.Index(fields=["practice", "client"], name="contact_client_idx"),
-            search_index("name", "email", "phone", "title", name="contact_search_idx"),
-        ]
+        indexes = [models.Index(fields=["practice", "client"], name="contact_client_idx")]
 
     def __str__(self) -> str:
         return self.name

@@ -11,7 +11,6 @@ from django.utils.translation import gettext_lazy as _
 
 from secretary import limits
 from secretary.limits import text_field
-from secretary.search import search_index
 from secretary.tenancy import TenantModel
 
 
@@ -136,8 +135,6 @@ class Document(TenantModel):
             models.Index(fields=["practice", "client", "-created_at"], name="document_client_idx"),
             # The documents list: newest first, a page at a time.
             models.Index(fields=["practice", "-created_at", "-id"], name="document_recent_idx"),
-            # Search (PostgreSQL only, see secretary.search).
-            search_index("title", name="document_search_idx"),
         ]
 
     def __str__(self) -> str:

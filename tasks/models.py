@@ -18,7 +18,6 @@ from django.utils.translation import gettext_lazy as _
 
 from secretary import limits
 from secretary.limits import text_field, validate_date_in_range
-from secretary.search import search_index
 from secretary.models import hash_secret, validate_time_zone
 from secretary.tenancy import TenantModel
 from tasks.recurrence import WEEKDAY_NAMES, Frequency, Rule
@@ -260,8 +259,6 @@ class Task(TenantModel):
             models.Index(fields=["practice", "assignee", "status"], name="task_assignee_idx"),
             models.Index(fields=["practice", "client", "status"], name="task_client_idx"),
             models.Index(fields=["practice", "sla_due_at"], name="task_sla_idx"),
-            # Search (PostgreSQL only, see secretary.search).
-            search_index("title", "description", name="task_search_idx"),
             # Newest first (the model's order, the API's list, the portal's requests).
             models.Index(fields=["practice", "-created_at", "-id"], name="task_recent_idx"),
             # The dashboard's lists and the task list: open tasks, soonest first (an index
@@ -369,10 +366,7 @@ class Comment(TenantModel):
 
     class Meta:
         ordering = ["created_at", "id"]
-        indexes = [
-            models.Index(fields=["practice", "task", "created_at"], name="comment_task_idx"),
-            search_index("body", name="comment_search_idx"),
-        ]
+        indexes = [models.Index(fields=["practice", "task", "created_at"], name="comment_task_idx")]
 
     def __str__(self) -> str:
         return self.body[:60]
