@@ -36,26 +36,33 @@ class SearchQuerySerializer(serializers.Serializer):
         return text
 
 
+# Answers only: every field is read-only.
+
+
 class SearchHitSerializer(serializers.Serializer):
-    kind = serializers.CharField()
-    title = serializers.CharField()
-    url = serializers.CharField(help_text=_("The page of the thing found (a path)."))
-    snippet = serializers.CharField(help_text=_("Plain text, at most about 200 characters."))
-    when = serializers.DateTimeField(allow_null=True)
-    rank = serializers.FloatField(help_text=_("Higher first within a kind."))
+    kind = serializers.CharField(read_only=True)
+    title = serializers.CharField(read_only=True)
+    url = serializers.CharField(
+        read_only=True, help_text=_("The page of the thing found (a path).")
+    )
+    snippet = serializers.CharField(
+        read_only=True, help_text=_("Plain text, at most about 200 characters.")
+    )
+    when = serializers.DateTimeField(read_only=True, allow_null=True)
+    rank = serializers.FloatField(read_only=True, help_text=_("Higher first within a kind."))
 
 
 class SearchGroupSerializer(serializers.Serializer):
-    key = serializers.CharField()
-    label = serializers.CharField()
-    count = serializers.IntegerField(help_text=_("Hits returned for this kind."))
-    more = serializers.BooleanField(help_text=_("Whether more than these match."))
-    hits = SearchHitSerializer(many=True)
+    key = serializers.CharField(read_only=True)
+    label = serializers.CharField(read_only=True)
+    count = serializers.IntegerField(read_only=True, help_text=_("Hits returned for this kind."))
+    more = serializers.BooleanField(read_only=True, help_text=_("Whether more than these match."))
+    hits = SearchHitSerializer(many=True, read_only=True)
 
 
 class SearchResultSerializer(serializers.Serializer):
-    query = serializers.CharField(help_text=_("The text searched, as cleaned."))
-    groups = SearchGroupSerializer(many=True)
+    query = serializers.CharField(read_only=True, help_text=_("The text searched, as cleaned."))
+    groups = SearchGroupSerializer(many=True, read_only=True)
 
 
 @extend_schema(
