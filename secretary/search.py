@@ -21,7 +21,9 @@ case-insensitive "contains" elsewhere (SQLite, the embedded default):
 - Under the practice policies of row-level security (forced on every tenant table) PostgreSQL
   evaluates a condition that is not leak-proof (``@@`` is not) only after the policy's, and
   therefore not through an index: the GIN index serves a role that bypasses the policies, or
-  once ``ts_match_vq`` is declared leak-proof by a superuser. See bench/README.md (front desk).
+  once ``ts_match_vq`` is declared leak-proof by a superuser (``LEAKPROOF_SQL``: the
+  deployment scripts do it, and the ``database`` system check warns while it is not done;
+  ``match_is_leakproof``). See bench/README.md (front desk).
 """
 
 from __future__ import annotations
@@ -189,6 +191,30 @@ def text_match(queryset: QuerySet, fields: Sequence[str], text: str) -> QuerySet
             any_field |= Q(**{f"{name}__icontains": term})
         condition &= any_field
     return queryset.filter(condition).annotate(search_rank=Value(0.0, output_field=FloatField()))
+
+
+# --- The index under row-level security -----------------------------------------------------
+
+# The function behind ``tsvector @@ tsquery``. It compares two already-parsed values and raises
+# no error that depends on them, so it reveals nothing of a row the policy hides: safe to mark
+# leak-proof, which lets the planner use the GIN index before the practice policy's check.
+MATCH_FUNCTION = "ts_match_vq(tsvector, tsquery)"
+LEAKPROOF_SQL = f"ALTER FUNCTION {MATCH_FUNCTION} LEAKPROOF;"
+
+
+def match_is_leakproof(using: str = "default") -> bool | None:
+    """Whether PostgreSQL may use the search indexes under the practice policies (the match
+    function is leak-proof): one catalog query. ``None`` on other databases (no index)."""
+    from django.db import connections
+
+    target = connections[using]
+    if target.vendor != "postgresql":
+        return None
+    with target.cursor() as cursor:
+        cursor.execute(
+            "SELECT proleakproof FROM pg_proc WHERE oid = %s::regprocedure", [MATCH_FUNCTION]
+        )
+        return bool(cursor.fetchone()[0])
 
 
 # --- Snippets -------------------------------------------------------------------------------
