@@ -135,3 +135,29 @@ def test_the_check_warns_while_the_function_is_not_leakproof_and_the_index_is_th
     assert "task_search_idx" not in plan
     assert core.match_is_leakproof() is True
     assert search_indexes_usable(databases=["default"]) == []
+
+
+@pytest.mark.postgres
+def test_the_task_search_uses_its_gin_index_as_the_app_role_under_row_level_security(
+    world, harbour_task
+):
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT r.rolsuper, r.rolbypassrls, c.relrowsecurity, c.relforcerowsecurity "
+            "FROM pg_roles r, pg_class c WHERE r.rolname = current_user "
+            "AND c.relname = 'tasks_task'"
+        )
+        superuser, bypasses, row_security, forced = cursor.fetchone()
+        cursor.execute("SELECT current_user")
+        (role,) = cursor.fetchone()
+    from django.conf import settings
+
+    if settings.DATABASE_APP_ROLE:
+        assert role == settings.DATABASE_APP_ROLE
+    assert (superuser, bypasses, row_security, forced) == (False, False, True, True)
+    assert core.match_is_leakproof() is True, NOT_LEAKPROOF
+
+    plan = _task_search_plan(world)
+
+    assert "Bitmap Index Scan on task_search_idx" in plan, plan
+    assert "search_vector @@ " in plan.split("task_search_idx", 1)[1], plan
