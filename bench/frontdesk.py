@@ -14,8 +14,10 @@ and, for a write, a form body; a "save a call" POST joins the list once calls ex
         DATABASE_APP_ROLE=secretary_app .venv/bin/python bench/frontdesk.py
 
 ``BENCH_TASKS`` (100,000), ``BENCH_CLIENTS`` (30), ``BENCH_ROUNDS``, ``BENCH_BATCH``,
-``BENCH_CONNECTIONS`` as in ``bench/pages.py``. Without ``DATABASE_URL`` it runs on a fresh
-SQLite file (a check that it works, not figures to quote). A script, not a test.
+``BENCH_CONNECTIONS`` as in ``bench/pages.py``. On PostgreSQL it refuses to run unless the
+full-text match function is leak-proof (``secretary.search.LEAKPROOF_SQL``, run once by a
+superuser). Without ``DATABASE_URL`` it runs on a fresh SQLite file (a check that it works,
+not figures to quote). A script, not a test.
 """
 
 from __future__ import annotations
@@ -39,6 +41,7 @@ from bench import pages
 from bench.pages_seed import Seeded, seed, vacuum_analyze
 from clients.models import Client
 from secretary import rls
+from secretary.search import LEAKPROOF_SQL, match_is_leakproof
 from tasks.models import Comment, Task
 
 RARE_WORD = "harbourmaster"
@@ -177,7 +180,20 @@ def fetch(port: int, page: Scenario, headers: dict[str, str]) -> tuple[float, fl
     raise NotImplementedError("Writes join with the first write scenario (a call saved).")
 
 
+def refuse_without_index() -> None:
+    """On PostgreSQL, stop unless the match function is leak-proof: under the practice
+    policies the search indexes serve the app's role only then, and figures without them
+    measure a deployment step left undone, not the search."""
+    if match_is_leakproof() is False:
+        sys.exit(
+            "The search indexes cannot serve the app's role on this database: the full-text "
+            f"match function is not leak-proof. As a superuser, run on it:\n"
+            f"    {LEAKPROOF_SQL}\n(see README.md, PostgreSQL)."
+        )
+
+
 def main() -> None:
+    refuse_without_index()
     database = pages.settings.DATABASES["default"]["ENGINE"].rsplit(".", 1)[-1]
     print(
         f"database: {database}, app role: {pages.settings.DATABASE_APP_ROLE or '(the owner)'}, "
