@@ -392,9 +392,8 @@ def test_the_query_matches_the_stored_vector_under_its_gin_index_on_postgres(wor
     """Each searched table has a generated ``search_vector`` (PostgreSQL writes it: an update
     is found by its new words) with a GIN index, and the query matches that column.
 
-    (Under the forced practice policies of row-level security the planner keeps the match for
-    after the policy's check, since ``@@`` is not leak-proof, so the index does not serve the
-    app's own role; see bench/README.md.)"""
+    (Under the forced practice policies of row-level security the index serves the app's role
+    only once ``ts_match_vq`` is leak-proof: ``test_search_indexes.py``.)"""
     from tasks.models import Task
 
     with connection.cursor() as cursor:
