@@ -42,7 +42,11 @@ def _superuser_url() -> str:
 def _set_leakproof(leakproof: bool) -> None:
     import psycopg
 
-    with psycopg.connect(_superuser_url(), autocommit=True) as admin:
+    try:
+        admin = psycopg.connect(_superuser_url(), autocommit=True)
+    except psycopg.OperationalError as error:
+        pytest.fail(f"This test switches the function as the superuser `postgres`: {error}")
+    with admin:
         admin.execute(
             f"ALTER FUNCTION {core.MATCH_FUNCTION} {'' if leakproof else 'NOT '}LEAKPROOF"
         )
