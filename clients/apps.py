@@ -15,6 +15,23 @@ class ClientsConfig(AppConfig):
         from secretary.navigation import register_portal_nav, register_staff_nav
 
         register_staff_nav("client_list", _("Clients"), order=20)
+        from clients import search
+        from secretary.search import register_search_provider
+
+        register_search_provider(
+            "clients",
+            search.search_clients,
+            label=_("Clients"),
+            order=10,
+            more_url=search.clients_more_url,
+        )
+        register_search_provider(
+            "contacts",
+            search.search_contacts,
+            label=_("Contacts"),
+            order=20,
+            more_url=search.clients_more_url,
+        )
         register_staff_nav("plan_list", _("Service plans"), order=60, min_role=Role.SECRETARY)
         # Onboarding is done once the client is active (or paused, or gone).
         register_portal_nav(

@@ -296,6 +296,29 @@ def can_work_on(*, client: Client, membership: Membership) -> bool:
     )
 
 
+def cleared_for_records(*, membership: Membership, client_field: str = "client") -> Q:
+    """A filter on rows that belong to a client (through ``client_field``): the rows of clients
+    that are not regulated, and of regulated clients for which ``membership`` signed the
+    agreement they require (``can_work_on`` as one condition of a query, no query of its own).
+    A ``client_field`` that may be null keeps rows without a client."""
+    from django.db.models import Exists, OuterRef
+
+    from clients.models import AgreementKind, Specialty
+
+    agreements = ConfidentialityAgreement.objects.for_practice(membership.practice_id).filter(
+        Q(client__specialty=Specialty.MEDICAL, kind=AgreementKind.BAA)
+        | (~Q(client__specialty=Specialty.MEDICAL) & Q(kind=AgreementKind.NDA)),
+        client=OuterRef(client_field),
+        membership=membership,
+        signed_on__lte=timezone.localdate(),
+    )
+    return (
+        Q(**{f"{client_field}__isnull": True})
+        | Q(**{f"{client_field}__is_regulated": False})
+        | Exists(agreements)
+    )
+
+
 def members_cleared_for(*, client: Client) -> set[int]:
     """Ids of staff memberships that may work on ``client`` (all staff if not regulated)."""
     staff = staff_memberships(practice=client.practice)

@@ -24,10 +24,16 @@ class DocumentsConfig(AppConfig):
         from documents import (
             client_tab,
             receivers,  # noqa: F401  (the service agreement on proposal)
+            search,
         )
         from documents.agreements import agreement_wording
         from documents.subjects import register_subject_type
         from secretary.audit import register_verbs
+        from secretary.search import register_search_provider
+
+        register_search_provider(
+            "documents", search.search_documents, label=_("Documents"), order=50
+        )
         from secretary.navigation import register_portal_nav, register_staff_nav
 
         register_client_section(

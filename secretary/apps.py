@@ -24,6 +24,7 @@ class SecretaryConfig(AppConfig):
 
         from secretary import (
             api_types,
+            checks,  # noqa: F401  (system checks)
             rls,
             signals,  # noqa: F401  (login/logout security logging)
         )

@@ -466,6 +466,7 @@ An empty query parameter (`?client=`) is the same as leaving it out.""",
         {"name": "tasks", "description": "Client requests and tasks, comments and attachments."},
         {"name": "time", "description": "Time entries and timers."},
         {"name": "calendar", "description": "Calendar events and private calendar feeds."},
+        {"name": "search", "description": "Search across the practice (staff)."},
     ],
     "ENUM_NAME_OVERRIDES": {
         "RoleEnum": "secretary.models.Role",

@@ -38,6 +38,13 @@ class TasksConfig(AppConfig):
         settings.CELERY_BEAT_SCHEDULE.update(BEAT_SCHEDULE)
         register_minutes_source(timekeeping.minutes_source)
         register_staff_nav("task_list", _("Tasks"), order=20)
+        from secretary.search import register_search_provider
+        from tasks import search
+
+        register_search_provider(
+            "tasks", search.search_tasks, label=_("Tasks"), order=30, more_url=search.tasks_more_url
+        )
+        register_search_provider("comments", search.search_comments, label=_("Comments"), order=40)
         register_staff_nav("event_list", _("Calendar"), order=30)
         register_staff_nav("roster_week", _("Roster"), order=35)
         register_staff_nav("transcription_list", _("Transcription"), order=37)
@@ -68,7 +75,7 @@ class TasksConfig(AppConfig):
             count=client_tabs.time_count,
             order=30,
         )
-        register_staff_shortcut("/", "task_list", _("Search this page, or the tasks"))
+        register_staff_shortcut("/", "search", _("Search this page, or the whole practice"))
         register_staff_shortcut("g d", "dashboard", _("Go to the dashboard"))
         register_staff_shortcut("g t", "task_list", _("Go to the tasks"))
         register_staff_shortcut("n", "task_new", _("New task"))

@@ -23,6 +23,7 @@ from rest_framework import filters, generics, status
 from rest_framework.response import Response
 
 from secretary import rls, services
+from secretary.api.search import SearchView
 from secretary.api_auth import token_of
 from secretary.api_base import PracticeScopedMixin, require_recent_authentication, require_session
 from secretary.api_filters import FilterSet
@@ -395,4 +396,5 @@ practice_patterns: list = [
     path("activity/", ActivityListView.as_view(), name="api_activity_list"),
     path("tokens/", TokenListView.as_view(), name="api_token_list"),
     path("tokens/<int:token_id>/", TokenDetailView.as_view(), name="api_token_detail"),
+    path("search/", SearchView.as_view(), name="api_search"),
 ]

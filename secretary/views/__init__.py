@@ -19,6 +19,7 @@ from secretary.views.practices import (
     practice_new,
     practice_settings,
 )
+from secretary.views.search import search_page
 from secretary.views.system import healthz, page_not_found, server_error
 from secretary.views.tokens import api_token_create, api_token_list, api_token_revoke
 
@@ -30,6 +31,7 @@ staff_patterns = [
     path("members/<int:membership_id>/remove/", member_remove, name="member_remove"),
     path("invitations/<int:invitation_id>/revoke/", invitation_revoke, name="invitation_revoke"),
     path("activity/", activity_log, name="activity"),
+    path("search/", search_page, name="search"),
     path("settings/practice/", practice_settings, name="practice_settings"),
     path("settings/tokens/", api_token_list, name="api_tokens"),
     path("settings/tokens/new/", api_token_create, name="api_token_create"),

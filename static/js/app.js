@@ -212,7 +212,7 @@ document.addEventListener("htmx:afterSettle", (event) => {
 });
 
 // Keyboard shortcuts of the staff pages (the list is the dialog of app_base.html, opened with
-// "?"): "/" searches, "g d" dashboard, "g t" tasks, "n" new task. They wait while a field has
+// "?"): "/" searches (the page's list, or the whole practice from the top bar), "g d" dashboard, "g t" tasks, "n" new task. They wait while a field has
 // the keyboard, and never take a key pressed with Ctrl, Alt or Cmd.
 const SEQUENCE_WAIT_MS = 1500;
 let pendingKeys = "";
@@ -220,8 +220,9 @@ let pendingSince = 0;
 function typingIn(target) {
   return target.closest("input, textarea, select, [contenteditable=''], [contenteditable=true]");
 }
+// The page's own search (a list's filter) first, else the top bar's search of the practice.
 function searchField() {
-  return Array.from(document.querySelectorAll("main input[type=search]"))[0] || null;
+  return document.querySelector("main input[type=search]") || document.getElementById("site-search");
 }
 function focusSearch(field) {
   const form = field.closest("form.filters[data-folded]");

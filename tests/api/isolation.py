@@ -16,6 +16,7 @@ def routes(world) -> dict[str, dict]:
         "api_invitation_list": {},
         "api_invitation_detail": {"invitation_id": invitation.pk},
         "api_activity_list": {},
+        "api_search": {},
         "api_token_list": {},
         "api_token_detail": {"token_id": token.pk},
     }

@@ -1,4 +1,5 @@
-"""Keyboard shortcuts in a real browser: "?" lists them, "/" searches, "g d" and "g t" go to
+"""Keyboard shortcuts in a real browser: "?" lists them, "/" searches (the page, or the
+practice from the top bar), "g d" and "g t" go to
 the dashboard and the tasks, "n" starts a new task; none fires while typing in a field."""
 
 import pytest
@@ -52,14 +53,19 @@ def test_it_moves_around_with_the_keyboard(live_server, browser, desk, screensho
     page.keyboard.press("/")
     assert page.evaluate("document.activeElement.name") == "q"
 
-    # "g d" opens the dashboard, where "/" (no search there) leads to the tasks' search
+    # "g d" opens the dashboard, where "/" (no search of its own) puts the keyboard in the
+    # top bar's search of the whole practice; Enter shows what it finds
     page.locator("body").click(position={"x": 5, "y": 5})
     page.keyboard.press("g")
     page.keyboard.press("d")
     page.wait_for_url("**" + reverse("dashboard", args=[slug]))
     page.keyboard.press("/")
-    page.wait_for_url("**" + reverse("task_list", args=[slug]) + "#search")
-    assert page.evaluate("document.activeElement.name") == "q"
+    assert page.evaluate("document.activeElement.id") == "site-search"
+    page.keyboard.type("flights")
+    page.keyboard.press("Enter")
+    page.wait_for_url("**" + reverse("search", args=[slug]) + "?q=flights")
+    assert page.locator(".search-hits mark").first.inner_text() == "flights"
+    page.screenshot(path=str(screenshot_dir / "staff-search.png"), full_page=True)
 
     # "n" starts a new task
     page.locator("body").click(position={"x": 5, "y": 5})

@@ -14,6 +14,7 @@ def routes(world) -> dict[str, dict]:
         "member_remove": {"membership_id": world.secretary.pk},
         "invitation_revoke": {"invitation_id": invitation.pk},
         "activity": {},
+        "search": {},
         "api_tokens": {},
         "api_token_create": {},
         "api_token_revoke": {"token_id": token.pk},

@@ -1,0 +1,240 @@
+"""Benchmark: the front desk's requests against the one-query page, over HTTP, behind gunicorn.
+
+The machinery is ``bench/pages.py``'s (the same gunicorn, settings, sign-in, baseline page,
+interleaved rounds, medians with quartiles, queries and server CPU counted); only the practice
+and the scenarios differ. The practice is the page benchmark's seed at 100,000 tasks
+(``bench/pages_seed.py``, bulk ``COPY``), then made to read like a desk's work: task titles and
+descriptions from a small vocabulary, a few clients with real names, one comment per task, and
+a rare word in five tasks and five comments. Then ``VACUUM ANALYZE``.
+
+Scenarios are a list (``SCENARIOS``): a name, who asks, the method, a path under the practice
+and, for a write, a form body; a "save a call" POST joins the list once calls exist.
+
+    DATABASE_URL=postgres://secretary:…@127.0.0.1:5432/secretary_bench \\
+        DATABASE_APP_ROLE=secretary_app .venv/bin/python bench/frontdesk.py
+
+``BENCH_TASKS`` (100,000), ``BENCH_CLIENTS`` (30), ``BENCH_ROUNDS``, ``BENCH_BATCH``,
+``BENCH_CONNECTIONS`` as in ``bench/pages.py``. On PostgreSQL it refuses to run unless the
+full-text match function is leak-proof (``secretary.search.LEAKPROOF_SQL``, run once by a
+superuser). Without ``DATABASE_URL`` it runs on a fresh SQLite file (a check that it works,
+not figures to quote). A script, not a test.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+import time
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass
+from pathlib import Path
+from urllib.parse import urlencode
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+os.environ.setdefault("BENCH_TASKS", "100000")
+os.environ.setdefault("BENCH_CLIENTS", "30")
+
+from django.core.management import call_command
+from django.db import connection, transaction
+
+from bench import pages
+from bench.pages_seed import Seeded, seed, vacuum_analyze
+from clients.models import Client
+from secretary import rls
+from secretary.search import LEAKPROOF_SQL, match_is_leakproof
+from tasks.models import Comment, Task
+
+RARE_WORD = "harbourmaster"
+VERBS = ("Book", "Renew", "Send", "Chase", "Prepare", "Confirm", "File", "Order", "Invoice", "Call")
+THINGS = (
+    "flights",
+    "insurance",
+    "supplier invoice",
+    "board minutes",
+    "hotel",
+    "payroll report",
+    "lease",
+    "conference room",
+    "courier",
+    "tax return",
+    "catering",
+    "passport",
+)
+NAMES = ("Northwind Legal", "Bayside Clinic", "Acme Plumbing", "Kestrel Architects")
+
+
+@dataclass
+class Scenario(pages.Page):
+    method: str = "GET"
+    body: dict | None = None  # a form, for a write
+
+
+def scenarios(seeded: Seeded) -> list[Scenario]:
+    app = f"/app/{seeded.practice.slug}/"
+    api = f"/api/v1/practices/{seeded.practice.slug}/"
+
+    def search(text: str) -> str:
+        return f"{app}search/?{urlencode({'q': text})}"
+
+    return [
+        Scenario("baseline", app + "bench/baseline/"),
+        Scenario("search client name", search("northwind")),
+        Scenario("search title word", search("insurance")),
+        Scenario("search two words", search("renew lease")),
+        Scenario("search rare word", search(RARE_WORD)),
+        Scenario("search no match", search("zeppelin")),
+        Scenario("API search", f"{api}search/?q=insurance", "token"),
+    ]
+
+
+def title_for(n: int) -> str:
+    return f"{VERBS[n % len(VERBS)]} {THINGS[n // len(VERBS) % len(THINGS)]}"
+
+
+def description_for(n: int) -> str:
+    thing, verb = THINGS[n // 7 % len(THINGS)], VERBS[n // 5 % len(VERBS)]
+    return f"Asked by the client on the phone; see the notes of {thing} for {verb}."
+
+
+def comment_for(n: int, title: str) -> str:
+    said = f"the {RARE_WORD} called back about" if n % 20000 == 7 else "spoke to the client about"
+    return f"Desk: {said} {title}"
+
+
+# The same text as the functions above, written by PostgreSQL for 100,000 rows at once.
+_ARRAY = "ARRAY[{}]".format
+_DRESS_TASKS = f"""
+UPDATE tasks_task SET
+  title = ({_ARRAY(",".join(f"'{v}'" for v in VERBS))})[1 + mod(id, {len(VERBS)})]
+    || ' ' || ({_ARRAY(",".join(f"'{t}'" for t in THINGS))})[1 + mod(id / {len(VERBS)}, {len(THINGS)})],
+  description = 'Asked by the client on the phone; see the notes of '
+    || ({_ARRAY(",".join(f"'{t}'" for t in THINGS))})[1 + mod(id / 7, {len(THINGS)})]
+    || ' for ' || ({_ARRAY(",".join(f"'{v}'" for v in VERBS))})[1 + mod(id / 5, {len(VERBS)})] || '.'
+WHERE practice_id = %s AND title <> 'The task page'
+"""
+_COMMENTS = f"""
+INSERT INTO tasks_comment (practice_id, task_id, body, internal, from_client, created_at)
+SELECT practice_id, id,
+  'Desk: ' || CASE WHEN mod(id, 20000) = 7 THEN 'the {RARE_WORD} called back about'
+    ELSE 'spoke to the client about' END || ' ' || title,
+  mod(id, 3) = 0, false, created_at
+FROM tasks_task WHERE practice_id = %s
+"""
+_RARE_TASKS = """
+UPDATE tasks_task SET title = title || ' (' || %s || ')'
+WHERE id IN (SELECT id FROM tasks_task WHERE practice_id = %s ORDER BY id LIMIT 5 OFFSET 1000)
+"""
+
+
+def dress(seeded: Seeded) -> None:
+    """Titles, descriptions, client names and comments that read like a desk's (once per
+    database: the comments say whether it was done), as the tables' owner."""
+    practice = seeded.practice
+    with rls.owner_role():
+        comments = Comment.objects.unscoped().filter(practice=practice)
+        if comments.filter(body__startswith="Desk:").exists():
+            return
+        with transaction.atomic():
+            _dress(practice)
+        vacuum_analyze()
+
+
+def _dress(practice) -> None:
+    clients = list(Client.objects.unscoped().filter(practice=practice).order_by("pk")[1:5])
+    for client, name in zip(clients, NAMES, strict=False):
+        client.name = name
+    Client.objects.unscoped().bulk_update(clients, ["name"])
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute(_DRESS_TASKS, [practice.pk])
+            cursor.execute(_RARE_TASKS, [RARE_WORD, practice.pk])
+            cursor.execute(_COMMENTS, [practice.pk])
+    else:
+        tasks = list(
+            Task.objects.unscoped().filter(practice=practice).exclude(title="The task page")
+        )
+        for task in tasks:
+            task.title = title_for(task.pk)
+            task.description = description_for(task.pk)
+        for task in sorted(tasks, key=lambda t: t.pk)[1000:1005]:
+            task.title += f" ({RARE_WORD})"
+        Task.objects.unscoped().bulk_update(tasks, ["title", "description"], batch_size=2000)
+        Comment.objects.bulk_create(
+            [
+                Comment(
+                    practice=practice,
+                    task=task,
+                    body=comment_for(task.pk, task.title),
+                    internal=task.pk % 3 == 0,
+                    created_at=task.created_at,
+                )
+                for task in tasks
+            ],
+            batch_size=2000,
+        )
+
+
+def fetch(port: int, page: Scenario, headers: dict[str, str]) -> tuple[float, float, int]:
+    if page.method == "GET":
+        return pages.fetch(port, page, headers)
+    raise NotImplementedError("Writes join with the first write scenario (a call saved).")
+
+
+def refuse_without_index() -> None:
+    """On PostgreSQL, stop unless the match function is leak-proof: under the practice
+    policies the search indexes serve the app's role only then, and figures without them
+    measure a deployment step left undone, not the search."""
+    if match_is_leakproof() is False:
+        sys.exit(
+            "The search indexes cannot serve the app's role on this database: the full-text "
+            f"match function is not leak-proof. As a superuser, run on it:\n"
+            f"    {LEAKPROOF_SQL}\n(see README.md, PostgreSQL)."
+        )
+
+
+def main() -> None:
+    refuse_without_index()
+    database = pages.settings.DATABASES["default"]["ENGINE"].rsplit(".", 1)[-1]
+    print(
+        f"database: {database}, app role: {pages.settings.DATABASE_APP_ROLE or '(the owner)'}, "
+        f"{pages.CLIENTS} clients, {pages.TASKS} tasks with a comment each; "
+        f"{pages.ROUNDS} rounds of {pages.BATCH} requests per scenario over "
+        f"{pages.CONNECTIONS} connections; gunicorn: {pages.WORKERS} sync workers"
+    )
+    print(pages.machine())
+    call_command("migrate", verbosity=0, interactive=False)
+    started = time.perf_counter()
+    seeded = seed(clients=pages.CLIENTS, tasks=pages.TASKS)
+    dress(seeded)
+    print(f"seeded (or found) in {time.perf_counter() - started:.1f} s")
+    chosen = scenarios(seeded)
+    headers = pages.credentials(seeded)
+    port = pages.free_port()
+    server = pages.serve(port)
+
+    def run(pool, page: Scenario, n: int, record: bool) -> None:
+        results = pool.map(lambda _: fetch(port, page, headers[page.who]), range(n))
+        for elapsed, cpu, queries in results:
+            if record:
+                page.timings.append(elapsed)
+                page.cpu.append(cpu)
+                page.queries.add(queries)
+
+    try:
+        with ThreadPoolExecutor(pages.CONNECTIONS) as pool:
+            for page in chosen:  # warm every worker
+                run(pool, page, 2 * pages.WORKERS, record=False)
+            for round_ in range(pages.ROUNDS):
+                shift = round_ % len(chosen)
+                order = chosen[shift:] + chosen[:shift]
+                for page in reversed(order) if round_ % 2 else order:
+                    run(pool, page, pages.BATCH, record=True)
+    finally:
+        server.terminate()
+        server.wait(timeout=30)
+    print(pages.machine())
+    pages.report(chosen)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,83 @@
+"""Search providers of the clients app: clients and their contacts (see ``secretary.search``)."""
+
+from __future__ import annotations
+
+from urllib.parse import urlencode
+
+from django.urls import reverse
+from django.utils.translation import gettext
+
+from clients.models import Client, Contact
+from clients.selectors import cleared_for_records
+from secretary.search import SearchContext, SearchHit, query_terms, snippet, text_match
+
+CLIENT_FIELDS = ("name", "billing_email")
+CONTACT_FIELDS = ("name", "email", "phone", "title")
+
+
+def search_clients(context: SearchContext) -> list[SearchHit]:
+    """Every client of the practice by name or billing e-mail (the client list shows every
+    client to staff; notes are not searched)."""
+    rows = (
+        text_match(Client.objects.for_practice(context.practice), CLIENT_FIELDS, context.text)
+        .only("practice", "name", "billing_email", "status", "updated_at")
+        .order_by("-search_rank", "name", "pk")[: context.limit]
+    )
+    terms = query_terms(context.text)
+    slug = context.practice.slug
+    return [
+        SearchHit(
+            kind=gettext("Client"),
+            title=client.name,
+            url=reverse("client_detail", args=[slug, client.pk]),
+            snippet=snippet(
+                " · ".join(filter(None, [client.get_status_display(), client.billing_email])),
+                terms,
+            ),
+            when=client.updated_at,
+            rank=float(client.search_rank),
+        )
+        for client in rows
+    ]
+
+
+def search_contacts(context: SearchContext) -> list[SearchHit]:
+    """Contacts by name, e-mail, phone or title; a regulated client's contacts only for staff
+    who signed its agreement."""
+    rows = (
+        text_match(
+            Contact.objects.for_practice(context.practice).filter(
+                cleared_for_records(membership=context.membership)
+            ),
+            CONTACT_FIELDS,
+            context.text,
+        )
+        .select_related("client")
+        .only("practice", "name", "email", "phone", "title", "created_at", "client__name")
+        .order_by("-search_rank", "name", "pk")[: context.limit]
+    )
+    terms = query_terms(context.text)
+    slug = context.practice.slug
+    return [
+        SearchHit(
+            kind=gettext("Contact"),
+            title=contact.name,
+            url=reverse("client_detail", args=[slug, contact.client_id]),
+            snippet=snippet(
+                " · ".join(
+                    filter(None, [contact.client.name, contact.title, contact.email, contact.phone])
+                ),
+                terms,
+            ),
+            when=contact.created_at,
+            rank=float(contact.search_rank),
+        )
+        for contact in rows
+    ]
+
+
+def clients_more_url(practice_slug: str, text: str) -> str:
+    """The client list of the whole practice, searching the same text (names and e-mails of
+    clients and of their contacts)."""
+    query = urlencode({"scope": "all", "q": text})
+    return f"{reverse('client_list', args=[practice_slug])}?{query}"

@@ -1,0 +1,321 @@
+"""Search across the practice: a registry of providers, one per kind of thing.
+
+The core imports no feature app: each app registers its providers in ``AppConfig.ready``
+(``register_search_provider``) and the search page and API ask every one of them, each with one
+query at most, in ``order``. A provider gets a ``SearchContext`` (the practice, the staff member
+searching, the cleaned text, a limit) and returns at most ``limit`` ``SearchHit``s, the best first.
+
+Matching (``text_match``) is PostgreSQL full-text search on PostgreSQL and a plain
+case-insensitive "contains" elsewhere (SQLite, the embedded default):
+
+- The configuration is ``simple``: words are lower-cased, never stemmed and no word is a stop
+  word, so names, codes, e-mail addresses and any language a practice writes in match as typed
+  (an English stemmer would turn "Wells" into "well" and drop "Will" as a stop word).
+  Plurals do not find singulars; that is the price of exact names.
+- The text is read by ``websearch_to_tsquery`` (words, "quoted phrases", ``or``, ``-word``),
+  which never raises on what people type: operators of ``to_tsquery`` (``& | ! <-> :*``) are
+  plain punctuation to it.
+- Each searched table has a stored, generated ``search_vector`` column (PostgreSQL computes it
+  on every write) with a GIN index, added by ``AddSearchColumn`` in the app's migration; the
+  query matches and ranks that column, so no row's text is parsed again at search time.
+- Under the practice policies of row-level security (forced on every tenant table) PostgreSQL
+  evaluates a condition that is not leak-proof (``@@`` is not) only after the policy's, and
+  therefore not through an index: the GIN index serves a role that bypasses the policies, or
+  once ``ts_match_vq`` is declared leak-proof by a superuser (``LEAKPROOF_SQL``: the
+  deployment scripts do it, and the ``database`` system check warns while it is not done;
+  ``match_is_leakproof``). See bench/README.md (front desk).
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import TYPE_CHECKING, Any
+
+from django.db import connection, migrations
+from django.db.models import Q, QuerySet
+from django.utils.translation import gettext_lazy as _
+
+if TYPE_CHECKING:
+    from secretary.models import Membership, Practice
+
+# The longest text searched: a sentence, not a document (forms and the API say so).
+MAX_QUERY_LENGTH = 200
+# Hits per kind on the search page and in the API.
+DEFAULT_LIMIT = 5
+MAX_LIMIT = 20
+SNIPPET_LENGTH = 200
+SEARCH_CONFIG = "simple"
+
+
+@dataclass(frozen=True)
+class SearchHit:
+    kind: str  # translated label of what it is: "Task", "Playbook", "Call"...
+    title: str
+    url: str
+    snippet: str = ""  # plain text, at most ~200 chars, the matched part if possible
+    when: datetime | None = None
+    rank: float = 0.0  # higher first within a kind
+
+
+@dataclass(frozen=True)
+class SearchContext:
+    practice: Practice
+    membership: Membership  # the staff member searching
+    text: str  # the cleaned query text (never empty)
+    limit: int  # at most this many hits per provider
+
+
+@dataclass(frozen=True)
+class SearchProvider:
+    key: str
+    provider: Callable[[SearchContext], list[SearchHit]]
+    label: Any
+    order: int = 100
+    # The filtered list that shows every match ("more"), given the practice slug and the text.
+    more_url: Callable[[str, str], str] | None = None
+
+
+@dataclass
+class SearchGroup:
+    key: str
+    label: Any
+    hits: list[SearchHit] = field(default_factory=list)
+    more_url: str = ""
+
+    @property
+    def count(self) -> int:
+        return len(self.hits)
+
+
+PROVIDERS: dict[str, SearchProvider] = {}
+
+
+def register_search_provider(
+    key: str,
+    provider: Callable[[SearchContext], list[SearchHit]],
+    *,
+    label,
+    order: int = 100,
+    more_url: Callable[[str, str], str] | None = None,
+) -> None:
+    """Add (or replace, by ``key``) the provider of one kind of thing."""
+    PROVIDERS[key] = SearchProvider(key, provider, label, order, more_url)
+
+
+def providers() -> list[SearchProvider]:
+    return sorted(PROVIDERS.values(), key=lambda p: (p.order, p.key))
+
+
+# --- The text people type ------------------------------------------------------------------
+
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+_WORD = re.compile(r"\w+", re.UNICODE)
+
+
+def clean_query(raw: str | None) -> str:
+    """The text to search: control characters (NUL among them) dropped, blanks collapsed.
+    Empty when nothing is left. Callers bound the length first (forms, serializers)."""
+    text = _CONTROL.sub(" ", raw or "")
+    return " ".join(text.split())
+
+
+def query_terms(text: str) -> list[str]:
+    """The words of the text, lower-cased, in order, once each (what is highlighted and what
+    the fallback matches): operators, quotes and punctuation are not words."""
+    seen: list[str] = []
+    for word in _WORD.findall(text.lower()):
+        if word not in seen:
+            seen.append(word)
+    return seen
+
+
+def searchable(text: str) -> bool:
+    """Whether the text holds a word at all ("&&", "(((" or "'" find nothing; no query runs)."""
+    return bool(_WORD.search(text))
+
+
+# --- Matching -------------------------------------------------------------------------------
+
+
+def uses_full_text() -> bool:
+    return connection.vendor == "postgresql"
+
+
+SEARCH_COLUMN = "search_vector"
+
+
+def _document_sql(fields: Sequence[str]) -> str:
+    """The text a row is searched by: its fields, blanks for nulls, one space between."""
+    return " || ' ' || ".join(f"COALESCE({connection.ops.quote_name(f)}::text, '')" for f in fields)
+
+
+def stored_vector(model):
+    """The row's stored ``search_vector`` column (PostgreSQL only; the model does not declare
+    it: ``AddSearchColumn`` adds it, generated from the fields)."""
+    from django.contrib.postgres.search import SearchVectorField
+    from django.db.models.expressions import RawSQL
+
+    table = connection.ops.quote_name(model._meta.db_table)
+    # A quoted table name and a constant column: nothing of the request.
+    return RawSQL(f"{table}.{SEARCH_COLUMN}", [], output_field=SearchVectorField())  # noqa: S611
+
+
+def text_match(queryset: QuerySet, fields: Sequence[str], text: str) -> QuerySet:
+    """Rows of ``queryset`` matching ``text`` in ``fields``, each annotated with
+    ``search_rank`` (a float, higher is better).
+
+    PostgreSQL: the row's stored vector of ``fields`` (``AddSearchColumn``, the same fields)
+    ``@@ websearch_to_tsquery('simple', text)``, ranked by ``ts_rank``. Elsewhere: every word
+    of the text is contained (case-insensitively) in one of the fields; the rank is 0."""
+    from django.db.models import FloatField, Value
+
+    if not searchable(text):
+        return queryset.none().annotate(search_rank=Value(0.0, output_field=FloatField()))
+    if uses_full_text():
+        from django.contrib.postgres.search import SearchQuery, SearchRank
+
+        query = SearchQuery(text, config=SEARCH_CONFIG, search_type="websearch")
+        vector = stored_vector(queryset.model)
+        return (
+            queryset.alias(matched_vector=vector)
+            .filter(matched_vector=query)
+            .annotate(search_rank=SearchRank(vector, query))
+        )
+    condition = Q()
+    for term in query_terms(text):
+        any_field = Q()
+        for name in fields:
+            any_field |= Q(**{f"{name}__icontains": term})
+        condition &= any_field
+    return queryset.filter(condition).annotate(search_rank=Value(0.0, output_field=FloatField()))
+
+
+# --- The index under row-level security -----------------------------------------------------
+
+# The function behind ``tsvector @@ tsquery``. It compares two already-parsed values and raises
+# no error that depends on them, so it reveals nothing of a row the policy hides: safe to mark
+# leak-proof, which lets the planner use the GIN index before the practice policy's check.
+MATCH_FUNCTION = "ts_match_vq(tsvector, tsquery)"
+LEAKPROOF_SQL = f"ALTER FUNCTION {MATCH_FUNCTION} LEAKPROOF;"
+
+
+def match_is_leakproof(using: str = "default") -> bool | None:
+    """Whether PostgreSQL may use the search indexes under the practice policies (the match
+    function is leak-proof): one catalog query. ``None`` on other databases (no index)."""
+    from django.db import connections
+
+    target = connections[using]
+    if target.vendor != "postgresql":
+        return None
+    with target.cursor() as cursor:
+        cursor.execute(
+            "SELECT proleakproof FROM pg_proc WHERE oid = %s::regprocedure", [MATCH_FUNCTION]
+        )
+        return bool(cursor.fetchone()[0])
+
+
+# --- Snippets -------------------------------------------------------------------------------
+
+
+def snippet(text: str, terms: Sequence[str], length: int = SNIPPET_LENGTH) -> str:
+    """At most ``length`` characters of ``text`` (blanks collapsed), around the first of the
+    ``terms`` found in it, with "…" where it was cut."""
+    flat = " ".join((text or "").split())
+    if len(flat) <= length:
+        return flat
+    lowered = flat.lower()
+    found = [i for i in (lowered.find(term) for term in terms) if i >= 0]
+    start = max(0, min(found) - length // 4) if found else 0
+    start = min(start, len(flat) - length)
+    piece = flat[start : start + length]
+    return ("…" if start > 0 else "") + piece + ("…" if start + length < len(flat) else "")
+
+
+def highlight(text: str, terms: Sequence[str]) -> list[tuple[str, bool]]:
+    """``text`` cut into ``(part, matched)`` pieces: the template marks the matched ones and
+    escapes every piece (nothing here is HTML)."""
+    if not text or not terms:
+        return [(text, False)] if text else []
+    pattern = re.compile("|".join(re.escape(t) for t in sorted(terms, key=len, reverse=True)), re.I)
+    parts: list[tuple[str, bool]] = []
+    position = 0
+    for match in pattern.finditer(text):
+        if match.start() > position:
+            parts.append((text[position : match.start()], False))
+        parts.append((match.group(0), True))
+        position = match.end()
+    if position < len(text):
+        parts.append((text[position:], False))
+    return parts
+
+
+# --- Running a search -----------------------------------------------------------------------
+
+
+def search(
+    *, practice: Practice, membership: Membership, text: str, limit: int = DEFAULT_LIMIT
+) -> list[SearchGroup]:
+    """Every provider's hits for ``text`` (cleaned, non-empty), grouped by kind in the
+    providers' order; kinds without a hit are left out. One query per provider at most."""
+    context = SearchContext(practice=practice, membership=membership, text=text, limit=limit)
+    groups = []
+    for entry in providers():
+        hits = entry.provider(context) if searchable(text) else []
+        if not hits:
+            continue
+        hits = sorted(hits[:limit], key=lambda hit: -hit.rank)
+        more = entry.more_url(practice.slug, text) if entry.more_url else ""
+        groups.append(SearchGroup(entry.key, entry.label, hits, more))
+    return groups
+
+
+NO_WORDS_MESSAGE = _("Type a word or a name to search for.")
+
+
+# --- Migrations -----------------------------------------------------------------------------
+
+
+class AddSearchColumn(migrations.operations.base.Operation):
+    """Add the stored, generated ``search_vector`` of ``fields`` to ``table`` and a GIN index
+    on it, on PostgreSQL only (other databases search with "contains"). The model does not
+    declare the column: Django never writes it, PostgreSQL computes it on every write (bulk
+    inserts and ``COPY`` included)."""
+
+    reversible = True
+
+    def __init__(self, table: str, fields: list[str], index_name: str):
+        self.table, self.fields, self.index_name = table, list(fields), index_name
+
+    def deconstruct(self):
+        return (self.__class__.__name__, [self.table, self.fields, self.index_name], {})
+
+    def state_forwards(self, app_label, state):
+        pass
+
+    def database_forwards(self, app_label, schema_editor, from_state, to_state):
+        if schema_editor.connection.vendor != "postgresql":
+            return
+        quote = schema_editor.connection.ops.quote_name
+        table, column = quote(self.table), quote(SEARCH_COLUMN)
+        schema_editor.execute(
+            f"ALTER TABLE {table} ADD COLUMN {column} tsvector GENERATED ALWAYS AS "
+            f"(to_tsvector('{SEARCH_CONFIG}'::regconfig, {_document_sql(self.fields)})) STORED"
+        )
+        schema_editor.execute(
+            f"CREATE INDEX {quote(self.index_name)} ON {table} USING gin ({column})"
+        )
+
+    def database_backwards(self, app_label, schema_editor, from_state, to_state):
+        if schema_editor.connection.vendor != "postgresql":
+            return
+        quote = schema_editor.connection.ops.quote_name
+        schema_editor.execute(f"DROP INDEX IF EXISTS {quote(self.index_name)}")
+        schema_editor.execute(
+            f"ALTER TABLE {quote(self.table)} DROP COLUMN IF EXISTS {quote(SEARCH_COLUMN)}"
+        )
+
+    def describe(self):
+        return f"Add the search vector of {', '.join(self.fields)} to {self.table}"

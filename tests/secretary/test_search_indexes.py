@@ -1,0 +1,167 @@
+"""Search's GIN indexes under row-level security.
+
+PostgreSQL uses an index under the forced practice policies only for a leak-proof condition,
+so the full-text match function (``ts_match_vq``, behind ``@@``) must be declared leak-proof by
+a superuser (the deployment scripts do it; ``.ci/run`` in template1, which test databases are
+created from). The ``database`` system check warns while it is not done.
+"""
+
+from urllib.parse import urlsplit, urlunsplit
+
+import pytest
+from django.core import checks
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+
+from secretary import rls
+from secretary import search as core
+from secretary.checks import SEARCH_INDEXES_ID, search_index_warning, search_indexes_usable
+from secretary.search import SearchContext
+from tasks.search import search_tasks
+from tests.clients.factories import ClientFactory
+from tests.tasks.factories import TaskFactory
+
+pytestmark = pytest.mark.django_db
+
+NOT_LEAKPROOF = (
+    "ts_match_vq is not leak-proof in the test database, so search cannot use its GIN indexes "
+    "under row-level security. As a superuser, run on template1 (test databases are created "
+    f"from it; .ci/run does it) and on your databases: {core.LEAKPROOF_SQL}"
+)
+
+
+def _superuser_url() -> str:
+    """The test database on the same server, as ``postgres`` (``.ci/run`` connects so too)."""
+    from tests.infra import services
+
+    parts = urlsplit(services.detect().database_url)
+    netloc = f"postgres@{parts.hostname}" + (f":{parts.port}" if parts.port else "")
+    return urlunsplit(parts._replace(netloc=netloc, path="/" + connection.settings_dict["NAME"]))
+
+
+def _set_leakproof(leakproof: bool) -> None:
+    import psycopg
+
+    try:
+        admin = psycopg.connect(_superuser_url(), autocommit=True)
+    except psycopg.OperationalError as error:
+        pytest.fail(f"This test switches the function as the superuser `postgres`: {error}")
+    with admin:
+        admin.execute(
+            f"ALTER FUNCTION {core.MATCH_FUNCTION} {'' if leakproof else 'NOT '}LEAKPROOF"
+        )
+
+
+def _task_search_plan(world) -> str:
+    """``EXPLAIN`` of the task provider's own query, run as the app's role inside the
+    practice's transaction (the policies on, no bypass), sequential scans priced out so that
+    the plan shows which indexes the planner may use."""
+    context = SearchContext(
+        practice=world.practice, membership=world.secretary, text="harbourmaster", limit=5
+    )
+    with rls.practice_transaction(world.practice):
+        with CaptureQueriesContext(connection) as queries:
+            hits = search_tasks(context)
+        with connection.cursor() as cursor:
+            cursor.execute("SET LOCAL enable_seqscan = off")
+            cursor.execute("EXPLAIN " + queries.captured_queries[-1]["sql"])
+            plan = "\n".join(row[0] for row in cursor.fetchall())
+            cursor.execute("RESET enable_seqscan")
+    assert [hit.title for hit in hits] == ["Harbourmaster's launch"]
+    return plan
+
+
+@pytest.fixture
+def harbour_task(world):
+    """One task says "harbourmaster" among 2,000 of the practice, with the table's statistics
+    (as the owner: the app's role may not ``ANALYZE``), so that the planner prefers an index
+    for a rare word, as it does on a real practice's table."""
+    from tasks.models import Task
+
+    client = ClientFactory(practice=world.practice, name="Northwind Legal")
+    Task.objects.bulk_create(
+        Task(practice=world.practice, client=client, title=f"Renew lease {n}", status="todo")
+        for n in range(2000)
+    )
+    task = TaskFactory(practice=world.practice, client=client, title="Harbourmaster's launch")
+    with rls.owner_role(), connection.cursor() as cursor:
+        cursor.execute("ANALYZE tasks_task")
+    return task
+
+
+def test_the_warning_gives_the_one_statement_to_run():
+    warning = search_index_warning("default")
+
+    assert warning.level == checks.WARNING
+    assert warning.id == SEARCH_INDEXES_ID
+    assert "'default'" in warning.msg and "ts_match_vq" in warning.msg
+    assert warning.hint.endswith("ALTER FUNCTION ts_match_vq(tsvector, tsquery) LEAKPROOF;")
+
+
+def test_the_check_is_a_database_check_that_runs_only_when_asked():
+    registered = checks.registry.registry.get_checks(include_deployment_checks=False)
+
+    assert search_indexes_usable in registered
+    assert "database" in search_indexes_usable.tags
+    assert search_indexes_usable(databases=None) == []
+
+
+def test_the_check_says_nothing_off_postgresql_or_when_the_function_is_leakproof():
+    leakproof = core.match_is_leakproof()
+
+    warnings = search_indexes_usable(databases=["default"])
+
+    if connection.vendor == "postgresql":
+        assert leakproof is True, NOT_LEAKPROOF
+    else:
+        assert leakproof is None
+    assert warnings == []
+
+
+@pytest.mark.postgres
+def test_the_check_warns_while_the_function_is_not_leakproof_and_the_index_is_then_unused(
+    world, harbour_task
+):
+    """Both states, switched as ``postgres`` on the same server (the test database only; it
+    is leak-proof again afterwards)."""
+    assert core.match_is_leakproof() is True, NOT_LEAKPROOF
+    _set_leakproof(False)
+    try:
+        assert core.match_is_leakproof() is False
+        warnings = search_indexes_usable(databases=["default"])
+        # Without it the planner keeps the match for after the policy's check: no GIN index.
+        plan = _task_search_plan(world)
+    finally:
+        _set_leakproof(True)
+
+    assert [warning.id for warning in warnings] == [SEARCH_INDEXES_ID]
+    assert core.LEAKPROOF_SQL in warnings[0].hint
+    assert "task_search_idx" not in plan
+    assert core.match_is_leakproof() is True
+    assert search_indexes_usable(databases=["default"]) == []
+
+
+@pytest.mark.postgres
+def test_the_task_search_uses_its_gin_index_as_the_app_role_under_row_level_security(
+    world, harbour_task
+):
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT r.rolsuper, r.rolbypassrls, c.relrowsecurity, c.relforcerowsecurity "
+            "FROM pg_roles r, pg_class c WHERE r.rolname = current_user "
+            "AND c.relname = 'tasks_task'"
+        )
+        superuser, bypasses, row_security, forced = cursor.fetchone()
+        cursor.execute("SELECT current_user")
+        (role,) = cursor.fetchone()
+    from django.conf import settings
+
+    if settings.DATABASE_APP_ROLE:
+        assert role == settings.DATABASE_APP_ROLE
+    assert (superuser, bypasses, row_security, forced) == (False, False, True, True)
+    assert core.match_is_leakproof() is True, NOT_LEAKPROOF
+
+    plan = _task_search_plan(world)
+
+    assert "Bitmap Index Scan on task_search_idx" in plan, plan
+    assert "search_vector @@ " in plan.split("task_search_idx", 1)[1], plan
