@@ -32,6 +32,9 @@ class ClientsConfig(AppConfig):
             order=20,
             more_url=search.clients_more_url,
         )
+        from clients.playbook.search import search_playbooks
+
+        register_search_provider("playbooks", search_playbooks, label=_("Playbooks"), order=25)
         register_staff_nav("plan_list", _("Service plans"), order=60, min_role=Role.SECRETARY)
         # Onboarding is done once the client is active (or paused, or gone).
         register_portal_nav(

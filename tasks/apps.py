@@ -45,6 +45,9 @@ class TasksConfig(AppConfig):
             "tasks", search.search_tasks, label=_("Tasks"), order=30, more_url=search.tasks_more_url
         )
         register_search_provider("comments", search.search_comments, label=_("Comments"), order=40)
+        from tasks.calls.search import search_calls
+
+        register_search_provider("calls", search_calls, label=_("Calls"), order=45)
         register_staff_nav("event_list", _("Calendar"), order=30)
         register_staff_nav("roster_week", _("Roster"), order=35)
         register_staff_nav("transcription_list", _("Transcription"), order=37)

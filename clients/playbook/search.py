@@ -1,11 +1,8 @@
 """The playbooks' search provider: ``search_playbooks(context)`` returns hits for the staff
-search (``secretary.search``, which registers it); scoped to the practice and to the clients
+search (registered with ``secretary.search`` by the clients app); scoped to the practice and to the clients
 the member may see (regulated clients' rules)."""
 
 from __future__ import annotations
-
-from dataclasses import dataclass
-from datetime import datetime
 
 from django.db.models import Q
 from django.urls import reverse
@@ -14,20 +11,7 @@ from django.utils.translation import gettext as _
 from clients.playbook.content import SECTIONS, section_label
 from clients.playbook.models import Playbook
 from clients.playbook.selectors import clients_visible_to
-
-try:  # the search core; the provider works (and is tested) without it too
-    from secretary.search import SearchHit
-except ImportError:  # pragma: no cover - until the core is in the same tree
-
-    @dataclass(frozen=True)
-    class SearchHit:
-        kind: str
-        title: str
-        url: str
-        snippet: str = ""
-        when: datetime | None = None
-        rank: float = 0.0
-
+from secretary.search import SearchHit
 
 SNIPPET = 200
 

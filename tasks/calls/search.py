@@ -1,5 +1,5 @@
 """The calls' search provider: ``search_calls(context)`` for the staff search
-(``secretary.search`` registers it); scoped to the practice and the clients the member may
+(registered with ``secretary.search`` by the tasks app); scoped to the practice and the clients the member may
 see."""
 
 from __future__ import annotations
@@ -8,7 +8,8 @@ from django.db.models import Q
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
-from clients.playbook.search import SNIPPET, SearchHit, snippet_of
+from clients.playbook.search import SNIPPET, snippet_of
+from secretary.search import SearchHit
 from tasks.calls.selectors import calls_for
 
 FIELDS = ("caller_name", "caller_company", "caller_number", "reason", "message", "answer_given")

@@ -288,3 +288,16 @@ def test_it_answers_400_for_bad_calls_in_the_api(world, desk):
         response = api.post(url, body, content_type="application/json")
         assert response.status_code == 400, body
     assert not Call.objects.unscoped().exists()
+
+
+def test_the_practice_search_finds_calls_and_playbooks(world, desk, secretary_client):
+    # Given a call from a caller with a rare name, and the client's playbook
+    _log(world, desk, caller_name="Quillon Vantablack", reason="Asks where to park")
+    # When a secretary searches the practice
+    response = secretary_client.get(_url(world, "search"), {"q": "park"})
+    # Then both kinds answer, each under its own heading
+    kinds = {group["key"]: group for group in response.context["groups"]}
+    assert [shown["hit"].title for shown in kinds["playbooks"]["hits"]] == [
+        f"Playbook of {desk.client.name}"
+    ]
+    assert "Quillon Vantablack" in kinds["calls"]["hits"][0]["hit"].title
