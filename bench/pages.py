@@ -194,10 +194,16 @@ def serve(port: int) -> subprocess.Popen:
 _local = threading.local()
 
 
-def fetch(port: int, page: Page, headers: dict[str, str]) -> tuple[float, float, int]:
+def connection(port: int) -> http.client.HTTPConnection:
+    """This thread's connection to the server (reopened by the next request once closed)."""
     conn = getattr(_local, "conn", None)
     if conn is None:
         conn = _local.conn = http.client.HTTPConnection("127.0.0.1", port, timeout=120)
+    return conn
+
+
+def fetch(port: int, page: Page, headers: dict[str, str]) -> tuple[float, float, int]:
+    conn = connection(port)
     start = time.perf_counter()
     conn.request("GET", page.path, headers=headers)
     response = conn.getresponse()

@@ -23,6 +23,8 @@ SCENARIOS = [
     "search rare word",
     "search no match",
     "API search",
+    "save a call",
+    "call with follow-up",
 ]
 TINY = {
     "BENCH_CLIENTS": "5",
