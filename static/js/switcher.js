@@ -12,6 +12,10 @@
   let latest = Promise.resolve();
   let timer = null;
   let asked = 0;
+  // Arrow presses made while the results of the latest text are on their way: applied to
+  // those results (from their first option), never to the list they replace.
+  let moves = 0;
+  let retyped = false;
 
   function label(template, name) {
     return template.replace("%(name)s", name);
@@ -53,15 +57,17 @@
       item.textContent = dialog.dataset.emptyLabel;
       list.append(item);
     }
-    const kept = options.findIndex((item) => item.querySelector("a").href === before);
-    choose(kept >= 0 ? kept : 0);
+    const kept = retyped ? -1 : options.findIndex((item) => item.querySelector("a").href === before);
+    choose((kept >= 0 ? kept : 0) + moves);
+    moves = 0;
+    retyped = false;
   }
   function choose(index) {
     if (!options.length) {
       input.removeAttribute("aria-activedescendant");
       return;
     }
-    selected = (index + options.length) % options.length;
+    selected = ((index % options.length) + options.length) % options.length;
     options.forEach((item, n) => item.setAttribute("aria-selected", n === selected ? "true" : "false"));
     input.setAttribute("aria-activedescendant", options[selected].id);
     options[selected].scrollIntoView({ block: "nearest" });
@@ -85,11 +91,15 @@
     input.value = "";
     options = [];
     selected = 0;
+    moves = 0;
+    retyped = true;
     dialog.showModal();
     input.focus();
     search();
   }
   input.addEventListener("input", () => {
+    moves = 0;
+    retyped = true;
     clearTimeout(timer);
     timer = setTimeout(() => {
       timer = null;
@@ -99,7 +109,9 @@
   input.addEventListener("keydown", (event) => {
     if (event.key === "ArrowDown" || event.key === "ArrowUp") {
       event.preventDefault();
-      choose(selected + (event.key === "ArrowDown" ? 1 : -1));
+      const step = event.key === "ArrowDown" ? 1 : -1;
+      if (timer || dialog.dataset.pending) moves += step;
+      else choose(selected + step);
     } else if (event.key === "Escape") {
       // A search field would only clear itself first: Esc closes the switcher at once.
       event.preventDefault();
