@@ -5,16 +5,9 @@ one made for the run and dropped after it), serves it with gunicorn and asks eve
 No figure is checked: timings belong to the benchmark, not to the suite.
 """
 
-import os
-import subprocess
-import sys
-import uuid
-from pathlib import Path
-
 import pytest
-from django.conf import settings
 
-from tests.infra.worker import url_for_database
+from tests.bench_runs import assert_rows_reported, postgres_env, run_script, sqlite_env
 
 PAGES = [
     "baseline",
@@ -42,53 +35,14 @@ TINY = {
 }
 
 
-def run_bench(env: dict) -> list[str]:
-    result = subprocess.run(
-        [sys.executable, str(Path(settings.BASE_DIR) / "bench" / "pages.py")],
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=600,
-    )
-    assert result.returncode == 0, result.stderr[-3000:]
-    return result.stdout.splitlines()
-
-
-def assert_every_page_reported(lines: list[str]) -> None:
-    assert any(line.startswith("cores: ") and "load average" in line for line in lines)
-    rows = {line[:20].strip(): line.split() for line in lines if line[:20].strip() in PAGES}
-    assert list(rows) == PAGES
-    for name, row in rows.items():
-        assert row[-1].replace(".", "", 1).isdigit(), (name, row)  # the ratio of its CPU time
-        assert int(row[len(name.split())].split("/")[0]) > 0  # queries, from the header
-
-
 def test_it_runs_the_page_benchmark_at_a_tiny_size_on_sqlite(tmp_path):
-    # Given the environment of the suite without its database and broker (SQLite in a temp dir)
-    env = {k: v for k, v in os.environ.items() if k not in {"DATABASE_URL", "REDIS_URL"}}
-    env.update(TINY, TMPDIR=str(tmp_path))
-    # When the script runs, then it prints the machine and every page with its ratio
-    assert_every_page_reported(run_bench(env))
+    # When the script runs on SQLite, then it prints the machine and every page with its ratio
+    assert_rows_reported(run_script("pages.py", sqlite_env(TINY, tmp_path)), PAGES)
 
 
 @pytest.mark.postgres
 @pytest.mark.django_db
 def test_it_runs_the_page_benchmark_at_a_tiny_size_on_postgresql(tmp_path):
-    # Given a database of its own next to the suite's (the app's role under row-level security)
-    import psycopg
-
-    from tests.infra import services
-
-    name = f"pages_bench_{uuid.uuid4().hex[:8]}"
-    server = url_for_database(services.detect().database_url, "postgres")
-    with psycopg.connect(server, autocommit=True) as admin:
-        admin.execute(f'CREATE DATABASE "{name}"')
-    try:
-        env = dict(os.environ, **TINY, TMPDIR=str(tmp_path))
-        env["DATABASE_URL"] = url_for_database(services.detect().database_url, name)
-        env.pop("REDIS_URL", None)
-        # When the script runs, then it prints the machine and every page with its ratio
-        assert_every_page_reported(run_bench(env))
-    finally:
-        with psycopg.connect(server, autocommit=True) as admin:
-            admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+    # When the script runs on a PostgreSQL database of its own, then the same
+    with postgres_env(TINY, tmp_path, "pages_bench") as env:
+        assert_rows_reported(run_script("pages.py", env), PAGES)

@@ -3,16 +3,9 @@ figures. As ``tests/tasks/test_bench.py`` does for the page benchmark: a databas
 script's own (a throwaway SQLite file, or on PostgreSQL one made for the run and dropped after
 it), gunicorn, every page asked once. No figure is checked: timings belong to the benchmark."""
 
-import os
-import subprocess
-import sys
-import uuid
-from pathlib import Path
-
 import pytest
-from django.conf import settings
 
-from tests.infra.worker import url_for_database
+from tests.bench_runs import assert_rows_reported, postgres_env, run_script, sqlite_env
 
 PAGES = ["baseline", "roster week", "API gaps"]
 COMPUTATIONS = ["before: selectors.rosters", "afresh: _compute_gap_rows", "cached: gap_rows"]
@@ -26,25 +19,8 @@ TINY = {
 }
 
 
-def run_bench(env: dict) -> list[str]:
-    result = subprocess.run(
-        [sys.executable, str(Path(settings.BASE_DIR) / "bench" / "roster.py")],
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=900,
-    )
-    assert result.returncode == 0, result.stderr[-3000:]
-    return result.stdout.splitlines()
-
-
 def assert_reported(lines: list[str]) -> None:
-    assert any(line.startswith("cores: ") and "load average" in line for line in lines)
-    rows = {line[:20].strip(): line.split() for line in lines if line[:20].strip() in PAGES}
-    assert list(rows) == PAGES
-    for name, row in rows.items():
-        assert row[-1].replace(".", "", 1).isdigit(), (name, row)  # the ratio of its CPU time
-        assert int(row[len(name.split())].split("/")[0]) > 0  # queries, from the header
+    assert_rows_reported(lines, PAGES)
     done = [line[:36].strip() for line in lines if line[:36].strip() in COMPUTATIONS]
     assert done == COMPUTATIONS
     summary = next(line for line in lines if line.startswith("in this process"))
@@ -52,27 +28,11 @@ def assert_reported(lines: list[str]) -> None:
 
 
 def test_it_runs_the_roster_benchmark_at_a_tiny_size_on_sqlite(tmp_path):
-    env = {k: v for k, v in os.environ.items() if k not in {"DATABASE_URL", "REDIS_URL"}}
-    env.update(TINY, TMPDIR=str(tmp_path))
-    assert_reported(run_bench(env))
+    assert_reported(run_script("roster.py", sqlite_env(TINY, tmp_path), timeout=900))
 
 
 @pytest.mark.postgres
 @pytest.mark.django_db
 def test_it_runs_the_roster_benchmark_at_a_tiny_size_on_postgresql(tmp_path):
-    import psycopg
-
-    from tests.infra import services
-
-    name = f"roster_bench_{uuid.uuid4().hex[:8]}"
-    server = url_for_database(services.detect().database_url, "postgres")
-    with psycopg.connect(server, autocommit=True) as admin:
-        admin.execute(f'CREATE DATABASE "{name}"')
-    try:
-        env = dict(os.environ, **TINY, TMPDIR=str(tmp_path))
-        env["DATABASE_URL"] = url_for_database(services.detect().database_url, name)
-        env.pop("REDIS_URL", None)  # each worker caches in its memory: the suite's Redis is its own
-        assert_reported(run_bench(env))
-    finally:
-        with psycopg.connect(server, autocommit=True) as admin:
-            admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+    with postgres_env(TINY, tmp_path, "roster_bench") as env:
+        assert_reported(run_script("roster.py", env, timeout=900))
