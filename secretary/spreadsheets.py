@@ -142,6 +142,38 @@ def plain_name(name: Any) -> str:
     return " ".join(str(name or "").replace("_", " ").lower().split())
 
 
+def column_mapping(
+    header: list[str], mapping: dict, allowed
+) -> tuple[dict[str, str], dict[str, int], dict[str, list[str]]]:
+    """A column mapping (``{"<column index>": target}``, empty targets ignored) checked against
+    the file's columns and the ``allowed`` targets, each used once: the mapping kept, the
+    column of each target, and the errors by form field (``mapping``, ``column_<index>``)."""
+    cleaned: dict[str, str] = {}
+    errors: dict[str, list[str]] = {}
+    used: dict[str, int] = {}
+    for column, target in (mapping or {}).items():
+        if not target:
+            continue
+        try:
+            index = int(column)
+        except (TypeError, ValueError):
+            index = -1
+        if not 0 <= index < len(header):
+            errors.setdefault("mapping", []).append(_("Map only the file's columns."))
+            continue
+        if target not in allowed:
+            errors.setdefault(f"column_{index}", []).append(_("Choose what this column holds."))
+            continue
+        if target in used:
+            errors.setdefault(f"column_{index}", []).append(
+                _("“%(other)s” is already imported as this.") % {"other": header[used[target]]}
+            )
+            continue
+        used[target] = index
+        cleaned[str(index)] = target
+    return cleaned, used, errors
+
+
 # --- Writing ---------------------------------------------------------------------------------
 
 

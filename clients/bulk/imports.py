@@ -209,29 +209,7 @@ def _header_and_preview(job: ClientImport, data: bytes) -> tuple[list[str], list
 
 def mapping_checked(job: ClientImport, mapping: dict) -> dict[str, str]:
     """Columns that exist, known targets each used once, and a client name column."""
-    cleaned: dict[str, str] = {}
-    errors: dict[str, list[str]] = {}
-    used: dict[str, int] = {}
-    for column, target in (mapping or {}).items():
-        if not target:
-            continue
-        try:
-            index = int(column)
-        except (TypeError, ValueError):
-            index = -1
-        if not 0 <= index < len(job.header):
-            errors.setdefault("mapping", []).append(_("Map only the file's columns."))
-            continue
-        if target not in TARGETS:
-            errors.setdefault(f"column_{index}", []).append(_("Choose what this column holds."))
-            continue
-        if target in used:
-            errors.setdefault(f"column_{index}", []).append(
-                _("“%(other)s” is already imported as this.") % {"other": job.header[used[target]]}
-            )
-            continue
-        used[target] = index
-        cleaned[str(index)] = target
+    cleaned, used, errors = spreadsheets.column_mapping(job.header, mapping, TARGETS)
     if "client.name" not in used:
         errors.setdefault("mapping", []).append(
             _("Choose the column that holds the clients' names.")

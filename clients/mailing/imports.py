@@ -246,29 +246,7 @@ def mapping_checked(job: ImportJob, mapping: dict, basis: str) -> dict[str, str]
     """The column mapping checked: columns that exist, known targets each used once, an email
     column, and a consent column or a declared basis for the whole file."""
     allowed = set(BUILT_IN_TARGETS) | {f"custom:{f['key']}" for f in job.audience.fields}
-    cleaned: dict[str, str] = {}
-    errors: dict[str, list[str]] = {}
-    used: dict[str, str] = {}
-    for column, target in (mapping or {}).items():
-        if not target:
-            continue
-        try:
-            index = int(column)
-        except (TypeError, ValueError):
-            index = -1
-        if not 0 <= index < len(job.header):
-            errors.setdefault("mapping", []).append(_("Map only the file's columns."))
-            continue
-        if target not in allowed:
-            errors.setdefault(f"column_{index}", []).append(_("Choose what this column holds."))
-            continue
-        if target in used:
-            errors.setdefault(f"column_{index}", []).append(
-                _("“%(other)s” is already imported as this.") % {"other": job.header[used[target]]}
-            )
-            continue
-        used[target] = index
-        cleaned[str(index)] = target
+    cleaned, used, errors = spreadsheets.column_mapping(job.header, mapping, allowed)
     if "email" not in used:
         errors.setdefault("mapping", []).append(_("Choose the column that holds the addresses."))
     if not ({"consent_source", "consent_at"} & set(used)) and not basis:
