@@ -89,7 +89,7 @@ FORM_RENDERER = "secretary.form_renderer.FormRenderer"
 # Name empty choices ("No category", "Any client"): a select offering "---------" reads "Not
 # chosen", or fails loudly when this is on (tests/secretary/test_empty_choices.py turns it on
 # while it walks every page; off by default so the Django admin's own selects keep working).
-REFUSE_UNNAMED_EMPTY_CHOICE = env_bool("REFUSE_UNNAMED_EMPTY_CHOICE", default=False)
+REFUSE_UNNAMED_EMPTY_CHOICE = False
 # django-filter's empty choice, where a filter set names none of its own: no filter is "Any".
 FILTERS_EMPTY_CHOICE_LABEL = _("Any")
 WSGI_APPLICATION = "secretary.wsgi.application"
