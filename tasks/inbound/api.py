@@ -93,7 +93,9 @@ class HeldMessageList(PracticeScopedMixin, generics.ListAPIView):
     def get_queryset(self):
         if getattr(self, "swagger_fake_view", False):
             return InboundMessage.objects.none()
-        return selectors.held_messages(practice=self.request.practice)
+        return selectors.held_messages(
+            practice=self.request.practice, membership=self.request.membership
+        )
 
 
 @extend_schema(tags=["inbound email"], request=AcceptSerializer, responses=AcceptedSerializer)
@@ -101,7 +103,9 @@ class HeldMessageAccept(PracticeScopedMixin, APIView):
     """Make a held message a request of its client (or a reply on its thread)."""
 
     def post(self, request, practice_slug, inbound_id):
-        inbound = selectors.held_message_get(practice=request.practice, inbound_id=inbound_id)
+        inbound = selectors.held_message_get(
+            practice=request.practice, membership=request.membership, inbound_id=inbound_id
+        )
         data = AcceptSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         task = services.quarantine_accept(
@@ -120,7 +124,9 @@ class HeldMessageDiscard(PracticeScopedMixin, APIView):
     """Discard a held message (its copy is deleted)."""
 
     def post(self, request, practice_slug, inbound_id):
-        inbound = selectors.held_message_get(practice=request.practice, inbound_id=inbound_id)
+        inbound = selectors.held_message_get(
+            practice=request.practice, membership=request.membership, inbound_id=inbound_id
+        )
         inbound = services.quarantine_discard(
             practice=request.practice, inbound=inbound, actor=request.membership, request=request
         )

@@ -5,6 +5,7 @@ from __future__ import annotations
 from django.db.models import QuerySet
 from django.http import Http404
 
+from clients.selectors import regulated_clients_closed_to
 from secretary.limits import parse_id
 from secretary.models import Practice
 from tasks.inbound.models import EmailThread, InboundMessage, InboundStatus
@@ -13,10 +14,12 @@ QUARANTINE_ROWS = 100
 IGNORED_ROWS = 20
 
 
-def held_messages(*, practice: Practice) -> QuerySet[InboundMessage]:
+def held_messages(*, practice: Practice, membership) -> QuerySet[InboundMessage]:
+    """Held messages, without those to regulated clients the member holds no agreement for."""
     return (
         InboundMessage.objects.for_practice(practice)
         .filter(status=InboundStatus.QUARANTINED)
+        .exclude(client_id__in=regulated_clients_closed_to(membership))
         .select_related("client")
         .defer("body_html")
         .order_by("-received_at", "-pk")
@@ -33,10 +36,14 @@ def ignored_messages(*, practice: Practice) -> QuerySet[InboundMessage]:
     )
 
 
-def held_message_get(*, practice: Practice, inbound_id) -> InboundMessage:
+def held_message_get(*, practice: Practice, membership, inbound_id) -> InboundMessage:
     """A held message of the practice; Http404 when absent, of another practice or handled."""
     pk = parse_id(inbound_id)
-    found = held_messages(practice=practice).filter(pk=pk).first() if pk is not None else None
+    found = (
+        held_messages(practice=practice, membership=membership).filter(pk=pk).first()
+        if pk is not None
+        else None
+    )
     if found is None:
         raise Http404
     return found

@@ -25,7 +25,11 @@ def inbound_quarantine(request):
         request,
         "tasks/inbound/quarantine.html",
         {
-            "held": list(selectors.held_messages(practice=practice)[: selectors.QUARANTINE_ROWS]),
+            "held": list(
+                selectors.held_messages(practice=practice, membership=request.membership)[
+                    : selectors.QUARANTINE_ROWS
+                ]
+            ),
             "ignored": list(
                 selectors.ignored_messages(practice=practice)[: selectors.IGNORED_ROWS]
             ),
@@ -38,7 +42,9 @@ def inbound_quarantine(request):
 @require_POST
 def inbound_accept(request, inbound_id: int):
     practice = request.practice
-    inbound = selectors.held_message_get(practice=practice, inbound_id=inbound_id)
+    inbound = selectors.held_message_get(
+        practice=practice, membership=request.membership, inbound_id=inbound_id
+    )
     form = AcceptForm(request.POST)
     form.is_valid()
     try:
@@ -60,7 +66,9 @@ def inbound_accept(request, inbound_id: int):
 @require_POST
 def inbound_discard(request, inbound_id: int):
     practice = request.practice
-    inbound = selectors.held_message_get(practice=practice, inbound_id=inbound_id)
+    inbound = selectors.held_message_get(
+        practice=practice, membership=request.membership, inbound_id=inbound_id
+    )
     try:
         services.quarantine_discard(
             practice=practice, inbound=inbound, actor=request.membership, request=request
@@ -100,5 +108,9 @@ def client_tab_count(request, client) -> int:
 
 def client_tab_context(request, client) -> dict:
     address = services.inbound_address_for(practice=request.practice, client=client)
-    held = list(selectors.held_messages(practice=request.practice).filter(client=client)[:20])
+    held = list(
+        selectors.held_messages(practice=request.practice, membership=request.membership).filter(
+            client=client
+        )[:20]
+    )
     return {"client": client, "address": address, "held": held}

@@ -167,3 +167,19 @@ def test_it_shows_the_client_that_a_request_came_by_email(
         reverse("portal_request_detail", args=[world.practice.slug, task.pk])
     ).content.decode()
     assert "Came by email from contact@client.test" in page
+
+
+def test_held_mail_of_a_regulated_client_stays_with_the_cleared(
+    world, desk, hold, secretary_client
+):
+    # Given a held message to a client that handles regulated records
+    held = hold()
+    desk.client.is_regulated = True
+    desk.client.save(update_fields=["is_regulated"])
+    # Then a secretary without its agreement neither sees it nor can accept it
+    body = secretary_client.get(url(world, "inbound_quarantine")).content.decode()
+    assert "stranger0@elsewhere.test" not in body
+    accept = url(world, "inbound_accept", inbound_id=held.pk)
+    assert secretary_client.post(accept).status_code == 404
+    held.refresh_from_db()
+    assert held.status == InboundStatus.QUARANTINED
