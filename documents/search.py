@@ -10,26 +10,31 @@ from urllib.parse import urlencode
 from django.urls import reverse
 from django.utils.translation import gettext
 
-from clients.selectors import cleared_for_records
+from clients.search import without_closed
 from documents.models import Document
-from secretary.search import SearchContext, SearchHit, query_terms, snippet, text_match
+from secretary.search import (
+    SearchContext,
+    SearchHit,
+    newest_first,
+    query_terms,
+    snippet,
+    text_match,
+)
 
 DOCUMENT_FIELDS = ("title",)
 
 
 def search_documents(context: SearchContext) -> list[SearchHit]:
-    rows = (
+    matches = (
         text_match(
-            Document.objects.for_practice(context.practice).filter(
-                cleared_for_records(membership=context.membership)
-            ),
+            without_closed(Document.objects.for_practice(context.practice), context),
             DOCUMENT_FIELDS,
             context.text,
         )
         .select_related("client")
         .only("practice", "title", "kind", "status", "created_at", "client__name")
-        .order_by("-search_rank", "-created_at", "-pk")[: context.limit]
     )
+    rows = newest_first(matches)[: context.limit]
     terms = query_terms(context.text)
     slug = context.practice.slug
     hits = []

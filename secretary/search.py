@@ -3,7 +3,10 @@
 The core imports no feature app: each app registers its providers in ``AppConfig.ready``
 (``register_search_provider``) and the search page and API ask every one of them, each with one
 query at most, in ``order``. A provider gets a ``SearchContext`` (the practice, the staff member
-searching, the cleaned text, a limit) and returns at most ``limit`` ``SearchHit``s, the best first.
+searching, the cleaned text, a limit) and returns at most ``limit`` ``SearchHit``s in the order
+they are shown: things with a date of their own (tasks, comments, documents, calls) newest
+first, which lets a common word's query stop after a page instead of ranking its every match;
+names (clients, contacts, playbooks) by how well they match.
 
 Matching (``text_match``) is PostgreSQL full-text search on PostgreSQL and a plain
 case-insensitive "contains" elsewhere (SQLite, the embedded default):
@@ -66,6 +69,9 @@ class SearchContext:
     membership: Membership  # the staff member searching
     text: str  # the cleaned query text (never empty)
     limit: int  # at most this many hits per provider
+    # What providers share within one search (read once, used by several: the regulated
+    # clients closed to the member, say), by key.
+    shared: dict = field(default_factory=dict, compare=False, repr=False)
 
 
 @dataclass(frozen=True)
@@ -193,6 +199,25 @@ def text_match(queryset: QuerySet, fields: Sequence[str], text: str) -> QuerySet
     return queryset.filter(condition).annotate(search_rank=Value(0.0, output_field=FloatField()))
 
 
+def newest_first(queryset: QuerySet, field: str = "created_at") -> QuerySet:
+    """Matches of ``text_match`` newest first (then by id).
+
+    On PostgreSQL the sort key is ``field + interval '0'``, an expression no btree index
+    serves: the planner then finds the matches through the GIN index and sorts them (top-N),
+    a cost that grows with the matches only. Sorting by the bare column would let it walk a
+    "newest first" index hoping to meet a match soon, which reads every row of the practice
+    for a rare word or a word found nowhere (its estimate of a word's frequency is a guess
+    for words outside the column's statistics)."""
+    from datetime import timedelta
+
+    from django.db.models import DateTimeField, ExpressionWrapper, F
+
+    if not uses_full_text():
+        return queryset.order_by(f"-{field}", "-pk")
+    key = ExpressionWrapper(F(field) + timedelta(0), output_field=DateTimeField())
+    return queryset.order_by(key.desc(), "-pk")
+
+
 # --- The index under row-level security -----------------------------------------------------
 
 # The function behind ``tsvector @@ tsquery``. It compares two already-parsed values and raises
@@ -266,7 +291,7 @@ def search(
         hits = entry.provider(context) if searchable(text) else []
         if not hits:
             continue
-        hits = sorted(hits[:limit], key=lambda hit: -hit.rank)
+        hits = hits[:limit]
         more = entry.more_url(practice.slug, text) if entry.more_url else ""
         groups.append(SearchGroup(entry.key, entry.label, hits, more))
     return groups

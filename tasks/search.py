@@ -1,7 +1,8 @@
 """Search providers of the tasks app: tasks and their comments (see ``secretary.search``).
 
 A regulated client's tasks and comments are found only by staff who signed its agreement.
-Search is a staff page: internal notes are searched too."""
+Search is a staff page: internal notes are searched too. Newest first
+(``secretary.search.newest_first``)."""
 
 from __future__ import annotations
 
@@ -10,8 +11,15 @@ from urllib.parse import urlencode
 from django.urls import reverse
 from django.utils.translation import gettext
 
-from clients.selectors import cleared_for_records
-from secretary.search import SearchContext, SearchHit, query_terms, snippet, text_match
+from clients.search import without_closed
+from secretary.search import (
+    SearchContext,
+    SearchHit,
+    newest_first,
+    query_terms,
+    snippet,
+    text_match,
+)
 from tasks.models import Comment, Task
 
 TASK_FIELDS = ("title", "description")
@@ -19,18 +27,16 @@ COMMENT_FIELDS = ("body",)
 
 
 def search_tasks(context: SearchContext) -> list[SearchHit]:
-    rows = (
+    matches = (
         text_match(
-            Task.objects.for_practice(context.practice).filter(
-                cleared_for_records(membership=context.membership)
-            ),
+            without_closed(Task.objects.for_practice(context.practice), context),
             TASK_FIELDS,
             context.text,
         )
         .select_related("client")
         .only("practice", "title", "description", "status", "created_at", "client__name")
-        .order_by("-search_rank", "-created_at", "-pk")[: context.limit]
     )
+    rows = newest_first(matches)[: context.limit]
     terms = query_terms(context.text)
     slug = context.practice.slug
     return [
@@ -51,18 +57,18 @@ def search_tasks(context: SearchContext) -> list[SearchHit]:
 
 
 def search_comments(context: SearchContext) -> list[SearchHit]:
-    rows = (
+    matches = (
         text_match(
-            Comment.objects.for_practice(context.practice).filter(
-                cleared_for_records(membership=context.membership, client_field="task__client")
+            without_closed(
+                Comment.objects.for_practice(context.practice), context, client_field="task__client"
             ),
             COMMENT_FIELDS,
             context.text,
         )
         .select_related("task__client")
         .only("practice", "body", "internal", "created_at", "task__title", "task__client__name")
-        .order_by("-search_rank", "-created_at", "-pk")[: context.limit]
     )
+    rows = newest_first(matches)[: context.limit]
     terms = query_terms(context.text)
     slug = context.practice.slug
     hits = []

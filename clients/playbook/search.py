@@ -10,10 +10,9 @@ from django.utils.translation import gettext as _
 
 from clients.playbook.content import SECTIONS, section_label
 from clients.playbook.models import Playbook
-from clients.playbook.selectors import clients_visible_to
+from clients.search import without_closed
+from secretary.search import SNIPPET_LENGTH as SNIPPET
 from secretary.search import SearchHit
-
-SNIPPET = 200
 
 
 def _texts(content: dict):
@@ -47,10 +46,11 @@ def search_playbooks(context) -> list:
     text = (context.text or "").strip()[:200]
     if not text:
         return []
-    visible = clients_visible_to(membership=context.membership).values("pk")
+    playbooks = Playbook.objects.for_practice(context.practice)
+    if not context.membership.is_admin:  # owners and admins open every client's playbook
+        playbooks = without_closed(playbooks, context)
     playbooks = (
-        Playbook.objects.for_practice(context.practice)
-        .filter(client__in=visible, version__gt=0)
+        playbooks.filter(version__gt=0)
         .filter(Q(client__name__icontains=text) | Q(content__icontains=text))
         .select_related("client")
         .order_by("-updated_at", "-pk")[: context.limit * 3]

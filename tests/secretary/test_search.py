@@ -222,9 +222,27 @@ def test_it_runs_one_query_per_kind_whatever_it_finds(world, secretary_client):
 
     assert few == many == nothing
     providers = len(core.providers())
-    # The request's own reads (session, user, memberships...) and one query per provider.
+    # The request's own reads (session, user, memberships...), the regulated clients closed
+    # to the member (read once for every provider: no regulated client here, one query) and
+    # one query per provider.
     baseline = _queries(secretary_client, "")
-    assert many - baseline == providers
+    assert many - baseline == 1 + providers
+
+
+def test_it_reads_the_closed_regulated_clients_once_per_search(world, secretary_client):
+    # Given two regulated clients, one of them closed to the secretary (no agreement)
+    for name in ("Clinic", "Counsel"):
+        client = ClientFactory(practice=world.practice, name=name, is_regulated=True)
+        TaskFactory(practice=world.practice, client=client, title=f"Kestrel task of {name}")
+    AgreementFactory(practice=world.practice, client=client, membership=world.secretary, kind="nda")
+    # When the secretary searches, the rule costs two reads in all (the regulated clients and
+    # the member's agreements), not one per provider
+    plain = _queries(secretary_client, "zeppelin")
+    assert plain - _queries(secretary_client, "") == 2 + len(core.providers())
+    # And only the open client's task is found
+    assert _groups(secretary_client.get(URL, {"q": "kestrel"})) == {
+        "tasks": ["Kestrel task of Counsel"]
+    }
 
 
 @pytest.mark.parametrize("text", BAD_TEXTS)

@@ -175,3 +175,53 @@ def test_the_check_warns_while_the_function_is_not_leakproof_and_the_index_is_th
     assert "task_search_idx" not in plan
     assert core.match_is_leakproof() is True
     assert search_indexes_usable(databases=["default"]) == []
+
+
+@pytest.fixture
+def desk_tasks(world):
+    """20,000 tasks written with a few words, one a day back from today, as the owner
+    analysed: the planner guesses that a word outside the column's statistics is in many
+    rows, as it does on a practice that writes the same few words all day."""
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from tasks.models import Task
+
+    client = ClientFactory(practice=world.practice, name="Northwind Legal")
+    now = timezone.now()
+    Task.objects.bulk_create(
+        (
+            Task(
+                practice=world.practice,
+                client=client,
+                title=("Renew lease", "Book flights", "Chase invoice")[n % 3],
+                status="todo",
+                created_at=now - timedelta(hours=n),
+            )
+            for n in range(20000)
+        ),
+        batch_size=5000,
+    )
+    with rls.owner_role(), connection.cursor() as cursor:
+        cursor.execute("ANALYZE tasks_task")
+        cursor.execute("SELECT gin_clean_pending_list('task_search_idx'::regclass)")
+
+
+@pytest.mark.postgres
+def test_a_word_found_nowhere_reads_the_gin_index_not_every_task(world, desk_tasks):
+    """Newest first must not let the planner walk ``task_recent_idx`` from the newest task on,
+    hoping to meet a match soon: for a word found nowhere that reads every task of the
+    practice. ``EXPLAIN ANALYZE`` of the provider's own query, as the app's role."""
+    context = SearchContext(
+        practice=world.practice, membership=world.secretary, text="zeppelin", limit=5
+    )
+    with rls.practice_transaction(world.practice):
+        with CaptureQueriesContext(connection) as queries:
+            assert search_tasks(context) == []
+        with connection.cursor() as cursor:
+            cursor.execute("EXPLAIN (ANALYZE, COSTS OFF, TIMING OFF) " + queries[-1]["sql"])
+            plan = "\n".join(row[0] for row in cursor.fetchall())
+
+    assert "task_recent_idx" not in plan, plan
+    assert "Bitmap Index Scan on task_search_idx" in plan, plan
