@@ -49,7 +49,13 @@ class SearchHitSerializer(serializers.Serializer):
         read_only=True, help_text=_("Plain text, at most about 200 characters.")
     )
     when = serializers.DateTimeField(read_only=True, allow_null=True)
-    rank = serializers.FloatField(read_only=True, help_text=_("Higher first within a kind."))
+    rank = serializers.FloatField(
+        read_only=True,
+        help_text=_(
+            "How well the words match, higher is better. Tasks, comments, documents and calls "
+            "come newest first; clients, contacts and playbooks best match first."
+        ),
+    )
 
 
 class SearchGroupSerializer(serializers.Serializer):

@@ -4,6 +4,7 @@ keyboard; Enter in a line saves), with the client's playbook answers to choose f
 from __future__ import annotations
 
 from django import forms
+from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
 
 from clients.models import Client, Contact
@@ -56,15 +57,40 @@ class CallForm(IdempotentFormMixin, forms.Form):
     )
     billable = forms.BooleanField(label=_("Bill the time"), required=False)
 
-    def __init__(self, *args, contacts=(), people=(), inquiries=(), **kwargs):
+    def __init__(self, *args, contacts=list, playbook=dict, **kwargs):
+        """``contacts`` and ``playbook`` are callables giving the client's contacts and its
+        playbook's content: read only when a choice needs them (rendering the form, or a
+        posted inquiry or recipient to check), so saving a plain call reads neither."""
         super().__init__(*args, **kwargs)
-        self.contacts = {str(contact.pk): contact for contact in contacts}
-        self.answers = {row["question"][:300]: row["answer"] for row in inquiries}
-        self.fields["inquiry"].choices = [
+        self._read_contacts, self._read_playbook = contacts, playbook
+        # Callables: Django calls them when the choices are first shown or checked.
+        self.fields["inquiry"].choices = self._inquiry_choices
+        self.fields["message_for"].choices = self._message_for_choices
+        self.fields["caller_name"].widget.attrs.update({"autofocus": True})
+        self.fields["caller_number"].widget.attrs.update({"inputmode": "tel"})
+
+    @cached_property
+    def playbook_content(self) -> dict:
+        return self._read_playbook() or {}
+
+    @cached_property
+    def contacts(self) -> dict:
+        return {str(contact.pk): contact for contact in self._read_contacts()}
+
+    @cached_property
+    def answers(self) -> dict:
+        inquiries = self.playbook_content.get("inquiries", [])
+        return {row["question"][:300]: row["answer"] for row in inquiries}
+
+    def _inquiry_choices(self) -> list:
+        return [
             ("", _("Not from the playbook")),
             *((question, question) for question in self.answers),
         ]
-        self.fields["message_for"].choices = [
+
+    def _message_for_choices(self) -> list:
+        people = [p.get("name") for p in self.playbook_content.get("people", []) if p.get("name")]
+        return [
             ("", _("Nobody in particular")),
             *((f"person:{name}", _("%(name)s (key person)") % {"name": name}) for name in people),
             *(
@@ -72,8 +98,6 @@ class CallForm(IdempotentFormMixin, forms.Form):
                 for pk, contact in self.contacts.items()
             ),
         ]
-        self.fields["caller_name"].widget.attrs.update({"autofocus": True})
-        self.fields["caller_number"].widget.attrs.update({"inputmode": "tel"})
 
     def service_data(self) -> dict:
         data = dict(self.cleaned_data)

@@ -79,6 +79,14 @@ def _message_recipient(practice: Practice, client: Client, data: dict) -> tuple:
     return contact, name
 
 
+def _visible(client: Client, actor: Membership) -> bool:
+    """Whether ``actor`` may log calls for ``client``: a query only for a regulated client
+    seen by a member who is not an owner or admin (``clients_visible_to``)."""
+    if actor.is_admin or not client.is_regulated:
+        return True
+    return clients_visible_to(membership=actor).filter(pk=client.pk).exists()
+
+
 def _minutes(value) -> int | None:
     if value in (None, ""):
         return None
@@ -108,7 +116,8 @@ def call_log(
         raise ApplicationError(_("Only staff of the practice can log calls."))
     if (
         client.practice_id != practice.pk
-        or not clients_visible_to(membership=actor).filter(pk=client.pk).exists()
+        or actor.practice_id != practice.pk
+        or not _visible(client, actor)
     ):
         raise _invalid("client", _("Choose a client of this practice."))
     values = {name: str(data.get(name) or "").strip() for name in TEXT_FIELDS}
@@ -145,7 +154,9 @@ def call_log(
         **values,
     )
     try:
-        call.full_clean()
+        # The practice, client and member are the objects checked above: no query to find
+        # them again.
+        call.full_clean(exclude=["practice", "client", "taken_by"])
     except ValidationError as error:
         raise ApplicationError(
             _("Please correct the errors below."), errors=error.message_dict

@@ -3,6 +3,7 @@ the portal's messages."""
 
 from __future__ import annotations
 
+import functools
 import zoneinfo
 
 from django import forms
@@ -46,15 +47,17 @@ def call_new(request):
     if client is None:
         picker = CallClientForm(clients=clients_visible_to(membership=request.membership))
         return render(request, "tasks/calls/call_new.html", {"picker": picker})
-    playbook = playbook_of(practice=request.practice, client=client)
-    content = playbook.content if playbook else {}
-    people = [p.get("name") for p in content.get("people", []) if p.get("name")]
-    options = {
-        "contacts": contacts_of(practice=request.practice, client=client),
-        "people": people,
-        "inquiries": content.get("inquiries", []),
-    }
-    form = CallForm(request.POST or None, **options)
+    read_playbook = functools.cache(lambda: playbook_of(practice=request.practice, client=client))
+
+    def content() -> dict:
+        playbook = read_playbook()
+        return playbook.content if playbook else {}
+
+    form = CallForm(
+        request.POST or None,
+        contacts=lambda: contacts_of(practice=request.practice, client=client),
+        playbook=content,
+    )
     if request.method == "POST":
         done, call = form_submit(
             request,
@@ -75,7 +78,7 @@ def call_new(request):
     return render(
         request,
         "tasks/calls/call_new.html",
-        {"client": client, "form": form, "content": content, "playbook": playbook},
+        {"client": client, "form": form, "content": content(), "playbook": read_playbook()},
         status=400 if form.is_bound and form.errors else 200,
     )
 

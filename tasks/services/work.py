@@ -215,6 +215,18 @@ def _apply_template(task: Task, template: TaskTemplate | None, checklist: Sequen
     )
 
 
+# Fields of a new task whose objects ``task_create`` checks itself (or receives as objects).
+RELATED_CHECKED = [
+    "practice",
+    "client",
+    "category",
+    "template",
+    "assignee",
+    "created_by",
+    "recurrence",
+]
+
+
 @transaction.atomic
 def task_create(
     *,
@@ -282,7 +294,9 @@ def task_create(
     if template is not None and not description:
         task.description = template.description
     task_sla_compute(task)
-    task.full_clean()
+    # The related objects were checked above (or come from the caller as objects): validating
+    # them again would read each one back.
+    task.full_clean(exclude=RELATED_CHECKED)
     task.save()
     _apply_template(task, template, checklist)
     event = activity_record(
