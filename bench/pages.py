@@ -117,6 +117,9 @@ def pages_for(seeded: Seeded) -> list[Page]:
         Page("journal list", book + "journal/"),
         Page("document list", app + "documents/"),
         Page("composed documents", app + "documents/composed/"),
+        Page("call list", app + "calls/"),
+        Page("held email", app + "email/held/"),
+        Page("transcription list", app + "transcription/"),
     ]
     chosen = {n.strip() for n in os.environ.get("BENCH_PAGES", "").split(",") if n.strip()}
     return [p for p in pages if not chosen or p.name in chosen or p.name == "baseline"]

@@ -11,7 +11,11 @@
   or unassigned, a tenth with a time entry, a tenth as many calendar events over 200 days;
 * one task with comments, a checklist and history (the task page);
 * ``tasks / 20`` invoices, the first client's books with ``tasks / 10`` posted entries of two lines each,
-  ``tasks / 20`` documents and ``tasks / 40`` composed documents of two versions each.
+  ``tasks / 20`` documents and ``tasks / 40`` composed documents of two versions each;
+* the front desk's lists: ``tasks / 20`` calls (a fifth with a message, a tenth with a
+  follow-up task), ``tasks / 200`` held emails and as many ignored ones, ``tasks / 200``
+  transcription jobs (on requested tasks); added to a practice seeded before they existed, on
+  its next run.
 
 On PostgreSQL the large tables go in with ``COPY`` (as the tables' owner, the practice
 policies lifted for the load only), the rest with ``bulk_create``; on SQLite everything with
@@ -127,7 +131,12 @@ def vacuum_analyze() -> None:
 
 
 def _found(practice: Practice) -> Seeded:
+    from tasks.calls.models import Call
+
     with practice_scope(practice):
+        if not Call.objects.for_practice(practice).exists():
+            with transaction.atomic():
+                _front_desk(practice, timezone.now())
         task = Task.objects.for_practice(practice).filter(title="The task page").first()
         contact = Contact.objects.for_practice(practice).filter(membership__isnull=False).first()
         return Seeded(
@@ -294,6 +303,7 @@ def _seed(slug: str, n_clients: int, n_tasks: int) -> Seeded:
     _billing(practice, clients, engagements, me_user, n_tasks, now)
     book = _books(practice, clients[0], n_tasks, now)
     _documents(practice, clients, me_user, n_tasks, now)
+    _front_desk(practice, now)
     return Seeded(
         practice=practice,
         secretary=me_user,
@@ -496,5 +506,92 @@ def _documents(practice, clients, user, n_tasks, now) -> None:
                 "pk", flat=True
             )
             for number in (1, 2)
+        ],
+    )
+
+
+def _front_desk(practice, now) -> None:
+    """Calls, held and ignored emails and transcription jobs, in proportion to
+    the practice's tasks (the measured secretary takes the calls)."""
+    from tasks.calls.models import Call, Urgency
+    from tasks.inbound.models import InboundMessage, InboundStatus
+    from tasks.transcription.models import TranscriptionJob, Turnaround
+
+    me_user = User.objects.get(email=f"{practice.slug}-secretary@bench.test")
+    me = Membership.objects.for_practice(practice).get(user=me_user)
+    clients = list(Client.objects.for_practice(practice).order_by("pk"))
+    contacts = {c.client_id: c for c in Contact.objects.for_practice(practice).order_by("-pk")}
+    n_tasks = Task.objects.for_practice(practice).count()
+    tasks = list(
+        Task.objects.for_practice(practice)
+        .order_by("pk")
+        .values_list("pk", "client_id")[: max(1, n_tasks // 20)]
+    )
+    insert(
+        Call,
+        [
+            Call(
+                practice=practice,
+                client_id=client_id,
+                received_at=now - timedelta(minutes=37 * n),
+                caller_name=f"Caller {n}",
+                caller_number=f"+61 2 5550 {n % 10000:04d}",
+                caller_company=f"Company {n % 97}",
+                reason="Asks about the invoice" if n % 3 else "Wants a call back",
+                message="Please call back before noon" if n % 5 == 0 else "",
+                message_for_contact=contacts.get(client_id) if n % 5 == 0 else None,
+                message_to_client=n % 5 == 0,
+                urgency=Urgency.URGENT if n % 7 == 0 else Urgency.NORMAL,
+                follow_up=n % 10 == 0,
+                task_id=task_id if n % 10 == 0 else None,
+                duration_minutes=3 + n % 12,
+                taken_by=me,
+                taken_by_name="Bench Secretary",
+            )
+            for n, (task_id, client_id) in enumerate(tasks)
+        ],
+    )
+    held = max(1, n_tasks // 200)
+    insert(
+        InboundMessage,
+        [
+            InboundMessage(
+                practice=practice,
+                client=clients[n % len(clients)],
+                message_id=f"<held-{n}@sender.example>",
+                status=InboundStatus.QUARANTINED if n < held else InboundStatus.IGNORED,
+                reason="Unknown sender" if n < held else "Auto-Submitted: auto-replied",
+                channel="mailgun",
+                sender_email=f"sender{n}@sender.example",
+                sender_name=f"Sender {n}",
+                subject=f"Question number {n}",
+                received_at=now - timedelta(hours=n),
+            )
+            for n in range(2 * held)
+        ],
+    )
+    requested = list(
+        Task.objects.for_practice(practice)
+        .filter(status=Status.REQUESTED)
+        .order_by("-pk")
+        .values_list("pk", "client_id")[:held]
+    )
+    insert(
+        TranscriptionJob,
+        [
+            TranscriptionJob(
+                practice=practice,
+                task_id=task_id,
+                client_id=client_id,
+                audio=f"transcription/{practice.pk}/bench-{n}.mp3",
+                audio_name=f"dictation-{n}.mp3",
+                audio_type="audio/mpeg",
+                audio_size=1_000_000 + n,
+                duration_seconds=Decimal(60 + n % 900),
+                turnaround=(Turnaround.choices[n % len(Turnaround.choices)][0]),
+                submitted_by=me,
+                created_at=now - timedelta(hours=n),
+            )
+            for n, (task_id, client_id) in enumerate(requested)
         ],
     )

@@ -20,6 +20,8 @@ from billing.models import Account, Invoice, JournalEntry, JournalLine
 from documents.models import Composition, CompositionVersion, Document
 from secretary.models import ActivityEvent
 from secretary.tenancy import practice_scope
+from tasks.calls.models import Call
+from tasks.inbound.models import InboundMessage, InboundStatus
 from tasks.models import CalendarEvent, Comment, Status, Task, TimeEntry
 from tests.conftest import client_for
 from tests.tasks.factories import ClientFactory, ContactFactory, EngagementFactory, TaskFactory
@@ -61,7 +63,8 @@ def office(world):
 def grow(world, office, count: int, start: int) -> None:
     """``count`` more rows of every kind the pages list: tasks in every status (assigned or
     not, late or not), their time and events, comments and history of the measured task,
-    invoices, journal entries with their lines, documents and composed documents."""
+    invoices, journal entries with their lines, documents and composed documents, calls (a
+    message, a follow-up task) and held or ignored emails."""
     practice, clients, now = world.practice, office["clients"], timezone.now()
     numbers = range(start, start + count)
     tasks = Task.objects.bulk_create(
@@ -239,6 +242,38 @@ def grow(world, office, count: int, start: int) -> None:
         ]
     )
 
+    Call.objects.bulk_create(
+        [
+            Call(
+                practice=practice,
+                client=clients[n % 2],
+                received_at=now - timedelta(minutes=n),
+                caller_name=f"Caller {n}",
+                message="Call back" if n % 2 else "",
+                message_to_client=bool(n % 2),
+                follow_up=n % 3 == 0,
+                task=tasks[n - start] if n % 3 == 0 else None,
+                taken_by=world.secretary,
+                taken_by_name="Secretary",
+            )
+            for n in numbers
+        ]
+    )
+    InboundMessage.objects.bulk_create(
+        [
+            InboundMessage(
+                practice=practice,
+                client=clients[n % 2],
+                message_id=f"<mail-{n}@sender.test>",
+                status=InboundStatus.QUARANTINED if n % 2 else InboundStatus.IGNORED,
+                reason="Unknown sender",
+                sender_email=f"sender{n}@sender.test",
+                subject=f"Mail {n}",
+            )
+            for n in numbers
+        ]
+    )
+
 
 def pages(world, office) -> dict[str, tuple[str, str]]:
     """Each page: (who asks, its address)."""
@@ -267,6 +302,8 @@ def pages(world, office) -> dict[str, tuple[str, str]]:
         "journal list": ("staff", app("journal_list", book_id=book)),
         "document list": ("staff", app("documents")),
         "composed documents": ("staff", app("composition_list")),
+        "call list": ("staff", app("call_list")),
+        "held email": ("staff", app("inbound_quarantine")),
     }
 
 
@@ -288,6 +325,8 @@ PAGES = [
     "journal list",
     "document list",
     "composed documents",
+    "call list",
+    "held email",
 ]
 
 
