@@ -75,6 +75,24 @@ def portal_nav_links(context):
     return _links(context, PORTAL_NAV, allowed)
 
 
+_MARK = 9876543210  # an id no row has, replaced by each row's
+
+
+def row_url(context, url_name: str, pk) -> str:
+    """``{% url url_name practice.slug pk %}`` for the rows of a list: reverse() once per
+    rendering and address, then each row's id in its place."""
+    key = ("row_url", url_name)
+    parts = context.render_context.get(key)
+    if parts is None:
+        url = reverse(url_name, args=[context["practice"].slug, _MARK])
+        prefix, _mark, suffix = url.rpartition(str(_MARK))
+        parts = context.render_context[key] = (prefix, suffix)
+    return f"{parts[0]}{pk}{parts[1]}"
+
+
+register.simple_tag(row_url, takes_context=True, name="row_url")
+
+
 @register.filter
 def in_time_zone(value, tz_name):
     """Show an aware datetime in a named time zone (e.g. the client's)."""

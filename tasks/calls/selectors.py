@@ -53,6 +53,25 @@ def calls_for(
     return calls.order_by("-received_at", "-id")
 
 
+# What a list of calls shows (``partials/rows.html``): no answers or notes read for the rows.
+LIST_FIELDS = (
+    "practice",
+    "client",
+    "client__name",
+    "received_at",
+    "caller_name",
+    "caller_company",
+    "urgency",
+    "reason",
+    "message",
+    "message_for_name",
+    "message_for_contact",
+    "message_for_contact__name",
+    "task",
+    "task__status",
+)
+
+
 def call_get(*, practice: Practice, call_id, membership: Membership | None = None) -> Call:
     call = calls_for(practice=practice, membership=membership).filter(pk=parse_id(call_id)).first()
     if call is None:

@@ -139,7 +139,7 @@ def call_list(request):
         since=values.get("since"),
         until=values.get("until"),
         zone=_zone(request),
-    )
+    ).only(*selectors.LIST_FIELDS)
     page = Paginator(calls, PAGE_SIZE).get_page(request.GET.get("page"))
     return render(
         request,
@@ -152,7 +152,9 @@ def call_list(request):
 
 
 def client_tab_context(request, client) -> dict:
-    calls = selectors.calls_for(practice=request.practice, client=client)[:25]
+    calls = selectors.calls_for(practice=request.practice, client=client).only(
+        *selectors.LIST_FIELDS
+    )[:25]
     return {"client": client, "calls": list(calls)}
 
 

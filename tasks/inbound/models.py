@@ -63,6 +63,11 @@ def raw_message_path(instance: InboundMessage, filename: str) -> str:
     return f"inbound/{instance.practice_id}/{uuid.uuid4().hex}.eml"
 
 
+def preview_line(text: str | None) -> str:
+    """The first 200 characters of a message's text, blanks collapsed."""
+    return " ".join((text or "").split())[:200]
+
+
 class InboundMessage(TenantModel):
     """One message received for a client, once per Message-ID."""
 
@@ -126,7 +131,7 @@ class InboundMessage(TenantModel):
 
     @property
     def preview(self) -> str:
-        return " ".join(self.body_text.split())[:200]
+        return preview_line(self.body_text)
 
 
 class EmailThread(TenantModel):

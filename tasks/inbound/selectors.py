@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from django.db.models import QuerySet
+from django.db.models.functions import Substr
 from django.http import Http404
 
 from clients.selectors import regulated_clients_closed_to
@@ -10,7 +11,8 @@ from secretary.limits import parse_id
 from secretary.models import Practice
 from tasks.inbound.models import EmailThread, InboundMessage, InboundStatus
 
-QUARANTINE_ROWS = 100
+HELD_PAGE_SIZE = 50
+PREVIEW_READ = 600  # characters of a body read for its 200-character preview line
 IGNORED_ROWS = 20
 
 
@@ -23,6 +25,16 @@ def held_messages(*, practice: Practice, membership) -> QuerySet[InboundMessage]
         .select_related("client")
         .defer("body_html")
         .order_by("-received_at", "-pk")
+    )
+
+
+def held_page_rows(*, practice: Practice, membership) -> QuerySet[InboundMessage]:
+    """``held_messages`` as the held email page lists them: the columns shown, and only the
+    start of each body (``body_start``) for its preview line, not whole messages."""
+    return (
+        held_messages(practice=practice, membership=membership)
+        .only("practice", "client__name", "received_at", "sender_name", "sender_email", "subject")
+        .annotate(body_start=Substr("body_text", 1, PREVIEW_READ))
     )
 
 

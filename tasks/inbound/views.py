@@ -4,6 +4,7 @@ ignored ones for diagnostics), the client page's Email tab with the client's add
 from __future__ import annotations
 
 from django.contrib import messages
+from django.core.paginator import Paginator
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -14,26 +15,27 @@ from secretary.access import staff_view
 from secretary.errors import ApplicationError
 from tasks.inbound import selectors, services
 from tasks.inbound.forms import AcceptForm
-from tasks.inbound.models import InboundMessage, InboundStatus
+from tasks.inbound.models import InboundMessage, InboundStatus, preview_line
 
 
 @staff_view
 @require_GET
 def inbound_quarantine(request):
     practice = request.practice
+    rows = selectors.held_page_rows(practice=practice, membership=request.membership)
+    page = Paginator(rows, selectors.HELD_PAGE_SIZE).get_page(request.GET.get("page"))
+    held = list(page.object_list)
+    for message in held:
+        message.preview_text = preview_line(message.body_start)
     return render(
         request,
         "tasks/inbound/quarantine.html",
         {
-            "held": list(
-                selectors.held_messages(practice=practice, membership=request.membership)[
-                    : selectors.QUARANTINE_ROWS
-                ]
-            ),
+            "page": page,
+            "held": held,
             "ignored": list(
                 selectors.ignored_messages(practice=practice)[: selectors.IGNORED_ROWS]
             ),
-            "accept_form": AcceptForm(),
         },
     )
 

@@ -7,14 +7,13 @@ did, as one tag each: lists call them for every row, where an include costs a te
 """
 
 from django import template
-from django.urls import reverse
 from django.utils import timezone
 from django.utils.html import format_html
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext_lazy as _
 
 from secretary import moments
-from secretary.templatetags.secretary_tags import zoned
+from secretary.templatetags.secretary_tags import row_url, zoned
 
 register = template.Library()
 
@@ -75,19 +74,10 @@ def status_badge(status, label):
     )
 
 
-_MARK = 9876543210  # an id no task has, replaced by each row's
-
-
 @register.simple_tag(takes_context=True)
 def task_url(context, task):
-    """``{% url 'task_detail' practice.slug task.pk %}`` for a list's rows: reverse() once per
-    rendering, then each row's id in its place."""
-    parts = context.render_context.get("task_url")
-    if parts is None:
-        url = reverse("task_detail", args=[context["practice"].slug, _MARK])
-        prefix, _mark, suffix = url.rpartition(str(_MARK))
-        parts = context.render_context["task_url"] = (prefix, suffix)
-    return f"{parts[0]}{task.pk}{parts[1]}"
+    """``{% url 'task_detail' practice.slug task.pk %}`` for a list's rows (``row_url``)."""
+    return row_url(context, "task_detail", task.pk)
 
 
 @register.simple_tag

@@ -17,9 +17,33 @@ def jobs_for(*, practice: Practice) -> QuerySet[TranscriptionJob]:
     return TranscriptionJob.objects.for_practice(practice).select_related(*RELATED)
 
 
+# What the job list shows: no transcript, no audio details beyond the name and length.
+LIST_FIELDS = (
+    "practice",
+    "client",
+    "client__name",
+    "task",
+    "task__status",
+    "task__due_at",
+    "task__assignee",
+    "task__assignee__user",
+    "task__assignee__user__full_name",
+    "task__assignee__user__email",
+    "audio_name",
+    "duration_seconds",
+    "position_seconds",
+    "created_at",
+)
+
+
 def jobs_list(*, practice: Practice, open_only: bool = False) -> QuerySet[TranscriptionJob]:
-    """The practice's jobs, newest first; ``open_only`` keeps those whose task is open."""
-    jobs = jobs_for(practice=practice)
+    """The practice's jobs as the list shows them, newest first; ``open_only`` keeps those
+    whose task is open."""
+    jobs = (
+        TranscriptionJob.objects.for_practice(practice)
+        .select_related("client", "task__assignee__user")
+        .only(*LIST_FIELDS)
+    )
     if open_only:
         jobs = jobs.filter(task__status__in=OPEN_STATUSES)
     return jobs

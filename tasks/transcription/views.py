@@ -4,6 +4,7 @@ workspace (player and transcript editor with autosave), the recording and the .d
 from __future__ import annotations
 
 from django.contrib import messages
+from django.core.paginator import Paginator
 from django.http import HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
@@ -19,6 +20,8 @@ from secretary.files import AUDIO, stored_file_response
 from tasks.transcription import selectors, services
 from tasks.transcription.forms import TranscriptionForm
 from tasks.transcription.services import DOCX, TranscriptConflict
+
+PAGE_SIZE = 50
 
 
 def _shortcuts():
@@ -43,8 +46,15 @@ def _staff_job(request, job_id):
 @require_GET
 def transcription_list(request):
     open_only = request.GET.get("show") != "all"
-    jobs = list(selectors.jobs_list(practice=request.practice, open_only=open_only)[:100])
-    return render(request, "tasks/transcription/list.html", {"jobs": jobs, "open_only": open_only})
+    jobs = selectors.jobs_list(practice=request.practice, open_only=open_only)
+    page = Paginator(jobs, PAGE_SIZE).get_page(request.GET.get("page"))
+    context = {
+        "page": page,
+        "jobs": list(page.object_list),
+        "open_only": open_only,
+        "query": "" if open_only else "show=all",
+    }
+    return render(request, "tasks/transcription/list.html", context)
 
 
 def _send(request, form):
