@@ -35,7 +35,14 @@ def tasks_for(*, practice: Practice) -> QuerySet[Task]:
 
 
 def task_get(*, practice: Practice, task_id) -> Task:
-    task = tasks_for(practice=practice).filter(pk=task_id).first()
+    """One task of the practice (404 otherwise), with ``transcription_job_id``: its
+    transcription job's id, or None (read in the same query, for the task page's link)."""
+    task = (
+        tasks_for(practice=practice)
+        .annotate(transcription_job_id=F("transcription__id"))
+        .filter(pk=task_id)
+        .first()
+    )
     if task is None:
         raise Http404
     return task

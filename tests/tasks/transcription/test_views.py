@@ -59,6 +59,19 @@ def test_staff_send_a_recording_and_land_in_the_workspace(world, desk, secretary
     assert job.turnaround == Turnaround.DAYS_5
 
 
+def test_the_task_page_links_to_its_transcription_workspace(world, desk, secretary_client):
+    # Given a transcription job's task, and a task without a job
+    job = job_for(TaskFactory(practice=world.practice, client=desk.client))
+    plain = TaskFactory(practice=world.practice, client=desk.client)
+    workspace = url(world, "transcription_workspace", job_id=job.pk)
+    # When staff open each task's page
+    with_job = secretary_client.get(url(world, "task_detail", task_id=job.task_id))
+    without = secretary_client.get(url(world, "task_detail", task_id=plain.pk))
+    # Then only the job's task links to its workspace
+    assert f'href="{workspace}"' in with_job.content.decode()
+    assert "transcription workspace" not in without.content.decode()
+
+
 @pytest.mark.parametrize(
     ("upload", "message"),
     [
