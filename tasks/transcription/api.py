@@ -151,6 +151,7 @@ class JobList(JobMixin, generics.ListAPIView):
     """Transcription jobs, newest first (client contacts: their client's)."""
 
     parser_classes = [MultiPartParser, FormParser]
+    upload_limit = staticmethod(services.max_audio_bytes)  # secretary.upload_limits
     filterset_class = None
     search_fields = ["audio_name"]
     ordering_fields = ["created_at"]

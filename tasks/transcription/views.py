@@ -17,6 +17,7 @@ from clients.services import regulated_view_record
 from secretary.access import staff_view
 from secretary.errors import ApplicationError, form_submit
 from secretary.files import AUDIO, stored_file_response
+from secretary.upload_limits import upload_limit
 from tasks.transcription import selectors, services
 from tasks.transcription.forms import TranscriptionForm
 from tasks.transcription.services import DOCX, TranscriptConflict
@@ -72,6 +73,7 @@ def _send(request, form):
     return form_submit(request, form, action, success=_("The recording was sent."))
 
 
+@upload_limit(services.max_audio_bytes)
 @staff_view
 @require_http_methods(["GET", "POST"])
 def transcription_new(request):
@@ -174,6 +176,7 @@ def _ascii(text: str) -> str:
     return "".join(c if c.isascii() and (c.isalnum() or c in "-_ ") else "_" for c in text)[:100]
 
 
+@upload_limit(services.max_audio_bytes)
 @contact_view("requests")
 @require_http_methods(["GET", "POST"])
 def portal_transcription_new(request):

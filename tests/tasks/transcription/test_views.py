@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.core.files.uploadhandler import FileUploadHandler
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
@@ -239,3 +240,91 @@ def test_the_lists_cost_the_same_queries_whatever_their_length(
         job_for(TaskFactory(practice=world.practice, client=desk.client, assignee=world.owner))
     assert _count(secretary_client, url(world, "transcription_list")) == staff_few
     assert _count(contact_client, url(world, "portal_transcription_list")) == portal_few
+
+
+# --- An upload over the limit, refused before it is read -------------------------------------
+
+READ = []
+
+
+class RecordingUploadHandler(FileUploadHandler):
+    """Notes every upload Django starts reading (the test's proof that none was)."""
+
+    def new_file(self, field_name, file_name, *args, **kwargs):
+        READ.append(file_name)
+        super().new_file(field_name, file_name, *args, **kwargs)
+
+    def receive_data_chunk(self, raw_data, start):
+        return raw_data
+
+    def file_complete(self, file_size):
+        return None
+
+
+@pytest.fixture
+def tiny_limit(settings):
+    """A 1 KB limit for recordings, and the handler that records what is read first."""
+    settings.TRANSCRIPTION_MAX_AUDIO_BYTES = 1024
+    settings.FILE_UPLOAD_HANDLERS = [
+        f"{__name__}.RecordingUploadHandler",
+        *settings.FILE_UPLOAD_HANDLERS,
+    ]
+    READ.clear()
+    # Over the limit and the allowance for the rest of the form.
+    return SimpleUploadedFile("long.wav", wav_bytes(1.0) * 130, content_type="audio/wav")  # 2 MB
+
+
+@pytest.mark.parametrize("who", ["staff", "contact"])
+def test_an_upload_over_the_limit_is_refused_unread(
+    world, desk, secretary_client, contact_client, tiny_limit, who
+):
+    browser, name = (
+        (secretary_client, "transcription_new")
+        if who == "staff"
+        else (contact_client, "portal_transcription_new")
+    )
+    body = {"client": desk.client.pk, "audio": tiny_limit, "turnaround": Turnaround.HOURS_24}
+
+    response = browser.post(url(world, name), body)
+
+    assert response.status_code == 413
+    assert "larger than the 0 MB limit: nothing was uploaded" in response.content.decode()
+    assert READ == []
+    assert not jobs(world).exists()
+    assert not Task.objects.for_practice(world.practice).exists()
+
+
+def test_the_api_refuses_an_upload_over_the_limit_unread(world, desk, tiny_limit):
+    api = client_for(world.secretary.user)
+
+    response = api.post(
+        url(world, "api_transcription_list"),
+        {"client": desk.client.pk, "audio": tiny_limit, "turnaround": Turnaround.HOURS_24},
+    )
+
+    assert response.status_code == 413
+    assert "nothing was uploaded" in response.json()["detail"]
+    assert READ == []
+    assert not jobs(world).exists()
+
+
+def test_an_upload_within_the_bound_is_read_and_checked_by_the_form(
+    world, desk, contact_client, tiny_limit
+):
+    # A body within limit + allowance reaches the form, whose own check names the file.
+    response = contact_client.post(
+        url(world, "portal_transcription_new"),
+        {"audio": wav_upload(seconds=1), "turnaround": Turnaround.HOURS_24},
+    )
+    assert response.status_code == 400
+    assert "“interview.wav” is larger than the 0 MB limit" in response.content.decode()
+    assert READ == ["interview.wav"]
+
+
+def test_the_limit_is_checked_before_the_csrf_check_reads_the_body():
+    from django.conf import settings
+
+    order = settings.MIDDLEWARE
+    assert order.index("secretary.upload_limits.UploadLimitMiddleware") < order.index(
+        "django.middleware.csrf.CsrfViewMiddleware"
+    )
