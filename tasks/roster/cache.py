@@ -53,6 +53,12 @@ def week_key(practice_id: int, token: str, monday) -> str:
     return f"roster:gaps:{practice_id}:{token}:{monday:%Y%m%d}"
 
 
+def cover_key(practice_id: int, token: str, client_id: int, start, end) -> str:
+    """A client's duties over a range (the portal's "who covers you"), under the same version:
+    the same rows decide them as the gaps."""
+    return f"roster:cover:{practice_id}:{token}:{client_id}:{start:%Y%m%d%H%M}:{end:%Y%m%d%H%M}"
+
+
 # Versions this process could not renew while Redis was down, renewed once it answers.
 _owed: set[int | str] = set()
 

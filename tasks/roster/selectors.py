@@ -546,10 +546,9 @@ class Cover:
 def client_cover(*, practice, client: Client, start: datetime, end: datetime) -> list[Cover]:
     """The people really on duty for ``client`` over the range, first names only, in the
     order they come on duty (nothing of any other client)."""
-    found = rosters(practice=practice, start=start, end=end, client_ids=[client.pk])
-    if not found:
+    duties = _client_duties(practice=practice, client=client, start=start, end=end)
+    if not duties:
         return []
-    duties = found[0].result.duties
     names = {
         m.pk: m.user.get_short_name()
         for m in staff_of(practice).filter(pk__in={d.member for d in duties})
@@ -562,6 +561,25 @@ def client_cover(*, practice, client: Client, start: datetime, end: datetime) ->
     for cover in by_member.values():
         cover.spans = gaps.merge(cover.spans)
     return list(by_member.values())
+
+
+def _client_duties(*, practice, client: Client, start: datetime, end: datetime) -> list:
+    """The client's duties over the range: computed by ``rosters``, kept in the cache under
+    the practice's roster version (``tasks.roster.cache``) like the gaps."""
+
+    def compute() -> list:
+        found = rosters(practice=practice, start=start, end=end, client_ids=[client.pk])
+        return list(found[0].result.duties) if found else []
+
+    if roster_cache.pending(practice.pk) or not roster_cache.usable():
+        return compute()
+    token = roster_cache.version(practice.pk)
+    key = roster_cache.cover_key(practice.pk, token, client.pk, start, end)
+    duties = django_cache.get(key)
+    if duties is None:
+        duties = compute()
+        django_cache.set(key, duties, timeout=roster_cache.WEEK_TIMEOUT)
+    return duties
 
 
 FEED_WEEKS = 8

@@ -46,3 +46,44 @@ def test_the_contact_sees_who_covers_them_in_their_own_zone(world, contact_clien
     # Sydney 09:00-17:00 is the afternoon or evening before in Los Angeles, never 09:00.
     assert "09:00" not in section
     assert Contact.objects.for_practice(world.practice).count() == 1
+
+
+def test_the_cover_is_kept_until_the_roster_changes(world, contact_client):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    world.secretary.user.full_name = "Riley Chen"
+    world.secretary.user.save()
+    world.admin.user.full_name = "Morgan Secretworth"
+    world.admin.user.save()
+    mine = ClientFactory(practice=world.practice, name="Northwind", status="active")
+    ContactFactory(practice=world.practice, client=mine, membership=world.client_contact)
+    engagement = EngagementFactory(practice=world.practice, client=mine)
+
+    def shift(member, weekday):
+        Shift.objects.create(
+            practice=world.practice,
+            engagement=engagement,
+            membership=member,
+            weekday=weekday,
+            start=time(9),
+            end=time(17),
+        )
+
+    for weekday in range(7):
+        shift(world.secretary, weekday)
+    home = reverse("portal_home", args=[world.practice.slug])
+
+    def cover() -> str:
+        html = contact_client.get(home).content.decode()
+        return html.split('id="who-covers"')[1].split("</section>")[0]
+
+    # Given the cover was read once
+    assert "Riley" in cover()
+    with CaptureQueriesContext(connection) as first:
+        cover()
+    # When nothing changed, a second look reads the roster from the cache
+    assert not any("tasks_shift" in q["sql"] for q in first.captured_queries)
+    # And once another member takes a shift, the contact sees them at once
+    shift(world.admin, 0)
+    assert "Morgan" in cover()
