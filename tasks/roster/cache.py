@@ -59,6 +59,11 @@ def cover_key(practice_id: int, token: str, client_id: int, start, end) -> str:
     return f"roster:cover:{practice_id}:{token}:{client_id}:{start:%Y%m%d%H%M}:{end:%Y%m%d%H%M}"
 
 
+def duty_key(practice_id: int, token: str, membership_id: int, hour) -> str:
+    """A member's planned duties from an hour on (the dashboard's "where am I on duty")."""
+    return f"roster:duty:{practice_id}:{token}:{membership_id}:{hour:%Y%m%d%H}"
+
+
 # Versions this process could not renew while Redis was down, renewed once it answers.
 _owed: set[int | str] = set()
 

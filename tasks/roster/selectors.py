@@ -383,6 +383,44 @@ def duty_of(*, practice, membership: Membership, at: datetime | None = None) -> 
     """Where ``membership`` is on duty now, and their next shift (two weeks ahead)."""
     at = at or timezone.now()
     end = at + ROUTING_HORIZON
+    result = MyDuty()
+    upcoming: list[MemberDuty] = []
+    for client, start, finish, backup in _planned_for(practice, membership, at):
+        if finish <= at or start >= end:
+            continue
+        duty = MemberDuty(client, max(start, at), min(finish, end), backup=backup)
+        if not backup:
+            upcoming.append(duty)
+        elif duty.start <= at:
+            result.now.append(duty)
+    upcoming.sort(key=lambda d: d.start)
+    result.now = [d for d in upcoming if d.start <= at] + result.now
+    result.next = next((d for d in upcoming if d.start > at), None)
+    return result
+
+
+def _planned_for(practice, membership: Membership, at: datetime) -> list[tuple]:
+    """``(client, start, end, backup)`` of the member's planned duties from the start of the
+    hour of ``at`` to an hour past the routing horizon (what ``duty_of`` clips), kept in the
+    cache under the roster's version for that hour (``tasks.roster.cache``)."""
+    hour = at.astimezone(UTC).replace(minute=0, second=0, microsecond=0)
+
+    def compute() -> list[tuple]:
+        return _compute_planned_for(practice, membership, hour)
+
+    if roster_cache.pending(practice.pk) or not roster_cache.usable():
+        return compute()
+    token = roster_cache.version(practice.pk)
+    key = roster_cache.duty_key(practice.pk, token, membership.pk, hour)
+    planned = django_cache.get(key)
+    if planned is None:
+        planned = compute()
+        django_cache.set(key, planned, timeout=roster_cache.WEEK_TIMEOUT)
+    return planned
+
+
+def _compute_planned_for(practice, membership: Membership, hour: datetime) -> list[tuple]:
+    end = hour + ROUTING_HORIZON + timedelta(hours=1)
     mine = set(
         Shift.objects.for_practice(practice)
         .filter(membership=membership)
@@ -394,23 +432,19 @@ def duty_of(*, practice, membership: Membership, at: datetime | None = None) -> 
     )
     mine |= set(
         ShiftException.objects.for_practice(practice)
-        .filter(replacement=membership, date__gte=at.date() - timedelta(days=1))
+        .filter(replacement=membership, date__gte=hour.date() - timedelta(days=1))
         .values_list("shift__engagement_id", flat=True)
     )
-    result = MyDuty()
     if not mine:
-        return result
-    upcoming: list[MemberDuty] = []
-    for entry in rosters(practice=practice, start=at, end=end, engagement_ids=mine):
+        return []
+    planned = []
+    for entry in rosters(practice=practice, start=hour, end=end, engagement_ids=mine):
         for duty in entry.rostered:
             if duty.member == membership.pk:
-                upcoming.append(MemberDuty(entry.client, duty.start, duty.end))
-            elif duty.backup == membership.pk and duty.start <= at:
-                result.now.append(MemberDuty(entry.client, duty.start, duty.end, backup=True))
-    upcoming.sort(key=lambda d: d.start)
-    result.now = [d for d in upcoming if d.start <= at] + result.now
-    result.next = next((d for d in upcoming if d.start > at), None)
-    return result
+                planned.append((entry.client, duty.start, duty.end, False))
+            elif duty.backup == membership.pk:
+                planned.append((entry.client, duty.start, duty.end, True))
+    return planned
 
 
 def handovers_for(

@@ -13,6 +13,7 @@ from tasks import services as task_services
 from tasks.roster.models import Handover, Rotation, RotationMember, Shift
 from tests.conftest import client_for
 from tests.tasks.factories import ClientFactory, ContactFactory, EngagementFactory, TaskFactory
+from tests.tasks.roster.test_gap_cache import settle
 
 pytestmark = pytest.mark.django_db
 
@@ -104,6 +105,26 @@ def test_a_handover_note_comes_first_on_the_next_members_dashboard(world, on_cal
     admin.post(reverse("roster_handover_read", args=[world.practice.slug, note.pk]))
     html = admin.get(reverse("dashboard", args=[world.practice.slug])).content.decode()
     assert "The bank calls back at 10." not in html
+
+
+def test_the_dashboard_keeps_the_members_duties_until_the_roster_changes(world, on_call):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    settle()  # the test's own transaction never commits the roster written by the fixture
+    admin = client_for(world.admin.user)
+    dashboard = reverse("dashboard", args=[world.practice.slug])
+    # Given the admin's dashboard was seen once (on duty for the on-call client)
+    assert "Nightjar" in admin.get(dashboard).content.decode()
+    # When it is seen again, the duties come from the cache
+    with CaptureQueriesContext(connection) as again:
+        html = admin.get(dashboard).content.decode()
+    assert "On duty now" in html and "Nightjar" in html
+    assert not any("tasks_rotation" in q["sql"] for q in again.captured_queries)
+    # And once the admin leaves the rotation, the next look says so
+    RotationMember.objects.for_practice(world.practice).filter(membership=world.admin).delete()
+    settle()
+    assert "You are not on duty now." in admin.get(dashboard).content.decode()
 
 
 def test_an_empty_handover_note_is_refused(world, on_call):
