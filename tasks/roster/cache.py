@@ -1,4 +1,6 @@
-"""The practice's gaps, kept per week in the cache under a version the roster's writes change.
+"""The practice's gaps, kept per week in the cache under a version the roster's writes change;
+under the same version, a client's cover (the portal) and a member's planned duties from an
+hour on (the dashboard), which the same rows decide.
 
 A week's gaps (every active engagement, Monday 00:00 to Monday 00:00 UTC) depend only on rows
 of the database: engagements and their coverage windows, shifts and their exceptions,
