@@ -4,6 +4,8 @@ zone, nothing of other clients."""
 from datetime import time
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from clients.models import Contact
@@ -14,11 +16,15 @@ from tests.tasks.roster.test_gap_cache import settle
 pytestmark = pytest.mark.django_db
 
 
-def test_the_contact_sees_who_covers_them_in_their_own_zone(world, contact_client):
-    world.secretary.user.full_name = "Riley Chen"
-    world.secretary.user.save()
-    world.admin.user.full_name = "Morgan Secretworth"
-    world.admin.user.save()
+@pytest.fixture
+def named_staff(world):
+    """The secretary is Riley Chen, the admin Morgan Secretworth."""
+    for membership, name in ((world.secretary, "Riley Chen"), (world.admin, "Morgan Secretworth")):
+        membership.user.full_name = name
+        membership.user.save()
+
+
+def test_the_contact_sees_who_covers_them_in_their_own_zone(world, named_staff, contact_client):
     mine = ClientFactory(practice=world.practice, name="Northwind", status="active")
     ContactFactory(
         practice=world.practice,
@@ -49,14 +55,7 @@ def test_the_contact_sees_who_covers_them_in_their_own_zone(world, contact_clien
     assert Contact.objects.for_practice(world.practice).count() == 1
 
 
-def test_the_cover_is_kept_until_the_roster_changes(world, contact_client):
-    from django.db import connection
-    from django.test.utils import CaptureQueriesContext
-
-    world.secretary.user.full_name = "Riley Chen"
-    world.secretary.user.save()
-    world.admin.user.full_name = "Morgan Secretworth"
-    world.admin.user.save()
+def test_the_cover_is_kept_until_the_roster_changes(world, named_staff, contact_client):
     mine = ClientFactory(practice=world.practice, name="Northwind", status="active")
     ContactFactory(practice=world.practice, client=mine, membership=world.client_contact)
     engagement = EngagementFactory(practice=world.practice, client=mine)
