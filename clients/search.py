@@ -10,7 +10,14 @@ from django.utils.translation import gettext
 
 from clients.models import Client, Contact
 from clients.selectors import regulated_clients_closed_to
-from secretary.search import SearchContext, SearchHit, query_terms, snippet, text_match
+from secretary.search import (
+    SearchContext,
+    SearchHit,
+    newest_first,
+    query_terms,
+    snippet,
+    text_match,
+)
 
 CLIENT_FIELDS = ("name", "billing_email")
 CONTACT_FIELDS = ("name", "email", "phone", "title")
@@ -94,6 +101,27 @@ def search_contacts(context: SearchContext) -> list[SearchHit]:
         )
         for contact in rows
     ]
+
+
+def newest_matches(
+    model,
+    context,
+    fields,
+    *,
+    columns,
+    related=("client",),
+    client_field: str = "client",
+    when: str = "created_at",
+    every_client: bool = False,
+) -> list:
+    """The newest ``context.limit`` rows of ``model`` in the practice whose ``fields`` match
+    the text (``text_match``, ``newest_first`` on ``when``), reading ``columns`` only, without
+    the rows of the clients closed to the member unless ``every_client``."""
+    rows = model.objects.for_practice(context.practice)
+    if not every_client:
+        rows = without_closed(rows, context, client_field=client_field)
+    matches = text_match(rows, fields, context.text).select_related(*related).only(*columns)
+    return list(newest_first(matches, when)[: context.limit])
 
 
 def clients_more_url(practice_slug: str, text: str) -> str:

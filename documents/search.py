@@ -10,31 +10,25 @@ from urllib.parse import urlencode
 from django.urls import reverse
 from django.utils.translation import gettext
 
-from clients.search import without_closed
+from clients.search import newest_matches
 from documents.models import Document
 from secretary.search import (
     SearchContext,
     SearchHit,
-    newest_first,
     query_terms,
     snippet,
-    text_match,
 )
 
 DOCUMENT_FIELDS = ("title",)
 
 
 def search_documents(context: SearchContext) -> list[SearchHit]:
-    matches = (
-        text_match(
-            without_closed(Document.objects.for_practice(context.practice), context),
-            DOCUMENT_FIELDS,
-            context.text,
-        )
-        .select_related("client")
-        .only("practice", "title", "kind", "status", "created_at", "client__name")
+    rows = newest_matches(
+        Document,
+        context,
+        DOCUMENT_FIELDS,
+        columns=("practice", "title", "kind", "status", "created_at", "client__name"),
     )
-    rows = newest_first(matches)[: context.limit]
     terms = query_terms(context.text)
     slug = context.practice.slug
     hits = []

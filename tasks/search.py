@@ -11,14 +11,12 @@ from urllib.parse import urlencode
 from django.urls import reverse
 from django.utils.translation import gettext
 
-from clients.search import without_closed
+from clients.search import newest_matches
 from secretary.search import (
     SearchContext,
     SearchHit,
-    newest_first,
     query_terms,
     snippet,
-    text_match,
 )
 from tasks.models import Comment, Task
 
@@ -27,16 +25,12 @@ COMMENT_FIELDS = ("body",)
 
 
 def search_tasks(context: SearchContext) -> list[SearchHit]:
-    matches = (
-        text_match(
-            without_closed(Task.objects.for_practice(context.practice), context),
-            TASK_FIELDS,
-            context.text,
-        )
-        .select_related("client")
-        .only("practice", "title", "description", "status", "created_at", "client__name")
+    rows = newest_matches(
+        Task,
+        context,
+        TASK_FIELDS,
+        columns=("practice", "title", "description", "status", "created_at", "client__name"),
     )
-    rows = newest_first(matches)[: context.limit]
     terms = query_terms(context.text)
     slug = context.practice.slug
     return [
@@ -57,18 +51,14 @@ def search_tasks(context: SearchContext) -> list[SearchHit]:
 
 
 def search_comments(context: SearchContext) -> list[SearchHit]:
-    matches = (
-        text_match(
-            without_closed(
-                Comment.objects.for_practice(context.practice), context, client_field="task__client"
-            ),
-            COMMENT_FIELDS,
-            context.text,
-        )
-        .select_related("task__client")
-        .only("practice", "body", "internal", "created_at", "task__title", "task__client__name")
+    rows = newest_matches(
+        Comment,
+        context,
+        COMMENT_FIELDS,
+        columns=("practice", "body", "internal", "created_at", "task__title", "task__client__name"),
+        related=("task__client",),
+        client_field="task__client",
     )
-    rows = newest_first(matches)[: context.limit]
     terms = query_terms(context.text)
     slug = context.practice.slug
     hits = []

@@ -8,8 +8,8 @@ from __future__ import annotations
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
-from clients.search import without_closed
-from secretary.search import SearchHit, newest_first, query_terms, snippet, text_match
+from clients.search import newest_matches
+from secretary.search import SearchHit, query_terms, snippet
 from tasks.calls.models import Call
 
 # The order of the stored search vector's fields (tasks migration 0012).
@@ -18,15 +18,14 @@ FIELDS = ("caller_name", "caller_company", "caller_number", "reason", "message",
 
 def search_calls(context) -> list:
     """Calls whose caller, company, number, reason, message or answer holds the words."""
-    calls = Call.objects.for_practice(context.practice)
-    if not context.membership.is_admin:
-        calls = without_closed(calls, context)
-    rows = (
-        text_match(calls, FIELDS, context.text)
-        .select_related("client")
-        .only("practice", *FIELDS, "received_at", "client__name")
+    rows = newest_matches(
+        Call,
+        context,
+        FIELDS,
+        columns=("practice", *FIELDS, "received_at", "client__name"),
+        when="received_at",
+        every_client=context.membership.is_admin,  # owners and admins see every client's calls
     )
-    rows = newest_first(rows, "received_at")[: context.limit]
     terms = query_terms(context.text)
     hits = []
     for call in rows:
