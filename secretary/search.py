@@ -34,11 +34,11 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import TYPE_CHECKING, Any
 
 from django.db import connection, migrations
-from django.db.models import Q, QuerySet
+from django.db.models import DateTimeField, ExpressionWrapper, F, Q, QuerySet
 from django.utils.translation import gettext_lazy as _
 
 if TYPE_CHECKING:
@@ -208,10 +208,6 @@ def newest_first(queryset: QuerySet, field: str = "created_at") -> QuerySet:
     "newest first" index hoping to meet a match soon, which reads every row of the practice
     for a rare word or a word found nowhere (its estimate of a word's frequency is a guess
     for words outside the column's statistics)."""
-    from datetime import timedelta
-
-    from django.db.models import DateTimeField, ExpressionWrapper, F
-
     if not uses_full_text():
         return queryset.order_by(f"-{field}", "-pk")
     key = ExpressionWrapper(F(field) + timedelta(0), output_field=DateTimeField())

@@ -20,6 +20,8 @@ ends before that leaves the old weeks readable until they expire: ``WEEK_TIMEOUT
 from __future__ import annotations
 
 import uuid
+from collections.abc import Callable
+from typing import Any
 
 from django.core.cache import cache
 from django.db import transaction
@@ -55,15 +57,18 @@ def week_key(practice_id: int, token: str, monday) -> str:
     return f"roster:gaps:{practice_id}:{token}:{monday:%Y%m%d}"
 
 
-def cover_key(practice_id: int, token: str, client_id: int, start, end) -> str:
-    """A client's duties over a range (the portal's "who covers you"), under the same version:
-    the same rows decide them as the gaps."""
-    return f"roster:cover:{practice_id}:{token}:{client_id}:{start:%Y%m%d%H%M}:{end:%Y%m%d%H%M}"
-
-
-def duty_key(practice_id: int, token: str, membership_id: int, hour) -> str:
-    """A member's planned duties from an hour on (the dashboard's "where am I on duty")."""
-    return f"roster:duty:{practice_id}:{token}:{membership_id}:{hour:%Y%m%d%H}"
+def kept(practice_id: int, name: str, compute: Callable[[], Any]) -> Any:
+    """``compute()``'s value for the practice's current version, from the cache when it holds
+    it (``name`` says what, besides the version: "cover:<client>:<range>"). Computed afresh,
+    and not stored, while this transaction changed the roster or Redis does not answer."""
+    if pending(practice_id) or not usable():
+        return compute()
+    key = f"roster:{practice_id}:{version(practice_id)}:{name}"
+    value = cache.get(key)
+    if value is None:
+        value = compute()
+        cache.set(key, value, timeout=WEEK_TIMEOUT)
+    return value
 
 
 # Versions this process could not renew while Redis was down, renewed once it answers.

@@ -404,19 +404,11 @@ def _planned_for(practice, membership: Membership, at: datetime) -> list[tuple]:
     hour of ``at`` to an hour past the routing horizon (what ``duty_of`` clips), kept in the
     cache under the roster's version for that hour (``tasks.roster.cache``)."""
     hour = at.astimezone(UTC).replace(minute=0, second=0, microsecond=0)
-
-    def compute() -> list[tuple]:
-        return _compute_planned_for(practice, membership, hour)
-
-    if roster_cache.pending(practice.pk) or not roster_cache.usable():
-        return compute()
-    token = roster_cache.version(practice.pk)
-    key = roster_cache.duty_key(practice.pk, token, membership.pk, hour)
-    planned = django_cache.get(key)
-    if planned is None:
-        planned = compute()
-        django_cache.set(key, planned, timeout=roster_cache.WEEK_TIMEOUT)
-    return planned
+    return roster_cache.kept(
+        practice.pk,
+        f"duty:{membership.pk}:{hour:%Y%m%d%H}",
+        lambda: _compute_planned_for(practice, membership, hour),
+    )
 
 
 def _compute_planned_for(practice, membership: Membership, hour: datetime) -> list[tuple]:
@@ -605,15 +597,8 @@ def _client_duties(*, practice, client: Client, start: datetime, end: datetime) 
         found = rosters(practice=practice, start=start, end=end, client_ids=[client.pk])
         return list(found[0].result.duties) if found else []
 
-    if roster_cache.pending(practice.pk) or not roster_cache.usable():
-        return compute()
-    token = roster_cache.version(practice.pk)
-    key = roster_cache.cover_key(practice.pk, token, client.pk, start, end)
-    duties = django_cache.get(key)
-    if duties is None:
-        duties = compute()
-        django_cache.set(key, duties, timeout=roster_cache.WEEK_TIMEOUT)
-    return duties
+    name = f"cover:{client.pk}:{start:%Y%m%d%H%M}:{end:%Y%m%d%H%M}"
+    return roster_cache.kept(practice.pk, name, compute)
 
 
 FEED_WEEKS = 8

@@ -1,17 +1,14 @@
 """The portal shows a client who covers them this week: first names, hours in the contact's
 zone, nothing of other clients."""
 
-from datetime import time
-
 import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from clients.models import Contact
-from tasks.roster.models import Shift
 from tests.tasks.factories import ClientFactory, ContactFactory, EngagementFactory
-from tests.tasks.roster.test_gap_cache import settle
+from tests.tasks.roster.test_gap_cache import settle, shift
 
 pytestmark = pytest.mark.django_db
 
@@ -36,14 +33,7 @@ def test_the_contact_sees_who_covers_them_in_their_own_zone(world, named_staff, 
     for client, member in ((mine, world.secretary), (other, world.admin)):
         engagement = EngagementFactory(practice=world.practice, client=client)  # Sydney 9-17
         for weekday in range(7):
-            Shift.objects.create(
-                practice=world.practice,
-                engagement=engagement,
-                membership=member,
-                weekday=weekday,
-                start=time(9),
-                end=time(17),
-            )
+            shift(world, engagement, weekday, member)
     page = contact_client.get(reverse("portal_home", args=[world.practice.slug]))
     html = page.content.decode()
     section = html.split('id="who-covers"')[1].split("</section>")[0]
@@ -60,18 +50,8 @@ def test_the_cover_is_kept_until_the_roster_changes(world, named_staff, contact_
     ContactFactory(practice=world.practice, client=mine, membership=world.client_contact)
     engagement = EngagementFactory(practice=world.practice, client=mine)
 
-    def shift(member, weekday):
-        Shift.objects.create(
-            practice=world.practice,
-            engagement=engagement,
-            membership=member,
-            weekday=weekday,
-            start=time(9),
-            end=time(17),
-        )
-
     for weekday in range(7):
-        shift(world.secretary, weekday)
+        shift(world, engagement, weekday, world.secretary)
     home = reverse("portal_home", args=[world.practice.slug])
 
     def cover() -> str:
@@ -86,6 +66,6 @@ def test_the_cover_is_kept_until_the_roster_changes(world, named_staff, contact_
     # When nothing changed, a second look reads the roster from the cache
     assert not any("tasks_shift" in q["sql"] for q in first.captured_queries)
     # And once another member takes a shift, the contact sees them at once
-    shift(world.admin, 0)
+    shift(world, engagement, 0, world.admin)
     settle()
     assert "Morgan" in cover()
