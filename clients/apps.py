@@ -16,25 +16,42 @@ class ClientsConfig(AppConfig):
 
         register_staff_nav("client_list", _("Clients"), order=20)
         from clients import search
-        from secretary.search import register_search_provider
+        from clients.playbook import search as playbook_search
+        from secretary.search import register_search_provider, register_shared_value
 
+        register_shared_value("closed_clients", search.closed_to_member)
         register_search_provider(
             "clients",
-            search.search_clients,
+            rows=search.client_rows,
+            columns=search.CLIENT_COLUMNS,
+            fields=search.CLIENT_FIELDS,
+            sort=search.BEST_FIRST,
+            hits=search.client_hits,
             label=_("Clients"),
             order=10,
             more_url=search.clients_more_url,
         )
         register_search_provider(
             "contacts",
-            search.search_contacts,
+            rows=search.contact_rows,
+            columns=search.CONTACT_COLUMNS,
+            fields=search.CONTACT_FIELDS,
+            sort=search.BEST_FIRST,
+            hits=search.contact_hits,
             label=_("Contacts"),
             order=20,
             more_url=search.clients_more_url,
         )
-        from clients.playbook.search import search_playbooks
-
-        register_search_provider("playbooks", search_playbooks, label=_("Playbooks"), order=25)
+        register_search_provider(
+            "playbooks",
+            rows=playbook_search.playbook_rows,
+            columns=playbook_search.PLAYBOOK_COLUMNS,
+            sort=("-updated_at", "-pk"),
+            hits=playbook_search.playbook_hits,
+            label=_("Playbooks"),
+            order=25,
+            overfetch=3,  # rows that matched only the content's keys are dropped
+        )
         register_staff_nav("plan_list", _("Service plans"), order=60, min_role=Role.SECRETARY)
         # Onboarding is done once the client is active (or paused, or gone).
         register_portal_nav(

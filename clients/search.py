@@ -4,19 +4,22 @@ from __future__ import annotations
 
 from urllib.parse import urlencode
 
-from django.db.models import QuerySet
+from django.db.models import F, QuerySet
 from django.urls import reverse
 from django.utils.translation import gettext
 
-from clients.models import Client, Contact
+from clients.models import Client, ClientStatus, Contact
 from clients.selectors import regulated_clients_closed_to
 from secretary.search import (
+    AmongIds,
+    OutsideIds,
     SearchContext,
     SearchHit,
-    newest_first,
+    choice_labels,
     query_terms,
+    shared_value,
     snippet,
-    text_match,
+    uses_full_text,
 )
 
 CLIENT_FIELDS = ("name", "billing_email")
@@ -27,101 +30,93 @@ def closed_clients(context) -> set[int]:
     """Ids of the regulated clients whose records the member searching may not read (no
     signed agreement of the kind they require): read once per search, whichever provider
     asks first, instead of a subquery in every provider's query."""
-    shared = getattr(context, "shared", None)
-    if shared is None:
-        return regulated_clients_closed_to(context.membership)
-    if "closed_clients" not in shared:
-        shared["closed_clients"] = regulated_clients_closed_to(context.membership)
-    return shared["closed_clients"]
+    return shared_value(context, "closed_clients")
+
+
+def closed_to_member(context) -> set[int]:
+    """(The shared value ``closed_clients``, registered by the clients app.)"""
+    return regulated_clients_closed_to(context.membership)
 
 
 def without_closed(queryset: QuerySet, context, client_field: str = "client") -> QuerySet:
-    """``queryset`` without the rows of ``closed_clients`` (rows with no client stay); no
-    condition at all when none is closed, as in most practices."""
+    """``queryset`` without the rows of ``closed_clients`` (rows with no client stay). On
+    PostgreSQL one array parameter, empty in most practices (the statement is compiled once);
+    elsewhere no condition at all when none is closed."""
     closed = closed_clients(context)
+    if uses_full_text() and "__" in client_field:
+        # Through a relation (a comment's task): the related rows of those clients, as a
+        # subquery, so that the rows sort without a join before their page is cut.
+        relation, field = client_field.split("__", 1)
+        related = queryset.model._meta.get_field(relation).related_model
+        ids = related.objects.for_practice(context.practice).filter(AmongIds(F(field), closed))
+        return queryset.exclude(**{f"{relation}__in": ids.values("pk")})
+    if uses_full_text():
+        return queryset.filter(OutsideIds(F(client_field), closed))
     if not closed:
         return queryset
     return queryset.exclude(**{f"{client_field}__in": sorted(closed)})
 
 
-def search_clients(context: SearchContext) -> list[SearchHit]:
-    """Every client of the practice by name or billing e-mail (the client list shows every
-    client to staff; notes are not searched)."""
-    rows = (
-        text_match(Client.objects.for_practice(context.practice), CLIENT_FIELDS, context.text)
-        .only("practice", "name", "billing_email", "status", "updated_at")
-        .order_by("-search_rank", "name", "pk")[: context.limit]
-    )
+def client_rows(context: SearchContext) -> QuerySet:
+    """Every client of the practice (the client list shows every client to staff), by name
+    or billing e-mail (``CLIENT_FIELDS``; notes are not searched)."""
+    return Client.objects.for_practice(context.practice)
+
+
+BEST_FIRST = ("-search_rank", "name", "pk")
+CLIENT_COLUMNS = ("pk", "name", "billing_email", "status", "updated_at", "search_rank")
+
+
+def client_hits(context: SearchContext, rows: list[dict]) -> list[SearchHit]:
     terms = query_terms(context.text)
     slug = context.practice.slug
+    status = choice_labels(ClientStatus.choices)
     return [
         SearchHit(
             kind=gettext("Client"),
-            title=client.name,
-            url=reverse("client_detail", args=[slug, client.pk]),
+            title=row["name"],
+            url=reverse("client_detail", args=[slug, row["pk"]]),
             snippet=snippet(
-                " · ".join(filter(None, [client.get_status_display(), client.billing_email])),
-                terms,
+                " · ".join(filter(None, [status.get(row["status"]), row["billing_email"]])), terms
             ),
-            when=client.updated_at,
-            rank=float(client.search_rank),
+            when=row["updated_at"],
+            rank=float(row["search_rank"]),
         )
-        for client in rows
+        for row in rows
     ]
 
 
-def search_contacts(context: SearchContext) -> list[SearchHit]:
-    """Contacts by name, e-mail, phone or title; a regulated client's contacts only for staff
+def contact_rows(context: SearchContext) -> QuerySet:
+    """Contacts, by name, e-mail, phone or title; a regulated client's contacts only for staff
     who signed its agreement."""
-    rows = (
-        text_match(
-            without_closed(Contact.objects.for_practice(context.practice), context),
-            CONTACT_FIELDS,
-            context.text,
-        )
-        .select_related("client")
-        .only("practice", "name", "email", "phone", "title", "created_at", "client__name")
-        .order_by("-search_rank", "name", "pk")[: context.limit]
-    )
+    return without_closed(Contact.objects.for_practice(context.practice), context)
+
+
+CONTACT_COLUMNS = (
+    *("name", "email", "phone", "title", "created_at"),
+    *("client_id", "client__name", "search_rank"),
+)
+
+
+def contact_hits(context: SearchContext, rows: list[dict]) -> list[SearchHit]:
     terms = query_terms(context.text)
     slug = context.practice.slug
     return [
         SearchHit(
             kind=gettext("Contact"),
-            title=contact.name,
-            url=reverse("client_detail", args=[slug, contact.client_id]),
+            title=row["name"],
+            url=reverse("client_detail", args=[slug, row["client_id"]]),
             snippet=snippet(
                 " · ".join(
-                    filter(None, [contact.client.name, contact.title, contact.email, contact.phone])
+                    filter(None, [row["client__name"], row["title"], row["email"], row["phone"]])
                 ),
                 terms,
             ),
-            when=contact.created_at,
-            rank=float(contact.search_rank),
+            when=row["created_at"],
+            rank=float(row["search_rank"]),
         )
-        for contact in rows
+        for row in rows
     ]
-
-
-def newest_matches(
-    model,
-    context,
-    fields,
-    *,
-    columns,
-    related=("client",),
-    client_field: str = "client",
-    when: str = "created_at",
-    every_client: bool = False,
-) -> list:
-    """The newest ``context.limit`` rows of ``model`` in the practice whose ``fields`` match
-    the text (``text_match``, ``newest_first`` on ``when``), reading ``columns`` only, without
-    the rows of the clients closed to the member unless ``every_client``."""
-    rows = model.objects.for_practice(context.practice)
-    if not every_client:
-        rows = without_closed(rows, context, client_field=client_field)
-    matches = text_match(rows, fields, context.text).select_related(*related).only(*columns)
-    return list(newest_first(matches, when)[: context.limit])
 
 
 def clients_more_url(practice_slug: str, text: str) -> str:

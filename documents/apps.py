@@ -32,7 +32,14 @@ class DocumentsConfig(AppConfig):
         from secretary.search import register_search_provider
 
         register_search_provider(
-            "documents", search.search_documents, label=_("Documents"), order=50
+            "documents",
+            rows=search.document_rows,
+            columns=search.DOCUMENT_COLUMNS,
+            fields=search.DOCUMENT_FIELDS,
+            hits=search.document_hits,
+            label=_("Documents"),
+            order=50,
+            newest="created_at",
         )
         from secretary.navigation import register_portal_nav, register_staff_nav
 

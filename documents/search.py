@@ -7,14 +7,16 @@ from __future__ import annotations
 
 from urllib.parse import urlencode
 
+from django.db.models import QuerySet
 from django.urls import reverse
 from django.utils.translation import gettext
 
-from clients.search import newest_matches
-from documents.models import Document
+from clients.search import without_closed
+from documents.models import Document, DocumentKind, DocumentStatus
 from secretary.search import (
     SearchContext,
     SearchHit,
+    choice_labels,
     query_terms,
     snippet,
 )
@@ -22,35 +24,38 @@ from secretary.search import (
 DOCUMENT_FIELDS = ("title",)
 
 
-def search_documents(context: SearchContext) -> list[SearchHit]:
-    rows = newest_matches(
-        Document,
-        context,
-        DOCUMENT_FIELDS,
-        columns=("practice", "title", "kind", "status", "created_at", "client__name"),
-    )
+def document_rows(context: SearchContext) -> QuerySet:
+    return without_closed(Document.objects.for_practice(context.practice), context)
+
+
+DOCUMENT_COLUMNS = (
+    *("pk", "title", "kind", "status", "created_at"),
+    *("client_id", "client__name", "search_rank"),
+)
+
+
+def document_hits(context: SearchContext, rows: list[dict]) -> list[SearchHit]:
     terms = query_terms(context.text)
     slug = context.practice.slug
+    kinds, statuses = choice_labels(DocumentKind.choices), choice_labels(DocumentStatus.choices)
     hits = []
-    for document in rows:
-        if document.is_ready:
-            url = reverse("document_download", args=[slug, document.pk])
+    for row in rows:
+        if row["status"] == DocumentStatus.READY:
+            url = reverse("document_download", args=[slug, row["pk"]])
         else:
             url = reverse("documents", args=[slug])
-            if document.client_id:
-                url += "?" + urlencode({"client": document.client_id})
-        about = document.client.name if document.client_id else gettext("The practice")
+            if row["client_id"]:
+                url += "?" + urlencode({"client": row["client_id"]})
+        about = row["client__name"] if row["client_id"] else gettext("The practice")
+        described = [about, kinds.get(row["kind"], row["kind"]), statuses.get(row["status"])]
         hits.append(
             SearchHit(
                 kind=gettext("Document"),
-                title=document.title,
+                title=row["title"],
                 url=url,
-                snippet=snippet(
-                    " · ".join([about, document.get_kind_display(), document.get_status_display()]),
-                    terms,
-                ),
-                when=document.created_at,
-                rank=float(document.search_rank),
+                snippet=snippet(" · ".join(filter(None, described)), terms),
+                when=row["created_at"],
+                rank=float(row["search_rank"]),
             )
         )
     return hits

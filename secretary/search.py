@@ -38,7 +38,16 @@ from datetime import datetime, timedelta
 from typing import TYPE_CHECKING, Any
 
 from django.db import connection, migrations
-from django.db.models import DateTimeField, ExpressionWrapper, F, Q, QuerySet
+from django.db.models import (
+    BooleanField,
+    DateTimeField,
+    Expression,
+    ExpressionWrapper,
+    F,
+    Func,
+    Q,
+    QuerySet,
+)
 from django.utils.translation import gettext_lazy as _
 
 if TYPE_CHECKING:
@@ -65,23 +74,44 @@ class SearchHit:
 
 @dataclass(frozen=True)
 class SearchContext:
-    practice: Practice
+    practice: Practice  # (an id while ``rows`` are compiled: ``search_statement``)
     membership: Membership  # the staff member searching
     text: str  # the cleaned query text (never empty)
     limit: int  # at most this many hits per provider
-    # What providers share within one search (read once, used by several: the regulated
-    # clients closed to the member, say), by key.
+    # What providers share within one search, by name (``shared_value``).
     shared: dict = field(default_factory=dict, compare=False, repr=False)
 
 
 @dataclass(frozen=True)
 class SearchProvider:
+    """One kind of thing search finds.
+
+    ``rows(context)`` is the rows that may be found, scoped to ``context.practice`` and without
+    the clients closed to the member (``without_closed``). The core matches the text in
+    ``fields`` (``text_match``: the fields of the table's stored search vector); a provider
+    without ``fields`` matches in ``rows`` itself. The core then reads ``columns`` of a page of
+    matches (``matching_rows``): the newest first for a kind with a date of its own
+    (``newest``, its field), otherwise in ``sort``. ``hits(context, rows)`` turns those dicts
+    into ``SearchHit``s.
+
+    On PostgreSQL the core compiles all this once per process and reads every kind in one
+    statement (``secretary.search_statement``), so ``rows`` may depend on nothing of the
+    context but the practice, the text, the shared values (``shared_value``), the limit and
+    ``context.membership.is_admin``."""
+
     key: str
-    provider: Callable[[SearchContext], list[SearchHit]]
+    rows: Callable[[SearchContext], QuerySet]
+    columns: tuple[str, ...]  # what ``hits`` reads of each row (``search_rank`` among them)
+    hits: Callable[[SearchContext, list[dict]], list[SearchHit]]
     label: Any
-    order: int = 100
+    fields: tuple[str, ...] = ()  # the fields searched (``text_match``)
+    sort: tuple[str, ...] = ()  # the order of a kind without ``newest``
+    order: int = 100  # its place among the kinds
     # The filtered list that shows every match ("more"), given the practice slug and the text.
     more_url: Callable[[str, str], str] | None = None
+    newest: str | None = None  # the date field of a kind shown newest first
+    # Rows read per hit shown, for a kind whose ``hits`` drops some rows.
+    overfetch: int = 1
 
 
 @dataclass
@@ -101,14 +131,51 @@ PROVIDERS: dict[str, SearchProvider] = {}
 
 def register_search_provider(
     key: str,
-    provider: Callable[[SearchContext], list[SearchHit]],
     *,
+    rows: Callable[[SearchContext], QuerySet],
+    columns: Sequence[str],
+    hits: Callable[[SearchContext, list[dict]], list[SearchHit]],
     label,
+    fields: Sequence[str] = (),
+    sort: Sequence[str] = (),
     order: int = 100,
     more_url: Callable[[str, str], str] | None = None,
+    newest: str | None = None,
+    overfetch: int = 1,
 ) -> None:
     """Add (or replace, by ``key``) the provider of one kind of thing."""
-    PROVIDERS[key] = SearchProvider(key, provider, label, order, more_url)
+    PROVIDERS[key] = SearchProvider(
+        key=key,
+        rows=rows,
+        columns=tuple(columns),
+        hits=hits,
+        label=label,
+        fields=tuple(fields),
+        sort=tuple(sort),
+        order=order,
+        more_url=more_url,
+        newest=newest,
+        overfetch=overfetch,
+    )
+    from secretary import search_statement
+
+    search_statement.forget()
+
+
+# Values a search reads once and several providers use (the clients closed to the member),
+# computed on first use by the function the owning app registers, given the context.
+SHARED_VALUES: dict[str, Callable[[SearchContext], Any]] = {}
+
+
+def register_shared_value(name: str, compute: Callable[[SearchContext], Any]) -> None:
+    SHARED_VALUES[name] = compute
+
+
+def shared_value(context: SearchContext, name: str):
+    """The search's value ``name``, computed once per search (``register_shared_value``)."""
+    if name not in context.shared:
+        context.shared[name] = SHARED_VALUES[name](context)
+    return context.shared[name]
 
 
 def providers() -> list[SearchProvider]:
@@ -158,15 +225,19 @@ def _document_sql(fields: Sequence[str]) -> str:
     return " || ' ' || ".join(f"COALESCE({connection.ops.quote_name(f)}::text, '')" for f in fields)
 
 
-def stored_vector(model):
+class StoredVector(Expression):
     """The row's stored ``search_vector`` column (PostgreSQL only; the model does not declare
-    it: ``AddSearchColumn`` adds it, generated from the fields)."""
-    from django.contrib.postgres.search import SearchVectorField
-    from django.db.models.expressions import RawSQL
+    it: ``AddSearchColumn`` adds it, generated from the fields), on the query's own table under
+    the alias the query gives it: a subquery's table is another alias of the same table."""
 
-    table = connection.ops.quote_name(model._meta.db_table)
-    # A quoted table name and a constant column: nothing of the request.
-    return RawSQL(f"{table}.{SEARCH_COLUMN}", [], output_field=SearchVectorField())  # noqa: S611
+    def __init__(self):
+        from django.contrib.postgres.search import SearchVectorField
+
+        super().__init__(output_field=SearchVectorField())
+
+    def as_sql(self, compiler, connection):
+        table = compiler.quote_name_unless_alias(compiler.query.base_table)
+        return f"{table}.{SEARCH_COLUMN}", []
 
 
 def text_match(queryset: QuerySet, fields: Sequence[str], text: str) -> QuerySet:
@@ -184,7 +255,7 @@ def text_match(queryset: QuerySet, fields: Sequence[str], text: str) -> QuerySet
         from django.contrib.postgres.search import SearchQuery, SearchRank
 
         query = SearchQuery(text, config=SEARCH_CONFIG, search_type="websearch")
-        vector = stored_vector(queryset.model)
+        vector = StoredVector()
         return (
             queryset.alias(matched_vector=vector)
             .filter(matched_vector=query)
@@ -197,6 +268,33 @@ def text_match(queryset: QuerySet, fields: Sequence[str], text: str) -> QuerySet
             any_field |= Q(**{f"{name}__icontains": term})
         condition &= any_field
     return queryset.filter(condition).annotate(search_rank=Value(0.0, output_field=FloatField()))
+
+
+def text_rank(text: str):
+    """How well a row matches ``text`` (``text_match``'s ``search_rank``), as an
+    expression to annotate rows found another way."""
+    from django.db.models import FloatField, Value
+
+    if not uses_full_text():
+        return Value(0.0, output_field=FloatField())
+    from django.contrib.postgres.search import SearchQuery, SearchRank
+
+    query = SearchQuery(text, config=SEARCH_CONFIG, search_type="websearch")
+    return SearchRank(StoredVector(), query)
+
+
+def text_hit(text: str):
+    """Whether a row matches ``text`` (PostgreSQL's ``@@``), as a value to read."""
+    from django.contrib.postgres.search import SearchQuery
+
+    query = SearchQuery(text, config=SEARCH_CONFIG, search_type="websearch")
+    return Func(
+        StoredVector(),
+        query,
+        template="(%(expressions)s)",
+        arg_joiner=" @@ ",
+        output_field=BooleanField(),
+    )
 
 
 def newest_first(queryset: QuerySet, field: str = "created_at") -> QuerySet:
@@ -212,6 +310,33 @@ def newest_first(queryset: QuerySet, field: str = "created_at") -> QuerySet:
         return queryset.order_by(f"-{field}", "-pk")
     key = ExpressionWrapper(F(field) + timedelta(0), output_field=DateTimeField())
     return queryset.order_by(key.desc(), "-pk")
+
+
+class AmongIds(Func):
+    """True when ``expression`` (a foreign key) is one of ``ids``: one array parameter
+    whatever the number of ids, so the SQL stays the same from one search to the next
+    (``search_statement`` compiles it once). PostgreSQL only."""
+
+    output_field = BooleanField()
+    negated = False
+
+    def __init__(self, expression, ids):
+        super().__init__(expression)
+        self.ids = ids
+
+    def as_sql(self, compiler, connection, **extra):
+        column, params = compiler.compile(self.source_expressions[0])
+        ids = self.ids if isinstance(self.ids, list) else sorted(self.ids)
+        if self.negated:
+            sql = f"({column} IS NULL OR NOT ({column} = ANY(%s::bigint[])))"
+            return sql, [*params, *params, ids]
+        return f"({column} = ANY(%s::bigint[]))", [*params, ids]
+
+
+class OutsideIds(AmongIds):
+    """True when ``expression`` is null or none of ``ids`` (``AmongIds``' opposite)."""
+
+    negated = True
 
 
 # --- The index under row-level security -----------------------------------------------------
@@ -255,6 +380,11 @@ def snippet(text: str, terms: Sequence[str], length: int = SNIPPET_LENGTH) -> st
     return ("…" if start > 0 else "") + piece + ("…" if start + length < len(flat) else "")
 
 
+def choice_labels(choices) -> dict:
+    """A field's choices as value → label in the active language (rows are plain values)."""
+    return {value: str(label) for value, label in choices}
+
+
 def highlight(text: str, terms: Sequence[str]) -> list[tuple[str, bool]]:
     """``text`` cut into ``(part, matched)`` pieces: the template marks the matched ones and
     escapes every piece (nothing here is HTML)."""
@@ -276,21 +406,92 @@ def highlight(text: str, terms: Sequence[str]) -> list[tuple[str, bool]]:
 # --- Running a search -----------------------------------------------------------------------
 
 
+def matched(entry: SearchProvider, context: SearchContext) -> QuerySet:
+    """The provider's rows that match the text (``text_match`` in its ``fields``)."""
+    rows = entry.rows(context)
+    return text_match(rows, entry.fields, context.text) if entry.fields else rows
+
+
+def matching_rows(entry: SearchProvider, context: SearchContext):
+    """The provider's rows as the core reads them: a ``.values()`` queryset of its
+    ``columns``, one page of them."""
+    if not entry.newest:
+        rows = matched(entry, context).order_by(*entry.sort).values(*entry.columns)
+        return rows[: context.limit * entry.overfetch]
+    return rows_by_ids(entry, context, newest_ids(entry, context))
+
+
+def newest_ids(entry: SearchProvider, context: SearchContext):
+    """The ids of a dated kind's page of matches, newest first: only the ids, so that the
+    sort is a top-N sort of narrow rows (sorting after the joins of ``columns`` would sort
+    every match whole)."""
+    ids = newest_first(matched(entry, context), entry.newest).values("pk")
+    return ids[: context.limit * entry.overfetch]
+
+
+def recent_rows(entry: SearchProvider, context: SearchContext):
+    """The practice's newest ``RECENT_WINDOW`` rows of a dated kind, matching or not, each
+    with its id, its date and whether it matches (``search_hit``). Sorted on the bare column:
+    the planner reads them through the kind's "newest first" index and stops, however common
+    the words (``search_statement`` keeps the matching ones, and falls back to
+    ``newest_ids`` when they are less than a page)."""
+    field = entry.newest
+    return (
+        entry.rows(context)
+        .order_by(f"-{field}", "-pk")
+        .annotate(search_hit=text_hit(context.text))
+        .values("pk", field, "search_hit")[:RECENT_WINDOW]
+    )
+
+
+def rows_by_ids(entry: SearchProvider, context: SearchContext, ids):
+    """A dated kind's ``columns`` (with ``search_rank``) for the rows whose id is among
+    ``ids`` (a queryset, or SQL naming them), newest first."""
+    model = entry.rows(context).model
+    return (
+        model.objects.for_practice(context.practice)
+        .filter(pk__in=ids)
+        .annotate(search_rank=text_rank(context.text))
+        .order_by(f"-{entry.newest}", "-pk")
+        .values(*entry.columns)
+    )
+
+
+# How many of a dated kind's newest rows are looked at first for its matches.
+RECENT_WINDOW = 500
+
+
 def search(
     *, practice: Practice, membership: Membership, text: str, limit: int = DEFAULT_LIMIT
 ) -> list[SearchGroup]:
     """Every provider's hits for ``text`` (cleaned, non-empty), grouped by kind in the
-    providers' order; kinds without a hit are left out. One query per provider at most."""
+    providers' order; kinds without a hit are left out. PostgreSQL reads every kind in one
+    statement; elsewhere one query per provider."""
+    if not searchable(text):
+        return []
     context = SearchContext(practice=practice, membership=membership, text=text, limit=limit)
+    entries = providers()
+    if uses_full_text():
+        from secretary.search_statement import read_all
+
+        found = read_all(entries, context)
+    else:
+        found = {entry.key: list(matching_rows(entry, context)) for entry in entries}
     groups = []
-    for entry in providers():
-        hits = entry.provider(context) if searchable(text) else []
+    for entry in entries:
+        rows = found.get(entry.key)
+        hits = entry.hits(context, rows)[:limit] if rows else []
         if not hits:
             continue
-        hits = hits[:limit]
         more = entry.more_url(practice.slug, text) if entry.more_url else ""
         groups.append(SearchGroup(entry.key, entry.label, hits, more))
     return groups
+
+
+def provider_hits(key: str, context: SearchContext) -> list[SearchHit]:
+    """One provider's hits, read on their own (one query, on any database)."""
+    entry = PROVIDERS[key]
+    return entry.hits(context, list(matching_rows(entry, context)))[: context.limit]
 
 
 NO_WORDS_MESSAGE = _("Type a word or a name to search for.")

@@ -42,12 +42,38 @@ class TasksConfig(AppConfig):
         from tasks import search
 
         register_search_provider(
-            "tasks", search.search_tasks, label=_("Tasks"), order=30, more_url=search.tasks_more_url
+            "tasks",
+            rows=search.task_rows,
+            columns=search.TASK_COLUMNS,
+            fields=search.TASK_FIELDS,
+            hits=search.task_hits,
+            label=_("Tasks"),
+            order=30,
+            more_url=search.tasks_more_url,
+            newest="created_at",
         )
-        register_search_provider("comments", search.search_comments, label=_("Comments"), order=40)
-        from tasks.calls.search import search_calls
+        register_search_provider(
+            "comments",
+            rows=search.comment_rows,
+            columns=search.COMMENT_COLUMNS,
+            fields=search.COMMENT_FIELDS,
+            hits=search.comment_hits,
+            label=_("Comments"),
+            order=40,
+            newest="created_at",
+        )
+        from tasks.calls import search as call_search
 
-        register_search_provider("calls", search_calls, label=_("Calls"), order=45)
+        register_search_provider(
+            "calls",
+            rows=call_search.call_rows,
+            columns=call_search.COLUMNS,
+            fields=call_search.FIELDS,
+            hits=call_search.call_hits,
+            label=_("Calls"),
+            order=45,
+            newest="received_at",
+        )
         register_staff_nav("event_list", _("Calendar"), order=30)
         register_staff_nav("roster_week", _("Roster"), order=35)
         register_staff_nav("transcription_list", _("Transcription"), order=37)

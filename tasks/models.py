@@ -367,7 +367,11 @@ class Comment(TenantModel):
 
     class Meta:
         ordering = ["created_at", "id"]
-        indexes = [models.Index(fields=["practice", "task", "created_at"], name="comment_task_idx")]
+        indexes = [
+            models.Index(fields=["practice", "task", "created_at"], name="comment_task_idx"),
+            # Search's recency window: the practice's newest comments, read from the top.
+            models.Index(fields=["practice", "-created_at", "-id"], name="comment_recent_idx"),
+        ]
 
     def __str__(self) -> str:
         return self.body[:60]

@@ -1,79 +1,84 @@
 """Search providers of the tasks app: tasks and their comments (see ``secretary.search``).
 
 A regulated client's tasks and comments are found only by staff who signed its agreement.
-Search is a staff page: internal notes are searched too. Newest first
-(``secretary.search.newest_first``)."""
+Search is a staff page: internal notes are searched too. Both come newest first (registered
+with ``newest="created_at"``)."""
 
 from __future__ import annotations
 
 from urllib.parse import urlencode
 
+from django.db.models import QuerySet
 from django.urls import reverse
 from django.utils.translation import gettext
 
-from clients.search import newest_matches
+from clients.search import without_closed
 from secretary.search import (
     SearchContext,
     SearchHit,
+    choice_labels,
     query_terms,
     snippet,
 )
-from tasks.models import Comment, Task
+from tasks.models import Comment, Status, Task
 
 TASK_FIELDS = ("title", "description")
 COMMENT_FIELDS = ("body",)
 
 
-def search_tasks(context: SearchContext) -> list[SearchHit]:
-    rows = newest_matches(
-        Task,
-        context,
-        TASK_FIELDS,
-        columns=("practice", "title", "description", "status", "created_at", "client__name"),
-    )
+def task_rows(context: SearchContext) -> QuerySet:
+    return without_closed(Task.objects.for_practice(context.practice), context)
+
+
+TASK_COLUMNS = ("pk", "title", "description", "status", "created_at", "client__name", "search_rank")
+
+
+def task_hits(context: SearchContext, rows: list[dict]) -> list[SearchHit]:
     terms = query_terms(context.text)
     slug = context.practice.slug
+    status = choice_labels(Status.choices)
     return [
         SearchHit(
             kind=gettext("Task"),
-            title=task.title,
-            url=reverse("task_detail", args=[slug, task.pk]),
+            title=row["title"],
+            url=reverse("task_detail", args=[slug, row["pk"]]),
             snippet=snippet(
-                " · ".join(filter(None, [task.client.name, task.get_status_display()]))
-                + (" — " + task.description if task.description else ""),
+                " · ".join(filter(None, [row["client__name"], status.get(row["status"])]))
+                + (" — " + row["description"] if row["description"] else ""),
                 terms,
             ),
-            when=task.created_at,
-            rank=float(task.search_rank),
+            when=row["created_at"],
+            rank=float(row["search_rank"]),
         )
-        for task in rows
+        for row in rows
     ]
 
 
-def search_comments(context: SearchContext) -> list[SearchHit]:
-    rows = newest_matches(
-        Comment,
-        context,
-        COMMENT_FIELDS,
-        columns=("practice", "body", "internal", "created_at", "task__title", "task__client__name"),
-        related=("task__client",),
-        client_field="task__client",
+def comment_rows(context: SearchContext) -> QuerySet:
+    return without_closed(
+        Comment.objects.for_practice(context.practice), context, client_field="task__client"
     )
+
+
+COMMENT_COLUMNS = ("body", "internal", "created_at", "task_id", "task__title", "search_rank")
+
+
+def comment_hits(context: SearchContext, rows: list[dict]) -> list[SearchHit]:
     terms = query_terms(context.text)
     slug = context.practice.slug
     hits = []
-    for comment in rows:
+    for row in rows:
         title = (
-            gettext("Internal note on “%(task)s”") if comment.internal else gettext("On “%(task)s”")
-        ) % {"task": comment.task.title}
+            gettext("Internal note on “%(task)s”") if row["internal"] else gettext("On “%(task)s”")
+        ) % {"task": row["task__title"]}
         hits.append(
             SearchHit(
                 kind=gettext("Comment"),
                 title=title,
-                url=reverse("task_detail", args=[slug, comment.task_id]),
-                snippet=snippet(comment.body, terms),
-                when=comment.created_at,
-                rank=float(comment.search_rank),
+                url=reverse("task_detail", args=[slug, row["task_id"]]),
+                snippet=snippet(row["body"], terms),
+                when=row["created_at"],
+                rank=float(row["search_rank"]),
             )
         )
     return hits

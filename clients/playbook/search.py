@@ -1,6 +1,6 @@
-"""The playbooks' search provider: ``search_playbooks(context)`` returns hits for the staff
-search (registered with ``secretary.search`` by the clients app); scoped to the practice and to the clients
-the member may see (regulated clients' rules)."""
+"""The playbooks' search provider (``playbook_rows``, ``playbook_hits``; registered with
+``secretary.search`` by the clients app): scoped to the practice and to the clients the member
+may see (regulated clients' rules)."""
 
 from __future__ import annotations
 
@@ -40,43 +40,42 @@ def snippet_of(text: str, needle: str) -> str:
     return ("…" if start else "") + piece + ("…" if start + SNIPPET < len(text) else "")
 
 
-def search_playbooks(context) -> list:
+def playbook_rows(context):
     """Playbooks whose client's name or content holds the text (plain text, any case: the
     query is a parameter, never SQL, a regular expression or a full-text operator)."""
-    text = (context.text or "").strip()[:200]
-    if not text:
-        return []
     playbooks = Playbook.objects.for_practice(context.practice)
     if not context.membership.is_admin:  # owners and admins open every client's playbook
         playbooks = without_closed(playbooks, context)
-    playbooks = (
-        playbooks.filter(version__gt=0)
-        .filter(Q(client__name__icontains=text) | Q(content__icontains=text))
-        .select_related("client")
-        .order_by("-updated_at", "-pk")[: context.limit * 3]
+    text = context.text.strip()[:200]
+    return playbooks.filter(version__gt=0).filter(
+        Q(client__name__icontains=text) | Q(content__icontains=text)
     )
+
+
+PLAYBOOK_COLUMNS = ("client_id", "client__name", "content", "updated_at")
+
+
+def playbook_hits(context, rows: list[dict]) -> list:
+    text = context.text.strip()[:200].lower()
     hits = []
-    for playbook in playbooks:
+    for row in rows:
         section, found = next(
-            (
-                (key, value)
-                for key, value in _texts(playbook.content)
-                if text.lower() in value.lower()
-            ),
+            ((key, value) for key, value in _texts(row["content"]) if text in value.lower()),
             (None, ""),
         )
-        if section is None and text.lower() not in playbook.client.name.lower():
+        client_name = row["client__name"]
+        if section is None and text not in client_name.lower():
             continue  # matched only the JSON's keys or escapes
         snippet = f"{section_label(section)}: {snippet_of(found, text)}" if section else ""
         hits.append(
             SearchHit(
                 kind=_("Playbook"),
-                title=_("Playbook of %(client)s") % {"client": playbook.client.name},
-                url=reverse("playbook_detail", args=[context.practice.slug, playbook.client_id]),
+                title=_("Playbook of %(client)s") % {"client": client_name},
+                url=reverse("playbook_detail", args=[context.practice.slug, row["client_id"]]),
                 snippet=snippet[: SNIPPET + 40],
-                when=playbook.updated_at,
-                rank=2.0 if text.lower() in playbook.client.name.lower() else 1.0,
+                when=row["updated_at"],
+                rank=2.0 if text in client_name.lower() else 1.0,
             )
         )
     hits.sort(key=lambda hit: -hit.rank)
-    return hits[: context.limit]
+    return hits

@@ -1,14 +1,15 @@
-"""The calls' search provider: ``search_calls(context)`` for the staff search (registered with
+"""The calls' search provider (``call_rows``, ``call_hits``; registered with
 ``secretary.search`` by the tasks app): full-text like every kind, newest first, scoped to the
 practice and to the clients the member may see (owners and admins see every client's calls, as
 in the call list)."""
 
 from __future__ import annotations
 
+from django.db.models import QuerySet
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
-from clients.search import newest_matches
+from clients.search import without_closed
 from secretary.search import SearchHit, query_terms, snippet
 from tasks.calls.models import Call
 
@@ -16,30 +17,32 @@ from tasks.calls.models import Call
 FIELDS = ("caller_name", "caller_company", "caller_number", "reason", "message", "answer_given")
 
 
-def search_calls(context) -> list:
+def call_rows(context) -> QuerySet:
     """Calls whose caller, company, number, reason, message or answer holds the words."""
-    rows = newest_matches(
-        Call,
-        context,
-        FIELDS,
-        columns=("practice", *FIELDS, "received_at", "client__name"),
-        when="received_at",
-        every_client=context.membership.is_admin,  # owners and admins see every client's calls
-    )
+    calls = Call.objects.for_practice(context.practice)
+    if not context.membership.is_admin:  # owners and admins see every client's calls
+        calls = without_closed(calls, context)
+    return calls
+
+
+COLUMNS = ("pk", *FIELDS, "received_at", "client__name", "search_rank")
+
+
+def call_hits(context, rows: list[dict]) -> list:
     terms = query_terms(context.text)
     hits = []
-    for call in rows:
-        said = [getattr(call, name) for name in FIELDS[1:]]
+    for row in rows:
+        said = [row[name] for name in FIELDS[1:]]
         found = next((text for text in said if text and _holds(text, terms)), "")
         hits.append(
             SearchHit(
                 kind=_("Call"),
                 title=_("%(caller)s called for %(client)s")
-                % {"caller": call.caller_name, "client": call.client.name},
-                url=reverse("call_detail", args=[context.practice.slug, call.pk]),
+                % {"caller": row["caller_name"], "client": row["client__name"]},
+                url=reverse("call_detail", args=[context.practice.slug, row["pk"]]),
                 snippet=snippet(found or " · ".join(filter(None, said)), terms),
-                when=call.received_at,
-                rank=float(call.search_rank),
+                when=row["received_at"],
+                rank=float(row["search_rank"]),
             )
         )
     return hits

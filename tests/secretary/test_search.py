@@ -14,7 +14,6 @@ from django.urls import reverse
 from clients.models import Specialty
 from secretary import search as core
 from secretary.search import SearchContext
-from tasks.search import search_comments, search_tasks
 from tests.clients.factories import AgreementFactory, ClientFactory, ContactFactory
 from tests.documents.factories import DocumentFactory
 from tests.tasks.factories import CommentFactory, TaskFactory
@@ -205,7 +204,12 @@ def _queries(client, text) -> int:
     return len(queries)
 
 
-def test_it_runs_one_query_per_kind_whatever_it_finds(world, secretary_client):
+def _reads_per_search() -> int:
+    """PostgreSQL reads every kind in one statement; elsewhere one query per provider."""
+    return 1 if connection.vendor == "postgresql" else len(core.providers())
+
+
+def test_its_queries_do_not_grow_with_what_it_finds(world, secretary_client):
     def grow(count, start):
         for n in range(start, start + count):
             client = ClientFactory(practice=world.practice, name=f"Kestrel {n}")
@@ -221,12 +225,11 @@ def test_it_runs_one_query_per_kind_whatever_it_finds(world, secretary_client):
     nothing = _queries(secretary_client, "zeppelin")
 
     assert few == many == nothing
-    providers = len(core.providers())
     # The request's own reads (session, user, memberships...), the regulated clients closed
     # to the member (read once for every provider: no regulated client here, one query) and
-    # one query per provider.
+    # the kinds' reads.
     baseline = _queries(secretary_client, "")
-    assert many - baseline == 1 + providers
+    assert many - baseline == 1 + _reads_per_search()
 
 
 def test_it_reads_the_closed_regulated_clients_once_per_search(world, secretary_client):
@@ -238,7 +241,7 @@ def test_it_reads_the_closed_regulated_clients_once_per_search(world, secretary_
     # When the secretary searches, the rule costs two reads in all (the regulated clients and
     # the member's agreements), not one per provider
     plain = _queries(secretary_client, "zeppelin")
-    assert plain - _queries(secretary_client, "") == 2 + len(core.providers())
+    assert plain - _queries(secretary_client, "") == 2 + _reads_per_search()
     # And only the open client's task is found
     assert _groups(secretary_client.get(URL, {"q": "kestrel"})) == {
         "tasks": ["Kestrel task of Counsel"]
@@ -327,13 +330,58 @@ def test_the_top_bar_has_the_search_box_on_staff_pages(world, secretary_client):
     assert f'action="{URL}"' in body
 
 
-def test_providers_take_a_context_like_object(desk, world):
+def test_each_provider_reads_alone_too(desk, world):
     context = SearchContext(
         practice=world.practice, membership=world.secretary, text="harbourmaster", limit=5
     )
 
-    assert [hit.title for hit in search_tasks(context)] == ["Book the harbourmaster's launch"]
-    assert [hit.kind for hit in search_comments(context)] == ["Comment"]
+    tasks = core.provider_hits("tasks", context)
+    assert [hit.title for hit in tasks] == ["Book the harbourmaster's launch"]
+    assert [hit.kind for hit in core.provider_hits("comments", context)] == ["Comment"]
+
+
+@pytest.mark.postgres
+@pytest.mark.parametrize("member", ["secretary", "owner"])
+def test_the_one_statement_finds_what_each_provider_finds_alone(world, member):
+    """The statement (``search_statement``: SQL compiled once, values put in their places,
+    every kind at once) finds what each provider's own queryset finds: the same rows, in the
+    same order, for a member with a closed regulated client and for the owner."""
+    from clients.playbook.models import Playbook
+
+    clinic = ClientFactory(
+        practice=world.practice, name="Quill Clinic", is_regulated=True, specialty="medical"
+    )
+    firm = ClientFactory(practice=world.practice, name="Quill & Co", billing_email="q@co.test")
+    AgreementFactory(practice=world.practice, client=clinic, membership=world.owner, kind="baa")
+    for client in (firm, clinic):  # the clinic's tasks are the newest
+        ContactFactory(practice=world.practice, client=client, name=f"Quill of {client.name}")
+        for n in range(8):
+            task = TaskFactory(practice=world.practice, client=client, title=f"Quill task {n}")
+            CommentFactory(practice=world.practice, task=task, body=f"Quill 50% done {n}")
+        DocumentFactory(practice=world.practice, client=client, title="Quill letter")
+        Playbook.objects.create(
+            practice=world.practice,
+            client=client,
+            version=1,
+            content={"greeting": "Quill speaking, 50% off_today"},
+        )
+    membership = getattr(world, member)
+    for text in ("quill", "quill task", '"quill letter"', "quill -task", "50%", "off_today"):
+        with CaptureQueriesContext(connection) as queries:
+            groups = core.search(practice=world.practice, membership=membership, text=text, limit=6)
+        assert sum(q["sql"].startswith("WITH") for q in queries.captured_queries) == 1
+        together = {group.key: group.hits for group in groups}
+        context = SearchContext(practice=world.practice, membership=membership, text=text, limit=6)
+        alone = {
+            entry.key: hits
+            for entry in core.providers()
+            if (hits := core.provider_hits(entry.key, context))
+        }
+        assert together == alone, text
+        if text == "quill task":
+            clinic_seen = any("Quill Clinic" in hit.snippet for hit in together["tasks"])
+    # The clinic's tasks are newer: only a member who may read them sees them first.
+    assert clinic_seen is (member == "owner")
 
 
 # --- The text helpers ----------------------------------------------------------------------

@@ -17,7 +17,6 @@ from secretary import rls
 from secretary import search as core
 from secretary.checks import SEARCH_INDEXES_ID, search_index_warning, search_indexes_usable
 from secretary.search import SearchContext
-from tasks.search import search_tasks
 from tests.clients.factories import ClientFactory
 from tests.tasks.factories import TaskFactory
 
@@ -61,7 +60,7 @@ def _task_search_plan(world) -> str:
     )
     with rls.practice_transaction(world.practice):
         with CaptureQueriesContext(connection) as queries:
-            hits = search_tasks(context)
+            hits = core.provider_hits("tasks", context)
         with connection.cursor() as cursor:
             # Whole-table reads priced out (a sequential scan, or walking another index end to
             # end as the client id's): what is left is the index that answers the condition.
@@ -153,30 +152,6 @@ def test_the_task_search_uses_its_gin_index_as_the_app_role_under_row_level_secu
     assert "search_vector @@ " in plan.split("task_search_idx", 1)[1], plan
 
 
-@pytest.mark.postgres
-def test_the_check_warns_while_the_function_is_not_leakproof_and_the_index_is_then_unused(
-    world, harbour_task
-):
-    """Both states, switched as ``postgres`` on the same server (the test database only; it
-    is leak-proof again afterwards). Last in this file: no plan of this module is made while
-    another session changes the function."""
-    assert core.match_is_leakproof() is True, NOT_LEAKPROOF
-    _set_leakproof(False)
-    try:
-        assert core.match_is_leakproof() is False
-        warnings = search_indexes_usable(databases=["default"])
-        # Without it the planner keeps the match for after the policy's check: no GIN index.
-        plan = _task_search_plan(world)
-    finally:
-        _set_leakproof(True)
-
-    assert [warning.id for warning in warnings] == [SEARCH_INDEXES_ID]
-    assert core.LEAKPROOF_SQL in warnings[0].hint
-    assert "task_search_idx" not in plan
-    assert core.match_is_leakproof() is True
-    assert search_indexes_usable(databases=["default"]) == []
-
-
 @pytest.fixture
 def desk_tasks(world):
     """20,000 tasks written with a few words, one a day back from today, as the owner
@@ -212,16 +187,91 @@ def desk_tasks(world):
 def test_a_word_found_nowhere_reads_the_gin_index_not_every_task(world, desk_tasks):
     """Newest first must not let the planner walk ``task_recent_idx`` from the newest task on,
     hoping to meet a match soon: for a word found nowhere that reads every task of the
-    practice. ``EXPLAIN ANALYZE`` of the provider's own query, as the app's role."""
+    practice. ``EXPLAIN ANALYZE`` of the provider's own query (every match, newest first: the
+    statement's fallback), as the app's role."""
     context = SearchContext(
         practice=world.practice, membership=world.secretary, text="zeppelin", limit=5
     )
     with rls.practice_transaction(world.practice):
         with CaptureQueriesContext(connection) as queries:
-            assert search_tasks(context) == []
+            assert core.provider_hits("tasks", context) == []
         with connection.cursor() as cursor:
             cursor.execute("EXPLAIN (ANALYZE, COSTS OFF, TIMING OFF) " + queries[-1]["sql"])
             plan = "\n".join(row[0] for row in cursor.fetchall())
 
     assert "task_recent_idx" not in plan, plan
     assert "Bitmap Index Scan on task_search_idx" in plan, plan
+
+
+def _statement_plan(world, text: str) -> tuple[str, list]:
+    """``EXPLAIN ANALYZE`` of the one statement a search runs (``search_statement``), as the
+    app's role, and what the search found."""
+    with rls.practice_transaction(world.practice):
+        with CaptureQueriesContext(connection) as queries:
+            groups = core.search(
+                practice=world.practice, membership=world.secretary, text=text, limit=6
+            )
+        (statement,) = [q["sql"] for q in queries.captured_queries if q["sql"].startswith("WITH")]
+        with connection.cursor() as cursor:
+            cursor.execute("EXPLAIN (ANALYZE, COSTS OFF, TIMING OFF) " + statement)
+            plan = "\n".join(row[0] for row in cursor.fetchall())
+    return plan, groups
+
+
+def _rows_read_newest_first(plan: str) -> list[int]:
+    return [
+        int(line.split("rows=")[1].split()[0])
+        for line in plan.splitlines()
+        if "Index Scan using task_recent_idx on tasks_task" in line
+    ]
+
+
+@pytest.mark.postgres
+def test_a_common_word_reads_the_newest_tasks_and_never_every_match(world, desk_tasks):
+    """ "lease" is in a third of 20,000 tasks: the page is found among the newest
+    ``RECENT_WINDOW`` tasks, and the read of every match (the GIN index, then a sort) is never
+    executed. Before, it read and sorted all 6,667."""
+    plan, groups = _statement_plan(world, "lease")
+
+    tasks = next(group for group in groups if group.key == "tasks")
+    assert len(tasks.hits) == 6
+    assert [hit.title for hit in tasks.hits] == ["Renew lease"] * 6
+    assert "Bitmap Index Scan on task_search_idx (never executed)" in plan, plan
+    read = _rows_read_newest_first(plan)
+    assert read and max(read) <= core.RECENT_WINDOW, plan
+
+
+@pytest.mark.postgres
+def test_a_word_found_nowhere_reads_the_window_then_the_gin_index(world, desk_tasks):
+    """A word not among the newest tasks reads that window (bounded), then every match
+    through the GIN index: a word found nowhere never walks the practice's tasks."""
+    plan, groups = _statement_plan(world, "zeppelin")
+
+    assert groups == []
+    assert "Bitmap Index Scan on task_search_idx (actual" in plan, plan
+    read = _rows_read_newest_first(plan)
+    assert read and max(read) <= core.RECENT_WINDOW, plan
+
+
+@pytest.mark.postgres
+def test_the_check_warns_while_the_function_is_not_leakproof_and_the_index_is_then_unused(
+    world, harbour_task
+):
+    """Both states, switched as ``postgres`` on the same server (the test database only; it
+    is leak-proof again afterwards). Last in this file: no plan of this module is made while
+    another session changes the function."""
+    assert core.match_is_leakproof() is True, NOT_LEAKPROOF
+    _set_leakproof(False)
+    try:
+        assert core.match_is_leakproof() is False
+        warnings = search_indexes_usable(databases=["default"])
+        # Without it the planner keeps the match for after the policy's check: no GIN index.
+        plan = _task_search_plan(world)
+    finally:
+        _set_leakproof(True)
+
+    assert [warning.id for warning in warnings] == [SEARCH_INDEXES_ID]
+    assert core.LEAKPROOF_SQL in warnings[0].hint
+    assert "task_search_idx" not in plan
+    assert core.match_is_leakproof() is True
+    assert search_indexes_usable(databases=["default"]) == []

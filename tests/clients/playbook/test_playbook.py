@@ -1,8 +1,6 @@
 """The client playbook: versions, the editor, history, the portal's proposals, the switcher,
 the search provider and the API."""
 
-from types import SimpleNamespace
-
 import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
@@ -12,9 +10,9 @@ from clients.models import AgreementKind, Specialty
 from clients.playbook import content as playbook_content
 from clients.playbook import services
 from clients.playbook.models import Playbook, PlaybookProposal, PlaybookVersion, ProposalStatus
-from clients.playbook.search import search_playbooks
 from clients.playbook.selectors import switcher_clients
 from secretary.errors import ApplicationError
+from secretary.search import SearchContext, provider_hits
 from tests.clients.factories import AgreementFactory, ClientFactory, ContactFactory
 from tests.clients.playbook.helpers import portal_contact, sample_content, written_playbook
 from tests.conftest import client_for
@@ -403,10 +401,8 @@ def test_it_finds_playbooks_by_name_or_content(world, contact, text):
     contact.client.name = "Northwind Dental"
     contact.client.save(update_fields=["name"])
     written_playbook(world, contact.client)
-    context = SimpleNamespace(
-        practice=world.practice, membership=world.secretary, text=text, limit=5
-    )
-    hits = search_playbooks(context)
+    context = SearchContext(practice=world.practice, membership=world.secretary, text=text, limit=5)
+    hits = provider_hits("playbooks", context)
     assert [hit.title for hit in hits] == ["Playbook of Northwind Dental"]
     if text.lower() == "park":
         assert "Where do I park?" in hits[0].snippet
@@ -415,18 +411,16 @@ def test_it_finds_playbooks_by_name_or_content(world, contact, text):
 @pytest.mark.parametrize("text", ["' OR 1=1 --", ".*", "park & !dental", "%", "_"])
 def test_it_searches_hostile_text_as_plain_text(world, contact, text):
     written_playbook(world, contact.client)
-    context = SimpleNamespace(
-        practice=world.practice, membership=world.secretary, text=text, limit=5
-    )
-    assert search_playbooks(context) == []
+    context = SearchContext(practice=world.practice, membership=world.secretary, text=text, limit=5)
+    assert provider_hits("playbooks", context) == []
 
 
 def test_it_searches_only_the_practice(world, contact):
     written_playbook(world, contact.client)
-    context = SimpleNamespace(
+    context = SearchContext(
         practice=world.other_practice, membership=world.outsider, text="park", limit=5
     )
-    assert search_playbooks(context) == []
+    assert provider_hits("playbooks", context) == []
 
 
 # --- API --------------------------------------------------------------------------------------

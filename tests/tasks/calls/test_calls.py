@@ -10,9 +10,9 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from secretary.errors import ApplicationError
+from secretary.search import SearchContext, provider_hits
 from tasks.calls import services
 from tasks.calls.models import Call
-from tasks.calls.search import search_calls
 from tasks.models import Source, Status, Task, TimeEntry
 from tests.clients.playbook.helpers import portal_contact, written_playbook
 from tests.conftest import client_for
@@ -237,16 +237,17 @@ def test_it_keeps_the_call_pages_queries_flat(world, desk):
 def test_it_finds_calls_by_caller_or_message(world, desk):
     _log(world, desk, caller_name="Quentin Blake", message="About the invoice 42")
     _log(world, desk, caller_name="Other")
-    context = SimpleNamespace(practice=world.practice, membership=world.secretary, text="", limit=5)
+
+    def found(text, practice=world.practice, member=world.secretary):
+        context = SearchContext(practice=practice, membership=member, text=text, limit=5)
+        return provider_hits("calls", context)
+
     for text in ("quentin", "INVOICE 42"):
-        hits = search_calls(SimpleNamespace(**{**vars(context), "text": text}))
+        hits = found(text)
         assert len(hits) == 1 and "Quentin Blake" in hits[0].title
     for text in ("' OR 1=1 --", "%", ".*"):
-        assert search_calls(SimpleNamespace(**{**vars(context), "text": text})) == []
-    outsider = SimpleNamespace(
-        practice=world.other_practice, membership=world.outsider, text="quentin", limit=5
-    )
-    assert search_calls(outsider) == []
+        assert found(text) == []
+    assert found("quentin", world.other_practice, world.outsider) == []
 
 
 # --- API --------------------------------------------------------------------------------------

@@ -1,0 +1,250 @@
+"""Every kind's search rows in one PostgreSQL statement, its SQL compiled once per process.
+
+Building and compiling a queryset per kind cost more than the database's work for most
+searches (bench/README.md, front desk). So each provider's ``rows`` is compiled once per
+process with stand-in values (a practice id, a word, a marker for each shared value such as
+the closed clients), and the place of each stand-in among the parameters is remembered; a
+search only puts its own values in those places and runs one statement:
+
+- each kind's rows are ``row_to_json`` of its subquery, tagged with the kind's position;
+- a kind shown newest first finds its page's ids first, among the practice's newest
+  ``RECENT_WINDOW`` rows of the kind (materialized once); then, only when that window held
+  less than a page (a rare word, or only old matches), over all its matches through the GIN
+  index, behind a one-time filter on the window's count. A common word no longer reads and
+  sorts every row that holds it; a rare word costs the window's read more. The rows of those
+  ids are read last, with their columns.
+
+Fewer table references make a cheaper statement: under the practice policies of row-level
+security each one brings two subqueries to plan, which costs more than running the search.
+"""
+
+from __future__ import annotations
+
+import functools
+import json
+from dataclasses import dataclass
+from datetime import datetime
+
+from django.db import connection
+from django.db.models.expressions import RawSQL
+
+from secretary.search import (
+    PROVIDERS,
+    SHARED_VALUES,
+    SearchContext,
+    SearchProvider,
+    matching_rows,
+    newest_ids,
+    recent_rows,
+    rows_by_ids,
+    shared_value,
+)
+
+# Stand-ins, compiled in place of a search's own values. No practice has a negative id; the
+# word has no character that LIKE or full-text search reads as an operator.
+STAND_IN_PRACTICE = -730_001
+STAND_IN_TEXT = "zqstandinsearchwordq"
+
+
+class _SharedStandIn(list):
+    """A shared value's stand-in: a list (an array parameter), known by identity."""
+
+    def __init__(self, name: str):
+        super().__init__([0])
+        self.name = name
+
+
+def _stand_in_shared(present: frozenset[str]) -> dict:
+    """The stand-in context's ``shared``: a stand-in for each value the search has, nothing
+    for the others (the SQL of a search without closed clients names none)."""
+    return {name: _SharedStandIn(name) if name in present else set() for name in SHARED_VALUES}
+
+
+@dataclass(frozen=True)
+class _StandInMember:
+    """The member searching, as far as ``rows`` may look (``SearchProvider``)."""
+
+    is_admin: bool
+    practice_id: int = STAND_IN_PRACTICE
+
+
+@dataclass(frozen=True)
+class Compiled:
+    """One provider's rows as SQL, and how to fill its parameters for a search."""
+
+    sql: str
+    slots: tuple  # per parameter: ("value", v), ("practice",), ("text",), ("like", pattern)
+    # or ("shared", name)
+    names: tuple[str, ...]  # the columns' names, in order
+    dates: frozenset[str]  # the columns that hold a date and time
+
+    def params(self, context: SearchContext) -> list:
+        values = []
+        for slot in self.slots:
+            kind = slot[0]
+            if kind == "practice":
+                values.append(context.practice.pk)
+            elif kind == "text":
+                values.append(context.text)
+            elif kind == "like":
+                escaped = connection.ops.prep_for_like_query(context.text)
+                values.append(slot[1].replace(STAND_IN_TEXT, escaped))
+            elif kind == "shared":
+                values.append(sorted(shared_value(context, slot[1])))
+            else:
+                values.append(slot[1])
+        return values
+
+    def row(self, data: dict | str) -> dict:
+        if isinstance(data, str):
+            data = json.loads(data)
+        row = {name: data[f"c{index}"] for index, name in enumerate(self.names)}
+        for name in self.dates:
+            if row[name] is not None:
+                row[name] = datetime.fromisoformat(row[name])
+        return row
+
+
+def _slot(value) -> tuple:
+    if isinstance(value, _SharedStandIn):
+        return ("shared", value.name)
+    if isinstance(value, str) and value == STAND_IN_TEXT:
+        return ("text",)
+    if isinstance(value, str) and STAND_IN_TEXT in value:
+        return ("like", value)
+    if type(value) is int and value == STAND_IN_PRACTICE:
+        return ("practice",)
+    return ("value", value)
+
+
+def _stand_in_context(limit: int, is_admin: bool, present: frozenset[str]) -> SearchContext:
+    return SearchContext(
+        practice=STAND_IN_PRACTICE,
+        membership=_StandInMember(is_admin),
+        text=STAND_IN_TEXT,
+        limit=limit,
+        shared=_stand_in_shared(present),
+    )
+
+
+@dataclass(frozen=True)
+class Variant:
+    """What the SQL of a search depends on besides its values."""
+
+    limit: int
+    is_admin: bool
+    present: frozenset[str]  # the shared values that are not empty
+
+
+@functools.cache
+def compiled(key: str, variant: Variant, piece: str) -> Compiled:
+    """A piece of provider ``key``'s read compiled with the stand-ins: ``rows`` (a kind
+    without a date: ``matching_rows``), or for a dated kind ``recent`` (``recent_rows``),
+    ``ids`` (``newest_ids``) and ``by:<name>`` (``rows_by_ids`` for the ids the statement
+    names ``<name>``)."""
+    entry = PROVIDERS[key]
+    context = _stand_in_context(variant.limit, variant.is_admin, variant.present)
+    if piece == "rows":
+        rows = matching_rows(entry, context)
+    elif piece == "recent":
+        rows = recent_rows(entry, context)
+    elif piece == "ids":
+        rows = newest_ids(entry, context)
+    else:
+        # A name the statement gives its ids, never anything of the request.
+        named = RawSQL(f"SELECT c0 FROM {piece.removeprefix('by:')}", [])  # noqa: S608, S611
+        rows = rows_by_ids(entry, context, named)
+    rows._check_scope()  # the tenancy rule holds here as for any read
+    query = rows.query
+    compiler = query.get_compiler(using=rows.db)
+    sql, params = compiler.as_sql()
+    names = (*query.extra_select, *query.values_select, *query.annotation_select)
+    if len(names) != len(compiler.select):
+        raise ValueError(f"The {key!r} search provider's columns are not plain values.")
+    slots = tuple(_slot(value) for value in params)
+    kinds = {slot[0] for slot in slots}
+    if "practice" not in kinds or not kinds & {"text", "like"}:
+        raise ValueError(f"The {key!r} search provider's rows must match the text in a practice.")
+    dates = frozenset(
+        name
+        for name, (expression, _sql, _alias) in zip(names, compiler.select, strict=True)
+        if expression.output_field.get_internal_type() == "DateTimeField"
+    )
+    return Compiled(sql, slots, names, dates)
+
+
+@dataclass(frozen=True)
+class _Part:
+    key: str
+    rows: Compiled  # the rows shown
+    ids: tuple[Compiled, Compiled] | None  # a dated kind's ids: in the window, then all
+
+
+@functools.cache
+def _statement(keys: tuple[str, ...], variant: Variant) -> tuple[str, tuple[_Part, ...]]:
+    """The statement for these providers: per kind, its position and the JSON of each row.
+
+    A dated kind reads its page's ids first (two common table expressions: the window's, and
+    the ids shown, which are the window's when it filled a page and every match's otherwise,
+    behind one-time filters on the window's count), then the rows of those ids."""
+    # Only Django's compiled SQL, integers and names made here: every value is a parameter.
+    parts, withs, selects = [], [], []
+    for position, key in enumerate(keys):
+        entry = PROVIDERS[key]
+        ids = None
+        if entry.newest:
+            recent, every = (compiled(key, variant, piece) for piece in ("recent", "ids"))
+            page = variant.limit * entry.overfetch
+            window, shown = f"recent{position}", f"ids{position}"
+            filled = f"(SELECT count(*) FROM {window})"  # noqa: S608
+            withs.append(
+                f"{window}(c0) AS MATERIALIZED (SELECT c0 FROM ({recent.sql}) AS w(c0, c1, c2)"  # noqa: S608
+                f" WHERE c2 ORDER BY c1 DESC, c0 DESC LIMIT {page})"
+            )
+            withs.append(
+                f"{shown}(c0) AS MATERIALIZED (SELECT c0 FROM {window} WHERE {filled} >= {page}"  # noqa: S608
+                f" UNION ALL SELECT c0 FROM ({every.sql}) AS every(c0) WHERE {filled} < {page})"
+            )
+            ids = (recent, every)
+            rows = compiled(key, variant, f"by:{shown}")
+        else:
+            rows = compiled(key, variant, "rows")
+        columns = ", ".join(f"c{index}" for index in range(len(rows.names)))
+        selects.append(
+            f"SELECT {position}, row_to_json(s) FROM ({rows.sql}) AS s({columns})"  # noqa: S608
+        )
+        parts.append(_Part(key, rows, ids))
+    sql = " UNION ALL ".join(selects)
+    if withs:
+        sql = "WITH " + ", ".join(withs) + " " + sql
+    return sql, tuple(parts)
+
+
+def read_all(entries: list[SearchProvider], context: SearchContext) -> dict[str, list[dict]]:
+    """Each provider's rows (dicts, in the order shown) for the search, by provider key: one
+    statement."""
+    present = frozenset(name for name in SHARED_VALUES if shared_value(context, name))
+    variant = Variant(context.limit, bool(context.membership.is_admin), present)
+    sql, parts = _statement(tuple(entry.key for entry in entries), variant)
+    params = []
+    for part in parts:  # in the statement's order: the ids' expressions come first
+        for ids in part.ids or ():
+            params += ids.params(context)
+    for part in parts:
+        params += part.rows.params(context)
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        results = cursor.fetchall()
+    found: dict[int, list] = {}
+    for position, data in results:
+        found.setdefault(position, []).append(data)
+    return {
+        part.key: [part.rows.row(data) for data in found.get(position, ())]
+        for position, part in enumerate(parts)
+    }
+
+
+def forget() -> None:
+    """Drop what was compiled (a provider was registered or replaced)."""
+    compiled.cache_clear()
+    _statement.cache_clear()
