@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import functools
 from collections.abc import Callable
+from typing import Any
 
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
@@ -33,15 +34,28 @@ def membership_for(user, practice_slug: str) -> Membership | None:
     )
 
 
+# Values every page reads about the member, read with the memberships (one query for all):
+# name → a function giving the expression (``OuterRef("pk")`` is the membership). Apps
+# register them (``register_membership_extra``); the core imports none.
+MEMBERSHIP_EXTRAS: dict[str, Callable[[], Any]] = {}
+
+
+def register_membership_extra(name: str, expression: Callable[[], Any]) -> None:
+    MEMBERSHIP_EXTRAS[name] = expression
+
+
 def memberships_of(user) -> list[Membership]:
     """Every membership of the signed-in user, practices joined, by practice name: read across
-    practices (``rls.practice_transaction_after``), the request's own and the switcher's list."""
+    practices (``rls.practice_transaction_after``), the request's own and the switcher's list,
+    with the registered extras (``MEMBERSHIP_EXTRAS``)."""
     if not user.is_authenticated:
         return []
+    extras = {name: expression() for name, expression in MEMBERSHIP_EXTRAS.items()}
     return list(
         Membership.objects.unscoped()
         .select_related("practice", "user")
         .filter(user=user, user__is_active=True)
+        .annotate(**extras)
         .order_by("practice__name", "practice_id")
     )
 

@@ -38,8 +38,11 @@ class TasksConfig(AppConfig):
         settings.CELERY_BEAT_SCHEDULE.update(BEAT_SCHEDULE)
         register_minutes_source(timekeeping.minutes_source)
         register_staff_nav("task_list", _("Tasks"), order=20)
+        from secretary.access import register_membership_extra
         from secretary.search import register_search_provider
-        from tasks import search
+        from tasks import search, selectors
+
+        register_membership_extra("running_timer_id", selectors.running_timer_id)
 
         register_search_provider(
             "tasks",

@@ -6,7 +6,7 @@ from datetime import datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
 from django.db import connections
-from django.db.models import Count, F, Q, QuerySet, Sum
+from django.db.models import Count, F, OuterRef, Q, QuerySet, Subquery, Sum
 from django.http import Http404
 from django.utils import timezone
 
@@ -132,6 +132,16 @@ def running_timer(*, practice: Practice, membership: Membership) -> TimeEntry | 
         .select_related("task")
         .first()
     )
+
+
+def running_timer_id():
+    """The id of the member's running timer, or null: an expression read with the request's
+    memberships (``secretary.access.register_membership_extra``; ``OuterRef("pk")`` is the
+    membership), so that a page asks for the timer only when one runs."""
+    running = TimeEntry.objects.unscoped().filter(
+        practice=OuterRef("practice"), membership=OuterRef("pk"), ended_at__isnull=True
+    )
+    return Subquery(running.filter(manual=False).values("pk")[:1])
 
 
 def task_minutes(*, task: Task) -> int:

@@ -18,8 +18,11 @@ def running_timer_of(request):
     if running is _UNSET:
         membership = getattr(request, "membership", None)
         running = None
+        # The request's membership says whether a timer runs (``running_timer_id``, read with
+        # it): no query on the pages of a member without one.
         if membership is not None and membership.is_staff:
-            running = selectors.running_timer(practice=request.practice, membership=membership)
+            if getattr(membership, "running_timer_id", _UNSET) is not None:
+                running = selectors.running_timer(practice=request.practice, membership=membership)
         request._running_timer = running
     return running
 

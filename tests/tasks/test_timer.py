@@ -57,6 +57,34 @@ def test_it_offers_to_start_a_timer_from_every_staff_page(world, desk, secretary
         assert f'hx-get="{url(world, "timer")}?next=' in page, name
 
 
+def test_a_page_reads_the_timer_only_while_one_runs(world, desk, secretary_client):
+    """Whether a timer runs comes with the request's memberships (one query for both): a
+    member without one costs no query of time entries; once one runs, the top bar shows it."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    task = TaskFactory(practice=world.practice, client=desk.client, assignee=world.secretary)
+
+    def page():
+        with CaptureQueriesContext(connection) as queries:
+            body = secretary_client.get(url(world, "dashboard")).content.decode()
+        # The running timer's own query (the memberships' query asks it in a subquery).
+        read = [
+            q["sql"]
+            for q in queries.captured_queries
+            if '"tasks_timeentry"."ended_at" IS NULL' in q["sql"]
+            and '"secretary_membership"' not in q["sql"]
+        ]
+        return body, read
+
+    idle, idle_reads = page()
+    running(world, world.secretary, task)
+    busy, busy_reads = page()
+
+    assert "Start timer" in idle and idle_reads == []
+    assert 'class="timer-pill running"' in busy and len(busy_reads) == 1
+
+
 def test_it_offers_my_open_tasks_and_the_page_s_task_first(world, desk, secretary_client):
     mine = TaskFactory(
         practice=world.practice, client=desk.client, assignee=world.secretary, title="Mine"
