@@ -1,12 +1,13 @@
 """Search across the practice: a registry of providers, one per kind of thing.
 
 The core imports no feature app: each app registers its providers in ``AppConfig.ready``
-(``register_search_provider``) and the search page and API ask every one of them, each with one
-query at most, in ``order``. A provider gets a ``SearchContext`` (the practice, the staff member
-searching, the cleaned text, a limit) and returns at most ``limit`` ``SearchHit``s in the order
-they are shown: things with a date of their own (tasks, comments, documents, calls) newest
-first, which lets a common word's query stop after a page instead of ranking its every match;
-names (clients, contacts, playbooks) by how well they match.
+(``register_search_provider``). A provider says which rows may be found (the practice's, without
+the clients closed to the member), which fields are searched, which columns its hits need, and
+turns those rows into ``SearchHit``s; the core matches, orders and pages them. Things with a
+date of their own (tasks, comments, documents, calls) come newest first, names (clients,
+contacts, playbooks) by how well they match. On PostgreSQL every kind is read in one statement
+whose SQL is compiled once per process (``secretary.search_statement``); elsewhere one query
+per provider (``matching_rows``).
 
 Matching (``text_match``) is PostgreSQL full-text search on PostgreSQL and a plain
 case-insensitive "contains" elsewhere (SQLite, the embedded default):
@@ -31,6 +32,7 @@ case-insensitive "contains" elsewhere (SQLite, the embedded default):
 
 from __future__ import annotations
 
+import functools
 import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
@@ -48,6 +50,8 @@ from django.db.models import (
     Q,
     QuerySet,
 )
+from django.utils.html import escape
+from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext_lazy as _
 
 if TYPE_CHECKING:
@@ -386,14 +390,12 @@ def choice_labels(choices) -> dict:
 
 
 def highlight(text: str, terms: Sequence[str]) -> list[tuple[str, bool]]:
-    """``text`` cut into ``(part, matched)`` pieces: the template marks the matched ones and
-    escapes every piece (nothing here is HTML)."""
+    """``text`` cut into ``(part, matched)`` pieces (nothing here is HTML)."""
     if not text or not terms:
         return [(text, False)] if text else []
-    pattern = re.compile("|".join(re.escape(t) for t in sorted(terms, key=len, reverse=True)), re.I)
     parts: list[tuple[str, bool]] = []
     position = 0
-    for match in pattern.finditer(text):
+    for match in _terms_pattern(tuple(terms)).finditer(text):
         if match.start() > position:
             parts.append((text[position : match.start()], False))
         parts.append((match.group(0), True))
@@ -401,6 +403,21 @@ def highlight(text: str, terms: Sequence[str]) -> list[tuple[str, bool]]:
     if position < len(text):
         parts.append((text[position:], False))
     return parts
+
+
+def highlighted(text: str, terms: Sequence[str]) -> SafeString:
+    """``text`` as HTML, every piece escaped and the matched ones in ``<mark>``."""
+    return mark_safe(  # noqa: S308  (every piece escaped here)
+        "".join(
+            f"<mark>{escape(part)}</mark>" if matched else escape(part)
+            for part, matched in highlight(text, terms)
+        )
+    )
+
+
+@functools.lru_cache(maxsize=64)
+def _terms_pattern(terms: tuple[str, ...]) -> re.Pattern:
+    return re.compile("|".join(re.escape(t) for t in sorted(terms, key=len, reverse=True)), re.I)
 
 
 # --- Running a search -----------------------------------------------------------------------

@@ -33,7 +33,7 @@ class SearchForm(forms.Form):
 
 def _shown(groups: list[core.SearchGroup], limit: int, terms: list[str]) -> list[dict]:
     """The groups as the page shows them: at most ``limit`` hits each (one more was asked
-    for, to know whether there are more), titles and snippets cut into marked pieces."""
+    for, to know whether there are more), titles and snippets as HTML with the matches marked."""
     return [
         {
             "key": group.key,
@@ -44,8 +44,8 @@ def _shown(groups: list[core.SearchGroup], limit: int, terms: list[str]) -> list
             "hits": [
                 {
                     "hit": hit,
-                    "title": core.highlight(hit.title, terms),
-                    "snippet": core.highlight(hit.snippet, terms),
+                    "title": core.highlighted(hit.title, terms),
+                    "snippet": core.highlighted(hit.snippet, terms),
                 }
                 for hit in group.hits[:limit]
             ],

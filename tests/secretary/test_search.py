@@ -421,6 +421,14 @@ def test_highlight_marks_every_term_without_regex_meaning():
     ]
 
 
+def test_highlighted_escapes_every_piece_and_marks_the_matches():
+    html = core.highlighted("Tom & <b>Jerry</b> & tom", ["tom", "<b>"])
+
+    assert html == (
+        "<mark>Tom</mark> &amp; <mark>&lt;b&gt;</mark>Jerry&lt;/b&gt; &amp; <mark>tom</mark>"
+    )
+
+
 # --- PostgreSQL full-text search -----------------------------------------------------------
 
 
