@@ -23,7 +23,7 @@ from __future__ import annotations
 import functools
 import json
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import date, datetime
 
 from django.db import connection
 from django.db.models.expressions import RawSQL
@@ -76,7 +76,8 @@ class Compiled:
     slots: tuple  # per parameter: ("value", v), ("practice",), ("text",), ("like", pattern)
     # or ("shared", name)
     names: tuple[str, ...]  # the columns' names, in order
-    dates: frozenset[str]  # the columns that hold a date and time
+    dates: frozenset[str]  # the columns that hold a date and time (JSON has them as text)
+    days: frozenset[str]  # the columns that hold a date
 
     def params(self, context: SearchContext) -> list:
         values = []
@@ -102,6 +103,9 @@ class Compiled:
         for name in self.dates:
             if row[name] is not None:
                 row[name] = datetime.fromisoformat(row[name])
+        for name in self.days:
+            if row[name] is not None:
+                row[name] = date.fromisoformat(row[name])
         return row
 
 
@@ -165,12 +169,16 @@ def compiled(key: str, variant: Variant, piece: str) -> Compiled:
     kinds = {slot[0] for slot in slots}
     if "practice" not in kinds or not kinds & {"text", "like"}:
         raise ValueError(f"The {key!r} search provider's rows must match the text in a practice.")
-    dates = frozenset(
-        name
+    types = {
+        name: expression.output_field.get_internal_type()
         for name, (expression, _sql, _alias) in zip(names, compiler.select, strict=True)
-        if expression.output_field.get_internal_type() == "DateTimeField"
-    )
-    return Compiled(sql, slots, names, dates)
+    }
+    if "DecimalField" in types.values():
+        # Rows come back as JSON, whose numbers are floats: money must not pass that way.
+        raise ValueError(f"The {key!r} search provider reads a decimal column; read it as text.")
+    dates = frozenset(name for name, kind in types.items() if kind == "DateTimeField")
+    days = frozenset(name for name, kind in types.items() if kind == "DateField")
+    return Compiled(sql, slots, names, dates, days)
 
 
 @dataclass(frozen=True)

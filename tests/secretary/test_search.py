@@ -384,6 +384,29 @@ def test_the_one_statement_finds_what_each_provider_finds_alone(world, member):
     assert clinic_seen is (member == "owner")
 
 
+def test_a_provider_may_not_read_money_through_the_statement(world):
+    """The statement's rows come back as JSON, whose numbers are floats: a decimal column is
+    refused when the provider's read is compiled, never rounded on the way."""
+    from billing.models import Expense
+    from secretary import search_statement
+
+    core.register_search_provider(
+        "expenses",
+        rows=lambda context: Expense.objects.for_practice(context.practice),
+        columns=("description", "amount"),
+        fields=("description",),
+        hits=lambda context, rows: [],
+        label="Expenses",
+    )
+    try:
+        variant = search_statement.Variant(limit=6, is_admin=False, present=frozenset())
+        with pytest.raises(ValueError, match="decimal column"):
+            search_statement.compiled("expenses", variant, "rows")
+    finally:
+        del core.PROVIDERS["expenses"]
+        search_statement.forget()
+
+
 # --- The text helpers ----------------------------------------------------------------------
 
 
