@@ -29,6 +29,7 @@ import sys
 import time
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
+from datetime import timedelta
 from pathlib import Path
 from urllib.parse import urlencode
 
@@ -38,6 +39,7 @@ os.environ.setdefault("BENCH_CLIENTS", "30")
 
 from django.core.management import call_command
 from django.db import connection, transaction
+from django.utils import timezone
 
 from bench import pages
 from bench.pages_seed import Seeded, seed, vacuum_analyze
@@ -85,6 +87,7 @@ def scenarios(seeded: Seeded) -> list[Scenario]:
         Scenario("search two words", search("renew lease")),
         Scenario("search rare word", search(RARE_WORD)),
         Scenario("search no match", search("zeppelin")),
+        Scenario("search an old word", search(OLD_WORD)),
         Scenario("API search", f"{api}search/?q=insurance", "token"),
         Scenario(
             "save a call",
@@ -110,35 +113,59 @@ def scenarios(seeded: Seeded) -> list[Scenario]:
     ]
 
 
+# Words are drawn by a hash of the row's id, not by the id itself: the seed's dates cycle with
+# the row's number too, and drawing by the number made a whole day of tasks share two titles.
+HASH_MULTIPLIER, HASH_MODULUS = 2654435761, 2**32
+# A word the desk stopped using: in one comment in ten older than OLD_DAYS days, none newer.
+OLD_WORD, OLD_DAYS = "telex", 30
+DRESSED = "Desk note:"  # how every dressed comment begins (and how a dressed database is known)
+
+
+def spread(n: int) -> int:
+    return n * HASH_MULTIPLIER % HASH_MODULUS
+
+
 def title_for(n: int) -> str:
-    return f"{VERBS[n % len(VERBS)]} {THINGS[n // len(VERBS) % len(THINGS)]}"
+    h = spread(n)
+    return f"{VERBS[h % len(VERBS)]} {THINGS[h // len(VERBS) % len(THINGS)]}"
 
 
 def description_for(n: int) -> str:
-    thing, verb = THINGS[n // 7 % len(THINGS)], VERBS[n // 5 % len(VERBS)]
+    h = spread(n) // 1000
+    thing, verb = THINGS[h % len(THINGS)], VERBS[h // len(THINGS) % len(VERBS)]
     return f"Asked by the client on the phone; see the notes of {thing} for {verb}."
 
 
-def comment_for(n: int, title: str) -> str:
-    said = f"the {RARE_WORD} called back about" if n % 20000 == 7 else "spoke to the client about"
-    return f"Desk: {said} {title}"
+def comment_for(n: int, title: str, old: bool) -> str:
+    if n % 20000 == 7:
+        said = f"the {RARE_WORD} called back about"
+    elif old and spread(n) % 10 == 3:
+        said = f"sent a {OLD_WORD} about"
+    else:
+        said = "spoke to the client about"
+    return f"{DRESSED} {said} {title}"
 
 
 # The same text as the functions above, written by PostgreSQL for 100,000 rows at once.
-_ARRAY = "ARRAY[{}]".format
+_ARRAY = "(ARRAY[{}])".format
+_VERBS = _ARRAY(",".join(f"'{v}'" for v in VERBS))
+_THINGS = _ARRAY(",".join(f"'{t}'" for t in THINGS))
+_SPREAD = f"mod(id * {HASH_MULTIPLIER}, {HASH_MODULUS})"
 _DRESS_TASKS = f"""
 UPDATE tasks_task SET
-  title = ({_ARRAY(",".join(f"'{v}'" for v in VERBS))})[1 + mod(id, {len(VERBS)})]
-    || ' ' || ({_ARRAY(",".join(f"'{t}'" for t in THINGS))})[1 + mod(id / {len(VERBS)}, {len(THINGS)})],
+  title = {_VERBS}[1 + mod({_SPREAD}, {len(VERBS)})]
+    || ' ' || {_THINGS}[1 + mod({_SPREAD} / {len(VERBS)}, {len(THINGS)})],
   description = 'Asked by the client on the phone; see the notes of '
-    || ({_ARRAY(",".join(f"'{t}'" for t in THINGS))})[1 + mod(id / 7, {len(THINGS)})]
-    || ' for ' || ({_ARRAY(",".join(f"'{v}'" for v in VERBS))})[1 + mod(id / 5, {len(VERBS)})] || '.'
+    || {_THINGS}[1 + mod({_SPREAD} / 1000, {len(THINGS)})]
+    || ' for ' || {_VERBS}[1 + mod({_SPREAD} / 1000 / {len(THINGS)}, {len(VERBS)})] || '.'
 WHERE practice_id = %s AND title <> 'The task page'
 """
 _COMMENTS = f"""
 INSERT INTO tasks_comment (practice_id, task_id, body, internal, from_client, created_at)
 SELECT practice_id, id,
-  'Desk: ' || CASE WHEN mod(id, 20000) = 7 THEN 'the {RARE_WORD} called back about'
+  '{DRESSED} ' || CASE WHEN mod(id, 20000) = 7 THEN 'the {RARE_WORD} called back about'
+    WHEN created_at < now() - interval '{OLD_DAYS} days' AND mod({_SPREAD}, 10) = 3
+      THEN 'sent a {OLD_WORD} about'
     ELSE 'spoke to the client about' END || ' ' || title,
   mod(id, 3) = 0, false, created_at
 FROM tasks_task WHERE practice_id = %s
@@ -151,13 +178,15 @@ WHERE id IN (SELECT id FROM tasks_task WHERE practice_id = %s ORDER BY id LIMIT 
 
 def dress(seeded: Seeded) -> None:
     """Titles, descriptions, client names and comments that read like a desk's (once per
-    database: the comments say whether it was done), as the tables' owner."""
+    database: the comments say whether it was done; comments of an older dressing are
+    replaced), as the tables' owner."""
     practice = seeded.practice
     with rls.owner_role():
         comments = Comment.objects.unscoped().filter(practice=practice)
-        if comments.filter(body__startswith="Desk:").exists():
+        if comments.filter(body__startswith=DRESSED).exists():
             return
         with transaction.atomic():
+            comments.filter(body__startswith="Desk:").delete()
             _dress(practice)
         vacuum_analyze()
 
@@ -182,12 +211,13 @@ def _dress(practice) -> None:
         for task in sorted(tasks, key=lambda t: t.pk)[1000:1005]:
             task.title += f" ({RARE_WORD})"
         Task.objects.unscoped().bulk_update(tasks, ["title", "description"], batch_size=2000)
+        old = timezone.now() - timedelta(days=OLD_DAYS)
         Comment.objects.bulk_create(
             [
                 Comment(
                     practice=practice,
                     task=task,
-                    body=comment_for(task.pk, task.title),
+                    body=comment_for(task.pk, task.title, task.created_at < old),
                     internal=task.pk % 3 == 0,
                     created_at=task.created_at,
                 )

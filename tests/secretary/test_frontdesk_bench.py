@@ -15,6 +15,7 @@ SCENARIOS = [
     "search two words",
     "search rare word",
     "search no match",
+    "search an old word",
     "API search",
     "save a call",
     "call with follow-up",
