@@ -2,12 +2,11 @@
 
 from __future__ import annotations
 
-from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet, prefetch_related_objects
+from django.db.models import Prefetch, Q, QuerySet, prefetch_related_objects
 from django.http import Http404
 from django.utils import timezone
 
 from clients.models import (
-    AgreementKind,
     BrandKit,
     Client,
     ClientTeamMember,
@@ -302,7 +301,9 @@ def cleared_for_records(*, membership: Membership, client_field: str = "client")
     that are not regulated, and of regulated clients for which ``membership`` signed the
     agreement they require (``can_work_on`` as one condition of a query, no query of its own).
     A ``client_field`` that may be null keeps rows without a client."""
-    from clients.models import Specialty
+    from django.db.models import Exists, OuterRef
+
+    from clients.models import AgreementKind, Specialty
 
     agreements = ConfidentialityAgreement.objects.for_practice(membership.practice_id).filter(
         Q(client__specialty=Specialty.MEDICAL, kind=AgreementKind.BAA)
@@ -484,20 +485,17 @@ def onboarding_state(
 
 def regulated_clients_closed_to(membership: Membership) -> set[int]:
     """Ids of the practice's regulated clients this member holds no signed agreement for:
-    their work stays out of what the member reads in bulk (exports, search). One query: each
-    regulated client with whether the member signed each kind of agreement."""
-    signed = ConfidentialityAgreement.objects.for_practice(membership.practice_id).filter(
-        client=OuterRef("pk"), membership=membership, signed_on__lte=timezone.localdate()
-    )
-    kinds = {f"signed_{kind}": Exists(signed.filter(kind=kind)) for kind in AgreementKind.values}
-    regulated = (
+    their work stays out of what the member reads in bulk (exports, search)."""
+    regulated = list(
         Client.objects.for_practice(membership.practice_id)
         .filter(is_regulated=True)
-        .annotate(**kinds)
         .only("pk", "specialty")
     )
-    return {
-        client.pk
-        for client in regulated
-        if not getattr(client, f"signed_{client.required_agreement_kind}")
-    }
+    if not regulated:
+        return set()
+    signed = set(
+        ConfidentialityAgreement.objects.for_practice(membership.practice_id)
+        .filter(membership=membership, signed_on__lte=timezone.localdate())
+        .values_list("client_id", "kind")
+    )
+    return {c.pk for c in regulated if (c.pk, c.required_agreement_kind) not in signed}
