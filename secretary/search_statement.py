@@ -22,6 +22,7 @@ from __future__ import annotations
 
 import functools
 import json
+import time
 from dataclasses import dataclass
 from datetime import date, datetime
 
@@ -138,6 +139,7 @@ class Variant:
     limit: int
     is_admin: bool
     present: frozenset[str]  # the shared values that are not empty
+    windowed: frozenset[str] = frozenset()  # the dated kinds read through the window first
 
 
 @functools.cache
@@ -185,7 +187,7 @@ def compiled(key: str, variant: Variant, piece: str) -> Compiled:
 class _Part:
     key: str
     rows: Compiled  # the rows shown
-    ids: tuple[Compiled, Compiled] | None  # a dated kind's ids: in the window, then all
+    ids: tuple[Compiled, ...] | None  # a dated kind's ids: in the window, then all (or all)
 
 
 @functools.cache
@@ -200,7 +202,7 @@ def _statement(keys: tuple[str, ...], variant: Variant) -> tuple[str, tuple[_Par
     for position, key in enumerate(keys):
         entry = PROVIDERS[key]
         ids = None
-        if entry.newest:
+        if entry.newest and key in variant.windowed:
             recent, every = (compiled(key, variant, piece) for piece in ("recent", "ids"))
             page = variant.limit * entry.overfetch
             window, shown = f"recent{position}", f"ids{position}"
@@ -214,6 +216,12 @@ def _statement(keys: tuple[str, ...], variant: Variant) -> tuple[str, tuple[_Par
                 f" UNION ALL SELECT c0 FROM ({every.sql}) AS every(c0) WHERE {filled} < {page})"
             )
             ids = (recent, every)
+            rows = compiled(key, variant, f"by:{shown}")
+        elif entry.newest:  # a small table: every match, through the GIN index
+            every = compiled(key, variant, "ids")
+            shown = f"ids{position}"
+            withs.append(f"{shown}(c0) AS MATERIALIZED ({every.sql})")
+            ids = (every,)
             rows = compiled(key, variant, f"by:{shown}")
         else:
             rows = compiled(key, variant, "rows")
@@ -232,7 +240,8 @@ def read_all(entries: list[SearchProvider], context: SearchContext) -> dict[str,
     """Each provider's rows (dicts, in the order shown) for the search, by provider key: one
     statement."""
     present = frozenset(name for name in SHARED_VALUES if shared_value(context, name))
-    variant = Variant(context.limit, bool(context.membership.is_admin), present)
+    windowed = large_kinds(tuple(entry.key for entry in entries if entry.newest))
+    variant = Variant(context.limit, bool(context.membership.is_admin), present, windowed)
     sql, parts = _statement(tuple(entry.key for entry in entries), variant)
     params = []
     for part in parts:  # in the statement's order: the ids' expressions come first
@@ -252,7 +261,49 @@ def read_all(entries: list[SearchProvider], context: SearchContext) -> dict[str,
     }
 
 
+# A dated kind whose table holds fewer rows than this is read through the GIN index alone,
+# however common the word (every match is read and sorted: at most this many); above it, its
+# newest rows are looked at first. The size is PostgreSQL's estimate for the whole table
+# (``pg_class.reltuples``, every practice), read at most once per ``SIZES_TTL`` seconds per
+# process: each look at the window costs a table reference to plan and ``RECENT_WINDOW``
+# rows to read, which a small table's fallback would not.
+WINDOW_FROM_ROWS = 10_000
+SIZES_TTL = 600.0
+_sizes: dict = {"read_at": None, "known": frozenset(), "large": frozenset()}
+
+
+def large_kinds(keys: tuple[str, ...]) -> frozenset[str]:
+    """Which of these dated kinds' tables are large enough for the window."""
+    now = time.monotonic()
+    read_at = _sizes["read_at"]
+    if read_at is None or now - read_at > SIZES_TTL or not set(keys) <= _sizes["known"]:
+        tables = {key: _table_of(key) for key in keys}
+        with connection.cursor() as cursor:
+            # A table never analysed reads -1, as small: autovacuum analyses a table soon
+            # after it grows (a restore or a bulk load is analysed by its runbook).
+            cursor.execute(
+                "SELECT relname FROM pg_class WHERE relname = ANY(%s) "
+                "AND relnamespace = current_schema()::regnamespace AND reltuples >= %s",
+                [sorted(set(tables.values())), WINDOW_FROM_ROWS],
+            )
+            large = {row[0] for row in cursor.fetchall()}
+        _sizes.update(
+            read_at=now,
+            known=frozenset(keys),
+            large=frozenset(key for key, table in tables.items() if table in large),
+        )
+    return _sizes["large"] & frozenset(keys)
+
+
+@functools.cache
+def _table_of(key: str) -> str:
+    context = _stand_in_context(1, False, frozenset())
+    return PROVIDERS[key].rows(context).model._meta.db_table
+
+
 def forget() -> None:
     """Drop what was compiled (a provider was registered or replaced)."""
     compiled.cache_clear()
     _statement.cache_clear()
+    _table_of.cache_clear()
+    _sizes["read_at"] = None

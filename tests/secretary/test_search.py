@@ -219,6 +219,7 @@ def test_its_queries_do_not_grow_with_what_it_finds(world, secretary_client):
             DocumentFactory(practice=world.practice, client=client, title=f"Kestrel doc {n}")
 
     grow(1, 0)
+    _queries(secretary_client, "warm")  # the tables' sizes, read once per process and period
     few = _queries(secretary_client, "kestrel")
     grow(10, 1)
     many = _queries(secretary_client, "kestrel")
@@ -238,6 +239,7 @@ def test_it_reads_the_closed_regulated_clients_once_per_search(world, secretary_
         client = ClientFactory(practice=world.practice, name=name, is_regulated=True)
         TaskFactory(practice=world.practice, client=client, title=f"Kestrel task of {name}")
     AgreementFactory(practice=world.practice, client=client, membership=world.secretary, kind="nda")
+    _queries(secretary_client, "warm")  # the tables' sizes, read once per process and period
     # When the secretary searches, the rule costs two reads in all (the regulated clients and
     # the member's agreements), not one per provider
     plain = _queries(secretary_client, "zeppelin")
@@ -342,11 +344,21 @@ def test_each_provider_reads_alone_too(desk, world):
 
 @pytest.mark.postgres
 @pytest.mark.parametrize("member", ["secretary", "owner"])
-def test_the_one_statement_finds_what_each_provider_finds_alone(world, member):
+@pytest.mark.parametrize("window_from_rows", [-2, 10**9], ids=["windowed", "gin-only"])
+def test_the_one_statement_finds_what_each_provider_finds_alone(
+    world, member, window_from_rows, monkeypatch, request
+):
     """The statement (``search_statement``: SQL compiled once, values put in their places,
     every kind at once) finds what each provider's own queryset finds: the same rows, in the
-    same order, for a member with a closed regulated client and for the owner."""
+    same order, for a member with a closed regulated client and for the owner, whether the
+    dated kinds look at their newest rows first or read every match."""
     from clients.playbook.models import Playbook
+    from secretary import search_statement
+
+    monkeypatch.setattr(search_statement, "WINDOW_FROM_ROWS", window_from_rows)
+    search_statement.forget()
+    request.addfinalizer(search_statement.forget)  # the sizes read under the patch
+    tasks_window = f"recent{[entry.key for entry in core.providers()].index('tasks')}("
 
     clinic = ClientFactory(
         practice=world.practice, name="Quill Clinic", is_regulated=True, specialty="medical"
@@ -369,7 +381,8 @@ def test_the_one_statement_finds_what_each_provider_finds_alone(world, member):
     for text in ("quill", "quill task", '"quill letter"', "quill -task", "50%", "off_today"):
         with CaptureQueriesContext(connection) as queries:
             groups = core.search(practice=world.practice, membership=membership, text=text, limit=6)
-        assert sum(q["sql"].startswith("WITH") for q in queries.captured_queries) == 1
+        (statement,) = [q["sql"] for q in queries.captured_queries if q["sql"].startswith("WITH")]
+        assert (tasks_window in statement) is (window_from_rows < 0)
         together = {group.key: group.hits for group in groups}
         context = SearchContext(practice=world.practice, membership=membership, text=text, limit=6)
         alone = {

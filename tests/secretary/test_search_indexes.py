@@ -13,7 +13,7 @@ from django.core import checks
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
-from secretary import rls
+from secretary import rls, search_statement
 from secretary import search as core
 from secretary.checks import SEARCH_INDEXES_ID, search_index_warning, search_indexes_usable
 from secretary.search import SearchContext
@@ -181,6 +181,7 @@ def desk_tasks(world):
     with rls.owner_role(), connection.cursor() as cursor:
         cursor.execute("ANALYZE tasks_task")
         cursor.execute("SELECT gin_clean_pending_list('task_search_idx'::regclass)")
+    search_statement.forget()  # the tables' sizes are read again: tasks now count 20,000
 
 
 @pytest.mark.postgres
@@ -251,6 +252,30 @@ def test_a_word_found_nowhere_reads_the_window_then_the_gin_index(world, desk_ta
     assert "Bitmap Index Scan on task_search_idx (actual" in plan, plan
     read = _rows_read_newest_first(plan)
     assert read and max(read) <= core.RECENT_WINDOW, plan
+
+
+@pytest.mark.postgres
+def test_a_small_table_is_read_through_its_gin_index_alone(world, monkeypatch, request):
+    """Below ``WINDOW_FROM_ROWS`` rows (PostgreSQL's estimate, read once per period) a dated
+    kind reads every match: its window would cost a table to plan and rows to read that the
+    fallback would not."""
+    client = ClientFactory(practice=world.practice, name="Northwind Legal")
+    for n in range(3):
+        TaskFactory(practice=world.practice, client=client, title=f"Renew lease {n}")
+    with rls.owner_role(), connection.cursor() as cursor:
+        cursor.execute("ANALYZE tasks_task")
+        cursor.execute("SELECT reltuples FROM pg_class WHERE relname = 'tasks_task'")
+        (rows,) = cursor.fetchone()
+    request.addfinalizer(search_statement.forget)
+
+    monkeypatch.setattr(search_statement, "WINDOW_FROM_ROWS", rows + 1)
+    search_statement.forget()
+    small = search_statement.large_kinds(("tasks",))
+    monkeypatch.setattr(search_statement, "WINDOW_FROM_ROWS", rows)
+    search_statement.forget()
+    large = search_statement.large_kinds(("tasks",))
+
+    assert small == frozenset() and large == {"tasks"}
 
 
 @pytest.mark.postgres
