@@ -1,7 +1,8 @@
 """The calendar's week and month views in a real browser: moved by HTMX with the address
 following, and read as a list of days on a phone."""
 
-from datetime import timedelta
+from datetime import datetime, time, timedelta
+from zoneinfo import ZoneInfo
 
 import pytest
 from django.urls import reverse
@@ -26,14 +27,17 @@ def desk():
         user=UserFactory(email="olive@harbour.test", time_zone="Europe/Paris"),
     )
     client = ClientFactory(practice=practice, name="Northwind Legal")
-    now = timezone.now()
+    # Ten in the morning of today in Paris: an hour from now would cross midnight late at night
+    # and show as two days.
+    paris = ZoneInfo("Europe/Paris")
+    morning = datetime.combine(timezone.localdate(timezone=paris), time(10), tzinfo=paris)
     for days, title in ((0, "Board call"), (1, "Supplier call"), (35, "Quarterly review")):
         CalendarEventFactory(
             practice=practice,
             client=client,
             title=title,
-            starts_at=now + timedelta(days=days),
-            ends_at=now + timedelta(days=days, hours=1),
+            starts_at=morning + timedelta(days=days),
+            ends_at=morning + timedelta(days=days, hours=1),
             time_zone="Europe/Paris",
         )
     return {"practice": practice, "owner": owner}
