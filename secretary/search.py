@@ -256,9 +256,9 @@ def text_match(queryset: QuerySet, fields: Sequence[str], text: str) -> QuerySet
     if not searchable(text):
         return queryset.none().annotate(search_rank=Value(0.0, output_field=FloatField()))
     if uses_full_text():
-        from django.contrib.postgres.search import SearchQuery, SearchRank
+        from django.contrib.postgres.search import SearchRank
 
-        query = SearchQuery(text, config=SEARCH_CONFIG, search_type="websearch")
+        query = _text_query(text)
         vector = StoredVector()
         return (
             queryset.alias(matched_vector=vector)
@@ -274,6 +274,12 @@ def text_match(queryset: QuerySet, fields: Sequence[str], text: str) -> QuerySet
     return queryset.filter(condition).annotate(search_rank=Value(0.0, output_field=FloatField()))
 
 
+def _text_query(text: str):
+    from django.contrib.postgres.search import SearchQuery
+
+    return SearchQuery(text, config=SEARCH_CONFIG, search_type="websearch")
+
+
 def text_rank(text: str):
     """How well a row matches ``text`` (``text_match``'s ``search_rank``), as an
     expression to annotate rows found another way."""
@@ -281,20 +287,16 @@ def text_rank(text: str):
 
     if not uses_full_text():
         return Value(0.0, output_field=FloatField())
-    from django.contrib.postgres.search import SearchQuery, SearchRank
+    from django.contrib.postgres.search import SearchRank
 
-    query = SearchQuery(text, config=SEARCH_CONFIG, search_type="websearch")
-    return SearchRank(StoredVector(), query)
+    return SearchRank(StoredVector(), _text_query(text))
 
 
 def text_hit(text: str):
     """Whether a row matches ``text`` (PostgreSQL's ``@@``), as a value to read."""
-    from django.contrib.postgres.search import SearchQuery
-
-    query = SearchQuery(text, config=SEARCH_CONFIG, search_type="websearch")
     return Func(
         StoredVector(),
-        query,
+        _text_query(text),
         template="(%(expressions)s)",
         arg_joiner=" @@ ",
         output_field=BooleanField(),
