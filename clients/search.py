@@ -39,10 +39,13 @@ def closed_to_member(context) -> set[int]:
 
 
 def without_closed(queryset: QuerySet, context, client_field: str = "client") -> QuerySet:
-    """``queryset`` without the rows of ``closed_clients`` (rows with no client stay). On
-    PostgreSQL one array parameter, empty in most practices (the statement is compiled once);
-    elsewhere no condition at all when none is closed."""
+    """``queryset`` without the rows of ``closed_clients`` (rows with no client stay); no
+    condition at all when none is closed, as in most practices. On PostgreSQL the ids are one
+    array parameter, so the SQL is the same whichever clients are closed (the search's
+    statement is compiled once: ``secretary.search_statement``)."""
     closed = closed_clients(context)
+    if not closed:
+        return queryset
     if uses_full_text() and "__" in client_field:
         # Through a relation (a comment's task): the related rows of those clients, as a
         # subquery, so that the rows sort without a join before their page is cut.
@@ -52,8 +55,6 @@ def without_closed(queryset: QuerySet, context, client_field: str = "client") ->
         return queryset.exclude(**{f"{relation}__in": ids.values("pk")})
     if uses_full_text():
         return queryset.filter(OutsideIds(F(client_field), closed))
-    if not closed:
-        return queryset
     return queryset.exclude(**{f"{client_field}__in": sorted(closed)})
 
 
