@@ -58,6 +58,11 @@
       list.append(item);
     }
     const kept = retyped ? -1 : options.findIndex((item) => item.querySelector("a").href === before);
+    if (timer) {
+      // A later text waits to be asked: the arrows pressed since belong to its results.
+      choose(kept >= 0 ? kept : 0);
+      return;
+    }
     choose((kept >= 0 ? kept : 0) + moves);
     moves = 0;
     retyped = false;

@@ -89,3 +89,36 @@ def test_it_switches_to_a_playbook_and_logs_a_call(live_server, browser, desk, s
     width = small.evaluate("document.documentElement.scrollWidth")
     assert width <= 390
     small.screenshot(path=str(screenshot_dir / "call-form-390.png"), full_page=True)
+
+
+def test_an_arrow_pressed_while_an_older_list_arrives_waits_for_the_text_typed(
+    live_server, browser, desk
+):
+    """The list the switcher asks for on opening (the empty text) may arrive after the name was
+    typed and an arrow pressed, while the typed text still waits to be asked: that arrow
+    belongs to the typed text's results, so the second option ("Log a call for …") is the one
+    Enter opens, not the first."""
+    slug = desk["practice"].slug
+    context = signed_in(browser, live_server, desk["secretary"].user)
+    page = context.new_page()
+    held = []
+
+    def hold_the_opening_list(route):
+        if route.request.url.endswith("?q="):
+            held.append(route)  # answered below, once the arrow was pressed
+        else:
+            route.continue_()
+
+    page.route("**/*?q=*", hold_the_opening_list)
+    page.goto(live_server.url + reverse("task_detail", args=[slug, desk["task"].pk]))
+    page.keyboard.press("Control+k")
+    page.wait_for_function("() => document.getElementById('switcher').open")
+    page.keyboard.type("north")
+    page.keyboard.press("ArrowDown")
+    # The opening list arrives now, while the typed text waits its 120 ms to be asked.
+    (opening,) = held
+    opening.fulfill(status=200, content_type="application/json", body='{"results": []}')
+    page.wait_for_function("() => !document.getElementById('switcher').dataset.pending")
+    page.keyboard.press("Enter")
+
+    page.wait_for_url(f"**/calls/new/?client={desk['client'].pk}")
