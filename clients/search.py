@@ -8,14 +8,14 @@ from django.db.models import F, QuerySet
 from django.urls import reverse
 from django.utils.translation import gettext
 
-from clients.models import Client, ClientStatus, Contact
+from clients.models import Client, Contact
 from clients.selectors import regulated_clients_closed_to
+from secretary.choices import label_of
 from secretary.search import (
     AmongIds,
     OutsideIds,
     SearchContext,
     SearchHit,
-    choice_labels,
     query_terms,
     shared_value,
     snippet,
@@ -71,14 +71,15 @@ CLIENT_COLUMNS = ("pk", "name", "billing_email", "status", "updated_at", "search
 def client_hits(context: SearchContext, rows: list[dict]) -> list[SearchHit]:
     terms = query_terms(context.text)
     slug = context.practice.slug
-    status = choice_labels(ClientStatus.choices)
+    status = Client._meta.get_field("status")
     return [
         SearchHit(
             kind=gettext("Client"),
             title=row["name"],
             url=reverse("client_detail", args=[slug, row["pk"]]),
             snippet=snippet(
-                " · ".join(filter(None, [status.get(row["status"]), row["billing_email"]])), terms
+                " · ".join(filter(None, [label_of(status, row["status"]), row["billing_email"]])),
+                terms,
             ),
             when=row["updated_at"],
             rank=float(row["search_rank"]),

@@ -12,11 +12,11 @@ from django.urls import reverse
 from django.utils.translation import gettext
 
 from clients.search import without_closed
-from documents.models import Document, DocumentKind, DocumentStatus
+from documents.models import Document, DocumentStatus
+from secretary.choices import label_of
 from secretary.search import (
     SearchContext,
     SearchHit,
-    choice_labels,
     query_terms,
     snippet,
 )
@@ -37,7 +37,7 @@ DOCUMENT_COLUMNS = (
 def document_hits(context: SearchContext, rows: list[dict]) -> list[SearchHit]:
     terms = query_terms(context.text)
     slug = context.practice.slug
-    kinds, statuses = choice_labels(DocumentKind.choices), choice_labels(DocumentStatus.choices)
+    kind, status = (Document._meta.get_field(name) for name in ("kind", "status"))
     hits = []
     for row in rows:
         if row["status"] == DocumentStatus.READY:
@@ -47,7 +47,7 @@ def document_hits(context: SearchContext, rows: list[dict]) -> list[SearchHit]:
             if row["client_id"]:
                 url += "?" + urlencode({"client": row["client_id"]})
         about = row["client__name"] if row["client_id"] else gettext("The practice")
-        described = [about, kinds.get(row["kind"], row["kind"]), statuses.get(row["status"])]
+        described = [about, label_of(kind, row["kind"]), label_of(status, row["status"])]
         hits.append(
             SearchHit(
                 kind=gettext("Document"),

@@ -35,3 +35,12 @@ def display(instance: models.Model, field: models.Field, fallback):
     except TypeError:  # an unhashable value (a list, a dict)
         return fallback(field)
     return force_str(label, strings_only=True)
+
+
+def label_of(field: models.Field, value):
+    """The label of ``value`` among ``field``'s choices, translated (the value itself when it
+    is not one of them): ``display`` for a value read without its instance (``.values()``)."""
+    labels = _labels_of(field)
+    if labels is None:
+        labels = dict(field.flatchoices)
+    return force_str(labels.get(value, value), strings_only=True)

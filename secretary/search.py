@@ -148,6 +148,8 @@ def register_search_provider(
     overfetch: int = 1,
 ) -> None:
     """Add (or replace, by ``key``) the provider of one kind of thing."""
+    if not newest and not sort:
+        raise ValueError(f"The {key!r} search provider needs an order: ``newest`` or ``sort``.")
     PROVIDERS[key] = SearchProvider(
         key=key,
         rows=rows,
@@ -384,11 +386,6 @@ def snippet(text: str, terms: Sequence[str], length: int = SNIPPET_LENGTH) -> st
     start = min(start, len(flat) - length)
     piece = flat[start : start + length]
     return ("…" if start > 0 else "") + piece + ("…" if start + length < len(flat) else "")
-
-
-def choice_labels(choices) -> dict:
-    """A field's choices as value → label in the active language (rows are plain values)."""
-    return {value: str(label) for value, label in choices}
 
 
 def highlight(text: str, terms: Sequence[str]) -> list[tuple[str, bool]]:

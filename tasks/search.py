@@ -13,14 +13,14 @@ from django.urls import reverse
 from django.utils.translation import gettext
 
 from clients.search import without_closed
+from secretary.choices import label_of
 from secretary.search import (
     SearchContext,
     SearchHit,
-    choice_labels,
     query_terms,
     snippet,
 )
-from tasks.models import Comment, Status, Task
+from tasks.models import Comment, Task
 
 TASK_FIELDS = ("title", "description")
 COMMENT_FIELDS = ("body",)
@@ -36,14 +36,14 @@ TASK_COLUMNS = ("pk", "title", "description", "status", "created_at", "client__n
 def task_hits(context: SearchContext, rows: list[dict]) -> list[SearchHit]:
     terms = query_terms(context.text)
     slug = context.practice.slug
-    status = choice_labels(Status.choices)
+    status = Task._meta.get_field("status")
     return [
         SearchHit(
             kind=gettext("Task"),
             title=row["title"],
             url=reverse("task_detail", args=[slug, row["pk"]]),
             snippet=snippet(
-                " · ".join(filter(None, [row["client__name"], status.get(row["status"])]))
+                " · ".join(filter(None, [row["client__name"], label_of(status, row["status"])]))
                 + (" — " + row["description"] if row["description"] else ""),
                 terms,
             ),

@@ -46,7 +46,7 @@ def playbook_rows(context):
     playbooks = Playbook.objects.for_practice(context.practice)
     if not context.membership.is_admin:  # owners and admins open every client's playbook
         playbooks = without_closed(playbooks, context)
-    text = context.text.strip()[:200]
+    text = context.text  # cleaned and bounded by the search form and the API
     return playbooks.filter(version__gt=0).filter(
         Q(client__name__icontains=text) | Q(content__icontains=text)
     )
@@ -56,7 +56,7 @@ PLAYBOOK_COLUMNS = ("client_id", "client__name", "content", "updated_at")
 
 
 def playbook_hits(context, rows: list[dict]) -> list:
-    text = context.text.strip()[:200].lower()
+    text = context.text.lower()
     hits = []
     for row in rows:
         section, found = next(

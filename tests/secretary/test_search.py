@@ -408,6 +408,7 @@ def test_a_provider_may_not_read_money_through_the_statement(world):
         rows=lambda context: Expense.objects.for_practice(context.practice),
         columns=("description", "amount"),
         fields=("description",),
+        sort=("-date", "-pk"),
         hits=lambda context, rows: [],
         label="Expenses",
     )
@@ -418,6 +419,20 @@ def test_a_provider_may_not_read_money_through_the_statement(world):
     finally:
         del core.PROVIDERS["expenses"]
         search_statement.forget()
+
+
+def test_a_provider_without_an_order_is_refused():
+    """Rows without an order would come in any order the database likes, and pages would
+    differ from one search to the next."""
+    with pytest.raises(ValueError, match="needs an order"):
+        core.register_search_provider(
+            "unordered",
+            rows=lambda context: None,
+            columns=("pk",),
+            hits=lambda context, rows: [],
+            label="Unordered",
+        )
+    assert "unordered" not in core.PROVIDERS
 
 
 # --- The text helpers ----------------------------------------------------------------------
