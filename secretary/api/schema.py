@@ -211,10 +211,9 @@ class AutoSchema(openapi.AutoSchema):
         else:
             codes["404"] = _("No such page of results.")
         # An empty query parameter (``?status=``) is the same as leaving it out.
-        # (Not a list: ``?status=`` is a list of one blank choice; not a required one, such as
-        # search's text, which an empty value leaves missing.)
+        # (Not a list: ``?status=`` is a list of one blank choice.)
         for parameter in query:
-            if parameter.get("schema", {}).get("type") != "array" and not parameter.get("required"):
+            if parameter.get("schema", {}).get("type") != "array":
                 parameter["allowEmptyValue"] = True
         responses = operation.setdefault("responses", {})
         for code, description in codes.items():

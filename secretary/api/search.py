@@ -17,13 +17,9 @@ from secretary.models import Role
 
 
 class SearchQuerySerializer(serializers.Serializer):
-    # At least one character that is neither a blank nor a control character (those are
-    # dropped): the schema says so, so that an API client knows an empty text is refused.
-    q = serializers.RegexField(
-        r"[^\s\x00-\x1f\x7f]",
+    q = serializers.CharField(
         max_length=core.MAX_QUERY_LENGTH,
         help_text=_('Words, a name or a "quoted phrase"; at most 200 characters.'),
-        error_messages={"invalid": _("Type something to search for.")},
     )
     limit = serializers.IntegerField(
         required=False,
