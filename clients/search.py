@@ -11,9 +11,8 @@ from django.utils.translation import gettext
 from clients.models import Client, Contact
 from clients.selectors import regulated_clients_closed_to
 from secretary.choices import label_of
+from secretary.prepared import AmongIds, OutsideIds
 from secretary.search import (
-    AmongIds,
-    OutsideIds,
     SearchContext,
     SearchHit,
     query_terms,

@@ -320,33 +320,6 @@ def newest_first(queryset: QuerySet, field: str = "created_at") -> QuerySet:
     return queryset.order_by(key.desc(), "-pk")
 
 
-class AmongIds(Func):
-    """True when ``expression`` (a foreign key) is one of ``ids``: one array parameter
-    whatever the number of ids, so the SQL stays the same from one search to the next
-    (``search_statement`` compiles it once). PostgreSQL only."""
-
-    output_field = BooleanField()
-    negated = False
-
-    def __init__(self, expression, ids):
-        super().__init__(expression)
-        self.ids = ids
-
-    def as_sql(self, compiler, connection, **extra):
-        column, params = compiler.compile(self.source_expressions[0])
-        ids = self.ids if isinstance(self.ids, list) else sorted(self.ids)
-        if self.negated:
-            sql = f"({column} IS NULL OR NOT ({column} = ANY(%s::bigint[])))"
-            return sql, [*params, *params, ids]
-        return f"({column} = ANY(%s::bigint[]))", [*params, ids]
-
-
-class OutsideIds(AmongIds):
-    """True when ``expression`` is null or none of ``ids`` (``AmongIds``' opposite)."""
-
-    negated = True
-
-
 # --- The index under row-level security -----------------------------------------------------
 
 # The function behind ``tsvector @@ tsquery``. It compares two already-parsed values and raises

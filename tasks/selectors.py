@@ -14,6 +14,7 @@ from clients.models import Client, ClientStatus, Engagement, EngagementStatus
 from clients.selectors import clients_for_membership
 from secretary.limits import EARLIEST_MOMENT, LATEST_MOMENT
 from secretary.models import ActivityEvent, Membership, Practice
+from secretary.prepared import AmongIds, prepared
 from tasks.models import (
     OPEN_STATUSES,
     Attachment,
@@ -271,53 +272,99 @@ def _count_figures(now) -> dict:
     }
 
 
-def open_counts(*, practice: Practice, membership: Membership, client_ids: list[int], now) -> dict:
-    """The dashboard's figures over the member's open tasks: two index-only scans of
-    ``task_open_mine_idx`` (their own tasks; the unassigned ones of their clients), added up.
-    Each count names a column the index holds (``status``), never the primary key."""
+@prepared(shape=("practice_wide",))
+def _open_figures(*, practice: int, now, practice_wide: bool, membership=None, client_ids=()):
+    """The figures in one statement. For one member, two index-only scans of
+    ``task_open_mine_idx`` (their own tasks; the unassigned ones of their clients) whose rows
+    the caller adds up; practice-wide, one aggregate. Each count names a column the index
+    holds (``status``), never the primary key; grouping by the practice gives one row per
+    part."""
+    open_tasks = Task.objects.for_practice(practice).filter(status__in=OPEN_STATUSES).order_by()
     figures = _count_figures(now)
-    open_tasks = Task.objects.for_practice(practice).filter(status__in=OPEN_STATUSES)
-    parts = [open_tasks.filter(assignee=membership)]
-    if client_ids:
-        parts.append(open_tasks.filter(assignee__isnull=True, client_id__in=client_ids))
-    counts = dict.fromkeys(figures, 0)
-    for part in parts:
-        for name, value in part.aggregate(**figures).items():
-            counts[name] += value
-    return counts
+    if practice_wide:
+        return open_tasks.values("practice").annotate(**figures).values(*figures)
+    own = open_tasks.filter(assignee=membership)
+    unassigned = open_tasks.filter(AmongIds(F("client_id"), client_ids), assignee__isnull=True)
+    return (
+        own.values("practice")
+        .annotate(**figures)
+        .values(*figures)
+        .union(unassigned.values("practice").annotate(**figures).values(*figures), all=True)
+    )
+
+
+def open_counts(*, practice: Practice, membership: Membership, client_ids: list[int], now) -> dict:
+    """The dashboard's figures over the member's open tasks (``_open_figures``)."""
+    return _added(
+        _open_figures(
+            practice=practice.pk,
+            membership=membership.pk,
+            client_ids=client_ids,
+            now=now,
+            practice_wide=False,
+        )
+    )
 
 
 def practice_open_counts(*, practice: Practice, now) -> dict:
     """The dashboard's figures over every open task of the practice, in one aggregate."""
-    return dict(
+    return _added(_open_figures(practice=practice.pk, now=now, practice_wide=True))
+
+
+def _added(rows: list[dict]) -> dict:
+    counts = dict.fromkeys(_count_figures(None), 0)
+    for row in rows:
+        for name, value in row.items():
+            counts[name] += value
+    return counts
+
+
+# The dashboard's lists: which open tasks each shows (``late`` depends on the time).
+_DASHBOARD_LISTS = {
+    "requests": lambda now: Q(status=Status.REQUESTED),
+    "open": lambda now: ~Q(status__in=(Status.REQUESTED, Status.WAITING)),
+    "late": _late,
+    "waiting": lambda now: Q(status=Status.WAITING),
+}
+
+
+def _open_lines(practice: int, which: str, now) -> QuerySet[Task]:
+    """Open tasks of list ``which`` as dashboard lines: the task and its client, nothing of
+    its service or assignee."""
+    return (
         Task.objects.for_practice(practice)
-        .filter(status__in=OPEN_STATUSES)
-        .aggregate(**_count_figures(now))
+        .filter(_DASHBOARD_LISTS[which](now), status__in=OPEN_STATUSES)
+        .select_related("client")
+        .only(*(f for f in TASK_ROW_FIELDS if not f.startswith(("category__", "assignee__"))))
     )
 
 
-def _soonest(
-    open_tasks: QuerySet[Task], *, membership: Membership, client_ids: list[int], limit: int
-) -> list[Task]:
-    """The member's first ``limit`` of ``open_tasks`` by urgency: theirs, and the unassigned
-    ones of their clients.
+@prepared(shape=("which", "limit"))
+def _member_lines(*, practice: int, membership: int, client_ids, which: str, limit: int, now=None):
+    """The member's first ``limit`` open tasks of list ``which`` by urgency: theirs, and the
+    unassigned ones of their clients.
 
-    On PostgreSQL the two are one statement of two parts, each read in urgency order until
-    ``limit`` rows match: the member's own tasks (a range of ``task_open_assignee_idx``) and
-    the practice's unassigned ones (``task_open_unassigned_idx``, the triage queue). A list of
-    a few waiting tasks reads those, never every open task of the practice.
+    On PostgreSQL one statement of two parts, each read in urgency order until ``limit`` rows
+    match: the member's own tasks (a range of ``task_open_assignee_idx``) and the practice's
+    unassigned ones (``task_open_unassigned_idx``, the triage queue). A list of a few waiting
+    tasks reads those, never every open task of the practice.
     """
-    own = open_tasks.filter(assignee=membership)
-    if not client_ids:
-        return list(_by_urgency(own)[:limit])
-    unassigned = open_tasks.filter(assignee__isnull=True, client_id__in=client_ids)
-    if not connections[open_tasks.db].features.supports_slicing_ordering_in_compound:
-        return list(_by_urgency(own | unassigned)[:limit])  # SQLite: one query, no index order
-    return list(
+    lines = _open_lines(practice, which, now)
+    own = lines.filter(assignee=membership)
+    unassigned = lines.filter(AmongIds(F("client_id"), client_ids), assignee__isnull=True)
+    if not connections[lines.db].features.supports_slicing_ordering_in_compound:
+        return _by_urgency(own | unassigned)[:limit]  # SQLite: one query, no index order
+    return (
         _by_urgency(own)[:limit]
         .union(_by_urgency(unassigned)[:limit], all=True)
         .order_by(F("urgency").asc(nulls_last=True), "-priority", "created_at")[:limit]
     )
+
+
+@prepared(shape=("which", "limit"))
+def _practice_lines(*, practice: int, which: str, limit: int, now=None):
+    """The practice's first ``limit`` open tasks of list ``which`` by urgency."""
+    return _by_urgency(_open_lines(practice, which, now))[:limit]
 
 
 def dashboard(
@@ -331,8 +378,9 @@ def dashboard(
     figures, events and hours there instead; "My open tasks" stays the member's own.
 
     Its lists stop after ``limit`` rows read in urgency order and its figures are counted from
-    an index (``_soonest``, ``open_counts``): nothing sorts or counts the member's open tasks in
-    Python, nor every open task of the practice.
+    an index (``_member_lines``, ``_open_figures``): nothing sorts or counts the member's open
+    tasks in Python, nor every open task of the practice. Those reads are compiled once per
+    process (``secretary.prepared``).
     """
     from clients.usage import usage_for_clients
 
@@ -343,23 +391,22 @@ def dashboard(
         shown_clients = clients_for_membership(membership=membership)
     my_clients = list(shown_clients.order_by("name").only("practice", "name"))
     client_ids = [client.pk for client in my_clients]
-    # The lines show the task and its client, nothing of its service or assignee.
-    open_tasks = (
-        Task.objects.for_practice(practice)
-        .filter(status__in=OPEN_STATUSES)
-        .select_related("client")
-        .only(*(f for f in TASK_ROW_FIELDS if not f.startswith(("category__", "assignee__"))))
-    )
 
-    def mine(*where: Q) -> list[Task]:
-        return _soonest(
-            open_tasks.filter(*where), membership=membership, client_ids=client_ids, limit=limit
+    def mine(which: str) -> list[Task]:
+        return _member_lines(
+            practice=practice.pk,
+            membership=membership.pk,
+            client_ids=client_ids,
+            which=which,
+            limit=limit,
+            **({"now": now} if which == "late" else {}),
         )
 
-    def shown(*where: Q) -> list[Task]:
-        if practice_wide:
-            return list(_by_urgency(open_tasks.filter(*where))[:limit])
-        return mine(*where)
+    def shown(which: str) -> list[Task]:
+        if not practice_wide:
+            return mine(which)
+        timed = {"now": now} if which == "late" else {}
+        return _practice_lines(practice=practice.pk, which=which, limit=limit, **timed)
 
     zone = ZoneInfo(membership.user.time_zone or "UTC")
     today = now.astimezone(zone).date()
@@ -374,10 +421,10 @@ def dashboard(
     return {
         "practice_wide": practice_wide,
         "counts": counts,
-        "requests": shown(Q(status=Status.REQUESTED)),
-        "open_tasks": mine(~Q(status__in=(Status.REQUESTED, Status.WAITING))),
-        "late": shown(_late(now)),
-        "waiting": shown(Q(status=Status.WAITING)),
+        "requests": shown("requests"),
+        "open_tasks": mine("open"),
+        "late": shown("late"),
+        "waiting": shown("waiting"),
         "events": list(
             events_for(
                 practice=practice,

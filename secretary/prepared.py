@@ -1,0 +1,215 @@
+"""Reads whose SQL is compiled once per process, then run with each request's own values.
+
+Building and compiling a queryset costs a page more CPU than PostgreSQL's work for a read of
+an index range (bench/README.md): the dashboard's four lists and two counts spent about two
+thirds of its time there. A hot read is written as a function of its values that returns a
+queryset; ``prepared`` calls it once per process and shape with stand-in values (ids no row
+has, instants no row holds, an array marker), compiles it, and remembers where each stand-in
+sits among the parameters. Each call then puts its own values in those places and runs the
+SQL: rows come back as the queryset would give them (model instances with their
+``select_related`` objects and annotations, or dicts for a ``values()`` queryset).
+
+What the read depends on besides its values (a flag, a limit, which list) is its *shape*,
+named when it is declared; each shape is compiled once. A value must reach the SQL as a
+parameter: ids through ``for_practice`` and filters on keys, instants in comparisons, lists of
+ids through ``AmongIds`` (one array parameter whatever their number). A value that would not
+(a limit, a slice) must be part of the shape; compiling refuses a stand-in it cannot find.
+
+PostgreSQL only: elsewhere (SQLite, the embedded default) each call builds its queryset.
+"""
+
+from __future__ import annotations
+
+import functools
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+from typing import Any
+
+from django.db import DEFAULT_DB_ALIAS, connections
+from django.db.models import BooleanField, Func, Model, QuerySet
+from django.db.models.query import ModelIterable, ValuesIterable, get_related_populators
+
+# No row has a negative id; no row holds a moment of 1901.
+_STAND_IN_ID = -730_100
+_STAND_IN_MOMENT = datetime(1901, 2, 3, 4, 5, 6, tzinfo=UTC)
+
+
+class AmongIds(Func):
+    """True when ``expression`` (a foreign key) is one of ``ids``. On PostgreSQL one array
+    parameter whatever the number of ids, so the SQL stays the same from one call to the next;
+    elsewhere a list of parameters."""
+
+    output_field = BooleanField()
+    negated = False
+
+    def __init__(self, expression, ids):
+        super().__init__(expression)
+        self.ids = ids
+
+    def as_sql(self, compiler, connection, **extra):
+        column, params = compiler.compile(self.source_expressions[0])
+        ids = self.ids if isinstance(self.ids, list) else sorted(self.ids)
+        if self.negated:
+            sql = f"({column} IS NULL OR NOT ({column} = ANY(%s::bigint[])))"
+            return sql, [*params, *params, ids]
+        return f"({column} = ANY(%s::bigint[]))", [*params, ids]
+
+    def as_sqlite(self, compiler, connection, **extra):
+        column, params = compiler.compile(self.source_expressions[0])
+        ids = sorted(self.ids)
+        if not ids:
+            return ("TRUE", []) if self.negated else ("FALSE", [])
+        among = f"{column} IN ({', '.join(['%s'] * len(ids))})"
+        if self.negated:
+            return f"({column} IS NULL OR NOT ({among}))", [*params, *params, *ids]
+        return f"({among})", [*params, *ids]
+
+
+class OutsideIds(AmongIds):
+    """True when ``expression`` is null or none of ``ids`` (``AmongIds``' opposite)."""
+
+    negated = True
+
+
+class StandInIds(list):
+    """A list of ids' stand-in: one array parameter, known by identity."""
+
+
+def _stand_in(index: int, value: Any):
+    if isinstance(value, bool) or value is None:
+        raise TypeError("A flag or a missing value is part of a read's shape, not a value.")
+    if isinstance(value, int):
+        return _STAND_IN_ID - index
+    if isinstance(value, Model):
+        return type(value)(pk=_STAND_IN_ID - index)
+    if isinstance(value, datetime):
+        return _STAND_IN_MOMENT + timedelta(microseconds=index + 1)
+    if isinstance(value, list | tuple | set | frozenset):
+        return StandInIds([0])
+    raise TypeError(f"A prepared read takes ids, instances, instants and lists of ids, not {value!r}.")
+
+
+def _actual(value: Any):
+    if isinstance(value, Model):
+        return value.pk
+    if isinstance(value, set | frozenset | tuple):
+        return sorted(value)
+    return value
+
+
+@dataclass(frozen=True)
+class _Compiled:
+    sql: str
+    slots: tuple  # per parameter: the name of the value in its place, or ("fixed", value)
+    compiler: Any
+    values: tuple[str, ...] | None  # a values() read's names; None for model rows
+
+    def params(self, values: dict) -> list:
+        return [
+            slot[1] if isinstance(slot, tuple) else _actual(values[slot]) for slot in self.slots
+        ]
+
+
+class PreparedRead:
+    """``build(**values, **shape)`` compiled once per shape; call it with the same keywords."""
+
+    def __init__(self, build: Callable[..., QuerySet], shape: Iterable[str] = ()):
+        self.build = build
+        self.shape = tuple(shape)
+        functools.update_wrapper(self, build)
+        self._compiled: dict[tuple, _Compiled] = {}
+
+    def __call__(self, **arguments) -> list:
+        if connections[DEFAULT_DB_ALIAS].vendor != "postgresql":
+            return list(self.build(**arguments))
+        return self.run(**arguments)
+
+    def run(self, **arguments) -> list:
+        """The rows, from SQL compiled for this shape (PostgreSQL)."""
+        values = {name: value for name, value in arguments.items() if name not in self.shape}
+        key = tuple(arguments[name] for name in self.shape)
+        compiled = self._compiled.get(key)
+        if compiled is None:
+            compiled = self._compiled[key] = self._compile(arguments, values)
+        params = compiled.params(values)
+        compiler = compiled.compiler
+        with connections[compiler.using].cursor() as cursor:
+            cursor.execute(compiled.sql, params)
+            rows = list(compiler.results_iter([cursor.fetchall()]))
+        if compiled.values is not None:
+            return [dict(zip(compiled.values, row, strict=True)) for row in rows]
+        return _instances(compiler, rows)
+
+    def _compile(self, arguments: dict, values: dict) -> _Compiled:
+        stand_ins = {name: _stand_in(i, value) for i, (name, value) in enumerate(values.items())}
+        queryset = self.build(**{**arguments, **stand_ins})
+        queryset._check_scope()  # the tenancy rule holds here as for any read
+        if queryset._prefetch_related_lookups or queryset._known_related_objects:
+            raise ValueError(f"{self.__name__}: a prepared read cannot prefetch.")
+        if queryset._iterable_class not in (ModelIterable, ValuesIterable):
+            raise ValueError(f"{self.__name__}: a prepared read gives instances or dicts.")
+        compiler = queryset.query.get_compiler(using=queryset.db)
+        sql, params = compiler.as_sql()
+        slots = []
+        found = set()
+        for param in params:
+            slot = _slot_of(param, stand_ins)
+            slots.append(slot)
+            if not isinstance(slot, tuple):
+                found.add(slot)
+        missing = set(stand_ins) - found
+        if missing:
+            raise ValueError(
+                f"{self.__name__}: {', '.join(sorted(missing))} did not reach the SQL as a "
+                "parameter; name it in the read's shape."
+            )
+        names = None
+        if queryset._iterable_class is ValuesIterable:
+            query = queryset.query
+            names = (*query.extra_select, *query.values_select, *query.annotation_select)
+        return _Compiled(sql, tuple(slots), compiler, names)
+
+
+def _slot_of(param, stand_ins: dict):
+    for name, stand_in in stand_ins.items():
+        if isinstance(stand_in, StandInIds):
+            if param is stand_in:
+                return name
+        elif isinstance(stand_in, Model):
+            if type(param) is int and param == stand_in.pk:
+                return name
+        elif type(param) is type(stand_in) and param == stand_in:
+            return name
+    return ("fixed", param)
+
+
+def _instances(compiler, rows: list) -> list[Model]:
+    """Model instances of ``rows``, as Django's ``ModelIterable`` makes them."""
+    select, klass_info = compiler.select, compiler.klass_info
+    annotations = compiler.annotation_col_map
+    model = klass_info["model"]
+    fields = klass_info["select_fields"]
+    start, end = fields[0], fields[-1] + 1
+    attnames = [column[0].target.attname for column in select[start:end]]
+    db = compiler.using
+    populators = get_related_populators(klass_info, select, db)
+    objects = []
+    for row in rows:
+        obj = model.from_db(db, attnames, row[start:end])
+        for populator in populators:
+            populator.populate(row, obj)
+        for name, position in annotations.items():
+            setattr(obj, name, row[position])
+        objects.append(obj)
+    return objects
+
+
+def prepared(*, shape: Iterable[str] = ()) -> Callable[[Callable[..., QuerySet]], PreparedRead]:
+    """Declare a read compiled once per process and shape: ``@prepared(shape=("limit",))``
+    over a function of keyword arguments that returns a queryset."""
+
+    def declare(build: Callable[..., QuerySet]) -> PreparedRead:
+        return PreparedRead(build, shape)
+
+    return declare

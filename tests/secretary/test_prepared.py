@@ -1,0 +1,154 @@
+"""Reads compiled once per process (``secretary.prepared``): the rows must be exactly what the
+queryset gives, whatever the values, and a read that cannot be compiled safely is refused."""
+
+from datetime import timedelta
+
+import pytest
+from django.db import connection
+from django.db.models import Count, F, Q
+from django.test.utils import CaptureQueriesContext
+from django.utils import timezone
+
+from secretary.prepared import AmongIds, OutsideIds, PreparedRead, prepared
+from secretary.tenancy import PracticeScopeError
+from tasks.models import Task
+from tests.clients.factories import ClientFactory
+from tests.factories import PracticeFactory
+from tests.tasks.factories import TaskFactory
+
+pytestmark = pytest.mark.django_db
+
+
+@prepared(shape=("limit",))
+def _due_before(*, practice, clients, before, limit):
+    return (
+        Task.objects.for_practice(practice)
+        .filter(AmongIds(F("client_id"), clients), Q(due_at__lt=before) | Q(due_at__isnull=True))
+        .select_related("client")
+        .annotate(client_label=F("client__name"))
+        .order_by("due_at", "pk")[:limit]
+    )
+
+
+@prepared()
+def _per_status(*, practice, outside):
+    return (
+        Task.objects.for_practice(practice)
+        .filter(OutsideIds(F("client_id"), outside))
+        .order_by("status")
+        .values("status")
+        .annotate(n=Count("status"))
+    )
+
+
+@pytest.fixture
+def world():
+    now = timezone.now()
+    practices = []
+    for name in ("one", "two"):
+        practice = PracticeFactory(name=name)
+        clients = [ClientFactory(practice=practice, name=f"{name} <{i}>") for i in range(3)]
+        for i in range(9):
+            TaskFactory(
+                client=clients[i % 3],
+                title=f"{name} task {i}",
+                status=("todo", "waiting", "done")[i % 3],
+                due_at=None if i == 4 else now + timedelta(hours=i - 4),
+            )
+        practices.append((practice, clients))
+    return now, practices
+
+
+def _seen(tasks):
+    return [(t.pk, t.title, t.client.name, t.client_label, t.due_at) for t in tasks]
+
+
+def test_rows_are_the_querysets_whatever_the_values(world):
+    """Compiled on PostgreSQL, built by each call elsewhere: the same rows."""
+    now, practices = world
+    read = _due_before
+    for practice, clients in practices:
+        for chosen in ([], [clients[0].pk], [c.pk for c in clients]):
+            for before in (now, now + timedelta(hours=3)):
+                for limit in (2, 20):
+                    arguments = {
+                        "practice": practice.pk,
+                        "clients": chosen,
+                        "before": before,
+                        "limit": limit,
+                    }
+                    expected = list(_due_before.build(**arguments))
+                    assert _seen(read(**arguments)) == _seen(expected)
+                    assert len(expected) <= limit
+                    assert all(t.practice_id == practice.pk for t in expected)
+
+
+def test_values_reads_give_dicts(world):
+    _now, practices = world
+    practice, clients = practices[0]
+    read = _per_status
+    everything = read(practice=practice.pk, outside=[])
+    assert everything == [
+        {"status": "done", "n": 3},
+        {"status": "todo", "n": 3},
+        {"status": "waiting", "n": 3},
+    ]
+    # The first client holds the todo tasks 0, 3 and 6.
+    assert read(practice=practice.pk, outside={clients[0].pk}) == [
+        {"status": "done", "n": 3},
+        {"status": "waiting", "n": 3},
+    ]
+
+
+@pytest.mark.postgres
+def test_each_shape_is_compiled_once_and_runs_one_query(world):
+    now, practices = world
+    built = []
+
+    def build(**arguments):
+        built.append(arguments["limit"])
+        return _due_before.build(**arguments)
+
+    read = PreparedRead(build, shape=("limit",))
+    for practice, clients in practices:
+        with CaptureQueriesContext(connection) as queries:
+            read(practice=practice.pk, clients=[clients[0].pk], before=now, limit=5)
+        assert len(queries) == 1
+        read(practice=practice.pk, clients=[], before=now, limit=7)
+    assert built == [5, 7]
+
+
+@pytest.mark.postgres
+def test_a_value_that_does_not_reach_the_sql_as_a_parameter_is_refused(world):
+    now, practices = world
+    practice, _clients = practices[0]
+    # The lookup turns the instant into a day: its stand-in is nowhere among the parameters.
+    on_day = PreparedRead(
+        lambda practice, day: Task.objects.for_practice(practice).filter(due_at__date=day)
+    )
+    with pytest.raises(ValueError, match="day did not reach the SQL"):
+        on_day.run(practice=practice.pk, day=now)
+
+
+@pytest.mark.postgres
+def test_a_read_without_its_practice_is_refused(world):
+    unscoped = PreparedRead(lambda title: Task.objects.filter(pk=title))
+    with pytest.raises(PracticeScopeError):
+        unscoped.run(title=1)
+
+
+@pytest.mark.postgres
+def test_a_read_that_prefetches_is_refused(world):
+    _now, practices = world
+    practice, _clients = practices[0]
+    read = PreparedRead(
+        lambda practice: Task.objects.for_practice(practice).prefetch_related("comments")
+    )
+    with pytest.raises(ValueError, match="cannot prefetch"):
+        read.run(practice=practice.pk)
+
+
+def test_flags_are_shape_not_values():
+    read = PreparedRead(lambda practice, flag: Task.objects.for_practice(practice))
+    with pytest.raises(TypeError, match="shape"):
+        read.run(practice=1, flag=True)
