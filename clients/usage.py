@@ -20,14 +20,27 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from decimal import ROUND_HALF_UP, Decimal
 
+from django.db.models import F
 from django.utils import timezone
 
 from clients.models import Client, Engagement, EngagementStatus
+from secretary.prepared import AmongIds, prepared
 
 MinutesSource = Callable[..., Mapping[int, Iterable[int] | Mapping[int, int]]]
 _SOURCES: list[MinutesSource] = []
 
 HOURS = Decimal("0.01")
+# What working out an engagement's usage reads of it.
+USAGE_FIELDS = (
+    "practice",
+    "client",
+    "replaces",
+    "start_date",
+    "rounding_minutes",
+    "included_hours",
+    "rollover_max_hours",
+    "coverage_time_zone",
+)
 PERCENT = Decimal("0.1")
 
 
@@ -242,17 +255,24 @@ def period_usage(*, engagement: Engagement, at: datetime | None = None) -> Usage
     ]
 
 
+@prepared()
+def _active_engagements(*, practice: int, client_ids: list[int]):
+    """The active engagements of ``client_ids``, with what usage reads of them."""
+    return (
+        Engagement.objects.for_practice(practice)
+        .filter(AmongIds(F("client_id"), client_ids), status=EngagementStatus.ACTIVE)
+        .only(*USAGE_FIELDS)
+    )
+
+
 def usage_for_clients(
     *, practice, clients: Iterable[Client | int], at: datetime | None = None
 ) -> dict[int, Usage | None]:
     """Usage of each client's active engagement (None without one), in a fixed number of
     queries: one for the engagements, then one per distinct period for each minutes source."""
     client_ids = [c if isinstance(c, int) else c.pk for c in clients]
-    engagements = list(
-        Engagement.objects.for_practice(practice).filter(
-            client_id__in=client_ids, status=EngagementStatus.ACTIVE
-        )
-    )
+    practice_id = practice if isinstance(practice, int) else practice.pk
+    engagements = _active_engagements(practice=practice_id, client_ids=client_ids)
     by_engagement = usage_for_engagements(practice=practice, engagements=engagements, at=at)
     by_client: dict[int, Usage | None] = dict.fromkeys(client_ids)
     for engagement in engagements:

@@ -87,7 +87,9 @@ def _stand_in(index: int, value: Any):
         return _STAND_IN_MOMENT + timedelta(microseconds=index + 1)
     if isinstance(value, list | tuple | set | frozenset):
         return StandInIds([0])
-    raise TypeError(f"A prepared read takes ids, instances, instants and lists of ids, not {value!r}.")
+    raise TypeError(
+        f"A prepared read takes ids, instances, instants and lists of ids, not {value!r}."
+    )
 
 
 def _actual(value: Any):

@@ -15,7 +15,7 @@ from datetime import date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
 from django.db import IntegrityError, transaction
-from django.db.models import Count
+from django.db.models import Count, F
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -25,6 +25,7 @@ from secretary.background import enqueue_on_commit
 from secretary.errors import ApplicationError
 from secretary.limits import date_in_range, date_range_message
 from secretary.models import Membership, Practice
+from secretary.prepared import AmongIds, prepared
 from tasks.models import Task, TimeEntry
 
 MAX_ENTRY_MINUTES = 24 * 60
@@ -352,19 +353,25 @@ def minutes_source(
     """Billable, finished entries per client in [start, end), counted by duration: fed to
     ``clients.usage`` (one row per client and duration, not one per entry)."""
     result: dict[int, dict[int, int]] = {client_id: {} for client_id in client_ids}
-    rows = (
+    practice_id = practice if isinstance(practice, int) else practice.pk
+    rows = _entries_by_duration(practice=practice_id, client_ids=client_ids, start=start, end=end)
+    for row in rows:
+        result.setdefault(row["client_id"], {})[row["minutes"]] = row["entries"]
+    return result
+
+
+@prepared()
+def _entries_by_duration(*, practice: int, client_ids: list[int], start, end):
+    return (
         TimeEntry.objects.for_practice(practice)
         .filter(
-            client_id__in=client_ids,
+            AmongIds(F("client_id"), client_ids),
             billable=True,
             minutes__isnull=False,
             started_at__gte=start,
             started_at__lt=end,
         )
-        .values_list("client_id", "minutes")
+        .values("client_id", "minutes")
         .annotate(entries=Count("pk"))
         .order_by()
     )
-    for client_id, minutes, entries in rows:
-        result.setdefault(client_id, {})[minutes] = entries
-    return result
