@@ -121,3 +121,31 @@ def test_it_rejects_an_update_pointing_into_another_practice(world, key):
     # Inside the practice it updates
     tokens.update(**{key: world.owner if key == "membership" else world.owner.pk})
     assert tokens.get().membership_id == world.owner.pk
+
+
+@pytest.mark.postgres
+@pytest.mark.django_db
+def test_a_forms_choices_are_one_query_and_a_chunked_read_keeps_its_cursor():
+    """A choice field iterates its queryset with ``iterator()``: one plain query, not a
+    server-side cursor's three round trips; a read that names its chunk size keeps one."""
+    from django import forms
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from clients.models import Client
+    from tests.clients.factories import ClientFactory
+
+    first = ClientFactory(name="Avery")
+    ClientFactory(practice=first.practice, name="Blake")
+    field = forms.ModelChoiceField(
+        queryset=Client.objects.for_practice(first.practice).order_by("name"), empty_label=None
+    )
+    with CaptureQueriesContext(connection) as queries:
+        labels = [label for _value, label in field.choices]
+    assert labels == ["Avery", "Blake"]
+    assert len(queries) == 1
+    assert queries[0]["sql"].startswith("SELECT")
+    with CaptureQueriesContext(connection) as queries:
+        names = [c.name for c in Client.objects.for_practice(first.practice).iterator(10)]
+    assert sorted(names) == ["Avery", "Blake"]
+    assert queries[0]["sql"].startswith("DECLARE")
