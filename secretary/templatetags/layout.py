@@ -1,12 +1,55 @@
-"""The layout's slots that feature apps fill (the core's templates never name an app)."""
+"""The layout's slots that feature apps fill (the core's templates never name an app), and
+the parts of the layout every staff page shows the same for the same practice and language,
+rendered once per process (the navigation, the shortcuts dialog)."""
 
 from django import template
-from django.urls import reverse
+from django.template.loader import render_to_string
+from django.urls import get_script_prefix, get_urlconf, reverse
 from django.utils.safestring import mark_safe
+from django.utils.translation import get_language
 
 from secretary.navigation import STAFF_SHORTCUTS, STAFF_TOPBAR
+from secretary.templatetags.secretary_tags import staff_nav_links
 
 register = template.Library()
+
+# Rendered parts by what they are made of; emptied when full (a process serves a few
+# practices in a few languages, and the navigation has a handful of states per role).
+_RENDERED: dict[tuple, str] = {}
+_RENDERED_MAX = 2048
+
+
+def _rendered(key: tuple, render) -> str:
+    html = _RENDERED.get(key)
+    if html is None:
+        if len(_RENDERED) >= _RENDERED_MAX:
+            _RENDERED.clear()
+        html = _RENDERED[key] = mark_safe(render())  # noqa: S308 - a rendered template
+    return html
+
+
+@register.simple_tag(takes_context=True)
+def staff_nav(context) -> str:
+    """The staff navigation's entries after "Dashboard": the same markup for the same links,
+    language and page section."""
+    links = staff_nav_links(context)
+    key = ("nav", get_language(), tuple((link["url"], link["active"]) for link in links))
+    return _rendered(key, lambda: render_to_string("partials/staff_nav.html", {"links": links}))
+
+
+@register.simple_tag(takes_context=True)
+def staff_shortcuts_dialog(context) -> str:
+    """The keyboard shortcuts' dialog of the request's practice."""
+    practice = getattr(context.get("request"), "practice", None)
+    if practice is None:
+        return ""
+    key = ("shortcuts", practice.slug, get_language(), get_urlconf(), get_script_prefix())
+    return _rendered(
+        key,
+        lambda: render_to_string(
+            "partials/shortcuts_dialog.html", {"shortcuts": staff_shortcuts(context)}
+        ),
+    )
 
 
 @register.simple_tag(takes_context=True)

@@ -125,3 +125,27 @@ def test_it_lists_the_keyboard_shortcuts_on_staff_pages_only(world, owner_client
     assert "data-shortcuts-open" in page
     portal = contact_client.get(reverse("portal_home", args=[SLUG])).content.decode()
     assert "data-shortcut=" not in portal and "data-shortcuts-open" not in portal
+
+
+def test_the_navigation_kept_from_page_to_page_follows_the_page_and_the_role(
+    world, owner_client, secretary_client
+):
+    """The navigation is rendered once per process for what it is made of (its links, their
+    state, the language): each page still marks its own section, each role sees its own
+    entries."""
+
+    def nav(client, name):
+        page = client.get(reverse(name, args=[SLUG])).content.decode()
+        return page[page.index("<nav") : page.index("</nav>")], page
+
+    members, _page = nav(owner_client, "members")
+    tasks, _page = nav(owner_client, "task_list")
+    assert f'<a href="/app/{SLUG}/members/" aria-current="page">' in members
+    assert f'<a href="/app/{SLUG}/tasks/" aria-current="page">' not in members
+    assert f'<a href="/app/{SLUG}/tasks/" aria-current="page">' in tasks
+    assert f'<a href="/app/{SLUG}/members/" aria-current="page">' not in tasks
+    secretary_members, _page = nav(secretary_client, "members")
+    assert f'href="/app/{SLUG}/activity/"' in members
+    assert f'href="/app/{SLUG}/activity/"' not in secretary_members
+    again, _page = nav(owner_client, "members")
+    assert again == members
