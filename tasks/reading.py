@@ -14,19 +14,20 @@ from django.utils import timezone
 from tasks.models import Comment, RequestRead, Task
 
 
-def _replies_by_others(*, practice, contact) -> QuerySet[Comment]:
+def _replies_by_others(*, practice, member) -> QuerySet[Comment]:
     return (
         Comment.objects.for_practice(practice)
         .filter(internal=False)
-        .exclude(author_membership_id=contact.membership_id)
+        .exclude(author_membership_id=member)
     )
 
 
-def with_unread(tasks: QuerySet[Task], *, practice, contact) -> QuerySet[Task]:
+def with_unread(tasks: QuerySet[Task], *, practice, contact, member=None) -> QuerySet[Task]:
     """``tasks`` annotated with ``has_unread``: a reply ``contact`` has not read yet (two
-    correlated subqueries in the same query, whatever the number of tasks)."""
+    correlated subqueries in the same query, whatever the number of tasks). ``member``: the
+    contact's membership (or its id), when the caller has it apart."""
     latest_reply = (
-        _replies_by_others(practice=practice, contact=contact)
+        _replies_by_others(practice=practice, member=member or contact.membership_id)
         .filter(task=OuterRef("pk"))
         .order_by("-created_at")
         .values("created_at")[:1]

@@ -19,6 +19,7 @@ from clients.usage import usage_for_engagements
 from secretary.access import portal_view
 from secretary.errors import ApplicationError
 from secretary.idempotency import submit_once
+from secretary.prepared import prepared
 from tasks import events as event_services
 from tasks import selectors, services
 from tasks.forms import (
@@ -47,6 +48,25 @@ def _request_rows(tasks):
     )
 
 
+@prepared(shape=("done",))
+def _home_requests(
+    *, practice: int, client: int, contact: int, member: int, done: bool, since=None
+):
+    """The portal home's lists: the open requests, newest first, or those done since
+    ``since``, last done first; each with whether the contact has a reply to read."""
+    requests = with_unread(
+        _request_rows(selectors.client_tasks(practice=practice, client=client)),
+        practice=practice,
+        contact=contact,
+        member=member,
+    )
+    if done:
+        return requests.filter(status=Status.DONE, completed_at__gte=since).order_by(
+            "-completed_at"
+        )[:5]
+    return requests.exclude(status__in=(Status.DONE, Status.CANCELLED)).order_by("-created_at")[:20]
+
+
 @portal_view
 @require_GET
 def portal_home(request):
@@ -63,20 +83,10 @@ def _portal_home(request, contact):
     practice, client = request.practice, request.client
     # The plan's hours and its zone: no coverage windows or services to prefetch here.
     engagement = engagements_active(practice=practice, client_ids=[client.pk]).get(client.pk)
-    requests = with_unread(
-        _request_rows(selectors.client_tasks(practice=practice, client=client)),
-        practice=practice,
-        contact=contact,
-    )
-    open_requests = requests.exclude(status__in=(Status.DONE, Status.CANCELLED)).order_by(
-        "-created_at"
-    )
-    recently_done = requests.filter(
-        status=Status.DONE,
-        completed_at__gte=timezone.now() - timedelta(days=RECENTLY_DONE_DAYS),
-    ).order_by("-completed_at")
     # A contact who may not file requests does not follow them here either.
     follows = contact.portal_requests
+    whose = {"practice": practice.pk, "client": client.pk, "contact": contact.pk}
+    member = contact.membership_id or request.membership.pk
     return render(
         request,
         "tasks/portal_home.html",
@@ -88,8 +98,17 @@ def _portal_home(request, contact):
                 if engagement
                 else None
             ),
-            "open_requests": open_requests[:20] if follows else [],
-            "recently_done": recently_done[:5] if follows else [],
+            "open_requests": _home_requests(**whose, member=member, done=False) if follows else [],
+            "recently_done": (
+                _home_requests(
+                    **whose,
+                    member=member,
+                    done=True,
+                    since=timezone.now() - timedelta(days=RECENTLY_DONE_DAYS),
+                )
+                if follows
+                else []
+            ),
             "proposals": selectors.proposed_engagements(practice=practice, client=client),
             "can_request": follows,
             "cover": roster_views.portal_cover(request, client, contact.shown_time_zone),
