@@ -83,6 +83,8 @@ def _stand_in(index: int, value: Any):
         return _STAND_IN_ID - index
     if isinstance(value, Model):
         return type(value)(pk=_STAND_IN_ID - index)
+    if isinstance(value, str):
+        return f"zq-stand-in-{index}-q"
     if isinstance(value, datetime):
         return _STAND_IN_MOMENT + timedelta(microseconds=index + 1)
     if isinstance(value, list | tuple | set | frozenset):

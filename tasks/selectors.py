@@ -20,6 +20,7 @@ from tasks.models import (
     Attachment,
     CalendarEvent,
     CalendarFeed,
+    ChecklistItem,
     Comment,
     Status,
     Task,
@@ -124,6 +125,61 @@ def time_entries_for(*, task: Task) -> QuerySet[TimeEntry]:
         .filter(started_at__gte=EARLIEST_MOMENT, started_at__lte=LATEST_MOMENT)
         .select_related("membership__user")
     )
+
+
+@prepared()
+def _page_entries(*, practice: int, task: int):
+    return time_entries_for(task=Task(pk=task, practice_id=practice))
+
+
+@prepared()
+def _page_comments(*, practice: int, task: int):
+    return comments_for(task=Task(pk=task, practice_id=practice), include_internal=True)
+
+
+@prepared()
+def _page_attachments(*, practice: int, task: int):
+    return attachments_for(task=Task(pk=task, practice_id=practice), include_internal=True)
+
+
+@prepared()
+def _page_checklist(*, practice: int, task: int):
+    return ChecklistItem.objects.for_practice(practice).filter(task=task)
+
+
+@prepared()
+def _page_history(*, practice: int, target: str):
+    return (
+        ActivityEvent.objects.for_practice(practice)
+        .filter(target_type="tasks.task", target_id=target)
+        .select_related("actor")[:50]
+    )
+
+
+@prepared()
+def _page_events(*, practice: int, task: int):
+    return events_for(practice=practice).filter(task=task)
+
+
+def task_page(*, task: Task) -> dict:
+    """What the staff task page lists, each read compiled once per process: time entries,
+    comments with their files, the task's own files, checklist, history and events."""
+    ids = {"practice": task.practice_id, "task": task.pk}
+    files = _page_attachments(**ids)
+    by_comment: dict[int, list[Attachment]] = {}
+    for attachment in files:
+        by_comment.setdefault(attachment.comment_id, []).append(attachment)
+    comments = _page_comments(**ids)
+    for comment in comments:
+        comment.files = by_comment.get(comment.pk, [])
+    return {
+        "entries": _page_entries(**ids),
+        "comments": comments,
+        "attachments": by_comment.get(None, []),
+        "checklist": _page_checklist(**ids),
+        "history": _page_history(practice=task.practice_id, target=str(task.pk)),
+        "events": _page_events(**ids),
+    }
 
 
 def running_timer(*, practice: Practice, membership: Membership) -> TimeEntry | None:

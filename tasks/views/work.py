@@ -206,28 +206,19 @@ def _wanted_by_due(task) -> datetime | None:
 
 def _detail_context(request, task, **forms) -> dict:
     practice = request.practice
-    # The page lists every entry: their total is added up here, not asked of the database again.
-    entries = list(selectors.time_entries_for(task=task))
+    listed = selectors.task_page(task=task)
     running = running_timer_of(request)
     return {
         "task": task,
-        "comments": selectors.comments_for(task=task, include_internal=True).prefetch_related(
-            "attachments"
-        ),
-        "attachments": selectors.attachments_for(task=task, include_internal=True).filter(
-            comment__isnull=True
-        ),
-        "checklist": list(task.checklist.all()),
-        "entries": entries,
-        "total_minutes": sum(entry.minutes or 0 for entry in entries),
-        "history": selectors.task_history(practice=practice, task=task)[:50],
+        **listed,
+        # The page lists every entry: their total is added up here, not asked again.
+        "total_minutes": sum(entry.minutes or 0 for entry in listed["entries"]),
         "running": running,
         "timer_stop_form": TimerStopForm(
             initial={"description": running.description, "billable": running.billable}
             if running
             else None
         ),
-        "events": selectors.events_for(practice=practice).filter(task=task),
         "suggested": suggested_member(practice=practice, client=task.client)
         if task.status in (Status.REQUESTED, Status.TODO)
         else None,
