@@ -75,9 +75,9 @@ class ClientsConfig(AppConfig):
             return {"audiences": list(audiences[:20]), "client": client}
 
         def mailing_count(request, client):
-            from clients.mailing.models import Audience
+            from clients.mailing.selectors import audience_count
 
-            return Audience.objects.for_practice(request.practice).filter(client=client).count()
+            return audience_count(practice=request.practice.pk, client=client.pk)
 
         register_client_section(
             "mailing",

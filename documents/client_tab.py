@@ -3,13 +3,21 @@ documents being written, and the latest files with their first page as a preview
 
 from __future__ import annotations
 
+from django.db.models import Count
+
 from documents.models import Composition, Document, DocumentStatus
+from secretary.prepared import prepared_aggregate
 
 TAB_ROWS = 12
 
 
 def documents_count(request, client) -> int:
-    return Composition.objects.for_practice(request.practice).filter(client=client).count()
+    return _compositions(practice=request.practice.pk, client=client.pk)["n"]
+
+
+@prepared_aggregate(n=Count("pk"))
+def _compositions(*, practice: int, client: int):
+    return Composition.objects.for_practice(practice).filter(client=client)
 
 
 def documents_context(request, client) -> dict:

@@ -217,3 +217,36 @@ def prepared(*, shape: Iterable[str] = ()) -> Callable[[Callable[..., QuerySet]]
         return PreparedRead(build, shape)
 
     return declare
+
+
+def prepared_aggregate(**aggregates) -> Callable[[Callable[..., QuerySet]], Callable[..., dict]]:
+    """``QuerySet.aggregate(**aggregates)`` of a read compiled once per process: over a
+    function of keyword arguments that returns the rows, ``@prepared_aggregate(n=Count("pk"))``
+    gives a function of the same arguments that returns ``{"n": …}``. The rows of one read
+    are of one practice (``for_practice``), so grouping by it gives the one row of totals
+    (none when nothing matches: then what ``aggregate`` answers for no rows)."""
+
+    def declare(build: Callable[..., QuerySet]) -> Callable[..., dict]:
+        def totals(**arguments):
+            return (
+                build(**arguments)
+                .order_by()
+                .values("practice")
+                .annotate(**aggregates)
+                .values(*aggregates)
+            )
+
+        read = PreparedRead(totals)
+
+        @functools.wraps(build)
+        def aggregate(**arguments) -> dict:
+            rows = read(**arguments)
+            if rows:
+                return rows[0]
+            return {
+                name: expression.empty_result_set_value for name, expression in aggregates.items()
+            }
+
+        return aggregate
+
+    return declare

@@ -4,10 +4,11 @@ from __future__ import annotations
 
 from datetime import datetime, time
 
-from django.db.models import F, Q, Sum
+from django.db.models import Count, F, Q, Sum
 from django.utils import timezone
 
 from secretary.durations import format_duration
+from secretary.prepared import prepared_aggregate
 from tasks import selectors
 from tasks.models import OPEN_STATUSES, Status, Task, TimeEntry
 
@@ -15,13 +16,18 @@ TAB_ROWS = 20
 
 
 def _open_tasks(request, client):
-    return Task.objects.for_practice(request.practice).filter(
-        client=client, status__in=OPEN_STATUSES
-    )
+    return _open_of(practice=request.practice.pk, client=client.pk)
+
+
+def _open_of(*, practice: int, client: int):
+    return Task.objects.for_practice(practice).filter(client=client, status__in=OPEN_STATUSES)
+
+
+_open_count = prepared_aggregate(n=Count("status"))(_open_of)
 
 
 def tasks_count(request, client) -> int:
-    return _open_tasks(request, client).count()
+    return _open_count(practice=request.practice.pk, client=client.pk)["n"]
 
 
 def tasks_context(request, client) -> dict:
@@ -50,14 +56,27 @@ def _month_start(client) -> datetime:
 
 
 def _entries(request, client):
-    return TimeEntry.objects.for_practice(request.practice).filter(
-        client=client, started_at__gte=_month_start(client), minutes__isnull=False
+    return _entries_since(
+        practice=request.practice.pk, client=client.pk, since=_month_start(client)
+    )
+
+
+@prepared_aggregate(total=Sum("minutes"))
+def _logged(*, practice: int, client: int, since):
+    return _entries_since(practice=practice, client=client, since=since)
+
+
+def _entries_since(*, practice: int, client: int, since):
+    return TimeEntry.objects.for_practice(practice).filter(
+        client=client, started_at__gte=since, minutes__isnull=False
     )
 
 
 def time_count(request, client) -> str | None:
     """The time logged for the client this month, e.g. "12 h 30 min" (nothing when none)."""
-    minutes = _entries(request, client).aggregate(total=Sum("minutes"))["total"]
+    minutes = _logged(practice=request.practice.pk, client=client.pk, since=_month_start(client))[
+        "total"
+    ]
     return format_duration(minutes) if minutes else None
 
 

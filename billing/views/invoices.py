@@ -61,6 +61,7 @@ from secretary.durations import format_duration, format_hours
 from secretary.errors import ApplicationError, form_submit
 from secretary.limits import parse_id
 from secretary.money import format_money
+from secretary.prepared import prepared_aggregate
 from tasks.models import TimeEntry
 
 PAGE_SIZE = 50
@@ -782,10 +783,13 @@ portal_patterns: list = []
 
 def client_open_invoice_count(request, client) -> int:
     """The client's invoices still to be paid (the Billing tab's count)."""
-    return (
-        Invoice.objects.for_practice(request.practice)
-        .filter(client=client, kind=InvoiceKind.INVOICE, status__in=OPEN_INVOICE_STATUSES)
-        .count()
+    return _open_invoices(practice=request.practice.pk, client=client.pk)["n"]
+
+
+@prepared_aggregate(n=Count("pk"))
+def _open_invoices(*, practice: int, client: int):
+    return Invoice.objects.for_practice(practice).filter(
+        client=client, kind=InvoiceKind.INVOICE, status__in=OPEN_INVOICE_STATUSES
     )
 
 

@@ -6,9 +6,10 @@ import json
 from typing import Any
 
 from django.db import connection
-from django.db.models import Q, QuerySet
+from django.db.models import Count, Q, QuerySet
 
 from clients.mailing.models import Audience, Segment, Subscriber, SubscriberStatus
+from secretary.prepared import prepared_aggregate
 
 FIELD_OPS = ("eq", "ne", "contains", "gt", "lt", "empty", "not_empty")
 
@@ -214,3 +215,13 @@ def audience_tags(audience: Audience, *, limit: int = 200) -> list[str]:
     for tags in lists:
         seen.update(tags or [])
     return sorted(seen)[:limit]
+
+
+@prepared_aggregate(n=Count("pk"))
+def _audiences(*, practice: int, client: int) -> QuerySet[Audience]:
+    return Audience.objects.for_practice(practice).filter(client=client)
+
+
+def audience_count(*, practice: int, client: int) -> int:
+    """How many mailing lists the client has (the client page's tab)."""
+    return _audiences(practice=practice, client=client)["n"]

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from django.db.models import Case, Exists, IntegerField, OuterRef, Q, QuerySet, Value, When
+from django.db.models import Case, Count, Exists, IntegerField, OuterRef, Q, QuerySet, Value, When
 from django.http import Http404
 from django.utils import timezone
 
@@ -17,6 +17,7 @@ from clients.models import (
 from clients.playbook.models import Playbook, PlaybookProposal, PlaybookVersion, ProposalStatus
 from secretary.limits import parse_id
 from secretary.models import Membership, Practice
+from secretary.prepared import prepared_aggregate
 
 SWITCHER_LIMIT = 8
 
@@ -77,10 +78,13 @@ def proposal_get(*, practice: Practice, client: Client, proposal_id) -> Playbook
 
 
 def pending_count(*, practice: Practice, client: Client) -> int:
-    return (
-        PlaybookProposal.objects.for_practice(practice)
-        .filter(playbook__client=client, status=ProposalStatus.PENDING)
-        .count()
+    return _pending(practice=practice.pk, client=client.pk)["n"]
+
+
+@prepared_aggregate(n=Count("pk"))
+def _pending(*, practice: int, client: int):
+    return PlaybookProposal.objects.for_practice(practice).filter(
+        playbook__client=client, status=ProposalStatus.PENDING
     )
 
 

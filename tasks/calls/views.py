@@ -8,6 +8,7 @@ import zoneinfo
 
 from django import forms
 from django.core.paginator import Paginator
+from django.db.models import Count
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -21,6 +22,7 @@ from secretary.access import staff_view
 from secretary.date_inputs import DateInput
 from secretary.errors import form_submit
 from secretary.limits import parse_id, validate_date_in_range
+from secretary.prepared import prepared_aggregate
 from tasks.calls import selectors, services
 from tasks.calls.forms import CallClientForm, CallForm, contacts_of
 
@@ -159,9 +161,14 @@ def client_tab_context(request, client) -> dict:
 
 
 def client_tab_count(request, client):
+    return _client_calls(practice=request.practice.pk, client=client.pk)["n"]
+
+
+@prepared_aggregate(n=Count("pk"))
+def _client_calls(*, practice: int, client: int):
     from tasks.calls.models import Call
 
-    return Call.objects.for_practice(request.practice).filter(client=client).count()
+    return Call.objects.for_practice(practice).filter(client=client)
 
 
 # --- Portal -----------------------------------------------------------------------------------

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.core.paginator import Paginator
+from django.db.models import Count
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -13,6 +14,7 @@ from django.views.decorators.http import require_GET, require_POST
 from clients.selectors import client_get
 from secretary.access import staff_view
 from secretary.errors import ApplicationError
+from secretary.prepared import prepared_aggregate
 from tasks.inbound import selectors, services
 from tasks.inbound.forms import AcceptForm
 from tasks.inbound.models import InboundMessage, InboundStatus, preview_line
@@ -101,10 +103,13 @@ def inbound_address_rotate(request, client_id: int):
 
 
 def client_tab_count(request, client) -> int:
-    return (
-        InboundMessage.objects.for_practice(request.practice)
-        .filter(client=client, status=InboundStatus.QUARANTINED)
-        .count()
+    return _client_held(practice=request.practice.pk, client=client.pk)["n"]
+
+
+@prepared_aggregate(n=Count("pk"))
+def _client_held(*, practice: int, client: int):
+    return InboundMessage.objects.for_practice(practice).filter(
+        client=client, status=InboundStatus.QUARANTINED
     )
 
 

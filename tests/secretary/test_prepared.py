@@ -5,11 +5,11 @@ from datetime import timedelta
 
 import pytest
 from django.db import connection
-from django.db.models import Count, F, Q
+from django.db.models import Count, F, Q, Sum
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
-from secretary.prepared import AmongIds, OutsideIds, PreparedRead, prepared
+from secretary.prepared import AmongIds, OutsideIds, PreparedRead, prepared, prepared_aggregate
 from secretary.tenancy import PracticeScopeError
 from tasks.models import Task
 from tests.clients.factories import ClientFactory
@@ -152,3 +152,22 @@ def test_flags_are_shape_not_values():
     read = PreparedRead(lambda practice, flag: Task.objects.for_practice(practice))
     with pytest.raises(TypeError, match="shape"):
         read.run(practice=1, flag=True)
+
+
+@prepared_aggregate(n=Count("pk"), minutes=Sum("priority"))
+def _totals(*, practice, status):
+    return Task.objects.for_practice(practice).filter(status=status)
+
+
+def test_prepared_aggregates_answer_as_aggregate_does(world):
+    _now, practices = world
+    for practice, _clients in practices:
+        for status in ("todo", "done", "requested"):
+            expected = (
+                Task.objects.for_practice(practice)
+                .filter(status=status)
+                .aggregate(n=Count("pk"), minutes=Sum("priority"))
+            )
+            assert _totals(practice=practice.pk, status=status) == expected
+    # No task is requested: a count of none, a sum of nothing.
+    assert _totals(practice=practices[0][0].pk, status="requested") == {"n": 0, "minutes": None}
