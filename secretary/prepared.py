@@ -23,12 +23,19 @@ from __future__ import annotations
 import functools
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
 from django.db import DEFAULT_DB_ALIAS, connections
-from django.db.models import BooleanField, Func, Model, QuerySet
+from django.db.models import BooleanField, Count, Func, Model, QuerySet
 from django.db.models.query import ModelIterable, ValuesIterable, get_related_populators
+
+from secretary.limits import EARLIEST_MOMENT, LATEST_MOMENT
+
+# The moments a read may hold as constants (the bounds of the dates people may enter).
+FIXED_MOMENTS = frozenset({EARLIEST_MOMENT, LATEST_MOMENT})
+# Shapes compiled per read, at most (then it starts again).
+MAX_SHAPES = 256
 
 # No row has a negative id; no row holds a moment of 1901.
 _STAND_IN_ID = -730_100
@@ -77,26 +84,24 @@ class StandInIds(list):
 
 
 def _stand_in(index: int, value: Any):
-    if isinstance(value, bool) or value is None:
-        raise TypeError("A flag or a missing value is part of a read's shape, not a value.")
+    if isinstance(value, bool):
+        raise TypeError("A flag is part of a read's shape, not a value.")
     if isinstance(value, int):
         return _STAND_IN_ID - index
-    if isinstance(value, Model):
-        return type(value)(pk=_STAND_IN_ID - index)
     if isinstance(value, str):
         return f"zq-stand-in-{index}-q"
     if isinstance(value, datetime):
         return _STAND_IN_MOMENT + timedelta(microseconds=index + 1)
+    if isinstance(value, date):
+        return _STAND_IN_MOMENT.date() + timedelta(days=index + 1)
     if isinstance(value, list | tuple | set | frozenset):
         return StandInIds([0])
     raise TypeError(
-        f"A prepared read takes ids, instances, instants and lists of ids, not {value!r}."
+        f"A prepared read takes ids, texts, instants, days and lists of ids, not {value!r}."
     )
 
 
 def _actual(value: Any):
-    if isinstance(value, Model):
-        return value.pk
     if isinstance(value, set | frozenset | tuple):
         return sorted(value)
     return value
@@ -130,11 +135,18 @@ class PreparedRead:
         return self.run(**arguments)
 
     def run(self, **arguments) -> list:
-        """The rows, from SQL compiled for this shape (PostgreSQL)."""
-        values = {name: value for name, value in arguments.items() if name not in self.shape}
-        key = tuple(arguments[name] for name in self.shape)
+        """The rows, from SQL compiled for this shape (PostgreSQL). A value of None is left
+        out (its absence is part of the shape: an optional filter not applied)."""
+        values = {
+            name: value
+            for name, value in arguments.items()
+            if name not in self.shape and value is not None
+        }
+        key = (*(arguments[name] for name in self.shape), *sorted(values))
         compiled = self._compiled.get(key)
         if compiled is None:
+            if len(self._compiled) >= MAX_SHAPES:  # pages of a long list: each a shape
+                self._compiled.clear()
             compiled = self._compiled[key] = self._compile(arguments, values)
         params = compiled.params(values)
         compiler = compiled.compiler
@@ -159,6 +171,10 @@ class PreparedRead:
         found = set()
         for param in params:
             slot = _slot_of(param, stand_ins)
+            if isinstance(slot, tuple) and isinstance(param, date) and param not in FIXED_MOMENTS:
+                # A moment the build worked out itself (today, now) would stay what it was
+                # when compiled: it must be a value.
+                raise ValueError(f"{self.__name__}: the moment {param} must be passed as a value.")
             slots.append(slot)
             if not isinstance(slot, tuple):
                 found.add(slot)
@@ -179,9 +195,6 @@ def _slot_of(param, stand_ins: dict):
     for name, stand_in in stand_ins.items():
         if isinstance(stand_in, StandInIds):
             if param is stand_in:
-                return name
-        elif isinstance(stand_in, Model):
-            if type(param) is int and param == stand_in.pk:
                 return name
         elif type(param) is type(stand_in) and param == stand_in:
             return name
@@ -248,5 +261,58 @@ def prepared_aggregate(**aggregates) -> Callable[[Callable[..., QuerySet]], Call
             }
 
         return aggregate
+
+    return declare
+
+
+class PreparedList:
+    """A prepared read's rows as Django's ``Paginator`` pages them: counted by a prepared
+    aggregate, each page read by a prepared read whose bounds are part of its shape.
+    ``PreparedList(build, shape)(**arguments)`` is what a paginator is given."""
+
+    def __init__(self, build: Callable[..., QuerySet], shape: Iterable[str] = ()):
+        shape = tuple(shape)
+        self.count_read = PreparedRead(
+            lambda **arguments: (
+                build(**arguments).order_by().values("practice").annotate(n=Count("pk")).values("n")
+            ),
+            shape,
+        )
+        self.page_read = PreparedRead(
+            lambda *, bottom, top, **arguments: build(**arguments)[bottom:top],
+            (*shape, "bottom", "top"),
+        )
+        functools.update_wrapper(self, build)
+
+    def __call__(self, **arguments) -> _PreparedRows:
+        return _PreparedRows(self, arguments)
+
+
+class _PreparedRows:
+    def __init__(self, prepared: PreparedList, arguments: dict):
+        self.prepared = prepared
+        self.arguments = arguments
+
+    def count(self) -> int:
+        rows = self.prepared.count_read(**self.arguments)
+        return rows[0]["n"] if rows else 0
+
+    def __len__(self) -> int:
+        return self.count()
+
+    def __getitem__(self, bounds: slice) -> list:
+        if not isinstance(bounds, slice) or bounds.step is not None:
+            raise TypeError("Prepared rows are read a page (a slice) at a time.")
+        return self.prepared.page_read(bottom=bounds.start or 0, top=bounds.stop, **self.arguments)
+
+
+def prepared_list(
+    *, shape: Iterable[str] = ()
+) -> Callable[[Callable[..., QuerySet]], PreparedList]:
+    """Declare a list paged through prepared reads: ``@prepared_list()`` over a function of
+    keyword arguments that returns the ordered rows."""
+
+    def declare(build: Callable[..., QuerySet]) -> PreparedList:
+        return PreparedList(build, shape)
 
     return declare

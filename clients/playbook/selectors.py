@@ -95,13 +95,21 @@ def clients_visible_to(*, membership: Membership) -> QuerySet[Client]:
     records, and a regulated one only with a signed agreement of the kind it requires (a BAA
     for medical records, an NDA otherwise), as for being assigned its work.
     """
-    clients = Client.objects.for_practice(membership.practice_id)
-    if membership.is_admin:
+    return visible_clients(
+        practice=membership.practice_id,
+        member=membership.pk,
+        admin=membership.is_admin,
+        today=timezone.localdate(),
+    )
+
+
+def visible_clients(*, practice: int, member: int, admin: bool, today) -> QuerySet[Client]:
+    """``clients_visible_to`` from the member's ids and role, and the day it is."""
+    clients = Client.objects.for_practice(practice)
+    if admin:
         return clients
-    signed = ConfidentialityAgreement.objects.for_practice(membership.practice_id).filter(
-        client=OuterRef("pk"),
-        membership=membership,
-        signed_on__lte=timezone.localdate(),
+    signed = ConfidentialityAgreement.objects.for_practice(practice).filter(
+        client=OuterRef("pk"), membership=member, signed_on__lte=today
     )
     baa = signed.filter(kind=AgreementKind.BAA)
     nda = signed.filter(kind=AgreementKind.NDA)

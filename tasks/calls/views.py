@@ -134,14 +134,16 @@ def call_list(request):
     clients = clients_visible_to(membership=request.membership).only("practice", "name")
     filters = CallFilterForm(request.GET or None, clients=clients)
     values = filters.cleaned_data if filters.is_valid() else {}
-    calls = selectors.calls_for(
-        practice=request.practice,
-        membership=request.membership,
-        client=values.get("client"),
-        since=values.get("since"),
-        until=values.get("until"),
-        zone=_zone(request),
-    ).only(*selectors.LIST_FIELDS)
+    calls = selectors.listed_calls(
+        **selectors.call_filters(
+            request.practice,
+            request.membership,
+            client=values.get("client"),
+            since=values.get("since"),
+            until=values.get("until"),
+            zone=_zone(request),
+        )
+    )
     page = Paginator(calls, PAGE_SIZE).get_page(request.GET.get("page"))
     return render(
         request,

@@ -4,12 +4,20 @@ queryset gives, whatever the values, and a read that cannot be compiled safely i
 from datetime import timedelta
 
 import pytest
+from django.core.paginator import Paginator
 from django.db import connection
 from django.db.models import Count, F, Q, Sum
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
-from secretary.prepared import AmongIds, OutsideIds, PreparedRead, prepared, prepared_aggregate
+from secretary.prepared import (
+    AmongIds,
+    OutsideIds,
+    PreparedRead,
+    prepared,
+    prepared_aggregate,
+    prepared_list,
+)
 from secretary.tenancy import PracticeScopeError
 from tasks.models import Task
 from tests.clients.factories import ClientFactory
@@ -171,3 +179,42 @@ def test_prepared_aggregates_answer_as_aggregate_does(world):
             assert _totals(practice=practice.pk, status=status) == expected
     # No task is requested: a count of none, a sum of nothing.
     assert _totals(practice=practices[0][0].pk, status="requested") == {"n": 0, "minutes": None}
+
+
+@prepared_list()
+def _listed(*, practice, status=None):
+    tasks = Task.objects.for_practice(practice).select_related("client")
+    if status is not None:  # an optional filter: left out when None
+        tasks = tasks.filter(status=status)
+    return tasks.order_by("title", "pk")
+
+
+def test_a_prepared_list_pages_as_its_queryset_does(world):
+    _now, practices = world
+    practice, _clients = practices[1]
+    for status in (None, "todo", "requested"):
+        expected_rows = _listed.page_read.build(
+            practice=practice.pk, status=status, bottom=0, top=99
+        )
+        expected = Paginator(expected_rows, 4)
+        pages = Paginator(_listed(practice=practice.pk, status=status), 4)
+        assert pages.count == expected.count == len(expected_rows)
+        assert pages.num_pages == expected.num_pages
+        for number in pages.page_range:
+            shown = pages.page(number)
+            assert [(t.pk, t.client.name) for t in shown] == [
+                (t.pk, t.client.name) for t in expected.page(number)
+            ]
+    assert Paginator(_listed(practice=practice.pk, status="requested"), 4).count == 0
+
+
+@pytest.mark.postgres
+def test_a_moment_worked_out_inside_a_read_is_refused(world):
+    """``timezone.now()`` inside the build would stay the moment it was compiled."""
+    _now, practices = world
+    practice, _clients = practices[0]
+    read = PreparedRead(
+        lambda practice: Task.objects.for_practice(practice).filter(due_at__lt=timezone.now())
+    )
+    with pytest.raises(ValueError, match="must be passed as a value"):
+        read.run(practice=practice.pk)
