@@ -2,18 +2,23 @@
 
 Building and compiling a queryset costs a page more CPU than PostgreSQL's work for a read of
 an index range (bench/README.md): the dashboard's four lists and two counts spent about two
-thirds of its time there. A hot read is written as a function of its values that returns a
-queryset; ``prepared`` calls it once per process and shape with stand-in values (ids no row
-has, instants no row holds, an array marker), compiles it, and remembers where each stand-in
-sits among the parameters. Each call then puts its own values in those places and runs the
-SQL: rows come back as the queryset would give them (model instances with their
-``select_related`` objects and annotations, or dicts for a ``values()`` queryset).
+thirds of its time there. A hot read is written as a function of keyword arguments that
+returns a queryset; ``prepared`` calls it once per process and shape with stand-in values
+(ids no row has, texts no one writes, instants and days of 1901, an array marker), compiles
+it, and remembers where each stand-in sits among the parameters. Each call then puts its own
+values in those places and runs the SQL: rows come back as the queryset gives them (model
+instances with their ``select_related`` objects and annotations, or dicts for ``values()``).
 
-What the read depends on besides its values (a flag, a limit, which list) is its *shape*,
-named when it is declared; each shape is compiled once. A value must reach the SQL as a
-parameter: ids through ``for_practice`` and filters on keys, instants in comparisons, lists of
-ids through ``AmongIds`` (one array parameter whatever their number). A value that would not
-(a limit, a slice) must be part of the shape; compiling refuses a stand-in it cannot find.
+- What the SQL depends on besides the values (a flag, a limit, which list) is the read's
+  *shape*, named when it is declared; each shape is compiled once. A value of None is left
+  out and its absence is part of the shape (an optional filter not applied).
+- A value must reach the SQL as a parameter: ids through ``for_practice`` and filters on keys,
+  texts and moments in comparisons, lists of ids through ``AmongIds`` (one array parameter
+  whatever their number). Compiling refuses a stand-in it cannot find, and a moment the build
+  worked out itself (``timezone.now()`` would stay the moment it was compiled).
+- The tenancy rule holds: the read is checked for its practice when compiled.
+- ``prepared_aggregate`` gives ``aggregate()``'s answer, ``prepared_list`` pages for
+  Django's ``Paginator``.
 
 PostgreSQL only: elsewhere (SQLite, the embedded default) each call builds its queryset.
 """
