@@ -226,7 +226,8 @@ def render_field(field) -> str | None:
     if not all(_text(value) for value in (label, help_text, shown_for) if value):
         return None
     errors, checkbox, fieldset = field.errors, field.widget_type == "checkbox", field.use_fieldset
-    if checkbox and not _text(field.id_for_label):
+    id_for_label = field.id_for_label if checkbox else ""
+    if not _text(id_for_label):
         return None
     shown_for = f' data-shown-for="{_escape(shown_for)}"' if shown_for else ""
     if fieldset:
@@ -235,7 +236,7 @@ def render_field(field) -> str | None:
         caption = field.label_tag() if label and not checkbox else ""
     widget = str(field)
     if checkbox:
-        widget += f' <label for="{_escape(field.id_for_label)}">{_escape(label)}</label>'
+        widget += f' <label for="{_escape(id_for_label)}">{_escape(label)}</label>'
     lines = [
         f'<div class="field{" has-error" if errors else ""}{" checkbox" if checkbox else ""}"'
         f"{shown_for}>",
