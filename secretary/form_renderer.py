@@ -1,15 +1,23 @@
+from html import escape
+
 from django.conf import settings
 from django.core.exceptions import ImproperlyConfigured
 from django.db.models.fields import BLANK_CHOICE_DASH
 from django.forms.renderers import TemplatesSetting
 from django.utils.functional import Promise
-from django.utils.html import conditional_escape, format_html
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext
 
+FORM = "forms/form.html"
+FIELD = "forms/field.html"
 SELECT = "django/forms/widgets/select.html"
 OPTION = "django/forms/widgets/select_option.html"
 LABEL = "django/forms/label.html"
+# Django's radio and checkbox lists (``multiple_input.html``), by the template of their options.
+MULTIPLE_INPUTS = {
+    "django/forms/widgets/radio.html": "django/forms/widgets/radio_option.html",
+    "django/forms/widgets/checkbox_select.html": "django/forms/widgets/checkbox_option.html",
+}
 # Django's and django-filter's unnamed empty choice.
 UNNAMED_BLANK = BLANK_CHOICE_DASH[0][1]
 # Django's input widgets whose template is only ``{% include "…/input.html" %}``.
@@ -25,19 +33,27 @@ INPUTS = {
 class FormRenderer(TemplatesSetting):
     """Forms render through the design system: label, input, help, errors next to the field.
 
-    Labels, inputs and selects are written here rather than through Django's templates: a
-    form of ten fields rendered some thirty templates, and a select one more per option (a
-    list filter naming each of 300 clients rendered 600). The markup is the same, which
-    ``tests/secretary/test_form_renderer.py`` checks against Django's templates.
+    Forms, field groups, labels, inputs, selects and radio and checkbox lists are written here
+    rather than through templates: a form of ten fields rendered some thirty templates, and a
+    select or a list of checkboxes one more per option (a list filter naming each of 300
+    clients rendered 600). The markup is the same, which
+    ``tests/secretary/test_form_renderer.py`` checks against the templates, still the reference
+    and still what renders whatever is not plain.
     """
 
-    form_template_name = "forms/form.html"
-    field_template_name = "forms/field.html"
+    form_template_name = FORM
+    field_template_name = FIELD
 
     def render(self, template_name, context, request=None):
-        if template_name == SELECT:
+        if template_name == FIELD:
+            html = render_field(context["field"])
+        elif template_name == FORM:
+            html = render_form(context)
+        elif template_name == SELECT:
             check_empty_choice(context["widget"])
             html = render_select(context["widget"])
+        elif template_name in MULTIPLE_INPUTS:
+            html = render_multiple_input(context["widget"], MULTIPLE_INPUTS[template_name])
         elif template_name in INPUTS:
             html = render_input(context["widget"])
         elif template_name == LABEL:
@@ -53,10 +69,20 @@ def _text(value) -> bool:
     return isinstance(value, str | Promise)
 
 
+def _escape(value) -> str:
+    """Django's ``conditional_escape`` without the wrapper that looks for lazy arguments on
+    each call (half the time of a select's options when each went through it)."""
+    if isinstance(value, Promise):
+        value = str(value)
+    if hasattr(value, "__html__"):
+        return value.__html__()
+    return escape(str(value))
+
+
 def _attrs(attrs: dict) -> str:
     """Django's ``widgets/attrs.html``: `` name="value"``, a bare `` name`` for True."""
     return "".join(
-        format_html(" {}", name) if value is True else format_html(' {}="{}"', name, str(value))
+        f" {_escape(name)}" if value is True else f' {_escape(name)}="{_escape(str(value))}"'
         for name, value in attrs.items()
         if value is not False
     )
@@ -65,14 +91,17 @@ def _attrs(attrs: dict) -> str:
 def render_input(widget: dict) -> str | None:
     """Django's ``widgets/input.html``."""
     value = widget["value"]
-    if not (_text(widget["type"]) and _text(widget["name"])):
-        return None
     if value is not None and not _text(value):
         return None
-    html = format_html('<input type="{}" name="{}"', widget["type"], widget["name"])
-    if value is not None:
-        html += format_html(' value="{}"', str(value))
-    return mark_safe(f"{html}{_attrs(widget['attrs'])}>")  # noqa: S308 (escaped parts)
+    return _input(widget["type"], widget["name"], value, widget["attrs"])
+
+
+def _input(type_, name, value, attrs: dict) -> str | None:
+    if not (_text(type_) and _text(name)):
+        return None
+    value = "" if value is None else f' value="{_escape(str(value))}"'
+    html = f'<input type="{_escape(type_)}" name="{_escape(name)}"{value}{_attrs(attrs)}>'
+    return mark_safe(html)  # noqa: S308 (escaped parts)
 
 
 def render_label(context: dict) -> str | None:
@@ -81,14 +110,9 @@ def render_label(context: dict) -> str | None:
     if not _text(label):
         return None
     if not context["use_tag"]:
-        return mark_safe(conditional_escape(label).strip())  # noqa: S308 (escaped)
-    return format_html(
-        "<{}{}>{}</{}>",
-        context["tag"],
-        mark_safe(_attrs(context["attrs"] or {})),  # noqa: S308 (escaped by _attrs)
-        label,
-        context["tag"],
-    )
+        return mark_safe(_escape(label).strip())  # noqa: S308 (escaped)
+    tag, attrs = context["tag"], _attrs(context["attrs"] or {})
+    return mark_safe(f"<{_escape(tag)}{attrs}>{_escape(label)}</{_escape(tag)}>")  # noqa: S308
 
 
 def name_empty_choices(form, **labels) -> None:
@@ -137,24 +161,105 @@ def render_select(widget: dict) -> str | None:
     of it is not plain text (a number to localize, an option template of its own)."""
     if not _text(widget["name"]):
         return None
-    parts = [format_html('<select name="{}"', widget["name"]), _attrs(widget["attrs"]), ">"]
+    parts = [f'<select name="{_escape(widget["name"])}"{_attrs(widget["attrs"])}>']
     for group_name, options, _index in widget["optgroups"]:
         if group_name and not _text(group_name):
             return None
         if group_name:
-            parts.append(format_html('\n  <optgroup label="{}">', group_name))
+            parts.append(f'\n  <optgroup label="{_escape(group_name)}">')
         for option in options:
             if option["template_name"] != OPTION or not _text(option["label"]):
                 return None
+            value, attrs, label = option["value"], option["attrs"], option["label"]
             parts.append(
-                format_html(
-                    '\n  <option value="{}"{}>{}</option>\n',
-                    str(option["value"]),
-                    mark_safe(_attrs(option["attrs"])),  # noqa: S308 (escaped by _attrs)
-                    conditional_escape(option["label"]),
-                )
+                f'\n  <option value="{_escape(str(value))}"{_attrs(attrs)}>{_escape(label)}</option>\n'
             )
         if group_name:
             parts.append("\n  </optgroup>")
     parts.append("\n</select>")
     return mark_safe("".join(parts))  # noqa: S308 (every part escaped above)
+
+
+def render_multiple_input(widget: dict, option_template: str) -> str | None:
+    """Django's ``multiple_input.html`` with its ``input_option.html`` inlined (radio buttons,
+    checkboxes), or None when a part of it is not plain text."""
+    id_, class_ = widget["attrs"].get("id"), widget["attrs"].get("class")
+    if not all(_text(value) for value in (id_, class_) if value):
+        return None
+    parts = [
+        "<div",
+        f' id="{_escape(id_)}"' if id_ else "",
+        f' class="{_escape(class_)}"' if class_ else "",
+        ">",
+    ]
+    for group, options, _index in widget["optgroups"]:
+        if group and not _text(group):
+            return None
+        if group:
+            parts.append(f"\n  <div><label>{_escape(group)}</label>")
+        for option in options:
+            label, option_id = option["label"], option["attrs"].get("id")
+            if option["template_name"] != option_template or not _text(label):
+                return None
+            if option_id and not _text(option_id):
+                return None
+            html = _input(option["type"], option["name"], option["value"], option["attrs"])
+            if html is None:
+                return None
+            if option["wrap_label"]:
+                label_for = f' for="{_escape(option_id)}"' if option_id else ""
+                html = f"<label{label_for}>{html}\n {_escape(label)}</label>"
+            else:
+                html += "\n"
+            parts.append(f"<div>\n    {html}\n\n</div>")
+        if group:
+            parts.append("\n  </div>")
+    parts.append("\n</div>")
+    return mark_safe("".join(parts))  # noqa: S308 (every part escaped above)
+
+
+def render_field(field) -> str | None:
+    """The project's ``forms/field.html``: label (a legend for a list of choices), widget, help
+    and errors, or None when a part of it is not plain text."""
+    label, help_text, auto_id = field.label, field.help_text, field.auto_id
+    shown_for = getattr(field.field, "shown_for", None)
+    if not all(_text(value) for value in (label, help_text, shown_for) if value):
+        return None
+    errors, checkbox, fieldset = field.errors, field.widget_type == "checkbox", field.use_fieldset
+    id_for_label = field.id_for_label if checkbox else ""
+    if not _text(id_for_label):
+        return None
+    shown_for = f' data-shown-for="{_escape(shown_for)}"' if shown_for else ""
+    if fieldset:
+        caption = f"<fieldset>{field.legend_tag() if label else ''}"
+    else:
+        caption = field.label_tag() if label and not checkbox else ""
+    widget = str(field)
+    if checkbox:
+        widget += f' <label for="{_escape(id_for_label)}">{_escape(label)}</label>'
+    lines = [
+        f'<div class="field{" has-error" if errors else ""}{" checkbox" if checkbox else ""}"'
+        f"{shown_for}>",
+        caption,
+        widget,
+        # The template's ``help_text|safe``.
+        f'<div class="helptext" id="{_escape(auto_id)}_helptext">{help_text}</div>'
+        if help_text
+        else "",
+        f'<div id="{_escape(auto_id)}_errors">{_escape(errors)}</div>' if errors else "",
+        "</fieldset>" if fieldset else "",
+        "</div>",
+    ]
+    return mark_safe("\n".join(lines))  # noqa: S308 (every part escaped above)
+
+
+def render_form(context: dict) -> str:
+    """The project's ``forms/form.html``: the form's errors, its field groups, its hidden
+    fields."""
+    errors = context["errors"]
+    lines = [
+        f'<div class="form-errors" role="alert">{_escape(errors)}</div>' if errors else "",
+        "".join(field.as_field_group() for field, _errors in context["fields"]),
+        "".join(str(field) for field in context["hidden_fields"]),
+    ]
+    return mark_safe("\n".join(lines).strip())  # noqa: S308 (every part escaped above)
