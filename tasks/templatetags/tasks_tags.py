@@ -108,23 +108,13 @@ def _sla_badge(state: str) -> str:
 
 
 class _TaskRows:
-    """What the rows of a list of tasks share, read once for the list: the viewer's zone, and
-    labels and badges in the active language (each badge written once)."""
+    """What the rows of a list of tasks share, read once for the list: the viewer's zone and
+    the badges in the active language (each written once)."""
 
     def __init__(self, context):
-        from tasks.models import Task
-
         self.context = context
         self.zone = timezone.get_current_timezone()
         self.zone_name = timezone.get_current_timezone_name()
-        statuses = choice_labels(Task, "status")
-        priorities = choice_labels(Task, "priority")
-        self.status = functools.cache(lambda value: status_badge(value, statuses.get(value, value)))
-        self.priority = functools.cache(
-            lambda value: format_html(
-                '<span class="badge warning">{}</span>', priorities.get(value, value)
-            )
-        )
         self.sla = functools.cache(_sla_badge)
         self.overdue = format_html(' <span class="badge danger">{}</span>', gettext("Overdue"))
 
@@ -151,7 +141,17 @@ _TASK_ROW = (
 @register.simple_tag(takes_context=True)
 def task_rows(context, tasks):
     """The ``<tr>`` of each task of the task list (``partials/task_table.html``)."""
+    from tasks.models import Task
+
     shared = _TaskRows(context)
+    statuses = choice_labels(Task, "status")
+    priorities = choice_labels(Task, "priority")
+    status = functools.cache(lambda value: status_badge(value, statuses.get(value, value)))
+    priority = functools.cache(
+        lambda value: format_html(
+            '<span class="badge warning">{}</span>', priorities.get(value, value)
+        )
+    )
     select = gettext("Select %(title)s")
     unassigned = format_html('<span class="muted">{}</span>', gettext("Unassigned"))
     rows = []
@@ -170,9 +170,9 @@ def task_rows(context, tasks):
                 category=f' <span class="muted small">· {text(category.name)}</span>'
                 if category
                 else "",
-                priority=shared.priority(task.priority) if task.priority >= 3 else "",
+                priority=priority(task.priority) if task.priority >= 3 else "",
                 client=text(client.name),
-                status=shared.status(task.status),
+                status=status(task.status),
                 assignee=text(assignee.user) if assignee else unassigned,
                 due=shared.when(task.due_at, client.time_zone),
                 overdue=shared.overdue if task.is_overdue else "",
@@ -181,6 +181,43 @@ def task_rows(context, tasks):
             )
         )
     return joined(rows)
+
+
+_TASK_LINE = (
+    '\n<li class="task-line">\n'
+    '  <span><a href="{url}">{title}</a> <span class="muted small">· {client}</span>\n'
+    "    {sla}{overdue}</span>\n"
+    '  <span class="when">{when}</span>\n'
+    "</li>"
+)
+
+
+@register.simple_tag(takes_context=True)
+def task_lines(context, tasks):
+    """The ``<li>`` of each task of a list of the dashboard: its response time while one is
+    owed, else its due time."""
+    shared = _TaskRows(context)
+    response, due = text(gettext("Response")), text(gettext("Due"))
+    lines = []
+    for task in tasks:
+        zone = task.client.time_zone
+        if task.sla_due_at and not task.responded_at:
+            when = f"{response} {shared.when(task.sla_due_at, zone)}"
+        elif task.due_at:
+            when = f"{due} {shared.when(task.due_at, zone)}"
+        else:
+            when = ""
+        lines.append(
+            _TASK_LINE.format(
+                url=shared.url(task),
+                title=text(task.title),
+                client=text(task.client.name),
+                sla=shared.sla(task.sla_state),
+                overdue=shared.overdue if task.is_overdue else "",
+                when=when,
+            )
+        )
+    return joined(lines)
 
 
 @register.filter

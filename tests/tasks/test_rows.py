@@ -26,6 +26,15 @@ OLD_TASK_TABLE = """{% load i18n tasks_tags %}{% translate "Unassigned" as unass
     <td>{% when task.sla_due_at task.client.time_zone %} {% sla_badge task %}</td>
   </tr>{% endfor %}"""
 
+# tasks/partials/task_lines.html, the dashboard's lines before ``task_lines`` (the include ended
+# with a line break, the tag does not: the lists now close on the same line).
+OLD_TASK_LINES = """{% load i18n tasks_tags %}{% translate "Overdue" as overdue %}{% translate "Response" as response %}{% translate "Due" as due %}{% for task in tasks %}
+<li class="task-line">
+  <span><a href="{% task_url task %}">{{ task.title }}</a> <span class="muted small">· {{ task.client.name }}</span>
+    {% sla_badge task %}{% if task.is_overdue %} <span class="badge danger">{{ overdue }}</span>{% endif %}</span>
+  <span class="when">{% if task.sla_due_at and not task.responded_at %}{{ response }} {% when task.sla_due_at task.client.time_zone %}{% elif task.due_at %}{{ due }} {% when task.due_at task.client.time_zone %}{% endif %}</span>
+</li>{% endfor %}"""
+
 VIEWER_ZONES = ["America/Los_Angeles", "Asia/Kolkata"]
 
 
@@ -88,8 +97,21 @@ def test_it_writes_the_task_list_rows_as_the_template_did(world, tasks, viewer_z
     assert "Response due</span>" in old and 'class="other-zone"' in old
 
 
-def test_it_writes_no_rows_for_no_tasks(world):
-    assert (
-        render("{% load tasks_tags %}{% task_rows tasks %}", practice=world.practice, tasks=[])
-        == ""
-    )
+@pytest.mark.parametrize("viewer_zone", VIEWER_ZONES)
+def test_it_writes_the_dashboard_lines_as_the_template_did(world, tasks, viewer_zone):
+    # Given tasks of every kind and a viewer in one client's zone or in none
+    context = {"practice": world.practice, "tasks": tasks}
+    with timezone.override(viewer_zone):
+        # When the old loop and the tag render them
+        old = render(OLD_TASK_LINES, **context)
+        new = render("{% load tasks_tags %}{% task_lines tasks %}", **context)
+    # Then the markup is the same, byte for byte
+    assert new == old
+    assert old.count('<li class="task-line">') == len(tasks)
+    assert "Response <time" in old and "Due <time" in old and '<span class="when"></span>' in old
+
+
+@pytest.mark.parametrize("tag", ["task_rows", "task_lines"])
+def test_it_writes_nothing_for_no_tasks(world, tag):
+    text = f"{{% load tasks_tags %}}{{% {tag} tasks %}}"
+    assert render(text, practice=world.practice, tasks=[]) == ""
