@@ -5,10 +5,10 @@
 ``when`` and ``sla_badge`` render what ``partials/when.html`` and ``partials/sla_badge.html``
 did, as one tag each: lists call them for every row, where an include costs a template render.
 
-``task_rows`` and ``task_lines`` write the rows of the task list and the dashboard's lines
-themselves: a ``{% for %}`` of them cost the template language about 0.4 ms a row, most of the
-page's time. Their markup is the loops' that they replaced, byte for byte (tests keep those loops
-and compare).
+``task_rows``, ``task_lines`` and ``call_rows`` write the rows of the task list, the
+dashboard's lines and the lists of calls themselves: a ``{% for %}`` of them cost the template
+language about 0.4 ms a row, most of the page's time. Their markup is the loops' that they
+replaced, byte for byte (``tests/tasks/test_rows.py`` keeps those loops and compares).
 """
 
 import functools
@@ -17,6 +17,7 @@ from django import template
 from django.utils import timezone
 from django.utils.html import format_html
 from django.utils.safestring import mark_safe
+from django.utils.text import Truncator
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
@@ -218,6 +219,52 @@ def task_lines(context, tasks):
             )
         )
     return joined(lines)
+
+
+_CALL_ROW = (
+    '<tr><td><a href="{url}">{received}</a></td>{client}<td>{caller}{company}{urgent}</td>'
+    "<td>{reason}</td><td>{message}</td><td>{follow_up}</td></tr>"
+)
+
+
+@register.simple_tag(takes_context=True)
+def call_rows(context, calls, hide_client=False):
+    """The ``<tr>`` of each call of a list (``calls/partials/rows.html``), without the client's
+    column on the client's own page."""
+    from tasks.calls.models import Call, Urgency
+    from tasks.models import Task
+
+    statuses = choice_labels(Task, "status")
+    urgent = (
+        f' <span class="badge danger">{text(choice_labels(Call, "urgency")[Urgency.URGENT])}</span>'
+    )
+    rows = []
+    for call in calls:
+        message = ""
+        if call.message:
+            recipient = call.message_recipient
+            message = f"{text(recipient)}: " if recipient else ""
+            message += text(Truncator(call.message).chars(60))
+        task = call.task
+        rows.append(
+            _CALL_ROW.format(
+                url=text(row_url(context, "call_detail", call.pk)),
+                received=text(zoned(call.received_at)),
+                client="" if hide_client else f"<td>{text(call.client.name)}</td>",
+                caller=text(call.caller_name),
+                company=f' <span class="muted small">· {text(call.caller_company)}</span>'
+                if call.caller_company
+                else "",
+                urgent=urgent if call.urgency == Urgency.URGENT else "",
+                reason=text(Truncator(call.reason).chars(80)),
+                message=message,
+                follow_up=f'<a href="{text(row_url(context, "task_detail", call.task_id))}">'
+                f"{text(statuses.get(task.status, task.status))}</a>"
+                if task
+                else "",
+            )
+        )
+    return joined(rows)
 
 
 @register.filter

@@ -1,5 +1,5 @@
-"""The rows of the task list and the dashboard's lines, written in Python: the same markup as
-the template loops they replaced (kept here), for tasks of every kind."""
+"""The rows of the task list, the dashboard's lines and the lists of calls, written in Python:
+the same markup as the template loops they replaced (kept here), for rows of every kind."""
 
 from datetime import timedelta
 
@@ -9,9 +9,16 @@ from django.utils import timezone
 from django.utils.safestring import mark_safe
 
 from tasks import selectors
+from tasks.calls.models import Call, Urgency
+from tasks.calls.selectors import LIST_FIELDS, calls_for
 from tasks.models import Priority, Status, Task
 from tests.factories import MembershipFactory, UserFactory
-from tests.tasks.factories import ClientFactory, ServiceCategoryFactory, TaskFactory
+from tests.tasks.factories import (
+    ClientFactory,
+    ContactFactory,
+    ServiceCategoryFactory,
+    TaskFactory,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -34,6 +41,9 @@ OLD_TASK_LINES = """{% load i18n tasks_tags %}{% translate "Overdue" as overdue 
     {% sla_badge task %}{% if task.is_overdue %} <span class="badge danger">{{ overdue }}</span>{% endif %}</span>
   <span class="when">{% if task.sla_due_at and not task.responded_at %}{{ response }} {% when task.sla_due_at task.client.time_zone %}{% elif task.due_at %}{{ due }} {% when task.due_at task.client.time_zone %}{% endif %}</span>
 </li>{% endfor %}"""
+
+# The loop of tasks/calls/partials/rows.html before ``call_rows``.
+OLD_CALL_ROWS = """{% load secretary_tags %}{% for call in calls %}<tr><td><a href="{% row_url 'call_detail' call.pk %}">{% zoned call.received_at %}</a></td>{% if not hide_client %}<td>{{ call.client.name }}</td>{% endif %}<td>{{ call.caller_name }}{% if call.caller_company %} <span class="muted small">· {{ call.caller_company }}</span>{% endif %}{% if call.urgency == "urgent" %} <span class="badge danger">{{ call.get_urgency_display }}</span>{% endif %}</td><td>{{ call.reason|truncatechars:80 }}</td><td>{% if call.message %}{% if call.message_recipient %}{{ call.message_recipient }}: {% endif %}{{ call.message|truncatechars:60 }}{% endif %}</td><td>{% if call.task %}<a href="{% row_url 'task_detail' call.task_id %}">{{ call.task.get_status_display }}</a>{% endif %}</td></tr>{% endfor %}"""
 
 VIEWER_ZONES = ["America/Los_Angeles", "Asia/Kolkata"]
 
@@ -111,7 +121,60 @@ def test_it_writes_the_dashboard_lines_as_the_template_did(world, tasks, viewer_
     assert "Response <time" in old and "Due <time" in old and '<span class="when"></span>' in old
 
 
-@pytest.mark.parametrize("tag", ["task_rows", "task_lines"])
-def test_it_writes_nothing_for_no_tasks(world, tag):
-    text = f"{{% load tasks_tags %}}{{% {tag} tasks %}}"
-    assert render(text, practice=world.practice, tasks=[]) == ""
+@pytest.fixture
+def calls(world) -> list[Call]:
+    """Calls with and without a company, a message (for a contact, for a name, for no one), a
+    follow-up task; of every urgency; long reasons and messages; markup everywhere."""
+    practice = world.practice
+    client = ClientFactory(practice=practice, name="Ames & <Co>", time_zone="Europe/Paris")
+    contact = ContactFactory(practice=practice, client=client, name='Dr "Ana" <Reyes>')
+    long = "Wants a quote for the <whole> office & the annex, before the end of the month, " * 2
+    kinds = [
+        {"caller_company": "Acme <&> 'Ltd'", "urgency": Urgency.URGENT, "reason": long},
+        {"urgency": Urgency.LOW, "message": long, "message_for_contact": contact},
+        {"message": "Call back <soon>", "message_for_name": "Bo & Lind"},
+        {"message": "No one named", "reason": "x" * 80},
+        {"task": TaskFactory(practice=practice, client=client, status=Status.WAITING)},
+        {"task": TaskFactory(practice=practice, client=client, status=Status.DONE), "reason": "&"},
+    ]
+    for number, kind in enumerate(kinds):
+        Call.objects.create(
+            practice=practice,
+            client=client,
+            caller_name=f"Pat <{number}> O'Caller",
+            received_at=timezone.now() - timedelta(hours=7 * number),
+            **kind,
+        )
+    return list(
+        calls_for(practice=practice).only(*LIST_FIELDS).order_by("pk"),
+    )
+
+
+@pytest.mark.parametrize("viewer_zone", VIEWER_ZONES)
+@pytest.mark.parametrize("hide_client", [False, True])
+def test_it_writes_the_call_rows_as_the_template_did(world, calls, viewer_zone, hide_client):
+    # Given calls of every kind, on the call list or on the client's page
+    context = {"practice": world.practice, "calls": calls, "hide_client": hide_client}
+    with timezone.override(viewer_zone):
+        # When the old loop and the tag render them
+        old = render(OLD_CALL_ROWS, **context)
+        new = render("{% load tasks_tags %}{% call_rows calls hide_client %}", **context)
+    # Then the markup is the same, byte for byte
+    assert new == old
+    assert old.count("<tr>") == len(calls)
+    assert ("Ames &amp; &lt;Co&gt;" in old) is not hide_client
+    for seen in ("Dr &quot;Ana&quot; &lt;Reyes&gt;: ", "Bo &amp; Lind: ", "…", "Urgent"):
+        assert seen in old
+
+
+def test_it_writes_the_calls_without_a_client_column_when_the_page_says_nothing(world, calls):
+    context = {"practice": world.practice, "calls": calls}
+    assert render("{% load tasks_tags %}{% call_rows calls hide_client %}", **context) == render(
+        OLD_CALL_ROWS, **context
+    )
+
+
+@pytest.mark.parametrize("tag", ["task_rows", "task_lines", "call_rows"])
+def test_it_writes_nothing_for_no_rows(world, tag):
+    text = f"{{% load tasks_tags %}}{{% {tag} rows %}}"
+    assert render(text, practice=world.practice, rows=[]) == ""
