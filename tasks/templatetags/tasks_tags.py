@@ -17,12 +17,11 @@ from django import template
 from django.utils import timezone
 from django.utils.html import format_html
 from django.utils.safestring import mark_safe
-from django.utils.text import Truncator
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from secretary import moments
-from secretary.rows import choice_labels, joined, text
+from secretary.rows import choice_labels, joined, text, truncated
 from secretary.templatetags.secretary_tags import row_url, zoned
 
 register = template.Library()
@@ -244,7 +243,7 @@ def call_rows(context, calls, hide_client=False):
         if call.message:
             recipient = call.message_recipient
             message = f"{text(recipient)}: " if recipient else ""
-            message += text(Truncator(call.message).chars(60))
+            message += text(truncated(call.message, 60))
         task = call.task
         rows.append(
             _CALL_ROW.format(
@@ -256,7 +255,7 @@ def call_rows(context, calls, hide_client=False):
                 if call.caller_company
                 else "",
                 urgent=urgent if call.urgency == Urgency.URGENT else "",
-                reason=text(Truncator(call.reason).chars(80)),
+                reason=text(truncated(call.reason, 80)),
                 message=message,
                 follow_up=f'<a href="{text(row_url(context, "task_detail", call.task_id))}">'
                 f"{text(statuses.get(task.status, task.status))}</a>"

@@ -134,6 +134,7 @@ def calls(world) -> list[Call]:
         {"urgency": Urgency.LOW, "message": long, "message_for_contact": contact},
         {"message": "Call back <soon>", "message_for_name": "Bo & Lind"},
         {"message": "No one named", "reason": "x" * 80},
+        {"reason": "e\u0301" * 50, "message": "a\u0301" * 61},  # combining accents
         {"task": TaskFactory(practice=practice, client=client, status=Status.WAITING)},
         {"task": TaskFactory(practice=practice, client=client, status=Status.DONE), "reason": "&"},
     ]
