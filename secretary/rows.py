@@ -1,0 +1,41 @@
+"""Writing the rows of long lists in Python (``tasks_tags.task_rows`` and the like): a loop in
+the template language costs about 0.4 ms a row, most of a 50-row page's time. A row tag keeps
+what autoescape did (every value escaped unless safe), fills the markup with ``str.format`` and
+marks the joined rows safe once.
+"""
+
+from __future__ import annotations
+
+import html
+import unicodedata
+
+from django.utils.safestring import SafeData, SafeString, mark_safe
+from django.utils.text import Truncator
+
+
+def text(value) -> str:
+    """``conditional_escape(value)`` without its handling of lazy arguments, which costs more
+    than the escaping on every cell of a list (a lazy string is escaped as its ``str``)."""
+    if hasattr(value, "__html__"):
+        return value.__html__()
+    return html.escape(str(value))
+
+
+def choice_labels(model, field_name: str) -> dict:
+    """What ``get_<field>_display()`` shows for each value, translated once for a list (that
+    method builds the mapping again for every row). A value not among the choices shows as
+    itself: ``labels.get(value, value)``."""
+    return {value: str(label) for value, label in model._meta.get_field(field_name).flatchoices}
+
+
+def truncated(value, length: int) -> str:
+    """``value|truncatechars:length``. A value that fits (most) skips ``Truncator``, which walks
+    every character and translates its ellipsis twice for each value."""
+    whole = unicodedata.normalize("NFC", str(value))
+    cut = whole if len(whole) <= length else Truncator(value).chars(length)
+    return mark_safe(cut) if isinstance(value, SafeData) else cut  # noqa: S308 (as the filter)
+
+
+def joined(rows) -> SafeString:
+    """The rows as one safe string: each was written with its values through ``text``."""
+    return mark_safe("".join(rows))  # noqa: S308 (every value escaped by text())

@@ -1,0 +1,181 @@
+"""The rows of the task list, the dashboard's lines and the lists of calls, written in Python:
+the same markup as the template loops they replaced (kept here), for rows of every kind."""
+
+from datetime import timedelta
+
+import pytest
+from django.template import engines
+from django.utils import timezone
+from django.utils.safestring import mark_safe
+
+from tasks import selectors
+from tasks.calls.models import Call, Urgency
+from tasks.calls.selectors import LIST_FIELDS, calls_for
+from tasks.models import Priority, Status, Task
+from tests.factories import MembershipFactory, UserFactory
+from tests.tasks.factories import (
+    ClientFactory,
+    ContactFactory,
+    ServiceCategoryFactory,
+    TaskFactory,
+)
+
+pytestmark = pytest.mark.django_db
+
+# The loop of tasks/partials/task_table.html before ``task_rows``.
+OLD_TASK_TABLE = """{% load i18n tasks_tags %}{% translate "Unassigned" as unassigned %}{% translate "Overdue" as overdue %}{% for task in tasks %}<tr>
+    <td><input type="checkbox" name="tasks" value="{{ task.pk }}" aria-label="{% blocktranslate with title=task.title %}Select {{ title }}{% endblocktranslate %}"></td>
+    <td><a href="{% task_url task %}">{{ task.title }}</a>{% if task.category %} <span class="muted small">· {{ task.category.name }}</span>{% endif %} {% if task.priority >= 3 %}<span class="badge warning">{{ task.get_priority_display }}</span>{% endif %}</td>
+    <td>{{ task.client.name }}</td>
+    <td>{% status_badge task.status task.get_status_display %}</td>
+    <td>{% if task.assignee %}{{ task.assignee.user }}{% else %}<span class="muted">{{ unassigned }}</span>{% endif %}</td>
+    <td>{% when task.due_at task.client.time_zone %}{% if task.is_overdue %} <span class="badge danger">{{ overdue }}</span>{% endif %}</td>
+    <td>{% when task.sla_due_at task.client.time_zone %} {% sla_badge task %}</td>
+  </tr>{% endfor %}"""
+
+# tasks/partials/task_lines.html, the dashboard's lines before ``task_lines`` (the include ended
+# with a line break, the tag does not: the lists now close on the same line).
+OLD_TASK_LINES = """{% load i18n tasks_tags %}{% translate "Overdue" as overdue %}{% translate "Response" as response %}{% translate "Due" as due %}{% for task in tasks %}
+<li class="task-line">
+  <span><a href="{% task_url task %}">{{ task.title }}</a> <span class="muted small">· {{ task.client.name }}</span>
+    {% sla_badge task %}{% if task.is_overdue %} <span class="badge danger">{{ overdue }}</span>{% endif %}</span>
+  <span class="when">{% if task.sla_due_at and not task.responded_at %}{{ response }} {% when task.sla_due_at task.client.time_zone %}{% elif task.due_at %}{{ due }} {% when task.due_at task.client.time_zone %}{% endif %}</span>
+</li>{% endfor %}"""
+
+# The loop of tasks/calls/partials/rows.html before ``call_rows``.
+OLD_CALL_ROWS = """{% load secretary_tags %}{% for call in calls %}<tr><td><a href="{% row_url 'call_detail' call.pk %}">{% zoned call.received_at %}</a></td>{% if not hide_client %}<td>{{ call.client.name }}</td>{% endif %}<td>{{ call.caller_name }}{% if call.caller_company %} <span class="muted small">· {{ call.caller_company }}</span>{% endif %}{% if call.urgency == "urgent" %} <span class="badge danger">{{ call.get_urgency_display }}</span>{% endif %}</td><td>{{ call.reason|truncatechars:80 }}</td><td>{% if call.message %}{% if call.message_recipient %}{{ call.message_recipient }}: {% endif %}{{ call.message|truncatechars:60 }}{% endif %}</td><td>{% if call.task %}<a href="{% row_url 'task_detail' call.task_id %}">{{ call.task.get_status_display }}</a>{% endif %}</td></tr>{% endfor %}"""
+
+VIEWER_ZONES = ["America/Los_Angeles", "Asia/Kolkata"]
+
+
+def render(text: str, **context) -> str:
+    return engines["django"].from_string(text).render(context)
+
+
+@pytest.fixture
+def tasks(world) -> list[Task]:
+    """Tasks of every status, priority and response clock, with and without a service, an
+    assignee and due times, for clients in Los Angeles and Kolkata; markup in the names."""
+    practice = world.practice
+    now = timezone.now()
+    hour = timedelta(hours=1)
+    la = ClientFactory(
+        practice=practice, name='Smith & "Sons" <LA>', time_zone="America/Los_Angeles"
+    )
+    kolkata = ClientFactory(practice=practice, name="O'Brien", time_zone="Asia/Kolkata")
+    service = ServiceCategoryFactory(practice=practice, name="Travel <& 'fares'>")
+    person = MembershipFactory(practice=practice, user=UserFactory(full_name='Ann "<b>" & Co'))
+    kinds = [
+        {"title": "Book <script>alert('x')</script> & \"go\"", "category": service},
+        {"status": Status.REQUESTED, "priority": Priority.URGENT, "assignee": person},
+        {"status": Status.IN_PROGRESS, "priority": Priority.HIGH, "due_at": now - hour},
+        {"status": Status.WAITING, "priority": Priority.LOW, "due_at": now + 30 * hour},
+        {"status": Status.DONE, "due_at": now - hour, "assignee": world.secretary},
+        {"status": Status.CANCELLED, "sla_due_at": now - hour},
+        {"sla_due_at": now - hour},  # breached
+        {"sla_due_at": now + hour, "sla_paused_since": now - hour},  # paused
+        {"sla_due_at": now + hour, "responded_at": now},  # met
+        {"sla_due_at": now - hour, "responded_at": now},  # late
+        {"sla_due_at": now + 2 * hour, "due_at": now + 48 * hour},  # running
+        {"sla_due_at": now + hour, "sla_breached_at": now},  # breached, marked
+        {"status": Status.DONE, "sla_due_at": now + hour},  # none: closed
+    ]
+    for number, kind in enumerate(kinds):
+        client = la if number % 2 else kolkata
+        kind.setdefault("title", f"Task {number} <{client.name}>")
+        TaskFactory(practice=practice, client=client, **kind)
+    rows = list(selectors.task_rows(Task.objects.for_practice(practice)).order_by("pk"))
+    rows[1].title = mark_safe("<em>safe</em> title")  # a safe string stays as it is
+    return rows
+
+
+@pytest.mark.parametrize("viewer_zone", VIEWER_ZONES)
+def test_it_writes_the_task_list_rows_as_the_template_did(world, tasks, viewer_zone):
+    # Given tasks of every kind and a viewer in one client's zone or in none
+    context = {"practice": world.practice, "tasks": tasks}
+    with timezone.override(viewer_zone):
+        # When the old loop and the tag render them
+        old = render(OLD_TASK_TABLE, **context)
+        new = render("{% load tasks_tags %}{% task_rows tasks %}", **context)
+    # Then the markup is the same, byte for byte
+    assert new == old
+    assert old.count("<tr>") == len(tasks)
+    for seen in ("&lt;script&gt;", "<em>safe</em>", "Ann &quot;&lt;b&gt;&quot; &amp; Co"):
+        assert seen in old
+    for badge in ("Response late", "Clock paused", "Answered in time", "Answered late"):
+        assert badge in old
+    assert "Response due</span>" in old and 'class="other-zone"' in old
+
+
+@pytest.mark.parametrize("viewer_zone", VIEWER_ZONES)
+def test_it_writes_the_dashboard_lines_as_the_template_did(world, tasks, viewer_zone):
+    # Given tasks of every kind and a viewer in one client's zone or in none
+    context = {"practice": world.practice, "tasks": tasks}
+    with timezone.override(viewer_zone):
+        # When the old loop and the tag render them
+        old = render(OLD_TASK_LINES, **context)
+        new = render("{% load tasks_tags %}{% task_lines tasks %}", **context)
+    # Then the markup is the same, byte for byte
+    assert new == old
+    assert old.count('<li class="task-line">') == len(tasks)
+    assert "Response <time" in old and "Due <time" in old and '<span class="when"></span>' in old
+
+
+@pytest.fixture
+def calls(world) -> list[Call]:
+    """Calls with and without a company, a message (for a contact, for a name, for no one), a
+    follow-up task; of every urgency; long reasons and messages; markup everywhere."""
+    practice = world.practice
+    client = ClientFactory(practice=practice, name="Ames & <Co>", time_zone="Europe/Paris")
+    contact = ContactFactory(practice=practice, client=client, name='Dr "Ana" <Reyes>')
+    long = "Wants a quote for the <whole> office & the annex, before the end of the month, " * 2
+    kinds = [
+        {"caller_company": "Acme <&> 'Ltd'", "urgency": Urgency.URGENT, "reason": long},
+        {"urgency": Urgency.LOW, "message": long, "message_for_contact": contact},
+        {"message": "Call back <soon>", "message_for_name": "Bo & Lind"},
+        {"message": "No one named", "reason": "x" * 80},
+        {"reason": "e\u0301" * 50, "message": "a\u0301" * 61},  # combining accents
+        {"task": TaskFactory(practice=practice, client=client, status=Status.WAITING)},
+        {"task": TaskFactory(practice=practice, client=client, status=Status.DONE), "reason": "&"},
+    ]
+    for number, kind in enumerate(kinds):
+        Call.objects.create(
+            practice=practice,
+            client=client,
+            caller_name=f"Pat <{number}> O'Caller",
+            received_at=timezone.now() - timedelta(hours=7 * number),
+            **kind,
+        )
+    return list(
+        calls_for(practice=practice).only(*LIST_FIELDS).order_by("pk"),
+    )
+
+
+@pytest.mark.parametrize("viewer_zone", VIEWER_ZONES)
+@pytest.mark.parametrize("hide_client", [False, True])
+def test_it_writes_the_call_rows_as_the_template_did(world, calls, viewer_zone, hide_client):
+    # Given calls of every kind, on the call list or on the client's page
+    context = {"practice": world.practice, "calls": calls, "hide_client": hide_client}
+    with timezone.override(viewer_zone):
+        # When the old loop and the tag render them
+        old = render(OLD_CALL_ROWS, **context)
+        new = render("{% load tasks_tags %}{% call_rows calls hide_client %}", **context)
+    # Then the markup is the same, byte for byte
+    assert new == old
+    assert old.count("<tr>") == len(calls)
+    assert ("Ames &amp; &lt;Co&gt;" in old) is not hide_client
+    for seen in ("Dr &quot;Ana&quot; &lt;Reyes&gt;: ", "Bo &amp; Lind: ", "…", "Urgent"):
+        assert seen in old
+
+
+def test_it_writes_the_calls_without_a_client_column_when_the_page_says_nothing(world, calls):
+    context = {"practice": world.practice, "calls": calls}
+    assert render("{% load tasks_tags %}{% call_rows calls hide_client %}", **context) == render(
+        OLD_CALL_ROWS, **context
+    )
+
+
+@pytest.mark.parametrize("tag", ["task_rows", "task_lines", "call_rows"])
+def test_it_writes_nothing_for_no_rows(world, tag):
+    text = f"{{% load tasks_tags %}}{{% {tag} rows %}}"
+    assert render(text, practice=world.practice, rows=[]) == ""
