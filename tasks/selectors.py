@@ -14,7 +14,7 @@ from clients.models import Client, ClientStatus, Engagement, EngagementStatus
 from clients.selectors import clients_for_membership
 from secretary.limits import EARLIEST_MOMENT, LATEST_MOMENT
 from secretary.models import ActivityEvent, Membership, Practice
-from secretary.prepared import AmongIds, prepared
+from secretary.prepared import AmongIds, prepared, prepared_list
 from tasks.models import (
     OPEN_STATUSES,
     Attachment,
@@ -255,6 +255,14 @@ TASK_ROW_FIELDS = (
 def task_rows(queryset: QuerySet[Task]) -> QuerySet[Task]:
     """``queryset`` as list rows: client, service and assignee joined, only what rows show."""
     return queryset.select_related(*TASK_RELATED).only(*TASK_ROW_FIELDS)
+
+
+@prepared_list()
+def open_task_rows(*, practice: int):
+    """The task list as it opens (no filter, no sort chosen): the practice's open tasks by
+    urgency (``task_open_urgency_idx``)."""
+    open_tasks = tasks_for(practice=practice).filter(status__in=OPEN_STATUSES)
+    return task_rows(by_urgency(open_tasks, "-pk"))
 
 
 def by_urgency(queryset: QuerySet[Task], *then: str) -> QuerySet[Task]:

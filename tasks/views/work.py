@@ -112,18 +112,11 @@ def task_list(request):
         practice=practice,
         members=members,
     )
-    queryset = filters.qs if filters.is_bound else filters.queryset
-    if filters.is_bound and not filters.is_valid():
-        queryset = queryset.none()
-    if not request.GET.get("status") and not request.GET.get("q"):
-        # Open tasks named as such (not "not closed"): the urgency index holds exactly these.
-        queryset = queryset.filter(status__in=OPEN_STATUSES)
-    client = (
-        filters.form.cleaned_data.get("client") if filters.is_bound and filters.is_valid() else None
-    )
-    if client is not None:
-        regulated_view_record(request=request, client=client)
-    queryset = selectors.task_rows(_sorted(queryset, request.GET.get("sort", "due")))
+    if set(request.GET) <= {"page"}:
+        # The list as it opens, no filter and no sort chosen: read as prepared.
+        queryset = selectors.open_task_rows(practice=practice.pk)
+    else:
+        queryset = _filtered(request, filters)
     page = Paginator(queryset, PAGE_SIZE).get_page(request.GET.get("page"))
     query = request.GET.copy()
     query.pop("page", None)
@@ -137,6 +130,22 @@ def task_list(request):
     }
     template = "tasks/partials/task_table.html" if request.htmx else "tasks/task_list.html"
     return render(request, template, context)
+
+
+def _filtered(request, filters):
+    """The task list's rows for the filters and sort chosen."""
+    queryset = filters.qs if filters.is_bound else filters.queryset
+    if filters.is_bound and not filters.is_valid():
+        queryset = queryset.none()
+    if not request.GET.get("status") and not request.GET.get("q"):
+        # Open tasks named as such (not "not closed"): the urgency index holds exactly these.
+        queryset = queryset.filter(status__in=OPEN_STATUSES)
+    client = (
+        filters.form.cleaned_data.get("client") if filters.is_bound and filters.is_valid() else None
+    )
+    if client is not None:
+        regulated_view_record(request=request, client=client)
+    return selectors.task_rows(_sorted(queryset, request.GET.get("sort", "due")))
 
 
 @staff_view
