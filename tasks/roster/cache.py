@@ -106,9 +106,9 @@ def bump(practice_id: int | str | None) -> None:
     if not connection.in_atomic_block:
         _bump_now(practice_id)
         return
-    waiting = _waiting(connection)
-    if practice_id in waiting:
+    if _pending(practice_id):  # this transaction renews it already
         return
+    waiting = _waiting(connection)
 
     def committed() -> None:
         _waiting(connection).pop(practice_id, None)

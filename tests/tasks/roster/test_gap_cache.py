@@ -361,6 +361,23 @@ def test_a_rolled_back_write_leaves_the_cache_as_it_was(world, varied):
     assert cached(world) == before == from_rosters(world)
 
 
+def test_a_write_after_a_rolled_back_one_still_renews_the_version(
+    world, varied, django_capture_on_commit_callbacks
+):
+    """The rolled-back write's renewal went with it: the next write must ask for its own
+    (it used to find the old one still listed and commit without renewing)."""
+    token = roster_cache.version(world.practice.pk)
+    with practice_scope(world.practice):
+        with pytest.raises(RuntimeError), transaction.atomic():
+            write_shift_removal(world, varied)
+            raise RuntimeError
+        with committed(django_capture_on_commit_callbacks) as callbacks:
+            write_client_renamed(world, varied)
+    assert callbacks
+    assert roster_cache.version(world.practice.pk) != token
+    assert cached(world) == from_rosters(world)
+
+
 @pytest.mark.parametrize("zone", ["UTC", "Australia/Sydney"])
 def test_the_api_writes_the_gaps_as_their_serializer_would(world, varied, zone):
     from django.utils import timezone
