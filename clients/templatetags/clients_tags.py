@@ -7,6 +7,7 @@ compares).
 import functools
 
 from django import template
+from django.utils.formats import localize
 from django.utils.translation import gettext
 
 from secretary.durations import format_hours
@@ -89,4 +90,44 @@ def client_rows(context, rows):
                 usage=meter,
             )
         )
+    return joined(lines)
+
+
+_USAGE_BAR = (
+    "<li>\n"
+    '        <div class="label"><span>{name}</span><span>{hours}</span></div>\n'
+    "        {meter}\n"
+    "      </li>"
+)
+
+_USAGE_METER = (
+    '<div class="meter{level}" role="meter" aria-valuemin="0" aria-valuemax="100" '
+    'aria-valuenow="{percent}" aria-label="{label}"><span style="width: {width}%"></span></div>'
+)
+
+
+@register.simple_tag
+def usage_bars(usage):
+    """The dashboard's "Hours this period": a bar per ``(client, usage)`` (``usage`` None
+    without an active plan)."""
+    no_plan = f'<span class="muted">{text(gettext("no active plan"))}</span>'
+    used_by = gettext("Hours used by %(name)s")
+    hours = functools.cache(format_hours)
+    lines = []
+    for client, spent in usage:
+        name = text(client.name)
+        if spent is None:
+            lines.append(_USAGE_BAR.format(name=name, hours=no_plan, meter=""))
+            continue
+        percent = spent.percent
+        level = " over" if percent >= 100 else " warn" if percent >= 80 else ""
+        shown_percent = text(localize(percent))
+        meter = _USAGE_METER.format(
+            level=level,
+            percent=shown_percent,
+            label=used_by % {"name": name},  # the name escaped, the sentence as translated
+            width="100" if percent > 100 else shown_percent,
+        )
+        shown = f"{text(hours(spent.used_hours))} / {text(hours(spent.included_hours))}"
+        lines.append(_USAGE_BAR.format(name=name, hours=shown, meter=meter))
     return joined(lines)

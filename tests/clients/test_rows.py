@@ -107,3 +107,21 @@ def test_it_writes_the_client_rows_as_the_template_did(world, rows):
 def test_it_writes_nothing_for_no_clients(world):
     text = "{% load clients_tags %}{% client_rows rows %}"
     assert render(text, practice=world.practice, rows=[]) == ""
+
+
+# The loop of the dashboard's "Hours this period" before ``usage_bars``.
+OLD_USAGE_BARS = """{% load i18n durations %}{% for client, u in usage %}<li>
+        <div class="label"><span>{{ client.name }}</span><span>{% if u %}{{ u.used_hours|hours_duration }} / {{ u.included_hours|hours_duration }}{% else %}<span class="muted">{% translate "no active plan" %}</span>{% endif %}</span></div>
+        {% if u %}<div class="meter{% if u.percent >= 100 %} over{% elif u.percent >= 80 %} warn{% endif %}" role="meter" aria-valuemin="0" aria-valuemax="100" aria-valuenow="{{ u.percent }}" aria-label="{% blocktranslate with name=client.name %}Hours used by {{ name }}{% endblocktranslate %}"><span style="width: {% if u.percent > 100 %}100{% else %}{{ u.percent }}{% endif %}%"></span></div>{% endif %}
+      </li>{% endfor %}"""
+
+
+def test_it_writes_the_dashboard_usage_bars_as_the_template_did(world):
+    names = ["Ann <b>&</b> \"Lee\" 'Co'", "Plain", "Over & out", "Nearly", "No plan"]
+    clients = [ClientFactory(practice=world.practice, name=name) for name in names]
+    spent = [usage("3.50", "10"), usage("0", "5"), usage("14.25", "10"), usage("8.5", "10"), None]
+    bars = list(zip(clients, spent, strict=True))
+    old = render(OLD_USAGE_BARS, usage=bars)
+    new = render("{% load clients_tags %}{% usage_bars usage %}", usage=bars)
+    assert new == old
+    assert "over" in new and "warn" in new and "no active plan" in new
