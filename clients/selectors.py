@@ -20,6 +20,7 @@ from clients.models import (
     ServicePlan,
 )
 from secretary.models import Membership, Practice, Role
+from secretary.prepared import prepared
 
 
 def client_get(*, practice: Practice, client_id) -> Client:
@@ -122,6 +123,13 @@ def default_scope(membership: Membership) -> str:
     """Which clients a staff page shows first: owners and admins run the practice and see
     every client ("all"); secretaries see the ones they serve ("mine")."""
     return "all" if membership.is_admin else "mine"
+
+
+@prepared()
+def client_names(*, practice: int) -> QuerySet[Client]:
+    """The practice's clients for a select, by name: their names and whether each keeps
+    regulated records (``client_names.queryset(practice=…)`` for a choice field)."""
+    return Client.objects.for_practice(practice).order_by("name").only("name", "is_regulated")
 
 
 def clients_for_membership(*, membership: Membership) -> QuerySet[Client]:

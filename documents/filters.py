@@ -5,7 +5,7 @@ from __future__ import annotations
 import django_filters
 from django.utils.translation import gettext_lazy as _
 
-from clients.models import Client
+from clients.selectors import client_names
 from documents.compose import COMPOSABLE_KINDS
 from documents.models import (
     Composition,
@@ -17,8 +17,7 @@ from documents.models import (
 
 
 def practice_clients(request):
-    # A select of names: nothing else of each client is read.
-    return Client.objects.for_practice(request.practice).order_by("name").only("name")
+    return client_names.queryset(practice=request.practice.pk)
 
 
 class DocumentFilter(django_filters.FilterSet):

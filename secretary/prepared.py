@@ -139,6 +139,11 @@ class PreparedRead:
             return list(self.build(**arguments))
         return self.run(**arguments)
 
+    def queryset(self, **arguments) -> QuerySet:
+        """The read's queryset, whose rows come from the prepared read when it is iterated as
+        it is (a form's choices); what is built from it reads as usual."""
+        return self.build(**arguments).reading_as(self, arguments)
+
     def run(self, **arguments) -> list:
         """The rows, from SQL compiled for this shape (PostgreSQL). A value of None is left
         out (its absence is part of the shape: an optional filter not applied)."""

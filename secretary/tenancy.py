@@ -54,6 +54,8 @@ def _model_validation():
 class TenantQuerySet(models.QuerySet):
     _practice_scoped = False
     _scope_practice_id: int | None = None  # set by for_practice: every row is of this practice
+    # (read, arguments) of a prepared read giving this very queryset's rows (``reading_as``).
+    _prepared_read = None
 
     def for_practice(self, practice: Practice | int) -> TenantQuerySet:
         if practice is None:
@@ -73,6 +75,20 @@ class TenantQuerySet(models.QuerySet):
         clone = super()._clone()
         clone._practice_scoped = self._practice_scoped
         clone._scope_practice_id = self._scope_practice_id
+        return clone
+
+    def reading_as(self, read, arguments: dict) -> TenantQuerySet:
+        """This queryset, whose rows (when it is iterated as it is, or as ``all()`` of it: a
+        form's choices) come from ``read(**arguments)``, a prepared read of the same rows
+        (``PreparedRead.queryset``). Anything built from it (``get()`` when a form checks
+        the value chosen) reads as usual."""
+        clone = self._chain()
+        clone._prepared_read = (read, arguments)
+        return clone
+
+    def all(self) -> TenantQuerySet:
+        clone = super().all()
+        clone._prepared_read = self._prepared_read
         return clone
 
     def _is_scoped(self) -> bool:
@@ -111,6 +127,9 @@ class TenantQuerySet(models.QuerySet):
     def _fetch_all(self):
         if self._result_cache is None:
             self._check_scope()
+            if self._prepared_read is not None:
+                read, arguments = self._prepared_read
+                self._result_cache = read(**arguments)
         super()._fetch_all()
 
     def iterator(self, chunk_size=None):

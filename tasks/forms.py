@@ -13,6 +13,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from clients.models import Client, ServiceCategory
+from clients.selectors import client_names
 from secretary import limits
 from secretary.date_inputs import DateInput, DateTimeInput, TimeInput
 from secretary.durations import format_duration, parse_duration
@@ -20,6 +21,7 @@ from secretary.form_renderer import name_empty_choices
 from secretary.idempotency import IdempotentFormMixin
 from secretary.limits import DateFilter
 from secretary.models import time_zone_choices
+from secretary.prepared import prepared
 from tasks import services
 from tasks.models import (
     OPEN_STATUSES,
@@ -58,6 +60,11 @@ class MultipleFileField(forms.FileField):
 
 def _categories(practice):
     return ServiceCategory.objects.for_practice(practice).filter(archived=False).order_by("name")
+
+
+@prepared()
+def _service_choices(*, practice: int):
+    return _categories(practice)
 
 
 def _template_preview_attrs(practice, *, converting: bool = False) -> dict:
@@ -626,12 +633,10 @@ class TaskFilter(django_filters.FilterSet):
         """``members``: the practice's staff when the page has read them already."""
         super().__init__(data, *args, **kwargs)
         # A select of names (and the flag the list's regulated-records log needs).
-        self.filters["client"].queryset = (
-            Client.objects.for_practice(practice).order_by("name").only("name", "is_regulated")
-        )
+        self.filters["client"].queryset = client_names.queryset(practice=practice.pk)
         self.filters["assignee"].queryset = staff_members(practice=practice)
         self.filters["assignee"].extra["members"] = members
-        self.filters["category"].queryset = _categories(practice)
+        self.filters["category"].queryset = _service_choices.queryset(practice=practice.pk)
 
     def search(self, queryset, name, value):
         value = value.strip()

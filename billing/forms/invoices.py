@@ -20,6 +20,7 @@ from billing.models import (
 )
 from billing.models.ledger import MONEY
 from clients.models import Client, Engagement
+from clients.selectors import client_names
 from secretary import limits
 from secretary.date_inputs import DateInput
 from secretary.form_renderer import name_empty_choices
@@ -51,9 +52,7 @@ class InvoiceFilterForm(forms.Form):
     def __init__(self, *args, practice, **kwargs):
         super().__init__(*args, **kwargs)
         name_empty_choices(self, client=_("All clients"))
-        self.fields["client"].queryset = (
-            Client.objects.for_practice(practice).order_by("name").only("name")
-        )
+        self.fields["client"].queryset = client_names.queryset(practice=practice.pk)
 
 
 class InvoiceCreateForm(IdempotentFormMixin, forms.Form):

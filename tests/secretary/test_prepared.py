@@ -218,3 +218,23 @@ def test_a_moment_worked_out_inside_a_read_is_refused(world):
     )
     with pytest.raises(ValueError, match="must be passed as a value"):
         read.run(practice=practice.pk)
+
+
+def test_a_choice_field_lists_the_prepared_rows_and_checks_values_as_usual(world):
+    from django import forms
+    from django.core.exceptions import ValidationError
+
+    from clients.selectors import client_names
+
+    _now, practices = world
+    (practice, clients), (_other, strangers) = practices
+    field = forms.ModelChoiceField(
+        queryset=client_names.queryset(practice=practice.pk), empty_label=None
+    )
+    with CaptureQueriesContext(connection) as queries:
+        listed = [label for _value, label in field.choices]
+    assert listed == sorted(c.name for c in clients)
+    assert len(queries) == 1
+    assert field.clean(clients[1].pk) == clients[1]
+    with pytest.raises(ValidationError):
+        field.clean(strangers[0].pk)  # another practice's client is no choice
