@@ -4,6 +4,7 @@ as every staff page; then every route of the product."""
 
 from __future__ import annotations
 
+import os
 import time
 
 from django.db import connections
@@ -15,6 +16,8 @@ from secretary import urls as product_urls
 from secretary.access import staff_view
 from tasks.models import Status, Task
 
+# Where the worker writes a profile of each request (``BENCH_PROFILE_DIR``): off by default.
+PROFILE_DIR = os.environ.get("BENCH_PROFILE_DIR")
 QUERIES_HEADER = "X-Bench-Queries"
 CPU_HEADER = "X-Bench-Cpu-Ms"
 
@@ -36,6 +39,23 @@ def baseline(request):
     return HttpResponse(BASELINE.render({"tasks": tasks}, request))
 
 
+def _profiled(get_response, request):
+    """``get_response(request)`` under cProfile, its statistics added to the file of the
+    page's path in ``PROFILE_DIR`` (``python -m pstats`` reads them)."""
+    import cProfile
+    import pstats
+
+    profile = cProfile.Profile()
+    response = profile.runcall(get_response, request)
+    name = request.path.strip("/").replace("/", "_") or "root"
+    target = os.path.join(PROFILE_DIR, f"{name}.{os.getpid()}.prof")
+    stats = pstats.Stats(profile)
+    if os.path.exists(target):
+        stats.add(target)
+    stats.dump_stats(target)
+    return response
+
+
 class QueryCountMiddleware:
     """Adds the number of queries the request ran (through Django) and the CPU time its worker
     spent on it (less sensitive than latency to other work on the machine) as headers."""
@@ -53,7 +73,10 @@ class QueryCountMiddleware:
 
         started = time.process_time()
         with connections["default"].execute_wrapper(counted):
-            response = self.get_response(request)
+            if PROFILE_DIR:
+                response = _profiled(self.get_response, request)
+            else:
+                response = self.get_response(request)
         response[QUERIES_HEADER] = str(count)
         response[CPU_HEADER] = f"{(time.process_time() - started) * 1000:.2f}"
         return response
