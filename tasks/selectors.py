@@ -425,6 +425,30 @@ def _member_lines(*, practice: int, membership: int, client_ids, which: str, lim
     )
 
 
+@prepared(shape=("practice_wide",))
+def _dashboard_clients(*, practice: int, practice_wide: bool, member=None):
+    """The clients the dashboard is about, by name: the active ones of the practice, or those
+    the member serves."""
+    if practice_wide:
+        clients = Client.objects.for_practice(practice).filter(status=ClientStatus.ACTIVE)
+    else:
+        clients = clients_for_membership(membership=Membership(pk=member, practice_id=practice))
+    return clients.order_by("name").only("practice", "name")
+
+
+@prepared(shape=("limit",))
+def _day_events(*, practice: int, since, until, limit: int, member=None, client_ids=None):
+    """The day's events: the practice's, or the member's and the unassigned ones of their
+    clients (``client_ids``)."""
+    events = events_for(practice=practice, since=since, until=until)
+    if member is not None:
+        events = events.filter(
+            Q(secretary=member)
+            | (Q(secretary__isnull=True) & Q(AmongIds(F("client_id"), client_ids)))
+        )
+    return events[:limit]
+
+
 @prepared(shape=("which", "limit"))
 def _practice_lines(*, practice: int, which: str, limit: int, now=None):
     """The practice's first ``limit`` open tasks of list ``which`` by urgency."""
@@ -450,10 +474,11 @@ def dashboard(
 
     now = timezone.now()
     if practice_wide:
-        shown_clients = Client.objects.for_practice(practice).filter(status=ClientStatus.ACTIVE)
+        my_clients = _dashboard_clients(practice=practice.pk, practice_wide=True)
     else:
-        shown_clients = clients_for_membership(membership=membership)
-    my_clients = list(shown_clients.order_by("name").only("practice", "name"))
+        my_clients = _dashboard_clients(
+            practice=practice.pk, member=membership.pk, practice_wide=False
+        )
     client_ids = [client.pk for client in my_clients]
 
     def mine(which: str) -> list[Task]:
@@ -489,13 +514,13 @@ def dashboard(
         "open_tasks": mine("open"),
         "late": shown("late"),
         "waiting": shown("waiting"),
-        "events": list(
-            events_for(
-                practice=practice,
-                membership=None if practice_wide else membership,
-                since=day_start,
-                until=day_start + timedelta(days=1),
-            )[: limit * 2]
+        "events": _day_events(
+            practice=practice.pk,
+            client_ids=None if practice_wide else client_ids,
+            member=None if practice_wide else membership.pk,
+            since=day_start,
+            until=day_start + timedelta(days=1),
+            limit=limit * 2,
         ),
         "usage": [(client, usage.get(client.pk)) for client in clients],
     }
