@@ -31,6 +31,7 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
+from django.core.exceptions import EmptyResultSet
 from django.db import DEFAULT_DB_ALIAS, connections
 from django.db.models import BooleanField, Count, Func, Model, QuerySet
 from django.db.models.query import ModelIterable, ValuesIterable, get_related_populators
@@ -114,7 +115,7 @@ def _actual(value: Any):
 
 @dataclass(frozen=True)
 class _Compiled:
-    sql: str
+    sql: str | None  # None: no row, whatever the values
     slots: tuple  # per parameter: the name of the value in its place, or ("fixed", value)
     compiler: Any
     values: tuple[str, ...] | None  # a values() read's names; None for model rows
@@ -158,6 +159,8 @@ class PreparedRead:
             if len(self._compiled) >= MAX_SHAPES:  # pages of a long list: each a shape
                 self._compiled.clear()
             compiled = self._compiled[key] = self._compile(arguments, values)
+        if compiled.sql is None:
+            return []
         params = compiled.params(values)
         compiler = compiled.compiler
         with connections[compiler.using].cursor() as cursor:
@@ -176,7 +179,10 @@ class PreparedRead:
         if queryset._iterable_class not in (ModelIterable, ValuesIterable):
             raise ValueError(f"{self.__name__}: a prepared read gives instances or dicts.")
         compiler = queryset.query.get_compiler(using=queryset.db)
-        sql, params = compiler.as_sql()
+        try:
+            sql, params = compiler.as_sql()
+        except EmptyResultSet:  # a shape that holds no row whatever the values (an empty page)
+            return _Compiled(None, (), compiler, None)
         slots = []
         found = set()
         for param in params:

@@ -238,3 +238,11 @@ def test_a_choice_field_lists_the_prepared_rows_and_checks_values_as_usual(world
     assert field.clean(clients[1].pk) == clients[1]
     with pytest.raises(ValidationError):
         field.clean(strangers[0].pk)  # another practice's client is no choice
+
+
+def test_an_empty_list_has_one_empty_page(world):
+    _now, practices = world
+    practice, _clients = practices[0]
+    pages = Paginator(_listed(practice=practice.pk, status="requested"), 4)
+    assert pages.count == 0
+    assert list(pages.get_page(1)) == []
