@@ -147,15 +147,27 @@ def staff_memberships(*, practice: Practice) -> QuerySet[Membership]:
 
 
 def team_of(*, client: Client) -> list[Membership]:
-    return list(
-        Membership.objects.for_practice(client.practice_id)
-        .filter(
-            pk__in=ClientTeamMember.objects.for_practice(client.practice_id)
-            .filter(client=client)
-            .values("membership_id")
-        )
+    return _team(practice=client.practice_id, client=client.pk)
+
+
+@prepared()
+def _team(*, practice: int, client: int):
+    team = ClientTeamMember.objects.for_practice(practice).filter(client=client)
+    return (
+        Membership.objects.for_practice(practice)
+        .filter(pk__in=team.values("membership_id"))
         .select_related("user")
         .order_by("user__full_name", "user__email")
+    )
+
+
+@prepared()
+def contacts_of(*, practice: int, client: int):
+    """The client's contacts with their portal logins."""
+    return (
+        Contact.objects.for_practice(practice)
+        .filter(client=client)
+        .select_related("membership__user")
     )
 
 
@@ -243,7 +255,7 @@ def client_engagements(
     """The client's engagements (newest version first), its active one (coverage windows and
     services prefetched) and the one being drafted, proposed or sent back: three queries, as
     ``engagements_of``, ``engagement_active`` and ``engagement_open`` would answer."""
-    engagements = list(engagements_of(practice=practice, client=client))
+    engagements = _engagements(practice=practice.pk, client=client.pk)
     active = next((e for e in engagements if e.status == EngagementStatus.ACTIVE), None)
     drafting = (
         EngagementStatus.DRAFT,
@@ -254,6 +266,11 @@ def client_engagements(
     if active is not None:
         prefetch_related_objects([active], _windows_prefetch(practice), "categories")
     return engagements, active, open_engagement
+
+
+@prepared()
+def _engagements(*, practice: int, client: int):
+    return engagements_of(practice=practice, client=client)
 
 
 def engagements_of(*, practice: Practice, client: Client) -> QuerySet[Engagement]:
@@ -355,8 +372,15 @@ def brand_for(*, practice: Practice, client: Client | None = None) -> BrandKit |
     kits = BrandKit.objects.for_practice(practice)
     if client is None:
         return kits.filter(client__isnull=True).first()
-    found = {kit.client_id: kit for kit in kits.filter(Q(client=client) | Q(client__isnull=True))}
+    practice_id = practice if isinstance(practice, int) else practice.pk
+    found = {kit.client_id: kit for kit in _kits(practice=practice_id, client=client.pk)}
     return found.get(client.pk) or found.get(None)
+
+
+@prepared()
+def _kits(*, practice: int, client: int):
+    """The client's brand kit and the practice's (at most one of each)."""
+    return BrandKit.objects.for_practice(practice).filter(Q(client=client) | Q(client__isnull=True))
 
 
 def questionnaire_current(*, practice: Practice, client: Client) -> Questionnaire | None:

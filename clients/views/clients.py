@@ -12,7 +12,6 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from clients import selectors, services
 from clients.forms import AgreementForm, ClientFilterForm, ClientForm, ContactForm
-from clients.models import Contact
 from clients.sections import OVERVIEW, client_tabs, section_keys
 from clients.usage import usage_for_engagements
 from clients.views._common import client_for, render_form, usage_chart
@@ -120,11 +119,7 @@ def client_detail(request, client_id: int):
 
 def _overview(request, client) -> dict:
     practice = request.practice
-    contacts = list(
-        Contact.objects.for_practice(practice)
-        .filter(client=client)
-        .select_related("membership__user")
-    )
+    contacts = selectors.contacts_of(practice=practice.pk, client=client.pk)
     pending = {}
     emails = [c.email for c in contacts if c.email and c.membership_id is None]
     if emails:
