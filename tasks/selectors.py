@@ -12,7 +12,7 @@ from django.utils import timezone
 
 from clients.models import Client, ClientStatus, Engagement, EngagementStatus
 from clients.selectors import clients_for_membership
-from secretary.limits import EARLIEST_MOMENT, LATEST_MOMENT
+from secretary.limits import EARLIEST_MOMENT, LATEST_MOMENT, parse_id
 from secretary.models import ActivityEvent, Membership, Practice
 from secretary.prepared import AmongIds, prepared, prepared_list
 from tasks.models import (
@@ -39,15 +39,21 @@ def tasks_for(*, practice: Practice) -> QuerySet[Task]:
 def task_get(*, practice: Practice, task_id) -> Task:
     """One task of the practice (404 otherwise), with ``transcription_job_id``: its
     transcription job's id, or None (read in the same query, for the task page's link)."""
-    task = (
+    task_id = parse_id(task_id)
+    found = task_id and _task_with_job(practice=practice.pk, task=task_id)
+    if not found:
+        raise Http404
+    return found[0]
+
+
+@prepared()
+def _task_with_job(*, practice: int, task: int):
+    return (
         tasks_for(practice=practice)
         .annotate(transcription_job_id=F("transcription__id"))
-        .filter(pk=task_id)
-        .first()
+        .filter(pk=task)
+        .order_by()[:1]
     )
-    if task is None:
-        raise Http404
-    return task
 
 
 def template_for_category(*, practice: Practice, category) -> TaskTemplate | None:
