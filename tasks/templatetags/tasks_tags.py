@@ -288,3 +288,59 @@ def status_label(value):
         return Status(value).label
     except ValueError:
         return value
+
+
+# What a task's history says of each kind of entry (the verb's data adds a detail to some).
+_HISTORY_VERBS = {
+    "task.status_changed": _("changed the status"),
+    "task.reassigned": _("reassigned the task"),
+    "task.due_moved": _("moved the due date"),
+    "task.requested": _("sent the request"),
+    "task.created": _("created the task"),
+    "task.replied": _("replied to the client"),
+    "task.client_replied": _("replied (client)"),
+    "task.noted": _("added an internal note"),
+    "task.sla_breached": _("response time missed"),
+    "time.logged": _("logged time"),
+    "time.changed": _("changed a time entry"),
+    "time.deleted": _("deleted a time entry"),
+    "task.attached": _("attached files"),
+    "task.updated": _("edited the task"),
+}
+
+
+def _history_detail(verb: str, data: dict) -> str:
+    from secretary.durations import format_duration
+    from secretary.templatetags.activity_tags import readable_moment
+
+    if verb == "task.status_changed":
+        moved = (text(status_label(data.get("from", ""))), text(status_label(data.get("to", ""))))
+        return ": {} → {}".format(*moved)
+    if verb == "task.reassigned" and data.get("to_name"):
+        return f" → {text(data['to_name'])}"
+    if verb == "task.due_moved" and data.get("to"):
+        return f" → {text(readable_moment(data['to']))}"
+    if verb == "time.logged" and data.get("minutes"):
+        return f": {text(format_duration(data['minutes']))}"
+    return ""
+
+
+@register.simple_tag
+def task_history_lines(history):
+    """The task page's history: an ``<li>`` per entry, newest first (what the page's loop
+    wrote; ``tests/tasks/test_rows.py`` keeps it and compares)."""
+    from django.utils import dateformat
+
+    if not history:
+        return format_html('<li class="muted">{}</li>', gettext("No history yet."))
+    system = text(gettext("System"))
+    zone = timezone.get_current_timezone()
+    lines = []
+    for event in history:
+        said = _HISTORY_VERBS.get(event.verb)
+        data = event.data if isinstance(event.data, dict) else {}
+        what = text(said) + _history_detail(event.verb, data) if said else text(event.verb)
+        when = text(dateformat.format(timezone.localtime(event.created_at, zone), "D j M, H:i"))
+        who = text(event.actor) if event.actor else system
+        lines.append(f"<li>{when} · {who} {what}</li>")
+    return joined(lines)

@@ -179,3 +179,56 @@ def test_it_writes_the_calls_without_a_client_column_when_the_page_says_nothing(
 def test_it_writes_nothing_for_no_rows(world, tag):
     text = f"{{% load tasks_tags %}}{{% {tag} rows %}}"
     assert render(text, practice=world.practice, rows=[]) == ""
+
+
+# The task page's history loop before ``task_history_lines``.
+OLD_HISTORY = """{% load i18n tasks_tags durations activity_tags %}{% for event in history %}<li>{{ event.created_at|date:"D j M, H:i" }} · {{ event.actor|default:_("System") }} {% if event.verb == "task.status_changed" %}{% translate "changed the status" %}: {{ event.data.from|status_label }} → {{ event.data.to|status_label }}{% elif event.verb == "task.reassigned" %}{% translate "reassigned the task" %}{% if event.data.to_name %} → {{ event.data.to_name }}{% endif %}{% elif event.verb == "task.due_moved" %}{% translate "moved the due date" %}{% if event.data.to %} → {{ event.data.to|readable_moment }}{% endif %}{% elif event.verb == "task.requested" %}{% translate "sent the request" %}{% elif event.verb == "task.created" %}{% translate "created the task" %}{% elif event.verb == "task.replied" %}{% translate "replied to the client" %}{% elif event.verb == "task.client_replied" %}{% translate "replied (client)" %}{% elif event.verb == "task.noted" %}{% translate "added an internal note" %}{% elif event.verb == "task.sla_breached" %}{% translate "response time missed" %}{% elif event.verb == "time.logged" %}{% translate "logged time" %}{% if event.data.minutes %}: {{ event.data.minutes|duration }}{% endif %}{% elif event.verb == "time.changed" %}{% translate "changed a time entry" %}{% elif event.verb == "time.deleted" %}{% translate "deleted a time entry" %}{% elif event.verb == "task.attached" %}{% translate "attached files" %}{% elif event.verb == "task.updated" %}{% translate "edited the task" %}{% else %}{{ event.verb }}{% endif %}</li>{% empty %}<li class="muted">{% translate "No history yet." %}</li>{% endfor %}"""
+
+
+@pytest.mark.parametrize("zone", ["UTC", "Australia/Sydney"])
+def test_it_writes_a_tasks_history_as_the_template_did(zone):
+    from secretary.models import ActivityEvent, User
+
+    person = User(email="ann@example.com", full_name="Ann <b>&</b> 'Lee'")
+    at = timezone.now().replace(microsecond=0)
+    entries = [
+        ("task.status_changed", {"from": "todo", "to": "done"}),
+        ("task.status_changed", {"from": "gone"}),
+        ("task.reassigned", {"to_name": "Bo <i>"}),
+        ("task.reassigned", {}),
+        ("task.due_moved", {"to": "2026-12-03T12:00:00+00:00"}),
+        ("task.due_moved", {"to": "2026-12-03"}),
+        ("task.due_moved", {}),
+        ("time.logged", {"minutes": 95}),
+        ("time.logged", {"minutes": 0}),
+        ("task.weird <verb>", {}),
+        *(
+            (verb, {})
+            for verb in (
+                "task.requested",
+                "task.created",
+                "task.replied",
+                "task.client_replied",
+                "task.noted",
+                "task.sla_breached",
+                "time.changed",
+                "time.deleted",
+                "task.attached",
+                "task.updated",
+            )
+        ),
+    ]
+    history = [
+        ActivityEvent(
+            verb=verb,
+            data=data,
+            actor=person if i % 3 else None,
+            created_at=at - timedelta(hours=7 * i),
+        )
+        for i, (verb, data) in enumerate(entries)
+    ]
+    with timezone.override(zone):
+        for shown in (history, []):
+            old = render(OLD_HISTORY, history=shown)
+            new = render("{% load tasks_tags %}{% task_history_lines history %}", history=shown)
+            assert new == old
