@@ -1,6 +1,7 @@
-"""``document_rows`` writes the rows of the document list itself: a ``{% for %}`` of them cost
-the template language most of the page's time. The markup is the loop's that it replaced, byte
-for byte (``tests/documents/test_rows.py`` keeps the loop and compares).
+"""``document_rows`` and ``composition_rows`` write the rows of the document list and of the
+composed documents themselves: a ``{% for %}`` of them cost the template language most of the
+page's time. The markup is the loops' that they replaced, byte for byte
+(``tests/documents/test_rows.py`` keeps the loops and compares).
 """
 
 import functools
@@ -123,6 +124,52 @@ def document_rows(context, documents):
                 pages="" if pages is None else number(pages),
                 size=size(document.size) if document.size else "",
                 action=action,
+            )
+        )
+    return joined(rows)
+
+
+_COMPOSITION_ROW = (
+    "\n  <tr>\n"
+    '    <td><a href="{url}">{title}</a></td>\n'
+    "    <td>{client}</td>\n"
+    "    <td>{kind}</td>\n"
+    '    <td><span class="badge {status_class}">{status}</span></td>\n'
+    '    <td class="num">{version}</td>\n'
+    "    <td>{updated}</td>\n"
+    "  </tr>\n  "
+)
+
+_COMPOSITION_STATUS_CLASSES = {
+    "approved": "success",
+    "changes_requested": "warning",
+    "awaiting_approval": "warning",
+}
+
+
+@register.simple_tag(takes_context=True)
+def composition_rows(context, compositions):
+    """The ``<tr>`` of each composed document of their list (``documents/compose_list.html``),
+    with its latest version's number (``latest_number``)."""
+    from documents.models import Composition
+
+    kinds = choice_labels(Composition, "kind")
+    statuses = choice_labels(Composition, "status")
+    numbered = _numbers()
+    rows = []
+    for composition in compositions:
+        status = composition.status
+        number = composition.latest_number
+        rows.append(
+            _COMPOSITION_ROW.format(
+                url=text(row_url(context, "composition_editor", composition.pk)),
+                title=text(composition.title),
+                client=text(composition.client.name),
+                kind=text(kinds.get(composition.kind, composition.kind)),
+                status_class=_COMPOSITION_STATUS_CLASSES.get(status, "neutral"),
+                status=text(statuses.get(status, status)),
+                version="—" if number is None else numbered(number),
+                updated=_moment(composition.updated_at),
             )
         )
     return joined(rows)

@@ -1,5 +1,5 @@
-"""The rows of the document list, written in Python: the same markup as the template loop they
-replaced (kept here), for rows of every kind."""
+"""The rows of the document list and of the composed documents, written in Python: the same
+markup as the template loops they replaced (kept here), for rows of every kind."""
 
 from datetime import timedelta
 
@@ -9,7 +9,15 @@ from django.test import RequestFactory
 from django.utils import timezone
 
 from documents import selectors
-from documents.models import Document, DocumentKind, DocumentStatus
+from documents.models import (
+    Composition,
+    CompositionStatus,
+    CompositionVersion,
+    Document,
+    DocumentKind,
+    DocumentStatus,
+)
+from documents.views_compose import composition_rows
 from tests.clients.factories import ClientFactory
 from tests.documents.factories import DocumentFactory
 from tests.factories import UserFactory
@@ -41,6 +49,18 @@ OLD_DOCUMENT_ROWS = """{% load i18n %}{% for document in page.object_list %}
       </form>
       {% endif %}
     </td>
+  </tr>
+  {% endfor %}"""
+
+# The loop of documents/compose_list.html before ``composition_rows``.
+OLD_COMPOSITION_ROWS = """{% for composition in page.object_list %}
+  <tr>
+    <td><a href="{% url 'composition_editor' practice.slug composition.pk %}">{{ composition.title }}</a></td>
+    <td>{{ composition.client.name }}</td>
+    <td>{{ composition.get_kind_display }}</td>
+    <td>{% if composition.status == "approved" %}<span class="badge success">{{ composition.get_status_display }}</span>{% elif composition.status == "changes_requested" %}<span class="badge warning">{{ composition.get_status_display }}</span>{% elif composition.status == "awaiting_approval" %}<span class="badge warning">{{ composition.get_status_display }}</span>{% else %}<span class="badge neutral">{{ composition.get_status_display }}</span>{% endif %}</td>
+    <td class="num">{{ composition.latest_number|default_if_none:"—" }}</td>
+    <td>{{ composition.updated_at|date:"j M Y H:i" }}</td>
   </tr>
   {% endfor %}"""
 
@@ -121,7 +141,55 @@ def test_it_writes_the_document_rows_without_a_request(world, documents):
     assert new == render(OLD_DOCUMENT_ROWS, **context)
 
 
-@pytest.mark.parametrize("tag", ["document_rows"])
+@pytest.fixture
+def compositions(world) -> list[Composition]:
+    """Compositions of every kind and status, with no version or a few; markup in the names."""
+    practice = world.practice
+    clients = [
+        ClientFactory(practice=practice, name='Smith & "Sons" <LA>'),
+        ClientFactory(practice=practice, name="O'Brien"),
+    ]
+    statuses = CompositionStatus.values
+    for number, kind in enumerate(DocumentKind.values):
+        composition = Composition.objects.create(
+            practice=practice,
+            client=clients[number % 2],
+            kind=kind,
+            title=f"<b>Issue</b> {number} & 'more'",
+            paper="A4",
+            status=statuses[number % len(statuses)],
+        )
+        for version in range(1, number % 4 + 1):
+            CompositionVersion.objects.create(
+                practice=practice,
+                composition=composition,
+                number=version * 1000 if number == 6 else version,
+                content_hash=f"{version:064x}",
+            )
+    now = timezone.now()
+    rows = list(composition_rows(practice=practice))
+    for number, composition in enumerate(rows):
+        composition.updated_at = now - timedelta(hours=17 * number)
+    return rows
+
+
+@pytest.mark.parametrize("viewer_zone", VIEWER_ZONES)
+def test_it_writes_the_composition_rows_as_the_template_did(world, compositions, viewer_zone):
+    # Given compositions of every kind
+    context = {"practice": world.practice, "page": {"object_list": compositions}}
+    with timezone.override(viewer_zone):
+        # When the old loop and the tag render them
+        old = render(OLD_COMPOSITION_ROWS, **context)
+        new = render("{% load documents_tags %}{% composition_rows page.object_list %}", **context)
+    # Then the markup is the same, byte for byte
+    assert new == old
+    assert old.count("<tr>") == len(compositions)
+    for seen in ("&lt;b&gt;Issue&lt;/b&gt;", "O&#x27;Brien", "badge success", "badge neutral"):
+        assert seen in old
+    assert '<td class="num">—</td>' in old and '<td class="num">2000</td>' in old
+
+
+@pytest.mark.parametrize("tag", ["document_rows", "composition_rows"])
 def test_it_writes_nothing_for_no_documents(world, tag):
     text = f"{{% load documents_tags %}}{{% {tag} rows %}}"
     assert render(text, practice=world.practice, rows=[]) == ""
