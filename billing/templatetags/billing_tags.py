@@ -6,11 +6,12 @@ for byte (``tests/billing/test_rows.py`` keeps the loops and compares).
 import functools
 
 from django import template
+from django.template.defaultfilters import date
 from django.utils import formats
 from django.utils.translation import gettext
 
 from secretary.money import format_money
-from secretary.rows import choice_labels, joined, text
+from secretary.rows import choice_labels, joined, localized, text
 from secretary.templatetags.secretary_tags import row_url
 
 register = template.Library()
@@ -69,6 +70,52 @@ def invoice_rows(context, invoices):
                 status=text(statuses.get(status, status)),
                 total=money(invoice.total, currency),
                 balance=money(invoice.balance_due, currency),
+            )
+        )
+    return joined(rows)
+
+
+_JOURNAL_ROW = (
+    "\n"
+    '    <tr><td><a href="{url}">{number}</a></td>\n'
+    "    <td>{date}</td><td>{memo}</td><td>{reference}</td>\n"
+    "    <td>{source}</td>\n"
+    "    <td>{status}</td>\n"
+    '    <td class="num">{total}</td></tr>\n'
+    "  "
+)
+
+
+@register.simple_tag(takes_context=True)
+def journal_rows(context, entries, book):
+    """The ``<tr>`` of each entry of a book's journal (``billing/partials/journal_rows.html``),
+    with its ``total``; one row saying so when none match."""
+    from billing.models import EntryStatus, JournalEntry
+
+    entries = list(entries)
+    if not entries:
+        return joined(
+            [f'<tr><td colspan="7" class="empty">{text(gettext("No entries match."))}</td></tr>']
+        )
+    sources = choice_labels(JournalEntry, "source")
+    draft = text(gettext("draft"))
+    posted = f'<span class="badge success">{text(gettext("Posted"))}</span>'
+    unposted = f'<span class="badge warning">{text(gettext("Draft"))}</span>'
+    day = functools.cache(lambda value: text(date(value, "Y-m-d")))
+    number, money = localized(), _money()
+    currency = book.currency
+    rows = []
+    for entry in entries:
+        rows.append(
+            _JOURNAL_ROW.format(
+                url=text(row_url(context, "entry_detail", entry.pk, parent=book.pk)),
+                number=f"#{number(entry.number)}" if entry.number else draft,
+                date=day(entry.date),
+                memo=text(entry.memo),
+                reference=text(entry.reference),
+                source=text(sources.get(entry.source, entry.source)),
+                status=posted if entry.status == EntryStatus.POSTED else unposted,
+                total=money(entry.total, currency),
             )
         )
     return joined(rows)

@@ -9,11 +9,10 @@ import functools
 from django import template
 from django.template.defaultfilters import date, filesizeformat
 from django.template.defaulttags import CsrfTokenNode
-from django.utils import formats
 from django.utils.timezone import template_localtime
 from django.utils.translation import gettext
 
-from secretary.rows import choice_labels, joined, text
+from secretary.rows import choice_labels, joined, localized, text
 from secretary.templatetags.secretary_tags import row_url
 
 register = template.Library()
@@ -24,11 +23,6 @@ _MOMENT = "j M Y H:i"
 
 def _moment(value) -> str:
     return text(date(template_localtime(value), _MOMENT))
-
-
-def _numbers():
-    """``{{ number }}`` for a list (localized as the template did): each number written once."""
-    return functools.cache(lambda value: text(formats.localize(value)))
 
 
 _DOCUMENT_ROW = (
@@ -73,7 +67,7 @@ def document_rows(context, documents):
     # The retry form's token and return address: the same for every row.
     retry = None
     size = functools.cache(lambda value: text(filesizeformat(value)))
-    number = _numbers()
+    number = localized()
     rows = []
     for document in documents:
         status = document.status
@@ -155,7 +149,7 @@ def composition_rows(context, compositions):
 
     kinds = choice_labels(Composition, "kind")
     statuses = choice_labels(Composition, "status")
-    numbered = _numbers()
+    numbered = localized()
     rows = []
     for composition in compositions:
         status = composition.status

@@ -7,8 +7,11 @@ from decimal import Decimal
 import pytest
 from django.template import engines
 
-from billing.models import Invoice, InvoiceKind, InvoiceStatus
+from billing.ledger import selectors
+from billing.ledger.books import book_create
+from billing.models import EntrySource, Invoice, InvoiceKind, InvoiceStatus, JournalEntry
 from billing.views.invoices import INVOICE_LIST_FIELDS
+from tests.billing.conftest import Ledger
 from tests.clients.factories import ClientFactory
 
 pytestmark = pytest.mark.django_db
@@ -20,6 +23,15 @@ OLD_INVOICE_ROWS = """{% load i18n books_money %}{% for invoice in page.object_l
     <td><span class="badge{% if invoice.status == 'paid' %} success{% elif invoice.status == 'draft' or invoice.status == 'void' %} neutral{% endif %}">{{ invoice.get_status_display }}</span></td>
     <td class="num">{{ invoice.total|money:invoice.currency }}</td><td class="num">{{ invoice.balance_due|money:invoice.currency }}</td>
   </tr>{% endfor %}"""
+
+# The loop of billing/partials/journal_rows.html before ``journal_rows``.
+OLD_JOURNAL_ROWS = """{% load i18n books_money %}{% for entry in page.object_list %}
+    <tr><td><a href="{% url 'entry_detail' practice.slug book.pk entry.pk %}">{% if entry.number %}#{{ entry.number }}{% else %}{% translate "draft" %}{% endif %}</a></td>
+    <td>{{ entry.date|date:"Y-m-d" }}</td><td>{{ entry.memo }}</td><td>{{ entry.reference }}</td>
+    <td>{{ entry.get_source_display }}</td>
+    <td>{% if entry.is_posted %}<span class="badge success">{% translate "Posted" %}</span>{% else %}<span class="badge warning">{% translate "Draft" %}</span>{% endif %}</td>
+    <td class="num">{{ entry.total|money:book.currency }}</td></tr>
+  {% empty %}<tr><td colspan="7" class="empty">{% translate "No entries match." %}</td></tr>{% endfor %}"""
 
 
 def render(text: str, **context) -> str:
@@ -85,3 +97,53 @@ def test_it_writes_the_invoice_rows_as_the_template_did(world, invoices):
 def test_it_writes_no_invoice_rows_for_no_invoices(world):
     text = "{% load billing_tags %}{% invoice_rows rows %}"
     assert render(text, practice=world.practice, rows=[]) == ""
+
+
+@pytest.fixture(params=["USD", "JPY"])
+def journal(world, request) -> Ledger:
+    """A book (in dollars or in yen) with posted and draft entries from every source, of
+    small and large amounts, with and without a memo and a reference; markup in both."""
+    book = book_create(
+        practice=world.practice,
+        name="Harbour <Desk>",
+        chart="us_service",
+        currency=request.param,
+        user=world.owner.user,
+    )
+    books = Ledger(book, user=world.owner.user)
+    for number, source in enumerate(EntrySource.values * 2):
+        entry = books.post(
+            date(2026 - number % 3, 1 + number % 12, 1 + number),
+            ("1010", "4010", str((Decimal("1234567.89") / (number + 1)).quantize(book.quantum))),
+            ("1010", "4010", "7"),
+            memo="" if number % 4 == 3 else f"Memo <{number}> & 'quoted' \"x\"",
+            post=number % 3 != 1,
+        )
+        JournalEntry.objects.for_practice(world.practice).filter(pk=entry.pk).update(
+            source=source, reference="" if number % 2 else f"REF <{number}> & co"
+        )
+    return books
+
+
+def test_it_writes_the_journal_rows_as_the_template_did(world, journal):
+    # Given a book's entries of every kind, as its journal lists them
+    book = journal.book
+    entries = list(selectors.journal_entries(practice=world.practice, book=book))
+    context = {"practice": world.practice, "book": book, "page": {"object_list": entries}}
+    # When the old loop and the tag render them
+    old = render(OLD_JOURNAL_ROWS, **context)
+    new = render("{% load billing_tags %}{% journal_rows page.object_list book %}", **context)
+    # Then the markup is the same, byte for byte
+    assert new == old
+    assert old.count("<tr>") == len(entries) == 12
+    for seen in ("Memo &lt;0&gt; &amp; &#x27;quoted&#x27; &quot;x&quot;", "REF &lt;0&gt; &amp; co"):
+        assert seen in old
+    for seen in (">draft</a>", ">#1</a>", "Posted", "Draft", "Bank import", book.currency):
+        assert seen in old
+
+
+def test_it_writes_the_journal_row_of_no_entries_as_the_template_did(world, ledger):
+    context = {"practice": world.practice, "book": ledger.book, "page": {"object_list": []}}
+    new = render("{% load billing_tags %}{% journal_rows page.object_list book %}", **context)
+    assert new == render(OLD_JOURNAL_ROWS, **context)
+    assert "No entries match." in new
