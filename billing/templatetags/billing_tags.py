@@ -7,6 +7,7 @@ import functools
 
 from django import template
 from django.template.defaultfilters import date
+from django.template.defaulttags import CsrfTokenNode
 from django.utils import formats
 from django.utils.translation import gettext
 
@@ -119,3 +120,95 @@ def journal_rows(context, entries, book):
             )
         )
     return joined(rows)
+
+
+_ACCOUNT_ROW = (
+    "\n"
+    '    <tr class="depth-{depth}{heading}{archived_class}">\n'
+    '      <td class="mono">{code}</td>\n'
+    '      <td class="account-name">{name}\n'
+    "        {role}\n"
+    "        {bank}\n"
+    "        {trust}\n"
+    "        {archived}\n"
+    "        {contrary}\n"
+    "      </td>\n"
+    "      <td>{type}</td>\n"
+    '      <td class="num">{debit}</td>\n'
+    '      <td class="num">{credit}</td>\n'
+    '      <td class="actions"><a href="{journal}?account={pk}">{journal_label}</a>\n'
+    '        <a href="{edit}">{edit_label}</a>\n'
+    '        <form method="post" class="inline-form" action="{archive}">{csrf}\n'
+    '          <input type="hidden" name="archived" value="{archived_value}">\n'
+    '          <button type="submit" class="link">{archive_label}</button></form></td>\n'
+    "    </tr>\n"
+    "  "
+)
+
+
+@register.simple_tag(takes_context=True)
+def account_rows(context, rows, book):
+    """The ``<tr>`` of each account of a book's chart (``billing/book_detail.html``): its
+    badges, its balance in the debit or credit column and its links; one row saying so when the
+    book has no accounts."""
+    from billing.models import Account
+
+    rows = list(rows)
+    if not rows:
+        return joined(
+            [
+                '<tr><td colspan="6" class="empty">'
+                f"{text(gettext('This book has no accounts yet.'))}</td></tr>"
+            ]
+        )
+    roles = choice_labels(Account, "role")
+    types = choice_labels(Account, "type")
+    bank = f'<span class="badge">{text(gettext("Bank"))}</span>'
+    trust = f'<span class="badge warning">{text(gettext("Trust"))}</span>'
+    archived = f'<span class="badge neutral">{text(gettext("Archived"))}</span>'
+    contrary = (
+        '<span class="badge danger" title="'
+        f'{text(gettext("Balance on the side opposite its normal balance"))}">'
+        f"{text(gettext('Contrary'))}</span>"
+    )
+    shared = {
+        "journal": text(row_url(context, "journal_list", book.pk)),
+        "journal_label": text(gettext("Journal")),
+        "edit_label": text(gettext("Edit")),
+        "csrf": CsrfTokenNode().render(context),
+    }
+    restore, archive = text(gettext("Restore")), text(gettext("Archive"))
+    number, money = localized(), _money()
+    currency = book.currency
+    lines = []
+    for row in rows:
+        account = row.account
+        pk = account.pk
+        debit, credit = row.debit, row.credit
+        lines.append(
+            _ACCOUNT_ROW.format(
+                depth=text("%d" % row.depth),  # noqa: UP031 (as stringformat:"d")
+                heading=" heading" if row.has_children else "",
+                archived_class=" archived" if account.archived else "",
+                code=text(account.code),
+                name=text(account.name),
+                role=f'<span class="badge neutral">{text(roles.get(account.role, account.role))}'
+                "</span>"
+                if account.role
+                else "",
+                bank=bank if account.is_bank else "",
+                trust=trust if account.is_trust else "",
+                archived=archived if account.archived else "",
+                contrary=contrary if row.contrary else "",
+                type=text(types.get(account.type, account.type)),
+                debit=money(debit, currency) if debit else "",
+                credit=money(credit, currency) if credit else "",
+                pk=number(pk),
+                edit=text(row_url(context, "account_edit", pk, parent=book.pk)),
+                archive=text(row_url(context, "account_archive", pk, parent=book.pk)),
+                archived_value="0" if account.archived else "1",
+                archive_label=restore if account.archived else archive,
+                **shared,
+            )
+        )
+    return joined(lines)

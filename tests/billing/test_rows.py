@@ -9,7 +9,14 @@ from django.template import engines
 
 from billing.ledger import selectors
 from billing.ledger.books import book_create
-from billing.models import EntrySource, Invoice, InvoiceKind, InvoiceStatus, JournalEntry
+from billing.models import (
+    Account,
+    EntrySource,
+    Invoice,
+    InvoiceKind,
+    InvoiceStatus,
+    JournalEntry,
+)
 from billing.views.invoices import INVOICE_LIST_FIELDS
 from tests.billing.conftest import Ledger
 from tests.clients.factories import ClientFactory
@@ -32,6 +39,28 @@ OLD_JOURNAL_ROWS = """{% load i18n books_money %}{% for entry in page.object_lis
     <td>{% if entry.is_posted %}<span class="badge success">{% translate "Posted" %}</span>{% else %}<span class="badge warning">{% translate "Draft" %}</span>{% endif %}</td>
     <td class="num">{{ entry.total|money:book.currency }}</td></tr>
   {% empty %}<tr><td colspan="7" class="empty">{% translate "No entries match." %}</td></tr>{% endfor %}"""
+
+# The loop of billing/book_detail.html before ``account_rows``.
+OLD_ACCOUNT_ROWS = """{% load i18n books_money %}{% for row in tree.rows %}
+    <tr class="depth-{{ row.depth|stringformat:'d' }}{% if row.has_children %} heading{% endif %}{% if row.account.archived %} archived{% endif %}">
+      <td class="mono">{{ row.account.code }}</td>
+      <td class="account-name">{{ row.account.name }}
+        {% if row.account.role %}<span class="badge neutral">{{ row.account.get_role_display }}</span>{% endif %}
+        {% if row.account.is_bank %}<span class="badge">{% translate "Bank" %}</span>{% endif %}
+        {% if row.account.is_trust %}<span class="badge warning">{% translate "Trust" %}</span>{% endif %}
+        {% if row.account.archived %}<span class="badge neutral">{% translate "Archived" %}</span>{% endif %}
+        {% if row.contrary %}<span class="badge danger" title="{% translate 'Balance on the side opposite its normal balance' %}">{% translate "Contrary" %}</span>{% endif %}
+      </td>
+      <td>{{ row.account.get_type_display }}</td>
+      <td class="num">{% if row.debit %}{{ row.debit|money:book.currency }}{% endif %}</td>
+      <td class="num">{% if row.credit %}{{ row.credit|money:book.currency }}{% endif %}</td>
+      <td class="actions"><a href="{% url 'journal_list' practice.slug book.pk %}?account={{ row.account.pk }}">{% translate "Journal" %}</a>
+        <a href="{% url 'account_edit' practice.slug book.pk row.account.pk %}">{% translate "Edit" %}</a>
+        <form method="post" class="inline-form" action="{% url 'account_archive' practice.slug book.pk row.account.pk %}">{% csrf_token %}
+          <input type="hidden" name="archived" value="{% if row.account.archived %}0{% else %}1{% endif %}">
+          <button type="submit" class="link">{% if row.account.archived %}{% translate "Restore" %}{% else %}{% translate "Archive" %}{% endif %}</button></form></td>
+    </tr>
+  {% empty %}<tr><td colspan="6" class="empty">{% translate "This book has no accounts yet." %}</td></tr>{% endfor %}"""
 
 
 def render(text: str, **context) -> str:
@@ -147,3 +176,42 @@ def test_it_writes_the_journal_row_of_no_entries_as_the_template_did(world, ledg
     new = render("{% load billing_tags %}{% journal_rows page.object_list book %}", **context)
     assert new == render(OLD_JOURNAL_ROWS, **context)
     assert "No entries match." in new
+
+
+@pytest.fixture
+def chart(world, journal) -> Ledger:
+    """The book's chart with balances on either side (some contrary to the account's normal
+    one), archived accounts (one with a balance), a trust account and markup in the names."""
+    books = journal
+    books.post(date(2026, 2, 1), ("6020", "1020", "50"))  # the savings account overdrawn
+    books.post(date(2026, 2, 2), ("2020", "3010", "9999"))  # a card in credit
+    accounts = Account.objects.for_practice(world.practice).filter(book=books.book)
+    accounts.filter(code__in=["1500", "6020"]).update(archived=True)
+    accounts.filter(code="1020").update(is_trust=True, name="Trust <money> & 'client' \"x\"")
+    accounts.filter(code="6110").update(code="6110<&>")
+    return books
+
+
+def test_it_writes_the_account_rows_as_the_template_did(world, chart):
+    # Given a book's chart as its page shows it, and a CSRF token
+    book = chart.book
+    tree = selectors.account_tree(practice=world.practice, book=book, as_of=date(2030, 1, 1))
+    context = {"practice": world.practice, "book": book, "tree": tree, "csrf_token": "t<&>"}
+    # When the old loop and the tag render them
+    old = render(OLD_ACCOUNT_ROWS, **context)
+    new = render("{% load billing_tags %}{% account_rows tree.rows book %}", **context)
+    # Then the markup is the same, byte for byte
+    assert new == old
+    assert old.count("<tr ") == len(tree.rows) > 30
+    for seen in ("Trust &lt;money&gt; &amp; &#x27;client&#x27; &quot;x&quot;", "6110&lt;&amp;&gt;"):
+        assert seen in old
+    for seen in ("depth-1", "heading", " archived", "Restore", "Contrary", "Bank", "Trust<"):
+        assert seen in old
+    assert 'value="t&lt;&amp;&gt;"' in old and "Accounts receivable</span>" in old
+
+
+def test_it_writes_the_account_row_of_an_empty_chart_as_the_template_did(world, ledger):
+    context = {"practice": world.practice, "book": ledger.book, "tree": {"rows": []}}
+    new = render("{% load billing_tags %}{% account_rows tree.rows book %}", **context)
+    assert new == render(OLD_ACCOUNT_ROWS, **context)
+    assert "This book has no accounts yet." in new
