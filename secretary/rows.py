@@ -6,9 +6,11 @@ marks the joined rows safe once.
 
 from __future__ import annotations
 
+import functools
 import html
 import unicodedata
 
+from django.utils import formats
 from django.utils.safestring import SafeData, SafeString, mark_safe
 from django.utils.text import Truncator
 
@@ -34,6 +36,12 @@ def truncated(value, length: int) -> str:
     whole = unicodedata.normalize("NFC", str(value))
     cut = whole if len(whole) <= length else Truncator(value).chars(length)
     return mark_safe(cut) if isinstance(value, SafeData) else cut  # noqa: S308 (as the filter)
+
+
+def localized():
+    """``{{ number }}`` for a list, localized as the template did (``formats.localize``): a
+    function that writes each value once (the ids and counts of a list repeat)."""
+    return functools.cache(lambda value: text(formats.localize(value)))
 
 
 def joined(rows) -> SafeString:

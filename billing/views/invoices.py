@@ -223,27 +223,29 @@ def billing_dashboard(request: HttpRequest) -> HttpResponse:
 # --- Lists ------------------------------------------------------------------------------------
 
 
+# What a row of the invoice list reads (``billing_tags.invoice_rows``).
+INVOICE_LIST_FIELDS = (
+    "practice",
+    "client__name",
+    "kind",
+    "number",
+    "status",
+    "currency",
+    "issue_date",
+    "due_date",
+    "total",
+    "amount_paid",
+    "amount_credited",
+)
+
+
 @staff_view
 @require_GET
 def invoice_list(request: HttpRequest) -> HttpResponse:
     practice = request.practice
     form = InvoiceFilterForm(request.GET or None, practice=practice)
     invoices = (
-        Invoice.objects.for_practice(practice)
-        .select_related("client")
-        .only(
-            "practice",
-            "client__name",
-            "kind",
-            "number",
-            "status",
-            "currency",
-            "issue_date",
-            "due_date",
-            "total",
-            "amount_paid",
-            "amount_credited",
-        )
+        Invoice.objects.for_practice(practice).select_related("client").only(*INVOICE_LIST_FIELDS)
     )
     if form.is_valid():
         data = form.cleaned_data

@@ -78,13 +78,16 @@ def portal_nav_links(context):
 _MARK = 9876543210  # an id no row has, replaced by each row's
 
 
-def row_url(context, url_name: str, pk) -> str:
+def row_url(context, url_name: str, pk, parent=None) -> str:
     """``{% url url_name practice.slug pk %}`` for the rows of a list: reverse() once per
-    rendering and address, then each row's id in its place."""
-    key = ("row_url", url_name)
+    rendering and address, then each row's id in its place. ``parent`` is an id the address
+    takes before the row's, the same for every row (``{% url url_name practice.slug book.pk
+    entry.pk %}``)."""
+    key = ("row_url", url_name, parent)
     parts = context.render_context.get(key)
     if parts is None:
-        url = reverse(url_name, args=[context["practice"].slug, _MARK])
+        within = [] if parent is None else [parent]
+        url = reverse(url_name, args=[context["practice"].slug, *within, _MARK])
         prefix, _mark, suffix = url.rpartition(str(_MARK))
         parts = context.render_context[key] = (prefix, suffix)
     return f"{parts[0]}{pk}{parts[1]}"
