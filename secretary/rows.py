@@ -47,3 +47,8 @@ def localized():
 def joined(rows) -> SafeString:
     """The rows as one safe string: each was written with its values through ``text``."""
     return mark_safe("".join(rows))  # noqa: S308 (every value escaped by text())
+
+
+def empty_row(columns: int, message: str) -> SafeString:
+    """A table's one row saying it has none (a loop's ``{% empty %}``)."""
+    return joined([f'<tr><td colspan="{columns}" class="empty">{text(message)}</td></tr>'])

@@ -12,7 +12,7 @@ from django.utils import formats
 from django.utils.translation import gettext
 
 from secretary.money import format_money
-from secretary.rows import choice_labels, joined, localized, text
+from secretary.rows import choice_labels, empty_row, joined, localized, text
 from secretary.templatetags.secretary_tags import row_url
 
 register = template.Library()
@@ -95,9 +95,7 @@ def journal_rows(context, entries, book):
 
     entries = list(entries)
     if not entries:
-        return joined(
-            [f'<tr><td colspan="7" class="empty">{text(gettext("No entries match."))}</td></tr>']
-        )
+        return empty_row(7, gettext("No entries match."))
     sources = choice_labels(JournalEntry, "source")
     draft = text(gettext("draft"))
     posted = f'<span class="badge success">{text(gettext("Posted"))}</span>'
@@ -155,12 +153,7 @@ def account_rows(context, rows, book):
 
     rows = list(rows)
     if not rows:
-        return joined(
-            [
-                '<tr><td colspan="6" class="empty">'
-                f"{text(gettext('This book has no accounts yet.'))}</td></tr>"
-            ]
-        )
+        return empty_row(6, gettext("This book has no accounts yet."))
     roles = choice_labels(Account, "role")
     types = choice_labels(Account, "type")
     bank = f'<span class="badge">{text(gettext("Bank"))}</span>'

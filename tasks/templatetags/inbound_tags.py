@@ -10,7 +10,7 @@ from django import template
 from django.template.defaulttags import CsrfTokenNode
 from django.utils.translation import gettext
 
-from secretary.rows import joined, text
+from secretary.rows import empty_row, joined, text
 from secretary.templatetags.secretary_tags import row_url, zoned
 from tasks.models import Source
 
@@ -50,9 +50,7 @@ def held_rows(context, messages):
     held."""
     messages = list(messages)
     if not messages:
-        return joined(
-            [f'<tr><td colspan="5" class="empty">{text(gettext("No email is held."))}</td></tr>']
-        )
+        return empty_row(5, gettext("No email is held."))
     shared = {
         "csrf": CsrfTokenNode().render(context),
         "add_contact": text(gettext("Add the sender as a contact")),

@@ -22,7 +22,7 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from secretary import moments
-from secretary.rows import choice_labels, joined, localized, text, truncated
+from secretary.rows import choice_labels, empty_row, joined, localized, text, truncated
 from secretary.templatetags.secretary_tags import row_url, zoned
 
 register = template.Library()
@@ -282,12 +282,7 @@ def transcription_rows(context, jobs):
 
     jobs = list(jobs)
     if not jobs:
-        return joined(
-            [
-                '<tr><td colspan="7" class="empty">'
-                f"{text(gettext('No transcription jobs yet.'))}</td></tr>"
-            ]
-        )
+        return empty_row(7, gettext("No transcription jobs yet."))
     statuses = choice_labels(Task, "status")
     status = functools.cache(lambda value: status_badge(value, statuses.get(value, value)))
     length = functools.cache(lambda value: text(floatformat(value, 0)))
