@@ -19,7 +19,7 @@ from clients.usage import usage_for_engagements
 from secretary.access import portal_view
 from secretary.errors import ApplicationError
 from secretary.idempotency import submit_once
-from secretary.prepared import prepared
+from secretary.prepared import prepared, prepared_list
 from tasks import events as event_services
 from tasks import selectors, services
 from tasks.forms import (
@@ -65,6 +65,18 @@ def _home_requests(
             "-completed_at"
         )[:5]
     return requests.exclude(status__in=(Status.DONE, Status.CANCELLED)).order_by("-created_at")[:20]
+
+
+@prepared_list()
+def _listed_requests(*, practice: int, client: int, contact: int, member: int):
+    """The portal's list of requests, newest first, each with whether the contact has a reply
+    to read."""
+    return with_unread(
+        _request_rows(selectors.client_tasks(practice=practice, client=client)),
+        practice=practice,
+        contact=contact,
+        member=member,
+    ).order_by("-created_at")
 
 
 @portal_view
@@ -120,11 +132,13 @@ def _portal_home(request, contact):
 @contact_view("requests")
 @require_GET
 def portal_request_list(request):
-    tasks = with_unread(
-        _request_rows(selectors.client_tasks(practice=request.practice, client=request.client)),
-        practice=request.practice,
-        contact=request.contact,
-    ).order_by("-created_at")
+    contact = request.contact
+    tasks = _listed_requests(
+        practice=request.practice.pk,
+        client=request.client.pk,
+        contact=contact.pk,
+        member=contact.membership_id or request.membership.pk,
+    )
     page = Paginator(tasks, PAGE_SIZE).get_page(request.GET.get("page"))
     return render(
         request,
