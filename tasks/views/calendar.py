@@ -12,11 +12,13 @@ from django.utils.html import format_html_join
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from clients.selectors import client_get, default_scope
+from clients.selectors import client_get, client_names, default_scope
 from secretary import rls
 from secretary.access import staff_view
 from secretary.errors import ApplicationError
 from secretary.idempotency import submit_once
+from secretary.models import Membership
+from secretary.prepared import prepared
 from tasks import calendar_grid, selectors
 from tasks import events as event_services
 from tasks.forms import (
@@ -30,6 +32,18 @@ from tasks.views.common import _feed_url
 LIST_EVENTS = 100
 # A month of a busy practice: past this the grid says so and the list view narrows.
 GRID_EVENTS = 600
+
+
+@prepared()
+def _upcoming(*, practice: int, since, member=None):
+    """The calendar's list: events from a day ago on, the practice's or the member's."""
+    membership = None if member is None else Membership(pk=member, practice_id=practice)
+    return selectors.events_for(practice=practice, since=since, membership=membership)[:LIST_EVENTS]
+
+
+@prepared()
+def _my_feeds(*, practice: int, member: int):
+    return selectors.feeds_for(practice=practice, membership=member).order_by("pk")[:1]
 
 
 @staff_view
@@ -62,8 +76,6 @@ def event_list(request):
     calendar = _calendar_view(request, scope)
     if request.htmx and request.method == "GET":
         return render(request, "tasks/partials/calendar_view.html", calendar)
-    from clients.models import Client
-
     return render(
         request,
         "tasks/event_list.html",
@@ -71,12 +83,12 @@ def event_list(request):
             **calendar,
             "new_token": new_token,
             "feed_url": _feed_url(request, new_token) if new_token else None,
-            "my_feed": selectors.feeds_for(practice=practice, membership=membership).first(),
+            "my_feed": next(iter(_my_feeds(practice=practice.pk, member=membership.pk)), None),
             # Every client of the practice (hundreds in a large one): options written at once.
             "client_options": format_html_join(
                 "",
                 '<option value="{}">{}</option>',
-                Client.objects.for_practice(practice).order_by("name").values_list("pk", "name"),
+                ((client.pk, client.name) for client in client_names(practice=practice.pk)),
             ),
         },
     )
@@ -97,10 +109,11 @@ def _calendar_view(request, scope: str) -> dict:
         "truncated": False,
     }
     if view == "list":
-        since = timezone.now() - timedelta(days=1)
-        context["events"] = selectors.events_for(practice=practice, since=since, membership=mine)[
-            :LIST_EVENTS
-        ]
+        context["events"] = _upcoming(
+            practice=practice.pk,
+            since=timezone.now() - timedelta(days=1),
+            member=mine.pk if mine else None,
+        )
         return context
     zone = timezone.get_current_timezone()
     today = timezone.localdate()
