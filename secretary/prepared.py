@@ -129,9 +129,14 @@ class _Compiled:
 class PreparedRead:
     """``build(**values, **shape)`` compiled once per shape; call it with the same keywords."""
 
-    def __init__(self, build: Callable[..., QuerySet], shape: Iterable[str] = ()):
+    def __init__(
+        self, build: Callable[..., QuerySet], shape: Iterable[str] = (), *, may_drop=False
+    ):
         self.build = build
         self.shape = tuple(shape)
+        # A count of a list's rows leaves out what only its columns read (an annotation's
+        # values): the list's own read checks that every value reaches the SQL.
+        self.may_drop = may_drop
         functools.update_wrapper(self, build)
         self._compiled: dict[tuple, _Compiled] = {}
 
@@ -195,7 +200,7 @@ class PreparedRead:
             if not isinstance(slot, tuple):
                 found.add(slot)
         missing = set(stand_ins) - found
-        if missing:
+        if missing and not self.may_drop:
             raise ValueError(
                 f"{self.__name__}: {', '.join(sorted(missing))} did not reach the SQL as a "
                 "parameter; name it in the read's shape."
@@ -293,6 +298,7 @@ class PreparedList:
                 build(**arguments).order_by().values("practice").annotate(n=Count("pk")).values("n")
             ),
             shape,
+            may_drop=True,
         )
         self.page_read = PreparedRead(
             lambda *, bottom, top, **arguments: build(**arguments)[bottom:top],

@@ -6,7 +6,7 @@ from datetime import timedelta
 import pytest
 from django.core.paginator import Paginator
 from django.db import connection
-from django.db.models import Count, F, Q, Sum
+from django.db.models import Case, Count, F, Q, Sum, Value, When
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
@@ -246,3 +246,20 @@ def test_an_empty_list_has_one_empty_page(world):
     pages = Paginator(_listed(practice=practice.pk, status="requested"), 4)
     assert pages.count == 0
     assert list(pages.get_page(1)) == []
+
+
+@prepared_list()
+def _listed_marked(*, practice, title):
+    marked = Case(When(title=title, then=Value(True)), default=Value(False))
+    return Task.objects.for_practice(practice).annotate(marked=marked).order_by("pk")
+
+
+def test_a_list_counts_its_rows_without_what_only_its_columns_read(world):
+    """The count leaves the annotation out, and its value with it (the portal's list counts
+    requests without their unread replies)."""
+    _now, practices = world
+    practice, _clients = practices[0]
+    pages = Paginator(_listed_marked(practice=practice.pk, title="one task 4"), 5)
+    assert pages.count == 9
+    shown = [t for number in pages.page_range for t in pages.page(number)]
+    assert [t.title for t in shown if t.marked] == ["one task 4"]
