@@ -128,14 +128,14 @@ def test_each_shape_is_compiled_once_and_runs_one_query(world):
 
 @pytest.mark.postgres
 def test_a_value_that_does_not_reach_the_sql_as_a_parameter_is_refused(world):
-    now, practices = world
+    _now, practices = world
     practice, _clients = practices[0]
-    # The lookup turns the instant into a day: its stand-in is nowhere among the parameters.
-    on_day = PreparedRead(
-        lambda practice, day: Task.objects.for_practice(practice).filter(due_at__date=day)
+    # The build turns the word into another: its stand-in is nowhere among the parameters.
+    shouted = PreparedRead(
+        lambda practice, word: Task.objects.for_practice(practice).filter(title=word.upper())
     )
-    with pytest.raises(ValueError, match="day did not reach the SQL"):
-        on_day.run(practice=practice.pk, day=now)
+    with pytest.raises(ValueError, match="word did not reach the SQL"):
+        shouted.run(practice=practice.pk, word="urgent")
 
 
 @pytest.mark.postgres
