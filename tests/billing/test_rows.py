@@ -9,6 +9,7 @@ from django.template import engines
 
 from billing.ledger import selectors
 from billing.ledger.books import book_create
+from billing.ledger.posting import entry_post
 from billing.models import (
     Account,
     EntrySource,
@@ -146,11 +147,15 @@ def journal(world, request) -> Ledger:
             ("1010", "4010", str((Decimal("1234567.89") / (number + 1)).quantize(book.quantum))),
             ("1010", "4010", "7"),
             memo="" if number % 4 == 3 else f"Memo <{number}> & 'quoted' \"x\"",
-            post=number % 3 != 1,
+            post=False,
         )
+        # Set while a draft: a posted entry cannot change (on PostgreSQL, a trigger says so).
         JournalEntry.objects.for_practice(world.practice).filter(pk=entry.pk).update(
             source=source, reference="" if number % 2 else f"REF <{number}> & co"
         )
+        if number % 3 != 1:
+            entry.refresh_from_db()
+            entry_post(practice=world.practice, entry=entry, user=world.owner.user)
     return books
 
 

@@ -74,7 +74,7 @@ def render(text: str, **context) -> str:
 @pytest.fixture
 def documents(world) -> list[Document]:
     """Documents of every kind and status (rendering on time and stalled), with and without
-    an author, a client, pages and a size (bytes to gigabytes); markup in the names."""
+    an author, a client, pages and a size (bytes to the largest the column holds, 2 GB); markup in the names."""
     practice = world.practice
     now = timezone.now()
     client = ClientFactory(practice=practice, name='Smith & "Sons" <LA>')
@@ -88,7 +88,7 @@ def documents(world) -> list[Document]:
         {"status": DocumentStatus.RENDERING, "rendering_started_at": now},
         {"status": DocumentStatus.READY, "size": 1234567, "page_count": 3},
         {"status": DocumentStatus.READY, "size": 0, "page_count": 0},
-        {"status": DocumentStatus.READY, "size": 3 * 1024**3, "page_count": 1234},
+        {"status": DocumentStatus.READY, "size": 2 * 1024**3 - 1, "page_count": 1234},
         {"status": DocumentStatus.FAILED, "failure_reason": "Uses {% include %} <&> 'x'"},
         {"status": DocumentStatus.FAILED, "size": 1023},
     ]
