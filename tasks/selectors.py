@@ -115,14 +115,6 @@ def attachment_get(
     return attachment
 
 
-def task_history(*, practice: Practice, task: Task) -> QuerySet[ActivityEvent]:
-    return (
-        ActivityEvent.objects.for_practice(practice)
-        .filter(target_type="tasks.task", target_id=str(task.pk))
-        .select_related("actor")
-    )
-
-
 def time_entries_for(*, task: Task) -> QuerySet[TimeEntry]:
     return (
         TimeEntry.objects.for_practice(task.practice_id)
