@@ -283,6 +283,10 @@ def _seed(slug: str, n_clients: int, n_tasks: int) -> Seeded:
             for i, (task_id, client_id, assignee_id) in enumerate(task_rows)
         ],
     )
+    # Spread evenly over a hundred days either side of now, so the calendar's upcoming list
+    # is full at every size.
+    n_events = n_tasks // 10
+    offset = [timedelta(hours=n * 4800 // n_events - 2400) for n in range(n_events)]
     insert(
         CalendarEvent,
         [
@@ -292,11 +296,11 @@ def _seed(slug: str, n_clients: int, n_tasks: int) -> Seeded:
                 secretary=clients[n % n_clients].primary_secretary if n % 2 else None,
                 kind="call",
                 title=f"Call {n}",
-                starts_at=now + timedelta(hours=n % 4800 - 2400),
-                ends_at=now + timedelta(hours=n % 4800 - 2400, minutes=45),
+                starts_at=now + offset[n],
+                ends_at=now + offset[n] + timedelta(minutes=45),
                 time_zone=clients[n % n_clients].time_zone,
             )
-            for n in range(n_tasks // 10)
+            for n in range(n_events)
         ],
     )
     _task_page(practice, page_task, me, now)

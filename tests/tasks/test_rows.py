@@ -14,6 +14,7 @@ from tasks.calls.selectors import LIST_FIELDS, calls_for
 from tasks.models import Priority, Status, Task
 from tests.factories import MembershipFactory, UserFactory
 from tests.tasks.factories import (
+    CalendarEventFactory,
     ClientFactory,
     ContactFactory,
     ServiceCategoryFactory,
@@ -173,6 +174,64 @@ def test_it_writes_the_calls_without_a_client_column_when_the_page_says_nothing(
     assert render("{% load tasks_tags %}{% call_rows calls hide_client %}", **context) == render(
         OLD_CALL_ROWS, **context
     )
+
+
+# The loop of tasks/partials/calendar_view.html's list before ``event_rows``.
+OLD_EVENT_ROWS = """{% load i18n tasks_tags %}{% for event in events %}<tr><td>{% when event.starts_at event.time_zone %}{% if event.client.time_zone != event.time_zone %}<span class="other-zone">{% zoned event.starts_at event.client.time_zone %} · {{ event.client.time_zone }}</span>{% endif %}</td>
+<td><a href="{% url 'event_edit' practice.slug event.pk %}">{{ event.title }}</a> <span class="badge neutral">{{ event.get_kind_display }}</span>{% if event.cancelled %} <span class="badge neutral">{% translate "cancelled" %}</span>{% endif %}</td>
+<td>{{ event.client.name }}</td><td class="small">{{ event.location }}{% if event.video_link %} <a href="{{ event.video_link }}" rel="noopener noreferrer">{% translate "video link" %}</a>{% endif %}{% if event.dial_in %} · {{ event.dial_in }}{% endif %}</td></tr>
+{% empty %}<tr><td colspan="4" class="empty">{% translate "No upcoming events." %}</td></tr>{% endfor %}"""
+
+
+@pytest.fixture
+def events(world) -> list:
+    """Events of every kind, cancelled or not, with and without a place, a video link and a
+    dial-in; in the client's zone, in another, in the viewer's; markup everywhere."""
+    from tasks.models import EventKind
+
+    practice = world.practice
+    paris = ClientFactory(practice=practice, name="Ames & <Co>", time_zone="Europe/Paris")
+    kolkata = ClientFactory(practice=practice, name="Rao 'n' Sons", time_zone="Asia/Kolkata")
+    soon = timezone.now() + timedelta(days=1)
+    kinds = [
+        {"client": paris, "time_zone": "Europe/Paris", "kind": EventKind.CALL},
+        {"client": paris, "time_zone": "America/Los_Angeles", "cancelled": True},
+        {"client": kolkata, "time_zone": "Australia/Sydney", "location": "Room <4> & 5"},
+        {"client": kolkata, "time_zone": "Asia/Kolkata", "video_link": "https://v.test/a?b=1&c=2"},
+        {"client": paris, "time_zone": "Asia/Kolkata", "dial_in": "+1 555 <0100> #2"},
+        *({"client": kolkata, "time_zone": "UTC", "kind": kind} for kind in EventKind.values),
+    ]
+    for number, kind in enumerate(kinds):
+        CalendarEventFactory(
+            practice=practice,
+            title=f"Call <{number}> & O'Brien",
+            starts_at=soon + timedelta(hours=13 * number),
+            ends_at=soon + timedelta(hours=13 * number + 1),
+            **kind,
+        )
+    return list(selectors.events_for(practice=practice).order_by("starts_at"))
+
+
+@pytest.mark.parametrize("viewer_zone", VIEWER_ZONES)
+def test_it_writes_the_calendar_list_as_the_template_did(world, events, viewer_zone):
+    # Given events of every kind and zone
+    context = {"practice": world.practice, "events": events}
+    with timezone.override(viewer_zone):
+        # When the old loop and the tag render them
+        old = render(OLD_EVENT_ROWS, **context)
+        new = render("{% load tasks_tags %}{% event_rows events %}", **context)
+    # Then the markup is the same, byte for byte
+    assert new == old
+    assert old.count("<tr>") == len(events)
+    for seen in ("Ames &amp; &lt;Co&gt;", "other-zone", "cancelled", "video link", "&lt;0100&gt;"):
+        assert seen in old
+
+
+def test_it_writes_the_empty_calendar_list_as_the_template_did(world):
+    context = {"practice": world.practice, "events": []}
+    new = render("{% load tasks_tags %}{% event_rows events %}", **context)
+    assert new == render(OLD_EVENT_ROWS, **context)
+    assert "No upcoming events." in new
 
 
 @pytest.mark.parametrize("tag", ["task_rows", "task_lines", "call_rows"])
