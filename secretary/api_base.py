@@ -32,13 +32,49 @@ from secretary.api_parsers import body_too_large
 from secretary.audit import security_event
 from secretary.errors import ApplicationError
 from secretary.models import Membership, Role
+from secretary.paging import BoundedPaginator
 
 
 class Pagination(pagination.PageNumberPagination):
-    """``{"count", "next", "previous", "results"}``; ``?page=`` and ``?page_size=`` (≤ 200)."""
+    """``{"count", "count_exact", "next", "previous", "results"}``; ``?page=`` and
+    ``?page_size=`` (≤ 200). Rows are counted up to 10,000 while the page asked for lies
+    within them (``BoundedPaginator``): past that, ``count`` is 10,000, ``count_exact`` false
+    and there are more (follow ``next``)."""
 
     page_size_query_param = "page_size"
     max_page_size = 200
+    django_paginator_class = BoundedPaginator
+
+    def get_paginated_response(self, data):
+        paginator = self.page.paginator
+        return Response(
+            {
+                "count": paginator.bound if paginator.more else paginator.count,
+                "count_exact": not paginator.more,
+                "next": self.get_next_link(),
+                "previous": self.get_previous_link(),
+                "results": data,
+            }
+        )
+
+    def get_paginated_response_schema(self, schema):
+        response = super().get_paginated_response_schema(schema)
+        response["properties"]["count"]["description"] = _(
+            "How many results there are; when count_exact is false, there are more than this."
+        )
+        response["properties"] = {
+            "count": response["properties"].pop("count"),
+            "count_exact": {
+                "type": "boolean",
+                "description": _(
+                    "False when the results were counted only up to count (10,000): a page "
+                    "asked for within them need not count them all."
+                ),
+            },
+            **response["properties"],
+        }
+        response["required"] = ["count", "count_exact", "results"]
+        return response
 
     def get_page_size(self, request):
         """``?page_size=`` is a whole number from 1 (above 200 counts as 200); anything else is a

@@ -7,7 +7,6 @@ from datetime import datetime, time
 from zoneinfo import ZoneInfo
 
 from django.contrib import messages
-from django.core.paginator import Paginator
 from django.db.models import F
 from django.http import Http404
 from django.shortcuts import redirect, render
@@ -22,6 +21,7 @@ from secretary.access import staff_view
 from secretary.errors import ApplicationError, form_submit
 from secretary.idempotency import submit_once
 from secretary.limits import parse_id
+from secretary.paging import BoundedPaginator
 from tasks import selectors, services
 from tasks.forms import (
     SORTS,
@@ -117,7 +117,7 @@ def task_list(request):
         queryset = selectors.open_task_rows(practice=practice.pk)
     else:
         queryset = _filtered(request, filters)
-    page = Paginator(queryset, PAGE_SIZE).get_page(request.GET.get("page"))
+    page = BoundedPaginator(queryset, PAGE_SIZE).get_page(request.GET.get("page"))
     query = request.GET.copy()
     query.pop("page", None)
     context = {

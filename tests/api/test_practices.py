@@ -27,6 +27,7 @@ def test_it_lists_the_practices_of_the_user_with_their_role(world):
     assert response.status_code == 200
     assert response.json() == {
         "count": 2,
+        "count_exact": True,
         "next": None,
         "previous": None,
         "results": [

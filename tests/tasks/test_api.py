@@ -377,6 +377,37 @@ def test_it_documents_filters_and_pagination_in_the_schema(world, secretary_clie
     assert {"client", "status", "assignee", "due_after", "page", "ordering", "search"} <= names
 
 
+def test_it_documents_that_a_long_list_is_counted_up_to_a_bound(world, secretary_client):
+    schema = secretary_client.get("/api/schema/?format=json").json()
+    operation = schema["paths"]["/api/v1/practices/{practice_slug}/tasks/"]["get"]
+    listed = operation["responses"]["200"]["content"]["application/json"]["schema"]["$ref"]
+    page = schema["components"]["schemas"][listed.rsplit("/", 1)[1]]
+    assert page["properties"]["count_exact"]["type"] == "boolean"
+    assert {"count", "count_exact", "results"} <= set(page["required"])
+
+
+def test_a_long_task_list_is_counted_up_to_a_bound(world, desk, secretary_client, monkeypatch):
+    """Pages of 2 and a bound of 4 rows: within it the count stops at the bound, and says so;
+    a page past it is counted in full."""
+    from secretary.paging import BoundedPaginator
+
+    monkeypatch.setattr(BoundedPaginator, "bound", 4)
+    made = [TaskFactory(practice=world.practice, client=desk.client) for _ in range(7)]
+    listing = api(world, "api_task_list")
+    first = secretary_client.get(listing, {"page_size": 2}).json()
+    assert (first["count"], first["count_exact"]) == (4, False)
+    assert "page=2" in first["next"]
+    assert [t["id"] for t in first["results"]] == [t.pk for t in reversed(made)][:2]
+    third = secretary_client.get(listing, {"page_size": 2, "page": 3}).json()
+    assert (third["count"], third["count_exact"]) == (7, True)
+    last = secretary_client.get(listing, {"page_size": 2, "page": "last"}).json()
+    assert (last["count"], last["count_exact"], last["next"]) == (7, True, None)
+    assert [t["id"] for t in last["results"]] == [made[0].pk]
+    # A page larger than the bound is counted in full
+    small = secretary_client.get(listing, {"page_size": 10}).json()
+    assert (small["count"], small["count_exact"]) == (7, True)
+
+
 def test_it_refuses_to_hand_a_conversation_to_another_client(
     world, desk, secretary_client, contact_client
 ):

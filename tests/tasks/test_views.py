@@ -131,6 +131,31 @@ def test_it_filters_sorts_and_paginates_the_task_list(world, desk, secretary_cli
     assert b"<html" not in partial.content
 
 
+@pytest.mark.parametrize("query", [{}, {"sort": "-priority"}])
+def test_a_long_task_list_is_counted_only_as_far_as_its_pager_needs(
+    world, desk, secretary_client, monkeypatch, query
+):
+    """Past the bound the pager says "more than", and the next page is there; a page past
+    the bound is counted in full (pages of 2, a bound of 4 rows)."""
+    from secretary.paging import BoundedPaginator
+
+    monkeypatch.setattr("tasks.views.work.PAGE_SIZE", 2)
+    monkeypatch.setattr(BoundedPaginator, "bound", 4)
+    for n in range(7):
+        TaskFactory(practice=world.practice, client=desk.client, title=f"Open {n}")
+    first = secretary_client.get(url(world, "task_list"), query).content.decode()
+    assert "Page 1 of more than 2" in first
+    assert "page=2" in first
+    second = secretary_client.get(url(world, "task_list"), {**query, "page": 2})
+    assert "Page 2 of more than 2" in second.content.decode()
+    assert "page=3" in second.content.decode()
+    third = secretary_client.get(url(world, "task_list"), {**query, "page": 3})
+    assert "Page 3 of 4" in third.content.decode()
+    assert len(third.context["tasks"]) == 2
+    last = secretary_client.get(url(world, "task_list"), {**query, "page": 4})
+    assert "Page 4 of 4" in last.content.decode() and "page=5" not in last.content.decode()
+
+
 def test_it_sorts_by_the_nearest_deadline_still_owed(world, desk, secretary_client):
     now = timezone.now()
     # Given a request whose response is owed in 3 hours, a task due tomorrow, a task due in
