@@ -22,6 +22,7 @@ from clients.selectors import contact_for_membership
 from clients.services import regulated_view_record
 from secretary.api_base import PracticeScopedMixin
 from secretary.api_filters import FilterSet, IdFilter, InstantFilter
+from secretary.files import served_types
 from secretary.idempotency import IdempotentCreateMixin
 from secretary.models import Role
 from tasks import events as event_services
@@ -329,7 +330,9 @@ class AttachmentList(IdempotentCreateMixin, ContactMixin, generics.ListCreateAPI
         )
 
 
-@extend_schema(tags=["tasks"], responses={(200, "application/octet-stream"): OpenApiTypes.BINARY})
+@extend_schema(
+    tags=["tasks"], responses={(200, mime): OpenApiTypes.BINARY for mime in served_types()}
+)
 class AttachmentDownload(ContactMixin, APIView):
     """Download one attachment (client contacts: only the visible ones of their client)."""
 

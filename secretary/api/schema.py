@@ -127,6 +127,17 @@ class AutoSchema(openapi.AutoSchema):
         doc = type(self.view).__dict__.get("__doc__")
         return inspect.cleandoc(doc) if doc else ""
 
+    def _get_request_for_media_type(self, serializer, direction="request"):
+        if self.method == "PATCH" and getattr(self.view, "whole_patch", False):
+            # A PATCH that takes the whole body (every required field), such as a transcript
+            # saved with its version: its schema is the serializer's, not a partial one.
+            self.method = "PUT"
+            try:
+                return super()._get_request_for_media_type(serializer, direction)
+            finally:
+                self.method = "PATCH"
+        return super()._get_request_for_media_type(serializer, direction)
+
     def _map_serializer_field(self, field, direction, bypass_extensions=False):
         schema = super()._map_serializer_field(field, direction, bypass_extensions)
         if not isinstance(schema, dict) or "$ref" in schema or "allOf" in schema:

@@ -6,7 +6,7 @@ rules and limits as the page."""
 from __future__ import annotations
 
 from django.utils.translation import gettext_lazy as _
-from drf_spectacular.utils import OpenApiResponse, extend_schema
+from drf_spectacular.utils import OpenApiResponse, extend_schema, extend_schema_field
 from rest_framework import serializers
 from rest_framework.response import Response
 from rest_framework.views import APIView
@@ -15,9 +15,23 @@ from secretary import search as core
 from secretary.api_base import PracticeScopedMixin
 from secretary.models import Role
 
+# Text with something left to search once blanks and control characters are dropped
+# (``clean_query``): one character that is neither (Python's ``str.isspace`` and ``_CONTROL``).
+SOMETHING_TO_SEARCH = (
+    r"[^\t\n\x0b\x0c\r\x1c-\x1f \x85\xa0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000"
+    r"\x00-\x08\x0e-\x1b\x7f]"
+)
+
+
+@extend_schema_field(
+    {"type": "string", "maxLength": core.MAX_QUERY_LENGTH, "pattern": SOMETHING_TO_SEARCH}
+)
+class SearchTextField(serializers.CharField):
+    """The text of a search, as its schema states what the search refuses."""
+
 
 class SearchQuerySerializer(serializers.Serializer):
-    q = serializers.CharField(
+    q = SearchTextField(
         max_length=core.MAX_QUERY_LENGTH,
         help_text=_('Words, a name or a "quoted phrase"; at most 200 characters.'),
     )

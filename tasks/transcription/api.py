@@ -219,6 +219,7 @@ class JobTranscript(JobMixin, APIView):
     """Save the transcript (staff), with the version it was loaded at."""
 
     allow_clients = False
+    whole_patch = True  # the transcript and its version, always
 
     def patch(self, request, practice_slug, job_id):
         job = self.job()  # not found before invalid

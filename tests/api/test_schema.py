@@ -89,3 +89,39 @@ def test_it_serves_the_docs_from_our_own_static_files(db):
     # And nothing on the page points to another host, not even swagger.io's validator
     assert not re.search(r"""(?:https?:)?//[\w.-]+\.\w""", html), "the page names another host"
     assert '"validatorUrl": null' in script
+
+
+def test_it_documents_every_type_an_attachment_is_served_as(schema):
+    from secretary.files import OFFICE_DOCUMENTS, PDF, RASTER_IMAGES, TEXT
+
+    download = schema["paths"]["/api/v1/practices/{practice_slug}/attachments/{attachment_id}/"]
+    documented = set(download["get"]["responses"]["200"]["content"])
+    assert RASTER_IMAGES | PDF | OFFICE_DOCUMENTS | TEXT <= documented
+    assert "application/octet-stream" in documented
+
+
+def test_it_documents_a_transcript_save_as_the_whole_body_it_takes(schema):
+    save = schema["paths"][
+        "/api/v1/practices/{practice_slug}/transcription-jobs/{job_id}/transcript/"
+    ]
+    body = save["patch"]["requestBody"]
+    assert body["required"] is True
+    name = body["content"]["application/json"]["schema"]["$ref"].rsplit("/", 1)[1]
+    assert {"transcript", "version"} <= set(schema["components"]["schemas"][name]["required"])
+
+
+def test_the_search_text_pattern_refuses_exactly_what_the_search_refuses(schema):
+    """A text is searched when something is left of it without blanks and control
+    characters; the schema's pattern says so for every character."""
+    from secretary.search import clean_query
+
+    search = schema["paths"]["/api/v1/practices/{practice_slug}/search/"]["get"]
+    (text,) = [p for p in search["parameters"] if p["name"] == "q"]
+    assert text["required"] is True
+    pattern = re.compile(text["schema"]["pattern"])
+    for code in range(0x110000):
+        if 0xD800 <= code <= 0xDFFF:
+            continue
+        character = chr(code)
+        assert bool(pattern.search(character)) == bool(clean_query(character)), hex(code)
+    assert pattern.search(" \t\x01 a ") and not pattern.search(" \t\x01\u3000")
