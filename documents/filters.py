@@ -14,6 +14,7 @@ from documents.models import (
     DocumentKind,
     DocumentStatus,
 )
+from secretary.named_choices import NamedChoiceFilter
 
 
 def practice_clients(request):
@@ -21,7 +22,7 @@ def practice_clients(request):
 
 
 class DocumentFilter(django_filters.FilterSet):
-    client = django_filters.ModelChoiceFilter(
+    client = NamedChoiceFilter(
         label=_("Client"), queryset=practice_clients, empty_label=_("All clients")
     )
     kind = django_filters.ChoiceFilter(
@@ -39,7 +40,7 @@ class DocumentFilter(django_filters.FilterSet):
 class CompositionFilter(django_filters.FilterSet):
     """Filters of the composed documents list."""
 
-    client = django_filters.ModelChoiceFilter(
+    client = NamedChoiceFilter(
         label=_("Client"), queryset=practice_clients, empty_label=_("All clients")
     )
     kind = django_filters.ChoiceFilter(

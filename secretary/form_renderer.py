@@ -139,13 +139,20 @@ def check_empty_choice(widget: dict) -> None:
     while the tests walk every page); otherwise call it "Not chosen" rather than show dashes."""
     for _group, options, _index in widget["optgroups"]:
         for option in options:
-            if option["value"] in ("", None) and option["label"] == UNNAMED_BLANK:
-                if getattr(settings, "REFUSE_UNNAMED_EMPTY_CHOICE", False):
-                    raise UnnamedEmptyChoice(
-                        f"The select {widget['name']!r} offers an unnamed empty choice: give "
-                        "its field an empty_label that says what empty means."
-                    )
-                option["label"] = gettext("Not chosen")
+            option["label"] = named_empty_choice(widget["name"], option["value"], option["label"])
+
+
+def named_empty_choice(select: str, value, label):
+    """``label``, or "Not chosen" for an empty choice of Django's dashes (refused while the
+    tests walk every page)."""
+    if value in ("", None) and label == UNNAMED_BLANK:
+        if getattr(settings, "REFUSE_UNNAMED_EMPTY_CHOICE", False):
+            raise UnnamedEmptyChoice(
+                f"The select {select!r} offers an unnamed empty choice: give its field an "
+                "empty_label that says what empty means."
+            )
+        return gettext("Not chosen")
+    return label
 
 
 def render_select(widget: dict) -> str | None:
@@ -162,14 +169,22 @@ def render_select(widget: dict) -> str | None:
         for option in options:
             if option["template_name"] != OPTION or not _text(option["label"]):
                 return None
-            value, attrs, label = option["value"], option["attrs"], option["label"]
-            parts.append(
-                f'\n  <option value="{_escape(str(value))}"{_attrs(attrs)}>{_escape(label)}</option>\n'
-            )
+            parts.append(option_tag(option["value"], _attrs(option["attrs"]), option["label"]))
         if group_name:
             parts.append("\n  </optgroup>")
     parts.append("\n</select>")
     return mark_safe("".join(parts))  # noqa: S308 (every part escaped above)
+
+
+def option_tag(value, attrs: str, label) -> str:
+    """One option of Django's ``select.html``, as its ``select_option.html`` wrote it."""
+    return f'\n  <option value="{_escape(str(value))}"{attrs}>{_escape(label)}</option>\n'
+
+
+def select_tag(name: str, attrs: dict, options: list[str]) -> str:
+    """Django's ``select.html`` around its options (``option_tag``), without groups."""
+    html = f'<select name="{_escape(name)}"{_attrs(attrs)}>{"".join(options)}\n</select>'
+    return mark_safe(html)  # noqa: S308 (every part escaped)
 
 
 def render_multiple_input(widget: dict, option_template: str) -> str | None:

@@ -91,6 +91,13 @@ class TenantQuerySet(models.QuerySet):
         clone._prepared_read = self._prepared_read
         return clone
 
+    def __deepcopy__(self, memo):
+        # A filter set deep-copies its filters' querysets: the prepared read is shared, not
+        # copied (its compiled statements hold the connection's objects).
+        if self._prepared_read is not None:
+            memo[id(self._prepared_read[0])] = self._prepared_read[0]
+        return super().__deepcopy__(memo)
+
     def _is_scoped(self) -> bool:
         if self._practice_scoped or _validating.get():
             return True

@@ -21,6 +21,7 @@ from secretary.form_renderer import name_empty_choices
 from secretary.idempotency import IdempotentFormMixin
 from secretary.limits import DateFilter
 from secretary.models import time_zone_choices
+from secretary.named_choices import NamedChoiceFilter
 from secretary.prepared import prepared
 from tasks import services
 from tasks.models import (
@@ -597,7 +598,7 @@ class TaskFilter(django_filters.FilterSet):
         max_length=200,
         widget=forms.TextInput(attrs={"type": "search", "placeholder": _("Title, client, words")}),
     )
-    client = django_filters.ModelChoiceFilter(
+    client = NamedChoiceFilter(
         label=_("Client"), queryset=Client.objects.none(), empty_label=_("Any client")
     )
     status = django_filters.MultipleChoiceFilter(

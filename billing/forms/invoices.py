@@ -27,6 +27,7 @@ from secretary.form_renderer import name_empty_choices
 from secretary.idempotency import IdempotentFormMixin
 from secretary.limits import validate_date_in_range
 from secretary.models import CURRENCIES
+from secretary.named_choices import NamedChoiceField
 
 
 def _date_field(label, *, required=True):
@@ -42,9 +43,7 @@ class InvoiceFilterForm(forms.Form):
     status = forms.ChoiceField(
         label=_("Status"), required=False, choices=[("", _("Any status")), *InvoiceStatus.choices]
     )
-    client = forms.ModelChoiceField(
-        label=_("Client"), required=False, queryset=Client.objects.none()
-    )
+    client = NamedChoiceField(label=_("Client"), required=False, queryset=Client.objects.none())
     date_from = _date_field(_("Issued from"), required=False)
     date_to = _date_field(_("Issued to"), required=False)
     q = forms.CharField(label=_("Number"), required=False, max_length=60)

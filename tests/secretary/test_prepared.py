@@ -263,3 +263,19 @@ def test_a_list_counts_its_rows_without_what_only_its_columns_read(world):
     assert pages.count == 9
     shown = [t for number in pages.page_range for t in pages.page(number)]
     assert [t.title for t in shown if t.marked] == ["one task 4"]
+
+
+def test_a_copy_of_a_choice_fields_rows_shares_their_read(world):
+    """A filter set deep-copies its filters' querysets: the read (its compiled statements)
+    is shared, and the copy still lists the rows through it."""
+    import copy
+
+    from clients.selectors import client_names
+
+    _now, practices = world
+    practice, clients = practices[0]
+    rows = client_names.queryset(practice=practice.pk)
+    list(rows.all())  # compiled (PostgreSQL)
+    copied = copy.deepcopy(rows)
+    assert copied._prepared_read[0] is client_names
+    assert [c.name for c in copied.all()] == sorted(c.name for c in clients)
