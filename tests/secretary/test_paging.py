@@ -84,7 +84,7 @@ def test_a_page_that_is_no_number_is_the_first_of_the_bound(tasks, kind, asked):
 
 @pytest.mark.parametrize("kind", ["queryset", "prepared"])
 def test_a_list_within_the_bound_is_counted_exactly(tasks, kind):
-    practice, made = tasks
+    practice, _made = tasks
     pages = BoundedPaginator(_rows(kind, practice), 2)
     page = pages.get_page("1")
     assert pages.count == 11
