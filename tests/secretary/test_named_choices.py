@@ -21,7 +21,7 @@ pytestmark = pytest.mark.django_db
 def clients():
     practice = PracticeFactory()
     ClientFactory(name="Elsewhere & Co")  # another practice's: never a choice
-    names = ['Ames & <Co>', 'Bo "Lind"', "Cé 'Zé'", "Dana"]
+    names = ["Ames & <Co>", 'Bo "Lind"', "Cé 'Zé'", "Dana"]
     return practice, [ClientFactory(practice=practice, name=name) for name in names]
 
 
