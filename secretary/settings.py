@@ -437,7 +437,9 @@ browser with `POST …/tokens/`; the secret is shown once.
 practice you do not belong to does not exist for you (404); a role too low for an action gets 403.
 
 **Errors** are JSON: `{"message": "…", "errors": {"field": ["…"]}}`. **Lists** are paginated:
-`{"count", "next", "previous", "results"}`, with `?page=` and `?page_size=` (at most 200).
+`{"count", "count_exact", "next", "previous", "results"}`, with `?page=` and `?page_size=` (at
+most 200). A page within the first 10,000 results counts them only that far: with more,
+`count` is 10,000 and `count_exact` is false (follow `next`; a page past them counts all).
 
 **Types** are JSON's and nothing else: booleans are `true` or `false` (in query parameters too),
 decimals (money, hours) are strings such as `"12.50"`, and text never holds the NUL character.
