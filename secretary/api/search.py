@@ -24,7 +24,12 @@ SOMETHING_TO_SEARCH = (
 
 
 @extend_schema_field(
-    {"type": "string", "maxLength": core.MAX_QUERY_LENGTH, "pattern": SOMETHING_TO_SEARCH}
+    {
+        "type": "string",
+        "minLength": 1,
+        "maxLength": core.MAX_QUERY_LENGTH,
+        "pattern": SOMETHING_TO_SEARCH,
+    }
 )
 class SearchTextField(serializers.CharField):
     """The text of a search, as its schema states what the search refuses."""
