@@ -22,6 +22,7 @@ from secretary.access import staff_view
 from secretary.date_inputs import DateInput
 from secretary.errors import form_submit
 from secretary.limits import parse_id, validate_date_in_range
+from secretary.paging import BoundedPaginator
 from secretary.prepared import prepared_aggregate
 from tasks.calls import selectors, services
 from tasks.calls.forms import CallClientForm, CallForm, contacts_of
@@ -144,7 +145,7 @@ def call_list(request):
             zone=_zone(request),
         )
     )
-    page = Paginator(calls, PAGE_SIZE).get_page(request.GET.get("page"))
+    page = BoundedPaginator(calls, PAGE_SIZE).get_page(request.GET.get("page"))
     return render(
         request,
         "tasks/calls/call_list.html",

@@ -234,6 +234,25 @@ def test_it_keeps_the_call_pages_queries_flat(world, desk):
 # --- Search provider --------------------------------------------------------------------------
 
 
+def test_a_long_call_list_is_counted_only_as_far_as_its_pager_needs(world, desk, monkeypatch):
+    """Pages of 2 and a bound of 4 rows: "Older" leads on past the bound, and the last page
+    (counted in full) has none."""
+    from secretary.paging import BoundedPaginator
+
+    monkeypatch.setattr("tasks.calls.views.PAGE_SIZE", 2)
+    monkeypatch.setattr(BoundedPaginator, "bound", 4)
+    for n in range(7):
+        _log(world, desk, caller_name=f"Caller {n}")
+    browser = client_for(world.secretary.user)
+    shown = []
+    for number in range(1, 5):
+        page = browser.get(_url(world, "call_list"), {"page": number})
+        assert page.context["page"].number == number
+        shown += [call.caller_name for call in page.context["page"]]
+        assert (f"page={number + 1}" in page.content.decode()) is (number < 4)
+    assert shown == [f"Caller {n}" for n in reversed(range(7))]
+
+
 def test_it_finds_calls_by_caller_or_message(world, desk):
     _log(world, desk, caller_name="Quentin Blake", message="About the invoice 42")
     _log(world, desk, caller_name="Other")
