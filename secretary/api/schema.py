@@ -221,10 +221,12 @@ class AutoSchema(openapi.AutoSchema):
             codes["404"] = _("No such practice or object, or you are not a member.")
         else:
             codes["404"] = _("No such page of results.")
-        # An empty query parameter (``?status=``) is the same as leaving it out.
-        # (Not a list: ``?status=`` is a list of one blank choice.)
+        # An empty query parameter (``?status=``) is the same as leaving it out. (Not a
+        # list: ``?status=`` is a list of one blank choice. Nor one that must hold something:
+        # a search's text.)
         for parameter in query:
-            if parameter.get("schema", {}).get("type") != "array":
+            schema = parameter.get("schema", {})
+            if schema.get("type") != "array" and not schema.get("minLength"):
                 parameter["allowEmptyValue"] = True
         responses = operation.setdefault("responses", {})
         for code, description in codes.items():

@@ -118,6 +118,7 @@ def test_the_search_text_pattern_refuses_exactly_what_the_search_refuses(schema)
     search = schema["paths"]["/api/v1/practices/{practice_slug}/search/"]["get"]
     (text,) = [p for p in search["parameters"] if p["name"] == "q"]
     assert text["required"] is True and text["schema"]["minLength"] == 1
+    assert not text.get("allowEmptyValue")  # "?q=" searches nothing: 400
     pattern = re.compile(text["schema"]["pattern"])
     for code in range(0x110000):
         if 0xD800 <= code <= 0xDFFF:
