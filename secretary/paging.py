@@ -20,8 +20,8 @@ BOUND = 10_000
 
 class BoundedPaginator(Paginator):
     """``Paginator`` whose ``count`` stops at ``BOUND + 1`` rows (``more`` is then True) when
-    the page asked for lies within ``BOUND`` rows. Its rows are a
-    queryset or a prepared list (``secretary.prepared.prepared_list``)."""
+    the page asked for lies within ``BOUND`` rows. Its rows are a queryset, a prepared list
+    (``secretary.prepared.prepared_list``) or a list."""
 
     bound = BOUND
     _at_most: int | None = None
@@ -47,7 +47,9 @@ class BoundedPaginator(Paginator):
             return Paginator.count.func(self)
         if isinstance(rows, QuerySet):
             return rows.order_by().values("pk")[: self._at_most].count()
-        return rows.count(at_most=self._at_most)
+        if isinstance(rows, list | tuple):
+            return min(len(rows), self._at_most)
+        return rows.count(at_most=self._at_most)  # a prepared list
 
     @property
     def more(self) -> bool:

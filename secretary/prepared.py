@@ -336,8 +336,9 @@ class PreparedCount(PreparedRead):
 
 
 class PreparedList:
-    """A prepared read's rows as Django's ``Paginator`` pages them: counted by a prepared
-    aggregate, each page read by a prepared read whose bounds are part of its shape.
+    """A prepared read's rows as Django's ``Paginator`` pages them: counted by a
+    ``PreparedCount`` (up to a bound for ``BoundedPaginator``), each page read by a prepared
+    read whose bounds are part of its shape.
     ``PreparedList(build, shape)(**arguments)`` is what a paginator is given."""
 
     def __init__(self, build: Callable[..., QuerySet], shape: Iterable[str] = ()):

@@ -35,6 +35,8 @@ def tasks():
 
 
 def _rows(kind, practice):
+    if kind == "list":
+        return list(Task.objects.for_practice(practice).select_related("client").order_by("pk"))
     if kind == "queryset":
         return Task.objects.for_practice(practice).select_related("client").order_by("pk")
     return _listed(practice=practice.pk)
@@ -56,7 +58,7 @@ def test_a_page_within_the_bound_counts_one_row_past_it(tasks, kind):
     assert "COUNT(" in count_sql and "LIMIT 5" in count_sql
 
 
-@pytest.mark.parametrize("kind", ["queryset", "prepared"])
+@pytest.mark.parametrize("kind", ["queryset", "prepared", "list"])
 @pytest.mark.parametrize("asked", ["3", "7", "99", "0", "-1"])
 def test_a_page_past_the_bound_counts_every_row(tasks, kind, asked):
     practice, made = tasks
@@ -71,7 +73,7 @@ def test_a_page_past_the_bound_counts_every_row(tasks, kind, asked):
     assert [t.pk for t in page] == [t.pk for t in made[(expected - 1) * 2 : expected * 2]]
 
 
-@pytest.mark.parametrize("kind", ["queryset", "prepared"])
+@pytest.mark.parametrize("kind", ["queryset", "prepared", "list"])
 @pytest.mark.parametrize("asked", [None, "", "abc", "1.5"])
 def test_a_page_that_is_no_number_is_the_first_of_the_bound(tasks, kind, asked):
     practice, made = tasks
@@ -82,7 +84,7 @@ def test_a_page_that_is_no_number_is_the_first_of_the_bound(tasks, kind, asked):
     assert [t.pk for t in page] == [t.pk for t in made[:2]]
 
 
-@pytest.mark.parametrize("kind", ["queryset", "prepared"])
+@pytest.mark.parametrize("kind", ["queryset", "prepared", "list"])
 def test_a_list_within_the_bound_is_counted_exactly(tasks, kind):
     practice, _made = tasks
     pages = BoundedPaginator(_rows(kind, practice), 2)
@@ -102,3 +104,11 @@ def test_exactly_the_bound_is_no_more(tasks):
     assert pages.count == 4
     assert pages.more is False
     assert not page.has_next()
+
+
+def test_a_list_is_counted_as_far_as_the_bound_too(tasks):
+    practice, made = tasks
+    pages = _Bounded(_rows("list", practice), 2)
+    page = pages.get_page("2")
+    assert (pages.count, pages.more, pages.counted_pages) == (5, True, 2)
+    assert [t.pk for t in page] == [t.pk for t in made[2:4]]
