@@ -32,7 +32,7 @@ from secretary.api_parsers import body_too_large
 from secretary.audit import security_event
 from secretary.errors import ApplicationError
 from secretary.models import Membership, Role
-from secretary.paging import BoundedPaginator
+from secretary.paging import BOUND, BoundedPaginator
 
 
 class Pagination(pagination.PageNumberPagination):
@@ -67,9 +67,10 @@ class Pagination(pagination.PageNumberPagination):
             "count_exact": {
                 "type": "boolean",
                 "description": _(
-                    "False when the results were counted only up to count (10,000): a page "
+                    "False when the results were counted only up to count (%(bound)s): a page "
                     "asked for within them need not count them all."
-                ),
+                )
+                % {"bound": f"{BOUND:,}"},
             },
             **response["properties"],
         }

@@ -64,11 +64,10 @@ TEXT_TYPES = {"txt": "text/plain", "csv": "text/csv", "ics": "text/calendar"}
 TEXT = frozenset(TEXT_TYPES.values())
 
 
-def served_types(also: frozenset[str] = frozenset()) -> list[str]:
-    """What a stored file may be served as (``stored_file_response``), for an API schema: the
-    types uploads are accepted as, ``also`` those of its caller, and bytes of no known type."""
-    accepted = RASTER_IMAGES | PDF | OFFICE_DOCUMENTS | TEXT | (also & OPT_IN_TYPES)
-    return sorted(accepted | {"application/octet-stream"})
+def served_types() -> list[str]:
+    """What an upload may be served as (``stored_file_response``), for an API schema: the
+    types uploads are accepted as, and bytes of no known type."""
+    return sorted(RASTER_IMAGES | PDF | OFFICE_DOCUMENTS | TEXT | {"application/octet-stream"})
 
 
 def _head(file) -> bytes:

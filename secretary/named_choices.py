@@ -56,23 +56,25 @@ class NamedSelect(forms.Select):
         return select_tag(name, self.build_attrs(self.attrs, attrs), options)
 
 
-class NamedChoiceField(forms.ModelChoiceField):
-    """A model choice field whose rows are named by ``label_field`` (what their ``str()``
-    gives)."""
+class _Named:
+    """Rows named by ``label_field`` (what their ``str()`` gives), in a ``NamedSelect``."""
 
-    iterator = _NamedRows
     widget = NamedSelect
     label_field = "name"
+
+
+class NamedChoiceField(_Named, forms.ModelChoiceField):
+    """A model choice field of named rows."""
+
+    iterator = _NamedRows
 
 
 class _NamedFilterRows(django_filters.fields.ModelChoiceIterator, _NamedRows):
     """django-filter's choices (its "none" choice after the empty one) of named rows."""
 
 
-class _NamedFilterField(django_filters.fields.ModelChoiceField):
+class _NamedFilterField(_Named, django_filters.fields.ModelChoiceField):
     iterator = _NamedFilterRows
-    widget = NamedSelect
-    label_field = "name"
 
 
 class NamedChoiceFilter(django_filters.ModelChoiceFilter):

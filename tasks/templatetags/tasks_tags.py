@@ -64,11 +64,13 @@ def _when(value, other_zone, zone, zone_name: str) -> str:
     # An ISO moment is digits and "-:+.T": nothing to escape.
     shown = f'<time datetime="{local.isoformat()}">{text(moments.short(local))}</time>'
     if other_zone and other_zone != zone_name:
-        return (
-            f'{shown}<span class="other-zone">{text(zoned(value, other_zone))} · '
-            f"{text(other_zone)}</span>"
-        )
+        return shown + _in_other_zone(value, other_zone)
     return shown
+
+
+def _in_other_zone(value, zone_name: str) -> str:
+    """The moment on another clock, after the viewer's: ``12 Mar, 09:00 · Europe/Paris``."""
+    return f'<span class="other-zone">{text(zoned(value, zone_name))} · {text(zone_name)}</span>'
 
 
 _STATUS_BADGE_CLASSES = {
@@ -294,10 +296,7 @@ def event_rows(context, events):
         client = event.client
         when = _when(event.starts_at, event.time_zone, zone, zone_name)
         if client.time_zone != event.time_zone:
-            when += (
-                f'<span class="other-zone">{text(zoned(event.starts_at, client.time_zone))} · '
-                f"{text(client.time_zone)}</span>"
-            )
+            when += _in_other_zone(event.starts_at, client.time_zone)
         rows.append(
             _EVENT_ROW.format(
                 when=when,
