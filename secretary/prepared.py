@@ -20,17 +20,25 @@ instances with their ``select_related`` objects and annotations, or dicts for ``
 - ``prepared_aggregate`` gives ``aggregate()``'s answer, ``prepared_list`` pages for
   Django's ``Paginator``.
 
+On PostgreSQL the statement is also prepared on the connection (``DATABASE_PREPARED_STATEMENTS``,
+on where connections outlive a request): the server plans it for its first few runs, then keeps
+a generic plan when that costs no more, which saves a millisecond or more of planning per read.
+Its values are bound on the server, every integer as a ``bigint``, so one statement serves
+every id.
+
 PostgreSQL only: elsewhere (SQLite, the embedded default) each call builds its queryset.
 """
 
 from __future__ import annotations
 
 import functools
+import re
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
+from django.conf import settings
 from django.core.exceptions import EmptyResultSet
 from django.db import DEFAULT_DB_ALIAS, connections
 from django.db.models import BooleanField, Func, Model, QuerySet
@@ -85,6 +93,48 @@ class OutsideIds(AmongIds):
     negated = True
 
 
+# A count of runs that never comes: only statements run with ``prepare=True`` are prepared.
+_NEVER_UNASKED = 2**31
+
+
+@functools.cache
+def _preparing_cursor_class():
+    """psycopg's cursor that binds values on the server and prepares each statement on its
+    first run (imported on first use: the embedded default never needs it). Integers go as
+    ``bigint`` whatever their size: psycopg would pick the smallest type that holds each value,
+    and each mix of types would be a statement of its own."""
+    import psycopg
+    from psycopg.types.numeric import Int8Dumper
+
+    class PreparingCursor(psycopg.Cursor):
+        def __init__(self, connection, **kwargs):
+            super().__init__(connection, **kwargs)
+            self.adapters.register_dumper(int, Int8Dumper)
+
+        def execute(self, query, params=None, *, prepare=None, binary=None):
+            return super().execute(query, params, prepare=True, binary=binary)
+
+    return PreparingCursor
+
+
+def _cursor(alias: str):
+    """A cursor for a prepared read's SQL: Django's own wrapper (execute wrappers see the read),
+    around one that keeps its statements prepared. Where Django logs each query's SQL (``DEBUG``,
+    a test counting queries) the read runs unprepared: the log reads the SQL psycopg sent, which
+    the run of a prepared statement does not give."""
+    connection = connections[alias]
+    if not settings.DATABASE_PREPARED_STATEMENTS or connection.queries_logged:
+        return connection.cursor()
+    connection.close_if_health_check_failed()
+    connection.ensure_connection()
+    connection.validate_thread_sharing()
+    if connection.connection.prepare_threshold is None:
+        # Django turns psycopg's preparing off; this turns it on for the cursors that ask for
+        # it (client-side binding, the ORM's own, never prepares).
+        connection.connection.prepare_threshold = _NEVER_UNASKED
+    return connection.make_cursor(_preparing_cursor_class()(connection.connection))
+
+
 class StandInIds(list):
     """A list of ids' stand-in: one array parameter, known by identity."""
 
@@ -116,14 +166,12 @@ def _actual(value: Any):
 @dataclass(frozen=True)
 class _Compiled:
     sql: str | None  # None: no row, whatever the values
-    slots: tuple  # per parameter: the name of the value in its place, or ("fixed", value)
+    slots: tuple[str, ...]  # per parameter: the name of the value in its place
     compiler: Any
     values: tuple[str, ...] | None  # a values() read's names; None for model rows
 
     def params(self, values: dict) -> list:
-        return [
-            slot[1] if isinstance(slot, tuple) else _actual(values[slot]) for slot in self.slots
-        ]
+        return [_actual(values[slot]) for slot in self.slots]
 
 
 class PreparedRead:
@@ -170,7 +218,7 @@ class PreparedRead:
             return []
         params = compiled.params(values)
         compiler = compiled.compiler
-        with connections[compiler.using].cursor() as cursor:
+        with _cursor(compiler.using) as cursor:
             cursor.execute(compiled.sql, params)
             rows = list(compiler.results_iter([cursor.fetchall()]))
         if compiled.values is not None:
@@ -226,7 +274,24 @@ class PreparedRead:
         if queryset._iterable_class is ValuesIterable:
             query = queryset.query
             names = (*query.extra_select, *query.values_select, *query.annotation_select)
-        return _Compiled(sql, tuple(slots), compiler, names)
+        sql = _with_constants(sql, slots, connections[queryset.db])
+        return _Compiled(sql, tuple(s for s in slots if not isinstance(s, tuple)), compiler, names)
+
+
+def _with_constants(sql: str, slots: list, connection) -> str:
+    """``sql`` with what is the same on every call (``("fixed", value)`` slots: a status, a
+    bound) written in as literals, as psycopg would quote them, and only the values left as
+    parameters. A plan PostgreSQL keeps for the statement then knows the constants: it can
+    prove a partial index's condition (``status IN ('requested', …)``) from them."""
+    parts = iter(slots)
+    written = []
+    for token in re.split(r"(%%|%s)", sql):
+        if token == "%s":
+            slot = next(parts)
+            if isinstance(slot, tuple):
+                token = connection.ops.compose_sql("%s", [slot[1]]).replace("%", "%%")
+        written.append(token)
+    return "".join(written)
 
 
 def _slot_of(param, stand_ins: dict):
@@ -328,7 +393,7 @@ class PreparedCount(PreparedRead):
         compiled, values = self._compiled_for(arguments)
         if compiled.sql is None:
             return 0
-        with connections[compiled.compiler.using].cursor() as cursor:
+        with _cursor(compiled.compiler.using) as cursor:
             # The read's own compiled SQL, its values as parameters.
             counted = f"SELECT COUNT(*) FROM ({compiled.sql}) AS counted"  # noqa: S608
             cursor.execute(counted, compiled.params(values))

@@ -142,6 +142,14 @@ else:
             },
         }
     }
+# Prepared reads (secretary/prepared.py) keep their statements prepared on the connection, so
+# PostgreSQL plans each a few times and then reuses a plan. Only where connections outlive a
+# request; off behind a pooler in transaction mode that does not carry prepared statements
+# between its clients (PgBouncer before 1.21, or without ``max_prepared_statements``).
+DATABASE_PREPARED_STATEMENTS = bool(DATABASE_URL) and env_bool(
+    "DATABASE_PREPARED_STATEMENTS",
+    default=DATABASES["default"].get("CONN_MAX_AGE", 0) != 0,
+)
 # Row-level security (secretary/rls.py): on PostgreSQL the app switches to this role, which owns
 # no table, on every connection; ``migrate`` and ``flush`` run as the connecting (owner) role.
 DATABASE_APP_ROLE = os.environ.get("DATABASE_APP_ROLE", "")

@@ -163,6 +163,7 @@ def django_db_modify_db_settings(django_db_modify_db_settings_parallel_suffix):
     if not os.environ.get("TEST_VIA_PGBOUNCER"):
         yield
         return
+    from django.conf import settings
     from django.db import connections
 
     from tests.infra import pgbouncer
@@ -178,7 +179,11 @@ def django_db_modify_db_settings(django_db_modify_db_settings_parallel_suffix):
     )
     connections["default"].close()
     settings_dict.update(HOST=bouncer.host, PORT=str(bouncer.port))
+    # As a deployment behind PgBouncer 1.18 in transaction mode must: no prepared statements.
+    prepared_statements = settings.DATABASE_PREPARED_STATEMENTS
+    settings.DATABASE_PREPARED_STATEMENTS = False
     yield bouncer
+    settings.DATABASE_PREPARED_STATEMENTS = prepared_statements
     connections["default"].close()
     pgbouncer.stop(bouncer)
 

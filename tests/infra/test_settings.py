@@ -16,6 +16,7 @@ ENV_NAMES = (
     "DATABASE_URL",
     "REDIS_URL",
     "CONN_MAX_AGE",
+    "DATABASE_PREPARED_STATEMENTS",
     "CELERY_BROKER_URL",
     "CELERY_RESULT_BACKEND",
     "CELERY_BROKER_DIR",
@@ -104,6 +105,19 @@ def test_it_uses_postgres_with_persistent_checked_connections(load_settings):
 def test_it_lets_the_environment_tune_connection_age(load_settings):
     loaded = load_settings(DATABASE_URL="postgres://app@db/secretary", CONN_MAX_AGE="0")
     assert loaded["DATABASES"]["default"]["CONN_MAX_AGE"] == 0
+
+
+def test_prepared_statements_follow_connections_that_outlive_a_request(load_settings):
+    url = "postgres://app@db/secretary"
+    assert load_settings(DATABASE_URL=url)["DATABASE_PREPARED_STATEMENTS"] is True
+    # Behind PgBouncer in transaction mode (CONN_MAX_AGE=0), or where the environment says so
+    assert (
+        load_settings(DATABASE_URL=url, CONN_MAX_AGE="0")["DATABASE_PREPARED_STATEMENTS"] is False
+    )
+    off = load_settings(DATABASE_URL=url, DATABASE_PREPARED_STATEMENTS="0")
+    assert off["DATABASE_PREPARED_STATEMENTS"] is False
+    # The embedded default (SQLite) prepares nothing of its own
+    assert load_settings()["DATABASE_PREPARED_STATEMENTS"] is False
 
 
 def test_it_sends_tasks_to_redis_and_caches_there_when_redis_is_configured(load_settings):

@@ -279,3 +279,45 @@ def test_a_copy_of_a_choice_fields_rows_shares_their_read(world):
     copied = copy.deepcopy(rows)
     assert copied._prepared_read[0] is client_names
     assert [c.name for c in copied.all()] == sorted(c.name for c in clients)
+
+
+def _prepared_on_connection() -> list[str]:
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT statement FROM pg_prepared_statements")
+        return [row[0] for row in cursor.fetchall()]
+
+
+@prepared()
+def _open_of(*, practice):
+    return Task.objects.for_practice(practice).filter(status__in=("todo", "waiting"))
+
+
+@pytest.mark.postgres
+def test_a_read_is_prepared_on_the_connection_with_its_constants_written_in(world, settings):
+    """PostgreSQL can keep one plan per statement only if the statement is the same from one
+    call to the next, and can use a partial index only if its plan knows the constants."""
+    settings.DATABASE_PREPARED_STATEMENTS = True
+    _, practices = world
+    for practice, _clients in practices:
+        rows = _open_of(practice=practice.pk)
+        assert sorted(t.pk for t in rows) == sorted(
+            Task.objects.for_practice(practice)
+            .filter(status__in=("todo", "waiting"))
+            .values_list("pk", flat=True)
+        )
+    statements = [s for s in _prepared_on_connection() if '"tasks_task"."status" IN' in s]
+    # One statement for both practices; the practice a parameter, the statuses written in
+    assert len(statements) == 1
+    assert "IN ('todo', 'waiting')" in statements[0]
+    assert '"tasks_task"."practice_id" = $1' in statements[0]
+
+
+@pytest.mark.postgres
+def test_nothing_is_prepared_where_the_settings_say_so(world, settings):
+    """Behind a pooler in transaction mode a prepared statement may be on another server
+    connection by the next transaction."""
+    settings.DATABASE_PREPARED_STATEMENTS = False
+    _, practices = world
+    practice, _clients = practices[0]
+    assert len(_open_of(practice=practice.pk)) == 6
+    assert not [s for s in _prepared_on_connection() if '"tasks_task"' in s]

@@ -76,8 +76,10 @@ def test_it_leaves_nothing_for_the_next_client_of_a_pooled_connection(world, bou
         assert len(backends) == 1, "the pool should have served everything on one backend"
 
 
-def test_it_serves_two_practices_requests_in_turn_through_pgbouncer(world, bouncer):
-    # Given a client in each practice, and the app's connection going through PgBouncer
+def test_it_serves_two_practices_requests_in_turn_through_pgbouncer(world, bouncer, settings):
+    # Given a client in each practice, and the app's connection going through PgBouncer,
+    # configured as behind a pooler in transaction mode (no prepared statements)
+    settings.DATABASE_PREPARED_STATEMENTS = False
     ClientFactory(practice=world.practice, name="Harbour Only Client")
     ClientFactory(practice=world.other_practice, name="Other Only Client")
     from tests.conftest import client_for
