@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING, Any
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models.lookups import Exact, In
+from django.dispatch import Signal
 from django.utils.translation import gettext_lazy as _
 
 from secretary import choices, rls, scope
@@ -49,6 +50,16 @@ def _model_validation():
         yield
     finally:
         _validating.reset(token)
+
+
+# Sent after a bulk write of tenant rows (a queryset's update or delete, bulk_create,
+# bulk_update), which sends no ``post_save``: ``sender`` the model, ``practice_ids`` the
+# practices whose rows it wrote, or None when it was not scoped to one (any may have changed).
+rows_written = Signal()
+
+
+def _written(model, practice_ids) -> None:
+    rows_written.send(sender=model, practice_ids=practice_ids)
 
 
 class TenantQuerySet(models.QuerySet):
@@ -167,20 +178,29 @@ class TenantQuerySet(models.QuerySet):
     def update(self, **kwargs):
         self._check_scope()
         self._check_update_stays_in_practice(kwargs)
-        return super().update(**kwargs)
+        updated = super().update(**kwargs)
+        _written(self.model, self._written_practices())
+        return updated
+
+    def _written_practices(self) -> set[int] | None:
+        return None if self._scope_practice_id is None else {self._scope_practice_id}
 
     # Bulk writes skip ``save()``, and with it ``check_same_practice``; they check the same rule
     # in one query per foreign key (``ManyToManyField.add/set`` go through ``bulk_create``).
     def bulk_create(self, objs, *args, **kwargs):
         objs = list(objs)
         check_rows_same_practice(self.model, objs)
-        return super().bulk_create(objs, *args, **kwargs)
+        created = super().bulk_create(objs, *args, **kwargs)
+        _written(self.model, {obj.practice_id for obj in objs})
+        return created
 
     def bulk_update(self, objs, fields, *args, **kwargs):
         objs = list(objs)
         check_rows_same_practice(self.model, objs, fields=fields)
         # Like save(), it writes rows already in hand (by primary key): no scope to name.
-        return super(TenantQuerySet, self.unscoped()).bulk_update(objs, fields, *args, **kwargs)
+        updated = super(TenantQuerySet, self.unscoped()).bulk_update(objs, fields, *args, **kwargs)
+        _written(self.model, {obj.practice_id for obj in objs})
+        return updated
 
     def _check_update_stays_in_practice(self, values: dict) -> None:
         for field in _tenant_foreign_keys(self.model):
@@ -207,7 +227,9 @@ class TenantQuerySet(models.QuerySet):
 
     def delete(self):
         self._check_scope()
-        return super().delete()
+        deleted = super().delete()
+        _written(self.model, self._written_practices())
+        return deleted
 
 
 class TenantManager(models.Manager.from_queryset(TenantQuerySet)):

@@ -19,7 +19,7 @@ from django.utils.translation import gettext_lazy as _
 from secretary import limits
 from secretary.limits import text_field, validate_date_in_range
 from secretary.models import hash_secret, validate_time_zone
-from secretary.tenancy import TenantModel
+from secretary.tenancy import TenantModel, rows_written
 from tasks.recurrence import WEEKDAY_NAMES, Frequency, Rule
 
 
@@ -302,6 +302,13 @@ class Task(TenantModel):
                 condition=Q(status__in=OPEN_STATUSES),
             ),
         ]
+
+    def delete(self, *args, **kwargs):
+        # A receiver of post_delete would stop the fast deletes of a practice's tasks (each
+        # row loaded to be signalled); a task deleted on its own says so here.
+        deleted = super().delete(*args, **kwargs)
+        rows_written.send(sender=Task, practice_ids={self.practice_id})
+        return deleted
 
     def __str__(self) -> str:
         return self.title
