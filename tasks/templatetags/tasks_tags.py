@@ -224,6 +224,43 @@ def task_lines(context, tasks):
     return joined(lines)
 
 
+_DAY_EVENT_LINE = (
+    '<li><strong>{starts}–{ends}</strong> <a href="{url}">{title}</a> '
+    '<span class="muted small">· {client}{secretary}</span>\n        {other_zone}</li>'
+)
+
+
+@register.simple_tag(takes_context=True)
+def day_event_lines(context, events):
+    """The ``<li>`` of each of the day's events on the dashboard: its hours on the viewer's
+    clock, and its start on the event's own when that is another; who covers it, when the
+    dashboard shows the whole practice."""
+    zone, zone_name = timezone.get_current_timezone(), timezone.get_current_timezone_name()
+    practice_wide = context.get("practice_wide")
+    lines = []
+    for event in events:
+        secretary = ""
+        if practice_wide and event.secretary:
+            user = event.secretary.user
+            secretary = f" · {text(user.full_name or user.email)}"
+        other_zone = ""
+        if event.time_zone != zone_name:
+            start = text(zoned(event.starts_at, event.time_zone, "H:i T"))
+            other_zone = f'<span class="other-zone">{start} · {text(event.time_zone)}</span>'
+        lines.append(
+            _DAY_EVENT_LINE.format(
+                starts=timezone.localtime(event.starts_at, zone).strftime("%H:%M"),
+                ends=timezone.localtime(event.ends_at, zone).strftime("%H:%M"),
+                url=text(row_url(context, "event_edit", event.pk)),
+                title=text(event.title),
+                client=text(event.client.name),
+                secretary=secretary,
+                other_zone=other_zone,
+            )
+        )
+    return joined(lines)
+
+
 _CALL_ROW = (
     '<tr><td><a href="{url}">{received}</a></td>{client}<td>{caller}{company}{urgent}</td>'
     "<td>{reason}</td><td>{message}</td><td>{follow_up}</td></tr>"

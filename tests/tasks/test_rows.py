@@ -227,6 +227,35 @@ def test_it_writes_the_calendar_list_as_the_template_did(world, events, viewer_z
         assert seen in old
 
 
+# The loop of tasks/dashboard.html's "Today" before ``day_event_lines``.
+OLD_DAY_EVENT_LINES = """{% load tz tasks_tags %}{% get_current_timezone as viewer_zone %}{% for event in events %}<li><strong>{{ event.starts_at|time:"H:i" }}–{{ event.ends_at|time:"H:i" }}</strong> <a href="{% url 'event_edit' practice.slug event.pk %}">{{ event.title }}</a> <span class="muted small">· {{ event.client.name }}{% if practice_wide and event.secretary %} · {{ event.secretary.user.full_name|default:event.secretary.user.email }}{% endif %}</span>
+        {% if event.time_zone != viewer_zone %}<span class="other-zone">{% zoned event.starts_at event.time_zone "H:i T" %} · {{ event.time_zone }}</span>{% endif %}</li>{% endfor %}"""
+
+
+@pytest.mark.parametrize("practice_wide", [False, True])
+@pytest.mark.parametrize("viewer_zone", [*VIEWER_ZONES, "UTC"])
+def test_it_writes_the_days_events_as_the_dashboard_did(world, events, viewer_zone, practice_wide):
+    # Given events in many zones, covered by a member with a name, one without, or nobody
+    named, unnamed = world.secretary, world.owner
+    named.user.full_name = 'Ann "<b>" & Co'
+    named.user.save(update_fields=["full_name"])
+    unnamed.user.full_name = ""
+    unnamed.user.save(update_fields=["full_name"])
+    for number, event in enumerate(events):
+        event.secretary = (named, unnamed, None)[number % 3]
+    context = {"practice": world.practice, "events": events, "practice_wide": practice_wide}
+    with timezone.override(viewer_zone):
+        # When the old loop and the tag render them
+        old = render(OLD_DAY_EVENT_LINES, **context)
+        new = render("{% load tasks_tags %}{% day_event_lines events %}", **context)
+    # Then the markup is the same, byte for byte
+    assert new == old
+    assert old.count("<li>") == len(events)
+    assert "other-zone" in old and "Call &lt;0&gt; &amp; O&#x27;Brien" in old
+    assert ("Ann &quot;&lt;b&gt;&quot; &amp; Co" in old) is practice_wide
+    assert (unnamed.user.email in old) is practice_wide
+
+
 def test_it_writes_the_empty_calendar_list_as_the_template_did(world):
     context = {"practice": world.practice, "events": []}
     new = render("{% load tasks_tags %}{% event_rows events %}", **context)
