@@ -44,6 +44,7 @@ from tasks.serializers import (
     TimeEntrySerializer,
     TimerStartSerializer,
     TransitionSerializer,
+    task_representations,
 )
 from tasks.transcription import api as transcription_api
 from tasks.views.common import _serve
@@ -148,6 +149,15 @@ class TaskList(IdempotentCreateMixin, ContactMixin, generics.ListCreateAPIView):
 
     def get_serializer_class(self):
         return ClientTaskSerializer if self.is_contact else TaskSerializer
+
+    def list(self, request, *args, **kwargs):
+        if self.is_contact:
+            return super().list(request, *args, **kwargs)
+        # Staff's page of tasks, as TaskSerializer gives it, written without DRF's fields.
+        page = self.paginate_queryset(self.filter_queryset(self.get_queryset()))
+        if page is None:  # not paged (no pagination class): DRF's own answer
+            return super().list(request, *args, **kwargs)
+        return self.get_paginated_response(task_representations(page))
 
     def perform_create(self, serializer):
         data = serializer.validated_data

@@ -9,6 +9,7 @@ from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from clients.models import Client, ServiceCategory
+from secretary.api_fields import ApiDateTimeField
 from secretary.limits import MAX_ID, in_zone, validate_date_in_range
 from secretary.models import Membership
 from tasks.events import EVENT_FIELDS_FOR_STAFF, MAX_ATTENDEES, event_fields
@@ -119,6 +120,55 @@ class TaskSerializer(serializers.ModelSerializer):
             "updated_at",
             "completed_at",
         ]
+
+
+# The field every model date-time of the API is shown through (``SecretaryConfig.ready``).
+_MOMENT = ApiDateTimeField()
+
+
+def task_representations(tasks) -> list[dict]:
+    """``TaskSerializer(tasks, many=True).data`` for a page of tasks (with their client and
+    checklist at hand), written directly: DRF's fields cost about 0.1 ms a task, a sixth of the
+    API's task list. Moments go through the serializer's own field, so they read the same.
+    ``tests/tasks/test_api_rows.py`` compares the two."""
+
+    def at(value):
+        return None if value is None else _MOMENT.to_representation(value)
+
+    return [
+        {
+            "id": task.pk,
+            "client": task.client_id,
+            "client_time_zone": task.client.time_zone,
+            "source": task.source,
+            "title": task.title,
+            "description": task.description,
+            "category": task.category_id,
+            "status": task.status,
+            "priority": task.priority,
+            "assignee": task.assignee_id,
+            "due_at": at(task.due_at),
+            "wanted_by": None if task.wanted_by is None else task.wanted_by.isoformat(),
+            "client_visible": task.client_visible,
+            "sla_due_at": at(task.sla_due_at),
+            "sla_state": task.sla_state,
+            "responded_at": at(task.responded_at),
+            "created_at": at(task.created_at),
+            "updated_at": at(task.updated_at),
+            "completed_at": at(task.completed_at),
+            "checklist": [
+                {
+                    "id": item.pk,
+                    "text": item.text,
+                    "position": item.position,
+                    "done": item.done_at is not None,
+                    "done_at": at(item.done_at),
+                }
+                for item in task.checklist.all()
+            ],
+        }
+        for task in tasks
+    ]
 
 
 class ClientTaskSerializer(serializers.ModelSerializer):
