@@ -469,6 +469,12 @@ class EventKind(models.TextChoices):
     OTHER = "other", _("Other")
 
 
+# An event's length (its end less its start).
+EVENT_LENGTH = models.ExpressionWrapper(
+    F("ends_at") - F("starts_at"), output_field=models.DurationField()
+)
+
+
 class CalendarEvent(TenantModel):
     client = models.ForeignKey(
         "clients.Client", on_delete=models.RESTRICT, related_name="+", verbose_name=_("client")
@@ -510,6 +516,9 @@ class CalendarEvent(TenantModel):
         indexes = [
             models.Index(fields=["practice", "starts_at"], name="event_start_idx"),
             models.Index(fields=["practice", "client", "starts_at"], name="event_client_idx"),
+            # The practice's longest event, in one step: how long before a day an event
+            # that reaches into it may start (``selectors.events_for``).
+            models.Index(F("practice"), EVENT_LENGTH, name="event_length_idx"),
         ]
 
     def __str__(self) -> str:

@@ -7,7 +7,19 @@ from datetime import datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
 from django.db import connections
-from django.db.models import Count, F, OuterRef, Q, QuerySet, Subquery, Sum
+from django.db.models import (
+    Count,
+    DateTimeField,
+    ExpressionWrapper,
+    F,
+    OuterRef,
+    Q,
+    QuerySet,
+    Subquery,
+    Sum,
+    Value,
+)
+from django.db.models.functions import Greatest
 from django.http import Http404
 from django.utils import timezone
 
@@ -18,6 +30,7 @@ from secretary.models import ActivityEvent, Membership, Practice
 from secretary.prepared import AmongIds, prepared, prepared_list
 from secretary.versions import PracticeVersions
 from tasks.models import (
+    EVENT_LENGTH,
     OPEN_STATUSES,
     Attachment,
     CalendarEvent,
@@ -286,7 +299,7 @@ def events_for(
     events = (
         CalendarEvent.objects.for_practice(practice)
         .select_related("client", "task", "secretary__user")
-        .filter(starts_at__gte=EARLIEST_MOMENT, ends_at__lte=LATEST_MOMENT)
+        .filter(starts_at__gte=_earliest_start(practice, since), ends_at__lte=LATEST_MOMENT)
     )
     if client is not None:
         events = events.filter(client=client)
@@ -303,6 +316,33 @@ def events_for(
     if until is not None:
         events = events.filter(starts_at__lt=until)
     return events.order_by("starts_at", "pk")
+
+
+def _earliest_start(practice, since: datetime | None):
+    """The earliest start of an event the lists show: the first moment dates may take, or, for
+    events that still run at ``since``, the practice's longest event before it (one bound, so
+    PostgreSQL reads the index of starts from there, where ``ends_at >= since`` alone had it
+    read every earlier event)."""
+    if since is None:
+        return EARLIEST_MOMENT
+    return Greatest(
+        Value(EARLIEST_MOMENT, output_field=DateTimeField()),
+        ExpressionWrapper(
+            Value(since, output_field=DateTimeField()) - _longest_event(practice),
+            output_field=DateTimeField(),
+        ),
+    )
+
+
+def _longest_event(practice) -> Subquery:
+    """The length of the practice's longest event, read from ``event_length_idx`` (none when
+    it has no event: then nothing is "since" anything)."""
+    return Subquery(
+        CalendarEvent.objects.for_practice(practice)
+        .annotate(length=EVENT_LENGTH)
+        .order_by("-length")
+        .values("length")[:1]
+    )
 
 
 def feeds_for(
