@@ -147,21 +147,23 @@ class TasksConfig(AppConfig):
         inbound_setup.ready()
 
         self._renew_cached_gaps()
-        self._renew_kept_figures()
+        self._renew_kept_dashboards()
 
-    def _renew_kept_figures(self) -> None:
-        """Every write of tasks renews the practice's dashboard figures (``task_written``):
-        a save, a bulk write, a task's ``delete()``. (A client with tasks cannot be deleted;
-        a practice's deletion takes its figures with it.)"""
+    def _renew_kept_dashboards(self) -> None:
+        """Every write of tasks or clients renews the practice's kept dashboard figures and
+        lists (``task_written``): a save, a bulk write, a task's ``delete()``. (A client with
+        tasks cannot be deleted; a practice's deletion takes its dashboards with it.)"""
         from django.db.models.signals import post_save
 
+        from clients.models import Client
         from secretary.tenancy import rows_written
         from tasks import signals
         from tasks.models import Task
 
-        uid = "tasks.figures"
-        post_save.connect(signals.task_written, sender=Task, dispatch_uid=f"{uid}.save")
-        rows_written.connect(signals.task_written, sender=Task, dispatch_uid=f"{uid}.bulk")
+        for model in (Task, Client):
+            uid = f"tasks.dashboard.{model._meta.label_lower}"
+            post_save.connect(signals.task_written, sender=model, dispatch_uid=f"{uid}.save")
+            rows_written.connect(signals.task_written, sender=model, dispatch_uid=f"{uid}.bulk")
 
     def _renew_cached_gaps(self) -> None:
         """Every row the cached gaps read renews the practice's version when it changes

@@ -397,43 +397,22 @@ def _open_figures(*, practice: int, now, practice_wide: bool, membership=None, c
     )
 
 
-# The figures count every open task of a member, or of the practice (16,000 rows take 7 ms):
-# each is kept a minute, under a version that every write of the practice's tasks renews once
-# it commits (``tasks.signals.task_written``). Within that minute, "overdue" and "response
-# late" may not yet count a task whose deadline just passed; the dashboard's lists show it.
-FIGURES_TIMEOUT = 60
-ANY_PRACTICE = "any"  # the version a write not scoped to one practice renews
-figure_versions = PracticeVersions("tasks:figures", shared=(ANY_PRACTICE,))
-
-
 def open_counts(*, practice: Practice, membership: Membership, client_ids: list[int], now) -> dict:
     """The dashboard's figures over the member's open tasks (``_open_figures``)."""
-    ids = ",".join(str(pk) for pk in sorted(client_ids))
-    clients = hashlib.blake2b(ids.encode(), digest_size=12).hexdigest()
-    return figure_versions.kept(
-        practice.pk,
-        f"member:{membership.pk}:{clients}",
-        lambda: _added(
-            _open_figures(
-                practice=practice.pk,
-                membership=membership.pk,
-                client_ids=client_ids,
-                now=now,
-                practice_wide=False,
-            )
-        ),
-        FIGURES_TIMEOUT,
+    return _added(
+        _open_figures(
+            practice=practice.pk,
+            membership=membership.pk,
+            client_ids=client_ids,
+            now=now,
+            practice_wide=False,
+        )
     )
 
 
 def practice_open_counts(*, practice: Practice, now) -> dict:
     """The dashboard's figures over every open task of the practice, in one aggregate."""
-    return figure_versions.kept(
-        practice.pk,
-        "practice",
-        lambda: _added(_open_figures(practice=practice.pk, now=now, practice_wide=True)),
-        FIGURES_TIMEOUT,
-    )
+    return _added(_open_figures(practice=practice.pk, now=now, practice_wide=True))
 
 
 def _added(rows: list[dict]) -> dict:
@@ -516,31 +495,23 @@ def _practice_lines(*, practice: int, which: str, limit: int, now=None):
     return _by_urgency(_open_lines(practice, which, now))[:limit]
 
 
-def dashboard(
-    *, practice: Practice, membership: Membership, practice_wide: bool = False, limit: int = 15
+# The dashboard's figures count every open task of a member or of the practice (16,000 rows
+# take 7 ms), and its four lists read up to 60 tasks: both are kept a minute, under a version
+# that every write of the practice's tasks, and of its clients, renews once it commits
+# (``tasks.signals.task_written``). Within that minute a task whose deadline has just passed
+# may not yet be counted "overdue" nor listed as late; every row shows its times and SLA state
+# as they are when the page is drawn.
+KEPT_FOR = 60
+ANY_PRACTICE = "any"  # the version a write not scoped to one practice renews
+dashboard_versions = PracticeVersions("tasks:dashboard", shared=(ANY_PRACTICE,))
+
+
+def _kept_tasks(
+    *, practice: Practice, membership: Membership, practice_wide: bool, client_ids, limit: int
 ) -> dict:
-    """Everything the dashboard shows, in a fixed number of queries.
-
-    For one member: the requests, late and waiting tasks of the clients they serve, their
-    own open tasks, their events today and the hours of their clients. ``practice_wide`` (what
-    owners and admins see first) puts every client's requests, late and waiting tasks,
-    figures, events and hours there instead; "My open tasks" stays the member's own.
-
-    Its lists stop after ``limit`` rows read in urgency order and its figures are counted from
-    an index (``_member_lines``, ``_open_figures``): nothing sorts or counts the member's open
-    tasks in Python, nor every open task of the practice. Those reads are compiled once per
-    process (``secretary.prepared``).
-    """
-    from clients.usage import usage_for_clients
-
+    """The dashboard's figures and task lists, from the cache while nothing they read changed
+    (``dashboard_versions``)."""
     now = timezone.now()
-    if practice_wide:
-        my_clients = _dashboard_clients(practice=practice.pk, practice_wide=True)
-    else:
-        my_clients = _dashboard_clients(
-            practice=practice.pk, member=membership.pk, practice_wide=False
-        )
-    client_ids = [client.pk for client in my_clients]
 
     def mine(which: str) -> list[Task]:
         return _member_lines(
@@ -558,23 +529,68 @@ def dashboard(
         timed = {"now": now} if which == "late" else {}
         return _practice_lines(practice=practice.pk, which=which, limit=limit, **timed)
 
+    def read() -> dict:
+        return {
+            "counts": (
+                practice_open_counts(practice=practice, now=now)
+                if practice_wide
+                else open_counts(
+                    practice=practice, membership=membership, client_ids=client_ids, now=now
+                )
+            ),
+            "requests": shown("requests"),
+            "open_tasks": mine("open"),
+            "late": shown("late"),
+            "waiting": shown("waiting"),
+        }
+
+    ids = ",".join(str(pk) for pk in sorted(client_ids))
+    clients = hashlib.blake2b(ids.encode(), digest_size=12).hexdigest()
+    scope = "practice" if practice_wide else "member"
+    name = f"{scope}:{membership.pk}:{clients}:{limit}"
+    return dashboard_versions.kept(practice.pk, name, read, KEPT_FOR)
+
+
+def dashboard(
+    *, practice: Practice, membership: Membership, practice_wide: bool = False, limit: int = 15
+) -> dict:
+    """Everything the dashboard shows, in a fixed number of queries.
+
+    For one member: the requests, late and waiting tasks of the clients they serve, their
+    own open tasks, their events today and the hours of their clients. ``practice_wide`` (what
+    owners and admins see first) puts every client's requests, late and waiting tasks,
+    figures, events and hours there instead; "My open tasks" stays the member's own.
+
+    Its lists stop after ``limit`` rows read in urgency order and its figures are counted from
+    an index (``_member_lines``, ``_open_figures``): nothing sorts or counts the member's open
+    tasks in Python, nor every open task of the practice. Those reads are compiled once per
+    process (``secretary.prepared``), and their rows kept a minute (``_kept_tasks``).
+    """
+    from clients.usage import usage_for_clients
+
+    now = timezone.now()
+    if practice_wide:
+        my_clients = _dashboard_clients(practice=practice.pk, practice_wide=True)
+    else:
+        my_clients = _dashboard_clients(
+            practice=practice.pk, member=membership.pk, practice_wide=False
+        )
+    client_ids = [client.pk for client in my_clients]
     zone = ZoneInfo(membership.user.time_zone or "UTC")
     today = now.astimezone(zone).date()
     day_start = datetime.combine(today, time(0), tzinfo=zone)
     clients = my_clients[:30]
     usage = usage_for_clients(practice=practice, clients=clients) if clients else {}
-    counts = (
-        practice_open_counts(practice=practice, now=now)
-        if practice_wide
-        else open_counts(practice=practice, membership=membership, client_ids=client_ids, now=now)
+    kept = _kept_tasks(
+        practice=practice,
+        membership=membership,
+        practice_wide=practice_wide,
+        client_ids=client_ids,
+        limit=limit,
     )
     return {
         "practice_wide": practice_wide,
-        "counts": counts,
-        "requests": shown("requests"),
-        "open_tasks": mine("open"),
-        "late": shown("late"),
-        "waiting": shown("waiting"),
+        **kept,
         "events": _day_events(
             practice=practice.pk,
             client_ids=None if practice_wide else client_ids,

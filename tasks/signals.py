@@ -47,15 +47,15 @@ def revoke_feeds_of_removed_member(sender, membership, actor=None, request=None,
 
 
 def task_written(sender, instance=None, practice_ids=(), **kwargs):
-    """Receiver of a task's ``post_save`` and of a bulk write of tasks
+    """Receiver of a task's or a client's ``post_save`` and of a bulk write of either
     (``secretary.tenancy.rows_written``, which ``Task.delete`` sends too): the practice's
-    dashboard figures are counted again."""
-    from tasks.selectors import ANY_PRACTICE, figure_versions
+    dashboard figures and task lists are read again."""
+    from tasks.selectors import ANY_PRACTICE, dashboard_versions
 
     if instance is not None:
-        figure_versions.bump(instance.practice_id)
+        dashboard_versions.bump(instance.practice_id)
     elif practice_ids is None:
-        figure_versions.bump(ANY_PRACTICE)
+        dashboard_versions.bump(ANY_PRACTICE)
     else:
         for practice_id in practice_ids:
-            figure_versions.bump(practice_id)
+            dashboard_versions.bump(practice_id)

@@ -1,12 +1,13 @@
-"""The dashboard's figures are kept a minute under a version every write of the practice's
-tasks renews once it commits: a kept figure is never one a committed write made stale."""
+"""The dashboard's figures and task lists are kept a minute under a version every write of the
+practice's tasks and clients renews once it commits: nothing kept is ever what a committed
+write made stale."""
 
 import pytest
 from django.db import connection
 from django.urls import reverse
 
 from tasks.models import Status, Task
-from tasks.selectors import figure_versions
+from tasks.selectors import dashboard_versions
 from tests.tasks.factories import ClientFactory, TaskFactory
 
 pytestmark = pytest.mark.django_db
@@ -15,14 +16,22 @@ pytestmark = pytest.mark.django_db
 def settle():
     """What the commit of the data written so far would do for the figures (the test's own
     transaction never commits): the practice's new version, nothing pending."""
-    for callback in list(getattr(connection, figure_versions.pending_attribute, {}).values()):
+    for callback in list(getattr(connection, dashboard_versions.pending_attribute, {}).values()):
         callback()
 
 
-def figures(client, world, **query):
+def dashboard(client, world, **query):
     page = client.get(reverse("dashboard", args=[world.practice.slug]), query)
     assert page.status_code == 200
-    return page.context["counts"]
+    return page
+
+
+def figures(client, world, **query):
+    return dashboard(client, world, **query).context["counts"]
+
+
+def requests_listed(client, world, **query) -> list[str]:
+    return [task.title for task in dashboard(client, world, **query).context["requests"]]
 
 
 def unnoticed(task, **values):
@@ -63,12 +72,34 @@ def test_a_figure_is_kept_until_a_task_of_the_practice_changes(
     assert (after["open"], after["requested"]) == (before["open"] - 1, before["requested"] - 1)
 
 
+@pytest.mark.parametrize("scope", ["mine", "all"])
+def test_a_list_is_kept_until_a_task_or_client_of_the_practice_changes(
+    world, desk, kept, secretary_client, scope
+):
+    title = kept[0].title
+    assert requests_listed(secretary_client, world, scope=scope) == [title]
+    # Kept while nobody is told of a change
+    unnoticed(kept[0], title="Renamed unnoticed")
+    assert requests_listed(secretary_client, world, scope=scope) == [title]
+    # A save of the task's client (its name is on every line) renews the lists
+    desk.client.name = "Northwind Legal LLP"
+    desk.client.save(update_fields=["name"])
+    settle()
+    page = dashboard(secretary_client, world, scope=scope)
+    assert [task.title for task in page.context["requests"]] == ["Renamed unnoticed"]
+    assert "Northwind Legal LLP" in page.content.decode()
+
+
 def test_a_write_not_yet_committed_is_counted_by_its_own_transaction(
     world, desk, kept, secretary_client
 ):
-    TaskFactory(practice=world.practice, client=desk.client, status=Status.WAITING)
-    counts = figures(secretary_client, world)
+    TaskFactory(
+        practice=world.practice, client=desk.client, status=Status.WAITING, title="Just now"
+    )
+    page = dashboard(secretary_client, world)
+    counts = page.context["counts"]
     assert (counts["open"], counts["waiting"]) == (3, 1)
+    assert [task.title for task in page.context["waiting"]] == ["Just now"]
 
 
 def _bulk_update(world, tasks):
