@@ -104,6 +104,8 @@ def pages_for(seeded: Seeded) -> list[Page]:
     pages = [
         Page("baseline", app + "bench/baseline/"),
         Page("dashboard", app),
+        # As its first visit after a write of the practice's tasks: nothing kept.
+        Page("dashboard afresh", app + "bench/dashboard-afresh/"),
         Page("task list", app + "tasks/"),
         Page("client list", app + "clients/"),
         Page("client page", f"{app}clients/{seeded.client_id}/"),

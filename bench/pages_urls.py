@@ -4,6 +4,7 @@ as every staff page; then every route of the product."""
 
 from __future__ import annotations
 
+import inspect
 import os
 import time
 
@@ -15,6 +16,8 @@ from django.urls import path
 from secretary import urls as product_urls
 from secretary.access import staff_view
 from tasks.models import Status, Task
+from tasks.selectors import dashboard_versions
+from tasks.views.work import dashboard
 
 # Where the worker writes a profile of each request (``BENCH_PROFILE_DIR``): off by default.
 PROFILE_DIR = os.environ.get("BENCH_PROFILE_DIR")
@@ -37,6 +40,14 @@ def baseline(request):
         .order_by("due_at")[:50]
     )
     return HttpResponse(BASELINE.render({"tasks": tasks}, request))
+
+
+@staff_view
+def dashboard_afresh(request):
+    """The dashboard as its first visit after a write of the practice's tasks draws it: its
+    figures and task lists read afresh, not kept (``tasks.selectors.dashboard_versions``)."""
+    with dashboard_versions.afresh():
+        return inspect.unwrap(dashboard)(request)
 
 
 def _profiled(get_response, request):
@@ -84,6 +95,11 @@ class QueryCountMiddleware:
 
 urlpatterns = [
     path("app/<slug:practice_slug>/bench/baseline/", baseline, name="bench_baseline"),
+    path(
+        "app/<slug:practice_slug>/bench/dashboard-afresh/",
+        dashboard_afresh,
+        name="bench_dashboard_afresh",
+    ),
     *product_urls.urlpatterns,
 ]
 handler404 = product_urls.handler404

@@ -15,8 +15,10 @@ practice's (a user's time zone) renews them all through one key.
 
 from __future__ import annotations
 
+import contextlib
+import contextvars
 import uuid
-from collections.abc import Callable, Hashable
+from collections.abc import Callable, Hashable, Iterator
 from typing import Any
 
 from django.core.cache import cache
@@ -33,6 +35,17 @@ class PracticeVersions:
         self.pending_attribute = f"_pending_versions_{name}"
         # Versions this process could not renew while Redis was down.
         self._owed: set[Hashable] = set()
+        self._afresh = contextvars.ContextVar(f"{name}:afresh", default=False)
+
+    @contextlib.contextmanager
+    def afresh(self) -> Iterator[None]:
+        """Within it, values are computed and not stored, as for a transaction that changed
+        what they read (the bench measures a page so, as its first visit after a write)."""
+        token = self._afresh.set(True)
+        try:
+            yield
+        finally:
+            self._afresh.reset(token)
 
     def _version_key(self, part: Hashable) -> str:
         return f"{self.name}:version:{part}"
@@ -55,7 +68,7 @@ class PracticeVersions:
         holds it (``name`` says what, besides the version), for at most ``timeout`` seconds.
         Computed afresh, and not stored, while this transaction changed what it depends on or
         Redis does not answer."""
-        if self.pending(practice_id) or not self.usable():
+        if self._afresh.get() or self.pending(practice_id) or not self.usable():
             return compute()
         key = f"{self.name}:{practice_id}:{self.version(practice_id)}:{name}"
         value = cache.get(key)

@@ -12,6 +12,7 @@ from tests.bench_runs import assert_rows_reported, postgres_env, run_script, sql
 PAGES = [
     "baseline",
     "dashboard",
+    "dashboard afresh",
     "task list",
     "client list",
     "client page",
