@@ -479,14 +479,31 @@ def _dashboard_clients(*, practice: int, practice_wide: bool, member=None):
 @prepared(shape=("limit",))
 def _day_events(*, practice: int, since, until, limit: int, member=None, client_ids=None):
     """The day's events: the practice's, or the member's and the unassigned ones of their
-    clients (``client_ids``)."""
-    events = events_for(practice=practice, since=since, until=until)
+    clients (``client_ids``); with what the dashboard's lines show (``day_event_lines``)."""
+    events = (
+        events_for(practice=practice, since=since, until=until)
+        .select_related(None)
+        .select_related("client", "secretary__user")
+        .only(*_DAY_EVENT_FIELDS)
+    )
     if member is not None:
         events = events.filter(
             Q(secretary=member)
             | (Q(secretary__isnull=True) & Q(AmongIds(F("client_id"), client_ids)))
         )
     return events[:limit]
+
+
+_DAY_EVENT_FIELDS = (
+    "practice",
+    "title",
+    "starts_at",
+    "ends_at",
+    "time_zone",
+    "client__name",
+    "secretary__user__full_name",
+    "secretary__user__email",
+)
 
 
 @prepared(shape=("which", "limit"))

@@ -29,6 +29,7 @@ from billing.models import (
 from billing.models.ledger import ZERO
 from clients.models import Client
 from secretary.limits import parse_id
+from secretary.prepared import prepared_list
 
 
 def _get(rows: QuerySet, object_id):
@@ -272,3 +273,10 @@ def journal_entries(
         )
     totals = lines.order_by().values("entry").annotate(total=Sum("debit")).values("total")
     return entries.annotate(total=Coalesce(Subquery(totals), ZERO)).order_by("-date", "-id")
+
+
+@prepared_list()
+def journal_as_opened(*, practice: int, book: int):
+    """The journal as it opens (no filter chosen): ``journal_entries`` of the book, paged as a
+    prepared list."""
+    return journal_entries(practice=practice, book=Book(pk=book, practice_id=practice))

@@ -64,16 +64,20 @@ def journal_list(request, book_id: int):
     }
     form = JournalFilterForm(request.GET or None, accounts=accounts)
     filters = form.cleaned_data if form.is_bound and form.is_valid() else {}
-    entries = selectors.journal_entries(
-        practice=request.practice,
-        book=book,
-        date_from=filters.get("date_from"),
-        date_to=filters.get("date_to"),
-        account=filters.get("account"),
-        source=filters.get("source") or "",
-        status=filters.get("status") or "",
-        text=(filters.get("q") or "").strip(),
-    )
+    if set(request.GET) <= {"page"}:
+        # The journal as it opens, no filter chosen: read as prepared.
+        entries = selectors.journal_as_opened(practice=request.practice.pk, book=book.pk)
+    else:
+        entries = selectors.journal_entries(
+            practice=request.practice,
+            book=book,
+            date_from=filters.get("date_from"),
+            date_to=filters.get("date_to"),
+            account=filters.get("account"),
+            source=filters.get("source") or "",
+            status=filters.get("status") or "",
+            text=(filters.get("q") or "").strip(),
+        )
     page = Paginator(entries, PAGE_SIZE).get_page(request.GET.get("page"))
     query = request.GET.copy()
     query.pop("page", None)

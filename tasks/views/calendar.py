@@ -30,15 +30,31 @@ from tasks.models import (
 from tasks.views.common import _feed_url
 
 LIST_EVENTS = 100
+LIST_FIELDS = (
+    "practice",
+    "title",
+    "kind",
+    "cancelled",
+    "starts_at",
+    "ends_at",
+    "time_zone",
+    "location",
+    "video_link",
+    "dial_in",
+    "client__name",
+    "client__time_zone",
+)
 # A month of a busy practice: past this the grid says so and the list view narrows.
 GRID_EVENTS = 600
 
 
 @prepared()
 def _upcoming(*, practice: int, since, member=None):
-    """The calendar's list: events from a day ago on, the practice's or the member's."""
+    """The calendar's list: events from a day ago on, the practice's or the member's, with
+    what its rows show (``event_rows``): no task, no member, no notes."""
     membership = None if member is None else Membership(pk=member, practice_id=practice)
-    return selectors.events_for(practice=practice, since=since, membership=membership)[:LIST_EVENTS]
+    events = selectors.events_for(practice=practice, since=since, membership=membership)
+    return events.select_related(None).select_related("client").only(*LIST_FIELDS)[:LIST_EVENTS]
 
 
 @prepared()
@@ -121,9 +137,10 @@ def _calendar_view(request, scope: str) -> dict:
     build = calendar_grid.week_grid if view == "week" else calendar_grid.month_grid
     grid = build(anchor, today=today, zone=zone)
     events = list(
-        selectors.events_for(
-            practice=practice, since=grid.since, until=grid.until, membership=mine
-        )[: GRID_EVENTS + 1]
+        selectors.events_for(practice=practice, since=grid.since, until=grid.until, membership=mine)
+        .select_related(None)
+        .select_related("client")
+        .only(*LIST_FIELDS)[: GRID_EVENTS + 1]
     )
     context["truncated"] = len(events) > GRID_EVENTS
     context["grid_empty"] = not events
