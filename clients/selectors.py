@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from django.db.models import Prefetch, Q, QuerySet, prefetch_related_objects
+from django.db.models import F, Prefetch, Q, QuerySet, prefetch_related_objects
 from django.http import Http404
 from django.utils import timezone
 
@@ -20,7 +20,7 @@ from clients.models import (
     ServicePlan,
 )
 from secretary.models import Membership, Practice, Role
-from secretary.prepared import prepared
+from secretary.prepared import AmongIds, prepared
 
 
 def client_get(*, practice: Practice, client_id) -> Client:
@@ -191,11 +191,17 @@ def contact_for_membership(*, membership: Membership) -> Contact | None:
     """The contact a client-contact membership represents (None for staff or unlinked)."""
     if membership is None or not membership.is_client:
         return None
+    found = _contact_of(practice=membership.practice_id, membership=membership.pk)
+    return found[0] if found else None
+
+
+@prepared()
+def _contact_of(*, practice: int, membership: int):
+    # One contact at most: the link is one to one.
     return (
-        Contact.objects.for_practice(membership.practice_id)
+        Contact.objects.for_practice(practice)
         .select_related("client")
         .filter(membership=membership)
-        .first()
     )
 
 
@@ -212,10 +218,15 @@ def engagement_active(*, practice: Practice, client: Client) -> Engagement | Non
 
 def engagements_active(*, practice: Practice, client_ids: list[int]) -> dict[int, Engagement]:
     """Active engagements of several clients in one query."""
-    rows = Engagement.objects.for_practice(practice).filter(
-        client_id__in=client_ids, status=EngagementStatus.ACTIVE
-    )
+    rows = _active_of(practice=practice.pk, client_ids=list(client_ids))
     return {row.client_id: row for row in rows}
+
+
+@prepared()
+def _active_of(*, practice: int, client_ids: list[int]):
+    return Engagement.objects.for_practice(practice).filter(
+        AmongIds(F("client_id"), client_ids), status=EngagementStatus.ACTIVE
+    )
 
 
 def _windows_prefetch(practice) -> Prefetch:

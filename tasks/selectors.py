@@ -621,8 +621,11 @@ def dashboard(
 
 
 def proposed_engagements(*, practice: Practice, client: Client) -> list[Engagement]:
-    return list(
-        Engagement.objects.for_practice(practice).filter(
-            client=client, status=EngagementStatus.PROPOSED
-        )
+    return _proposed_of(practice=practice.pk, client=client.pk)
+
+
+@prepared()
+def _proposed_of(*, practice: int, client: int):
+    return Engagement.objects.for_practice(practice).filter(
+        client=client, status=EngagementStatus.PROPOSED
     )
