@@ -19,6 +19,7 @@ from clients.models import (
     ServiceCategory,
     ServicePlan,
 )
+from secretary.limits import MAX_ID
 from secretary.models import Membership, Practice, Role
 from secretary.prepared import AmongIds, prepared
 
@@ -29,15 +30,25 @@ def client_get(*, practice: Practice, client_id) -> Client:
         client_id = int(client_id)
     except (TypeError, ValueError):
         raise Http404 from None
-    client = (
+    if not 0 < client_id <= MAX_ID:
+        raise Http404
+    found = _client_by_id(practice=_pk(practice), client=client_id)
+    if not found:
+        raise Http404
+    return found[0]
+
+
+@prepared()
+def _client_by_id(*, practice: int, client: int):
+    return (
         Client.objects.for_practice(practice)
         .select_related("primary_secretary__user")
-        .filter(pk=client_id)
-        .first()
+        .filter(pk=client)
     )
-    if client is None:
-        raise Http404
-    return client
+
+
+def _pk(row) -> int:
+    return row if isinstance(row, int) else row.pk
 
 
 def client_list(
@@ -396,13 +407,18 @@ def _kits(*, practice: int, client: int):
 
 def questionnaire_current(*, practice: Practice, client: Client) -> Questionnaire | None:
     """The client's latest intake questionnaire."""
-    return (
-        Questionnaire.objects.for_practice(practice)
-        .filter(client=client)
-        .select_related("contact")
-        .prefetch_related("services")
-        .first()
-    )
+    found = _latest_questionnaire(practice=_pk(practice), client=client.pk)
+    if not found:
+        return None
+    prefetch_related_objects(found, "services")
+    return found[0]
+
+
+@prepared()
+def _latest_questionnaire(*, practice: int, client: int):
+    questionnaires = Questionnaire.objects.for_practice(practice).filter(client=client)
+    ordered = questionnaires if questionnaires.ordered else questionnaires.order_by("pk")
+    return ordered.select_related("contact")[:1]
 
 
 def questionnaire_get(
