@@ -274,9 +274,9 @@ def engagement_get(
 def client_engagements(
     *, practice: Practice, client: Client
 ) -> tuple[list[Engagement], Engagement | None, Engagement | None]:
-    """The client's engagements (newest version first), its active one (coverage windows and
-    services prefetched) and the one being drafted, proposed or sent back: three queries, as
-    ``engagements_of``, ``engagement_active`` and ``engagement_open`` would answer."""
+    """The client's engagements (newest version first), its active one and the one being
+    drafted, proposed or sent back, in one query. (The client page shows neither coverage
+    windows nor services: ``engagement_active`` prefetches them for the pages that do.)"""
     engagements = _engagements(practice=practice.pk, client=client.pk)
     active = next((e for e in engagements if e.status == EngagementStatus.ACTIVE), None)
     drafting = (
@@ -285,8 +285,6 @@ def client_engagements(
         EngagementStatus.CHANGES_REQUESTED,
     )
     open_engagement = next((e for e in engagements if e.status in drafting), None)
-    if active is not None:
-        prefetch_related_objects([active], _windows_prefetch(practice), "categories")
     return engagements, active, open_engagement
 
 

@@ -1,6 +1,8 @@
 """Staff pages of clients: list, page, edit, contacts, agreements."""
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from clients.models import Client, ClientTeamMember, Contact
@@ -91,6 +93,19 @@ def test_it_shows_the_client_page(world, northwind, active, secretary_client):
     assert response.status_code == 200
     for text in ("Nora North", "Hours used this month", "Active plan", "Recent activity"):
         assert text in body
+
+
+def test_the_client_page_reads_no_coverage_windows_nor_services(
+    world, northwind, active, secretary_client
+):
+    # Given an active plan with coverage windows; when its client's page is shown
+    with CaptureQueriesContext(connection) as queries:
+        response = secretary_client.get(url("client_detail", world, client_id=northwind.pk))
+    # Then it shows the plan without reading what the page does not show
+    assert response.status_code == 200 and "Active plan" in response.content.decode()
+    read = " ".join(query["sql"] for query in queries)
+    assert "clients_engagement" in read
+    assert "clients_coveragewindow" not in read and "clients_engagementcategory" not in read
 
 
 def test_it_charts_the_hours_logged_this_month(world, northwind, active, secretary_client):
