@@ -7,6 +7,7 @@ client's client-visible tasks and the replies on them, and may send requests and
 from __future__ import annotations
 
 import django_filters
+from django.db.models import prefetch_related_objects
 from django.http import Http404, HttpResponse
 from django.urls import path, reverse
 from django.utils import timezone
@@ -153,10 +154,16 @@ class TaskList(IdempotentCreateMixin, ContactMixin, generics.ListCreateAPIView):
     def list(self, request, *args, **kwargs):
         if self.is_contact:
             return super().list(request, *args, **kwargs)
-        # Staff's page of tasks, as TaskSerializer gives it, written without DRF's fields.
-        page = self.paginate_queryset(self.filter_queryset(self.get_queryset()))
+        # Staff's page of tasks, as TaskSerializer gives it, written without DRF's fields. The
+        # list as it comes with no filter nor sort chosen is read as prepared.
+        if set(request.query_params) <= {"page", "page_size"}:
+            rows = selectors.newest_task_rows(practice=request.practice.pk)
+        else:
+            rows = self.filter_queryset(self.get_queryset())
+        page = self.paginate_queryset(rows)
         if page is None:  # not paged (no pagination class): DRF's own answer
             return super().list(request, *args, **kwargs)
+        prefetch_related_objects(page, "checklist")
         return self.get_paginated_response(task_representations(page))
 
     def perform_create(self, serializer):

@@ -278,6 +278,12 @@ def open_task_rows(*, practice: int):
     return task_rows(by_urgency(open_tasks, "-pk"))
 
 
+@prepared_list()
+def newest_task_rows(*, practice: int):
+    """The API's task list as it comes (no filter, no sort chosen): newest first."""
+    return tasks_for(practice=practice).order_by("-created_at", "-pk")
+
+
 def by_urgency(queryset: QuerySet[Task], *then: str) -> QuerySet[Task]:
     return queryset.annotate(urgency=urgency()).order_by(F("urgency").asc(nulls_last=True), *then)
 
