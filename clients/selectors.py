@@ -19,20 +19,15 @@ from clients.models import (
     ServiceCategory,
     ServicePlan,
 )
-from secretary.limits import MAX_ID
+from secretary.limits import parse_id
 from secretary.models import Membership, Practice, Role
 from secretary.prepared import AmongIds, prepared
 
 
 def client_get(*, practice: Practice, client_id) -> Client:
     """The practice's client with this id; Http404 when absent (or of another practice)."""
-    try:
-        client_id = int(client_id)
-    except (TypeError, ValueError):
-        raise Http404 from None
-    if not 0 < client_id <= MAX_ID:
-        raise Http404
-    found = _client_by_id(practice=_pk(practice), client=client_id)
+    client_id = parse_id(client_id)
+    found = client_id and _client_by_id(practice=_pk(practice), client=client_id)
     if not found:
         raise Http404
     return found[0]
