@@ -259,6 +259,29 @@ def test_it_passes_defaults_that_the_settings_read_as_their_own(services):
     assert env["CELERY_BROKER_URL"] == env["REDIS_URL"]
 
 
+def test_it_keeps_prepared_statements_on_with_persistent_connections(services):
+    # Given the compose environment with its defaults
+    env = compose_env_with_defaults(services["web"]["environment"])
+    base = {k: v for k, v in os.environ.items() if k in {"PATH", "HOME", "LANG", "TMPDIR"}}
+    probe = "from django.conf import settings as s; print(s.DATABASE_PREPARED_STATEMENTS)"
+    # When the settings load with it, and again with CONN_MAX_AGE=0 (a pooler in front)
+    answers = []
+    for conn_max_age in (env["CONN_MAX_AGE"], "0"):
+        result = subprocess.run(
+            [sys.executable, "manage.py", "shell", "-c", probe],
+            cwd=ROOT,
+            env={**base, **env, "CONN_MAX_AGE": conn_max_age, "SECRETARY_TESTING": "0"},
+            capture_output=True,
+            text=True,
+            timeout=120,
+            check=False,
+        )
+        assert result.returncode == 0, result.stderr
+        answers.append(result.stdout.split()[-1])
+    # Then the empty default means on while connections persist, off when they do not
+    assert answers == ["True", "False"]
+
+
 def healthcheck_request(service: dict, allowed_hosts: str, monkeypatch) -> urllib.request.Request:
     """The request the container's health check sends, given ALLOWED_HOSTS."""
     test = service["healthcheck"]["test"]
