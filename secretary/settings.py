@@ -207,6 +207,13 @@ CELERY_TASK_PUBLISH_RETRY_POLICY = {
 }
 # Pool children get time to start on a busy host (WeasyPrint is imported before the fork).
 CELERY_WORKER_PROC_ALIVE_TIMEOUT = 30
+# A pool child is replaced after this many tasks, or after a task that leaves it above this
+# much resident memory (MiB): a leak in a library (a render's fonts, images, caches) costs a
+# restart, never the host's memory. The replacement happens between tasks, never during one.
+CELERY_WORKER_MAX_TASKS_PER_CHILD = int(os.environ.get("WORKER_MAX_TASKS_PER_CHILD") or "1000")
+CELERY_WORKER_MAX_MEMORY_PER_CHILD = 1024 * int(
+    os.environ.get("WORKER_MAX_MEMORY_PER_CHILD") or "512"
+)
 if CELERY_BROKER_URL.startswith("filesystem://"):
     # One folder written and read by every process (the folders are made by secretary/celery.py).
     CELERY_BROKER_TRANSPORT_OPTIONS |= {

@@ -114,11 +114,14 @@ def start_worker(
     name: str = "pytest",
     purge: bool = True,
     extra_env: dict[str, str] | None = None,
+    queues: str = QUEUES,
+    pool: tuple[str, ...] = ("--pool=solo",),
 ) -> LiveWorker:
     """Start the worker against ``database_url`` and wait until it answers a ping.
 
     ``app`` is the module ``celery -A`` loads (a test may wrap the real app), ``purge`` drops
-    messages left in the queues first, ``extra_env`` adds to the worker's environment.
+    messages left in the queues first, ``extra_env`` adds to the worker's environment,
+    ``pool`` gives the pool's options (one process of its own, unless a test needs children).
     """
     for folder in ("mail", "media"):
         (root / folder).mkdir(parents=True, exist_ok=True)
@@ -143,8 +146,8 @@ def start_worker(
         app,
         "worker",
         "-Q",
-        QUEUES,
-        "--pool=solo",
+        queues,
+        *pool,
         "--loglevel=INFO",
         "-n",
         hostname,
