@@ -7,11 +7,12 @@ page's time. The markup is the loops' that they replaced, byte for byte
 import functools
 
 from django import template
-from django.template.defaultfilters import date, filesizeformat
+from django.template.defaultfilters import filesizeformat
 from django.template.defaulttags import CsrfTokenNode
 from django.utils.timezone import template_localtime
 from django.utils.translation import gettext
 
+from secretary import moments
 from secretary.rows import choice_labels, joined, localized, text
 from secretary.templatetags.secretary_tags import row_url
 
@@ -22,7 +23,7 @@ _MOMENT = "j M Y H:i"
 
 
 def _moment(value) -> str:
-    return text(date(template_localtime(value), _MOMENT))
+    return text(moments.format(template_localtime(value), _MOMENT))
 
 
 _DOCUMENT_ROW = (

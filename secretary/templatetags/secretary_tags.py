@@ -3,7 +3,7 @@ import zoneinfo
 
 from django import template
 from django.urls import get_script_prefix, get_urlconf, reverse
-from django.utils import dateformat, timezone
+from django.utils import timezone
 
 from secretary import moments, selectors
 from secretary.limits import in_zone
@@ -127,7 +127,7 @@ def zoned(value, zone_name=None, fmt=MOMENT):
         except (zoneinfo.ZoneInfoNotFoundError, ValueError):
             return ""
     local = in_zone(value, zone)
-    return moments.short(local) if fmt == MOMENT else dateformat.format(local, fmt)
+    return moments.format(local, fmt)
 
 
 @register.filter

@@ -452,7 +452,6 @@ def _history_detail(verb: str, data: dict) -> str:
 def task_history_lines(history):
     """The task page's history: an ``<li>`` per entry, newest first (what the page's loop
     wrote; ``tests/tasks/test_rows.py`` keeps it and compares)."""
-    from django.utils import dateformat
 
     if not history:
         return format_html('<li class="muted">{}</li>', gettext("No history yet."))
@@ -463,7 +462,7 @@ def task_history_lines(history):
         said = _HISTORY_VERBS.get(event.verb)
         data = event.data if isinstance(event.data, dict) else {}
         what = text(said) + _history_detail(event.verb, data) if said else text(event.verb)
-        when = text(dateformat.format(timezone.localtime(event.created_at, zone), "D j M, H:i"))
+        when = text(moments.format(timezone.localtime(event.created_at, zone), "D j M, H:i"))
         who = text(event.actor) if event.actor else system
         lines.append(f"<li>{when} · {who} {what}</li>")
     return joined(lines)

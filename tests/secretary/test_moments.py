@@ -1,0 +1,61 @@
+"""``secretary.moments.format`` writes what Django's ``dateformat.format`` writes."""
+
+from datetime import UTC, date, datetime
+from zoneinfo import ZoneInfo
+
+import pytest
+from django.utils import dateformat, translation
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from secretary import moments
+
+ZONES = ["UTC", "Australia/Sydney", "America/New_York", "Europe/London", "Asia/Kathmandu"]
+FORMATS = [
+    moments.SHORT,
+    "j M Y H:i",
+    "D j M Y, H:i T",
+    "D j M",
+    "D H:i",
+    "H:i:s",
+    r"l, F jS \o\f Y",  # "S" is not compiled: dateformat writes it
+    "d/m/y G:i",
+    "N E b n",
+    r"\T\o\d\a\y: Y-m-d \a\t H\h",
+]
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    moment=st.datetimes(
+        min_value=datetime(1900, 1, 1), max_value=datetime(2200, 12, 31), timezones=st.just(UTC)
+    ),
+    zone=st.sampled_from(ZONES),
+    fmt=st.sampled_from(FORMATS),
+    language=st.sampled_from(["en", "fr", "de", "ja"]),
+)
+def test_it_writes_what_dateformat_writes(moment, zone, fmt, language):
+    local = moment.astimezone(ZoneInfo(zone))
+    with translation.override(language):
+        assert moments.format(local, fmt) == dateformat.format(local, fmt)
+
+
+@pytest.mark.parametrize(
+    "local",
+    [
+        # Ambiguous (the hour repeated when clocks go back), both folds: no zone name.
+        datetime(2026, 11, 1, 1, 30, tzinfo=ZoneInfo("America/New_York")),
+        datetime(2026, 11, 1, 1, 30, fold=1, tzinfo=ZoneInfo("America/New_York")),
+        # Imaginary (the hour skipped when clocks go forward).
+        datetime(2026, 3, 8, 2, 30, tzinfo=ZoneInfo("America/New_York")),
+    ],
+)
+def test_it_leaves_the_zone_name_out_where_the_wall_time_is_ambiguous(local):
+    assert moments.short(local) == dateformat.format(local, moments.SHORT)
+    assert not moments.short(local).endswith(("EST", "EDT"))
+
+
+@pytest.mark.parametrize("value", [date(2026, 12, 2), datetime(2026, 12, 2, 9, 30)])
+def test_it_leaves_dates_and_naive_moments_to_dateformat(value):
+    assert moments.format(value, "D j M Y") == dateformat.format(value, "D j M Y")
+    assert moments.format(value, "D j M Y") == "Wed 2 Dec 2026"
