@@ -15,6 +15,7 @@ FIELD = "forms/field.html"
 SELECT = "django/forms/widgets/select.html"
 OPTION = "django/forms/widgets/select_option.html"
 LABEL = "django/forms/label.html"
+TEXTAREA = "django/forms/widgets/textarea.html"
 # Django's radio and checkbox lists (``multiple_input.html``), by the template of their options.
 MULTIPLE_INPUTS = {
     "django/forms/widgets/radio.html": "django/forms/widgets/radio_option.html",
@@ -35,10 +36,10 @@ INPUTS = {
 class FormRenderer(TemplatesSetting):
     """Forms render through the design system: label, input, help, errors next to the field.
 
-    Forms, field groups, labels, inputs, selects and radio and checkbox lists are written here
-    rather than through templates: a form of ten fields rendered some thirty templates, and a
-    select or a list of checkboxes one more per option (a list filter naming each of 300
-    clients rendered 600). The markup is the same, which
+    Forms, field groups, labels, inputs, text areas, selects and radio and checkbox lists are
+    written here rather than through templates: a form of ten fields rendered some thirty
+    templates, and a select or a list of checkboxes one more per option (a list filter naming
+    each of 300 clients rendered 600). The markup is the same, which
     ``tests/secretary/test_form_renderer.py`` checks against the templates, still the reference
     and still what renders whatever is not plain.
     """
@@ -58,6 +59,8 @@ class FormRenderer(TemplatesSetting):
             html = render_multiple_input(context["widget"], MULTIPLE_INPUTS[template_name])
         elif template_name in INPUTS:
             html = render_input(context["widget"])
+        elif template_name == TEXTAREA:
+            html = render_textarea(context["widget"])
         elif template_name == LABEL:
             html = render_label(context)
         else:
@@ -93,6 +96,16 @@ def _input(type_, name, value, attrs: dict) -> str | None:
         return None
     value = "" if value is None else f' value="{_escape(str(value))}"'
     html = f'<input type="{_escape(type_)}" name="{_escape(name)}"{value}{_attrs(attrs)}>'
+    return mark_safe(html)  # noqa: S308 (escaped parts)
+
+
+def render_textarea(widget: dict) -> str | None:
+    """Django's ``widgets/textarea.html``."""
+    name, value = widget["name"], widget["value"]
+    if not _text(name) or (value is not None and not _text(value)):
+        return None
+    body = _escape(value) if value else ""
+    html = f'<textarea name="{_escape(name)}"{_attrs(widget["attrs"])}>\n{body}</textarea>'
     return mark_safe(html)  # noqa: S308 (escaped parts)
 
 

@@ -21,7 +21,7 @@ from secretary.form_renderer import name_empty_choices
 from secretary.idempotency import IdempotentFormMixin
 from secretary.limits import DateFilter
 from secretary.models import time_zone_choices
-from secretary.named_choices import NamedChoiceFilter
+from secretary.named_choices import NamedChoiceFilter, NamedSelect
 from secretary.prepared import prepared
 from tasks import services
 from tasks.models import (
@@ -578,6 +578,7 @@ class _MemberChoices(django_filters.fields.ModelChoiceIterator):
 
 class _MemberFilterField(django_filters.fields.ModelChoiceField):
     iterator = _MemberChoices
+    widget = NamedSelect
 
     def __init__(self, *args, members=None, **kwargs):
         self.members = members
@@ -611,7 +612,10 @@ class TaskFilter(django_filters.FilterSet):
         label=_("Assignee"), queryset=None, null_label=_("Unassigned"), empty_label=_("Anyone")
     )
     category = django_filters.ModelChoiceFilter(
-        label=_("Service"), queryset=ServiceCategory.objects.none(), empty_label=_("Any service")
+        label=_("Service"),
+        queryset=ServiceCategory.objects.none(),
+        empty_label=_("Any service"),
+        widget=NamedSelect,
     )
     due_after = DateFilter(
         label=_("Due from"), field_name="due_at", lookup_expr="date__gte", widget=DateInput
@@ -624,6 +628,7 @@ class TaskFilter(django_filters.FilterSet):
         method="sort_by",
         empty_label=None,
         choices=[(k, v[1]) for k, v in SORTS.items()],
+        widget=NamedSelect,
     )
 
     class Meta:
@@ -662,8 +667,9 @@ class BulkForm(OwnIdsMixin, forms.Form):
         label=_("Set status"),
         required=False,
         choices=[("", _("Keep each task's status")), *Status.choices],
+        widget=NamedSelect,
     )
-    assignee = forms.ChoiceField(label=_("Assign to"), required=False)
+    assignee = forms.ChoiceField(label=_("Assign to"), required=False, widget=NamedSelect)
 
     def __init__(self, *args, practice, members=None, **kwargs):
         """``members``: the practice's staff when the page has read them already."""

@@ -115,6 +115,7 @@ def render_both(make):
     [
         None,
         {"name": "Ann <b>", "count": "x", "day": "2026-02-30", "kind": "c", "several": ["2"]},
+        {"notes": f"{ODD}\n  second line ", "name": "Ann"},
         {"name": "", "grouped": "9", "agree": "on", "maybe": "true", "hidden": "&amp;"},
         {"name": ODD, "ticks": ["1", "3"], "pick": "y", "terms": "on", "code": "bad", "tone": "1"},
         {"ticks": ["9"], "pick": ODD, "unlabelled": ODD, "hidden": ""},
@@ -156,11 +157,8 @@ def test_it_writes_whole_forms_without_templates(monkeypatch):
     )
     # When it renders
     str(form)
-    # Then only the textarea and the error lists go through a template
-    assert set(rendered) == {
-        "django/forms/widgets/textarea.html",
-        "django/forms/errors/list/default.html",
-    }
+    # Then only the error lists go through a template
+    assert set(rendered) == {"django/forms/errors/list/default.html"}
 
 
 def test_what_is_not_plain_text_goes_through_the_templates():

@@ -5,6 +5,7 @@ from zoneinfo import ZoneInfo
 
 import pytest
 from django.utils import dateformat, translation
+from django.utils.html import conditional_escape
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -59,3 +60,51 @@ def test_it_leaves_the_zone_name_out_where_the_wall_time_is_ambiguous(local):
 def test_it_leaves_dates_and_naive_moments_to_dateformat(value):
     assert moments.format(value, "D j M Y") == dateformat.format(value, "D j M Y")
     assert moments.format(value, "D j M Y") == "Wed 2 Dec 2026"
+
+
+@pytest.mark.parametrize(
+    "value",
+    [
+        datetime(2026, 12, 2, 22, 45, 7, tzinfo=UTC),
+        datetime(2026, 4, 5, 2, 30, tzinfo=ZoneInfo("Australia/Sydney")),
+        datetime(2026, 12, 2, 9, 30),
+        date(2026, 12, 2),
+        None,
+        "",
+        "not a date",
+    ],
+)
+@pytest.mark.parametrize(
+    "fmt", [None, "SHORT_DATE_FORMAT", "DATETIME_FORMAT", "j M Y H:i", moments.SHORT, "D H:i"]
+)
+@pytest.mark.parametrize("zone", ["UTC", "America/New_York"])
+def test_the_templates_date_filter_writes_what_djangos_writes(value, fmt, zone):
+    from django.template import engines
+    from django.template.defaultfilters import date as django_date
+    from django.utils import timezone
+
+    # Given the engine's date filter (the project's builtin) and Django's own
+    template = engines["django"].from_string(
+        "{{ value|date }}" if fmt is None else "{{ value|date:fmt }}"
+    )
+    with timezone.override(ZoneInfo(zone)):
+        # When each writes the value, in the viewer's zone as the template does
+        try:
+            theirs = django_date(timezone.template_localtime(value), fmt)
+        except TypeError:  # a time format for a date: ours refuses it too
+            with pytest.raises(TypeError):
+                template.render({"value": value, "fmt": fmt})
+            return
+        ours = template.render({"value": value, "fmt": fmt})
+    # Then they are the same, escaped alike
+    assert ours == conditional_escape(theirs)
+
+
+def test_the_engine_uses_the_projects_date_filter():
+    from django.template import engines
+
+    from secretary.templatetags import dates
+
+    template = engines["django"].from_string("{{ value|date }}")
+    [node] = template.template.nodelist
+    assert node.filter_expression.filters[0][0] is dates.date
