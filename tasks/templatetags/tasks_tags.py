@@ -15,7 +15,8 @@ replaced, byte for byte (``tests/tasks/test_rows.py`` keeps those loops and comp
 import functools
 
 from django import template
-from django.template.defaultfilters import floatformat
+from django.template.defaultfilters import filesizeformat, floatformat, linebreaksbr
+from django.template.defaulttags import CsrfTokenNode
 from django.utils import timezone
 from django.utils.html import format_html
 from django.utils.safestring import mark_safe
@@ -23,6 +24,7 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from secretary import moments
+from secretary.durations import format_duration
 from secretary.rows import choice_labels, empty_row, joined, localized, text, truncated
 from secretary.templatetags.secretary_tags import row_url, zoned
 
@@ -433,7 +435,6 @@ _HISTORY_VERBS = {
 
 
 def _history_detail(verb: str, data: dict) -> str:
-    from secretary.durations import format_duration
     from secretary.templatetags.activity_tags import readable_moment
 
     if verb == "task.status_changed":
@@ -465,4 +466,92 @@ def task_history_lines(history):
         when = text(moments.format(timezone.localtime(event.created_at, zone), "D j M, H:i"))
         who = text(event.actor) if event.actor else system
         lines.append(f"<li>{when} · {who} {what}</li>")
+    return joined(lines)
+
+
+def _day_and_time(value) -> str:
+    """``{{ value|date:"D j M, H:i" }}``."""
+    return text(moments.format(timezone.template_localtime(value), "D j M, H:i"))
+
+
+@register.simple_tag(takes_context=True)
+def task_comment_lines(context, comments):
+    """The task page's conversation: an ``<li>`` per message with its files (what the page's
+    loop wrote; ``tests/tasks/test_rows.py`` keeps it and compares)."""
+    if not comments:
+        return format_html('<li class="muted">{}</li>', gettext("No messages yet."))
+    someone = text(gettext("Someone"))
+    internal = f" · <strong>{text(gettext('Internal note'))}</strong>"
+    from_client = f" · {text(gettext('from the client'))}"
+    reply = f" · {text(gettext('reply to the client'))}"
+    size = functools.cache(lambda value: text(filesizeformat(value)))
+    lines = []
+    for comment in comments:
+        if comment.internal:
+            kind, said = "internal", internal
+        elif comment.from_client:
+            kind, said = "from-client", from_client
+        else:
+            kind, said = "", reply
+        files = ""
+        if comment.files:
+            links = "".join(
+                f'<li><a href="{text(row_url(context, "attachment_download", a.pk))}">'
+                f'{text(a.original_name)}</a> <span class="muted small">{size(a.size)}</span></li>'
+                for a in comment.files
+            )
+            files = f'<ul class="attachment-list">{links}</ul>'
+        author = text(comment.author) if comment.author else someone
+        lines.append(
+            f'\n      <li class="{kind}">\n'
+            f'        <div class="meta">{author} · {_day_and_time(comment.created_at)}{said}</div>\n'
+            f"        <div>{linebreaksbr(comment.body, autoescape=True)}</div>\n"
+            f"        {files}\n"
+            "      </li>"
+        )
+    return joined(lines)
+
+
+@register.simple_tag(takes_context=True)
+def time_entry_lines(context, entries):
+    """The task page's time entries, an ``<li>`` each (what the page's loop wrote;
+    ``tests/tasks/test_rows.py`` keeps it and compares)."""
+    running = text(gettext("running"))
+    unbilled = f" · {text(gettext('non-billable'))}"
+    edit = text(gettext("edit"))
+    lines = []
+    for entry in entries:
+        day = text(moments.format(timezone.template_localtime(entry.started_at), "j M"))
+        spent = running if entry.is_running else text(format_duration(entry.minutes))
+        about = f" — {text(entry.description)}" if entry.description else ""
+        link = (
+            ""
+            if entry.is_running
+            else f'<a class="small" href="{text(row_url(context, "time_edit", entry.pk))}">'
+            f"{edit}</a>"
+        )
+        lines.append(
+            f"<li>{day} · {spent} · {text(entry.member_label)}"
+            f"{'' if entry.billable else unbilled}{about}\n      {link}</li>"
+        )
+    return joined(lines)
+
+
+@register.simple_tag(takes_context=True)
+def checklist_lines(context, checklist):
+    """The task page's checklist, each item as ``tasks/partials/checklist_item.html`` (which
+    a toggled item still renders) writes it; ``tests/tasks/test_rows.py`` compares."""
+    csrf = CsrfTokenNode().render(context)
+    lines = []
+    for item in checklist:
+        done = item.done_at is not None
+        url = text(row_url(context, "checklist_toggle", item.pk))
+        lines.append(
+            f'<li class="{"done" if done else ""}" id="checklist-item-{item.pk}">\n'
+            f'  <form method="post" action="{url}" class="inline-form" hx-post="{url}" '
+            f'hx-target="#checklist-item-{item.pk}" hx-swap="outerHTML">{csrf}\n'
+            f'    <button type="submit" class="link" aria-pressed="{"true" if done else "false"}">'
+            f"{'☑' if done else '☐'}</button> <span>{text(item.text)}</span>\n"
+            "  </form>\n</li>\n"
+        )
     return joined(lines)

@@ -320,3 +320,68 @@ def test_it_writes_a_tasks_history_as_the_template_did(zone):
             old = render(OLD_HISTORY, history=shown)
             new = render("{% load tasks_tags %}{% task_history_lines history %}", history=shown)
             assert new == old
+
+
+# The task page's loops before ``task_comment_lines``, ``time_entry_lines`` and
+# ``checklist_lines``.
+OLD_COMMENTS = """{% load i18n %}{% for comment in comments %}
+      <li class="{% if comment.internal %}internal{% elif comment.from_client %}from-client{% endif %}">
+        <div class="meta">{{ comment.author|default:_("Someone") }} · {{ comment.created_at|date:"D j M, H:i" }}{% if comment.internal %} · <strong>{% translate "Internal note" %}</strong>{% elif comment.from_client %} · {% translate "from the client" %}{% else %} · {% translate "reply to the client" %}{% endif %}</div>
+        <div>{{ comment.body|linebreaksbr }}</div>
+        {% if comment.files %}<ul class="attachment-list">{% for a in comment.files %}<li><a href="{% url 'attachment_download' practice.slug a.pk %}">{{ a.original_name }}</a> <span class="muted small">{{ a.size|filesizeformat }}</span></li>{% endfor %}</ul>{% endif %}
+      </li>{% empty %}<li class="muted">{% translate "No messages yet." %}</li>{% endfor %}"""
+OLD_ENTRIES = """{% load i18n durations %}{% for entry in entries %}<li>{{ entry.started_at|date:"j M" }} · {% if entry.is_running %}{% translate "running" %}{% else %}{{ entry.minutes|duration }}{% endif %} · {{ entry.member_label }}{% if not entry.billable %} · {% translate "non-billable" %}{% endif %}{% if entry.description %} — {{ entry.description }}{% endif %}
+      {% if not entry.is_running %}<a class="small" href="{% url 'time_edit' practice.slug entry.pk %}">{% translate "edit" %}</a>{% endif %}</li>{% endfor %}"""
+OLD_CHECKLIST = (
+    '{% for item in checklist %}{% include "tasks/partials/checklist_item.html" %}{% endfor %}'
+)
+
+
+@pytest.mark.parametrize("zone", ["UTC", "Australia/Sydney"])
+def test_it_writes_a_tasks_conversation_time_and_checklist_as_the_template_did(world, zone):
+    from tests.tasks.factories import (
+        AttachmentFactory,
+        ChecklistItemFactory,
+        CommentFactory,
+        TimeEntryFactory,
+    )
+
+    # Given a task with messages of every kind (files, no author, markup and line breaks),
+    # time entries running, billable or not, and checklist items done and not
+    practice, author = world.practice, world.secretary
+    task = TaskFactory(practice=practice, client=ClientFactory(practice=practice))
+    at = timezone.now().replace(microsecond=0)
+    for n, (internal, from_client) in enumerate([(True, False), (False, True), (False, False)]):
+        comment = CommentFactory(
+            task=task,
+            internal=internal,
+            from_client=from_client,
+            author=author.user if n else None,
+            body=f"Line <b>{n}</b> & more\nsecond\r\nthird",
+        )
+        comment.created_at = at - timedelta(hours=9 * n)
+        comment.save(update_fields=["created_at"])
+        if n != 1:
+            AttachmentFactory(task=task, comment=comment, original_name=f"<{n}>.pdf", size=n * 5000)
+    TimeEntryFactory(task=task, membership=author, minutes=95, description="Call <Bo>")
+    TimeEntryFactory(task=task, membership=None, member_name="Old <member>", billable=False)
+    TimeEntryFactory(task=task, membership=author, ended_at=None, manual=False, minutes=None)
+    ChecklistItemFactory(task=task, text="Book <flights> & 'hotel'")
+    ChecklistItemFactory(task=task, text="Pay", done_at=at)
+    shown = selectors.task_page(task=task)
+    context = {"practice": practice, "csrf_token": "token-<x>", **shown}
+    assert len(shown["comments"]) == 3 and len(shown["entries"]) == 3
+    with timezone.override(zone):
+        for loop, tag, name in [
+            (OLD_COMMENTS, "task_comment_lines", "comments"),
+            (OLD_ENTRIES, "time_entry_lines", "entries"),
+            (OLD_CHECKLIST, "checklist_lines", "checklist"),
+        ]:
+            # When the loop and the tag write them, and again with none
+            for rows in (shown[name], []):
+                old = render(loop, **{**context, name: rows})
+                new = render(
+                    f"{{% load tasks_tags %}}{{% {tag} {name} %}}", **{**context, name: rows}
+                )
+                # Then they are the same
+                assert new == old, name
