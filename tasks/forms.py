@@ -39,7 +39,10 @@ from tasks.recurrence import WEEKDAY_NAMES, Frequency
 from tasks.selectors import staff_members
 
 
-class MultipleFileInput(forms.ClearableFileInput):
+class MultipleFileInput(forms.FileInput):
+    """Several new files in one input (there is never one to clear, so not Django's clearable
+    input, whose template the form renderer would have to go through)."""
+
     allow_multiple_selected = True
 
 
