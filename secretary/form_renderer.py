@@ -16,6 +16,8 @@ SELECT = "django/forms/widgets/select.html"
 OPTION = "django/forms/widgets/select_option.html"
 LABEL = "django/forms/label.html"
 TEXTAREA = "django/forms/widgets/textarea.html"
+# Django's error lists as ``<ul>`` (the default one includes the other).
+ERROR_LISTS = {"django/forms/errors/list/default.html", "django/forms/errors/list/ul.html"}
 # Django's radio and checkbox lists (``multiple_input.html``), by the template of their options.
 MULTIPLE_INPUTS = {
     "django/forms/widgets/radio.html": "django/forms/widgets/radio_option.html",
@@ -36,10 +38,10 @@ INPUTS = {
 class FormRenderer(TemplatesSetting):
     """Forms render through the design system: label, input, help, errors next to the field.
 
-    Forms, field groups, labels, inputs, text areas, selects and radio and checkbox lists are
-    written here rather than through templates: a form of ten fields rendered some thirty
-    templates, and a select or a list of checkboxes one more per option (a list filter naming
-    each of 300 clients rendered 600). The markup is the same, which
+    Forms, field groups, labels, inputs, text areas, selects, radio and checkbox lists and
+    error lists are written here rather than through templates: a form of ten fields rendered
+    some thirty templates, and a select or a list of checkboxes one more per option (a list
+    filter naming each of 300 clients rendered 600). The markup is the same, which
     ``tests/secretary/test_form_renderer.py`` checks against the templates, still the reference
     and still what renders whatever is not plain.
     """
@@ -63,6 +65,8 @@ class FormRenderer(TemplatesSetting):
             html = render_textarea(context["widget"])
         elif template_name == LABEL:
             html = render_label(context)
+        elif template_name in ERROR_LISTS:
+            html = render_error_list(context)
         else:
             html = None
         if html is None:
@@ -107,6 +111,19 @@ def render_textarea(widget: dict) -> str | None:
     body = _escape(value) if value else ""
     html = f'<textarea name="{_escape(name)}"{_attrs(widget["attrs"])}>\n{body}</textarea>'
     return mark_safe(html)  # noqa: S308 (escaped parts)
+
+
+def render_error_list(context: dict) -> str | None:
+    """Django's ``errors/list/ul.html``: nothing for no errors (most fields, most times)."""
+    errors, error_class = context["errors"], context["error_class"]
+    if not errors:
+        return ""
+    field_id = getattr(errors, "field_id", None)
+    if not _text(error_class) or (field_id and not _text(field_id)):
+        return None
+    id_ = f' id="{_escape(field_id)}_error"' if field_id else ""
+    items = "".join(f"<li>{_escape(error)}</li>" for error in errors)
+    return mark_safe(f'<ul class="{_escape(error_class)}"{id_}>{items}</ul>')  # noqa: S308
 
 
 def render_label(context: dict) -> str | None:

@@ -91,10 +91,15 @@ def render_both(make):
 
     def render(form):
         fields = {
-            name: (str(form[name]), form[name].label_tag(), form[name].as_field_group())
+            name: (
+                str(form[name]),
+                form[name].label_tag(),
+                form[name].as_field_group(),
+                str(form[name].errors),
+            )
             for name in form.fields
         }
-        return fields, str(form)
+        return fields, str(form), str(form.non_field_errors())
 
     fast = make()
     assert isinstance(fast.renderer, FormRenderer)
@@ -157,8 +162,8 @@ def test_it_writes_whole_forms_without_templates(monkeypatch):
     )
     # When it renders
     str(form)
-    # Then only the error lists go through a template
-    assert set(rendered) == {"django/forms/errors/list/default.html"}
+    # Then nothing goes through a template
+    assert rendered == []
 
 
 def test_what_is_not_plain_text_goes_through_the_templates():
