@@ -1,13 +1,18 @@
 """The one money formatter: ISO code first, the currency's minor unit, the active locale."""
 
-from decimal import Decimal
+from decimal import ROUND_HALF_UP, Decimal
 
 import pytest
+from babel import Locale
+from babel.numbers import format_currency
 from django.template import Context, Template
 from django.utils import translation
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
+from secretary import money
 from secretary.models import currency_quantum
-from secretary.money import NBSP, format_money
+from secretary.money import NBSP, PATTERN, format_money
 
 
 def spaced(text: str) -> str:
@@ -104,3 +109,32 @@ def test_the_template_filters_delegate_to_it():
     assert text == spaced("USD 2,400.00|-USD 2,400.00|")
     books = Template("{% load books_money %}{{ a|money:'JPY' }}")
     assert books.render(Context({"a": Decimal("12.5")})) == spaced("JPY 13")
+
+
+@settings(max_examples=400, deadline=None)
+@given(
+    value=st.decimals(
+        min_value=Decimal("-1e15"), max_value=Decimal("1e15"), allow_nan=False, places=4
+    ),
+    currency=st.sampled_from(["USD", "EUR", "JPY", "BHD", "KWD", "CLP", "ISK", "HUF", "CHF"]),
+    locale=st.sampled_from(
+        ["en", "en_IN", "de", "de_AT", "fr", "es", "pt_BR", "sv", "ar", "fa", "hi", "ja"]
+    ),
+)
+def test_it_writes_amounts_as_babels_pattern_does(value, currency, locale):
+    # Given an amount already rounded to the currency's minor unit, as format_money has it
+    quantized = value.quantize(currency_quantum(currency), rounding=ROUND_HALF_UP)
+    parsed = Locale.parse(locale)
+    # Then it is written as babel writes the pattern, mark for mark
+    expected = format_currency(
+        quantized, currency, format=PATTERN, locale=parsed, currency_digits=True
+    )
+    assert money._currency_amount(quantized, currency, parsed) == expected
+
+
+def test_it_keeps_the_apostrophes_that_group_swiss_amounts():
+    # babel's pattern drops a pair of apostrophes as if they quoted text ("1000000.00"); the
+    # marks are the locale's own
+    swiss = Locale.parse("de_CH")
+    assert money._currency_amount(Decimal("1000000.00"), "CHF", swiss) == "CHF\xa01'000'000.00"
+    assert money._currency_amount(Decimal("-1000.5"), "CHF", swiss) == "-CHF\xa01'000.50"
