@@ -59,14 +59,24 @@ def register_portal_nav(
         PORTAL_NAV.sort(key=lambda item: item.order)
 
 
+@dataclass(frozen=True)
+class TopbarPart:
+    template_name: str
+    # The same markup for every page of a practice in a language (no person's or page's
+    # state): rendered once per process for each.
+    per_practice: bool = False
+
+
 # Parts of the staff top bar that feature apps add (the tasks app's timer): templates rendered
 # with the page's context, between the menu and the person's own links.
-STAFF_TOPBAR: list[str] = []
+STAFF_TOPBAR: list[TopbarPart] = []
 
 
-def register_staff_topbar(template_name: str) -> None:
-    if template_name not in STAFF_TOPBAR:
-        STAFF_TOPBAR.append(template_name)
+def register_staff_topbar(template_name: str, *, per_practice: bool = False) -> None:
+    """Add a part to the staff top bar; ``per_practice`` when it shows nothing of the person or
+    the page (only the practice's addresses and translated text)."""
+    if all(part.template_name != template_name for part in STAFF_TOPBAR):
+        STAFF_TOPBAR.append(TopbarPart(template_name, per_practice))
 
 
 @dataclass(frozen=True)

@@ -25,7 +25,7 @@ def ready() -> None:
         order=15,
     )
     register_portal_nav("portal_playbook", _("How we answer"), order=50, part=services.PORTAL_PART)
-    register_staff_topbar("clients/playbook/partials/switcher_topbar.html")
+    register_staff_topbar("clients/playbook/partials/switcher_topbar.html", per_practice=True)
     register_staff_shortcut("k", "client_switcher", _("Find a client (also Ctrl+K)"))
     register_verbs(
         {

@@ -3,6 +3,7 @@ the parts of the layout every staff page shows the same for the same practice an
 rendered once per process (the navigation, the shortcuts dialog)."""
 
 from django import template
+from django.template import Context
 from django.template.loader import render_to_string
 from django.urls import get_script_prefix, get_urlconf, reverse
 from django.utils.safestring import mark_safe
@@ -54,10 +55,27 @@ def staff_shortcuts_dialog(context) -> str:
 
 @register.simple_tag(takes_context=True)
 def staff_topbar(context) -> str:
-    """The registered parts of the staff top bar, each rendered with the page's context."""
+    """The registered parts of the staff top bar, each rendered with the page's context (once
+    per practice and language for a part that shows nothing else)."""
     engine = context.template.engine
+    practice = context.get("practice")
+    parts = []
     with context.push():
-        parts = [engine.get_template(name).render(context) for name in STAFF_TOPBAR]
+        for part in STAFF_TOPBAR:
+            template = engine.get_template(part.template_name)
+            if part.per_practice and practice is not None:
+                key = (
+                    part.template_name,
+                    practice.slug,
+                    get_language(),
+                    get_urlconf(),
+                    get_script_prefix(),
+                )
+                parts.append(
+                    _rendered(key, lambda t=template: t.render(Context({"practice": practice})))
+                )
+            else:
+                parts.append(template.render(context))
     return mark_safe("".join(parts))  # noqa: S308 - rendered templates, escaped by the engine
 
 

@@ -149,3 +149,22 @@ def test_the_navigation_kept_from_page_to_page_follows_the_page_and_the_role(
     assert f'href="/app/{SLUG}/activity/"' not in secretary_members
     again, _page = nav(owner_client, "members")
     assert again == members
+
+
+def test_it_draws_a_practices_own_topbar_parts_as_the_page_would(world, owner_client):
+    from django.template import engines
+    from django.test import RequestFactory
+
+    from secretary.navigation import STAFF_TOPBAR
+
+    # Given the parts of the staff top bar that show nothing but the practice's
+    per_practice = [part for part in STAFF_TOPBAR if part.per_practice]
+    assert per_practice
+    page = owner_client.get(reverse("dashboard", args=[SLUG])).content.decode()
+    request = RequestFactory().get(f"/app/{SLUG}/")
+    for part in per_practice:
+        # When one renders with a page's whole context, as a template of the page would
+        drawn = engines["django"].get_template(part.template_name)
+        markup = drawn.render({"practice": world.practice, "user": world.owner.user}, request)
+        # Then the page shows exactly that (kept once per practice and language)
+        assert markup.strip() and markup in page
