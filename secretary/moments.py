@@ -5,14 +5,14 @@ names translated once per language. ``short`` is the lists' ``D j M, H:i T`` ("T
 09:30 AEDT").
 
 Compiled: the characters of days, months, years, hours, minutes, seconds and the zone's
-abbreviation on an aware datetime. Anything else (a date, a naive datetime, a format with
-other characters) goes to ``dateformat`` itself.
+abbreviation on an aware datetime, and those of days, months and years on a date. Anything
+else (a naive datetime, a format with other characters) goes to ``dateformat`` itself.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable
-from datetime import datetime
+from datetime import date, datetime
 
 from django.core.signals import setting_changed
 from django.dispatch import receiver
@@ -66,9 +66,12 @@ _PARTS: dict[str, Callable[[datetime, _Names], str]] = {
     "T": lambda m, n: _zone_name(m),
 }
 
+# What a date has not: dateformat refuses them for one.
+_TIME_PARTS = frozenset("HGisT")
+
 _Compiled = tuple[str | Callable[[datetime, _Names], str], ...]
-# Per format: its parts, or None when it has a character not compiled.
-_formats: dict[str, _Compiled | None] = {}
+# Per format and kind of value: its parts, or None when it has a character not compiled.
+_formats: dict[tuple[str, bool], _Compiled | None] = {}
 # Per language: the names, translated once.
 _names: dict[str | None, _Names] = {}
 
@@ -79,20 +82,22 @@ def _forget_names(*, setting, **kwargs) -> None:
         _names.clear()
 
 
-def _compiled(fmt: str) -> _Compiled | None:
-    if fmt in _formats:
-        return _formats[fmt]
-    parts: list = []
+def _compiled(fmt: str, *, day: bool = False) -> _Compiled | None:
+    """``fmt``'s parts, for a moment or (``day``) a date; None when one is not compiled."""
+    key = (fmt, day)
+    if key in _formats:
+        return _formats[key]
+    parts: list | None = []
     for index, piece in enumerate(dateformat.re_formatchars.split(fmt)):
         if index % 2:
             part = _PARTS.get(piece)
-            if part is None:
+            if part is None or (day and piece in _TIME_PARTS):
                 parts = None
                 break
             parts.append(part)
         elif piece:
             parts.append(dateformat.re_escaped.sub(r"\1", piece))
-    compiled = _formats[fmt] = None if parts is None else tuple(parts)
+    compiled = _formats[key] = None if parts is None else tuple(parts)
     return compiled
 
 
@@ -106,7 +111,12 @@ def _language_names() -> _Names:
 
 def format(value, fmt: str) -> str:
     """``dateformat.format(value, fmt)``: ``value`` (already in the zone to show) as ``fmt``."""
-    parts = _compiled(fmt) if isinstance(value, datetime) and value.tzinfo else None
+    if isinstance(value, datetime):
+        parts = _compiled(fmt) if value.tzinfo else None
+    elif isinstance(value, date):
+        parts = _compiled(fmt, day=True)
+    else:
+        parts = None
     if parts is None:
         return dateformat.format(value, fmt)
     names = _language_names()

@@ -10,6 +10,7 @@ import functools
 import html
 import unicodedata
 
+from django.conf import settings
 from django.utils import formats
 from django.utils.safestring import SafeData, SafeString, mark_safe
 from django.utils.text import Truncator
@@ -40,8 +41,19 @@ def truncated(value, length: int) -> str:
 
 def localized():
     """``{{ number }}`` for a list, localized as the template did (``formats.localize``): a
-    function that writes each value once (the ids and counts of a list repeat)."""
-    return functools.cache(lambda value: text(formats.localize(value)))
+    function that writes each value once (the ids and counts of a list repeat). A whole number
+    without thousands separators is its digits, which ``localize`` finds only after reading
+    three formats of the language."""
+    grouped = settings.USE_THOUSAND_SEPARATOR
+
+    # Typed: 1234.5 and Decimal("1234.50") are equal keys that are written differently.
+    @functools.lru_cache(maxsize=None, typed=True)
+    def written(value) -> str:
+        if value.__class__ is int and not grouped:
+            return str(value)
+        return text(formats.localize(value))
+
+    return written
 
 
 def joined(rows) -> SafeString:

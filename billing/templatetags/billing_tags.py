@@ -6,11 +6,11 @@ for byte (``tests/billing/test_rows.py`` keeps the loops and compares).
 import functools
 
 from django import template
-from django.template.defaultfilters import date
 from django.template.defaulttags import CsrfTokenNode
 from django.utils import formats
 from django.utils.translation import gettext
 
+from secretary import moments
 from secretary.money import format_money
 from secretary.rows import choice_labels, empty_row, joined, localized, text
 from secretary.templatetags.secretary_tags import row_url
@@ -100,7 +100,7 @@ def journal_rows(context, entries, book):
     draft = text(gettext("draft"))
     posted = f'<span class="badge success">{text(gettext("Posted"))}</span>'
     unposted = f'<span class="badge warning">{text(gettext("Draft"))}</span>'
-    day = functools.cache(lambda value: text(date(value, "Y-m-d")))
+    day = functools.cache(lambda value: text(moments.format(value, "Y-m-d")))
     number, money = localized(), _money()
     currency = book.currency
     rows = []

@@ -57,9 +57,25 @@ def test_it_leaves_the_zone_name_out_where_the_wall_time_is_ambiguous(local):
 
 
 @pytest.mark.parametrize("value", [date(2026, 12, 2), datetime(2026, 12, 2, 9, 30)])
-def test_it_leaves_dates_and_naive_moments_to_dateformat(value):
+def test_it_writes_dates_and_naive_moments_as_dateformat_does(value):
     assert moments.format(value, "D j M Y") == dateformat.format(value, "D j M Y")
     assert moments.format(value, "D j M Y") == "Wed 2 Dec 2026"
+
+
+@settings(max_examples=200, deadline=None)
+@given(
+    day=st.dates(min_value=date(1900, 1, 1), max_value=date(2200, 12, 31)),
+    fmt=st.sampled_from(["Y-m-d", "D j M Y", "j M", r"l, F jS \o\f Y", "d/m/y", "N E b n"]),
+    language=st.sampled_from(["en", "fr", "de"]),
+)
+def test_it_writes_dates_as_dateformat_does(day, fmt, language):
+    with translation.override(language):
+        assert moments.format(day, fmt) == dateformat.format(day, fmt)
+
+
+def test_it_refuses_the_time_of_a_date_as_dateformat_does():
+    with pytest.raises(TypeError):
+        moments.format(date(2026, 12, 2), "j M H:i")
 
 
 @pytest.mark.parametrize(
