@@ -8,7 +8,8 @@
 - a negative amount takes the minus sign before the code: ``"-USD 50.00"`` (CLDR's own order
   for negative currency amounts);
 - grouping and decimal marks of the active language (``translation.get_language()``, else
-  ``LANGUAGE_CODE``), through babel with an explicit pattern, never through float;
+  ``LANGUAGE_CODE``) from babel's locale data, the amount written as babel writes ``PATTERN``
+  (``_currency_amount``), never through float;
 - ``None``, ``""`` or something that is not a number gives ``""``.
 
 API amounts are decimal strings and never go through here.
