@@ -122,6 +122,8 @@ def celery_worker_live(_celery_worker_process, settings) -> LiveWorker:
     app.conf.task_always_eager = False
     try:
         yield worker
+        # Jobs the test left (a render after its last check) finish before its rows go.
+        worker.wait_idle()
     finally:
         app.conf.task_always_eager = previous
 

@@ -23,9 +23,12 @@ def test_the_settings_bound_every_pool_process():
     assert app.conf.worker_max_memory_per_child == 512 * 1024
 
 
-def pids_of_tasks(tmp_path: Path, monkeypatch, env: dict[str, str], holds: list[int]) -> list[int]:
-    """Run one ``record_pid`` per entry of ``holds`` (MiB to hold) on a prefork worker of one
-    process started with ``env``; the pid that ran each, in order."""
+def pids_of_tasks(
+    tmp_path: Path, monkeypatch, env: dict[str, str], holds: list[int], pause: float = 0
+) -> list[int]:
+    """Run one ``record_pid`` per entry of ``holds`` (MiB to hold), each taking ``pause``
+    seconds, on a prefork worker of one process started with ``env``; the pid that ran each,
+    in order."""
     redis_url = services.detect().redis_url
     # The suite runs tasks in-process; these go to the worker.
     monkeypatch.setitem(app.conf, "task_always_eager", False)
@@ -44,14 +47,24 @@ def pids_of_tasks(tmp_path: Path, monkeypatch, env: dict[str, str], holds: list[
         with app.connection_for_write(redis_url) as connection:
             for hold in holds:
                 app.send_task(
-                    "tests.record_pid", args=[str(log), hold], queue=QUEUE, connection=connection
+                    "tests.record_pid",
+                    args=[str(log), hold, pause],
+                    queue=QUEUE,
+                    connection=connection,
                 )
+        if pause:
+            # While a task runs, the worker is not idle; once it is done, it is
+            worker.wait_for(Path(f"{log}.started").exists, what="the task to start")
+            assert not worker.idle(QUEUE)
+            worker.wait_idle(queues=QUEUE)
 
         def all_ran() -> list[int] | None:
             lines = log.read_text().split() if log.exists() else []
             return [int(pid) for pid in lines] if len(lines) == len(holds) else None
 
-        return worker.wait_for(all_ran, timeout=60, what=f"{len(holds)} tasks")
+        pids = worker.wait_for(all_ran, timeout=60, what=f"{len(holds)} tasks")
+        worker.wait_idle(queues=QUEUE)
+        return pids
     finally:
         stop_worker(worker)
 
@@ -61,8 +74,8 @@ def pids_of_tasks(tmp_path: Path, monkeypatch, env: dict[str, str], holds: list[
 def test_a_pool_process_is_replaced_after_its_number_of_tasks(tmp_path, monkeypatch):
     # Given a worker whose pool process may run two tasks
     env = {"WORKER_MAX_TASKS_PER_CHILD": "2"}
-    # When five tasks run one after the other
-    pids = pids_of_tasks(tmp_path, monkeypatch, env, [0] * 5)
+    # When five tasks run one after the other (each taking a moment)
+    pids = pids_of_tasks(tmp_path, monkeypatch, env, [0] * 5, pause=0.5)
     # Then each process ran two of them, and a new one took over
     assert pids[0] == pids[1] != pids[2] == pids[3] != pids[4]
     assert len(set(pids)) == 3

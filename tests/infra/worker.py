@@ -104,6 +104,37 @@ class LiveWorker:
                 app.control.ping(destination=[self.hostname], timeout=0.5, connection=connection)
             )
 
+    def idle(self, queues: str = QUEUES) -> bool:
+        """Whether the worker runs nothing, holds nothing and ``queues`` wait empty."""
+        from secretary.celery import app
+
+        with app.connection_for_write(self.broker_url or None) as connection:
+            inspect = app.control.inspect(
+                destination=[self.hostname], timeout=0.5, connection=connection
+            )
+            for held in (inspect.active(), inspect.reserved()):
+                if held is None or held.get(self.hostname):
+                    return False  # busy, or too busy to answer
+            channel = connection.default_channel
+            return all(_waiting(channel, queue) == 0 for queue in queues.split(","))
+
+    def wait_idle(self, timeout: float = 60.0, queues: str = QUEUES) -> None:
+        """Wait until the worker has done what the test gave it (a job still running when the
+        test database is emptied would hold locks that the emptying waits on)."""
+        self.wait_for(
+            lambda: self.idle(queues), timeout=timeout, what="the worker to finish its jobs"
+        )
+
+
+def _waiting(channel, queue: str) -> int:
+    """Messages waiting in ``queue`` (a queue Redis holds no list for is empty)."""
+    from kombu.exceptions import ChannelError
+
+    try:
+        return channel.queue_declare(queue, passive=True).message_count
+    except ChannelError:
+        return 0
+
 
 def start_worker(
     *,
