@@ -16,7 +16,7 @@ from datetime import date, datetime
 
 from django.core.signals import setting_changed
 from django.dispatch import receiver
-from django.utils import dateformat, translation
+from django.utils import dateformat, timezone, translation
 from django.utils.dates import MONTHS, MONTHS_3, MONTHS_ALT, MONTHS_AP, WEEKDAYS, WEEKDAYS_ABBR
 
 SHORT = "D j M, H:i T"
@@ -121,6 +121,11 @@ def format(value, fmt: str) -> str:
         return dateformat.format(value, fmt)
     names = _language_names()
     return "".join(part if part.__class__ is str else part(value, names) for part in parts)
+
+
+def shown(value, fmt: str) -> str:
+    """``{{ value|date:fmt }}`` written in Python (rows of lists): in the viewer's zone."""
+    return format(timezone.template_localtime(value), fmt)
 
 
 def short(local: datetime) -> str:

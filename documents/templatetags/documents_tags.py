@@ -9,7 +9,6 @@ import functools
 from django import template
 from django.template.defaultfilters import filesizeformat
 from django.template.defaulttags import CsrfTokenNode
-from django.utils.timezone import template_localtime
 from django.utils.translation import gettext
 
 from secretary import moments
@@ -23,7 +22,7 @@ _MOMENT = "j M Y H:i"
 
 
 def _moment(value) -> str:
-    return text(moments.format(template_localtime(value), _MOMENT))
+    return text(moments.shown(value, _MOMENT))
 
 
 _DOCUMENT_ROW = (

@@ -469,11 +469,6 @@ def task_history_lines(history):
     return joined(lines)
 
 
-def _day_and_time(value) -> str:
-    """``{{ value|date:"D j M, H:i" }}``."""
-    return text(moments.format(timezone.template_localtime(value), "D j M, H:i"))
-
-
 @register.simple_tag(takes_context=True)
 def task_comment_lines(context, comments):
     """The task page's conversation: an ``<li>`` per message with its files (what the page's
@@ -504,7 +499,7 @@ def task_comment_lines(context, comments):
         author = text(comment.author) if comment.author else someone
         lines.append(
             f'\n      <li class="{kind}">\n'
-            f'        <div class="meta">{author} · {_day_and_time(comment.created_at)}{said}</div>\n'
+            f'        <div class="meta">{author} · {text(moments.shown(comment.created_at, "D j M, H:i"))}{said}</div>\n'
             f"        <div>{linebreaksbr(comment.body, autoescape=True)}</div>\n"
             f"        {files}\n"
             "      </li>"
@@ -521,7 +516,7 @@ def time_entry_lines(context, entries):
     edit = text(gettext("edit"))
     lines = []
     for entry in entries:
-        day = text(moments.format(timezone.template_localtime(entry.started_at), "j M"))
+        day = text(moments.shown(entry.started_at, "j M"))
         spent = running if entry.is_running else text(format_duration(entry.minutes))
         about = f" — {text(entry.description)}" if entry.description else ""
         link = (
